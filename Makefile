@@ -1,0 +1,54 @@
+# cplatform — `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project with its dev tools
+
+system-deps: ## Install Debian packages the tests need (Chromium, PostgreSQL server) when root and missing
+	@bash scripts/system-deps
+
+migrate: install ## Apply migrations (SQLite db.sqlite3 unless DATABASE_URL is set)
+	$(PY) manage.py migrate --noinput
+
+demo: migrate ## Load the demo data (idempotent)
+	$(PY) manage.py load_demo_data
+
+run: demo ## Install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install system-deps ## Run the whole suite on a throwaway PostgreSQL (or DATABASE_URL), browsers included
+	@set -e; \
+	if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL="$$(scripts/test-db)"; fi; \
+	$(PY) manage.py makemigrations --check --dry-run --settings=cplatform.settings.test >/dev/null; \
+	$(PY) -m pytest $(if $(CI),--create-db,--reuse-db) $(PYTEST_ARGS)
+
+lint: install ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Format and autofix with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install ## Seed PostgreSQL, serve with gunicorn (2 workers), load pages and print req/s, p50/p95
+	@set -e; \
+	if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL="$$(scripts/test-db | sed 's#/cplatform$$#/cplatform_bench#')"; fi; \
+	$(PY) bench/run.py
+
+.PHONY: help install system-deps migrate demo run test lint format bench

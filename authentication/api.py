@@ -1,0 +1,161 @@
+from django.contrib.auth.password_validation import validate_password
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from cplatform.api_base import LimitOffset, errors
+
+from .api_auth import auth_for
+from .choices import Role
+from .schemas import (
+    AdminUserIn,
+    AdminUserOut,
+    AdminUserPatch,
+    GuardianInviteIn,
+    GuardianLinkOut,
+    MeOut,
+    MePatch,
+)
+from .selectors import guardian_link_get_for_user, guardian_link_list_for_user, user_get_for_admin, user_list_for_admin
+from .services import (
+    avatar_remove,
+    avatar_set,
+    guardian_accept,
+    guardian_consent,
+    guardian_decline_or_remove,
+    guardian_invite,
+    profile_update,
+    user_admin_update,
+    user_create,
+)
+
+router = Router(tags=["me", "guardians"])
+admin_router = Router(tags=["admin"], auth=auth_for(Role.ADMIN))
+
+authenticated = auth_for()
+
+
+def _link_out(link, user) -> dict:
+    return {
+        "id": link.pk,
+        "status": link.status,
+        "invited_email": link.invited_email,
+        "invited_role": link.invited_role,
+        "initiated_by_me": link.initiated_by_id == user.pk,
+        "guardian": link.guardian,
+        "child": link.child,
+        "created_at": link.created_at,
+        "responded_at": link.responded_at,
+        "consent_given_at": link.consent_given_at,
+        "consent_given_by": link.consent_given_by,
+    }
+
+
+@router.get("/me", response={200: MeOut, **errors(401)}, auth=authenticated, tags=["me"])
+def retrieve_me(request):
+    return request.auth
+
+
+@router.patch("/me", response={200: MeOut, **errors(400, 401, 422)}, auth=authenticated, tags=["me"])
+def update_me(request, payload: MePatch):
+    return profile_update(user=request.auth, data=payload.model_dump(exclude_unset=True))
+
+
+@router.post("/me/avatar", response={200: MeOut, **errors(400, 401, 422)}, auth=authenticated, tags=["me"])
+def upload_avatar(request, avatar: File[UploadedFile]):
+    return avatar_set(user=request.auth, upload=avatar)
+
+
+@router.delete("/me/avatar", response={200: MeOut, **errors(401)}, auth=authenticated, tags=["me"])
+def delete_avatar(request):
+    return avatar_remove(user=request.auth)
+
+
+@router.get(
+    "/guardians", response={200: list[GuardianLinkOut], **errors(401, 422)}, auth=authenticated, tags=["guardians"]
+)
+@paginate(LimitOffset)
+def list_guardian_links(request):
+    user = request.auth
+    return [_link_out(link, user) for link in guardian_link_list_for_user(user=user)]
+
+
+@router.post(
+    "/guardians",
+    response={201: GuardianLinkOut, **errors(400, 401, 403, 409, 422)},
+    auth=authenticated,
+    tags=["guardians"],
+)
+def invite_guardian_link(request, payload: GuardianInviteIn):
+    link = guardian_invite(actor=request.auth, email=payload.email, as_role=payload.invite_as)
+    return 201, _link_out(link, request.auth)
+
+
+@router.post(
+    "/guardians/{link_id}/accept",
+    response={200: GuardianLinkOut, **errors(401, 403, 404, 409, 422)},
+    auth=authenticated,
+    tags=["guardians"],
+)
+def accept_guardian_link(request, link_id: int):
+    link = guardian_link_get_for_user(user=request.auth, link_id=link_id)
+    return _link_out(guardian_accept(link=link, actor=request.auth), request.auth)
+
+
+@router.delete(
+    "/guardians/{link_id}", response={204: None, **errors(401, 404, 422)}, auth=authenticated, tags=["guardians"]
+)
+def delete_guardian_link(request, link_id: int):
+    link = guardian_link_get_for_user(user=request.auth, link_id=link_id)
+    guardian_decline_or_remove(link=link, actor=request.auth)
+    return 204, None
+
+
+@router.post(
+    "/guardians/{link_id}/consent",
+    response={200: GuardianLinkOut, **errors(401, 403, 404, 422)},
+    auth=authenticated,
+    tags=["guardians"],
+)
+def give_guardian_consent(request, link_id: int):
+    link = guardian_link_get_for_user(user=request.auth, link_id=link_id)
+    return _link_out(guardian_consent(link=link, actor=request.auth), request.auth)
+
+
+class AdminUserFilters(Schema):
+    search: str | None = None
+    role: Role | None = None
+
+
+@admin_router.get("/users", response={200: list[AdminUserOut], **errors(401, 403, 422)})
+@paginate(LimitOffset)
+def list_users(request, filters: Query[AdminUserFilters]):
+    return user_list_for_admin(actor=request.auth, search=filters.search, role=filters.role)
+
+
+@admin_router.post("/users", response={201: AdminUserOut, **errors(400, 401, 403, 409, 422)})
+def create_user(request, payload: AdminUserIn):
+    if payload.password:
+        validate_password(payload.password)
+    user = user_create(
+        email=payload.email,
+        password=payload.password,
+        roles=list(payload.roles),
+        actor=request.auth,
+        first_name=payload.first_name,
+        last_name=payload.last_name,
+        email_verified=True,
+    )
+    return 201, user
+
+
+@admin_router.get("/users/{user_id}", response={200: AdminUserOut, **errors(401, 403, 404, 422)})
+def retrieve_user(request, user_id: int):
+    return user_get_for_admin(actor=request.auth, user_id=user_id)
+
+
+@admin_router.patch("/users/{user_id}", response={200: AdminUserOut, **errors(400, 401, 403, 404, 422)})
+def update_user(request, user_id: int, payload: AdminUserPatch):
+    user = user_get_for_admin(actor=request.auth, user_id=user_id)
+    user_admin_update(user=user, actor=request.auth, roles=payload.roles, is_active=payload.is_active)
+    return user_get_for_admin(actor=request.auth, user_id=user_id)

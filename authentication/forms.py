@@ -1,0 +1,101 @@
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from wagtail.users.forms import UserCreationForm, UserEditForm
+
+from cplatform.exceptions import DomainError
+
+from .choices import SELF_SERVICE_ROLES
+from .models import User
+from .services import PROFILE_FIELDS, avatar_set, profile_update, user_signup_complete
+
+
+def timezone_choices():
+    return [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz or tz == "UTC"]
+
+
+def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """Show a service's refusal on the form: field messages where the field exists, else on top."""
+    if not exc.errors:
+        form.add_error(None, exc.detail)
+    for field, messages in exc.errors.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+class SignupExtraForm(forms.Form):
+    """Fields allauth adds to sign-up, on the page and in the headless API (`role`, names)."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(
+        label=_("I am joining as"),
+        choices=[(r.value, r.label) for r in SELF_SERVICE_ROLES],
+        required=False,
+        initial="Student",
+        widget=forms.RadioSelect,
+        help_text=_("You can add another role later."),
+    )
+
+    def signup(self, request, user):
+        user.first_name = self.cleaned_data.get("first_name", "")
+        user.last_name = self.cleaned_data.get("last_name", "")
+        user.language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
+        user.save(update_fields=["first_name", "last_name", "language"])
+        user_signup_complete(user=user, role=self.cleaned_data.get("role") or None)
+
+
+class ProfileForm(forms.ModelForm):
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices)
+    avatar_upload = forms.ImageField(
+        label=_("New avatar"), required=False, help_text=_("JPEG, PNG, WebP or GIF, up to 5 MB.")
+    )
+    remove_avatar = forms.BooleanField(label=_("Remove the current avatar"), required=False)
+
+    class Meta:
+        model = User
+        fields = list(PROFILE_FIELDS)
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+    def save(self, commit=True):
+        """Writes go through the services, which validate again; their refusals land on the form."""
+        from .services import avatar_remove
+
+        data = {field: self.cleaned_data.get(field) for field in PROFILE_FIELDS}
+        user = User.objects.get(pk=self.instance.pk)
+        try:
+            profile_update(user=user, data=data)
+            if self.cleaned_data.get("avatar_upload"):
+                avatar_set(user=user, upload=self.cleaned_data["avatar_upload"])
+            elif self.cleaned_data.get("remove_avatar"):
+                avatar_remove(user=user)
+        except DomainError as exc:
+            apply_domain_error(self, exc)
+            return None
+        return user
+
+
+class GuardianInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Their email address"))
+
+
+class WagtailUserEditForm(UserEditForm):
+    display_name = forms.CharField(label=_("Display name"), required=False, max_length=80)
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices)
+    language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+
+    class Meta(UserEditForm.Meta):
+        fields = UserEditForm.Meta.fields | {"display_name", "timezone", "language", "phone"}
+
+
+class WagtailUserCreationForm(UserCreationForm):
+    display_name = forms.CharField(label=_("Display name"), required=False, max_length=80)
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices, initial="UTC")
+    language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+
+    class Meta(UserCreationForm.Meta):
+        fields = UserCreationForm.Meta.fields | {"display_name", "timezone", "language", "phone"}

@@ -1,0 +1,126 @@
+from datetime import datetime
+from typing import Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict, EmailStr
+
+RoleName = Literal["Student", "Teacher", "Parent", "Admin"]
+LanguageCode = Literal["en", "es"]
+
+
+class UserBriefOut(Schema):
+    id: int
+    name: str
+    avatar_url: str | None = None
+
+    @staticmethod
+    def resolve_avatar_url(obj):
+        return obj.avatar.url if obj.avatar else None
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    display_name: str
+    name: str
+    avatar_url: str | None
+    bio: str
+    timezone: str
+    language: str
+    phone: str
+    roles: list[RoleName]
+    is_staff: bool
+    date_joined: datetime
+    needs_guardian_consent: bool
+
+    @staticmethod
+    def resolve_avatar_url(obj):
+        return obj.avatar.url if obj.avatar else None
+
+    @staticmethod
+    def resolve_roles(obj):
+        return sorted(obj.role_names)
+
+    @staticmethod
+    def resolve_needs_guardian_consent(obj):
+        from .selectors import user_needs_guardian_consent
+
+        return user_needs_guardian_consent(user=obj)
+
+
+class MePatch(Schema):
+    """Only profile fields; anything else (roles, is_staff, email…) is refused with 422."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_name: str | None = Field(None, max_length=150)
+    last_name: str | None = Field(None, max_length=150)
+    display_name: str | None = Field(None, max_length=80)
+    bio: str | None = Field(None, max_length=2000)
+    timezone: str | None = Field(None, max_length=64, examples=["Europe/Madrid"])
+    language: LanguageCode | None = None
+    phone: str | None = Field(None, max_length=32)
+
+
+class GuardianInviteIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr
+    invite_as: Literal["child", "guardian"] = Field(
+        ..., description="`child`: a parent invites their child; `guardian`: a student invites a parent."
+    )
+
+
+class GuardianLinkOut(Schema):
+    id: int
+    status: str
+    invited_email: str
+    invited_role: Literal["child", "guardian"]
+    initiated_by_me: bool
+    guardian: UserBriefOut | None
+    child: UserBriefOut | None
+    created_at: datetime
+    responded_at: datetime | None
+    consent_given_at: datetime | None
+    consent_given_by: UserBriefOut | None
+
+
+class AdminUserOut(Schema):
+    id: int
+    email: str
+    name: str
+    first_name: str
+    last_name: str
+    roles: list[RoleName]
+    is_active: bool
+    is_staff: bool
+    date_joined: datetime
+    last_login: datetime | None
+
+    @staticmethod
+    def resolve_roles(obj):
+        from .choices import Role
+
+        names = {g.name for g in obj.groups.all()} & set(Role.values)
+        if obj.is_superuser:
+            names.add(Role.ADMIN.value)
+        return sorted(names)
+
+
+class AdminUserIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr
+    password: str | None = Field(None, min_length=8, max_length=128)
+    first_name: str = Field("", max_length=150)
+    last_name: str = Field("", max_length=150)
+    roles: list[RoleName] = Field(default_factory=lambda: ["Student"], max_length=4)
+
+
+class AdminUserPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    roles: list[RoleName] | None = Field(None, max_length=4)
+    is_active: bool | None = None

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ClassroomConfig(AppConfig):
+    name = "classroom"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

@@ -1,0 +1,97 @@
+"""The one NinjaAPI at /api/v1/: assembles each app's router and turns every error into
+`{"detail": ..., "errors": {field: [messages]}}`."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from authentication.api import admin_router as admin_users_router
+from authentication.api import router as authentication_router
+from classroom.api import router as classroom_router
+
+from .exceptions import DomainError
+
+
+def _docs_guard(view):
+    """The docs and schema are public in dev; in production only staff see them (API_DOCS_PUBLIC)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if settings.API_DOCS_PUBLIC or (request.user.is_authenticated and request.user.is_staff):
+            return view(request, *args, **kwargs)
+        raise Http404
+
+    return wrapper
+
+
+api = NinjaAPI(
+    title="cplatform API",
+    version="1.0.0",
+    description=(
+        "The JSON API of cplatform. Authenticate with allauth headless: "
+        "`POST /_allauth/app/v1/auth/login` returns `meta.session_token`, sent as `X-Session-Token`; "
+        "browsers may use the session cookie with `X-CSRFToken`. Errors are "
+        '`{"detail": "...", "errors": {"field": ["message"]}}`.'
+    ),
+    urls_namespace="api",
+    docs_decorator=_docs_guard,
+)
+
+
+def _error(request, status: int, detail: str, errors: dict | None = None):
+    return api.create_response(request, {"detail": detail, "errors": errors or {}}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return _error(request, exc.status_code, exc.detail, exc.errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    field_errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "form", "payload")]
+        field = ".".join(loc) or "__all__"
+        field_errors.setdefault(field, []).append(str(error.get("msg", "Invalid value.")))
+    return _error(request, 422, "The request is not valid.", field_errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request, exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        field_errors = {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
+    else:
+        field_errors = {"__all__": [str(m) for m in exc.messages]}
+    return _error(request, 400, "Some fields are not valid.", field_errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    return _error(request, 401, "Authentication required.")
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def on_permission_denied(request, exc):
+    return _error(request, 403, "You do not have permission to do this.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, str(exc))
+
+
+api.add_router("/", authentication_router)
+api.add_router("/admin", admin_users_router)
+api.add_router("/", classroom_router)

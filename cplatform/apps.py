@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CplatformConfig(AppConfig):
+    name = "cplatform"
+    verbose_name = "cplatform site"

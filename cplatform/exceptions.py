@@ -1,0 +1,40 @@
+"""The one domain error base class. The API turns it into JSON, forms into a field message."""
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the action. Carries an HTTP status for interfaces to use."""
+
+    status_code = 400
+    default_detail = "The request could not be completed."
+
+    def __init__(self, detail: str | None = None, *, errors: dict[str, list[str]] | None = None):
+        self.detail = str(detail or self.default_detail)
+        self.errors = {field: [str(m) for m in msgs] for field, msgs in (errors or {}).items()}
+        super().__init__(self.detail)
+
+
+class ValidationFailed(DomainError):
+    status_code = 400
+    default_detail = "Some fields are not valid."
+
+
+class NotFound(DomainError):
+    """A missing object, or one the person may not see: both answer the same."""
+
+    status_code = 404
+    default_detail = "Not found."
+
+
+class PermissionDenied(DomainError):
+    status_code = 403
+    default_detail = "You do not have permission to do this."
+
+
+class Conflict(DomainError):
+    status_code = 409
+    default_detail = "This conflicts with the current state."
+
+
+class NotAuthenticated(DomainError):
+    status_code = 401
+    default_detail = "Authentication required."

@@ -1,0 +1,51 @@
+import os
+
+import pytest
+
+# Playwright drives the browser from an event loop; the live server's ORM calls are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from tests.base_data import ensure_base_data
+
+    with django_db_blocker.unblock():
+        ensure_base_data()
+
+
+@pytest.fixture(autouse=True)
+def _restore_base_data(request, django_db_blocker):
+    """A `transaction=True` test flushes every table, data-migration rows included: put them back."""
+    if request.node.get_closest_marker("django_db") is None and "db" not in request.fixturenames:
+        yield
+        return
+    from tests.base_data import ensure_base_data
+
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        ensure_base_data()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters live in the cache; every test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client(client):
+    return client
+
+
+def login_token(client, email: str, password: str = "pass-1234-word") -> str:
+    response = client.post(
+        "/_allauth/app/v1/auth/login", {"email": email, "password": password}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    return response.json()["meta"]["session_token"]
