@@ -14,6 +14,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         ensure_base_data()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _email_through_the_task_queue(django_test_environment):
+    """Django's test setup swaps EMAIL_BACKEND for locmem; put the queued backend back so every email
+    in the tests goes through the django-q2 task (run inline) and still lands in `mail.outbox`."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    settings.EMAIL_BACKEND = import_module(settings.SETTINGS_MODULE).EMAIL_BACKEND
+
+
 @pytest.fixture(autouse=True)
 def _restore_base_data(request, django_db_blocker):
     """A `transaction=True` test flushes every table, data-migration rows included: put them back."""
