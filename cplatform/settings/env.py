@@ -35,12 +35,19 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
 def env_required(name: str) -> str:
     value = os.environ.get(name)
     if value in (None, ""):
-        raise ImproperlyConfigured(f"The environment variable {name} is required by these settings.")
+        raise ImproperlyConfigured(
+            f"The environment variable {name} is required by these settings."
+        )
     return value
 
 
 def email_settings_from_url(url: str) -> dict:
-    """Turn EMAIL_URL (smtp://user:pass@host:587?tls=1, smtps://…, console://, locmem://) into settings."""
+    """Turn EMAIL_URL into settings.
+
+    `smtp://user:pass@host:587` (STARTTLS unless `?tls=0`), `smtps://user:pass@host:465` (implicit TLS),
+    `console://`, `locmem://`. Escape reserved characters in the user and password (`%40` for `@`).
+    `?timeout=` sets the SMTP timeout in seconds (default 30, so a stuck server cannot hang a worker).
+    """
     parsed = urlparse(url)
     query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
     scheme = parsed.scheme.lower()
@@ -49,13 +56,22 @@ def email_settings_from_url(url: str) -> dict:
     if scheme == "locmem":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     if scheme not in {"smtp", "smtps"}:
-        raise ImproperlyConfigured(f"EMAIL_URL scheme {scheme!r} is not supported (smtp, smtps, console).")
+        raise ImproperlyConfigured(
+            f"EMAIL_URL scheme {scheme!r} is not supported (smtp, smtps, console, locmem)."
+        )
+    try:
+        port = parsed.port
+        timeout = int(query.get("timeout", "30"))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"EMAIL_URL is malformed: {exc}") from None
+    implicit_tls = scheme == "smtps"
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": parsed.hostname or "localhost",
-        "EMAIL_PORT": parsed.port or (465 if scheme == "smtps" else 587),
+        "EMAIL_PORT": port or (465 if implicit_tls else 587),
         "EMAIL_HOST_USER": unquote(parsed.username or ""),
         "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
-        "EMAIL_USE_SSL": scheme == "smtps",
-        "EMAIL_USE_TLS": scheme == "smtp" and query.get("tls", "1").lower() in TRUE,
+        "EMAIL_USE_SSL": implicit_tls,
+        "EMAIL_USE_TLS": not implicit_tls and query.get("tls", "1").lower() in TRUE,
+        "EMAIL_TIMEOUT": timeout,
     }

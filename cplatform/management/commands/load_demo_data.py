@@ -9,93 +9,200 @@ from django.db import transaction
 from authentication.choices import Role
 from authentication.models import GuardianLink, User
 from authentication.services import guardian_accept, guardian_consent, guardian_invite, user_create
-from classroom.services import student_profile_update, teacher_profile_approve, teacher_profile_update
+from classroom.services import (
+    student_profile_update,
+    teacher_profile_approve,
+    teacher_profile_update,
+)
 
-PASSWORD = "cplatform-demo"
+PASSWORD = "cplatform-demo"  # noqa: S105 (the README publishes it; refused in production)
 
 ADMIN = {"email": "admin@example.com", "first_name": "Alex", "last_name": "Admin"}
 
 TEACHERS = [
     {
-        "email": "ana.garcia@example.com", "first_name": "Ana", "last_name": "García", "timezone": "Europe/Madrid",
+        "email": "ana.garcia@example.com",
+        "first_name": "Ana",
+        "last_name": "García",
+        "timezone": "Europe/Madrid",
         "language": "es",
         "profile": {
             "headline": "Mathematics and physics teacher, exam preparation",
             "bio": "Fifteen years helping secondary students love numbers. Patient, structured, exam-focused.",
-            "translations": {"es": {
-                "headline": "Profesora de matemáticas y física, preparación de exámenes",
-                "bio": "Quince años ayudando a estudiantes de secundaria a disfrutar de los números.",
-            }},
-            "subjects": ["mathematics", "physics", "exam-preparation"], "levels": ["elementary", "intermediate", "advanced"],
-            "languages": ["es", "en"], "hourly_rate": "32.00", "currency": "EUR", "teaches_online": True,
-            "teaches_in_person": True, "location": "Madrid, Chamberí", "teaching_preferences": "Small steps, lots of practice.",
+            "translations": {
+                "es": {
+                    "headline": "Profesora de matemáticas y física, preparación de exámenes",
+                    "bio": "Quince años ayudando a estudiantes de secundaria a disfrutar de los números.",
+                }
+            },
+            "subjects": ["mathematics", "physics", "exam-preparation"],
+            "levels": ["elementary", "intermediate", "advanced"],
+            "languages": ["es", "en"],
+            "hourly_rate": "32.00",
+            "currency": "EUR",
+            "teaches_online": True,
+            "teaches_in_person": True,
+            "location": "Madrid, Chamberí",
+            "teaching_preferences": "Small steps, lots of practice.",
             "is_public": True,
         },
     },
     {
-        "email": "ben.carter@example.com", "first_name": "Ben", "last_name": "Carter", "timezone": "America/New_York",
+        "email": "ben.carter@example.com",
+        "first_name": "Ben",
+        "last_name": "Carter",
+        "timezone": "America/New_York",
         "profile": {
             "headline": "English as a second language, conversation and grammar",
             "bio": "CELTA-certified teacher. Lessons built around what you need to say at work and when you travel.",
-            "translations": {"es": {
-                "headline": "Inglés como segunda lengua: conversación y gramática",
-                "bio": "Profesor certificado CELTA. Clases centradas en lo que necesitas decir en el trabajo y de viaje.",
-            }},
-            "subjects": ["english", "exam-preparation"], "levels": ["beginner", "elementary", "intermediate", "upper-intermediate"],
-            "languages": ["en"], "hourly_rate": "40.00", "currency": "USD", "teaches_online": True, "is_public": True,
+            "translations": {
+                "es": {
+                    "headline": "Inglés como segunda lengua: conversación y gramática",
+                    "bio": "Profesor certificado CELTA. Clases centradas en lo que necesitas decir en el trabajo y de viaje.",
+                }
+            },
+            "subjects": ["english", "exam-preparation"],
+            "levels": ["beginner", "elementary", "intermediate", "upper-intermediate"],
+            "languages": ["en"],
+            "hourly_rate": "40.00",
+            "currency": "USD",
+            "teaches_online": True,
+            "is_public": True,
         },
     },
     {
-        "email": "chloe.martin@example.com", "first_name": "Chloé", "last_name": "Martin", "timezone": "Europe/Paris",
+        "email": "chloe.martin@example.com",
+        "first_name": "Chloé",
+        "last_name": "Martin",
+        "timezone": "Europe/Paris",
         "profile": {
             "headline": "Piano and music theory for all ages",
             "bio": "Concert pianist and teacher. From first notes to conservatory auditions.",
-            "translations": {"es": {
-                "headline": "Piano y teoría musical para todas las edades",
-                "bio": "Pianista concertista y profesora. De las primeras notas a las pruebas de conservatorio.",
-            }},
-            "subjects": ["piano"], "levels": ["beginner", "intermediate", "advanced"], "languages": ["fr", "en", "es"],
-            "hourly_rate": "45.00", "currency": "EUR", "teaches_online": True, "teaches_in_person": True,
-            "location": "Paris 11e", "is_public": True,
+            "translations": {
+                "es": {
+                    "headline": "Piano y teoría musical para todas las edades",
+                    "bio": "Pianista concertista y profesora. De las primeras notas a las pruebas de conservatorio.",
+                }
+            },
+            "subjects": ["piano"],
+            "levels": ["beginner", "intermediate", "advanced"],
+            "languages": ["fr", "en", "es"],
+            "hourly_rate": "45.00",
+            "currency": "EUR",
+            "teaches_online": True,
+            "teaches_in_person": True,
+            "location": "Paris 11e",
+            "is_public": True,
         },
     },
 ]
 
 STUDENTS = [
-    {"email": "sofia.ruiz@example.com", "first_name": "Sofía", "last_name": "Ruiz", "timezone": "Europe/Madrid", "language": "es",
-     "student": {"date_of_birth": date(2003, 4, 12), "level": "intermediate", "learning_goals": "Pass the university entrance exam."}},
-    {"email": "liam.johnson@example.com", "first_name": "Liam", "last_name": "Johnson", "timezone": "America/New_York",
-     "student": {"level": "beginner", "learning_goals": "Conversational Spanish for travel."}},
-    {"email": "emma.wilson@example.com", "first_name": "Emma", "last_name": "Wilson", "timezone": "Europe/London",
-     "student": {"level": "advanced", "learning_goals": "Prepare a piano audition."}},
-    {"email": "noah.brown@example.com", "first_name": "Noah", "last_name": "Brown", "timezone": "America/Chicago",
-     "student": {"level": "elementary"}},
-    {"email": "mia.lopez@example.com", "first_name": "Mía", "last_name": "López", "timezone": "Europe/Madrid", "language": "es",
-     "student": {"level": "intermediate"}},
-    {"email": "lucas.lopez@example.com", "first_name": "Lucas", "last_name": "López", "timezone": "Europe/Madrid", "language": "es",
-     "student": {"date_of_birth": date(2013, 9, 3), "level": "elementary", "learning_goals": "Catch up with maths at school."}},
-    {"email": "olivia.davis@example.com", "first_name": "Olivia", "last_name": "Davis", "timezone": "Australia/Sydney",
-     "student": {"level": "upper-intermediate"}},
-    {"email": "hugo.moreau@example.com", "first_name": "Hugo", "last_name": "Moreau", "timezone": "Europe/Paris",
-     "student": {"level": "beginner"}},
+    {
+        "email": "sofia.ruiz@example.com",
+        "first_name": "Sofía",
+        "last_name": "Ruiz",
+        "timezone": "Europe/Madrid",
+        "language": "es",
+        "student": {
+            "date_of_birth": date(2003, 4, 12),
+            "level": "intermediate",
+            "learning_goals": "Pass the university entrance exam.",
+        },
+    },
+    {
+        "email": "liam.johnson@example.com",
+        "first_name": "Liam",
+        "last_name": "Johnson",
+        "timezone": "America/New_York",
+        "student": {"level": "beginner", "learning_goals": "Conversational Spanish for travel."},
+    },
+    {
+        "email": "emma.wilson@example.com",
+        "first_name": "Emma",
+        "last_name": "Wilson",
+        "timezone": "Europe/London",
+        "student": {"level": "advanced", "learning_goals": "Prepare a piano audition."},
+    },
+    {
+        "email": "noah.brown@example.com",
+        "first_name": "Noah",
+        "last_name": "Brown",
+        "timezone": "America/Chicago",
+        "student": {"level": "elementary"},
+    },
+    {
+        "email": "mia.lopez@example.com",
+        "first_name": "Mía",
+        "last_name": "López",
+        "timezone": "Europe/Madrid",
+        "language": "es",
+        "student": {"level": "intermediate"},
+    },
+    {
+        "email": "lucas.lopez@example.com",
+        "first_name": "Lucas",
+        "last_name": "López",
+        "timezone": "Europe/Madrid",
+        "language": "es",
+        "student": {
+            "date_of_birth": date(2013, 9, 3),
+            "level": "elementary",
+            "learning_goals": "Catch up with maths at school.",
+        },
+    },
+    {
+        "email": "olivia.davis@example.com",
+        "first_name": "Olivia",
+        "last_name": "Davis",
+        "timezone": "Australia/Sydney",
+        "student": {"level": "upper-intermediate"},
+    },
+    {
+        "email": "hugo.moreau@example.com",
+        "first_name": "Hugo",
+        "last_name": "Moreau",
+        "timezone": "Europe/Paris",
+        "student": {"level": "beginner"},
+    },
 ]
 
 PARENTS = [
-    {"email": "maria.lopez@example.com", "first_name": "María", "last_name": "López", "timezone": "Europe/Madrid",
-     "language": "es", "children": ["lucas.lopez@example.com", "mia.lopez@example.com"], "consent": True},
-    {"email": "david.brown@example.com", "first_name": "David", "last_name": "Brown", "timezone": "America/Chicago",
-     "children": ["noah.brown@example.com"], "consent": False},
+    {
+        "email": "maria.lopez@example.com",
+        "first_name": "María",
+        "last_name": "López",
+        "timezone": "Europe/Madrid",
+        "language": "es",
+        "children": ["lucas.lopez@example.com", "mia.lopez@example.com"],
+        "consent": True,
+    },
+    {
+        "email": "david.brown@example.com",
+        "first_name": "David",
+        "last_name": "Brown",
+        "timezone": "America/Chicago",
+        "children": ["noah.brown@example.com"],
+        "consent": False,
+    },
 ]
 
 PROFILE_KEYS = ("first_name", "last_name", "timezone", "language")
 
 
 class Command(BaseCommand):
-    help = "Load demo users, teachers, students and parents (idempotent). Password for all: " + PASSWORD
+    help = (
+        "Load demo users, teachers, students and parents (idempotent). Password for all: "
+        + PASSWORD
+    )
 
     def handle(self, *args, **options):
-        if settings.SETTINGS_MODULE.endswith(".production") or not (settings.DEBUG or "test" in settings.SETTINGS_MODULE):
+        module = settings.SETTINGS_MODULE or ""
+        if getattr(settings, "IS_PRODUCTION", False) or module.endswith(".production"):
             raise CommandError("load_demo_data refuses to run with production settings.")
+        if not (settings.DEBUG or module.endswith(".test")):
+            # An unknown settings module with DEBUG off may well be a live site.
+            raise CommandError("load_demo_data runs with the dev or test settings only (DEBUG on).")
         with transaction.atomic():
             self._admin()
             for spec in TEACHERS:
@@ -105,14 +212,23 @@ class Command(BaseCommand):
             for spec in PARENTS:
                 self._parent(spec)
             self._extra()
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo login uses the password {PASSWORD!r}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Every demo login uses the password {PASSWORD!r}.")
+        )
 
     def _user(self, spec: dict, roles: list[str], **extra) -> tuple[User, bool]:
         existing = User.objects.filter(email__iexact=spec["email"]).first()
         if existing:
             return existing, False
         profile = {k: spec[k] for k in PROFILE_KEYS if k in spec}
-        user = user_create(email=spec["email"], password=PASSWORD, roles=roles, email_verified=True, **profile, **extra)
+        user = user_create(
+            email=spec["email"],
+            password=PASSWORD,
+            roles=roles,
+            email_verified=True,
+            **profile,
+            **extra,
+        )
         return user, True
 
     def _admin(self):
@@ -143,5 +259,7 @@ class Command(BaseCommand):
     def _extra(self):
         """A pending invitation so the family page shows both states."""
         parent = User.objects.get(email="david.brown@example.com")
-        if not GuardianLink.objects.filter(guardian=parent, invited_email="hugo.moreau@example.com").exists():
+        if not GuardianLink.objects.filter(
+            guardian=parent, invited_email="hugo.moreau@example.com"
+        ).exists():
             guardian_invite(actor=parent, email="hugo.moreau@example.com", as_role="child")
