@@ -20,6 +20,12 @@ def _authorize(user, roles):
 class TokenAuth(XSessionTokenAuth):
     """`X-Session-Token` from `/_allauth/app/v1/auth/login`."""
 
+    openapi_in = "header"
+    openapi_name = "X-Session-Token"
+    openapi_description = (
+        "The session token from `POST /_allauth/app/v1/auth/login` (`meta.session_token`)."
+    )
+
     def __init__(self, *roles):
         super().__init__()
         self.roles = roles

@@ -1,3 +1,4 @@
+import zoneinfo
 from datetime import datetime
 from typing import Literal
 
@@ -5,6 +6,8 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, EmailStr
 
 RoleName = Literal["Student", "Teacher", "Parent", "Admin"]
+# Every IANA zone name this server knows, so the schema says exactly what PATCH /me accepts.
+TimezoneName = Literal[tuple(sorted(zoneinfo.available_timezones()))]
 LanguageCode = Literal["en", "es"]
 
 
@@ -59,7 +62,7 @@ class MePatch(Schema):
     last_name: str | None = Field(None, max_length=150)
     display_name: str | None = Field(None, max_length=80)
     bio: str | None = Field(None, max_length=2000)
-    timezone: str | None = Field(None, max_length=64, examples=["Europe/Madrid"])
+    timezone: TimezoneName | None = Field(None, examples=["Europe/Madrid"])
     language: LanguageCode | None = None
     phone: str | None = Field(None, max_length=32)
 
@@ -69,7 +72,8 @@ class GuardianInviteIn(Schema):
 
     email: EmailStr
     invite_as: Literal["child", "guardian"] = Field(
-        ..., description="`child`: a parent invites their child; `guardian`: a student invites a parent."
+        ...,
+        description="`child`: a parent invites their child; `guardian`: a student invites a parent.",
     )
 
 

@@ -7,7 +7,14 @@ from authentication.api_auth import auth_for
 from authentication.choices import Role
 from cplatform.api_base import LimitOffset, errors
 
-from .schemas import MyTeacherProfileOut, StudentOut, StudentProfilePatch, TeacherOut, TeacherProfileIn, TeacherProfilePatch
+from .schemas import (
+    MyTeacherProfileOut,
+    StudentOut,
+    StudentProfilePatch,
+    TeacherOut,
+    TeacherProfileIn,
+    TeacherProfilePatch,
+)
 from .selectors import (
     TeacherFilters,
     student_get_for_user,
@@ -15,7 +22,12 @@ from .selectors import (
     teacher_get_public,
     teacher_list_public,
 )
-from .services import student_profile_ensure, student_profile_update, teacher_profile_ensure, teacher_profile_update
+from .services import (
+    student_profile_ensure,
+    student_profile_update,
+    teacher_profile_ensure,
+    teacher_profile_update,
+)
 
 router = Router(tags=["teachers", "students"])
 
@@ -24,18 +36,25 @@ class TeacherFilterQuery(Schema):
     subject: str | None = Field(None, max_length=80, description="Subject slug")
     language: str | None = Field(None, max_length=8, description="Language code taught in")
     level: str | None = Field(None, max_length=32, description="Level code")
-    min_price: Decimal | None = Field(None, ge=0, le=Decimal("999999.99"))
-    max_price: Decimal | None = Field(None, ge=0, le=Decimal("999999.99"))
-    q: str | None = Field(None, max_length=100, description="Search names, headlines, bios and subjects")
+    min_price: float | None = Field(None, ge=0, le=999999.99, description="Minimum hourly rate")
+    max_price: float | None = Field(None, ge=0, le=999999.99, description="Maximum hourly rate")
+    q: str | None = Field(
+        None, max_length=100, description="Search names, headlines, bios and subjects"
+    )
 
 
 @router.get("/teachers", response={200: list[TeacherOut], **errors(422)}, tags=["teachers"])
 @paginate(LimitOffset)
 def list_teachers(request, filters: Query[TeacherFilterQuery]):
-    return teacher_list_public(filters=TeacherFilters(**filters.model_dump()))
+    data = filters.model_dump()
+    for key in ("min_price", "max_price"):
+        data[key] = None if data[key] is None else Decimal(str(data[key]))
+    return teacher_list_public(filters=TeacherFilters(**data))
 
 
-@router.get("/teachers/{teacher_id}", response={200: TeacherOut, **errors(404, 422)}, tags=["teachers"])
+@router.get(
+    "/teachers/{teacher_id}", response={200: TeacherOut, **errors(404, 422)}, tags=["teachers"]
+)
 def retrieve_teacher(request, teacher_id: int):
     return teacher_get_public(teacher_id=teacher_id)
 
@@ -69,7 +88,9 @@ def replace_my_teacher_profile(request, payload: TeacherProfileIn):
     tags=["teachers"],
 )
 def update_my_teacher_profile(request, payload: TeacherProfilePatch):
-    return teacher_profile_update(user=request.auth, data=payload.model_dump(mode="python", exclude_unset=True))
+    return teacher_profile_update(
+        user=request.auth, data=payload.model_dump(mode="python", exclude_unset=True)
+    )
 
 
 @router.get(
@@ -92,14 +113,22 @@ def update_my_student_profile(request, payload: StudentProfilePatch):
     return student_profile_update(user=request.auth, data=payload.model_dump(exclude_unset=True))
 
 
-@router.get("/students", response={200: list[StudentOut], **errors(401, 422)}, auth=auth_for(), tags=["students"])
+@router.get(
+    "/students",
+    response={200: list[StudentOut], **errors(401, 422)},
+    auth=auth_for(),
+    tags=["students"],
+)
 @paginate(LimitOffset)
 def list_students(request):
     return student_list_for_user(user=request.auth)
 
 
 @router.get(
-    "/students/{student_id}", response={200: StudentOut, **errors(401, 404, 422)}, auth=auth_for(), tags=["students"]
+    "/students/{student_id}",
+    response={200: StudentOut, **errors(401, 404, 422)},
+    auth=auth_for(),
+    tags=["students"],
 )
 def retrieve_student(request, student_id: int):
     return student_get_for_user(user=request.auth, student_id=student_id)

@@ -90,7 +90,9 @@ class TeacherProfileIn(Schema):
     subjects: list[str] = Field(default_factory=list, max_length=30)
     levels: list[str] = Field(default_factory=list, max_length=10)
     languages: list[str] = Field(default_factory=list, max_length=20)
-    hourly_rate: Decimal | None = Field(None, ge=0, le=Decimal("999999.99"), max_digits=8, decimal_places=2)
+    hourly_rate: Decimal | None = Field(
+        None, ge=0, le=Decimal("999999.99"), multiple_of=Decimal("0.01")
+    )
     currency: Currency = Currency.EUR
     teaches_online: bool = True
     teaches_in_person: bool = False
@@ -108,7 +110,9 @@ class TeacherProfilePatch(Schema):
     subjects: list[str] | None = Field(None, max_length=30)
     levels: list[str] | None = Field(None, max_length=10)
     languages: list[str] | None = Field(None, max_length=20)
-    hourly_rate: Decimal | None = Field(None, ge=0, le=Decimal("999999.99"), max_digits=8, decimal_places=2)
+    hourly_rate: Decimal | None = Field(
+        None, ge=0, le=Decimal("999999.99"), multiple_of=Decimal("0.01")
+    )
     currency: Currency | None = None
     teaches_online: bool | None = None
     teaches_in_person: bool | None = None
