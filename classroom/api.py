@@ -77,7 +77,6 @@ def retrieve_my_teacher_profile(request):
 )
 def replace_my_teacher_profile(request, payload: TeacherProfileIn):
     data = payload.model_dump(mode="python")
-    data["translations"] = {k: v for k, v in data["translations"].items()}
     return teacher_profile_update(user=request.auth, data=data, replace=True)
 
 
