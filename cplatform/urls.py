@@ -28,6 +28,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("auth/", include("authentication.urls")),
     path("teachers/", include("classroom.urls")),
+    path("students/", include("classroom.student_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
