@@ -201,7 +201,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "authentication.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "authentication.forms.SignupExtraForm"
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Failed logins are limited by authentication.middleware on every login door (LOGIN_FAILURE_*);
+# allauth's own counter would answer 400 on its doors only, with its own window.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 HEADLESS_ONLY = False
 HEADLESS_FRONTEND_URLS = {
