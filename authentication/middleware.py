@@ -25,7 +25,12 @@ def _identifier_from_request(request) -> str:
             return ""
         value = payload.get("email") or payload.get("username") or ""
     else:
-        value = request.POST.get("login") or request.POST.get("username") or request.POST.get("email") or ""
+        value = (
+            request.POST.get("login")
+            or request.POST.get("username")
+            or request.POST.get("email")
+            or ""
+        )
     return str(value).strip().lower()
 
 
@@ -38,9 +43,13 @@ def client_ip(request) -> str:
 
 
 def login_failure_record(*, request, identifier: str) -> None:
-    """Count a failed login for the identifier and for the address (fixed window)."""
+    """Count a failed login for the identifier and for the address (fixed window from the first
+    failure). Called from the `user_login_failed` receiver, so every door that authenticates counts."""
     window = settings.LOGIN_FAILURE_WINDOW
-    for key in (_key("id", identifier.strip().lower()), _key("ip", client_ip(request))):
+    keys = [_key("ip", client_ip(request))]
+    if identifier.strip():
+        keys.append(_key("id", identifier.strip().lower()))
+    for key in keys:
         if not cache.add(key, 1, timeout=window):
             try:
                 cache.incr(key)
@@ -50,7 +59,8 @@ def login_failure_record(*, request, identifier: str) -> None:
 
 def login_is_blocked(*, request, identifier: str) -> bool:
     limit = settings.LOGIN_FAILURE_LIMIT
-    by_id = cache.get(_key("id", identifier)) or 0 if identifier else 0
+    identifier = identifier.strip().lower()
+    by_id = (cache.get(_key("id", identifier)) or 0) if identifier else 0
     by_ip = cache.get(_key("ip", client_ip(request))) or 0
     return by_id >= limit or by_ip >= limit * IP_FAILURE_LIMIT_FACTOR
 
@@ -69,11 +79,17 @@ class LoginRateLimitMiddleware:
                 message = _("Too many failed login attempts. Try again in a few minutes.")
                 if request.path_info.startswith("/_allauth/"):
                     response = JsonResponse(
-                        {"status": 429, "detail": message, "errors": [{"message": message, "code": "too_many_login_attempts"}]},
+                        {
+                            "status": 429,
+                            "detail": message,
+                            "errors": [{"message": message, "code": "too_many_login_attempts"}],
+                        },
                         status=429,
                     )
                 else:
-                    response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+                    response = HttpResponse(
+                        message, status=429, content_type="text/plain; charset=utf-8"
+                    )
                 response["Retry-After"] = str(settings.LOGIN_FAILURE_WINDOW)
                 return response
         return self.get_response(request)
@@ -87,7 +103,9 @@ class UserTimezoneMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        tz_name = getattr(user, "timezone", None) if user is not None and user.is_authenticated else None
+        tz_name = (
+            getattr(user, "timezone", None) if user is not None and user.is_authenticated else None
+        )
         if tz_name:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(tz_name))

@@ -26,32 +26,44 @@ class UserFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         self.save()
-        EmailAddress.objects.get_or_create(user=self, email=self.email, defaults={"primary": True, "verified": True})
+        EmailAddress.objects.get_or_create(
+            user=self, email=self.email, defaults={"primary": True, "verified": True}
+        )
         for role in extracted or []:
             user_add_role(user=self, role=role)
 
 
 class StudentFactory(UserFactory):
-    roles = factory.PostGeneration(lambda obj, create, extracted, **kw: _grant(obj, create, extracted or [Role.STUDENT]))
+    roles = factory.PostGeneration(
+        lambda obj, create, extracted, **kw: _grant(obj, create, extracted or [Role.STUDENT])
+    )
 
 
 class TeacherFactory(UserFactory):
-    roles = factory.PostGeneration(lambda obj, create, extracted, **kw: _grant(obj, create, extracted or [Role.TEACHER]))
+    roles = factory.PostGeneration(
+        lambda obj, create, extracted, **kw: _grant(obj, create, extracted or [Role.TEACHER])
+    )
 
 
 class ParentFactory(UserFactory):
-    roles = factory.PostGeneration(lambda obj, create, extracted, **kw: _grant(obj, create, extracted or [Role.PARENT]))
+    roles = factory.PostGeneration(
+        lambda obj, create, extracted, **kw: _grant(obj, create, extracted or [Role.PARENT])
+    )
 
 
 class AdminFactory(UserFactory):
     is_staff = True
-    roles = factory.PostGeneration(lambda obj, create, extracted, **kw: _grant(obj, create, extracted or [Role.ADMIN]))
+    roles = factory.PostGeneration(
+        lambda obj, create, extracted, **kw: _grant(obj, create, extracted or [Role.ADMIN])
+    )
 
 
 def _grant(user, create, roles):
     if not create:
         return
     user.save()
-    EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"primary": True, "verified": True})
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": True}
+    )
     for role in roles:
         user_add_role(user=user, role=role)
