@@ -46,6 +46,8 @@ class TeacherFilterQuery(Schema):
 @router.get("/teachers", response={200: list[TeacherOut], **errors(422)}, tags=["teachers"])
 @paginate(LimitOffset)
 def list_teachers(request, filters: Query[TeacherFilterQuery]):
+    """Listed teachers (public and approved), filtered like the directory page. Texts follow
+    `Accept-Language` (English or Spanish)."""
     data = filters.model_dump()
     for key in ("min_price", "max_price"):
         data[key] = None if data[key] is None else Decimal(str(data[key]))
@@ -56,6 +58,7 @@ def list_teachers(request, filters: Query[TeacherFilterQuery]):
     "/teachers/{teacher_id}", response={200: TeacherOut, **errors(404, 422)}, tags=["teachers"]
 )
 def retrieve_teacher(request, teacher_id: int):
+    """A listed teacher. Unlisted profiles answer 404; their owner reads them at `/me/teacher-profile`."""
     return teacher_get_public(teacher_id=teacher_id)
 
 
@@ -120,6 +123,8 @@ def update_my_student_profile(request, payload: StudentProfilePatch):
 )
 @paginate(LimitOffset)
 def list_students(request):
+    """Admins: every student. Parents: their linked children. Students: themselves. Teachers: their own
+    students (none until lessons exist)."""
     return student_list_for_user(user=request.auth)
 
 
@@ -130,4 +135,5 @@ def list_students(request):
     tags=["students"],
 )
 def retrieve_student(request, student_id: int):
+    """`student_id` is the student's user id; a student the caller may not see answers 404."""
     return student_get_for_user(user=request.auth, student_id=student_id)

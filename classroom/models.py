@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +15,9 @@ class TranslatedNameMixin(models.Model):
     """A name in English plus `translations` {"es": "…"} for the other site languages."""
 
     name = models.CharField(max_length=80)
-    translations = models.JSONField(default=dict, blank=True, help_text=_('Other languages, e.g. {"es": "Matemáticas"}.'))
+    translations = models.JSONField(
+        default=dict, blank=True, help_text=_('Other languages, e.g. {"es": "Matemáticas"}.')
+    )
 
     class Meta:
         abstract = True
@@ -20,9 +25,18 @@ class TranslatedNameMixin(models.Model):
     def __str__(self):
         return self.label
 
+    def clean(self):
+        super().clean()
+        if not isinstance(self.translations, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in self.translations.items()
+        ):
+            raise ValidationError({"translations": _('Use {"es": "Name in Spanish"}.')})
+
     @property
     def label(self) -> str:
-        return (self.translations or {}).get(get_language() or "en") or self.name
+        translations = self.translations if isinstance(self.translations, dict) else {}
+        value = translations.get(get_language() or settings.LANGUAGE_CODE)
+        return value if isinstance(value, str) and value else self.name
 
 
 class Subject(TranslatedNameMixin):
@@ -53,15 +67,52 @@ class TeachingLanguage(TranslatedNameMixin):
         ordering = ["name"]
 
 
+# Slugs that name pages under /teachers/ rather than a teacher.
+RESERVED_SLUGS = frozenset({"me", "edit", "new", "search"})
+
+# Fields of a teacher profile that may be given in other languages, with their maximum length.
+TRANSLATABLE_FIELDS = {"headline": 160, "bio": 5000}
+
+
+def translations_errors(value) -> list[str]:
+    """Why a `translations` value is not {"<site language>": {"headline": str, "bio": str}} (empty: fine)."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    if not isinstance(value, dict):
+        return [_('Use {"es": {"headline": "…", "bio": "…"}}.')]
+    problems = []
+    for lang, fields in value.items():
+        if lang not in codes:
+            problems.append(_("%(lang)s is not a language of this site.") % {"lang": lang})
+        elif not isinstance(fields, dict) or not set(fields) <= set(TRANSLATABLE_FIELDS):
+            problems.append(_('Use {"es": {"headline": "…", "bio": "…"}}.'))
+        else:
+            for field, text in fields.items():
+                if not isinstance(text, str):
+                    problems.append(
+                        _("The %(field)s in %(lang)s must be text.")
+                        % {"field": field, "lang": lang}
+                    )
+                elif len(text) > TRANSLATABLE_FIELDS[field]:
+                    problems.append(
+                        _("The %(field)s in %(lang)s is longer than %(max)d characters.")
+                        % {"field": field, "lang": lang, "max": TRANSLATABLE_FIELDS[field]}
+                    )
+    return problems
+
+
 class TeacherProfile(models.Model):
     """What a teacher shows the public. Listed in the directory once public and approved by an admin."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teacher_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teacher_profile"
+    )
     slug = models.SlugField(unique=True, max_length=100)
     headline = models.CharField(max_length=160, blank=True, help_text=_("One line under the name."))
     bio = models.TextField(blank=True, max_length=5000)
     translations = models.JSONField(
-        default=dict, blank=True, help_text=_('Headline and bio in other languages: {"es": {"headline": "…", "bio": "…"}}.')
+        default=dict,
+        blank=True,
+        help_text=_('Headline and bio in other languages: {"es": {"headline": "…", "bio": "…"}}.'),
     )
     subjects = models.ManyToManyField(Subject, blank=True, related_name="teachers")
     levels = models.ManyToManyField(Level, blank=True, related_name="teachers")
@@ -72,19 +123,33 @@ class TeacherProfile(models.Model):
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
     teaches_online = models.BooleanField(default=True)
     teaches_in_person = models.BooleanField(default=False)
-    location = models.CharField(max_length=160, blank=True, help_text=_("Where in-person lessons happen."))
+    location = models.CharField(
+        max_length=160, blank=True, help_text=_("Where in-person lessons happen.")
+    )
     teaching_preferences = models.TextField(blank=True, max_length=2000)
     is_public = models.BooleanField(default=False, help_text=_("The teacher wants to be listed."))
-    is_approved = models.BooleanField(default=False, help_text=_("Set by an admin; only approved profiles are listed."))
+    is_approved = models.BooleanField(
+        default=False, help_text=_("Set by an admin; only approved profiles are listed.")
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The admin who last approved or withdrew approval."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-is_approved", "user__first_name", "pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(hourly_rate__gte=0) | models.Q(hourly_rate__isnull=True),
-                                   name="teacher_rate_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(hourly_rate__gte=0) | models.Q(hourly_rate__isnull=True),
+                name="teacher_rate_not_negative",
+            ),
         ]
         indexes = [models.Index(fields=["is_public", "is_approved"], name="teacher_listed_idx")]
 
@@ -96,17 +161,31 @@ class TeacherProfile(models.Model):
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("teacher-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        problems = translations_errors(self.translations)
+        if problems:
+            raise ValidationError({"translations": problems})
+
     def _unique_slug(self) -> str:
         base = slugify(self.user.name)[:80] or "teacher"
         slug, n = base, 2
-        while TeacherProfile.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+        while (
+            slug in RESERVED_SLUGS
+            or TeacherProfile.objects.filter(slug=slug).exclude(pk=self.pk).exists()
+        ):
             slug, n = f"{base}-{n}", n + 1
         return slug
 
     def translated(self, field: str) -> str:
-        lang = get_language() or "en"
-        value = ((self.translations or {}).get(lang) or {}).get(field)
-        return value or getattr(self, field)
+        """The field in the active language, falling back to the main text."""
+        translations = self.translations if isinstance(self.translations, dict) else {}
+        fields = translations.get(get_language() or settings.LANGUAGE_CODE)
+        value = fields.get(field) if isinstance(fields, dict) else None
+        return value if isinstance(value, str) and value.strip() else getattr(self, field)
 
     @property
     def headline_display(self) -> str:
@@ -116,20 +195,29 @@ class TeacherProfile(models.Model):
     def bio_display(self) -> str:
         return self.translated("bio")
 
-    @property
-    def is_listed(self) -> bool:
-        return self.is_public and self.is_approved
-
 
 class StudentProfile(models.Model):
     """What a teacher needs to know about a learner. The date of birth drives guardian consent."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="student_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="student_profile"
+    )
     date_of_birth = models.DateField(null=True, blank=True)
-    level = models.ForeignKey(Level, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    level = models.ForeignKey(
+        Level, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     learning_goals = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
         return self.user.name
+
+    def clean(self):
+        super().clean()
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            raise ValidationError(
+                {"date_of_birth": _("The date of birth cannot be in the future.")}
+            )
+        if self.date_of_birth and self.date_of_birth.year < 1900:
+            raise ValidationError({"date_of_birth": _("Enter a date of birth after 1900.")})

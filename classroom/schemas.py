@@ -67,9 +67,29 @@ class TeacherOut(Schema):
 
 
 class MyTeacherProfileOut(TeacherOut):
+    """The teacher's own view: the texts as written (not translated for the reader) and the listing state."""
+
     is_public: bool
     is_approved: bool
     translations: dict[str, dict[str, str]]
+
+    @staticmethod
+    def resolve_headline(obj):
+        return obj.headline
+
+    @staticmethod
+    def resolve_bio(obj):
+        return obj.bio
+
+    @staticmethod
+    def resolve_translations(obj):
+        # Only well-formed entries: an admin may have typed anything into the JSON field.
+        raw = obj.translations if isinstance(obj.translations, dict) else {}
+        return {
+            lang: {k: v for k, v in fields.items() if isinstance(v, str)}
+            for lang, fields in raw.items()
+            if isinstance(fields, dict)
+        }
 
 
 class TeacherTranslation(Schema):
@@ -106,7 +126,9 @@ class TeacherProfilePatch(Schema):
 
     headline: str | None = Field(None, max_length=160)
     bio: str | None = Field(None, max_length=5000)
-    translations: dict[Literal["en", "es"], TeacherTranslation] | None = None
+    translations: dict[Literal["en", "es"], TeacherTranslation] | None = Field(
+        None, description="Replaces all translations when given."
+    )
     subjects: list[str] | None = Field(None, max_length=30)
     levels: list[str] | None = Field(None, max_length=10)
     languages: list[str] | None = Field(None, max_length=20)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from authentication.choices import GuardianLinkStatus
+from authentication.choices import GuardianLinkStatus, Role
+from authentication.models import GuardianLink
 from authentication.roles import has_role, is_admin
-from authentication.choices import Role
 from cplatform.exceptions import NotFound
 
 from .models import Level, StudentProfile, Subject, TeacherProfile, TeachingLanguage
+
+MAX_SEARCH_TERMS = 8
 
 
 @dataclass(frozen=True)
@@ -35,16 +38,52 @@ def _teacher_base() -> QuerySet[TeacherProfile]:
     )
 
 
+def _text(value: str | None) -> str:
+    """PostgreSQL cannot compare text holding NUL characters: drop them rather than fail."""
+    return (value or "").replace("\x00", "").strip()
+
+
+def _teaches(relation: str, **lookup) -> Exists:
+    """`EXISTS` on a many-to-many of the teacher: no join in the main query, so no duplicates to remove."""
+    through = getattr(TeacherProfile, relation).through
+    return Exists(through.objects.filter(teacherprofile=OuterRef("pk"), **lookup))
+
+
+def _search(term: str) -> Q:
+    """One search term against names, headline and bio in every site language, and subject names."""
+    text = (
+        Q(user__first_name__icontains=term)
+        | Q(user__last_name__icontains=term)
+        | Q(user__display_name__icontains=term)
+        | Q(headline__icontains=term)
+        | Q(bio__icontains=term)
+    )
+    subject_names = Q(subject__name__icontains=term)
+    for code, _name in settings.LANGUAGES:
+        text |= Q(**{f"translations__{code}__headline__icontains": term})
+        text |= Q(**{f"translations__{code}__bio__icontains": term})
+        subject_names |= Q(**{f"subject__translations__{code}__icontains": term})
+    through = TeacherProfile.subjects.through
+    return text | Q(Exists(through.objects.filter(subject_names, teacherprofile=OuterRef("pk"))))
+
+
+def _listed(qs: QuerySet[TeacherProfile]) -> QuerySet[TeacherProfile]:
+    return qs.filter(
+        is_public=True, is_approved=True, user__is_active=True, user__groups__name=Role.TEACHER
+    )
+
+
 def teacher_list_public(*, filters: TeacherFilters | None = None) -> QuerySet[TeacherProfile]:
-    """Approved, public teachers of active accounts, filtered; a constant number of queries."""
+    """Approved, public profiles of active accounts that hold the Teacher role, filtered; a constant number
+    of queries however many teachers there are."""
     f = filters or TeacherFilters()
-    qs = _teacher_base().filter(is_public=True, is_approved=True, user__is_active=True)
-    if f.subject:
-        qs = qs.filter(subjects__slug=f.subject)
-    if f.language:
-        qs = qs.filter(languages__code=f.language)
-    if f.level:
-        qs = qs.filter(levels__code=f.level)
+    qs = _listed(_teacher_base())
+    if subject := _text(f.subject):
+        qs = qs.filter(_teaches("subjects", subject__slug=subject))
+    if language := _text(f.language):
+        qs = qs.filter(_teaches("languages", teachinglanguage__code=language))
+    if level := _text(f.level):
+        qs = qs.filter(_teaches("levels", level__code=level))
     if f.min_price is not None:
         qs = qs.filter(hourly_rate__gte=f.min_price)
     if f.max_price is not None:
@@ -53,36 +92,27 @@ def teacher_list_public(*, filters: TeacherFilters | None = None) -> QuerySet[Te
         qs = qs.filter(teaches_online=f.online)
     if f.in_person is not None:
         qs = qs.filter(teaches_in_person=f.in_person)
-    if f.q:
-        for term in f.q.split()[:8]:
-            qs = qs.filter(
-                Q(user__first_name__icontains=term)
-                | Q(user__last_name__icontains=term)
-                | Q(user__display_name__icontains=term)
-                | Q(headline__icontains=term)
-                | Q(bio__icontains=term)
-                | Q(subjects__name__icontains=term)
-            )
-    if f.subject or f.language or f.level or f.q:
-        qs = qs.distinct()
+    for term in _text(f.q).split()[:MAX_SEARCH_TERMS]:
+        qs = qs.filter(_search(term))
     return qs.order_by("user__first_name", "user__last_name", "pk")
 
 
-def teacher_get_public(*, slug: str | None = None, teacher_id: int | None = None) -> TeacherProfile:
-    qs = teacher_list_public()
+def teacher_get_public(*, teacher_id: int) -> TeacherProfile:
+    """A listed teacher by profile id (the API's `/teachers/{id}`)."""
     try:
-        return qs.get(slug=slug) if slug is not None else qs.get(pk=teacher_id)
+        return _listed(_teacher_base()).get(pk=teacher_id)
     except (TeacherProfile.DoesNotExist, ValueError, OverflowError) as exc:
         raise NotFound() from exc
 
 
 def teacher_get_for_viewer(*, viewer, slug: str) -> TeacherProfile:
-    """Public profile; the teacher and admins may also preview an unlisted one."""
-    try:
-        profile = _teacher_base().get(slug=slug)
-    except TeacherProfile.DoesNotExist as exc:
-        raise NotFound() from exc
-    if profile.is_listed and profile.user.is_active:
+    """A listed teacher's profile page; the teacher themself and admins may also preview an unlisted one.
+    To anyone else an unlisted profile does not exist. The result carries `is_listed`."""
+    listed = _listed(TeacherProfile.objects.filter(pk=OuterRef("pk")))
+    profile = _teacher_base().annotate(is_listed=Exists(listed)).filter(slug=slug).first()
+    if profile is None:
+        raise NotFound()
+    if profile.is_listed:
         return profile
     if viewer.is_authenticated and (profile.user_id == viewer.pk or is_admin(viewer)):
         return profile
@@ -90,6 +120,7 @@ def teacher_get_for_viewer(*, viewer, slug: str) -> TeacherProfile:
 
 
 def filter_options() -> dict:
+    """Choices for the directory's filters."""
     return {
         "subjects": list(Subject.objects.order_by("name")),
         "levels": list(Level.objects.order_by("position")),
@@ -99,22 +130,29 @@ def filter_options() -> dict:
 
 def student_list_for_user(*, user) -> QuerySet[StudentProfile]:
     """Admins see every student; a teacher sees their own students (none until scheduling exists);
-    a parent sees their linked children."""
+    a parent sees their linked children; a student sees themself."""
     qs = StudentProfile.objects.select_related("user", "level").filter(
-        user__groups__name=Role.STUDENT, user__is_active=True
+        user__groups__name=Role.STUDENT
     )
     if is_admin(user):
-        return qs.order_by("user__email")
+        return qs.order_by("user__email", "pk")
     visible = Q(pk__in=[])
     if has_role(user, Role.PARENT):
-        visible |= Q(user__guardian_links__guardian=user, user__guardian_links__status=GuardianLinkStatus.ACTIVE)
+        visible |= Q(
+            Exists(
+                GuardianLink.objects.filter(
+                    child=OuterRef("user"), guardian=user, status=GuardianLinkStatus.ACTIVE
+                )
+            )
+        )
     if has_role(user, Role.STUDENT):
         visible |= Q(user=user)
-    return qs.filter(visible).distinct().order_by("user__email")
+    # Teachers: their own students arrive with scheduling (lessons); until then, none.
+    return qs.filter(visible, user__is_active=True).order_by("user__email", "pk")
 
 
 def student_get_for_user(*, user, student_id: int) -> StudentProfile:
-    """`student_id` is the student's user id."""
+    """`student_id` is the student's user id. Someone the viewer may not see is "not found"."""
     try:
         return student_list_for_user(user=user).get(user_id=student_id)
     except (StudentProfile.DoesNotExist, ValueError, OverflowError) as exc:

@@ -1,20 +1,45 @@
-"""Writes for teacher and student profiles."""
+"""Writes for teacher and student profiles. The web pages, the API, the Wagtail admin and the demo data
+all come through here."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cplatform.exceptions import ValidationFailed
+from authentication.roles import is_admin
+from cplatform.exceptions import PermissionDenied, ValidationFailed
 
-from .models import Level, StudentProfile, Subject, TeacherProfile, TeachingLanguage
-
-TEACHER_FIELDS = (
-    "headline", "bio", "translations", "hourly_rate", "currency", "teaches_online", "teaches_in_person",
-    "location", "teaching_preferences", "is_public",
+from .models import (
+    TRANSLATABLE_FIELDS,
+    Level,
+    StudentProfile,
+    Subject,
+    TeacherProfile,
+    TeachingLanguage,
 )
-STUDENT_FIELDS = ("date_of_birth", "learning_goals")
+
+# What a teacher may change on their own profile. `is_approved`, `approved_*`, `user` and `slug` are not here:
+# whatever a payload carries for them is ignored.
+TEACHER_FIELDS = (
+    "headline",
+    "bio",
+    "translations",
+    "hourly_rate",
+    "currency",
+    "teaches_online",
+    "teaches_in_person",
+    "location",
+    "teaching_preferences",
+    "is_public",
+)
+TEACHER_TEXT_FIELDS = ("headline", "bio", "location", "teaching_preferences")
+TEACHER_LOOKUPS = {
+    "subjects": (Subject, "slug"),
+    "levels": (Level, "code"),
+    "languages": (TeachingLanguage, "code"),
+}
 
 
 def teacher_profile_ensure(*, user) -> TeacherProfile:
@@ -27,68 +52,174 @@ def student_profile_ensure(*, user) -> StudentProfile:
     return profile
 
 
-def _lookup(model, field: str, values: list[str], error_field: str):
+def _nul_errors(data: dict) -> dict[str, list[str]]:
+    """PostgreSQL refuses text with NUL characters; say so per field instead of failing on save."""
+
+    def has_nul(value) -> bool:
+        if isinstance(value, str):
+            return "\x00" in value
+        if isinstance(value, dict):
+            return any(has_nul(k) or has_nul(v) for k, v in value.items())
+        if isinstance(value, list | tuple):
+            return any(has_nul(v) for v in value)
+        return False
+
+    return {
+        field: [_("Null characters are not allowed.")]
+        for field, value in data.items()
+        if has_nul(value)
+    }
+
+
+def _lookup(model, field: str, values, error_field: str) -> list:
+    if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
+        raise ValidationFailed(errors={error_field: [_("Give a list of codes.")]})
     found = list(model.objects.filter(**{f"{field}__in": values}))
     missing = set(values) - {getattr(obj, field) for obj in found}
     if missing:
-        raise ValidationFailed(errors={error_field: [_("Unknown: %s") % ", ".join(sorted(missing))]})
+        raise ValidationFailed(
+            errors={error_field: [_("Unknown: %s") % ", ".join(sorted(missing))]}
+        )
     return found
 
 
+def _clean_translations(value) -> dict:
+    """Drop empty texts and languages, so `{"es": {"headline": ""}}` means "no Spanish headline"."""
+    if not isinstance(value, dict):
+        return value
+    cleaned = {}
+    for lang, fields in value.items():
+        if not isinstance(fields, dict):
+            cleaned[lang] = fields
+            continue
+        kept = {}
+        for key, text in fields.items():
+            text = text.strip() if isinstance(text, str) else text
+            if text not in (None, ""):
+                kept[key] = text
+        if kept:
+            cleaned[lang] = kept
+    return cleaned
+
+
+def _raise_validation(exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        raise ValidationFailed(
+            errors={f: [m for e in errs for m in e.messages] for f, errs in exc.error_dict.items()}
+        )
+    raise ValidationFailed(errors={"__all__": list(exc.messages)})
+
+
 def teacher_profile_update(*, user, data: dict, replace: bool = False) -> TeacherProfile:
-    """Update a teacher's own profile. `is_approved` is never taken from here (admins only)."""
-    errors: dict[str, list[str]] = {}
-    translations = data.get("translations")
-    if translations is not None:
-        if not isinstance(translations, dict) or not all(
-            isinstance(v, dict) and set(v) <= {"headline", "bio"} for v in translations.values()
-        ):
-            errors["translations"] = [_('Use {"es": {"headline": "…", "bio": "…"}}.')]
-    if data.get("teaches_in_person") and not (data.get("location") or "").strip():
-        existing = TeacherProfile.objects.filter(user=user).values_list("location", flat=True).first()
-        if "location" in data or not existing:
-            errors["location"] = [_("Say where in-person lessons happen.")]
+    """Change a teacher's own profile. With `replace`, fields missing from `data` go back to their defaults
+    (PUT); otherwise only the given ones change (PATCH). `subjects`, `levels`, `languages` are lists of codes.
+    Approval is never taken from here (see `teacher_profile_approve`)."""
+    errors = _nul_errors(data)
     if errors:
         raise ValidationFailed(errors=errors)
     with transaction.atomic():
-        profile = TeacherProfile.objects.select_for_update().get(pk=teacher_profile_ensure(user=user).pk)
-        changed = []
+        profile = TeacherProfile.objects.select_for_update().get(
+            pk=teacher_profile_ensure(user=user).pk
+        )
+        defaults = {
+            f.name: f.get_default()
+            for f in TeacherProfile._meta.concrete_fields
+            if f.name in TEACHER_FIELDS
+        }
         for field in TEACHER_FIELDS:
-            if field in data and (data[field] is not None or replace):
+            if field in data:
                 value = data[field]
-                if value is None and field in ("headline", "bio", "location", "teaching_preferences"):
-                    value = ""
-                if value is None and field == "translations":
-                    value = {}
-                setattr(profile, field, value)
-                changed.append(field)
-        profile.full_clean(exclude=["user", "slug"])
+            elif replace:
+                value = defaults[field]
+            else:
+                continue
+            if value is None and field in TEACHER_TEXT_FIELDS:
+                value = ""
+            if value is None and field == "translations":
+                value = {}
+            if value is None and field in (
+                "teaches_online",
+                "teaches_in_person",
+                "is_public",
+                "currency",
+            ):
+                continue  # "not given" in a PATCH; these have no empty value
+            if field == "translations":
+                value = _clean_translations(value)
+            setattr(profile, field, value)
+        try:
+            profile.full_clean(exclude=["user", "slug", "subjects", "levels", "languages"])
+        except ValidationError as exc:
+            _raise_validation(exc)
+        if not (profile.teaches_online or profile.teaches_in_person):
+            errors["teaches_online"] = [
+                _("Choose at least one lesson format: online or in person.")
+            ]
+        if profile.teaches_in_person and not profile.location.strip():
+            errors["location"] = [_("Say where in-person lessons happen.")]
+        if errors:
+            raise ValidationFailed(errors=errors)
+        related = {}
+        for name, (model, code_field) in TEACHER_LOOKUPS.items():
+            if name in data and data[name] is not None:
+                related[name] = _lookup(model, code_field, data[name], name)
+            elif replace:
+                related[name] = []
         profile.save()
-        if "subjects" in data and data["subjects"] is not None:
-            profile.subjects.set(_lookup(Subject, "slug", data["subjects"], "subjects"))
-        if "levels" in data and data["levels"] is not None:
-            profile.levels.set(_lookup(Level, "code", data["levels"], "levels"))
-        if "languages" in data and data["languages"] is not None:
-            profile.languages.set(_lookup(TeachingLanguage, "code", data["languages"], "languages"))
+        for name, objects in related.items():
+            getattr(profile, name).set(objects)
     return profile
 
 
-def teacher_profile_approve(*, profile: TeacherProfile, approved: bool = True) -> TeacherProfile:
-    profile.is_approved = approved
-    profile.approved_at = timezone.now() if approved else None
-    profile.save(update_fields=["is_approved", "approved_at", "updated_at"])
+def teacher_profile_approve(
+    *, profile: TeacherProfile, approved: bool = True, actor=None
+) -> TeacherProfile:
+    """Approve a teacher profile (or withdraw approval). Only admins may; `actor=None` is the system itself
+    (demo data, management commands), never a request."""
+    if actor is not None and not (actor.is_active and is_admin(actor)):
+        raise PermissionDenied(_("Only admins approve teacher profiles."))
+    with transaction.atomic():
+        profile = (
+            TeacherProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+        )
+        profile.is_approved = approved
+        profile.approved_at = timezone.now() if approved else None
+        profile.approved_by = actor
+        profile.save(update_fields=["is_approved", "approved_at", "approved_by", "updated_at"])
     return profile
 
 
 def student_profile_update(*, user, data: dict) -> StudentProfile:
+    """Change a student's own profile; only the given fields change. `level` is a level code or None."""
+    errors = _nul_errors(data)
+    if errors:
+        raise ValidationFailed(errors=errors)
     with transaction.atomic():
-        profile = StudentProfile.objects.select_for_update().get(pk=student_profile_ensure(user=user).pk)
-        for field in STUDENT_FIELDS:
-            if field in data:
-                setattr(profile, field, data[field] if data[field] is not None or field == "date_of_birth" else "")
+        profile = StudentProfile.objects.select_for_update().get(
+            pk=student_profile_ensure(user=user).pk
+        )
+        if "date_of_birth" in data:
+            profile.date_of_birth = data["date_of_birth"] or None
+        if "learning_goals" in data:
+            profile.learning_goals = data["learning_goals"] or ""
         if "level" in data:
-            profile.level = _lookup(Level, "code", [data["level"]], "level")[0] if data["level"] else None
-        if profile.date_of_birth and profile.date_of_birth > timezone.localdate():
-            raise ValidationFailed(errors={"date_of_birth": [_("The date of birth cannot be in the future.")]})
+            profile.level = (
+                _lookup(Level, "code", [data["level"]], "level")[0] if data["level"] else None
+            )
+        try:
+            profile.full_clean(exclude=["user"])
+        except ValidationError as exc:
+            _raise_validation(exc)
         profile.save()
     return profile
+
+
+__all__ = [
+    "TEACHER_FIELDS",
+    "TRANSLATABLE_FIELDS",
+    "student_profile_ensure",
+    "student_profile_update",
+    "teacher_profile_approve",
+    "teacher_profile_ensure",
+    "teacher_profile_update",
+]

@@ -1,48 +1,73 @@
-from decimal import Decimal, InvalidOperation
-
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from .selectors import TeacherFilters, filter_options, teacher_get_for_viewer, teacher_list_public
+from authentication.choices import Role
+from authentication.roles import is_admin, role_required
+from cplatform.exceptions import NotFound
+
+from .forms import StudentProfileForm, TeacherFilterForm, TeacherProfileForm
+from .selectors import filter_options, teacher_get_for_viewer, teacher_list_public
+from .services import student_profile_ensure, teacher_profile_ensure
 
 PAGE_SIZE = 12
 
 
-def _decimal(value: str | None) -> Decimal | None:
-    try:
-        number = Decimal(value) if value else None
-    except InvalidOperation:
-        return None
-    return number if number is not None and number.is_finite() and number >= 0 else None
-
-
 def teacher_directory(request):
-    params = request.GET
-    filters = TeacherFilters(
-        subject=params.get("subject") or None,
-        language=params.get("language") or None,
-        level=params.get("level") or None,
-        min_price=_decimal(params.get("min_price")),
-        max_price=_decimal(params.get("max_price")),
-        q=(params.get("q") or "").strip()[:100] or None,
+    """The public list of teachers, filtered by the query string. Bad filter values are reported on the
+    form and ignored; a bad `page` shows the nearest page."""
+    options = filter_options()
+    form = TeacherFilterForm(request.GET, options=options)
+    form.is_valid()
+    page = Paginator(teacher_list_public(filters=form.filters()), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(teacher_list_public(filters=filters), PAGE_SIZE).get_page(params.get("page"))
-    query = params.copy()
+    query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "classroom/teacher_directory.html",
-        {"page": page, "filters": filters, "options": filter_options(), "query": query.urlencode()},
+        {"page": page, "form": form, "query": query.urlencode()},
     )
 
 
 def teacher_detail(request, slug):
-    from django.http import Http404
-
-    from cplatform.exceptions import NotFound
-
     try:
         profile = teacher_get_for_viewer(viewer=request.user, slug=slug)
     except NotFound as exc:
         raise Http404 from exc
-    return render(request, "classroom/teacher_detail.html", {"teacher": profile})
+    return render(
+        request,
+        "classroom/teacher_detail.html",
+        {
+            "teacher": profile,
+            "is_owner": request.user.is_authenticated and profile.user_id == request.user.pk,
+            "viewer_is_admin": is_admin(request.user),
+        },
+    )
+
+
+@role_required(Role.TEACHER)
+def teacher_profile_edit(request):
+    """A teacher edits their own teaching profile (the page twin of `PUT /api/v1/me/teacher-profile`)."""
+    profile = teacher_profile_ensure(user=request.user)
+    form = TeacherProfileForm(request.POST or None, profile=profile, options=filter_options())
+    if request.method == "POST" and form.is_valid() and form.save(user=request.user) is not None:
+        messages.success(request, _("Your teaching profile has been saved."))
+        return redirect("teacher-profile-edit")
+    return render(
+        request, "classroom/teacher_profile_edit.html", {"form": form, "profile": profile}
+    )
+
+
+@role_required(Role.STUDENT)
+def student_profile_edit(request):
+    """A student edits their learning profile (the page twin of `PATCH /api/v1/me/student-profile`)."""
+    profile = student_profile_ensure(user=request.user)
+    form = StudentProfileForm(request.POST or None, profile=profile)
+    if request.method == "POST" and form.is_valid() and form.save(user=request.user) is not None:
+        messages.success(request, _("Your learning profile has been saved."))
+        return redirect("student-profile-edit")
+    return render(request, "classroom/student_profile_edit.html", {"form": form})
