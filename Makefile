@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 .DEFAULT_GOAL := help
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,16 +23,34 @@ install: $(STAMP) ## Create .venv and install the project with its dev tools
 system-deps: ## Install Debian packages the tests need (Chromium, PostgreSQL server) when root and missing
 	@bash scripts/system-deps
 
+# Translations: our strings live in one catalog, locale/<lang>/LC_MESSAGES/django.po (makemessages
+# skips app-level locale/ folders so it never splits or rewrites them). .mo files are build products
+# (gitignored), compiled with msgfmt when gettext is installed, else with polib (from wagtail-localize).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po */locale/*/LC_MESSAGES/*.po))
+I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=media --ignore=tests \
+	--ignore=bench --ignore=test-artifacts --ignore='*/locale'
+
+%.mo: %.po | $(STAMP)
+	@if command -v msgfmt >/dev/null 2>&1; then msgfmt --check-format -o $@ $<; \
+	else $(PY) -c 'import polib, sys; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])' $< $@; fi
+
+compilemessages: $(MO_FILES) ## Compile locale/*/LC_MESSAGES/*.po into .mo (run, test and bench do it)
+
+messages: install ## After adding UI strings: extract them into locale/es/…/django.po, then translate and compile
+	$(PY) manage.py makemessages -l es $(I18N_IGNORE) --no-obsolete --add-location=file
+	$(PY) manage.py compilemessages $(I18N_IGNORE) -v0
+	@echo "Fill every empty msgstr in locale/es/LC_MESSAGES/django.po, then run make messages again."
+
 migrate: install ## Apply migrations (SQLite db.sqlite3 unless DATABASE_URL is set)
 	$(PY) manage.py migrate --noinput
 
 demo: migrate ## Load the demo data (idempotent)
 	$(PY) manage.py load_demo_data
 
-run: demo ## Install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
+run: demo compilemessages ## Install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install system-deps ## Run the whole suite on a throwaway PostgreSQL (or DATABASE_URL), browsers included
+test: install system-deps compilemessages ## Run the whole suite on a throwaway PostgreSQL (or DATABASE_URL), browsers included
 	@set -e; \
 	if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL="$$(scripts/test-db)"; fi; \
 	$(PY) manage.py makemigrations --check --dry-run --settings=cplatform.settings.test >/dev/null; \
@@ -46,9 +64,9 @@ format: install ## Format and autofix with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: install ## Seed PostgreSQL, serve with gunicorn (2 workers), load pages and print req/s, p50/p95
+bench: install compilemessages ## Seed PostgreSQL, serve with gunicorn (2 workers), load pages and print req/s, p50/p95
 	@set -e; \
 	if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL="$$(scripts/test-db | sed 's#/cplatform$$#/cplatform_bench#')"; fi; \
 	$(PY) bench/run.py
 
-.PHONY: help install system-deps migrate demo run test lint format bench
+.PHONY: help install system-deps migrate demo run test lint format bench compilemessages messages
