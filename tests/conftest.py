@@ -6,6 +6,22 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_sessionstart(session):
+    """.mo files are build products (gitignored; `make test` compiles them): compile stale ones here too,
+    so a bare `pytest` shows Spanish pages with our strings. polib needs no gettext install."""
+    from pathlib import Path
+
+    import polib
+
+    root = Path(__file__).resolve().parent.parent
+    for po in [*root.glob("locale/*/LC_MESSAGES/*.po"), *root.glob("*/locale/*/LC_MESSAGES/*.po")]:
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            tmp = mo.with_suffix(f".{os.getpid()}.tmp")
+            polib.pofile(str(po)).save_as_mofile(str(tmp))
+            tmp.replace(mo)  # atomic: parallel sessions never read half a file
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from tests.base_data import ensure_base_data
