@@ -1,0 +1,143 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Every page a journey lands on is checked with axe-core (0 serious or critical violations); the
+`page` fixture fails the test at teardown if a visited page was never checked.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.authentication.factories import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+BLOCKING_IMPACTS = {"serious", "critical"}
+TIMEOUT_MS = 10_000
+
+_axe = Axe()
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: `apt-get install chromium` (make test does it as root)"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+class Journey:
+    """A page plus the bookkeeping every journey needs: axe on each page, screenshots, login."""
+
+    def __init__(self, page: Page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+        self.visited: list[str] = []
+        self.checked: set[str] = set()
+        page.on("framenavigated", self._record)
+
+    def _record(self, frame) -> None:
+        if frame == self.page.main_frame and frame.url.startswith(self.base_url):
+            self.visited.append(self._path(frame.url))
+
+    def _path(self, url: str) -> str:
+        return url.removeprefix(self.base_url).split("#")[0] or "/"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def goto(self, path: str) -> None:
+        response = self.page.goto(self.url(path))
+        assert response is not None and response.ok, (
+            f"{path} answered {response and response.status}"
+        )
+        self.check_a11y()
+
+    def check_a11y(self) -> None:
+        """Run axe-core on the current page; fail on any serious or critical violation."""
+        self.page.wait_for_load_state("load")
+        results = _axe.run(self.page)
+        blocking = [
+            v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS
+        ]
+        path = self._path(self.page.url)
+        report = "\n".join(
+            f"- [{v['impact']}] {v['id']}: {v['help']}\n"
+            + "\n".join(f"    {n['target']}: {n.get('failureSummary', '')}" for n in v["nodes"][:5])
+            for v in blocking
+        )
+        assert not blocking, f"axe found serious/critical violations on {path}:\n{report}"
+        self.checked.add(path)
+
+    def screenshot(self, name: str) -> None:
+        """Save the final page at desktop and phone widths (test-artifacts/<name>-desktop/phone.png)."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=ARTIFACTS / f"{name}-desktop.png", full_page=True)
+        self.page.set_viewport_size(PHONE)
+        self.check_a11y()  # the phone layout shows other elements (menu button): check it too
+        self.page.screenshot(path=ARTIFACTS / f"{name}-phone.png", full_page=True)
+        self.page.set_viewport_size(DESKTOP)
+
+    def submit(self, button_name: str | re.Pattern, *, within=None) -> None:
+        """Click a submit button, wait for the next page and check it."""
+        scope = within if within is not None else self.page.locator("main")
+        with self.page.expect_navigation():
+            scope.get_by_role("button", name=button_name).click()
+        self.check_a11y()
+
+    def login(self, email: str, password: str = PASSWORD) -> None:
+        self.goto("/auth/login/")
+        form = self.page.locator("main form")
+        form.get_by_label(re.compile("^Email", re.I)).fill(email)
+        form.get_by_label(re.compile("^Password", re.I)).fill(password)
+        self.submit(re.compile("^Sign in$", re.I))
+        expect(self.page.locator("header")).to_contain_text(re.compile("Log out", re.I))
+
+    def logout(self) -> None:
+        header = self.page.locator("header")
+        with self.page.expect_navigation():
+            header.get_by_role("button", name=re.compile("Log out|Cerrar sesión", re.I)).click()
+        self.check_a11y()
+
+    def unchecked_pages(self) -> list[str]:
+        return [path for path in dict.fromkeys(self.visited) if path not in self.checked]
+
+
+@pytest.fixture
+def journey(browser, live_server):
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    run = Journey(page, live_server.url)
+    yield run
+    context.close()
+    assert not run.unchecked_pages(), f"pages visited without an axe check: {run.unchecked_pages()}"
