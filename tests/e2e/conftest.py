@@ -41,8 +41,10 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for the e2e package. Not session-wide: while Playwright's sync API is open the
+    main thread looks like it runs an event loop, which would trip later non-browser tests."""
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"{CHROMIUM} is missing: `apt-get install chromium` (make test does it as root)"
