@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -108,7 +108,7 @@ class TeacherProfile(models.Model):
     )
     slug = models.SlugField(unique=True, max_length=100)
     headline = models.CharField(max_length=160, blank=True, help_text=_("One line under the name."))
-    bio = models.TextField(blank=True, max_length=5000)
+    bio = models.TextField(blank=True, max_length=5000, validators=[MaxLengthValidator(5000)])
     translations = models.JSONField(
         default=dict,
         blank=True,
@@ -126,7 +126,9 @@ class TeacherProfile(models.Model):
     location = models.CharField(
         max_length=160, blank=True, help_text=_("Where in-person lessons happen.")
     )
-    teaching_preferences = models.TextField(blank=True, max_length=2000)
+    teaching_preferences = models.TextField(
+        blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     is_public = models.BooleanField(default=False, help_text=_("The teacher wants to be listed."))
     is_approved = models.BooleanField(
         default=False, help_text=_("Set by an admin; only approved profiles are listed.")
@@ -206,7 +208,9 @@ class StudentProfile(models.Model):
     level = models.ForeignKey(
         Level, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    learning_goals = models.TextField(blank=True, max_length=2000)
+    learning_goals = models.TextField(
+        blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
