@@ -1,8 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.utils.translation import override
 
 from authentication.choices import GuardianLinkStatus, Role
