@@ -1,5 +1,7 @@
 from decimal import Decimal
+from functools import wraps
 
+from django.utils import translation
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -30,6 +32,22 @@ from .services import (
 )
 
 router = Router(tags=["teachers", "students"])
+
+
+def _in_callers_language(run):
+    """Answer in the caller's language (language cookie or `Accept-Language`, English by default).
+    The site's LocaleMiddleware pins unprefixed paths such as /api/ to English; this wraps the whole
+    operation, serialisation and error messages included."""
+
+    @wraps(run)
+    def wrapper(request, *args, **kwargs):
+        with translation.override(translation.get_language_from_request(request)):
+            return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+router.add_decorator(_in_callers_language, mode="view")
 
 
 class TeacherFilterQuery(Schema):
