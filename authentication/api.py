@@ -16,7 +16,12 @@ from .schemas import (
     MeOut,
     MePatch,
 )
-from .selectors import guardian_link_get_for_user, guardian_link_list_for_user, user_get_for_admin, user_list_for_admin
+from .selectors import (
+    guardian_link_get_for_user,
+    guardian_link_list_for_user,
+    user_get_for_admin,
+    user_list_for_admin,
+)
 from .services import (
     avatar_remove,
     avatar_set,
@@ -56,12 +61,16 @@ def retrieve_me(request):
     return request.auth
 
 
-@router.patch("/me", response={200: MeOut, **errors(400, 401, 422)}, auth=authenticated, tags=["me"])
+@router.patch(
+    "/me", response={200: MeOut, **errors(400, 401, 422)}, auth=authenticated, tags=["me"]
+)
 def update_me(request, payload: MePatch):
     return profile_update(user=request.auth, data=payload.model_dump(exclude_unset=True))
 
 
-@router.post("/me/avatar", response={200: MeOut, **errors(400, 401, 422)}, auth=authenticated, tags=["me"])
+@router.post(
+    "/me/avatar", response={200: MeOut, **errors(400, 401, 422)}, auth=authenticated, tags=["me"]
+)
 def upload_avatar(request, avatar: File[UploadedFile]):
     return avatar_set(user=request.auth, upload=avatar)
 
@@ -72,7 +81,10 @@ def delete_avatar(request):
 
 
 @router.get(
-    "/guardians", response={200: list[GuardianLinkOut], **errors(401, 422)}, auth=authenticated, tags=["guardians"]
+    "/guardians",
+    response={200: list[GuardianLinkOut], **errors(401, 422)},
+    auth=authenticated,
+    tags=["guardians"],
 )
 @paginate(LimitOffset)
 def list_guardian_links(request):
@@ -103,7 +115,10 @@ def accept_guardian_link(request, link_id: int):
 
 
 @router.delete(
-    "/guardians/{link_id}", response={204: None, **errors(401, 404, 422)}, auth=authenticated, tags=["guardians"]
+    "/guardians/{link_id}",
+    response={204: None, **errors(401, 404, 422)},
+    auth=authenticated,
+    tags=["guardians"],
 )
 def delete_guardian_link(request, link_id: int):
     link = guardian_link_get_for_user(user=request.auth, link_id=link_id)
@@ -154,8 +169,12 @@ def retrieve_user(request, user_id: int):
     return user_get_for_admin(actor=request.auth, user_id=user_id)
 
 
-@admin_router.patch("/users/{user_id}", response={200: AdminUserOut, **errors(400, 401, 403, 404, 422)})
+@admin_router.patch(
+    "/users/{user_id}", response={200: AdminUserOut, **errors(400, 401, 403, 404, 422)}
+)
 def update_user(request, user_id: int, payload: AdminUserPatch):
     user = user_get_for_admin(actor=request.auth, user_id=user_id)
-    user_admin_update(user=user, actor=request.auth, roles=payload.roles, is_active=payload.is_active)
+    user_admin_update(
+        user=user, actor=request.auth, roles=payload.roles, is_active=payload.is_active
+    )
     return user_get_for_admin(actor=request.auth, user_id=user_id)

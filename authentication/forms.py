@@ -2,6 +2,7 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
@@ -9,11 +10,23 @@ from cplatform.exceptions import DomainError
 
 from .choices import SELF_SERVICE_ROLES
 from .models import User
-from .services import PROFILE_FIELDS, avatar_set, profile_update, user_signup_complete
+from .services import (
+    PROFILE_FIELDS,
+    avatar_remove,
+    avatar_set,
+    profile_update,
+    user_signup_complete,
+)
+
+WAGTAIL_USER_EXTRA_FIELDS = ("display_name", "timezone", "language", "phone")
 
 
 def timezone_choices():
-    return [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz or tz == "UTC"]
+    return [
+        (tz, tz.replace("_", " "))
+        for tz in sorted(zoneinfo.available_timezones())
+        if "/" in tz or tz == "UTC"
+    ]
 
 
 def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
@@ -49,8 +62,14 @@ class SignupExtraForm(forms.Form):
 
 class ProfileForm(forms.ModelForm):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices)
-    avatar_upload = forms.ImageField(
-        label=_("New avatar"), required=False, help_text=_("JPEG, PNG, WebP or GIF, up to 5 MB.")
+    # A plain file field: `avatar_process` is the one validator, with the same messages as the API.
+    avatar_upload = forms.FileField(
+        label=_("New avatar"),
+        required=False,
+        help_text=_("JPEG, PNG, WebP or GIF, up to 5 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
     )
     remove_avatar = forms.BooleanField(label=_("Remove the current avatar"), required=False)
 
@@ -61,16 +80,15 @@ class ProfileForm(forms.ModelForm):
 
     def save(self, commit=True):
         """Writes go through the services, which validate again; their refusals land on the form."""
-        from .services import avatar_remove
-
         data = {field: self.cleaned_data.get(field) for field in PROFILE_FIELDS}
         user = User.objects.get(pk=self.instance.pk)
         try:
-            profile_update(user=user, data=data)
-            if self.cleaned_data.get("avatar_upload"):
-                avatar_set(user=user, upload=self.cleaned_data["avatar_upload"])
-            elif self.cleaned_data.get("remove_avatar"):
-                avatar_remove(user=user)
+            with transaction.atomic():
+                profile_update(user=user, data=data)
+                if self.cleaned_data.get("avatar_upload"):
+                    avatar_set(user=user, upload=self.cleaned_data["avatar_upload"])
+                elif self.cleaned_data.get("remove_avatar"):
+                    avatar_remove(user=user)
         except DomainError as exc:
             apply_domain_error(self, exc)
             return None
@@ -81,21 +99,25 @@ class GuardianInviteForm(forms.Form):
     email = forms.EmailField(label=_("Their email address"))
 
 
-class WagtailUserEditForm(UserEditForm):
-    display_name = forms.CharField(label=_("Display name"), required=False, max_length=80)
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices)
-    language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+class _WagtailUserFormMixin:
+    """The profile fields admins manage in the Wagtail admin. `is_superuser` ("Administrator") is only
+    changeable by superusers: an Admin-role account must not be able to mint superusers."""
 
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"] = forms.ChoiceField(
+            label=_("Time zone"), choices=timezone_choices, initial="UTC"
+        )
+        if "is_superuser" in self.fields and (for_user is None or not for_user.is_superuser):
+            # Disabled: shown, but whatever is posted for it is ignored.
+            self.fields["is_superuser"].disabled = True
+
+
+class WagtailUserEditForm(_WagtailUserFormMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
-        fields = UserEditForm.Meta.fields | {"display_name", "timezone", "language", "phone"}
+        fields = UserEditForm.Meta.fields | set(WAGTAIL_USER_EXTRA_FIELDS)
 
 
-class WagtailUserCreationForm(UserCreationForm):
-    display_name = forms.CharField(label=_("Display name"), required=False, max_length=80)
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices, initial="UTC")
-    language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
-
+class WagtailUserCreationForm(_WagtailUserFormMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
-        fields = UserCreationForm.Meta.fields | {"display_name", "timezone", "language", "phone"}
+        fields = UserCreationForm.Meta.fields | set(WAGTAIL_USER_EXTRA_FIELDS)

@@ -3,6 +3,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -13,7 +14,21 @@ from .choices import GuardianLinkStatus
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(value)s is not a known IANA time zone."), params={"value": value})
+        raise ValidationError(
+            _("%(value)s is not a known IANA time zone."), params={"value": value}
+        )
+
+
+def validate_phone(value: str) -> None:
+    digits = value.strip()
+    digits = digits.removeprefix("+")
+    for separator in " -().":
+        digits = digits.replace(separator, "")
+    if not (digits.isdigit() and 6 <= len(digits) <= 16):
+        raise ValidationError(
+            _("Enter a phone number with digits, spaces and an optional leading +."),
+            code="invalid_phone",
+        )
 
 
 def avatar_upload_to(instance, filename: str) -> str:
@@ -59,17 +74,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     # Profile
     display_name = models.CharField(
-        _("display name"), max_length=80, blank=True, help_text=_("Shown to others instead of your full name.")
+        _("display name"),
+        max_length=80,
+        blank=True,
+        help_text=_("Shown to others instead of your full name."),
     )
     avatar = models.ImageField(_("avatar"), upload_to=avatar_upload_to, blank=True)
-    bio = models.TextField(_("bio"), blank=True, max_length=2000)
+    bio = models.TextField(
+        _("bio"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     timezone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
     )
     language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
 
     objects = UserManager()
 
@@ -88,7 +108,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = self.__class__.objects.normalize_email(self.email).strip().lower()
+
+    def save(self, *args, **kwargs):
+        # Every path (forms, admin sites, shell) stores the login in one case.
+        if self.email:
+            self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -112,16 +138,28 @@ class GuardianLink(models.Model):
     """A parent (guardian) and a child, linked once the invited side confirms."""
 
     guardian = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="child_links"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="child_links",
     )
     child = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="guardian_links"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="guardian_links",
     )
-    invited_email = models.EmailField(help_text=_("Who was invited; the account is attached when they confirm."))
+    invited_email = models.EmailField(
+        help_text=_("Who was invited; the account is attached when they confirm.")
+    )
     initiated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    status = models.CharField(max_length=16, choices=GuardianLinkStatus.choices, default=GuardianLinkStatus.PENDING)
+    status = models.CharField(
+        max_length=16, choices=GuardianLinkStatus.choices, default=GuardianLinkStatus.PENDING
+    )
     created_at = models.DateTimeField(default=timezone.now)
     responded_at = models.DateTimeField(null=True, blank=True)
     consent_given_at = models.DateTimeField(null=True, blank=True)
@@ -140,6 +178,10 @@ class GuardianLink(models.Model):
             models.CheckConstraint(
                 condition=models.Q(guardian__isnull=False) | models.Q(child__isnull=False),
                 name="guardian_link_has_a_side",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(guardian=models.F("child")),
+                name="guardian_link_not_self",
             ),
         ]
         indexes = [models.Index(Lower("invited_email"), name="guardian_link_email_idx")]

@@ -17,7 +17,12 @@ CONSENT_AGE = 16
 def user_verified_emails(*, user: User) -> list[str]:
     from allauth.account.models import EmailAddress
 
-    return [e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)]
+    return [
+        e.lower()
+        for e in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    ]
 
 
 def guardian_link_list_for_user(*, user: User) -> QuerySet[GuardianLink]:
@@ -25,7 +30,11 @@ def guardian_link_list_for_user(*, user: User) -> QuerySet[GuardianLink]:
     emails = user_verified_emails(user=user)
     visible = Q(guardian=user) | Q(child=user)
     if emails:
-        invited = Q(status=GuardianLinkStatus.PENDING) & Q(invited_email__in=emails) & ~Q(initiated_by=user)
+        invited = (
+            Q(status=GuardianLinkStatus.PENDING)
+            & Q(invited_email__in=emails)
+            & ~Q(initiated_by=user)
+        )
         visible |= invited
     return (
         GuardianLink.objects.filter(visible)
@@ -49,7 +58,9 @@ def children_of(*, guardian: User) -> QuerySet[User]:
 
 
 def guardians_of(*, child: User) -> QuerySet[User]:
-    return User.objects.filter(child_links__child=child, child_links__status=GuardianLinkStatus.ACTIVE).distinct()
+    return User.objects.filter(
+        child_links__child=child, child_links__status=GuardianLinkStatus.ACTIVE
+    ).distinct()
 
 
 def is_guardian_of(*, guardian: User, child_id: int) -> bool:
@@ -88,13 +99,19 @@ def user_can_use_payments(*, user: User) -> bool:
     return user.is_authenticated and not user_needs_guardian_consent(user=user)
 
 
-def user_list_for_admin(*, actor: User, search: str | None = None, role: str | None = None) -> QuerySet[User]:
+def user_list_for_admin(
+    *, actor: User, search: str | None = None, role: str | None = None
+) -> QuerySet[User]:
     if not is_admin(actor):
         raise NotFound()
     qs = User.objects.all().prefetch_related("groups").order_by("email")
     if search:
-        qs = qs.filter(Q(email__icontains=search) | Q(first_name__icontains=search) | Q(last_name__icontains=search)
-                       | Q(display_name__icontains=search))
+        qs = qs.filter(
+            Q(email__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+            | Q(display_name__icontains=search)
+        )
     if role:
         qs = qs.filter(groups__name=role)
     return qs

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.files.uploadedfile import UploadedFile
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -17,17 +20,19 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 from .choices import SELF_SERVICE_ROLES, GuardianLinkStatus, Role
-from .models import GuardianLink, User, validate_timezone
-from .roles import forget_roles, has_role, is_admin
+from .models import GuardianLink, User
+from .roles import forget_roles, has_role, is_admin, user_roles
+from .selectors import user_verified_emails
 from .signals import role_granted
 
 PROFILE_FIELDS = ("first_name", "last_name", "display_name", "bio", "timezone", "language", "phone")
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
-AVATAR_MAX_PIXELS = 40_000_000  # decompression-bomb guard before decoding
+AVATAR_MAX_PIXELS = 40_000_000  # checked from the header, before any pixel is decoded
 AVATAR_MIN_SIDE = 32
 AVATAR_OUTPUT_SIDE = 512
 AVATAR_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_GUARDIANS_PER_CHILD = 2
+OPEN_LINK_STATUSES = (GuardianLinkStatus.PENDING, GuardianLinkStatus.ACTIVE)
 
 
 # --- roles -----------------------------------------------------------------------------------
@@ -39,36 +44,42 @@ def role_group(role: Role | str) -> Group:
 
 
 def user_set_roles(*, user: User, roles: list[str], actor: User | None = None) -> User:
-    """Replace a user's roles. Only admins may grant Admin; the actor is checked by the caller's auth."""
+    """Replace a user's roles. `actor=None` is the system (demo data, migrations)."""
     wanted = {str(r) for r in roles}
     unknown = wanted - set(Role.values)
     if unknown:
-        raise ValidationFailed(errors={"roles": [_("Unknown role: %s") % ", ".join(sorted(unknown))]})
+        raise ValidationFailed(
+            errors={"roles": [_("Unknown role: %s") % ", ".join(sorted(unknown))]}
+        )
     if actor is not None and not is_admin(actor):
         raise PermissionDenied(_("Only an admin can change roles."))
     with transaction.atomic():
         current = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
-        for name in current - wanted:
-            user.groups.remove(role_group(name))
-        for name in wanted - current:
-            user.groups.add(role_group(name))
-        user.is_staff = Role.ADMIN in wanted or user.is_superuser
-        user.save(update_fields=["is_staff"])
-    forget_roles(user)
-    for name in wanted - current:
-        role_granted.send(sender=User, user=user, role=name)
+        if current - wanted:
+            user.groups.remove(*Group.objects.filter(name__in=current - wanted))
+        if wanted - current:
+            user.groups.add(*(role_group(name) for name in sorted(wanted - current)))
     return user
 
 
 def user_add_role(*, user: User, role: Role | str) -> User:
     with transaction.atomic():
         user.groups.add(role_group(role))
-        if str(role) == Role.ADMIN:
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
-    forget_roles(user)
-    role_granted.send(sender=User, user=user, role=str(role))
     return user
+
+
+def user_roles_changed(*, user: User, granted: set[str], revoked: set[str]) -> None:
+    """What follows from a change of role groups, whichever way they changed (these services, the
+    Wagtail or Django admin forms, Wagtail's bulk "assign role"): it runs from the `m2m_changed`
+    receiver. The staff flag follows the Admin role; `role_granted` lets other apps add profiles."""
+    forget_roles(user)
+    if Role.ADMIN in granted | revoked:
+        staff = Role.ADMIN in user_roles(user) or user.is_superuser
+        if user.is_staff != staff:
+            User.objects.filter(pk=user.pk).update(is_staff=staff)
+            user.is_staff = staff
+    for name in sorted(granted):
+        role_granted.send(sender=User, user=user, role=name)
 
 
 def signup_role_clean(role: str | None) -> str:
@@ -83,6 +94,15 @@ def signup_role_clean(role: str | None) -> str:
 # --- accounts and profiles -------------------------------------------------------------------
 
 
+def _email_clean(email: str | None) -> str:
+    email = User.objects.normalize_email(email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationFailed(errors={"email": [_("Enter a valid email address.")]}) from exc
+    return email
+
+
 def user_create(
     *,
     email: str,
@@ -94,64 +114,70 @@ def user_create(
     **profile,
 ) -> User:
     """Create an account (admin tools, demo data). Sign-up goes through allauth, which calls
-    `user_signup_complete`."""
+    `user_signup_complete`. `actor=None` is the system."""
     from allauth.account.models import EmailAddress
 
-    email = User.objects.normalize_email(email or "").strip().lower()
-    if not email:
-        raise ValidationFailed(errors={"email": [_("This field is required.")]})
-    roles = roles or [Role.STUDENT.value]
-    if Role.ADMIN in roles and actor is not None and not is_admin(actor):
-        raise PermissionDenied(_("Only an admin can create admins."))
+    email = _email_clean(email)
+    roles = list(roles or [Role.STUDENT.value])
+    if actor is not None and not is_admin(actor):
+        raise PermissionDenied(_("Only an admin can create accounts."))
     if is_superuser and actor is not None:
         raise PermissionDenied(_("Superusers are created from the command line only."))
-    with transaction.atomic():
-        if User.objects.filter(email__iexact=email).exists():
-            raise Conflict(_("A user with this email already exists."), errors={"email": [_("Already in use.")]})
-        user = User(email=email, is_superuser=is_superuser, is_staff=is_superuser,
-                    **{k: v for k, v in profile.items() if k in PROFILE_FIELDS})
-        _validate_profile(user)
-        user.set_password(password) if password else user.set_unusable_password()
-        user.save()
-        EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
-        for role in roles:
-            user_add_role(user=user, role=role)
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise ValidationFailed(
+            errors={"roles": [_("Unknown role: %s") % ", ".join(sorted(unknown))]}
+        )
+    user = User(
+        email=email,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+        **{k: v for k, v in profile.items() if k in PROFILE_FIELDS},
+    )
+    _validate_profile(user)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    taken = Conflict(
+        _("A user with this email already exists."), errors={"email": [_("Already in use.")]}
+    )
+    if User.objects.filter(email__iexact=email).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            user.save()
+            EmailAddress.objects.create(
+                user=user, email=email, primary=True, verified=email_verified
+            )
+            user_set_roles(user=user, roles=roles)
+    except IntegrityError as exc:  # the same email created at the same moment
+        raise taken from exc
     return user
 
 
 def user_signup_complete(*, user: User, role: str | None) -> User:
-    """Called by the allauth adapter once the account row exists."""
+    """Called by the allauth sign-up form (page and headless) once the account row exists."""
     user_add_role(user=user, role=signup_role_clean(role))
     return user
 
 
 def _validate_profile(user: User) -> None:
-    errors: dict[str, list[str]] = {}
-    if user.timezone:
-        try:
-            validate_timezone(user.timezone)
-        except Exception as exc:  # noqa: BLE001 - Django's ValidationError, reported per field
-            errors["timezone"] = [str(m) for m in getattr(exc, "messages", [str(exc)])]
-    if user.language not in dict(settings.LANGUAGES):
-        errors["language"] = [_("Choose one of the site's languages.")]
-    if user.phone and not _phone_ok(user.phone):
-        errors["phone"] = [_("Enter a phone number with digits, spaces and an optional leading +.")]
-    for field, limit in (("display_name", 80), ("first_name", 150), ("last_name", 150), ("bio", 2000)):
-        if len(getattr(user, field) or "") > limit:
-            errors[field] = [_("At most %d characters.") % limit]
-    if errors:
-        raise ValidationFailed(errors=errors)
-
-
-def _phone_ok(phone: str) -> bool:
-    digits = phone.replace(" ", "").replace("-", "").replace("(", "").replace(")", "")
-    if digits.startswith("+"):
-        digits = digits[1:]
-    return digits.isdigit() and 6 <= len(digits) <= 16
+    """The model's field rules (lengths, IANA time zone, language choices, phone), as a domain error."""
+    exclude = [f.name for f in User._meta.fields if f.name not in PROFILE_FIELDS]
+    try:
+        user.clean_fields(exclude=exclude)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            errors={
+                field: [str(m) for m in messages] for field, messages in exc.message_dict.items()
+            }
+        ) from exc
 
 
 def profile_update(*, user: User, data: dict) -> User:
-    """Update the editable profile fields only; anything else in `data` is ignored, never applied."""
+    """Update the editable profile fields only; anything else in `data` (roles, staff flags, email,
+    groups…) is ignored, never applied."""
     changed = []
     for field in PROFILE_FIELDS:
         if field in data and data[field] is not None:
@@ -164,63 +190,94 @@ def profile_update(*, user: User, data: dict) -> User:
     return user
 
 
+def _invalid_avatar(message: str) -> ValidationFailed:
+    return ValidationFailed(errors={"avatar": [message]})
+
+
 def avatar_process(upload: UploadedFile) -> ContentFile:
-    """Validate an uploaded image and re-encode it: type, ≤ 5 MB, pixel limits, EXIF stripped."""
+    """Validate an uploaded image and re-encode it: type, ≤ 5 MB, pixel limits, EXIF stripped.
+
+    The pixel count is read from the header before decoding, so a small file that would expand to
+    gigabytes (a decompression bomb) is refused without being decoded.
+    """
     if upload.size is None or upload.size > AVATAR_MAX_BYTES:
-        raise ValidationFailed(errors={"avatar": [_("The image must be 5 MB or smaller.")]})
+        raise _invalid_avatar(_("The image must be 5 MB or smaller."))
     try:
         upload.seek(0)
         with Image.open(upload) as probe:
             if probe.format not in AVATAR_FORMATS:
-                raise ValidationFailed(errors={"avatar": [_("Upload a JPEG, PNG, WebP or GIF image.")]})
+                raise _invalid_avatar(_("Upload a JPEG, PNG, WebP or GIF image."))
             width, height = probe.size
             if width * height > AVATAR_MAX_PIXELS:
-                raise ValidationFailed(errors={"avatar": [_("The image has too many pixels.")]})
+                raise _invalid_avatar(_("The image has too many pixels."))
             if min(width, height) < AVATAR_MIN_SIDE:
-                raise ValidationFailed(errors={"avatar": [_("The image must be at least 32 × 32 pixels.")]})
+                raise _invalid_avatar(_("The image must be at least 32 × 32 pixels."))
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as image:
-            image.seek(0)
+            image.seek(0)  # the first frame of an animation
             image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
-            image = ImageOps.fit(image, (AVATAR_OUTPUT_SIDE, AVATAR_OUTPUT_SIDE), Image.Resampling.LANCZOS)
+            if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+                rgba = image.convert("RGBA")
+                image = Image.new("RGB", rgba.size, (255, 255, 255))
+                image.paste(rgba, mask=rgba.getchannel("A"))
+            else:
+                image = image.convert("RGB")
+            image = ImageOps.fit(
+                image, (AVATAR_OUTPUT_SIDE, AVATAR_OUTPUT_SIDE), Image.Resampling.LANCZOS
+            )
             out = io.BytesIO()
-            # A fresh image carries no EXIF / metadata of the original.
+            # A new image written without `exif=`: none of the original's metadata survives.
             image.save(out, format="JPEG", quality=85, optimize=True)
     except ValidationFailed:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError) as exc:
-        raise ValidationFailed(errors={"avatar": [_("This file is not a valid image.")]}) from exc
+    except Image.DecompressionBombError as exc:
+        raise _invalid_avatar(_("The image has too many pixels.")) from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise _invalid_avatar(_("This file is not a valid image.")) from exc
     return ContentFile(out.getvalue())
 
 
 def avatar_set(*, user: User, upload: UploadedFile) -> User:
     content = avatar_process(upload)
     old_name = user.avatar.name if user.avatar else None
-    user.avatar.save(f"avatar-{timezone.now():%Y%m%d%H%M%S}.jpg", content, save=True)
-    if old_name and old_name != user.avatar.name:
-        storage = user.avatar.storage
-        transaction.on_commit(lambda: storage.delete(old_name))
+    with transaction.atomic():
+        user.avatar.save(f"avatar-{timezone.now():%Y%m%d%H%M%S}.jpg", content, save=False)
+        user.save(update_fields=["avatar"])
+        if old_name and old_name != user.avatar.name:
+            storage = user.avatar.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
     return user
 
 
 def avatar_remove(*, user: User) -> User:
     if user.avatar:
         name, storage = user.avatar.name, user.avatar.storage
-        user.avatar = ""
-        user.save(update_fields=["avatar"])
-        transaction.on_commit(lambda: storage.delete(name))
+        with transaction.atomic():
+            user.avatar = ""
+            user.save(update_fields=["avatar"])
+            transaction.on_commit(lambda: storage.delete(name))
     return user
 
 
-def user_admin_update(*, user: User, actor: User, roles: list[str] | None = None, is_active: bool | None = None) -> User:
+def _check_may_manage(*, actor: User, user: User) -> None:
     if not is_admin(actor):
         raise PermissionDenied()
+    # An Admin who is not a superuser cannot take over a superuser (password, roles, active).
+    if user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied(_("Only a superuser can change a superuser."))
+
+
+def user_admin_update(
+    *, user: User, actor: User, roles: list[str] | None = None, is_active: bool | None = None
+) -> User:
+    _check_may_manage(actor=actor, user=user)
     with transaction.atomic():
         if roles is not None:
             if user.pk == actor.pk and Role.ADMIN not in roles:
-                raise ValidationFailed(errors={"roles": [_("You cannot remove your own admin role.")]})
+                raise ValidationFailed(
+                    errors={"roles": [_("You cannot remove your own admin role.")]}
+                )
             user_set_roles(user=user, roles=roles, actor=actor)
         if is_active is not None:
             if user.pk == actor.pk and not is_active:
@@ -239,12 +296,14 @@ def guardian_invite(*, actor: User, email: str, as_role: str) -> GuardianLink:
     The invitation is stored against the email; the account is attached when its owner accepts, so
     the answer never reveals whether the email has an account.
     """
-    email = User.objects.normalize_email(email or "").strip().lower()
     errors = {}
-    if not email or "@" not in email:
-        errors["email"] = [_("Enter a valid email address.")]
-    elif email == actor.email.lower():
-        errors["email"] = [_("You cannot invite yourself.")]
+    try:
+        email = _email_clean(email)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    else:
+        if email in {actor.email.lower(), *user_verified_emails(user=actor)}:
+            errors["email"] = [_("You cannot invite yourself.")]
     if as_role not in ("child", "guardian"):
         errors["invite_as"] = [_("Choose 'child' or 'guardian'.")]
     if errors:
@@ -255,15 +314,24 @@ def guardian_invite(*, actor: User, email: str, as_role: str) -> GuardianLink:
         raise PermissionDenied(_("Only students can invite a guardian."))
 
     with transaction.atomic():
-        open_statuses = [GuardianLinkStatus.PENDING, GuardianLinkStatus.ACTIVE]
-        mine = GuardianLink.objects.filter(status__in=open_statuses)
+        # One invitation at a time per inviter: concurrent invites cannot both pass the checks.
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+        mine = GuardianLink.objects.filter(status__in=OPEN_LINK_STATUSES)
         mine = mine.filter(guardian=actor) if as_role == "child" else mine.filter(child=actor)
         other_side = "child__email__iexact" if as_role == "child" else "guardian__email__iexact"
-        if mine.filter(invited_email__iexact=email).exists() or mine.filter(**{other_side: email}).exists():
-            raise Conflict(_("You already have an invitation or link with this person."),
-                           errors={"email": [_("Already invited or linked.")]})
-        if as_role == "guardian":
-            _check_guardian_capacity(child=actor)
+        if (
+            mine.filter(invited_email__iexact=email).exists()
+            or mine.filter(**{other_side: email}).exists()
+        ):
+            raise Conflict(
+                _("You already have an invitation or link with this person."),
+                errors={"email": [_("Already invited or linked.")]},
+            )
+        if as_role == "guardian" and mine.count() >= MAX_GUARDIANS_PER_CHILD:
+            raise Conflict(
+                _("A child can have at most two guardians."),
+                errors={"email": [_("You already have two guardians or invitations.")]},
+            )
         link = GuardianLink.objects.create(
             guardian=actor if as_role == "child" else None,
             child=actor if as_role == "guardian" else None,
@@ -282,59 +350,55 @@ def _guardian_invite_email(*, link_id: int) -> None:
     send_mail(subject, body, None, [link.invited_email])
 
 
-def _check_guardian_capacity(*, child: User) -> None:
-    count = GuardianLink.objects.filter(
-        child=child, status__in=[GuardianLinkStatus.PENDING, GuardianLinkStatus.ACTIVE]
-    ).count()
-    if count >= MAX_GUARDIANS_PER_CHILD:
-        raise Conflict(_("A child can have at most two guardians."),
-                       errors={"email": [_("This child already has two guardians.")]})
-
-
 def guardian_accept(*, link: GuardianLink, actor: User) -> GuardianLink:
-    """The invited side confirms. `link` comes from `guardian_link_get_for_user`."""
+    """The invited side confirms, if the invitation went to one of their verified emails.
+
+    The child's row is locked, so two acceptances at once cannot give a child a third guardian.
+    """
     with transaction.atomic():
         link = GuardianLink.objects.select_for_update().get(pk=link.pk)
-        if link.status != GuardianLinkStatus.PENDING or link.initiated_by_id == actor.pk:
+        if (
+            link.status != GuardianLinkStatus.PENDING
+            or link.initiated_by_id == actor.pk
+            or link.invited_email.lower() not in user_verified_emails(user=actor)
+        ):
             raise Conflict(_("This invitation cannot be accepted."))
         if link.invited_role == "child":
             if not has_role(actor, Role.STUDENT):
                 raise PermissionDenied(_("Only a student account can accept as a child."))
-            # Lock the child's row so two acceptances cannot exceed two guardians.
-            User.objects.select_for_update().get(pk=actor.pk)
-            _check_guardian_capacity_excluding(child=actor, link=link)
+            if link.guardian_id == actor.pk:
+                raise Conflict(_("You cannot be your own guardian."))
             link.child = actor
         else:
-            if not has_role(actor, Role.PARENT):
-                user_add_role(user=actor, role=Role.PARENT)
+            if link.child_id == actor.pk:
+                raise Conflict(_("You cannot be your own guardian."))
             link.guardian = actor
-        if GuardianLink.objects.filter(
-            guardian_id=link.guardian_id, child_id=link.child_id, status=GuardianLinkStatus.ACTIVE
-        ).exists():
+        User.objects.select_for_update().filter(pk=link.child_id).first()
+        active = GuardianLink.objects.filter(
+            child_id=link.child_id, status=GuardianLinkStatus.ACTIVE
+        )
+        if active.filter(guardian_id=link.guardian_id).exists():
             raise Conflict(_("You are already linked."))
+        if active.count() >= MAX_GUARDIANS_PER_CHILD:
+            raise Conflict(_("A child can have at most two guardians."))
+        if link.invited_role == "guardian" and not has_role(actor, Role.PARENT):
+            user_add_role(user=actor, role=Role.PARENT)
         link.status = GuardianLinkStatus.ACTIVE
         link.responded_at = timezone.now()
         try:
             with transaction.atomic():
-                link.save()
+                link.save(update_fields=["guardian", "child", "status", "responded_at"])
         except IntegrityError as exc:
             raise Conflict(_("You are already linked.")) from exc
     return link
 
 
-def _check_guardian_capacity_excluding(*, child: User, link: GuardianLink) -> None:
-    count = (
-        GuardianLink.objects.filter(child=child, status=GuardianLinkStatus.ACTIVE).exclude(pk=link.pk).count()
-    )
-    if count >= MAX_GUARDIANS_PER_CHILD:
-        raise Conflict(_("A child can have at most two guardians."))
-
-
 def guardian_decline_or_remove(*, link: GuardianLink, actor: User) -> GuardianLink:
-    """Either side ends a link; the invited side may decline a pending one."""
+    """Either side ends a link (and with it any consent given through it); the invited side may
+    decline a pending invitation."""
     with transaction.atomic():
         link = GuardianLink.objects.select_for_update().get(pk=link.pk)
-        if link.status not in (GuardianLinkStatus.PENDING, GuardianLinkStatus.ACTIVE):
+        if link.status not in OPEN_LINK_STATUSES:
             raise NotFound()
         declined = link.status == GuardianLinkStatus.PENDING and link.initiated_by_id != actor.pk
         link.status = GuardianLinkStatus.DECLINED if declined else GuardianLinkStatus.REMOVED
@@ -344,7 +408,7 @@ def guardian_decline_or_remove(*, link: GuardianLink, actor: User) -> GuardianLi
 
 
 def guardian_consent(*, link: GuardianLink, actor: User) -> GuardianLink:
-    """A linked guardian consents to the child using messaging and payments."""
+    """A linked guardian consents to the child using messaging and payments (who and when)."""
     with transaction.atomic():
         link = GuardianLink.objects.select_for_update().get(pk=link.pk)
         if link.status != GuardianLinkStatus.ACTIVE or link.guardian_id != actor.pk:
@@ -355,3 +419,56 @@ def guardian_consent(*, link: GuardianLink, actor: User) -> GuardianLink:
             link.save(update_fields=["consent_given_at", "consent_given_by"])
     return link
 
+
+def guardian_link_admin_create(*, actor: User, guardian: User, child: User) -> GuardianLink:
+    """An admin links a guardian and a child directly (no invitation): the same limits hold."""
+    if not is_admin(actor):
+        raise PermissionDenied()
+    if guardian.pk == child.pk:
+        raise ValidationFailed(errors={"child": [_("A person cannot be their own guardian.")]})
+    if not has_role(child, Role.STUDENT):
+        raise ValidationFailed(errors={"child": [_("The child must have the Student role.")]})
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=child.pk).first()
+        active = GuardianLink.objects.filter(child=child, status=GuardianLinkStatus.ACTIVE)
+        if active.filter(guardian=guardian).exists():
+            raise Conflict(_("They are already linked."), errors={"child": [_("Already linked.")]})
+        if active.count() >= MAX_GUARDIANS_PER_CHILD:
+            raise Conflict(
+                _("A child can have at most two guardians."),
+                errors={"child": [_("This child already has two guardians.")]},
+            )
+        if not has_role(guardian, Role.PARENT):
+            user_add_role(user=guardian, role=Role.PARENT)
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                link = GuardianLink.objects.create(
+                    guardian=guardian,
+                    child=child,
+                    invited_email=child.email,
+                    initiated_by=actor,
+                    status=GuardianLinkStatus.ACTIVE,
+                    created_at=now,
+                    responded_at=now,
+                )
+        except IntegrityError as exc:  # a pending invitation between the two is still open
+            raise Conflict(
+                _("An invitation between them is still pending."),
+                errors={"child": [_("An invitation between them is still pending.")]},
+            ) from exc
+    return link
+
+
+def guardian_link_admin_end(*, actor: User, link: GuardianLink) -> GuardianLink:
+    """An admin ends an open link or invitation (kept as history, with its consent)."""
+    if not is_admin(actor):
+        raise PermissionDenied()
+    with transaction.atomic():
+        link = GuardianLink.objects.select_for_update().get(pk=link.pk)
+        if link.status not in OPEN_LINK_STATUSES:
+            raise ValidationFailed(errors={"status": [_("This link has already ended.")]})
+        link.status = GuardianLinkStatus.REMOVED
+        link.responded_at = timezone.now()
+        link.save(update_fields=["status", "responded_at"])
+    return link

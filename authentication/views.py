@@ -9,8 +9,13 @@ from cplatform.exceptions import DomainError, NotFound
 
 from .choices import Role
 from .forms import GuardianInviteForm, ProfileForm, apply_domain_error
+from .models import User
 from .roles import has_role
-from .selectors import guardian_link_get_for_user, guardian_link_list_for_user, user_needs_guardian_consent
+from .selectors import (
+    guardian_link_get_for_user,
+    guardian_link_list_for_user,
+    user_needs_guardian_consent,
+)
 from .services import guardian_accept, guardian_consent, guardian_decline_or_remove, guardian_invite
 
 
@@ -19,13 +24,18 @@ def profile_view(request):
     return render(
         request,
         "authentication/profile.html",
-        {"profile_user": request.user, "needs_consent": user_needs_guardian_consent(user=request.user)},
+        {
+            "profile_user": request.user,
+            "needs_consent": user_needs_guardian_consent(user=request.user),
+        },
     )
 
 
 @login_required
 def profile_edit(request):
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    # A copy of the user: a form that fails validation must not leave bad values on request.user.
+    instance = User.objects.get(pk=request.user.pk)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=instance)
     if request.method == "POST" and form.is_valid() and form.save() is not None:
         messages.success(request, _("Your profile has been saved."))
         return redirect("profile")
@@ -55,8 +65,12 @@ def guardian_list(request):
     return render(
         request,
         "authentication/guardians.html",
-        {"form": form, "links": links, "invite_as": invite_as,
-         "can_invite": has_role(request.user, Role.PARENT, Role.STUDENT)},
+        {
+            "form": form,
+            "links": links,
+            "invite_as": invite_as,
+            "can_invite": has_role(request.user, Role.PARENT, Role.STUDENT),
+        },
     )
 
 
@@ -82,7 +96,9 @@ def guardian_accept_view(request, link_id):
 @login_required
 @require_POST
 def guardian_remove_view(request, link_id):
-    return _guardian_action(request, link_id, guardian_decline_or_remove, _("The link has been removed."))
+    return _guardian_action(
+        request, link_id, guardian_decline_or_remove, _("The link has been removed.")
+    )
 
 
 @login_required

@@ -1,0 +1,95 @@
+"""Django's admin (/django-admin/) for our user: email is the login, there is no username. The Wagtail
+admin is where people are managed day to day; this one is the fallback for staff."""
+
+from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import GuardianLink, User
+
+
+class UserCreationForm(auth_forms.AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+        field_classes: dict = {}
+
+
+@admin.register(User)
+class UserAdmin(auth_admin.UserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    ordering = ("email",)
+    list_display = ("email", "first_name", "last_name", "display_name", "is_active", "is_staff")
+    list_filter = ("is_active", "is_staff", "is_superuser", "groups")
+    search_fields = ("email", "first_name", "last_name", "display_name")
+    readonly_fields = ("last_login", "date_joined", "avatar")  # avatars only through avatar_set
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (
+            _("Profile"),
+            {
+                "fields": (
+                    "first_name",
+                    "last_name",
+                    "display_name",
+                    "avatar",
+                    "bio",
+                    "timezone",
+                    "language",
+                    "phone",
+                )
+            },
+        ),
+        (
+            _("Roles and permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        # Same rule as the API and the Wagtail admin: only a superuser manages a superuser.
+        return qs if request.user.is_superuser else qs.filter(is_superuser=False)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            fields = (*fields, "is_superuser", "user_permissions")
+        return fields
+
+
+@admin.register(GuardianLink)
+class GuardianLinkAdmin(admin.ModelAdmin):
+    """Read-only here: links are managed in the Wagtail admin, through the services."""
+
+    list_display = ("__str__", "status", "invited_email", "consent_given_at", "created_at")
+    list_filter = ("status",)
+    search_fields = ("invited_email", "guardian__email", "child__email")
+    list_select_related = ("guardian", "child")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
