@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "authentication.apps.WagtailUsersConfig",  # wagtail.users with our user views (profile fields)
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -222,9 +222,6 @@ LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 300)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAIL_USER_EDIT_FORM = "authentication.forms.WagtailUserEditForm"
-WAGTAIL_USER_CREATION_FORM = "authentication.forms.WagtailUserCreationForm"
-WAGTAIL_USER_CUSTOM_FIELDS = ["display_name", "timezone", "language", "phone"]
 WAGTAILUSERS_PASSWORD_ENABLED = True
 
 # django-postman (direct messages, configured in the inbox issue)
