@@ -153,6 +153,8 @@ class TeacherProfileEditView(EditView):
             return super().form_valid(form)
         except DomainError as exc:
             apply_domain_error(form, exc)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
     def save_instance(self):
