@@ -1,5 +1,5 @@
 from django.contrib.auth.password_validation import validate_password
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -100,7 +100,7 @@ def list_guardian_links(request):
 )
 def invite_guardian_link(request, payload: GuardianInviteIn):
     link = guardian_invite(actor=request.auth, email=payload.email, as_role=payload.invite_as)
-    return 201, _link_out(link, request.auth)
+    return Status(201, _link_out(link, request.auth))
 
 
 @router.post(
@@ -123,7 +123,7 @@ def accept_guardian_link(request, link_id: int):
 def delete_guardian_link(request, link_id: int):
     link = guardian_link_get_for_user(user=request.auth, link_id=link_id)
     guardian_decline_or_remove(link=link, actor=request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -161,7 +161,7 @@ def create_user(request, payload: AdminUserIn):
         last_name=payload.last_name,
         email_verified=True,
     )
-    return 201, user
+    return Status(201, user)
 
 
 @admin_router.get("/users/{user_id}", response={200: AdminUserOut, **errors(401, 403, 404, 422)})

@@ -29,13 +29,15 @@ def timezone_choices():
     ]
 
 
-def apply_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's refusal on the form: field messages where the field exists, else on top."""
+def apply_domain_error(form: forms.Form, exc: DomainError, aliases: dict | None = None) -> None:
+    """Show a service's refusal on the form: field messages where the field exists (`aliases` maps a
+    service's field name to the form's), else on top."""
     if not exc.errors:
         form.add_error(None, exc.detail)
     for field, messages in exc.errors.items():
+        name = (aliases or {}).get(field, field)
         for message in messages:
-            form.add_error(field if field in form.fields else None, message)
+            form.add_error(name if name in form.fields else None, message)
 
 
 class SignupExtraForm(forms.Form):
@@ -90,7 +92,7 @@ class ProfileForm(forms.ModelForm):
                 elif self.cleaned_data.get("remove_avatar"):
                     avatar_remove(user=user)
         except DomainError as exc:
-            apply_domain_error(self, exc)
+            apply_domain_error(self, exc, aliases={"avatar": "avatar_upload"})
             return None
         return user
 
