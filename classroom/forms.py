@@ -47,7 +47,7 @@ class TeacherFilterForm(forms.Form):
     )
 
     def __init__(self, data, *, options: dict):
-        super().__init__(data, auto_id="f-%s")
+        super().__init__(data, auto_id="f-%s", label_suffix="")
         anything = [("", _("Any"))]
         self.fields["subject"].choices = anything + _choices(options["subjects"], "slug")
         self.fields["language"].choices = anything + _choices(options["languages"], "code")
@@ -146,6 +146,7 @@ class TeacherProfileForm(forms.Form):
     def __init__(self, *args, profile: TeacherProfile, options: dict, **kwargs):
         self.profile = profile
         kwargs.setdefault("initial", self._initial(profile))
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["subjects"].choices = _choices(options["subjects"], "slug")
         self.fields["levels"].choices = _choices(options["levels"], "code")
@@ -271,6 +272,7 @@ class StudentProfileForm(forms.Form):
                 "learning_goals": profile.learning_goals,
             },
         )
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         levels = Level.objects.order_by("position")
         self.fields["level"].choices = [("", _("Not sure yet"))] + _choices(levels, "code")
