@@ -5,6 +5,8 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,7 +41,14 @@ def _key(kind: str, value: str) -> str:
 
 
 def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address as allauth sees it (ALLAUTH_TRUSTED_PROXY_COUNT / _CLIENT_IP_HEADER behind
+    a proxy), so our limit and allauth's own rate limits count the same person."""
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (DjangoPermissionDenied, ImproperlyConfigured):
+        return request.META.get("REMOTE_ADDR", "")
 
 
 def login_failure_record(*, request, identifier: str) -> None:

@@ -137,3 +137,17 @@ def test_successful_logins_do_not_count_as_failures(client):
     for _ in range(8):
         assert _json(client, "/_allauth/app/v1/auth/login", user.email, PASSWORD).status_code == 200
         client.logout()
+
+
+def test_behind_a_trusted_proxy_each_client_address_is_counted_apart(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    for n in range(30):
+        _json(client, "/_allauth/app/v1/auth/login", f"spray{n}@example.com", WRONG)
+    # Same proxy (REMOTE_ADDR), but X-Forwarded-For names another client: not blocked by the spray.
+    response = client.post(
+        "/_allauth/app/v1/auth/login",
+        {"email": "fresh@example.com", "password": WRONG},
+        content_type="application/json",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    assert response.status_code == 400

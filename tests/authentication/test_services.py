@@ -270,6 +270,10 @@ def test_the_invitation_email_is_sent_once_the_invitation_is_committed(
     with django_capture_on_commit_callbacks(execute=True):
         guardian_invite(actor=parent, email="kid@example.com", as_role="child")
     assert [m.to for m in mailoutbox] == [["kid@example.com"]]
+    body = mailoutbox[0].body
+    assert parent.name in body
+    assert "as your parent or guardian" in body
+    assert "/auth/guardians/" in body
 
 
 def test_only_the_owner_of_the_verified_invited_email_can_accept():

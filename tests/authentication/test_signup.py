@@ -252,6 +252,24 @@ def test_headless_signup_with_an_existing_email_answers_like_a_new_one(client, k
     assert User.objects.filter(email__iexact="taken@example.com").count() == 1
 
 
+@pytest.mark.parametrize("kind", ["app", "browser"])
+def test_a_wrong_password_and_an_unknown_email_get_the_same_login_answer(client, kind):
+    StudentFactory(email="known@example.com")
+    url = f"/_allauth/{kind}/v1/auth/login"
+    wrong = client.post(
+        url,
+        {"email": "known@example.com", "password": "nope-nope"},
+        content_type="application/json",
+    )
+    unknown = client.post(
+        url,
+        {"email": "nobody@example.com", "password": "nope-nope"},
+        content_type="application/json",
+    )
+    assert wrong.status_code == unknown.status_code == 400
+    assert wrong.json() == unknown.json()
+
+
 def test_password_reset_answers_the_same_for_known_and_unknown_emails_on_the_page(client):
     StudentFactory(email="known@example.com")
     known = client.post("/auth/password/reset/", {"email": "known@example.com"})
