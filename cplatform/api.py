@@ -57,7 +57,11 @@ def on_domain_error(request, exc: DomainError):
 def on_validation_error(request, exc: NinjaValidationError):
     field_errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "form", "payload")]
+        loc = [
+            str(part)
+            for part in error.get("loc", ())
+            if part not in ("body", "query", "path", "form", "payload")
+        ]
         field = ".".join(loc) or "__all__"
         field_errors.setdefault(field, []).append(str(error.get("msg", "Invalid value.")))
     return _error(request, 422, "The request is not valid.", field_errors)
@@ -66,7 +70,10 @@ def on_validation_error(request, exc: NinjaValidationError):
 @api.exception_handler(DjangoValidationError)
 def on_django_validation_error(request, exc: DjangoValidationError):
     if hasattr(exc, "error_dict"):
-        field_errors = {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
+        field_errors = {
+            field: [str(m) for e in errs for m in e.messages]
+            for field, errs in exc.error_dict.items()
+        }
     else:
         field_errors = {"__all__": [str(m) for m in exc.messages]}
     return _error(request, 400, "Some fields are not valid.", field_errors)

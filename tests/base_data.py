@@ -1,8 +1,9 @@
 """Rows the data migrations create, restored after `transaction=True` tests flush the database."""
 
+from importlib import import_module
+
 from django.apps import apps
 from django.contrib.auth.models import Group
-from importlib import import_module
 
 
 def ensure_base_data() -> None:
@@ -11,17 +12,28 @@ def ensure_base_data() -> None:
     from authentication.choices import Role
     from home.models import HomePage
 
-    if Group.objects.filter(name__in=Role.values).count() == len(Role.values) and Site.objects.exists():
+    if (
+        Group.objects.filter(name__in=Role.values).count() == len(Role.values)
+        and Site.objects.exists()
+    ):
         return
     for role in Role.values:
         Group.objects.get_or_create(name=role)
     en, _ = Locale.objects.get_or_create(language_code="en")
     Locale.objects.get_or_create(language_code="es")
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=en))
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=en)
+    )
     home = HomePage.objects.filter(depth=2, locale=en).first()
     if home is None:
         home = root.add_child(instance=HomePage(title="cplatform", slug="home", locale=en))
     if not Site.objects.exists():
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="cplatform")
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="cplatform",
+        )
     # The classroom lookups (levels, subjects, languages) from their data migration.
     import_module("classroom.migrations.0002_seed_lookups").seed(apps, None)

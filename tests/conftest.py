@@ -72,7 +72,9 @@ def api_client(client):
 
 def login_token(client, email: str, password: str = "pass-1234-word") -> str:
     response = client.post(
-        "/_allauth/app/v1/auth/login", {"email": email, "password": password}, content_type="application/json"
+        "/_allauth/app/v1/auth/login",
+        {"email": email, "password": password},
+        content_type="application/json",
     )
     assert response.status_code == 200, response.content
     return response.json()["meta"]["session_token"]

@@ -299,3 +299,28 @@ def test_link_actions_refuse_get(client):
     assert client.get(f"/auth/guardians/{link.pk}/accept/").status_code == 405
     link.refresh_from_db()
     assert link.status == GuardianLinkStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_logging_in_lands_on_the_home_page_in_the_persons_own_language(client):
+    from tests.authentication.factories import PASSWORD, UserFactory
+
+    spanish = UserFactory(roles=["Student"], language="es")
+    response = client.post("/auth/login/", {"login": spanish.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/es/"
+    client.logout()
+    english = UserFactory(roles=["Student"], language="en")
+    response = client.post("/es/auth/login/", {"login": english.email, "password": PASSWORD})
+    assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_logging_in_with_next_goes_to_next_whatever_the_language(client):
+    from tests.authentication.factories import PASSWORD, UserFactory
+
+    spanish = UserFactory(roles=["Student"], language="es")
+    response = client.post(
+        "/auth/login/?next=/teachers/", {"login": spanish.email, "password": PASSWORD}
+    )
+    assert response["Location"] == "/teachers/"

@@ -285,10 +285,12 @@ def test_an_unlisted_profile_is_not_found_except_for_its_owner_and_admins(client
 
 def test_the_owner_gets_a_link_to_edit_their_profile(client, people):
     profile = listed_teacher(first_name="Own")
+    # Every teacher has the link in the navigation; only the owner gets it on the profile itself.
+    owner_link = '<a href="/teachers/me/edit/">Edit your teaching profile</a>'
     html = as_user(client, profile.user).get(f"/teachers/{profile.slug}/").content.decode()
-    assert 'href="/teachers/me/edit/"' in html
+    assert owner_link in html
     other = as_user(client, people.other_teacher).get(f"/teachers/{profile.slug}/").content.decode()
-    assert 'href="/teachers/me/edit/"' not in other
+    assert owner_link not in other
 
 
 def test_an_unknown_teacher_page_is_not_found(client):
@@ -459,3 +461,12 @@ def test_the_student_edit_page_asks_anonymous_visitors_to_log_in(client):
 def test_the_student_edit_page_speaks_spanish(client):
     html = as_user(client, StudentFactory()).get("/es" + STUDENT_EDIT).content.decode()
     assert "Tu perfil de estudiante" in html and "Fecha de nacimiento" in html
+
+
+def test_the_navigation_links_teachers_and_students_to_their_own_profile_pages(client, people):
+    teacher_nav = as_user(client, people.teacher).get("/teachers/").content.decode()
+    assert 'href="/teachers/me/edit/"' in teacher_nav
+    assert 'href="/students/me/edit/"' not in teacher_nav
+    student_nav = as_user(client, people.student_a).get("/teachers/").content.decode()
+    assert 'href="/students/me/edit/"' in student_nav
+    assert 'href="/teachers/me/edit/"' not in student_nav
