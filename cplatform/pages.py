@@ -1,0 +1,92 @@
+"""What every public page type shares: SEO and social fields, canonical and hreflang links, JSON-LD.
+
+Each page app's pages inherit `SeoPageMixin` (an abstract Wagtail Page). Templates render the head
+with `templates/components/seo_head.html`, which only calls the methods below.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Page
+
+
+class SeoPageMixin(Page):
+    """SEO title / description come from Wagtail's promote fields; this adds a share image and the
+    helpers the head template uses. Subclasses override `get_json_ld` to add structured data."""
+
+    share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Shown when the page is shared (OpenGraph / Twitter). 1200 × 630 px works best."
+        ),
+    )
+
+    promote_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("slug"),
+                FieldPanel("seo_title"),
+                FieldPanel("search_description"),
+                FieldPanel("share_image"),
+            ],
+            heading=_("For search engines and sharing"),
+        ),
+        MultiFieldPanel([FieldPanel("show_in_menus")], heading=_("For site menus")),
+    ]
+
+    class Meta:
+        abstract = True
+
+    # --- what the head template asks ---------------------------------------------------------
+
+    def get_meta_title(self) -> str:
+        return self.seo_title or self.title
+
+    def get_meta_description(self) -> str:
+        """The editor's description, else a summary of the page (subclasses provide `summary_text`)."""
+        if self.search_description:
+            return self.search_description
+        text = strip_tags(self.summary_text()) if hasattr(self, "summary_text") else ""
+        return Truncator(" ".join(text.split())).chars(160) if text else ""
+
+    def get_share_image(self):
+        return self.share_image
+
+    def get_translations_for_hreflang(self, request=None) -> list[tuple[str, str]]:
+        """(language code, absolute URL) of every live translation of this page, itself included."""
+        alternates = []
+        for page in self.get_translations(inclusive=True).live().select_related("locale"):
+            url = page.get_full_url(request)
+            if url:
+                alternates.append((page.locale.language_code, url))
+        return sorted(alternates)
+
+    def get_json_ld(self, request=None) -> list[dict]:
+        """Structured data objects for this page; subclasses extend the list."""
+        return []
+
+    def json_ld_script(self, request=None) -> str:
+        data = self.get_json_ld(request)
+        if not data:
+            return ""
+        # Escape "</" so the JSON can never close the script element.
+        payload = json.dumps(data if len(data) > 1 else data[0], ensure_ascii=False).replace(
+            "</", "<\\/"
+        )
+        return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
