@@ -49,4 +49,11 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's "database" backend picks the engine of the default database when it starts
+# (modelsearch/backends/database/__init__.py: SearchBackend() returns PostgresSearchBackend when
+# connection.vendor == "postgresql"): PostgreSQL full-text search (tsvector index entries, ts_rank)
+# here, SQLite FTS5 in dev. One text-search configuration for both languages, named so it does not
+# depend on the cluster's default_text_search_config; after changing it run `manage.py update_index`.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"}
+}

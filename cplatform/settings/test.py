@@ -22,5 +22,7 @@ EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 MEDIA_ROOT = BASE_DIR / ".cache" / "test-media"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS = {  # as production.py: PostgreSQL full-text search
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"}
+}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
