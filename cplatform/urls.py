@@ -7,8 +7,27 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from classroom.selectors import teacher_list_public
+
+from . import search, seo
 from .api import api
 from .views import bare_ok
+
+SITEMAPS = {
+    "pages": seo.PageSitemap,
+    "teacher-directory": seo.ViewSitemap("teacher-directory"),
+    "teachers": seo.ViewSitemap(
+        "teacher-detail",
+        items=lambda: (
+            teacher_list_public()
+            .select_related(None)
+            .prefetch_related(None)
+            .only("slug", "updated_at")
+        ),
+        args=lambda teacher: [teacher.slug],
+        lastmod=lambda teacher: teacher.updated_at,
+    ),
+}
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -19,6 +38,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("bench/ok/", bare_ok, name="bench-ok"),
+    path("sitemap.xml", seo.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", seo.robots_txt, name="robots-txt"),
 ]
 
 if settings.DEBUG:
@@ -29,6 +50,7 @@ urlpatterns += i18n_patterns(
     path("auth/", include("authentication.urls")),
     path("teachers/", include("classroom.urls")),
     path("students/", include("classroom.student_urls")),
+    path("search/", search.search_view, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
