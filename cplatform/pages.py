@@ -15,7 +15,10 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.models import Page
+from wagtail.models import Page, Site
+
+# OpenGraph's recommended size; Twitter's summary_large_image takes the same picture.
+SHARE_IMAGE_SPEC = "fill-1200x630|jpegquality-80"
 
 
 class SeoPageMixin(Page):
@@ -73,6 +76,20 @@ class SeoPageMixin(Page):
                 alternates.append((page.locale.language_code, url))
         return sorted(alternates)
 
+    def get_canonical_url(self, request=None) -> str:
+        """The page's one address in its own language (Wagtail's full URL: the Site's host)."""
+        return self.get_full_url(request) or ""
+
+    def get_share_image_url(
+        self, request=None, spec: str = SHARE_IMAGE_SPEC
+    ) -> tuple[str, int, int]:
+        """(absolute URL, width, height) of the share image's rendition, or ("", 0, 0) without one."""
+        image = self.get_share_image()
+        if image is None:
+            return "", 0, 0
+        rendition = image.get_rendition(spec)
+        return absolute_media_url(rendition.url, self, request), rendition.width, rendition.height
+
     def get_json_ld(self, request=None) -> list[dict]:
         """Structured data objects for this page; subclasses extend the list."""
         return []
@@ -90,3 +107,15 @@ class SeoPageMixin(Page):
 
 def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
+
+
+def absolute_media_url(url: str, page: Page | None = None, request=None) -> str:
+    """A media URL made absolute on the page's Site (storage backends such as S3 already give one)."""
+    if url.startswith(("http://", "https://", "//")):
+        return url
+    site = None
+    if request is not None:  # cached on the request: no query after the first
+        site = Site.find_for_request(request)
+    if site is None and page is not None:
+        site = page.get_site()
+    return (site.root_url if site is not None else settings.SITE_URL.rstrip("/")) + url

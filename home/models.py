@@ -1,12 +1,325 @@
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+"""The site's front pages and what every public page shows around its content: the home page (one per
+locale), campaign landing pages, testimonials, menus and the site settings (logo, contact, social links).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.search import index
+
+from cplatform.blocks import (
+    BodyStreamBlock,
+    CallToActionBlock,
+    CourseListBlock,
+    HeroBlock,
+    SignUpBlock,
+    TeacherListBlock,
+    TestimonialBlock,
+)
+from cplatform.pages import SeoPageMixin
 
 
-class HomePage(Page):
-    """The site's front page, one per locale (hero, featured items and blocks come with the public-site issue)."""
+def _stream_text(stream) -> str:
+    """The plain text of a StreamField's headings, texts and rich text, for summaries."""
+    parts = []
+    for block in stream or []:
+        value = block.value
+        if block.block_type == "rich_text":
+            parts.append(strip_tags(str(value)))
+        elif hasattr(value, "get"):
+            parts.extend(str(value.get(key) or "") for key in ("heading", "text"))
+    return " ".join(p for p in parts if p)
 
-    intro = RichTextField(blank=True, help_text="A short welcome under the title.")
 
-    content_panels = Page.content_panels + ["intro"]
-    max_count_per_parent = 1
+class HomePage(SeoPageMixin):
+    """The site's front page, one per locale (the Spanish one is a translation of the English one):
+    a hero, featured courses and teachers, testimonials, calls to action and a free body of blocks."""
+
+    intro = RichTextField(
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_("A short welcome under the title, used when there is no hero."),
+    )
+    hero = StreamField(
+        [("hero", HeroBlock())],
+        blank=True,
+        max_num=1,
+        help_text=_("The big headline at the top; it replaces the title and welcome text."),
+    )
+    featured_teachers = StreamField(
+        [("teacher_list", TeacherListBlock())],
+        blank=True,
+        max_num=1,
+        help_text=_("Teachers to feature: chosen by hand or picked from the directory."),
+    )
+    featured_courses = StreamField(
+        [("course_list", CourseListBlock())],
+        blank=True,
+        max_num=1,
+        help_text=_("Courses to feature, by subject, level or teacher."),
+    )
+    body = StreamField(
+        BodyStreamBlock(),
+        blank=True,
+        help_text=_("Any further sections, built from blocks."),
+    )
+    testimonials = StreamField(
+        [("testimonials", TestimonialBlock())],
+        blank=True,
+        max_num=1,
+        help_text=_("Quotes from students, parents or teachers (Snippets › Testimonials)."),
+    )
+    calls_to_action = StreamField(
+        [("call_to_action", CallToActionBlock()), ("sign_up", SignUpBlock())],
+        blank=True,
+        max_num=4,
+        help_text=_("Closing invitations: a button to a page, or to sign up with a role."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("hero"),
+        FieldPanel("intro"),
+        FieldPanel("featured_teachers"),
+        FieldPanel("featured_courses"),
+        FieldPanel("body"),
+        FieldPanel("testimonials"),
+        FieldPanel("calls_to_action"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("hero"),
+        index.SearchField("body"),
+    ]
+
+    max_count_per_parent = 1  # one per locale: the others are its translations
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["home.LandingPage"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def summary_text(self) -> str:
+        return strip_tags(str(self.intro)) or _stream_text(self.hero) or _stream_text(self.body)
+
+    def get_json_ld(self, request=None) -> list[dict]:
+        return [
+            {
+                "@context": "https://schema.org",
+                "@type": "WebSite",
+                "name": self.get_meta_title(),
+                "url": self.get_canonical_url(request),
+                "inLanguage": self.locale.language_code,
+            }
+        ]
+
+
+class LandingPage(SeoPageMixin):
+    """A campaign page built only from blocks, under a home page."""
+
+    body = StreamField(
+        BodyStreamBlock(),
+        help_text=_("Start with a hero block: its headline becomes the page's main heading."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("landing page")
+
+    def summary_text(self) -> str:
+        return _stream_text(self.body)
+
+    @property
+    def starts_with_hero(self) -> bool:
+        return bool(self.body) and self.body[0].block_type == "hero"
+
+
+class Testimonial(TranslatableMixin, models.Model):
+    """A quote from a student, parent or teacher, shown by testimonial blocks; translatable."""
+
+    quote = models.TextField(max_length=600, help_text=_("Their words, without quotation marks."))
+    name = models.CharField(max_length=100, help_text=_("As they agreed to be named."))
+    role = models.CharField(
+        max_length=100, blank=True, help_text=_('Who they are, e.g. "Parent of a piano student".')
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Optional, square works best."),
+    )
+
+    panels = [FieldPanel("quote"), FieldPanel("name"), FieldPanel("role"), FieldPanel("photo")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("testimonial")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return f"{self.name}: {self.quote[:50]}"
+
+
+class Menu(TranslatableMixin, ClusterableModel):
+    """The links of the header (main) or footer menu in one language; translated with the site."""
+
+    class Slot(models.TextChoices):
+        MAIN = "main", _("Main menu (header)")
+        FOOTER = "footer", _("Footer menu")
+
+    slot = models.CharField(max_length=16, choices=Slot.choices, default=Slot.MAIN)
+    text = models.TextField(
+        blank=True,
+        max_length=400,
+        help_text=_("Footer menu only: the short text under the logo."),
+    )
+
+    panels = [FieldPanel("slot"), FieldPanel("text"), InlinePanel("items", label=_("Links"))]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("menu")
+        constraints = [
+            models.UniqueConstraint(fields=["slot", "locale"], name="one_menu_per_slot_and_locale")
+        ]
+
+    def __str__(self):
+        return f"{self.get_slot_display()} ({self.locale.language_code})"
+
+    def validate_unique(self, exclude=None):
+        super().validate_unique(exclude)
+        clash = Menu.objects.filter(slot=self.slot, locale_id=self.locale_id).exclude(pk=self.pk)
+        if self.locale_id and clash.exists():
+            raise ValidationError({"slot": _("This language already has this menu.")})
+
+
+relative_or_absolute_url = RegexValidator(
+    r"^(/|https?://|mailto:|tel:)",
+    _("Start with / for an address on this site, or with https://, mailto: or tel:."),
+)
+
+
+class MenuItem(TranslatableMixin, Orderable):
+    """One link of a menu: a page of the site (its title by default) or an address."""
+
+    menu = ParentalKey(Menu, on_delete=models.CASCADE, related_name="items")
+    link_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("A page of this site…"),
+    )
+    link_url = models.CharField(
+        max_length=300,
+        blank=True,
+        validators=[relative_or_absolute_url],
+        help_text=_("…or an address such as /teachers/ or https://… (not both)."),
+    )
+    link_text = models.CharField(
+        max_length=60, blank=True, help_text=_("The words shown; the page's title if empty.")
+    )
+
+    panels = [FieldPanel("link_page"), FieldPanel("link_url"), FieldPanel("link_text")]
+
+    class Meta(TranslatableMixin.Meta):
+        ordering = ["sort_order"]
+
+    def __str__(self):
+        return self.link_text or (self.link_page.title if self.link_page_id else self.link_url)
+
+    def clean(self):
+        super().clean()
+        if self.link_page_id and self.link_url:
+            raise ValidationError({"link_url": _("Choose a page or enter an address, not both.")})
+        if not self.link_page_id and not self.link_url:
+            raise ValidationError({"link_page": _("Choose a page or enter an address.")})
+        if self.link_url and not self.link_text:
+            raise ValidationError({"link_text": _("Give the address a text to show.")})
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """What the header, footer and search engines show about the organisation running the site."""
+
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown in the header and footer and given to search engines."),
+    )
+    default_share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Used when a shared page has no share image of its own (1200 × 630 px)."),
+    )
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True, max_length=300, help_text=_("Postal address."))
+    facebook_url = models.URLField(blank=True, verbose_name="Facebook")
+    instagram_url = models.URLField(blank=True, verbose_name="Instagram")
+    x_url = models.URLField(blank=True, verbose_name="X (Twitter)")
+    youtube_url = models.URLField(blank=True, verbose_name="YouTube")
+    linkedin_url = models.URLField(blank=True, verbose_name="LinkedIn")
+    x_handle = models.CharField(
+        max_length=40,
+        blank=True,
+        validators=[RegexValidator(r"^@\w{1,30}$", _("Like @cplatform."))],
+        help_text=_("For Twitter / X cards, e.g. @cplatform."),
+    )
+
+    panels = [
+        MultiFieldPanel([FieldPanel("logo"), FieldPanel("default_share_image")], _("Images")),
+        MultiFieldPanel(
+            [FieldPanel("contact_email"), FieldPanel("contact_phone"), FieldPanel("address")],
+            _("Contact"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("facebook_url"),
+                FieldPanel("instagram_url"),
+                FieldPanel("x_url"),
+                FieldPanel("youtube_url"),
+                FieldPanel("linkedin_url"),
+                FieldPanel("x_handle"),
+            ],
+            _("Social media"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("site settings")
+
+    @property
+    def social_links(self) -> list[tuple[str, str]]:
+        """(network name, URL) of every social profile given."""
+        names = [
+            ("Facebook", self.facebook_url),
+            ("Instagram", self.instagram_url),
+            ("X", self.x_url),
+            ("YouTube", self.youtube_url),
+            ("LinkedIn", self.linkedin_url),
+        ]
+        return [(name, url) for name, url in names if url]
