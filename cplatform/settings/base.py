@@ -133,6 +133,9 @@ LOGOUT_REDIRECT_URL = "/"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 WAGTAIL_I18N_ENABLED = True
+# A new translation starts as a draft and goes through the review like any page (by default
+# wagtail-localize publishes it at once, untranslated, when its source is live).
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
