@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CplatformConfig(AppConfig):
     name = "cplatform"
     verbose_name = "cplatform site"
+
+    def ready(self):
+        from .editorial import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, dispatch_uid="cplatform-editorial")

@@ -5,3 +5,12 @@ from .mail import deliver
 
 def email_deliver(message) -> int:
     return deliver(message)
+
+
+def publish_scheduled_pages() -> None:
+    """Publish pages and snippets whose go-live time has come, unpublish expired ones.
+
+    Run every minute by the django-q2 schedule the cplatform data migration creates."""
+    from django.core.management import call_command
+
+    call_command("publish_scheduled", verbosity=0)

@@ -10,11 +10,13 @@ def ensure_base_data() -> None:
     from wagtail.models import Locale, Page, Site
 
     from authentication.choices import Role
+    from cplatform.editorial import EDITORS, ensure_editorial_setup
     from home.models import HomePage
 
     if (
         Group.objects.filter(name__in=Role.values).count() == len(Role.values)
         and Site.objects.exists()
+        and Group.objects.filter(name=EDITORS).exists()
     ):
         return
     for role in Role.values:
@@ -37,3 +39,5 @@ def ensure_base_data() -> None:
         )
     # The classroom lookups (levels, subjects, languages) from their data migration.
     import_module("classroom.migrations.0002_seed_lookups").seed(apps, None)
+    # Editors, Moderators, the review workflow and the scheduled-publishing job.
+    ensure_editorial_setup()
