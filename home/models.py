@@ -105,7 +105,7 @@ class HomePage(SeoPageMixin):
 
     max_count_per_parent = 1  # one per locale: the others are its translations
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.LandingPage"]
+    subpage_types = ["home.LandingPage", "blog.BlogIndexPage", "faq.FAQPage"]
 
     class Meta:
         verbose_name = _("home page")
