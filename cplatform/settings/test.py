@@ -22,6 +22,7 @@ EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 MEDIA_ROOT = BASE_DIR / ".cache" / "test-media"
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".cache" / "test-private-media"
 WAGTAILSEARCH_BACKENDS = {  # as production.py: PostgreSQL full-text search
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"}
 }
