@@ -299,7 +299,7 @@ class BlogPage(SeoPageMixin):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="posts",
-        help_text=_("Pick the author, or add one under Snippets › Blog authors."),
+        help_text=_("Pick the author, or add one under Blog › Authors."),
     )
     date = models.DateField(
         _("post date"),
@@ -361,6 +361,7 @@ class BlogPage(SeoPageMixin):
     parent_page_types = ["blog.BlogIndexPage"]
     subpage_types: list[str] = []
     base_form_class = BlogPageForm
+    og_type = "article"
 
     class Meta:
         verbose_name = _("blog post")
@@ -435,10 +436,14 @@ class BlogPage(SeoPageMixin):
 
                 person["url"] = absolute_url(reverse("teacher-detail", args=[author.teacher.slug]))
             data["author"] = person
-        image = self.get_share_image()
-        if image is not None:
-            rendition = image.get_rendition("fill-1200x630")
-            data["image"] = rendition.full_url
+        image_url, width, height = self.get_share_image_url(request)
+        if image_url:
+            data["image"] = {
+                "@type": "ImageObject",
+                "url": image_url,
+                "width": width,
+                "height": height,
+            }
         keywords = [tag.name for tag in self.tags.all()]
         if keywords:
             data["keywords"] = ", ".join(keywords)

@@ -1,6 +1,7 @@
 import pytest
 from wagtail.models import Locale
 
+from home.models import HomePage
 from tests.blog.factories import BlogIndexPageFactory, english_home
 
 
@@ -13,11 +14,13 @@ def blog_index(db):
 def spanish_blog_index(blog_index):
     """The Spanish translation of the home page and the blog index, both published."""
     spanish = Locale.objects.get(language_code="es")
-    index = blog_index.copy_for_translation(spanish, copy_parents=True)
+    home = HomePage.objects.filter(depth=2, locale=spanish).first()
+    if home is None:
+        home = english_home().copy_for_translation(spanish)
+        home.save_revision().publish()
+    index = blog_index.copy_for_translation(spanish)
     index.title = "Blog en español"
     index.intro = "Ideas y consejos de nuestros profesores."
-    home = index.get_parent()
-    home.specific.save_revision().publish()
     index.save_revision().publish()
     index.refresh_from_db()
     return index

@@ -6,19 +6,19 @@ import datetime
 import factory
 import wagtail_factories
 from django.utils import timezone
-from wagtail import blocks
 from wagtail.models import Collection, Locale, Page
 from wagtail.rich_text import RichText
 
-from blog.blocks import BlogStreamBlock, HeadingBlock, QuoteBlock
+from blog.blocks import BlogStreamBlock, CaptionedImageBlock, QuoteBlock
 from blog.models import BlogAuthor, BlogCategory, BlogIndexPage, BlogPage
+from cplatform.blocks import RichTextSectionBlock
 from home.models import HomePage
 
 PARAGRAPHS = [
-    "<p>Most learners overestimate what they can do in a month and underestimate what they can "
+    "<h2>Little and often</h2><p>Most learners overestimate what they can do in a month and underestimate what they can "
     "do in a year. Twenty minutes of focused practice every day builds more fluency than a long "
     "session once a week, because memory rewards <b>spaced repetition</b> over cramming.</p>",
-    "<p>Start each lesson by recalling yesterday's new words without looking at your notes. "
+    "<h2>A routine for every lesson</h2><p>Start each lesson by recalling yesterday's new words without looking at your notes. "
     "Then read a short text aloud, record yourself, and compare your pronunciation with a "
     "native speaker's. Your teacher can point out the two or three sounds worth fixing first.</p>",
     "<p>Keep a small notebook of <i>real</i> sentences you heard or read, not isolated words. "
@@ -43,22 +43,33 @@ class ImageFactory(wagtail_factories.ImageFactory):
     file = factory.django.ImageField(width=320, height=180, color="steelblue", format="JPEG")
 
 
-class HeadingBlockFactory(wagtail_factories.StructBlockFactory):
-    text = factory.Faker("sentence", nb_words=5)
-
-    class Meta:
-        model = HeadingBlock
-
-
 class RichTextBlockFactory(wagtail_factories.blocks.BlockFactory):
     value = factory.Iterator(PARAGRAPHS)
 
     class Meta:
-        model = blocks.RichTextBlock
+        model = RichTextSectionBlock
 
     @classmethod
     def _construct_block(cls, block_class, *args, **kwargs):
         return RichText(kwargs["value"])
+
+
+class ImageChooserBlockFactory(wagtail_factories.ImageChooserBlockFactory):
+    image = factory.SubFactory(ImageFactory)
+
+
+class AltTextImageBlockFactory(wagtail_factories.ImageBlockFactory):
+    image = factory.SubFactory(ImageChooserBlockFactory)
+    decorative = False
+    alt_text = "Students practising conversation in pairs"
+
+
+class CaptionedImageBlockFactory(wagtail_factories.StructBlockFactory):
+    image = factory.SubFactory(AltTextImageBlockFactory)
+    caption = "Pair work: ten minutes of conversation to start every lesson."
+
+    class Meta:
+        model = CaptionedImageBlock
 
 
 class QuoteBlockFactory(wagtail_factories.StructBlockFactory):
@@ -69,20 +80,9 @@ class QuoteBlockFactory(wagtail_factories.StructBlockFactory):
         model = QuoteBlock
 
 
-class ImageChooserBlockFactory(wagtail_factories.ImageChooserBlockFactory):
-    image = factory.SubFactory(ImageFactory)
-
-
-class BodyImageBlockFactory(wagtail_factories.ImageBlockFactory):
-    image = factory.SubFactory(ImageChooserBlockFactory)
-    decorative = False
-    alt_text = "Students practising conversation in pairs"
-
-
 class BlogStreamBlockFactory(wagtail_factories.StreamBlockFactory):
-    heading = factory.SubFactory(HeadingBlockFactory)
-    paragraph = factory.SubFactory(RichTextBlockFactory)
-    image = factory.SubFactory(BodyImageBlockFactory)
+    rich_text = factory.SubFactory(RichTextBlockFactory)
+    image = factory.SubFactory(CaptionedImageBlockFactory)
     quote = factory.SubFactory(QuoteBlockFactory)
 
     class Meta:
@@ -152,13 +152,11 @@ class BlogPageFactory(_DefaultParentPageFactory):
     author = factory.SubFactory(BlogAuthorFactory)
     hero_image = factory.SubFactory(ImageFactory)
     body = wagtail_factories.StreamFieldFactory(BlogStreamBlockFactory)
-    body__0 = "heading"
-    body__1 = "paragraph"
-    body__2 = "image"
-    body__3 = "paragraph"
-    body__4 = "quote"
-    body__5 = "heading"
-    body__6 = "paragraph"
+    body__0 = "rich_text"
+    body__1 = "image"
+    body__2 = "rich_text"
+    body__3 = "quote"
+    body__4 = "rich_text"
 
     @classmethod
     def default_parent(cls) -> Page:

@@ -49,16 +49,15 @@ def test_the_post_factory_builds_a_published_post_with_a_realistic_body(blog_ind
 
     assert post.live and post.last_published_at is not None
     assert [block.block_type for block in post.body] == [
-        "heading",
-        "paragraph",
+        "rich_text",
         "image",
-        "paragraph",
+        "rich_text",
         "quote",
-        "heading",
-        "paragraph",
+        "rich_text",
     ]
-    image_block = post.body[2].value
-    assert image_block.contextual_alt_text == "Students practising conversation in pairs"
+    picture = post.body[1].value
+    assert picture["image"].contextual_alt_text == "Students practising conversation in pairs"
+    assert picture["caption"].startswith("Pair work")
     assert sorted(post.tags.names()) == ["grammar", "habits"]
     assert post.locale.language_code == "en"
     assert post.get_parent().specific == blog_index
@@ -83,7 +82,9 @@ def test_a_post_renders_its_body_author_tags_and_categories(client, blog_index):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<h1>Twenty minutes a day</h1>" in html
+    assert "<h2>Little and often</h2>" in html  # a rich text block
     assert "Language is the road map of a culture." in html  # the quote block
+    assert "<figcaption>Pair work" in html  # the picture block
     assert 'alt="Students practising conversation in pairs"' in html  # the image block
     assert "About Lucía Gómez" in html and "Teaches in Madrid." in html
     assert f'href="{blog_index.url}tag/habits/"' in html
@@ -113,15 +114,15 @@ def test_the_reading_time_is_the_word_count_at_two_hundred_words_a_minute(blog_i
         parent=blog_index,
         intro="Five words in the intro.",
         body=[
-            ("paragraph", RichText(paragraph)),
-            ("heading", {"text": "Three more words"}),
-            ("paragraph", RichText("<p>" + " ".join(["more"] * 142) + "</p>")),
+            ("rich_text", RichText(paragraph)),
+            ("quote", {"quote": "Three more words", "attribution": ""}),
+            ("rich_text", RichText("<p>" + " ".join(["more"] * 142) + "</p>")),
         ],
     )
 
     assert post.word_count() == 5 + 250 + 3 + 142
     assert post.reading_time == 2  # 400 words
-    post.body = [("paragraph", post.body[0].value)] * 3
+    post.body = [("rich_text", post.body[0].value)] * 3
     post.save()
     post.refresh_from_db()
     assert post.reading_time == 4  # 755 words
@@ -136,7 +137,7 @@ def test_a_short_post_reads_in_one_minute(blog_index):
 def test_the_reading_time_follows_the_published_revision(blog_index):
     post = BlogPageFactory(parent=blog_index, intro="Short.", body=[])
     draft = post.get_latest_revision_as_object()
-    draft.body = [("paragraph", "<p>" + " ".join(["word"] * 1000) + "</p>")]
+    draft.body = [("rich_text", RichText("<p>" + " ".join(["word"] * 1000) + "</p>"))]
     draft.save_revision().publish()
 
     post.refresh_from_db()
