@@ -47,13 +47,14 @@ def query_terms(query: str) -> list[str]:
 
 
 def highlight(text: str, terms: list[str]) -> SafeString:
-    """`text` escaped, with every occurrence of a term (any case) wrapped in <mark>. The text is split
+    """`text` escaped, with every word that starts with a term (any case) wrapped in <mark>. It is split
     on the matches before escaping, so neither the text nor the query can inject markup."""
     if not terms:
         return escape(text)
-    pattern = re.compile(
-        "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE
-    )
+    # A term marks the word it starts, whole: full-text search matches stems ("lesson" finds
+    # "lessons"), so "<mark>lessons</mark>" reads better than "<mark>lesson</mark>s".
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.IGNORECASE)
     parts, last = [], 0
     for match in pattern.finditer(text):
         parts.append(escape(text[last : match.start()]))
