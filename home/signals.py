@@ -1,0 +1,99 @@
+"""Cache invalidation: what the cached chrome and page bodies show has changed, so the version of
+that cache moves on (see home/cache.py for what is cached under which version).
+
+Each handler bumps at once and again when the transaction commits: the first makes the change
+visible to this request, the second stops a request that ran in between from caching what was
+there before the commit."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from . import cache as site_cache
+from .models import Menu, MenuItem, SiteSettings, Testimonial
+
+# What a teacher card shows of the user (name, avatar) and who is listed (active).
+USER_FIELDS_SHOWN = frozenset({"first_name", "last_name", "display_name", "avatar", "is_active"})
+
+
+def _bump(*scopes: str) -> None:
+    site_cache.bump(*scopes)
+    transaction.on_commit(partial(site_cache.bump, *scopes))
+
+
+def invalidate_all(**kwargs) -> None:
+    _bump(site_cache.CHROME, site_cache.CONTENT)
+
+
+def invalidate_content(**kwargs) -> None:
+    _bump(site_cache.CONTENT)
+
+
+page_published.connect(invalidate_all, dispatch_uid="home-cache-page-published")
+page_unpublished.connect(invalidate_all, dispatch_uid="home-cache-page-unpublished")
+post_page_move.connect(invalidate_all, dispatch_uid="home-cache-page-moved")
+post_delete.connect(invalidate_all, sender=Page, dispatch_uid="home-cache-page-deleted")
+
+for _model in (Menu, MenuItem, Site, get_image_model()):
+    post_save.connect(
+        invalidate_all, sender=_model, dispatch_uid=f"home-cache-save-{_model.__name__}"
+    )
+    post_delete.connect(
+        invalidate_all, sender=_model, dispatch_uid=f"home-cache-delete-{_model.__name__}"
+    )
+
+
+@receiver(post_save, sender=SiteSettings, dispatch_uid="home-cache-settings-saved")
+def site_settings_saved(sender, instance, created=False, **kwargs):
+    # The first read of the settings creates an empty row: nothing shown changes.
+    if not created:
+        invalidate_all()
+
+
+post_delete.connect(invalidate_all, sender=SiteSettings, dispatch_uid="home-cache-settings-deleted")
+post_save.connect(invalidate_content, sender=Testimonial, dispatch_uid="home-cache-testimonial")
+post_delete.connect(
+    invalidate_content, sender=Testimonial, dispatch_uid="home-cache-testimonial-del"
+)
+
+
+def _connect_teachers() -> None:
+    """Teacher list blocks show listed teachers live from classroom: follow what decides the list."""
+    from django.contrib.auth import get_user_model
+
+    from classroom.models import TeacherProfile
+
+    post_save.connect(invalidate_content, sender=TeacherProfile, dispatch_uid="home-cache-teacher")
+    post_delete.connect(
+        invalidate_content, sender=TeacherProfile, dispatch_uid="home-cache-teacher-deleted"
+    )
+    for relation in (TeacherProfile.subjects, TeacherProfile.levels, TeacherProfile.languages):
+        m2m_changed.connect(
+            invalidate_content,
+            sender=relation.through,
+            dispatch_uid=f"home-cache-teacher-{relation.field.name}",
+        )
+    # Only holders of the Teacher role are listed.
+    m2m_changed.connect(
+        invalidate_content,
+        sender=get_user_model().groups.through,
+        dispatch_uid="home-cache-user-groups",
+    )
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="home-cache-user-saved")
+def user_saved(sender, instance, update_fields=None, **kwargs):
+    # Logins save last_login only: that changes nothing shown.
+    if update_fields is None or USER_FIELDS_SHOWN & set(update_fields):
+        invalidate_content()
+
+
+_connect_teachers()
