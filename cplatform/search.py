@@ -15,6 +15,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from wagtail.models import Locale, Page
+from wagtail.search import index
 
 PAGE_SIZE = 10
 MAX_QUERY_LENGTH = 200
@@ -46,17 +47,21 @@ def query_terms(query: str) -> list[str]:
     return seen[:MAX_TERMS]
 
 
+def term_pattern(terms: list[str]) -> re.Pattern:
+    """Words that start with a term, any case. A term marks the word it starts, whole: full-text
+    search matches stems ("lesson" finds "lessons"), so "<mark>lessons</mark>" reads better than
+    "<mark>lesson</mark>s"."""
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.IGNORECASE)
+
+
 def highlight(text: str, terms: list[str]) -> SafeString:
-    """`text` escaped, with every word that starts with a term (any case) wrapped in <mark>. It is split
-    on the matches before escaping, so neither the text nor the query can inject markup."""
+    """`text` escaped, with every word that starts with a term wrapped in <mark>. It is split on the
+    matches before escaping, so neither the text nor the query can inject markup."""
     if not terms:
         return escape(text)
-    # A term marks the word it starts, whole: full-text search matches stems ("lesson" finds
-    # "lessons"), so "<mark>lessons</mark>" reads better than "<mark>lesson</mark>s".
-    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.IGNORECASE)
     parts, last = [], 0
-    for match in pattern.finditer(text):
+    for match in term_pattern(terms).finditer(text):
         parts.append(escape(text[last : match.start()]))
         parts.append(f"<mark>{escape(match.group(0))}</mark>")
         last = match.end()
@@ -69,19 +74,37 @@ def excerpt(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
     text = " ".join(strip_tags(text).split())
     if len(text) <= length:
         return text
-    lowered = text.casefold()
-    positions = [p for p in (lowered.find(t) for t in terms) if p >= 0]
-    start = max(min(positions) - length // 4, 0) if positions else 0
+    first = term_pattern(terms).search(text) if terms else None
+    start = max(first.start() - length // 4, 0) if first else 0
     if start:
         start = text.rfind(" ", 0, start) + 1
     clipped = Truncator(text[start:]).chars(length)
     return ("… " if start else "") + clipped
 
 
-def page_text(page: Page) -> str:
-    """What a result shows under its title: the page's meta description (editor's or generated)."""
+def searchable_text(page: Page) -> str:
+    """The text the search backend indexes for `page` (its SearchFields other than the title), from
+    the loaded page: no query."""
+    chunks = []
+    for field in page.get_search_fields():
+        if not isinstance(field, index.SearchField) or field.field_name == "title":
+            continue
+        value = field.get_value(page)
+        values = value if isinstance(value, list | tuple) else [value]
+        chunks += [strip_tags(str(v)) for v in values if v]
+    return " ".join(" ".join(chunks).split())
+
+
+def page_text(page: Page, terms: list[str] = ()) -> str:
+    """What a result shows under its title: the page's meta description (the editor's or its
+    summary), unless it has none of the query's words and the indexed text does: then the indexed
+    text, so the visitor sees why the page matched."""
     describe = getattr(page, "get_meta_description", None)
-    return (describe() if describe else "") or page.search_description or ""
+    description = (describe() if describe else "") or page.search_description or ""
+    if not terms or term_pattern(terms).search(description):
+        return description
+    body = searchable_text(page)
+    return body if term_pattern(terms).search(body) else description
 
 
 def site_search(*, query: str, locale: Locale):
@@ -104,7 +127,7 @@ def hits_for(pages: list[Page], terms: list[str], request) -> list[SearchHit]:
         hits.append(
             SearchHit(
                 title=highlight(page.title, terms),
-                snippet=highlight(excerpt(page_text(page), terms), terms),
+                snippet=highlight(excerpt(page_text(page, terms), terms), terms),
                 url=url,
                 page=page,
             )

@@ -122,6 +122,19 @@ def test_query_words_are_highlighted_in_titles_and_snippets(client, faq_page):
     assert [m.get_text() for m in result.h2.select("mark")] == ["asked"]
 
 
+def test_a_page_found_by_its_body_shows_the_passage_that_matched(client, faq_page):
+    snippet = soup(search(client, "refund")).select_one(".search-result p")
+
+    assert "refund" in [m.get_text().casefold() for m in snippet.select("mark")]
+    assert len(snippet.get_text()) <= 250
+
+
+def test_a_description_with_the_query_words_is_the_snippet(client, faq_page):
+    snippet = soup(search(client, "payments")).select_one(".search-result p")
+
+    assert snippet.get_text().startswith("Answers about lessons, payments")
+
+
 def test_highlighting_escapes_the_page_text(client):
     FAQPageFactory(
         title="Tags like <b>bold</b> & <script>alert(1)</script> xylophone",
