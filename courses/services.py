@@ -1,0 +1,353 @@
+"""Writes for courses, modules, materials and enrolments. Each service checks who acts, validates, and
+writes inside a transaction. Seats are counted under a lock on the course row, so two requests can never
+both take the last one."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from authentication.models import User
+from authentication.roles import is_admin, is_parent, is_student, is_teacher
+from authentication.selectors import is_guardian_of
+from classroom.models import Level, Subject, TeachingLanguage
+from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+
+from .choices import SEAT_STATUSES, CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
+from .models import Course, Enrollment, Material, Module
+from .selectors import can_manage_course
+from .validators import validate_material_file
+
+COURSE_FIELDS = {
+    "title",
+    "summary",
+    "format",
+    "price",
+    "currency",
+    "capacity",
+    "subject",
+    "level",
+    "language",
+    "starts_on",
+    "ends_on",
+    "status",
+}
+
+
+# Slugs that name pages under /courses/ rather than a course.
+RESERVED_SLUGS = frozenset({"mine", "teach", "materials", "enrollments"})
+
+
+def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:150] or "course"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-course"
+    slug, n = base, 1
+    while Course.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _resolve_lookups(data: dict) -> dict:
+    """Codes from the API or forms (subject slug, level code, language code) → lookup rows."""
+    data = dict(data)
+    problems: dict[str, list[str]] = {}
+    for field, model, code_field in (
+        ("subject", Subject, "slug"),
+        ("level", Level, "code"),
+        ("language", TeachingLanguage, "code"),
+    ):
+        value = data.get(field)
+        if value is None or isinstance(value, model):
+            continue
+        found = model.objects.filter(**{code_field: value}).first()
+        if found is None:
+            problems[field] = [_("Unknown value “%(value)s”.") % {"value": value}]
+        data[field] = found
+    if problems:
+        raise ValidationFailed(errors=problems)
+    return data
+
+
+def _validate_course(course: Course) -> None:
+    """Field errors first (the database constraints repeat these rules as a last line)."""
+    problems: dict[str, list[str]] = {}
+    if course.format == CourseFormat.GROUP and course.capacity is None:
+        problems["capacity"] = [_("A group course needs a number of seats.")]
+    if course.starts_on and course.ends_on and str(course.ends_on) < str(course.starts_on):
+        problems["ends_on"] = [_("The course cannot end before it starts.")]
+    try:
+        course.full_clean(exclude=["slug", "owner"], validate_constraints=False)
+    except ValidationError as exc:
+        for field, msgs in exc.message_dict.items():
+            problems.setdefault(field, []).extend(str(m) for m in msgs)
+    if problems:
+        raise ValidationFailed(errors=problems)
+
+
+def course_create(*, actor: User, data: dict, teachers: list[User] | None = None) -> Course:
+    """A teacher creates a course they own (a draft unless `status` says otherwise)."""
+    if not is_teacher(actor):
+        raise PermissionDenied(_("Only teachers create courses."))
+    data = _resolve_lookups({k: v for k, v in data.items() if k in COURSE_FIELDS})
+    if data.get("subject") is None:
+        raise ValidationFailed(errors={"subject": [_("Choose a subject.")]})
+    course = Course(owner=actor, **data)
+    if course.price is None:
+        course.price = Decimal("0")
+    _validate_course(course)
+    with transaction.atomic():
+        course.slug = _unique_slug(course.title)
+        course.save()
+        course.teachers.set({actor, *(teachers or [])})
+    return course
+
+
+def course_update(*, actor: User, course: Course, data: dict) -> Course:
+    """Teachers of the course and admins edit it. Capacity may not drop below the seats taken."""
+    if not can_manage_course(user=actor, course=course):
+        raise NotFound()
+    data = _resolve_lookups({k: v for k, v in data.items() if k in COURSE_FIELDS})
+    with transaction.atomic():
+        locked = Course.objects.select_for_update().get(pk=course.pk)
+        for field, value in data.items():
+            setattr(locked, field, value)
+        if locked.price is None:
+            locked.price = Decimal("0")
+        _validate_course(locked)
+        if locked.capacity is not None:
+            taken = locked.enrollments.filter(status__in=SEAT_STATUSES).count()
+            if locked.capacity < taken:
+                raise ValidationFailed(
+                    errors={
+                        "capacity": [
+                            _("%(taken)d seats are taken; the capacity cannot be lower.")
+                            % {"taken": taken}
+                        ]
+                    }
+                )
+        locked.save()
+        if "capacity" in data:
+            _promote_waitlist(locked)
+    return locked
+
+
+def module_create(*, actor: User, course: Course, data: dict) -> Module:
+    if not can_manage_course(user=actor, course=course):
+        raise NotFound()
+    module = Module(course=course, **data)
+    if "position" not in data:
+        module.position = course.modules.count()
+    _full_clean(module, exclude=["course"])
+    module.save()
+    return module
+
+
+def module_update(*, actor: User, module: Module, data: dict) -> Module:
+    if not can_manage_course(user=actor, course=module.course):
+        raise NotFound()
+    for field, value in data.items():
+        setattr(module, field, value)
+    _full_clean(module, exclude=["course"])
+    module.save()
+    return module
+
+
+def _full_clean(obj, *, exclude=()):
+    try:
+        obj.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        raise ValidationFailed(
+            errors={field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
+        ) from exc
+
+
+def material_create(
+    *,
+    actor: User,
+    course: Course,
+    title: str,
+    kind: str,
+    module: Module | None = None,
+    upload=None,
+    url: str = "",
+    body: str = "",
+    release_at=None,
+    position: int | None = None,
+) -> Material:
+    """A teacher of the course adds a file (validated), a link or a text."""
+    if not can_manage_course(user=actor, course=course):
+        raise NotFound()
+    if module is not None and module.course_id != course.pk:
+        raise ValidationFailed(errors={"module": [_("The module belongs to another course.")]})
+    material = Material(
+        course=course,
+        module=module,
+        title=title,
+        kind=kind,
+        url=url if kind == MaterialKind.LINK else "",
+        body=body if kind == MaterialKind.TEXT else "",
+        release_at=release_at,
+        position=course.materials.count() if position is None else position,
+    )
+    if kind == MaterialKind.FILE:
+        if upload is None:
+            raise ValidationFailed(errors={"file": [_("Choose a file to upload.")]})
+        try:
+            validate_material_file(upload)
+        except ValidationError as exc:
+            raise ValidationFailed(errors={"file": exc.messages}) from exc
+        material.original_name = (upload.name or "file")[-255:]
+    elif kind == MaterialKind.LINK and not url:
+        raise ValidationFailed(errors={"url": [_("Enter the link's address.")]})
+    elif kind == MaterialKind.TEXT and not body:
+        raise ValidationFailed(errors={"body": [_("Write the text.")]})
+    _full_clean(material, exclude=["course", "module", "file"])
+    if kind == MaterialKind.FILE:
+        material.file.save(upload.name, upload, save=False)
+    material.save()
+    return material
+
+
+def material_delete(*, actor: User, material: Material) -> None:
+    if not can_manage_course(user=actor, course=material.course):
+        raise NotFound()
+    if material.file:
+        material.file.delete(save=False)
+    material.delete()
+
+
+# Enrolment ------------------------------------------------------------------------------------------
+
+
+def _check_can_enrol_for(*, actor: User, student: User) -> None:
+    if actor.pk == student.pk:
+        if not is_student(actor):
+            raise ValidationFailed(
+                errors={"student_id": [_("Only students enrol; choose which child to enrol.")]}
+            )
+        return
+    if not (is_parent(actor) and is_guardian_of(guardian=actor, child_id=student.pk)):
+        raise NotFound()
+    if not is_student(student):
+        raise ValidationFailed(errors={"student_id": [_("This person is not a student.")]})
+
+
+def enrollment_create(
+    *, actor: User, course: Course, student: User | None = None, waitlist: bool = False
+) -> Enrollment:
+    """Enrol `student` (default: the actor; a parent names a linked child). A free course enrols at once,
+    a paid one creates a pending enrolment that billing (or an admin) activates. When every seat is taken,
+    `waitlist=True` joins the waitlist; otherwise Conflict."""
+    student = student or actor
+    _check_can_enrol_for(actor=actor, student=student)
+    with transaction.atomic():
+        try:
+            locked = Course.objects.select_for_update().get(pk=course.pk)
+        except Course.DoesNotExist as exc:
+            raise NotFound() from exc
+        if locked.status != CourseStatus.PUBLISHED:
+            raise NotFound()
+        live = Enrollment.objects.filter(
+            course=locked,
+            student=student,
+            status__in=[*SEAT_STATUSES, EnrollmentStatus.WAITLISTED],
+        ).first()
+        if live is not None:
+            raise Conflict(_("Already enrolled or on the waitlist for this course."))
+        taken = locked.enrollments.filter(status__in=SEAT_STATUSES).count()
+        now = timezone.now()
+        if locked.capacity is not None and taken >= locked.capacity:
+            if not waitlist:
+                raise Conflict(_("The course is full. You can join the waitlist."))
+            status = EnrollmentStatus.WAITLISTED
+        else:
+            status = EnrollmentStatus.ACTIVE if locked.is_free else EnrollmentStatus.PENDING
+        try:
+            with transaction.atomic():
+                return Enrollment.objects.create(
+                    course=locked,
+                    student=student,
+                    status=status,
+                    enrolled_by=actor,
+                    created_at=now,
+                    activated_at=now if status == EnrollmentStatus.ACTIVE else None,
+                )
+        except IntegrityError as exc:
+            raise Conflict(_("Already enrolled or on the waitlist for this course.")) from exc
+
+
+def _promote_waitlist(course: Course) -> list[Enrollment]:
+    """Give freed seats to the waitlist in order. The caller holds the lock on the course row."""
+    promoted = []
+    taken = course.enrollments.filter(status__in=SEAT_STATUSES).count()
+    free_seats = None if course.capacity is None else course.capacity - taken
+    waiting = course.enrollments.filter(status=EnrollmentStatus.WAITLISTED).order_by(
+        "created_at", "pk"
+    )
+    if free_seats is not None:
+        waiting = waiting[: max(free_seats, 0)]
+    now = timezone.now()
+    for enrollment in waiting:
+        if course.is_free:
+            enrollment.status = EnrollmentStatus.ACTIVE
+            enrollment.activated_at = now
+        else:
+            enrollment.status = EnrollmentStatus.PENDING
+        enrollment.save(update_fields=["status", "activated_at"])
+        promoted.append(enrollment)
+    return promoted
+
+
+def _end(enrollment: Enrollment, *, actor: User, status: str) -> Enrollment:
+    with transaction.atomic():
+        course = Course.objects.select_for_update().get(pk=enrollment.course_id)
+        current = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if not current.is_live:
+            raise Conflict(_("This enrolment has already ended."))
+        current.status = status
+        current.ended_at = timezone.now()
+        current.ended_by = actor
+        current.save(update_fields=["status", "ended_at", "ended_by"])
+        _promote_waitlist(course)
+    return current
+
+
+def enrollment_withdraw(*, actor: User, enrollment: Enrollment) -> Enrollment:
+    """The student, or a linked parent, leaves the course (or its waitlist); the first waiting student
+    takes the freed seat."""
+    if not (
+        enrollment.student_id == actor.pk
+        or (is_parent(actor) and is_guardian_of(guardian=actor, child_id=enrollment.student_id))
+    ):
+        raise PermissionDenied(_("Only the student or their parent can withdraw."))
+    return _end(enrollment, actor=actor, status=EnrollmentStatus.WITHDRAWN)
+
+
+def enrollment_remove(*, actor: User, enrollment: Enrollment) -> Enrollment:
+    """A teacher of the course or an admin removes a student; the waitlist moves up."""
+    if not can_manage_course(user=actor, course=enrollment.course):
+        raise PermissionDenied(_("Only the course's teachers or an admin can remove a student."))
+    return _end(enrollment, actor=actor, status=EnrollmentStatus.REMOVED)
+
+
+def enrollment_activate(*, actor: User | None, enrollment: Enrollment) -> Enrollment:
+    """Activate a pending enrolment: billing once paid (actor None), or an admin by hand."""
+    if actor is not None and not is_admin(actor):
+        raise PermissionDenied(_("Only an admin activates an enrolment by hand."))
+    with transaction.atomic():
+        current = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if current.status == EnrollmentStatus.ACTIVE:
+            return current
+        if current.status != EnrollmentStatus.PENDING:
+            raise Conflict(_("Only a pending enrolment can be activated."))
+        current.status = EnrollmentStatus.ACTIVE
+        current.activated_at = timezone.now()
+        current.save(update_fields=["status", "activated_at"])
+    return current
