@@ -6,7 +6,8 @@ loads the site's CSS). Blocks that list database rows (teachers, testimonials) f
 set from `get_context`, so a page with several list blocks still makes a fixed number of queries.
 
 `cplatform` does not import the feature apps at module level (see STYLE.md); blocks that read their rows
-import the owning app's selector inside `get_context`, and refer to their models by "app.Model" strings.
+(teachers, testimonials, FAQ questions) import the owning app's selector inside `get_context`, and refer
+to their models by "app.Model" strings.
 """
 
 from __future__ import annotations
@@ -135,9 +136,12 @@ class RichTextSectionBlock(blocks.RichTextBlock):
         preview_template = PREVIEW_TEMPLATE
         description = _("Formatted text with headings, lists and links.")
         # Callables: evaluated when the preview is shown, in the editor's language.
-        preview_value = lambda: (  # noqa: E731
-            f"<h2>{_('Why learn with us')}</h2><p>{SAMPLE_TEXT}</p>"
-            f"<ul><li>{_('Reviewed teachers')}</li><li>{_('Lessons in English and Spanish')}</li></ul>"
+        preview_value = staticmethod(
+            lambda: (
+                f"<h2>{_('Why learn with us')}</h2><p>{SAMPLE_TEXT}</p>"
+                f"<ul><li>{_('Reviewed teachers')}</li>"
+                f"<li>{_('Lessons in English and Spanish')}</li></ul>"
+            )
         )
 
 
@@ -158,12 +162,14 @@ class ImageTextBlock(SectionBlock):
         icon = "image"
         template = "components/blocks/image_text.html"
         description = _("A picture next to a heading and text.")
-        preview_value = lambda: {  # noqa: E731
-            "heading": _("Lessons that fit your week"),
-            "text": _rich_sample(),
-            "image_position": "left",
-            "link": {"text": _("See the teachers"), "url": "/teachers/"},
-        }
+        preview_value = staticmethod(
+            lambda: {
+                "heading": _("Lessons that fit your week"),
+                "text": _rich_sample(),
+                "image_position": "left",
+                "link": {"text": _("See the teachers"), "url": "/teachers/"},
+            }
+        )
 
 
 class FeatureBlock(blocks.StructBlock):
@@ -359,6 +365,70 @@ class VideoBlock(SectionBlock):
         }
 
 
+class FAQExcerptBlock(SectionBlock):
+    """A few questions from a FAQ page (the chosen one, else the visitor's language's FAQ page),
+    in the visitor's language where the page is translated, with a link to all the questions."""
+
+    heading = blocks.CharBlock(
+        max_length=120, required=False, default=_("Frequently asked questions")
+    )
+    page = blocks.PageChooserBlock(
+        page_type="faq.FAQPage",
+        required=False,
+        help_text=_("Empty: the FAQ page of the visitor's language."),
+    )
+    section = blocks.CharBlock(
+        max_length=120,
+        required=False,
+        help_text=_("Only the questions of the section with this heading (empty: from the start)."),
+    )
+    limit = blocks.IntegerBlock(default=4, min_value=1, max_value=12)
+
+    class Meta:
+        icon = "help"
+        template = "components/blocks/faq_excerpt.html"
+        description = _("A few questions and answers from the FAQ page, with a link to the rest.")
+        preview_value = {"heading": _("Frequently asked questions"), "limit": 3}
+
+    def get_faq(self, value) -> tuple[object | None, list]:
+        """(FAQ page, its questions to show): no query but the translation lookup."""
+        from faq.selectors import faq_page_get_for_locale
+
+        page = value.get("page")
+        if page is not None:
+            page = page.localized.specific
+            if not page.live:
+                return None, []
+        else:
+            page = faq_page_get_for_locale()
+        if page is None:
+            return None, []
+        return page, page.questions(value.get("limit") or 4, section=value.get("section") or None)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["faq_page"], context["questions"] = self.get_faq(value)
+        if not context["questions"]:  # the block picker's preview, on a site without a FAQ yet
+            context["questions"] = (parent_context or {}).get("preview_questions", [])
+        return context
+
+    def get_preview_context(self, value, parent_context=None):
+        from faq.blocks import sample_questions
+        from faq.selectors import FAQItem
+
+        context = super().get_preview_context(value, parent_context)
+        context["preview_questions"] = [
+            FAQItem(
+                id=str(i),
+                question=q["question"],
+                answer=blocks.RichTextBlock().to_python(q["answer"]),
+                section="",
+            )
+            for i, q in enumerate(sample_questions())
+        ]
+        return context
+
+
 SIGN_UP_ROLES = [("Student", _("Student")), ("Teacher", _("Teacher")), ("Parent", _("Parent"))]
 
 
@@ -405,6 +475,7 @@ def body_blocks() -> list[tuple[str, blocks.Block]]:
         ("course_list", CourseListBlock()),
         ("teacher_list", TeacherListBlock()),
         ("testimonials", TestimonialBlock()),
+        ("faq_excerpt", FAQExcerptBlock()),
         ("call_to_action", CallToActionBlock()),
         ("video", VideoBlock()),
         ("sign_up", SignUpBlock()),
@@ -421,6 +492,7 @@ class BodyStreamBlock(blocks.StreamBlock):
     course_list = CourseListBlock()
     teacher_list = TeacherListBlock()
     testimonials = TestimonialBlock()
+    faq_excerpt = FAQExcerptBlock()
     call_to_action = CallToActionBlock()
     video = VideoBlock()
     sign_up = SignUpBlock()

@@ -292,6 +292,18 @@ class SignUpBlockFactory(wagtail_factories.StructBlockFactory):
         model = site_blocks.SignUpBlock
 
 
+class FAQExcerptBlockFactory(wagtail_factories.StructBlockFactory):
+    """Questions from the FAQ page of the visitor's language (pass `page=faq_page` to choose one)."""
+
+    heading = "Questions parents ask"
+    page = None
+    section = ""
+    limit = 3
+
+    class Meta:
+        model = site_blocks.FAQExcerptBlock
+
+
 class BodyStreamBlockFactory(wagtail_factories.StreamBlockFactory):
     hero = factory.SubFactory(HeroBlockFactory)
     rich_text = factory.SubFactory(RichTextSectionBlockFactory)
@@ -300,6 +312,7 @@ class BodyStreamBlockFactory(wagtail_factories.StreamBlockFactory):
     course_list = factory.SubFactory(CourseListBlockFactory)
     teacher_list = factory.SubFactory(TeacherListBlockFactory)
     testimonials = factory.SubFactory(TestimonialBlockFactory)
+    faq_excerpt = factory.SubFactory(FAQExcerptBlockFactory)
     call_to_action = factory.SubFactory(CallToActionBlockFactory)
     video = factory.SubFactory(VideoBlockFactory)
     sign_up = factory.SubFactory(SignUpBlockFactory)
@@ -354,6 +367,7 @@ class LandingPageFactory(_PublishedPageFactory):
     body__7 = "video"
     body__8 = "call_to_action"
     body__9 = "sign_up"
+    body__10 = "faq_excerpt"
 
     @classmethod
     def default_parent(cls) -> Page:
