@@ -3,13 +3,25 @@
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import expect, sync_playwright
 
 from tests.e2e import conftest as e2e
 from tests.faq.factories import FAQPageFactory, spanish_faq_page
 
-browser = e2e.browser
-journey = e2e.journey
+journey = e2e.journey  # the e2e package's journey: axe on every page, screenshots
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium for this module only: the e2e package's browser is package-scoped, and a second
+    sync Playwright cannot start while another package's is still open."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=e2e.CHROMIUM, headless=True, args=e2e.CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
