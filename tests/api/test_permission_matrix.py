@@ -65,6 +65,65 @@ class Call:
     multipart: bool = False
 
 
+OWN_ENROLLMENT = {
+    "anonymous": 401,
+    "student_a": 200,  # the enrolled student
+    "student_b": 404,
+    "parent_of_a": 200,  # the student's parent
+    "teacher": 403,  # the course's teacher sees it, but removes rather than withdraws
+    "other_teacher": 404,
+    "admin": 403,
+}
+COURSE_MATERIAL = {
+    "anonymous": 401,
+    "student_a": 200,  # actively enrolled
+    "student_b": 404,
+    "parent_of_a": 200,  # parent of an enrolled student
+    "teacher": 200,  # teaches the course
+    "other_teacher": 404,
+    "admin": 200,
+}
+COURSES: dict[str, Call] = {
+    "GET /api/v1/courses": Call(EVERYONE),
+    "GET /api/v1/courses/{course_id}": Call(EVERYONE, path_params={"course_id": "course_id"}),
+    "POST /api/v1/courses": Call(
+        {**ONLY_TEACHERS, "teacher": 201, "other_teacher": 201},
+        json={"title": "Geometry", "format": "group", "capacity": 6, "subject": "mathematics"},
+    ),
+    "PATCH /api/v1/courses/{course_id}": Call(
+        {**ONLY_TEACHERS, "other_teacher": 404, "admin": 200},
+        path_params={"course_id": "course_id"},
+        json={"title": "Algebra II"},
+    ),
+    "GET /api/v1/enrollments": Call({"anonymous": 401, **ALL_SIGNED_IN}),
+    "POST /api/v1/enrollments": Call(
+        {
+            "anonymous": 401,
+            "student_a": 201,
+            "student_b": 201,
+            "parent_of_a": 400,  # a parent names the child to enrol (student_id)
+            "teacher": 403,
+            "other_teacher": 403,
+            "admin": 403,
+        },
+        json=lambda w: {"course_id": w.open_course_id},
+    ),
+    "POST /api/v1/enrollments/{enrollment_id}/withdraw": Call(
+        OWN_ENROLLMENT, path_params={"enrollment_id": "enrollment_id"}
+    ),
+    "POST /api/v1/enrollments/{enrollment_id}/remove": Call(
+        {**OWN_ENROLLMENT, "student_a": 403, "parent_of_a": 403, "teacher": 200, "admin": 200},
+        path_params={"enrollment_id": "enrollment_id"},
+    ),
+    "POST /api/v1/enrollments/{enrollment_id}/activate": Call(
+        ONLY_ADMIN, path_params={"enrollment_id": "pending_enrollment_id"}
+    ),
+    "GET /api/v1/materials": Call({"anonymous": 401, **ALL_SIGNED_IN}),
+    "GET /api/v1/materials/{material_id}/download": Call(
+        COURSE_MATERIAL, path_params={"material_id": "material_id"}
+    ),
+}
+
 MATRIX: dict[str, Call] = {
     "GET /api/v1/me": Call({"anonymous": 401, **ALL_SIGNED_IN}),
     "PATCH /api/v1/me": Call(
@@ -144,6 +203,7 @@ MATRIX: dict[str, Call] = {
         ONLY_STUDENTS, json={"learning_goals": "Pass the exam"}
     ),
     "GET /api/v1/students": Call({"anonymous": 401, **ALL_SIGNED_IN}),
+    **COURSES,
     "GET /api/v1/students/{student_id}": Call(
         {
             "anonymous": 401,
@@ -180,6 +240,22 @@ class World:
         self.pending_link_id = pending.pk
         self.student_a_id = child.pk
         self.teacher_profile_id = self.users["teacher"].teacher_profile.pk
+        self._courses(self.users["teacher"], child)
+
+    def _courses(self, teacher, child):
+        """A free course of the teacher with student A enrolled and a file; a paid one where student A
+        waits for payment; an open course nobody is in yet."""
+        from tests.courses.factories import CourseFactory, EnrollmentFactory, MaterialFactory
+
+        course = CourseFactory(owner=teacher, title="Algebra")
+        self.course_id = course.pk
+        self.enrollment_id = EnrollmentFactory(course=course, student=child).pk
+        self.material_id = MaterialFactory(course=course).pk
+        paid = CourseFactory(owner=teacher, price=30)
+        self.pending_enrollment_id = EnrollmentFactory(
+            course=paid, student=child, status="pending"
+        ).pk
+        self.open_course_id = CourseFactory(owner=teacher).pk
 
     def headers(self, client, principal: str) -> dict:
         if principal == "anonymous":
@@ -211,7 +287,7 @@ def call(client, world: World, key: str, principal: str, **override_params):
         upload = SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")
         return client.post(path, {"avatar": upload}, **headers)
     kwargs = {"content_type": "application/json"} if spec.json is not None else {}
-    data = spec.json if spec.json is not None else None
+    data = spec.json(world) if callable(spec.json) else spec.json
     return (
         getattr(client, method.lower())(path, data, **kwargs, **headers)
         if data is not None

@@ -1,0 +1,204 @@
+from decimal import Decimal
+
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from authentication.api_auth import auth_for
+from authentication.choices import Role
+from authentication.models import User
+from cplatform.api_base import LimitOffset, errors
+from cplatform.exceptions import NotFound
+
+from .schemas import CourseIn, CourseOut, CoursePatch, EnrollmentIn, EnrollmentOut, MaterialOut
+from .selectors import (
+    SORTS,
+    CourseFilters,
+    course_get_for_editor,
+    course_get_public,
+    course_list_public,
+    enrollment_get_for_user,
+    enrollment_list_for_user,
+    material_get_for_user,
+    material_list_for_user,
+)
+from .services import (
+    course_create,
+    course_update,
+    enrollment_activate,
+    enrollment_create,
+    enrollment_remove,
+    enrollment_withdraw,
+)
+from .views import material_file_response
+
+router = Router(tags=["courses"])
+
+
+class CourseFilterQuery(Schema):
+    subject: str | None = Field(None, max_length=80, description="Subject slug")
+    level: str | None = Field(None, max_length=32, description="Level code")
+    language: str | None = Field(None, max_length=8, description="Language code")
+    format: str | None = Field(None, max_length=16, description="group, one_to_one or self_paced")
+    teacher: int | None = Field(None, ge=1, le=2**31 - 1, description="A teacher's user id")
+    min_price: float | None = Field(None, ge=0, le=999999.99)
+    max_price: float | None = Field(None, ge=0, le=999999.99)
+    free: bool | None = Field(None, description="true: free courses only; false: paid only")
+    starting_soon: bool = Field(False, description="Starting within the next 30 days")
+    q: str | None = Field(None, max_length=100, description="Search titles, summaries, subjects")
+    sort: str = Field(
+        "starts_on", max_length=16, description="One of: " + ", ".join(SORTS), examples=["price"]
+    )
+
+
+@router.get("/courses", response={200: list[CourseOut], **errors(422)})
+@paginate(LimitOffset)
+def list_courses(request, filters: Query[CourseFilterQuery]):
+    """The public catalog: published courses, filtered, searched and sorted."""
+    data = filters.model_dump()
+    for key in ("min_price", "max_price"):
+        data[key] = None if data[key] is None else Decimal(str(data[key]))
+    return course_list_public(filters=CourseFilters(**data))
+
+
+@router.get("/courses/{course_id}", response={200: CourseOut, **errors(404, 422)})
+def retrieve_course(request, course_id: int):
+    """A published course; drafts and archived courses answer 404."""
+    return course_get_public(course_id=course_id)
+
+
+@router.post(
+    "/courses",
+    response={201: CourseOut, **errors(400, 401, 403, 422)},
+    auth=auth_for(Role.TEACHER),
+)
+def create_course(request, payload: CourseIn):
+    """A teacher creates a course they own (a draft unless `status` says otherwise)."""
+    course = course_create(actor=request.auth, data=payload.model_dump())
+    return Status(201, course_get_for_editor(user=request.auth, course_id=course.pk))
+
+
+@router.patch(
+    "/courses/{course_id}",
+    response={200: CourseOut, **errors(400, 401, 403, 404, 422)},
+    auth=auth_for(Role.TEACHER, Role.ADMIN),
+)
+def update_course(request, course_id: int, payload: CoursePatch):
+    """Teachers edit their own courses (another teacher's answers 404); admins edit any."""
+    course = course_get_for_editor(user=request.auth, course_id=course_id)
+    course_update(actor=request.auth, course=course, data=payload.model_dump(exclude_unset=True))
+    return course_get_for_editor(user=request.auth, course_id=course_id)
+
+
+class EnrollmentFilterQuery(Schema):
+    course_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    student_id: int | None = Field(None, ge=1, le=2**31 - 1)
+
+
+@router.get(
+    "/enrollments",
+    response={200: list[EnrollmentOut], **errors(401, 422)},
+    auth=auth_for(),
+    tags=["enrollments"],
+)
+@paginate(LimitOffset)
+def list_enrollments(request, filters: Query[EnrollmentFilterQuery]):
+    """Enrolments with their history: a student's own, a parent's children's, those in a teacher's
+    courses; admins see all."""
+    qs = enrollment_list_for_user(user=request.auth, course_id=filters.course_id)
+    if filters.student_id is not None:
+        qs = qs.filter(student_id=filters.student_id)
+    return qs
+
+
+@router.post(
+    "/enrollments",
+    response={201: EnrollmentOut, **errors(400, 401, 403, 404, 409, 422)},
+    auth=auth_for(Role.STUDENT, Role.PARENT),
+    tags=["enrollments"],
+)
+def create_enrollment(request, payload: EnrollmentIn):
+    """Enrol yourself, or (a parent) a linked child with `student_id`. Free courses enrol at once
+    (`active`); paid ones answer `pending` until paid. A full course answers 409 unless `waitlist`."""
+    course = course_get_public(course_id=payload.course_id)
+    student = None
+    if payload.student_id is not None and payload.student_id != request.auth.pk:
+        student = User.objects.filter(pk=payload.student_id).first()
+        if student is None:
+            raise NotFound()
+    enrollment = enrollment_create(
+        actor=request.auth, course=course, student=student, waitlist=payload.waitlist
+    )
+    return Status(201, enrollment_get_for_user(user=request.auth, enrollment_id=enrollment.pk))
+
+
+@router.post(
+    "/enrollments/{enrollment_id}/withdraw",
+    response={200: EnrollmentOut, **errors(401, 403, 404, 409, 422)},
+    auth=auth_for(),
+    tags=["enrollments"],
+)
+def withdraw_enrollment(request, enrollment_id: int):
+    """The student or a linked parent leaves the course or its waitlist; the waitlist moves up."""
+    enrollment = enrollment_get_for_user(user=request.auth, enrollment_id=enrollment_id)
+    return enrollment_withdraw(actor=request.auth, enrollment=enrollment)
+
+
+@router.post(
+    "/enrollments/{enrollment_id}/remove",
+    response={200: EnrollmentOut, **errors(401, 403, 404, 409, 422)},
+    auth=auth_for(),
+    tags=["enrollments"],
+)
+def remove_enrollment(request, enrollment_id: int):
+    """A teacher of the course or an admin removes the student; the waitlist moves up."""
+    enrollment = enrollment_get_for_user(user=request.auth, enrollment_id=enrollment_id)
+    return enrollment_remove(actor=request.auth, enrollment=enrollment)
+
+
+@router.post(
+    "/enrollments/{enrollment_id}/activate",
+    response={200: EnrollmentOut, **errors(401, 403, 404, 409, 422)},
+    auth=auth_for(Role.ADMIN),
+    tags=["enrollments"],
+)
+def activate_enrollment(request, enrollment_id: int):
+    """An admin activates a pending (unpaid) enrolment by hand."""
+    enrollment = enrollment_get_for_user(user=request.auth, enrollment_id=enrollment_id)
+    return enrollment_activate(actor=request.auth, enrollment=enrollment)
+
+
+@router.get(
+    "/materials",
+    response={200: list[MaterialOut], **errors(401, 422)},
+    auth=auth_for(),
+    tags=["materials"],
+)
+@paginate(LimitOffset)
+def list_materials(request, course_id: int | None = Query(None, ge=1, le=2**31 - 1)):
+    """Materials of the courses you teach, or of courses you (or your child) are actively enrolled in,
+    released ones only for learners. `course_id` narrows to one course."""
+    return material_list_for_user(user=request.auth, course_id=course_id)
+
+
+@router.get(
+    "/materials/{material_id}/download",
+    response={200: None, **errors(401, 404, 422)},
+    auth=auth_for(),
+    tags=["materials"],
+    url_name="download_material",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file, as an attachment.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def download_material(request, material_id: int):
+    """A material's file, for enrolled students (once released), their parents, the course's teachers
+    and admins. Anyone else gets 404, as for a missing file."""
+    material = material_get_for_user(user=request.auth, material_id=material_id)
+    return material_file_response(material)

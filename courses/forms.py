@@ -1,0 +1,190 @@
+"""Forms of the course pages. They parse and show input; the services decide and write."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from authentication.forms import apply_domain_error
+from classroom.choices import Currency
+from classroom.selectors import filter_options
+from cplatform.exceptions import DomainError
+
+from .choices import CourseFormat, CourseStatus, MaterialKind
+from .selectors import SORTS, CourseFilters
+
+MAX_PRICE = Decimal("999999.99")
+SORT_LABELS = {
+    "starts_on": _("Starting first"),
+    "-starts_on": _("Starting last"),
+    "title": _("Title A–Z"),
+    "-title": _("Title Z–A"),
+    "price": _("Price, lowest first"),
+    "-price": _("Price, highest first"),
+    "newest": _("Newest"),
+}
+
+
+def _choices(objects, code_attr: str) -> list[tuple[str, str]]:
+    return [(getattr(obj, code_attr), obj.label) for obj in objects]
+
+
+class CourseFilterForm(forms.Form):
+    """The catalog's filters. An invalid value is reported next to its field and ignored."""
+
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    subject = forms.ChoiceField(label=_("Subject"), required=False)
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    format = forms.ChoiceField(
+        label=_("Format"), required=False, choices=[("", _("Any")), *CourseFormat.choices]
+    )
+    price = forms.ChoiceField(
+        label=_("Price"),
+        required=False,
+        choices=[("", _("Any")), ("free", _("Free")), ("paid", _("Paid"))],
+    )
+    starting_soon = forms.BooleanField(label=_("Starting in the next 30 days"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=list(SORT_LABELS.items()))
+
+    def __init__(self, data):
+        super().__init__(data, auto_id="f-%s", label_suffix="")
+        options = filter_options()
+        anything = [("", _("Any"))]
+        self.fields["subject"].choices = anything + _choices(options["subjects"], "slug")
+        self.fields["language"].choices = anything + _choices(options["languages"], "code")
+        self.fields["level"].choices = anything + _choices(options["levels"], "code")
+        self.fields["q"].widget.input_type = "search"
+
+    def filters(self) -> CourseFilters:
+        data = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in self.errors and value not in ("", None)
+        }
+        price = data.pop("price", None)
+        sort = data.pop("sort", "starts_on")
+        return CourseFilters(
+            **data,
+            free={"free": True, "paid": False}.get(price),
+            sort=sort if sort in SORTS else "starts_on",
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.data.get(name) for name in self.fields if name != "sort")
+
+
+class CourseForm(forms.Form):
+    """A teacher's own course. Codes go to `course_create` / `course_update`, which validate again."""
+
+    title = forms.CharField(label=_("Title"), max_length=160)
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=CourseFormat.choices)
+    subject = forms.ChoiceField(label=_("Subject"))
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    language = forms.ChoiceField(label=_("Teaching language"), required=False)
+    price = forms.DecimalField(
+        label=_("Price"),
+        min_value=0,
+        max_value=MAX_PRICE,
+        decimal_places=2,
+        initial=0,
+        help_text=_("0 makes the course free."),
+    )
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
+    capacity = forms.IntegerField(
+        label=_("Seats"),
+        min_value=1,
+        max_value=100000,
+        required=False,
+        help_text=_("Leave empty for unlimited. Group courses need a number."),
+    )
+    starts_on = forms.DateField(
+        label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=CourseStatus.choices)
+
+    def __init__(self, data=None, *, course=None):
+        initial = {}
+        if course is not None:
+            initial = {
+                "title": course.title,
+                "summary": course.summary,
+                "format": course.format,
+                "subject": course.subject.slug,
+                "level": course.level.code if course.level else "",
+                "language": course.language.code if course.language else "",
+                "price": course.price,
+                "currency": course.currency,
+                "capacity": course.capacity,
+                "starts_on": course.starts_on,
+                "ends_on": course.ends_on,
+                "status": course.status,
+            }
+        super().__init__(data, initial=initial, label_suffix="")
+        options = filter_options()
+        none = [("", "—")]
+        self.fields["subject"].choices = _choices(options["subjects"], "slug")
+        self.fields["level"].choices = none + _choices(options["levels"], "code")
+        self.fields["language"].choices = none + _choices(options["languages"], "code")
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        for key in ("level", "language"):
+            data[key] = data[key] or None
+        return data
+
+    def show(self, exc: DomainError) -> None:
+        apply_domain_error(self, exc)
+
+
+class ModuleForm(forms.Form):
+    title = forms.CharField(label=_("Module title"), max_length=160)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    release_at = forms.DateTimeField(
+        label=_("Release at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Students see it from then on; empty: at once."),
+    )
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(label=_("Material title"), max_length=160)
+    kind = forms.ChoiceField(label=_("Kind"), choices=MaterialKind.choices)
+    module = forms.TypedChoiceField(label=_("Module"), required=False, coerce=int, empty_value=None)
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("PDF, images, office documents, audio or text; up to 20 MB."),
+    )
+    url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
+    body = forms.CharField(
+        label=_("Text"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    release_at = forms.DateTimeField(
+        label=_("Release at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Students see it from then on; empty: at once."),
+    )
+
+    def __init__(self, data=None, files=None, *, course):
+        super().__init__(data, files, label_suffix="", prefix="material")
+        self.fields["module"].choices = [("", _("Whole course"))] + [
+            (m.pk, m.title) for m in course.modules.all()
+        ]

@@ -1,0 +1,191 @@
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.urls import reverse
+from ninja import Field, Schema
+
+from classroom.choices import Currency
+
+from .choices import CourseFormat, CourseStatus
+
+FormatCode = Literal["group", "one_to_one", "self_paced"]
+StatusCode = Literal["draft", "published", "archived"]
+CurrencyCode = Literal["EUR", "USD", "GBP", "MXN"]
+assert set(FormatCode.__args__) == set(CourseFormat.values)  # noqa: S101 - kept in step at import
+assert set(StatusCode.__args__) == set(CourseStatus.values)  # noqa: S101
+assert set(CurrencyCode.__args__) == set(Currency.values)  # noqa: S101
+
+
+class CodeName(Schema):
+    code: str
+    name: str
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+
+
+class CourseOut(Schema):
+    id: int
+    slug: str
+    title: str
+    summary: str
+    format: str
+    status: str
+    price: Decimal
+    currency: str
+    is_free: bool
+    capacity: int | None = Field(..., description="Seats; null means unlimited.")
+    seats_taken: int = Field(..., description="Active and pending (awaiting payment) enrolments.")
+    seats_left: int | None
+    subject: CodeName
+    level: CodeName | None
+    language: CodeName | None
+    starts_on: date | None
+    ends_on: date | None
+    owner: PersonOut
+    teachers: list[PersonOut]
+    url: str
+
+    @staticmethod
+    def resolve_seats_taken(obj):
+        return getattr(obj, "seats_taken", 0)
+
+    @staticmethod
+    def resolve_seats_left(obj):
+        if obj.capacity is None:
+            return None
+        return max(obj.capacity - getattr(obj, "seats_taken", 0), 0)
+
+    @staticmethod
+    def resolve_subject(obj):
+        return {"code": obj.subject.slug, "name": obj.subject.label}
+
+    @staticmethod
+    def resolve_level(obj):
+        return {"code": obj.level.code, "name": obj.level.label} if obj.level else None
+
+    @staticmethod
+    def resolve_language(obj):
+        return {"code": obj.language.code, "name": obj.language.label} if obj.language else None
+
+    @staticmethod
+    def resolve_owner(obj):
+        return {"id": obj.owner_id, "name": obj.owner.name}
+
+    @staticmethod
+    def resolve_teachers(obj):
+        return [{"id": t.pk, "name": t.name} for t in obj.teachers.all()]
+
+    @staticmethod
+    def resolve_url(obj):
+        return obj.get_absolute_url()
+
+
+_TITLE = Field(..., min_length=1, max_length=160, examples=["Algebra for beginners"])
+
+
+class CourseIn(Schema):
+    title: str = _TITLE
+    summary: str = Field("", max_length=2000)
+    format: FormatCode
+    price: Decimal = Field(
+        Decimal("0"), ge=0, le=Decimal("999999.99"), decimal_places=2, description="0: free"
+    )
+    currency: CurrencyCode = "EUR"
+    capacity: int | None = Field(None, ge=1, le=100000, description="Required for group courses")
+    subject: str = Field(..., max_length=80, examples=["mathematics"], description="Subject slug")
+    level: str | None = Field(None, max_length=32, examples=["beginner"])
+    language: str | None = Field(None, max_length=8, examples=["en"])
+    starts_on: date | None = None
+    ends_on: date | None = None
+    status: StatusCode = "draft"
+
+
+class CoursePatch(Schema):
+    title: str = Field(None, min_length=1, max_length=160)
+    summary: str = Field(None, max_length=2000)
+    format: FormatCode = None
+    price: Decimal = Field(None, ge=0, le=Decimal("999999.99"), decimal_places=2)
+    currency: CurrencyCode = None
+    capacity: int | None = Field(None, ge=1, le=100000)
+    subject: str = Field(None, max_length=80)
+    level: str | None = Field(None, max_length=32)
+    language: str | None = Field(None, max_length=8)
+    starts_on: date | None = None
+    ends_on: date | None = None
+    status: StatusCode = None
+
+
+class CourseBrief(Schema):
+    id: int
+    slug: str
+    title: str
+    format: str
+    url: str
+
+    @staticmethod
+    def resolve_url(obj):
+        return obj.get_absolute_url()
+
+
+class EnrollmentOut(Schema):
+    id: int
+    course: CourseBrief
+    student: PersonOut
+    status: str
+    created_at: datetime
+    activated_at: datetime | None
+    ended_at: datetime | None
+
+    @staticmethod
+    def resolve_student(obj):
+        return {"id": obj.student_id, "name": obj.student.name}
+
+
+class EnrollmentIn(Schema):
+    course_id: int = Field(..., ge=1, le=2**31 - 1)
+    student_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="A parent names a linked child; default: yourself."
+    )
+    waitlist: bool = Field(
+        False, description="When the course is full, join its waitlist instead of answering 409."
+    )
+
+
+class MaterialOut(Schema):
+    id: int
+    course_id: int
+    module_id: int | None
+    module_title: str | None
+    title: str
+    kind: str
+    url: str | None = Field(..., description="Links only.")
+    body: str | None = Field(..., description="Texts only.")
+    file_name: str | None
+    download_url: str | None
+    release_at: datetime | None
+
+    @staticmethod
+    def resolve_module_title(obj):
+        return obj.module.title if obj.module else None
+
+    @staticmethod
+    def resolve_url(obj):
+        return obj.url or None
+
+    @staticmethod
+    def resolve_body(obj):
+        return obj.body or None
+
+    @staticmethod
+    def resolve_file_name(obj):
+        return obj.original_name or None if obj.file else None
+
+    @staticmethod
+    def resolve_download_url(obj):
+        if not obj.file:
+            return None
+        return reverse("api:download_material", kwargs={"material_id": obj.pk})

@@ -1,0 +1,302 @@
+"""Course pages: the public catalog and course page, the teacher area (my courses) and the student area
+(my enrolments and materials). Each view parses input, calls one selector or service, and renders."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from authentication.choices import Role
+from authentication.forms import apply_domain_error
+from authentication.models import User
+from authentication.roles import is_parent, is_student, role_required
+from authentication.selectors import children_of
+from cplatform.exceptions import DomainError, NotFound
+
+from .choices import EnrollmentStatus
+from .forms import CourseFilterForm, CourseForm, MaterialForm, ModuleForm
+from .models import Material
+from .selectors import (
+    can_manage_course,
+    course_get_for_editor,
+    course_get_for_viewer,
+    course_is_full,
+    course_list_for_teacher,
+    course_list_public,
+    enrollment_get_for_user,
+    enrollment_list_for_user,
+    enrollment_live_for,
+    material_get_for_user,
+    material_list_for_user,
+)
+from .services import (
+    course_create,
+    course_update,
+    enrollment_create,
+    enrollment_remove,
+    enrollment_withdraw,
+    material_create,
+    module_create,
+)
+
+PAGE_SIZE = 12
+
+
+def material_file_response(material: Material) -> FileResponse:
+    """The private file as a download: never rendered inline, never sniffed into another type."""
+    if not material.file:
+        raise NotFound()
+    try:
+        handle = material.file.storage.open(material.file.name, "rb")
+    except FileNotFoundError as exc:
+        raise NotFound() from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=material.original_name or material.file.name.rsplit("/", 1)[-1],
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _or_404(func, **kwargs):
+    try:
+        return func(**kwargs)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+# Public -----------------------------------------------------------------------------------------
+
+
+def course_catalog(request):
+    """Published courses, filtered, searched and sorted by the query string; bad values are reported on
+    the form and ignored."""
+    form = CourseFilterForm(request.GET)
+    form.is_valid()
+    page = Paginator(course_list_public(filters=form.filters()), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "courses/course_catalog.html",
+        {"page": page, "form": form, "query": query.urlencode()},
+    )
+
+
+def course_detail(request, slug):
+    course = _or_404(course_get_for_viewer, viewer=request.user, slug=slug)
+    user = request.user
+    children = []
+    if is_parent(user):
+        children = [
+            {"child": child, "enrollment": enrollment_live_for(course=course, student=child)}
+            for child in children_of(guardian=user).order_by("first_name", "pk")
+        ]
+    return render(
+        request,
+        "courses/course_detail.html",
+        {
+            "course": course,
+            "modules": course.modules.all(),
+            "is_full": course_is_full(course),
+            "can_manage": can_manage_course(user=user, course=course),
+            "can_enrol": is_student(user),
+            "enrollment": enrollment_live_for(course=course, student=user),
+            "children": children,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.STUDENT, Role.PARENT)
+def course_enrol(request, slug):
+    """Enrol (or join the waitlist with `waitlist=1`); a parent posts `student_id` of a linked child."""
+    course = _or_404(course_get_for_viewer, viewer=request.user, slug=slug)
+    student = None
+    student_id = request.POST.get("student_id", "")
+    if student_id:
+        if not student_id.isdigit():
+            raise Http404
+        student = User.objects.filter(pk=int(student_id)).first()
+        if student is None:
+            raise Http404
+    try:
+        enrollment = enrollment_create(
+            actor=request.user,
+            course=course,
+            student=student,
+            waitlist=request.POST.get("waitlist") == "1",
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(
+            request, exc.detail if not exc.errors else _("This enrolment is not possible.")
+        )
+        return redirect(course.get_absolute_url())
+    messages.success(
+        request,
+        {
+            EnrollmentStatus.ACTIVE: _("You are enrolled."),
+            EnrollmentStatus.PENDING: _("Your place is reserved until the payment is settled."),
+            EnrollmentStatus.WAITLISTED: _(
+                "You are on the waitlist. We will give you a seat when one frees up."
+            ),
+        }[enrollment.status],
+    )
+    return redirect(course.get_absolute_url())
+
+
+@require_POST
+@role_required()
+def enrollment_withdraw_view(request, enrollment_id):
+    enrollment = _or_404(enrollment_get_for_user, user=request.user, enrollment_id=enrollment_id)
+    try:
+        enrollment_withdraw(actor=request.user, enrollment=enrollment)
+        messages.success(request, _("The enrolment has been withdrawn."))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    return redirect("my-courses")
+
+
+@require_POST
+@role_required(Role.TEACHER, Role.ADMIN)
+def enrollment_remove_view(request, enrollment_id):
+    enrollment = _or_404(enrollment_get_for_user, user=request.user, enrollment_id=enrollment_id)
+    try:
+        enrollment_remove(actor=request.user, enrollment=enrollment)
+        messages.success(request, _("The student has been removed from the course."))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    return redirect("teach-course", course_id=enrollment.course_id)
+
+
+# Student and parent ---------------------------------------------------------------------------------
+
+
+@role_required(Role.STUDENT, Role.PARENT)
+def my_courses(request):
+    """A student's enrolments (history included) and the materials released to them; a parent's
+    children's enrolments."""
+    enrollments = enrollment_list_for_user(user=request.user).filter(
+        student__in=[
+            request.user.pk,
+            *children_of(guardian=request.user).values_list("pk", flat=True),
+        ]
+    )
+    return render(
+        request,
+        "courses/my_courses.html",
+        {
+            "enrollments": enrollments,
+            "materials": material_list_for_user(user=request.user),
+        },
+    )
+
+
+@role_required()
+def material_download(request, material_id: int):
+    """The page twin of `GET /api/v1/materials/{id}/download` (session login)."""
+    material = _or_404(material_get_for_user, user=request.user, material_id=material_id)
+    return _or_404(material_file_response, material=material)
+
+
+# Teacher area -----------------------------------------------------------------------------------
+
+
+@role_required(Role.TEACHER)
+def teach_courses(request):
+    return render(
+        request,
+        "courses/teach_courses.html",
+        {"courses": course_list_for_teacher(user=request.user)},
+    )
+
+
+@role_required(Role.TEACHER)
+def teach_course_create(request):
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = course_create(actor=request.user, data=form.service_data())
+        except DomainError as exc:
+            form.show(exc)
+        else:
+            messages.success(request, _("The course has been created."))
+            return redirect("teach-course", course_id=course.pk)
+    return render(request, "courses/teach_course_form.html", {"form": form, "course": None})
+
+
+@role_required(Role.TEACHER, Role.ADMIN)
+def teach_course_edit(request, course_id):
+    course = _or_404(course_get_for_editor, user=request.user, course_id=course_id)
+    form = CourseForm(request.POST or None, course=course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course_update(actor=request.user, course=course, data=form.service_data())
+        except DomainError as exc:
+            form.show(exc)
+        else:
+            messages.success(request, _("The course has been saved."))
+            return redirect("teach-course", course_id=course.pk)
+    return render(request, "courses/teach_course_form.html", {"form": form, "course": course})
+
+
+@role_required(Role.TEACHER, Role.ADMIN)
+def teach_course(request, course_id):
+    """One course for its teachers: modules, materials (upload) and the enrolled students."""
+    course = _or_404(course_get_for_editor, user=request.user, course_id=course_id)
+    module_form = ModuleForm(request.POST if request.POST.get("add") == "module" else None)
+    material_form = MaterialForm(
+        request.POST if request.POST.get("add") == "material" else None,
+        request.FILES or None,
+        course=course,
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("add") == "module" and module_form.is_valid():
+                module_create(actor=request.user, course=course, data=module_form.cleaned_data)
+                messages.success(request, _("The module has been added."))
+                return redirect("teach-course", course_id=course.pk)
+            if request.POST.get("add") == "material" and material_form.is_valid():
+                data = material_form.cleaned_data
+                module = (
+                    course.modules.filter(pk=data["module"]).first() if data["module"] else None
+                )
+                material_create(
+                    actor=request.user,
+                    course=course,
+                    module=module,
+                    title=data["title"],
+                    kind=data["kind"],
+                    upload=data["file"],
+                    url=data["url"],
+                    body=data["body"],
+                    release_at=data["release_at"],
+                )
+                messages.success(request, _("The material has been added."))
+                return redirect("teach-course", course_id=course.pk)
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            form = module_form if request.POST.get("add") == "module" else material_form
+            apply_domain_error(form, exc)
+    return render(
+        request,
+        "courses/teach_course.html",
+        {
+            "course": course,
+            "modules": course.modules.all(),
+            "materials": course.materials.select_related("module"),
+            "enrollments": enrollment_list_for_user(user=request.user, course_id=course.pk),
+            "module_form": module_form,
+            "material_form": material_form,
+        },
+    )

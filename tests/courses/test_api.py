@@ -1,0 +1,231 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from courses.choices import CourseStatus, EnrollmentStatus
+from courses.models import Course, Enrollment
+from tests.authentication.factories import PASSWORD
+from tests.conftest import login_token
+from tests.courses.factories import CourseFactory, EnrollmentFactory, MaterialFactory
+from tests.query_budget import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def auth(client, user) -> dict:
+    return {"HTTP_X_SESSION_TOKEN": login_token(client, user.email, PASSWORD)}
+
+
+def titles(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [item["title"] for item in response.json()["items"]]
+
+
+def test_catalog_lists_only_published_courses(client):
+    CourseFactory(title="Live")
+    CourseFactory(title="Draft", status=CourseStatus.DRAFT)
+    CourseFactory(title="Old", status=CourseStatus.ARCHIVED)
+    assert titles(client.get("/api/v1/courses")) == ["Live"]
+
+
+def test_catalog_filters_by_subject_level_language_format_price_and_teacher(client, people):
+    CourseFactory(title="Maths", price=0)
+    CourseFactory(
+        title="Paid", price=Decimal("80"), owner=people.teacher, format="self_paced", capacity=None
+    )
+    assert titles(client.get("/api/v1/courses", {"subject": "mathematics"})) == ["Maths", "Paid"]
+    assert titles(client.get("/api/v1/courses", {"subject": "physics"})) == []
+    assert titles(client.get("/api/v1/courses", {"format": "self_paced"})) == ["Paid"]
+    assert titles(client.get("/api/v1/courses", {"free": "true"})) == ["Maths"]
+    assert titles(client.get("/api/v1/courses", {"min_price": 50})) == ["Paid"]
+    assert titles(client.get("/api/v1/courses", {"teacher": people.teacher.pk})) == ["Paid"]
+    assert titles(client.get("/api/v1/courses", {"level": "beginner", "language": "en"})) == [
+        "Maths",
+        "Paid",
+    ]
+
+
+def test_catalog_searches_sorts_and_finds_courses_starting_soon(client):
+    today = timezone.localdate()
+    CourseFactory(title="Zeta algebra", price=5, starts_on=today + timedelta(days=3))
+    CourseFactory(title="Alpha geometry", price=9, starts_on=today + timedelta(days=90))
+    assert titles(client.get("/api/v1/courses", {"q": "algebra"})) == ["Zeta algebra"]
+    assert titles(client.get("/api/v1/courses", {"sort": "-price"})) == [
+        "Alpha geometry",
+        "Zeta algebra",
+    ]
+    assert titles(client.get("/api/v1/courses", {"sort": "title"}))[0] == "Alpha geometry"
+    assert titles(client.get("/api/v1/courses", {"starting_soon": "true"})) == ["Zeta algebra"]
+
+
+def test_catalog_shows_seats_left(client):
+    course = CourseFactory(capacity=3)
+    EnrollmentFactory(course=course)
+    EnrollmentFactory(course=course, status=EnrollmentStatus.WITHDRAWN)
+    item = client.get(f"/api/v1/courses/{course.pk}").json()
+    assert (item["seats_taken"], item["seats_left"]) == (1, 2)
+
+
+def test_catalog_makes_the_same_number_of_queries_for_20_and_200_courses(client):
+    def add(n):
+        for _ in range(n):
+            course = CourseFactory()
+            EnrollmentFactory(course=course)
+
+    add(20)
+    assert_constant_queries(
+        lambda: client.get("/api/v1/courses", {"limit": 100}), grow=lambda: add(180), budget=6
+    )
+
+
+def test_draft_course_is_not_found_in_the_public_detail(client):
+    course = CourseFactory(status=CourseStatus.DRAFT)
+    assert client.get(f"/api/v1/courses/{course.pk}").status_code == 404
+
+
+def test_teacher_creates_and_edits_their_own_course_but_not_anothers(client, people):
+    headers = auth(client, people.teacher)
+    response = client.post(
+        "/api/v1/courses",
+        {"title": "Piano", "format": "one_to_one", "subject": "mathematics", "price": "25.00"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["status"], body["owner"]["id"], body["is_free"]) == (
+        "draft",
+        people.teacher.pk,
+        False,
+    )
+    response = client.patch(
+        f"/api/v1/courses/{body['id']}",
+        {"status": "published"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.json()["status"] == "published"
+    other = CourseFactory(owner=people.other_teacher)
+    response = client.patch(
+        f"/api/v1/courses/{other.pk}",
+        {"title": "Hijacked"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 404
+    assert Course.objects.get(pk=other.pk).title != "Hijacked"
+
+
+def test_group_course_without_capacity_is_a_400_on_the_field(client, people):
+    response = client.post(
+        "/api/v1/courses",
+        {"title": "Choir", "format": "group", "subject": "mathematics"},
+        content_type="application/json",
+        **auth(client, people.teacher),
+    )
+    assert response.status_code == 400
+    assert "capacity" in response.json()["errors"]
+
+
+def test_student_enrols_through_the_api_and_a_full_course_answers_409_or_waitlists(client, people):
+    course = CourseFactory(capacity=1)
+    response = client.post(
+        "/api/v1/enrollments",
+        {"course_id": course.pk},
+        content_type="application/json",
+        **auth(client, people.student_a),
+    )
+    assert (response.status_code, response.json()["status"]) == (201, "active")
+    headers_b = auth(client, people.student_b)
+    response = client.post(
+        "/api/v1/enrollments",
+        {"course_id": course.pk},
+        content_type="application/json",
+        **headers_b,
+    )
+    assert response.status_code == 409
+    response = client.post(
+        "/api/v1/enrollments",
+        {"course_id": course.pk, "waitlist": True},
+        content_type="application/json",
+        **headers_b,
+    )
+    assert response.json()["status"] == "waitlisted"
+
+
+def test_parent_enrols_a_child_and_sees_the_childs_enrolments(client, people):
+    course = CourseFactory(price=10)
+    headers = auth(client, people.parent_of_a)
+    response = client.post(
+        "/api/v1/enrollments",
+        {"course_id": course.pk, "student_id": people.student_a.pk},
+        content_type="application/json",
+        **headers,
+    )
+    assert (response.status_code, response.json()["status"]) == (201, "pending")
+    response = client.post(
+        "/api/v1/enrollments",
+        {"course_id": course.pk, "student_id": people.student_b.pk},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 404
+    listed = client.get("/api/v1/enrollments", **headers).json()["items"]
+    assert [e["student"]["id"] for e in listed] == [people.student_a.pk]
+
+
+def test_teacher_sees_enrolments_of_their_courses_only(client, people):
+    mine = EnrollmentFactory(course=CourseFactory(owner=people.teacher))
+    EnrollmentFactory(course=CourseFactory(owner=people.other_teacher))
+    listed = client.get("/api/v1/enrollments", **auth(client, people.teacher)).json()["items"]
+    assert [e["id"] for e in listed] == [mine.pk]
+
+
+def test_withdraw_through_the_api_promotes_the_waitlist(client, people):
+    course = CourseFactory(capacity=1)
+    seated = EnrollmentFactory(course=course, student=people.student_a)
+    waiting = EnrollmentFactory(course=course, student=people.student_b, status="waitlisted")
+    response = client.post(
+        f"/api/v1/enrollments/{seated.pk}/withdraw", **auth(client, people.student_a)
+    )
+    assert response.json()["status"] == "withdrawn"
+    waiting.refresh_from_db()
+    assert waiting.status == EnrollmentStatus.ACTIVE
+
+
+def test_admin_activates_a_pending_enrolment(client, people):
+    pending = EnrollmentFactory(course=CourseFactory(price=10), status="pending")
+    response = client.post(
+        f"/api/v1/enrollments/{pending.pk}/activate", **auth(client, people.admin)
+    )
+    assert response.json()["status"] == "active"
+    assert Enrollment.objects.get(pk=pending.pk).activated_at is not None
+
+
+def test_materials_list_hides_unreleased_materials_from_students_not_teachers(client, people):
+    course = CourseFactory(owner=people.teacher)
+    EnrollmentFactory(course=course, student=people.student_a)
+    MaterialFactory(course=course, title="Now")
+    MaterialFactory(course=course, title="Later", release_at=timezone.now() + timedelta(days=2))
+    assert titles(client.get("/api/v1/materials", **auth(client, people.student_a))) == ["Now"]
+    assert titles(client.get("/api/v1/materials", **auth(client, people.teacher))) == [
+        "Now",
+        "Later",
+    ]
+    assert titles(client.get("/api/v1/materials", **auth(client, people.student_b))) == []
+
+
+def test_material_download_is_an_attachment_for_the_enrolled_and_404_for_others(client, people):
+    course = CourseFactory(owner=people.teacher)
+    EnrollmentFactory(course=course, student=people.student_a)
+    material = MaterialFactory(course=course)
+    url = f"/api/v1/materials/{material.pk}/download"
+    response = client.get(url, **auth(client, people.student_a))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert client.get(url, **auth(client, people.student_b)).status_code == 404
+    assert client.get(url, **auth(client, people.other_teacher)).status_code == 404
