@@ -10,6 +10,7 @@ from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -152,12 +153,16 @@ class BlogIndexPage(RoutablePageMixin, SeoPageMixin):
         )
 
         context = super().get_context(request, *args, **kwargs)
-        tag_slug = kwargs.get("tag") or request.GET.get("tag") or ""
-        category_slug = kwargs.get("category") or request.GET.get("category") or ""
-        tag = blog_tag_get(slug=tag_slug) if tag_slug else None
-        category = (
-            blog_category_get(slug=category_slug, locale=self.locale) if category_slug else None
-        )
+        # A route (/tag/<slug>/, /category/<slug>/) passes the tag or category it found; the
+        # ?tag= / ?category= parameters name them by slug.
+        tag = kwargs.get("tag")
+        tag_slug = tag.slug if tag is not None else request.GET.get("tag", "")
+        if tag is None and tag_slug:
+            tag = blog_tag_get(slug=tag_slug)
+        category = kwargs.get("category")
+        category_slug = category.slug if category is not None else request.GET.get("category", "")
+        if category is None and category_slug:
+            category = blog_category_get(slug=category_slug, locale_id=self.locale_id)
         posts = blog_post_list(
             index=self,
             tag_slug=tag_slug or None,
@@ -237,17 +242,19 @@ class BlogIndexPage(RoutablePageMixin, SeoPageMixin):
     def tag_view(self, request, tag):
         from .selectors import blog_tag_get
 
-        if blog_tag_get(slug=tag) is None:
+        tag_obj = blog_tag_get(slug=tag)
+        if tag_obj is None:
             raise Http404
-        return self._render_listing(request, tag=tag)
+        return self._render_listing(request, tag=tag_obj)
 
     @path("category/<str:category>/", name="category")
     def category_view(self, request, category):
         from .selectors import blog_category_get
 
-        if blog_category_get(slug=category, locale=self.locale) is None:
+        category_obj = blog_category_get(slug=category, locale_id=self.locale_id)
+        if category_obj is None:
             raise Http404
-        return self._render_listing(request, category=category)
+        return self._render_listing(request, category=category_obj)
 
     @re_path(r"^feed/(?P<kind>rss|atom)/$", name="feed")
     def feed_view(self, request, kind):
@@ -372,6 +379,11 @@ class BlogPage(SeoPageMixin):
     def get_share_image(self):
         return self.share_image or self.hero_image
 
+    @cached_property
+    def tag_list(self) -> list:
+        """The post's tags, read once per request (the page, its JSON-LD)."""
+        return list(self.tags.all())
+
     # --- reading time -------------------------------------------------------------------------
 
     def word_count(self) -> int:
@@ -401,7 +413,7 @@ class BlogPage(SeoPageMixin):
             post_categories=blog_categories_in_locale(
                 categories=list(self.categories.all()), locale_id=self.locale_id
             ),
-            post_tags=list(self.tags.all()),
+            post_tags=self.tag_list,
             related_posts=blog_post_related(post=self),
             feeds=index.feed_links() if isinstance(index, BlogIndexPage) else [],
         )
@@ -444,7 +456,7 @@ class BlogPage(SeoPageMixin):
                 "width": width,
                 "height": height,
             }
-        keywords = [tag.name for tag in self.tags.all()]
+        keywords = [tag.name for tag in self.tag_list]
         if keywords:
             data["keywords"] = ", ".join(keywords)
         return [data]

@@ -9,6 +9,7 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Quer
 from django.db.models.functions import Coalesce
 from taggit.models import Tag
 from wagtail.images import get_image_model
+from wagtail.models import PageViewRestriction
 
 from .models import BlogCategory, BlogIndexPage, BlogPage, BlogPageTag
 
@@ -18,8 +19,14 @@ RELATED_POSTS = 3
 
 
 def _live_posts(*, index: BlogIndexPage) -> QuerySet[BlogPage]:
-    """The index's published posts that anyone may read (no view restriction)."""
-    return BlogPage.objects.child_of(index).live().public()
+    """The index's published posts that anyone may read. Restrictions above a post also cover the
+    index, which Wagtail checks before serving it (its feeds too), so only the posts' own matter:
+    a subquery rather than `.public()`, which fetches every restriction in the site each time."""
+    return (
+        BlogPage.objects.child_of(index)
+        .live()
+        .exclude(pk__in=PageViewRestriction.objects.values("page_id"))
+    )
 
 
 def _with_listing_data(posts: QuerySet[BlogPage]) -> QuerySet[BlogPage]:
@@ -31,6 +38,31 @@ def _with_listing_data(posts: QuerySet[BlogPage]) -> QuerySet[BlogPage]:
     )
 
 
+def _filtered(
+    posts: QuerySet[BlogPage],
+    *,
+    tag_slug: str | None = None,
+    category: BlogCategory | None = None,
+    unknown_category: bool = False,
+) -> QuerySet[BlogPage]:
+    if tag_slug:
+        posts = posts.filter(
+            pk__in=BlogPageTag.objects.filter(tag__slug=tag_slug).values("content_object_id")
+        )
+    if unknown_category:
+        return posts.none()
+    if category is not None:
+        posts = posts.filter(
+            pk__in=BlogPage.categories.through.objects.filter(
+                blogcategory__translation_key=category.translation_key
+            ).values("blogpage_id")
+        )
+    return posts
+
+
+NEWEST_FIRST = ("-date", "-first_published_at", "-pk")
+
+
 def blog_post_list(
     *,
     index: BlogIndexPage,
@@ -40,26 +72,23 @@ def blog_post_list(
 ) -> QuerySet[BlogPage]:
     """The index's live posts, newest first, optionally only those with a tag (by slug) or in a
     category (in any language: a post may point at the category's translation)."""
-    posts = _live_posts(index=index)
-    if tag_slug:
-        posts = posts.filter(
-            pk__in=BlogPageTag.objects.filter(tag__slug=tag_slug).values("content_object_id")
-        )
-    if unknown_category:
-        posts = posts.none()
-    elif category is not None:
-        posts = posts.filter(
-            pk__in=BlogPage.categories.through.objects.filter(
-                blogcategory__translation_key=category.translation_key
-            ).values("blogpage_id")
-        )
-    return _with_listing_data(posts).order_by("-date", "-first_published_at", "-pk")
+    posts = _filtered(
+        _live_posts(index=index),
+        tag_slug=tag_slug,
+        category=category,
+        unknown_category=unknown_category,
+    )
+    return _with_listing_data(posts).order_by(*NEWEST_FIRST)
 
 
 def blog_feed_post_list(*, index: BlogIndexPage, tag: Tag | None = None) -> list[BlogPage]:
-    """The newest live posts of the index (and tag) for its feeds."""
-    posts = blog_post_list(index=index, tag_slug=tag.slug if tag else None)
-    return list(posts[:FEED_ITEMS])
+    """The newest live posts of the index (and tag) for its feeds: with authors and tags, without
+    the images and categories a feed does not show."""
+    posts = _filtered(_live_posts(index=index), tag_slug=tag.slug if tag else None)
+    posts = posts.select_related("author").prefetch_related(
+        Prefetch("tagged_items", queryset=BlogPageTag.objects.select_related("tag"))
+    )
+    return list(posts.order_by(*NEWEST_FIRST)[:FEED_ITEMS])
 
 
 def blog_post_related(*, post: BlogPage, limit: int = RELATED_POSTS) -> list[BlogPage]:
@@ -99,7 +128,7 @@ def blog_post_related(*, post: BlogPage, limit: int = RELATED_POSTS) -> list[Blo
         )
         .filter(shared__gt=0)
     )
-    posts = _with_listing_data(posts).order_by("-shared", "-date", "-first_published_at", "-pk")
+    posts = _with_listing_data(posts).order_by("-shared", *NEWEST_FIRST)
     return blog_attach_categories(posts=list(posts[:limit]), locale_id=post.locale_id)
 
 
@@ -107,12 +136,12 @@ def blog_tag_get(*, slug: str) -> Tag | None:
     return Tag.objects.filter(slug=slug).first()
 
 
-def blog_category_get(*, slug: str, locale) -> BlogCategory | None:
+def blog_category_get(*, slug: str, locale_id: int) -> BlogCategory | None:
     """The category with this slug, preferring the given locale's (a slug of another language
     still finds its category)."""
     return (
         BlogCategory.objects.filter(slug=slug)
-        .order_by(Case(When(locale=locale, then=0), default=1), "pk")
+        .order_by(Case(When(locale_id=locale_id, then=0), default=1), "pk")
         .first()
     )
 

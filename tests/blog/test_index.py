@@ -147,3 +147,20 @@ def test_the_index_and_a_post_advertise_their_feeds_in_the_head(client, blog_ind
 
     tag_head = client.get(f"{blog_index.url}tag/grammar/").content.decode().split("</head>")[0]
     assert f'href="http://localhost{blog_index.url}tag/grammar/feed/rss/"' in tag_head
+
+
+def test_a_post_with_a_view_restriction_is_left_out_of_the_index_tags_and_feeds(client, blog_index):
+    from wagtail.models import PageViewRestriction
+
+    BlogPageFactory(parent=blog_index, title="Open post", tags=["open"])
+    private = BlogPageFactory(parent=blog_index, title="Private post", tags=["secret"])
+    PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
+
+    index_html = client.get(blog_index.url).content.decode()
+    feed_xml = client.get(f"{blog_index.url}feed/rss/").content.decode()
+
+    assert listed_titles(client.get(blog_index.url)) == ["Open post"]
+    assert "secret" not in index_html
+    assert "Open post" in feed_xml and "Private post" not in feed_xml
+    assert client.get(private.url).status_code == 200  # Wagtail's password form, not the post
+    assert "Private post" not in client.get(private.url).content.decode().split("</head>")[1]
