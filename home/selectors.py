@@ -100,7 +100,7 @@ def menu_links(*, slot: str, language: str) -> tuple[list[MenuLink], str] | None
             translation_key__in=[p.translation_key for p in pages],
             locale__language_code=language,
             live=True,
-        ).only("id", "title", "url_path", "translation_key", "locale_id", "path", "depth"):
+        ).only("id", "title", "url_path", "translation_key", "locale_id", "path", "depth", "live"):
             translated[page.translation_key] = page
     links = []
     for item in items:

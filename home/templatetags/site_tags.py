@@ -20,7 +20,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page, Site
 
 from cplatform.pages import SHARE_IMAGE_SPEC, absolute_media_url
 from home import cache as site_cache
@@ -277,16 +277,22 @@ def language_links(context) -> list[dict]:
 
 
 def _translated_page_url(page: Page, code: str, request) -> str | None:
-    locale = Locale.objects.filter(language_code=code).first()
-    if locale is None:
-        return None
-    translation = page.get_translation_or_none(locale)
-    if translation is not None and translation.live:
-        return translation.get_url(request)
+    """The live translation of `page` in `code`, else that language's home page (the translation of
+    the site's root page), in one query for both (what `page.get_translation_or_none(locale)` and
+    `site.root_page.get_translation_or_none(locale)` would find, drafts left out)."""
     site = Site.find_for_request(request) if request is not None else None
-    home = site.root_page.get_translation_or_none(locale) if site is not None else None
-    if home is not None and home.live:
-        return home.get_url(request)
+    keys = [page.translation_key]
+    if site is not None:
+        keys.append(site.root_page.translation_key)
+    found = {
+        p.translation_key: p
+        for p in Page.objects.filter(
+            translation_key__in=keys, locale__language_code=code, live=True
+        ).only("id", "path", "depth", "url_path", "translation_key", "locale_id")
+    }
+    for key in keys:
+        if key in found:
+            return found[key].get_url(request)
     return translate_url("/", code)
 
 
