@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Currency
+from .choices import BillingOutcome, Currency, FreeCancellationOutcome, LessonStatus
 
 
 class TranslatedNameMixin(models.Model):
@@ -225,3 +225,180 @@ class StudentProfile(models.Model):
             )
         if self.date_of_birth and self.date_of_birth.year < 1900:
             raise ValidationError({"date_of_birth": _("Enter a date of birth after 1900.")})
+
+
+# Scheduling: availability, lessons and series. Times of day are the teacher's wall clock (in the
+# teacher's `User.timezone`); instants (lessons, time off) are stored in UTC.
+
+
+def default_lesson_lengths() -> list[int]:
+    return [60]
+
+
+class TeacherSchedulingSettings(models.Model):
+    """How a teacher can be booked: lesson lengths, buffer, notice, horizon and cancellation policy."""
+
+    teacher = models.OneToOneField(
+        TeacherProfile, on_delete=models.CASCADE, related_name="scheduling_settings"
+    )
+    lesson_lengths = models.JSONField(
+        default=default_lesson_lengths, help_text=_("Lesson lengths offered, in minutes.")
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Free minutes kept before and after each lesson.")
+    )
+    min_notice_minutes = models.PositiveIntegerField(
+        default=12 * 60, help_text=_("How long before its start a lesson can still be booked.")
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        default=60, help_text=_("How many days ahead lessons can be booked.")
+    )
+    cancellation_cutoff_hours = models.PositiveSmallIntegerField(
+        default=24,
+        help_text=_("A student may cancel or reschedule for free until this many hours before."),
+    )
+    free_cancellation_outcome = models.CharField(
+        max_length=8,
+        choices=FreeCancellationOutcome.choices,
+        default=FreeCancellationOutcome.REFUND,
+        help_text=_("What the student gets back for a free cancellation."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "teacher scheduling settings"
+
+    def __str__(self):
+        return f"Scheduling of {self.teacher}"
+
+
+class AvailabilityRule(models.Model):
+    """A weekly window in the teacher's own time zone: every `weekday` from `start_time` to `end_time`."""
+
+    teacher = models.ForeignKey(
+        TeacherProfile, on_delete=models.CASCADE, related_name="availability_rules"
+    )
+    weekday = models.PositiveSmallIntegerField(help_text=_("0 = Monday … 6 = Sunday."))
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weekday__lte=6), name="availability_weekday_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")),
+                name="availability_rule_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.weekday} {self.start_time}–{self.end_time}"
+
+
+class AvailabilityException(models.Model):
+    """Time off: no lesson can be booked between `start` and `end` (UTC instants)."""
+
+    teacher = models.ForeignKey(
+        TeacherProfile, on_delete=models.CASCADE, related_name="availability_exceptions"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.CharField(max_length=160, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="time_off_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.start:%Y-%m-%d %H:%M}–{self.end:%Y-%m-%d %H:%M} UTC"
+
+
+class LessonSeries(models.Model):
+    """A weekly recurring lesson, anchored to the teacher's wall clock (`local_start_time` in `timezone`)."""
+
+    teacher = models.ForeignKey(TeacherProfile, on_delete=models.CASCADE, related_name="series")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_series"
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    timezone = models.CharField(max_length=64, help_text=_("The teacher's zone at booking."))
+    weekday = models.PositiveSmallIntegerField()
+    local_start_time = models.TimeField()
+    length_minutes = models.PositiveSmallIntegerField()
+    first_date = models.DateField()
+    count = models.PositiveSmallIntegerField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "lesson series"
+
+    def __str__(self):
+        return f"Weekly {self.local_start_time} {self.timezone}"
+
+
+class Lesson(models.Model):
+    """A 1:1 lesson between `start` and `end` (UTC, half-open). Non-cancelled lessons of a teacher or of
+    a student never overlap: on PostgreSQL exclusion constraints hold that (migration 0006)."""
+
+    teacher = models.ForeignKey(TeacherProfile, on_delete=models.PROTECT, related_name="lessons")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lessons"
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The student, or the parent who booked for them."),
+    )
+    series = models.ForeignKey(
+        LessonSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="lessons"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    status = models.CharField(
+        max_length=12, choices=LessonStatus.choices, default=LessonStatus.SCHEDULED
+    )
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_late = models.BooleanField(
+        default=False,
+        help_text=_("Cancelled by the student side after the cut-off: counts as taken."),
+    )
+    cancellation_reason = models.CharField(max_length=300, blank=True)
+    billing_outcome = models.CharField(
+        max_length=8,
+        choices=BillingOutcome.choices,
+        default=BillingOutcome.CHARGE,
+        help_text=_("What billing must settle for this lesson."),
+    )
+    video_call_url = models.URLField(blank=True, max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="lesson_ends_after_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["teacher", "start"], name="lesson_teacher_start_idx"),
+            models.Index(fields=["student", "start"], name="lesson_student_start_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.teacher} / {self.student} {self.start:%Y-%m-%d %H:%M} UTC"

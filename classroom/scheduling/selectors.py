@@ -1,0 +1,207 @@
+"""Reads for scheduling, each checking who asks. A lesson the person may not see answers 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from authentication.choices import GuardianLinkStatus, Role
+from authentication.models import GuardianLink
+from authentication.roles import has_role, is_admin
+from cplatform.exceptions import NotFound, ValidationFailed
+
+from ..choices import LessonStatus
+from ..models import (
+    AvailabilityException,
+    AvailabilityRule,
+    Lesson,
+    LessonSeries,
+    TeacherProfile,
+    TeacherSchedulingSettings,
+)
+from ..selectors import _listed
+from .slots import Interval, Policy, WeeklyRule, free_slots
+from .wallclock import zone
+
+MAX_SLOT_WINDOW = timedelta(days=31)
+
+
+def scheduling_settings_of(*, teacher: TeacherProfile) -> TeacherSchedulingSettings:
+    """The teacher's settings; an unsaved default object when they never set any (no write on read)."""
+    try:
+        return teacher.scheduling_settings
+    except TeacherSchedulingSettings.DoesNotExist:
+        return TeacherSchedulingSettings(teacher=teacher)
+
+
+def policy_of(settings: TeacherSchedulingSettings) -> Policy:
+    return Policy(
+        lesson_lengths=tuple(int(n) for n in settings.lesson_lengths or ()),
+        buffer=timedelta(minutes=settings.buffer_minutes),
+        notice=timedelta(minutes=settings.min_notice_minutes),
+        horizon=timedelta(days=settings.horizon_days),
+    )
+
+
+def teacher_get_bookable(*, teacher_id: int, viewer=None) -> TeacherProfile:
+    """A teacher whose slots the viewer may see: listed teachers for everyone, and oneself."""
+    qs = TeacherProfile.objects.select_related("user", "scheduling_settings")
+    listed = _listed(qs)
+    try:
+        return listed.get(pk=teacher_id)
+    except (TeacherProfile.DoesNotExist, ValueError, OverflowError):
+        pass
+    if viewer is not None and getattr(viewer, "is_authenticated", False):
+        teacher = qs.filter(pk=teacher_id, user=viewer).first()
+        if teacher is not None:
+            return teacher
+    raise NotFound()
+
+
+def availability_rules_of(*, teacher: TeacherProfile) -> list[AvailabilityRule]:
+    return list(AvailabilityRule.objects.filter(teacher=teacher).order_by("weekday", "start_time"))
+
+
+def time_off_of(
+    *, teacher: TeacherProfile, start=None, end=None
+) -> QuerySet[AvailabilityException]:
+    qs = AvailabilityException.objects.filter(teacher=teacher).order_by("start", "pk")
+    if start is not None and end is not None:
+        qs = qs.filter(start__lt=end, end__gt=start)
+    return qs
+
+
+def time_off_get_for_teacher(*, user, exception_id: int) -> AvailabilityException:
+    try:
+        return AvailabilityException.objects.get(pk=exception_id, teacher__user=user)
+    except (AvailabilityException.DoesNotExist, ValueError, OverflowError) as exc:
+        raise NotFound() from exc
+
+
+def busy_intervals(
+    *,
+    teacher: TeacherProfile,
+    start: datetime,
+    end: datetime,
+    exclude_lesson_id: int | None = None,
+) -> list[Interval]:
+    """The teacher's non-cancelled lessons touching [start, end): one query."""
+    qs = Lesson.objects.filter(teacher=teacher, start__lt=end, end__gt=start).exclude(
+        status=LessonStatus.CANCELLED
+    )
+    if exclude_lesson_id is not None:
+        qs = qs.exclude(pk=exclude_lesson_id)
+    return list(qs.values_list("start", "end"))
+
+
+@dataclass(frozen=True)
+class SlotQuery:
+    start: datetime
+    end: datetime
+    length: int | None = None  # None: the teacher's first offered length
+
+
+def slots_for_teacher(
+    *,
+    teacher: TeacherProfile,
+    query: SlotQuery,
+    now: datetime | None = None,
+    exclude_lesson_id: int | None = None,
+    ignore_lessons: bool = False,
+) -> tuple[int, list[Interval]]:
+    """(length, bookable UTC slots) of a teacher: four queries however busy the teacher is."""
+    if query.end <= query.start:
+        raise ValidationFailed(errors={"to": ["`to` must be after `from`."]})
+    if query.end - query.start > MAX_SLOT_WINDOW:
+        raise ValidationFailed(errors={"to": ["Ask for at most 31 days at a time."]})
+    settings = scheduling_settings_of(teacher=teacher)
+    policy = policy_of(settings)
+    length = query.length or (policy.lesson_lengths[0] if policy.lesson_lengths else 60)
+    margin = policy.buffer + timedelta(minutes=length) + timedelta(days=1)
+    rules = [
+        WeeklyRule(r.weekday, r.start_time, r.end_time)
+        for r in availability_rules_of(teacher=teacher)
+    ]
+    time_off = list(
+        time_off_of(
+            teacher=teacher, start=query.start - margin, end=query.end + margin
+        ).values_list("start", "end")
+    )
+    busy = (
+        []
+        if ignore_lessons
+        else busy_intervals(
+            teacher=teacher,
+            start=query.start - margin,
+            end=query.end + margin,
+            exclude_lesson_id=exclude_lesson_id,
+        )
+    )
+    slots = free_slots(
+        rules=rules,
+        tz=zone(teacher.user.timezone),
+        policy=policy,
+        time_off=time_off,
+        busy=busy,
+        length=length,
+        start=query.start,
+        end=query.end,
+        now=now or timezone.now(),
+    )
+    return length, slots
+
+
+def _visible_lessons_q(user) -> Q | None:
+    if is_admin(user):
+        return Q()
+    visible = Q(teacher__user=user) | Q(student=user)
+    if has_role(user, Role.PARENT):
+        children = GuardianLink.objects.filter(
+            guardian=user, status=GuardianLinkStatus.ACTIVE
+        ).values("child_id")
+        visible |= Q(student__in=children)
+    return visible
+
+
+def lesson_list_for_user(
+    *, user, when: str | None = None, now: datetime | None = None
+) -> QuerySet[Lesson]:
+    """Admins: every lesson. Others: lessons they teach, take, or their linked children take.
+    `when="upcoming"` (not yet ended, soonest first) or `"past"` (ended, latest first)."""
+    now = now or timezone.now()
+    qs = Lesson.objects.filter(_visible_lessons_q(user)).select_related(
+        "teacher__user", "student", "booked_by", "cancelled_by"
+    )
+    if when == "upcoming":
+        return qs.filter(end__gt=now).order_by("start", "pk")
+    if when == "past":
+        return qs.filter(end__lte=now).order_by("-start", "-pk")
+    return qs.order_by("start", "pk")
+
+
+def lesson_get_for_user(*, user, lesson_id: int) -> Lesson:
+    try:
+        return lesson_list_for_user(user=user).get(pk=lesson_id)
+    except (Lesson.DoesNotExist, ValueError, OverflowError) as exc:
+        raise NotFound() from exc
+
+
+def series_get_for_user(*, user, series_id: int) -> LessonSeries:
+    visible = _visible_lessons_q(user)
+    try:
+        return (
+            LessonSeries.objects.filter(visible)
+            .select_related("teacher__user", "student")
+            .get(pk=series_id)
+        )
+    except (LessonSeries.DoesNotExist, ValueError, OverflowError) as exc:
+        raise NotFound() from exc
+
+
+def series_lessons(*, series: LessonSeries) -> QuerySet[Lesson]:
+    return series.lessons.select_related(
+        "teacher__user", "student", "booked_by", "cancelled_by"
+    ).order_by("start", "pk")

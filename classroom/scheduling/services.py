@@ -1,0 +1,433 @@
+"""Writes for scheduling: availability, time off, booking, series, cancellation and rescheduling.
+
+No double booking, ever: every write that places a lesson runs inside `transaction.atomic`, locks the
+teacher's profile row and the student's user row (always in that order), checks for overlaps and then
+writes; on PostgreSQL the exclusion constraints of migration 0006 back the check, and their
+IntegrityError becomes a Conflict (409). On SQLite (dev) IMMEDIATE transactions serialise writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.conf import settings as django_settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from authentication.choices import Role
+from authentication.models import User
+from authentication.roles import has_role, is_admin
+from authentication.selectors import is_guardian_of
+from cplatform.exceptions import Conflict, NotFound, ValidationFailed
+
+from ..choices import BillingOutcome, LessonStatus
+from ..models import (
+    AvailabilityException,
+    AvailabilityRule,
+    Lesson,
+    LessonSeries,
+    TeacherProfile,
+    TeacherSchedulingSettings,
+)
+from .selectors import SlotQuery, policy_of, scheduling_settings_of, slots_for_teacher
+from .wallclock import local_to_utc, zone
+
+MIN_LENGTH, MAX_LENGTH = 15, 240
+MAX_SERIES_OCCURRENCES = 52
+MAX_TIME_OFF = timedelta(days=366)
+SETTINGS_FIELDS = (
+    "lesson_lengths",
+    "buffer_minutes",
+    "min_notice_minutes",
+    "horizon_days",
+    "cancellation_cutoff_hours",
+    "free_cancellation_outcome",
+)
+
+
+def booking_lock_enabled() -> bool:
+    """The row locks that serialise bookings. Only the race-control test turns them off (and drops the
+    constraints) to show that the overlap check alone loses races."""
+    return getattr(django_settings, "SCHEDULING_BOOKING_LOCK", True)
+
+
+# Availability
+
+
+def availability_replace(
+    *, teacher: TeacherProfile, rules: Iterable[dict], settings: dict
+) -> TeacherSchedulingSettings:
+    """Replace the teacher's weekly rules and scheduling settings at once."""
+    rules = [dict(r) for r in rules]
+    problems: list[str] = []
+    for n, rule in enumerate(rules, start=1):
+        if not 0 <= rule["weekday"] <= 6:
+            problems.append(
+                _("Rule %(n)d: the weekday must be 0 (Monday) to 6 (Sunday).") % {"n": n}
+            )
+        if rule["end_time"] <= rule["start_time"]:
+            problems.append(_("Rule %(n)d: the end must be after the start.") % {"n": n})
+    by_day: dict[int, list[dict]] = {}
+    for rule in rules:
+        by_day.setdefault(rule["weekday"], []).append(rule)
+    for day_rules in by_day.values():
+        day_rules.sort(key=lambda r: r["start_time"])
+        for before, after in zip(day_rules, day_rules[1:], strict=False):
+            if after["start_time"] < before["end_time"]:
+                problems.append(_("Two rules of the same weekday overlap."))
+                break
+    lengths = sorted(set(settings.get("lesson_lengths") or []))
+    errors: dict[str, list[str]] = {}
+    if problems:
+        errors["rules"] = problems
+    if not lengths or any(not MIN_LENGTH <= n <= MAX_LENGTH for n in lengths):
+        errors["lesson_lengths"] = [
+            _("Offer at least one length between %(min)d and %(max)d minutes.")
+            % {"min": MIN_LENGTH, "max": MAX_LENGTH}
+        ]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    with transaction.atomic():
+        teacher = TeacherProfile.objects.select_for_update().get(pk=teacher.pk)
+        current, _created = TeacherSchedulingSettings.objects.get_or_create(teacher=teacher)
+        for field in SETTINGS_FIELDS:
+            if field in settings:
+                setattr(current, field, settings[field])
+        current.lesson_lengths = lengths
+        current.save()
+        AvailabilityRule.objects.filter(teacher=teacher).delete()
+        AvailabilityRule.objects.bulk_create(
+            AvailabilityRule(
+                teacher=teacher,
+                weekday=r["weekday"],
+                start_time=r["start_time"],
+                end_time=r["end_time"],
+            )
+            for r in rules
+        )
+    return current
+
+
+def time_off_add(
+    *, teacher: TeacherProfile, start: datetime, end: datetime, reason: str = ""
+) -> AvailabilityException:
+    if end <= start:
+        raise ValidationFailed(errors={"end": [_("The end must be after the start.")]})
+    if end - start > MAX_TIME_OFF:
+        raise ValidationFailed(errors={"end": [_("Time off can last at most a year.")]})
+    return AvailabilityException.objects.create(
+        teacher=teacher, start=start, end=end, reason=reason.strip()
+    )
+
+
+def time_off_delete(*, exception: AvailabilityException) -> None:
+    exception.delete()
+
+
+# Booking
+
+
+def student_for_booking(*, actor: User, student_id: int | None) -> User:
+    """Whom the actor may book for: themself (a student) or a linked child (a parent). Others: 404."""
+    if student_id is None or student_id == actor.pk:
+        if not has_role(actor, Role.STUDENT):
+            raise ValidationFailed(
+                errors={"student_id": [_("Name the child you are booking for.")]}
+            )
+        return actor
+    if not is_guardian_of(guardian=actor, child_id=student_id):
+        raise NotFound()
+    student = User.objects.filter(pk=student_id, is_active=True).first()
+    if student is None or not has_role(student, Role.STUDENT):
+        raise NotFound()
+    return student
+
+
+def _lock(teacher: TeacherProfile, student: User) -> None:
+    TeacherProfile.objects.select_for_update().filter(pk=teacher.pk).first()
+    User.objects.select_for_update().filter(pk=student.pk).first()
+
+
+def _overlap_problem(
+    *, teacher: TeacherProfile, student: User, start, end, exclude_pk=None
+) -> str | None:
+    live = Lesson.objects.exclude(status=LessonStatus.CANCELLED).filter(
+        start__lt=end, end__gt=start
+    )
+    if exclude_pk is not None:
+        live = live.exclude(pk=exclude_pk)
+    if live.filter(teacher=teacher).exists():
+        return _("The teacher already has a lesson at that time.")
+    if live.filter(student=student).exists():
+        return _("The student already has a lesson at that time.")
+    return None
+
+
+def _slot_problem(
+    *,
+    teacher: TeacherProfile,
+    start: datetime,
+    length: int,
+    now: datetime,
+    exclude_pk=None,
+    enforce_horizon: bool = True,
+) -> tuple[int, str] | None:
+    """(status, message) when [start, start + length) is not a bookable slot of the teacher."""
+    policy = policy_of(scheduling_settings_of(teacher=teacher))
+    if length not in policy.lesson_lengths:
+        return 400, _("The teacher does not offer lessons of that length.")
+    if start < now + policy.notice:
+        return 400, _("That is too soon: the teacher needs more notice.")
+    if enforce_horizon and start > now + policy.horizon:
+        return 400, _("That is too far ahead to book.")
+    # Beyond the horizon (later occurrences of a series) the check moves `now` so the horizon holds.
+    check_now = now if enforce_horizon else start - policy.notice
+    query = SlotQuery(start=start, end=start + timedelta(microseconds=1), length=length)
+    _length, slots = slots_for_teacher(
+        teacher=teacher,
+        query=query,
+        now=check_now,
+        exclude_lesson_id=exclude_pk,
+    )
+    if any(s == start for s, _e in slots):
+        return None
+    _length, ignoring_lessons = slots_for_teacher(
+        teacher=teacher, query=query, now=check_now, ignore_lessons=True
+    )
+    if any(s == start for s, _e in ignoring_lessons):
+        return 409, _("That time is too close to another lesson of the teacher.")
+    return 400, _("The teacher is not available at that time.")
+
+
+def _raise(problem: tuple[int, str], field: str = "start"):
+    status, message = problem
+    error = Conflict if status == 409 else ValidationFailed
+    raise error(message, errors={field: [message]})
+
+
+def _check_people(*, teacher: TeacherProfile, student: User, length: int) -> None:
+    if length not in policy_of(scheduling_settings_of(teacher=teacher)).lesson_lengths:
+        raise ValidationFailed(
+            errors={"length": [_("The teacher does not offer lessons of that length.")]}
+        )
+    if teacher.user_id == student.pk:
+        raise ValidationFailed(
+            errors={"teacher_id": [_("You cannot book a lesson with yourself.")]}
+        )
+    if not teacher.user.is_active or not has_role(teacher.user, Role.TEACHER):
+        raise NotFound()
+
+
+def lesson_book(
+    *,
+    actor: User,
+    teacher: TeacherProfile,
+    student: User,
+    start: datetime,
+    length: int,
+    now: datetime | None = None,
+) -> Lesson:
+    """Book one lesson in a free slot of the teacher. Overlap → Conflict (409)."""
+    now = now or timezone.now()
+    _check_people(teacher=teacher, student=student, length=length)
+    end = start + timedelta(minutes=length)
+    try:
+        with transaction.atomic():
+            if booking_lock_enabled():
+                _lock(teacher, student)
+            problem = _overlap_problem(teacher=teacher, student=student, start=start, end=end)
+            if problem:
+                raise Conflict(problem, errors={"start": [problem]})
+            problem = _slot_problem(teacher=teacher, start=start, length=length, now=now)
+            if problem:
+                _raise(problem)
+            return Lesson.objects.create(
+                teacher=teacher, student=student, booked_by=actor, start=start, end=end
+            )
+    except IntegrityError as exc:
+        raise _overlap_conflict() from exc
+
+
+def _overlap_conflict() -> Conflict:
+    message = _("That time is no longer free.")
+    return Conflict(message, errors={"start": [message]})
+
+
+def series_occurrences(
+    *, teacher: TeacherProfile, first_start: datetime, count: int | None, until: date | None
+) -> list[datetime]:
+    """Weekly starts at the first lesson's wall-clock time in the teacher's zone (DST-proof)."""
+    tz = zone(teacher.user.timezone)
+    local = first_start.astimezone(tz)
+    starts: list[datetime] = []
+    for week in range(MAX_SERIES_OCCURRENCES):
+        day = local.date() + timedelta(weeks=week)
+        if count is not None and week >= count:
+            break
+        if until is not None and day > until:
+            break
+        starts.append(local_to_utc(day, local.time(), tz, ambiguous="earliest"))
+    return starts
+
+
+def series_book(
+    *,
+    actor: User,
+    teacher: TeacherProfile,
+    student: User,
+    first_start: datetime,
+    length: int,
+    count: int | None = None,
+    until: date | None = None,
+    now: datetime | None = None,
+) -> LessonSeries:
+    """Book a weekly series, all or nothing: any occurrence that is not free → Conflict (409) listing
+    every such date (the teacher's local dates)."""
+    now = now or timezone.now()
+    if (count is None) == (until is None):
+        raise ValidationFailed(
+            errors={"count": [_("Give either a number of lessons or an end date.")]}
+        )
+    if count is not None and not 1 <= count <= MAX_SERIES_OCCURRENCES:
+        raise ValidationFailed(
+            errors={
+                "count": [_("A series has 1 to %(n)d lessons.") % {"n": MAX_SERIES_OCCURRENCES}]
+            }
+        )
+    _check_people(teacher=teacher, student=student, length=length)
+    tz = zone(teacher.user.timezone)
+    starts = series_occurrences(teacher=teacher, first_start=first_start, count=count, until=until)
+    if not starts:
+        raise ValidationFailed(errors={"until": [_("The end date is before the first lesson.")]})
+    duration = timedelta(minutes=length)
+    try:
+        with transaction.atomic():
+            if booking_lock_enabled():
+                _lock(teacher, student)
+            problems: list[str] = []
+            for n, start in enumerate(starts):
+                problem = _overlap_problem(
+                    teacher=teacher, student=student, start=start, end=start + duration
+                )
+                status_message = (409, problem) if problem else None
+                status_message = status_message or _slot_problem(
+                    teacher=teacher, start=start, length=length, now=now, enforce_horizon=n == 0
+                )
+                if status_message:
+                    problems.append(
+                        f"{start.astimezone(tz).date().isoformat()}: {status_message[1]}"
+                    )
+            if problems:
+                raise Conflict(
+                    _("Some lessons of the series cannot be booked; nothing was booked."),
+                    errors={"dates": problems},
+                )
+            local = first_start.astimezone(tz)
+            series = LessonSeries.objects.create(
+                teacher=teacher,
+                student=student,
+                booked_by=actor,
+                timezone=teacher.user.timezone,
+                weekday=local.weekday(),
+                local_start_time=local.time().replace(tzinfo=None),
+                length_minutes=length,
+                first_date=local.date(),
+                count=count,
+                until=until,
+            )
+            Lesson.objects.bulk_create(
+                Lesson(
+                    teacher=teacher,
+                    student=student,
+                    booked_by=actor,
+                    series=series,
+                    start=start,
+                    end=start + duration,
+                )
+                for start in starts
+            )
+            return series
+    except IntegrityError as exc:
+        raise _overlap_conflict() from exc
+
+
+# Cancelling and rescheduling
+
+
+def _teacher_side(*, lesson: Lesson, actor: User) -> bool:
+    """The teacher (or an admin acting for the school): their cancellations are always free."""
+    return lesson.teacher.user_id == actor.pk or is_admin(actor)
+
+
+def _is_late(*, lesson: Lesson, now: datetime) -> bool:
+    cutoff = scheduling_settings_of(teacher=lesson.teacher).cancellation_cutoff_hours
+    return now > lesson.start - timedelta(hours=cutoff)
+
+
+def _locked_scheduled(lesson: Lesson, now: datetime) -> Lesson:
+    locked = Lesson.objects.select_for_update().select_related("teacher__user").get(pk=lesson.pk)
+    if locked.status != LessonStatus.SCHEDULED:
+        raise Conflict(_("Only a scheduled lesson can be changed."))
+    if locked.start <= now:
+        raise Conflict(_("The lesson has already started."))
+    return locked
+
+
+def lesson_cancel(
+    *, lesson: Lesson, actor: User, reason: str = "", now: datetime | None = None
+) -> Lesson:
+    """Cancel under the teacher's policy: the teacher's side always free; the student's side free until
+    the cut-off, after it the lesson counts as taken (charged). The outcome is recorded for billing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        lesson = _locked_scheduled(lesson, now)
+        free_outcome = scheduling_settings_of(teacher=lesson.teacher).free_cancellation_outcome
+        late = not _teacher_side(lesson=lesson, actor=actor) and _is_late(lesson=lesson, now=now)
+        lesson.status = LessonStatus.CANCELLED
+        lesson.cancelled_by = actor
+        lesson.cancelled_at = now
+        lesson.cancelled_late = late
+        lesson.cancellation_reason = reason.strip()[:300]
+        lesson.billing_outcome = BillingOutcome.CHARGE if late else BillingOutcome(free_outcome)
+        lesson.save()
+    return lesson
+
+
+def lesson_reschedule(
+    *, lesson: Lesson, actor: User, start: datetime, now: datetime | None = None
+) -> Lesson:
+    """Move a lesson to another free slot of the same length. The student's side may do so only until
+    the cancellation cut-off; the teacher's side at any time before it starts."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            if booking_lock_enabled():
+                _lock(lesson.teacher, lesson.student)
+            lesson = _locked_scheduled(lesson, now)
+            if not _teacher_side(lesson=lesson, actor=actor) and _is_late(lesson=lesson, now=now):
+                raise Conflict(
+                    _("It is too late to reschedule this lesson; cancelling now counts as taken.")
+                )
+            length = int((lesson.end - lesson.start).total_seconds() // 60)
+            end = start + timedelta(minutes=length)
+            problem = _overlap_problem(
+                teacher=lesson.teacher,
+                student=lesson.student,
+                start=start,
+                end=end,
+                exclude_pk=lesson.pk,
+            )
+            if problem:
+                raise Conflict(problem, errors={"start": [problem]})
+            problem = _slot_problem(
+                teacher=lesson.teacher, start=start, length=length, now=now, exclude_pk=lesson.pk
+            )
+            if problem:
+                _raise(problem)
+            lesson.start, lesson.end = start, end
+            lesson.save(update_fields=["start", "end", "updated_at"])
+            return lesson
+    except IntegrityError as exc:
+        raise _overlap_conflict() from exc

@@ -1,0 +1,74 @@
+"""Teachers with availability, and DST dates found from the zone data rather than hard-coded years."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from classroom.scheduling.services import availability_replace
+from tests.authentication.factories import StudentFactory
+from tests.classroom.factories import listed_teacher
+
+EVERY_DAY = [(day, time(0, 0), time(23, 59)) for day in range(7)]
+
+
+def bookable_teacher(
+    *,
+    tz: str = "Europe/Madrid",
+    rules=None,
+    lesson_lengths=(30, 45, 60),
+    buffer_minutes: int = 0,
+    min_notice_minutes: int = 0,
+    horizon_days: int = 366,
+    cancellation_cutoff_hours: int = 24,
+    free_cancellation_outcome: str = "refund",
+    **user_kwargs,
+):
+    """A listed teacher in `tz` with weekly rules [(weekday, start, end)], set through the service."""
+    teacher = listed_teacher(timezone=tz, **user_kwargs)
+    availability_replace(
+        teacher=teacher,
+        rules=[
+            {"weekday": d, "start_time": s, "end_time": e}
+            for d, s, e in (rules if rules is not None else EVERY_DAY)
+        ],
+        settings={
+            "lesson_lengths": list(lesson_lengths),
+            "buffer_minutes": buffer_minutes,
+            "min_notice_minutes": min_notice_minutes,
+            "horizon_days": horizon_days,
+            "cancellation_cutoff_hours": cancellation_cutoff_hours,
+            "free_cancellation_outcome": free_cancellation_outcome,
+        },
+    )
+    teacher.refresh_from_db()
+    return teacher
+
+
+def student(tz: str = "America/New_York", **kwargs):
+    return StudentFactory(timezone=tz, **kwargs)
+
+
+def next_transition(tz_name: str, month: int, after: date | None = None) -> date:
+    """The next local date in `month` on which the zone's UTC offset changes (a DST switch)."""
+    tz = zoneinfo.ZoneInfo(tz_name)
+    day = (after or timezone.now().date()) + timedelta(days=1)
+    for _ in range(800):
+        if day.month == month:
+            before = datetime.combine(day, time(0, 0), tzinfo=tz).utcoffset()
+            later = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=tz).utcoffset()
+            if before != later:
+                return day
+        day += timedelta(days=1)
+    raise AssertionError(f"no DST change in month {month} for {tz_name}")
+
+
+def at(day: date, hour: int, minute: int = 0, tz: str = "UTC") -> datetime:
+    """An aware datetime of a wall-clock time (existing and unambiguous) in a zone, in UTC."""
+    return datetime.combine(day, time(hour, minute), tzinfo=zoneinfo.ZoneInfo(tz)).astimezone(UTC)
+
+
+def days_ahead(n: int, hour: int = 10, tz: str = "Europe/Madrid") -> datetime:
+    return at(timezone.now().date() + timedelta(days=n), hour, tz=tz)
