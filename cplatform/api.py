@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from authentication.api import admin_router as admin_users_router
 from authentication.api import router as authentication_router
 from classroom.api import router as classroom_router
+from classroom.scheduling.api import router as scheduling_router
 from courses.api import router as courses_router
 
 from .exceptions import DomainError
@@ -104,3 +105,4 @@ api.add_router("/", authentication_router)
 api.add_router("/admin", admin_users_router)
 api.add_router("/", classroom_router)
 api.add_router("/", courses_router)
+api.add_router("/", scheduling_router)
