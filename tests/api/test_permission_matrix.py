@@ -5,6 +5,7 @@ Forbidden objects must answer exactly like missing ones (same status, same body)
 """
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -12,7 +13,14 @@ from PIL import Image
 
 from authentication.choices import Role
 from authentication.services import guardian_accept, guardian_invite
+from classroom.scheduling.services import (
+    availability_replace,
+    lesson_book,
+    series_book,
+    time_off_add,
+)
 from tests.authentication.factories import PASSWORD, UserFactory
+from tests.booking.factories import EVERY_DAY, days_ahead
 from tests.classroom.factories import listed_teacher
 from tests.conftest import login_token
 
@@ -61,9 +69,80 @@ class Call:
 
     expect: dict[str, int]
     path_params: dict[str, str] = field(default_factory=dict)  # name → attribute of the World
-    json: dict | None = None
+    json: dict | Callable[["World"], dict] | None = (
+        None  # a callable builds the body from the World
+    )
     multipart: bool = False
+    query: Callable[["World"], dict] | None = None
 
+
+OWN_LESSON = {
+    "anonymous": 401,
+    "student_a": 200,  # the lesson's student
+    "student_b": 404,
+    "parent_of_a": 200,  # the student's parent
+    "teacher": 200,  # the lesson's teacher
+    "other_teacher": 404,
+    "admin": 200,
+}
+BOOKING = {
+    "anonymous": 401,
+    "student_a": 201,  # for themself
+    "student_b": 404,  # student_id names someone who is not theirs
+    "parent_of_a": 201,  # for the linked child
+    "teacher": 403,
+    "other_teacher": 403,
+    "admin": 403,
+}
+SCHEDULING: dict[str, Call] = {
+    "GET /api/v1/availability": Call(ONLY_TEACHERS),
+    "PUT /api/v1/availability": Call(
+        ONLY_TEACHERS,
+        json={
+            "rules": [{"weekday": 0, "start_time": "17:00", "end_time": "20:00"}],
+            "settings": {"lesson_lengths": [30, 60]},
+        },
+    ),
+    "POST /api/v1/availability/time-off": Call(
+        {**ONLY_TEACHERS, "teacher": 201, "other_teacher": 201},
+        json=lambda w: {"start": days_ahead(20).isoformat(), "end": days_ahead(21).isoformat()},
+    ),
+    "DELETE /api/v1/availability/time-off/{time_off_id}": Call(
+        {**ONLY_TEACHERS, "teacher": 204, "other_teacher": 404},
+        path_params={"time_off_id": "time_off_id"},
+    ),
+    "GET /api/v1/slots": Call(EVERYONE, query=lambda w: {"teacher_id": w.teacher_profile_id}),
+    "GET /api/v1/lessons": Call({"anonymous": 401, **ALL_SIGNED_IN}),
+    "POST /api/v1/lessons": Call(
+        BOOKING,
+        json=lambda w: {
+            "teacher_id": w.teacher_profile_id,
+            "start": days_ahead(4).isoformat(),
+            "length": 60,
+            "student_id": w.student_a_id,
+        },
+    ),
+    "GET /api/v1/lessons/{lesson_id}": Call(OWN_LESSON, path_params={"lesson_id": "lesson_id"}),
+    "POST /api/v1/lessons/{lesson_id}/cancel": Call(
+        OWN_LESSON, path_params={"lesson_id": "lesson_id"}, json={"reason": "Ill"}
+    ),
+    "POST /api/v1/lessons/{lesson_id}/reschedule": Call(
+        OWN_LESSON,
+        path_params={"lesson_id": "lesson_id"},
+        json=lambda w: {"start": days_ahead(8, hour=15).isoformat()},
+    ),
+    "POST /api/v1/series": Call(
+        BOOKING,
+        json=lambda w: {
+            "teacher_id": w.teacher_profile_id,
+            "start": days_ahead(7, hour=12).isoformat(),
+            "length": 60,
+            "count": 2,
+            "student_id": w.student_a_id,
+        },
+    ),
+    "GET /api/v1/series/{series_id}": Call(OWN_LESSON, path_params={"series_id": "series_id"}),
+}
 
 OWN_ENROLLMENT = {
     "anonymous": 401,
@@ -204,6 +283,7 @@ MATRIX: dict[str, Call] = {
     ),
     "GET /api/v1/students": Call({"anonymous": 401, **ALL_SIGNED_IN}),
     **COURSES,
+    **SCHEDULING,
     "GET /api/v1/students/{student_id}": Call(
         {
             "anonymous": 401,
@@ -241,6 +321,29 @@ class World:
         self.student_a_id = child.pk
         self.teacher_profile_id = self.users["teacher"].teacher_profile.pk
         self._courses(self.users["teacher"], child)
+        self._schedule(self.users["teacher"].teacher_profile, child)
+
+    def _schedule(self, teacher, child):
+        """Availability every day, a lesson and a weekly series of student A, and time off."""
+        availability_replace(
+            teacher=teacher,
+            rules=[{"weekday": d, "start_time": s, "end_time": e} for d, s, e in EVERY_DAY],
+            settings={"lesson_lengths": [60], "min_notice_minutes": 0},
+        )
+        self.lesson_id = lesson_book(
+            actor=child, teacher=teacher, student=child, start=days_ahead(5), length=60
+        ).pk
+        self.series_id = series_book(
+            actor=child,
+            teacher=teacher,
+            student=child,
+            first_start=days_ahead(6),
+            length=60,
+            count=2,
+        ).pk
+        self.time_off_id = time_off_add(
+            teacher=teacher, start=days_ahead(30), end=days_ahead(31)
+        ).pk
 
     def _courses(self, teacher, child):
         """A free course of the teacher with student A enrolled and a file; a paid one where student A
@@ -288,6 +391,8 @@ def call(client, world: World, key: str, principal: str, **override_params):
         return client.post(path, {"avatar": upload}, **headers)
     kwargs = {"content_type": "application/json"} if spec.json is not None else {}
     data = spec.json(world) if callable(spec.json) else spec.json
+    if spec.query is not None:
+        data = spec.query(world)
     return (
         getattr(client, method.lower())(path, data, **kwargs, **headers)
         if data is not None
