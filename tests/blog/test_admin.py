@@ -100,3 +100,44 @@ def test_an_anonymous_visitor_cannot_reach_the_blog_snippets(client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def post_form_data(**overrides) -> dict:
+    data = nested_form_data(
+        {
+            "title": "A preview",
+            "slug": "a-preview",
+            "intro": "Seen before it is published.",
+            "date": "2026-03-14",
+            "tags": "grammar",
+            "body": streamfield([("rich_text", rich_text("<p>Draft words only.</p>"))]),
+        }
+    )
+    return data | overrides
+
+
+def test_an_editor_previews_a_new_post_before_saving_it(client, superuser, blog_index):
+    BlogPageFactory(parent=blog_index, title="An older post", tags=["grammar"])
+    url = reverse("wagtailadmin_pages:preview_on_add", args=("blog", "blogpage", blog_index.pk))
+
+    assert client.post(url, post_form_data()).json()["is_valid"]
+    response = client.get(url)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>A preview</h1>" in html and "Draft words only." in html
+    assert not BlogPage.objects.filter(slug="a-preview").exists()
+
+
+def test_an_editor_previews_changes_to_a_post_and_to_the_index(client, superuser, blog_index):
+    post = BlogPageFactory(parent=blog_index, title="Published title", tags=["grammar"])
+    post_url = reverse("wagtailadmin_pages:preview_on_edit", args=(post.pk,))
+    index_url = reverse("wagtailadmin_pages:preview_on_edit", args=(blog_index.pk,))
+
+    client.post(post_url, post_form_data(title="Changed title", slug=post.slug))
+    index_data = {"title": "Our blog", "slug": blog_index.slug, "intro": "New intro."}
+    client.post(index_url, index_data)
+
+    assert "<h1>Changed title</h1>" in client.get(post_url).content.decode()
+    index_html = client.get(index_url).content.decode()
+    assert "New intro." in index_html and "Published title" in index_html
