@@ -1,8 +1,10 @@
-"""Demo data for `make run`, built through the services. Idempotent; refuses production settings."""
+"""Demo data for `make run`, built through the services and Wagtail's APIs: users of every role, and
+the public site in English and Spanish (`cplatform.demo`). Idempotent; refuses production settings."""
 
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -14,10 +16,15 @@ from classroom.services import (
     teacher_profile_approve,
     teacher_profile_update,
 )
+from cplatform.demo.site import build_site
+from cplatform.editorial import EDITORS
 
 PASSWORD = "cplatform-demo"  # noqa: S105 (the README publishes it; refused in production)
 
 ADMIN = {"email": "admin@example.com", "first_name": "Alex", "last_name": "Admin"}
+# A teacher who also writes for the blog: she edits pages in the Wagtail admin and submits them to
+# the "Marketing review"; the admin (a superuser) approves.
+SITE_EDITORS = ["ana.garcia@example.com"]
 
 TEACHERS = [
     {
@@ -192,8 +199,8 @@ PROFILE_KEYS = ("first_name", "last_name", "timezone", "language")
 
 class Command(BaseCommand):
     help = (
-        "Load demo users, teachers, students and parents (idempotent). Password for all: "
-        + PASSWORD
+        "Load demo users (admin, teachers, students, parents) and the public site in English and "
+        "Spanish (idempotent). Password for all: " + PASSWORD
     )
 
     def handle(self, *args, **options):
@@ -212,6 +219,10 @@ class Command(BaseCommand):
             for spec in PARENTS:
                 self._parent(spec)
             self._extra()
+            self._site_editors()
+            site = build_site()
+        for missing in site.untranslated:
+            self.stderr.write(f"No Spanish for {missing}")
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Every demo login uses the password {PASSWORD!r}.")
         )
@@ -255,6 +266,11 @@ class Command(BaseCommand):
             link = guardian_accept(link=link, actor=child)
             if spec["consent"]:
                 guardian_consent(link=link, actor=parent)
+
+    def _site_editors(self):
+        editors = Group.objects.get(name=EDITORS)
+        for email in SITE_EDITORS:
+            User.objects.get(email=email).groups.add(editors)
 
     def _extra(self):
         """A pending invitation so the family page shows both states."""
