@@ -1,0 +1,88 @@
+"""The lesson pages: book a lesson from a teacher's free times, see it under upcoming, cancel it."""
+
+import zoneinfo
+
+import pytest
+
+from authentication.choices import Role
+from authentication.services import guardian_accept, guardian_invite
+from classroom.choices import LessonStatus
+from classroom.models import Lesson
+from classroom.scheduling.services import lesson_book
+from tests.authentication.factories import UserFactory
+from tests.booking.factories import bookable_teacher, days_ahead, student
+
+pytestmark = pytest.mark.django_db
+
+
+def test_student_books_a_lesson_on_the_page_and_sees_it_under_upcoming(client):
+    teacher = bookable_teacher(lesson_lengths=[60], min_notice_minutes=60)
+    learner = student(tz="America/New_York")
+    client.force_login(learner)
+
+    page = client.get(f"/lessons/book/{teacher.pk}/")
+    assert page.status_code == 200
+    start = days_ahead(2, hour=10)
+    offered = start.astimezone(zoneinfo.ZoneInfo("America/New_York")).isoformat()
+    assert offered in page.content.decode()  # slots are offered in the student's zone
+
+    response = client.post(f"/lessons/book/{teacher.pk}/", {"start": offered, "length": 60})
+    assert response.status_code == 302
+    lesson = Lesson.objects.get(student=learner)
+    assert lesson.start == start
+    upcoming = client.get("/lessons/").content.decode()
+    assert teacher.user.name in upcoming
+
+
+def test_a_taken_slot_on_the_page_reports_the_conflict_and_books_nothing(client):
+    teacher = bookable_teacher(lesson_lengths=[60])
+    start = days_ahead(2)
+    first = student()
+    lesson_book(actor=first, teacher=teacher, student=first, start=start, length=60)
+    second = student()
+    client.force_login(second)
+    response = client.post(
+        f"/lessons/book/{teacher.pk}/", {"start": start.isoformat(), "length": 60}, follow=True
+    )
+    assert response.status_code == 200
+    assert "already has a lesson" in response.content.decode()
+    assert not Lesson.objects.filter(student=second).exists()
+
+
+def test_a_parent_books_for_a_child_on_the_page(client):
+    parent = UserFactory(roles=[Role.PARENT])
+    child = student()
+    guardian_accept(
+        link=guardian_invite(actor=parent, email=child.email, as_role="child"), actor=child
+    )
+    teacher = bookable_teacher(lesson_lengths=[60])
+    client.force_login(parent)
+    assert child.name in client.get(f"/lessons/book/{teacher.pk}/").content.decode()
+    start = days_ahead(3)
+    client.post(
+        f"/lessons/book/{teacher.pk}/",
+        {"start": start.isoformat(), "length": 60, "student_id": child.pk},
+    )
+    assert Lesson.objects.get(student=child).booked_by == parent
+
+
+def test_student_cancels_from_the_page_and_others_get_404(client):
+    teacher = bookable_teacher()
+    learner = student()
+    lesson = lesson_book(
+        actor=learner, teacher=teacher, student=learner, start=days_ahead(4), length=60
+    )
+    client.force_login(student())
+    assert client.post(f"/lessons/{lesson.pk}/cancel/").status_code == 404
+    client.force_login(learner)
+    assert client.post(f"/lessons/{lesson.pk}/cancel/").status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.status == LessonStatus.CANCELLED
+
+
+def test_lesson_pages_need_a_login_and_booking_needs_the_student_or_parent_role(client):
+    teacher = bookable_teacher()
+    assert client.get("/lessons/").status_code == 302
+    client.force_login(bookable_teacher().user)
+    assert client.get(f"/lessons/book/{teacher.pk}/").status_code == 403
+    assert client.get("/lessons/").status_code == 200
