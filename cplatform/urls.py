@@ -50,6 +50,7 @@ urlpatterns += i18n_patterns(
     path("auth/", include("authentication.urls")),
     path("teachers/", include("classroom.urls")),
     path("students/", include("classroom.student_urls")),
+    path("lessons/", include("classroom.scheduling.urls")),
     path("courses/", include("courses.urls")),
     path("search/", search.search_view, name="search"),
     path("", include(wagtail_urls)),
