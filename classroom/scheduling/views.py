@@ -16,7 +16,9 @@ from authentication.roles import has_role, role_required
 from authentication.selectors import children_of
 from cplatform.exceptions import DomainError, NotFound
 
+from ..services import teacher_profile_ensure
 from . import selectors, services
+from .forms import AvailabilityForm
 from .wallclock import zone
 
 UPCOMING_SHOWN = 50
@@ -113,3 +115,23 @@ def lesson_cancel(request, lesson_id: int):
     else:
         messages.success(request, _("The lesson is cancelled."))
     return redirect("lesson-list")
+
+
+@role_required(Role.TEACHER)
+def availability_edit(request):
+    """A teacher's weekly availability (in their own zone) and booking settings: the page twin of
+    `PUT /api/v1/availability`."""
+    teacher = teacher_profile_ensure(user=request.user)
+    form = AvailabilityForm(
+        request.POST or None,
+        settings=selectors.scheduling_settings_of(teacher=teacher),
+        rules=selectors.availability_rules_of(teacher=teacher),
+    )
+    if request.method == "POST" and form.is_valid() and form.save(teacher=teacher) is not None:
+        messages.success(request, _("Your availability has been saved."))
+        return redirect("availability-edit")
+    return render(
+        request,
+        "classroom/schedule/availability_edit.html",
+        {"form": form, "tz_name": request.user.timezone},
+    )

@@ -86,3 +86,48 @@ def test_lesson_pages_need_a_login_and_booking_needs_the_student_or_parent_role(
     client.force_login(bookable_teacher().user)
     assert client.get(f"/lessons/book/{teacher.pk}/").status_code == 403
     assert client.get("/lessons/").status_code == 200
+
+
+def test_teacher_edits_weekly_hours_and_rules_on_the_availability_page(client):
+    teacher = bookable_teacher(tz="America/New_York")
+    client.force_login(teacher.user)
+    assert client.get("/lessons/availability/").status_code == 200
+    data = {
+        "day_0": "09:00-12:00, 17:00-20:00",
+        "day_3": "10:00-11:30",
+        "lesson_lengths": "30, 60",
+        "buffer_minutes": 10,
+        "min_notice_minutes": 120,
+        "horizon_days": 30,
+        "cancellation_cutoff_hours": 12,
+        "free_cancellation_outcome": "credit",
+    }
+    assert client.post("/lessons/availability/", data).status_code == 302
+    rules = list(teacher.availability_rules.values_list("weekday", "start_time", "end_time"))
+    assert [(d, f"{s:%H:%M}", f"{e:%H:%M}") for d, s, e in rules] == [
+        (0, "09:00", "12:00"),
+        (0, "17:00", "20:00"),
+        (3, "10:00", "11:30"),
+    ]
+    teacher.scheduling_settings.refresh_from_db()
+    assert teacher.scheduling_settings.lesson_lengths == [30, 60]
+    assert teacher.scheduling_settings.free_cancellation_outcome == "credit"
+
+
+def test_the_availability_page_shows_errors_for_bad_windows_and_saves_nothing(client):
+    teacher = bookable_teacher(rules=[])
+    client.force_login(teacher.user)
+    data = {
+        "day_0": "morning",
+        "day_1": "12:00-10:00",
+        "lesson_lengths": "60",
+        "buffer_minutes": 0,
+        "min_notice_minutes": 0,
+        "horizon_days": 30,
+        "cancellation_cutoff_hours": 24,
+        "free_cancellation_outcome": "refund",
+    }
+    response = client.post("/lessons/availability/", data)
+    assert response.status_code == 200
+    assert "Write times like" in response.content.decode()
+    assert not teacher.availability_rules.exists()
