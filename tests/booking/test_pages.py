@@ -131,3 +131,12 @@ def test_the_availability_page_shows_errors_for_bad_windows_and_saves_nothing(cl
     assert response.status_code == 200
     assert "Write times like" in response.content.decode()
     assert not teacher.availability_rules.exists()
+
+
+def test_a_listed_teachers_page_links_to_booking_and_the_owner_to_their_availability(client):
+    teacher = bookable_teacher()
+    page = client.get(teacher.get_absolute_url()).content.decode()
+    assert f"/lessons/book/{teacher.pk}/" in page
+    client.force_login(teacher.user)
+    own = client.get(teacher.get_absolute_url()).content.decode()
+    assert "/lessons/availability/" in own
