@@ -253,3 +253,15 @@ def book_series(request, payload: SeriesIn):
 @router.get("/series/{series_id}", response={200: SeriesOut, **errors(401, 404)}, auth=auth_for())
 def retrieve_series(request, series_id: int):
     return selectors.series_get_for_user(user=request.auth, series_id=series_id)
+
+
+@router.post(
+    "/series/{series_id}/cancel",
+    response={200: SeriesOut, **errors(400, 401, 404)},
+    auth=auth_for(),
+)
+def cancel_series(request, series_id: int, payload: CancelIn):
+    """Cancel every lesson of the series that has not started yet, each under the teacher's policy."""
+    series = selectors.series_get_for_user(user=request.auth, series_id=series_id)
+    services.series_cancel(series=series, actor=request.auth, reason=payload.reason)
+    return selectors.series_get_for_user(user=request.auth, series_id=series_id)

@@ -431,3 +431,18 @@ def lesson_reschedule(
             return lesson
     except IntegrityError as exc:
         raise _overlap_conflict() from exc
+
+
+def series_cancel(
+    *, series: LessonSeries, actor: User, reason: str = "", now: datetime | None = None
+) -> list[Lesson]:
+    """Cancel every lesson of the series that has not started yet, each under the cancellation policy
+    (so a late one on the student's side still counts as taken). Returns the lessons cancelled."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        pending = list(
+            series.lessons.filter(status=LessonStatus.SCHEDULED, start__gt=now).order_by("start")
+        )
+        return [
+            lesson_cancel(lesson=lesson, actor=actor, reason=reason, now=now) for lesson in pending
+        ]

@@ -16,6 +16,7 @@ from classroom.scheduling.services import (
     lesson_cancel,
     lesson_reschedule,
     series_book,
+    series_cancel,
     student_for_booking,
     time_off_add,
 )
@@ -261,3 +262,24 @@ def test_slot_computation_takes_the_same_queries_for_a_busy_teacher(django_asser
     assert_constant_queries(
         lambda: slots_for_teacher(teacher=teacher, query=query), grow=grow, budget=4
     )
+
+
+def test_cancelling_a_series_cancels_only_its_lessons_still_to_come():
+    teacher = bookable_teacher()
+    learner = student()
+    series = series_book(
+        actor=learner,
+        teacher=teacher,
+        student=learner,
+        first_start=days_ahead(3),
+        length=60,
+        count=3,
+    )
+    first = series.lessons.order_by("start").first()
+    cancelled = series_cancel(
+        series=series, actor=teacher.user, now=first.start + timedelta(minutes=30)
+    )
+    assert len(cancelled) == 2
+    first.refresh_from_db()
+    assert first.status == LessonStatus.SCHEDULED
+    assert all(lesson.billing_outcome == BillingOutcome.REFUND for lesson in cancelled)
