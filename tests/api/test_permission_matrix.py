@@ -142,6 +142,9 @@ SCHEDULING: dict[str, Call] = {
         },
     ),
     "GET /api/v1/series/{series_id}": Call(OWN_LESSON, path_params={"series_id": "series_id"}),
+    "POST /api/v1/series/{series_id}/cancel": Call(
+        OWN_LESSON, path_params={"series_id": "series_id"}, json={"reason": "Moving away"}
+    ),
 }
 
 OWN_ENROLLMENT = {
