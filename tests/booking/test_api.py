@@ -240,3 +240,32 @@ def test_a_series_conflict_answers_409_with_the_dates(client):
     assert ok.status_code == 201, ok.content
     series = client.get(f"/api/v1/series/{ok.json()['id']}", **headers).json()
     assert len(series["lessons"]) == 2
+
+
+def test_the_lesson_list_and_page_take_the_same_queries_for_few_and_many_lessons(client):
+    teacher = bookable_teacher(lesson_lengths=[30])
+    headers = auth(client, teacher.user)
+    made = iter(range(1000))
+
+    def add_lessons(count: int):
+        for _ in range(count):
+            n = next(made)
+            learner = student()
+            lesson_book(
+                actor=learner,
+                teacher=teacher,
+                student=learner,
+                start=days_ahead(1 + n % 20, hour=1 + n // 20),
+                length=30,
+            )
+
+    add_lessons(3)
+    assert_constant_queries(
+        lambda: client.get("/api/v1/lessons", {"limit": 100}, **headers),
+        grow=lambda: add_lessons(30),
+        budget=10,
+    )
+    client.force_login(teacher.user)
+    assert_constant_queries(
+        lambda: client.get("/lessons/"), grow=lambda: add_lessons(30), budget=15
+    )
