@@ -259,6 +259,14 @@ class TestDemoSite:
         assert "My son used to dread maths homework." not in html
         assert "/es/ensena/" in links and "/teach/" not in links
         assert "Aprende con profesores que aman su materia" in html
+        # strings of list items (feature cards) too
+        assert "Profesores revisados" in html and "Reviewed teachers" not in html
+
+    def test_the_spanish_faq_asks_its_questions_in_spanish(self, client):
+        html = client.get("/es/preguntas-frecuentes/").content.decode()
+
+        assert "¿Cómo reservo una clase?" in html and "How do I book a lesson?" not in html
+        assert "Cuentas y familias" in html
 
     def test_blog_posts_have_authors_tags_categories_and_hero_images(self):
         for language in ("en", "es"):

@@ -9,6 +9,7 @@ surrounding transaction commits (wagtail-localize publishes on commit)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from uuid import uuid4
 
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
@@ -39,8 +40,10 @@ class DemoSite:
     menus: dict = field(default_factory=dict)
     untranslated: list[str] = field(default_factory=list)
 
-    def resolve(self, value):
-        """Content structure → what Wagtail stores: English text, ids for pictures, pages, snippets."""
+    def resolve(self, value, *, in_block: bool = False):
+        """Content structure → what Wagtail stores: English text, ids for pictures, pages, snippets.
+        Inside a block a list is a ListBlock, stored with an id per item: wagtail-localize keys the
+        items' strings by those ids, so they must not change between loads."""
         if isinstance(value, T):
             return value.en
         if isinstance(value, Img):
@@ -50,13 +53,19 @@ class DemoSite:
         if isinstance(value, TestimonialRef):
             return self.testimonials[value.key].pk
         if isinstance(value, dict):
-            return {key: self.resolve(item) for key, item in value.items()}
+            return {key: self.resolve(item, in_block=in_block) for key, item in value.items()}
         if isinstance(value, list | tuple):
-            return [self.resolve(item) for item in value]
+            items = [self.resolve(item, in_block=in_block) for item in value]
+            if in_block:
+                return [{"type": "item", "value": item, "id": str(uuid4())} for item in items]
+            return items
         return value
 
     def stream(self, blocks: list[tuple[str, object]]) -> list[dict]:
-        return [{"type": kind, "value": self.resolve(value)} for kind, value in blocks]
+        return [
+            {"type": kind, "value": self.resolve(value, in_block=True), "id": str(uuid4())}
+            for kind, value in blocks
+        ]
 
 
 def build_site() -> DemoSite:

@@ -1,6 +1,7 @@
 """Demo data for `make run`, built through the services and Wagtail's APIs: users of every role, and
 the public site in English and Spanish (`cplatform.demo`). Idempotent; refuses production settings."""
 
+import os
 from datetime import date
 
 from django.conf import settings
@@ -204,7 +205,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        module = settings.SETTINGS_MODULE or ""
+        # Under override_settings (tests, a live server) SETTINGS_MODULE reads None: ask the environment.
+        module = settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
         if getattr(settings, "IS_PRODUCTION", False) or module.endswith(".production"):
             raise CommandError("load_demo_data refuses to run with production settings.")
         if not (settings.DEBUG or module.endswith(".test")):
