@@ -33,10 +33,31 @@ def format_queries(captured: CaptureQueriesContext) -> str:
     )
 
 
+class _FrozenCapture(CaptureQueriesContext):
+    """CaptureQueriesContext reads the connection's live query log whenever asked; this one keeps
+    the block's queries as they were at its end, whatever runs afterwards."""
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        super().__exit__(exc_type, exc_value, traceback)
+        self._frozen = list(self.connection.queries[self.initial_queries : self.final_queries])
+
+    @property
+    def captured_queries(self):
+        if hasattr(self, "_frozen"):
+            return self._frozen
+        return super().captured_queries
+
+
 @contextmanager
 def capture_queries(using: str = DEFAULT_DB_ALIAS) -> Iterator[CaptureQueriesContext]:
     """Record the queries of the block (the context's `captured_queries`, `len(context)`)."""
-    with CaptureQueriesContext(connections[using]) as captured:
+    connection = connections[using]
+    # Django keeps only the last 9000 queries, and CaptureQueriesContext slices that log by
+    # position: once a test has made 9000 queries (building large data) the slice no longer
+    # matches the block, and reading it after more queries ran gives other queries. So start from
+    # an empty log and freeze the result at the end of the block.
+    connection.queries_log.clear()
+    with _FrozenCapture(connection) as captured:
         yield captured
 
 
