@@ -92,11 +92,17 @@ def test_both_groups_reach_the_admin_and_submit_translations(editor, moderator):
 
 def test_editors_edit_the_public_sites_snippets_and_only_moderators_delete_them(editor, moderator):
     models = content_snippet_models()
+    assert {m.__name__ for m in models} >= {"Testimonial", "Menu", "BlogAuthor", "BlogCategory"}
     for model in models:
         label, name = model._meta.app_label, model._meta.model_name
         assert editor.has_perm(f"{label}.change_{name}"), name
         assert not editor.has_perm(f"{label}.delete_{name}"), name
         assert moderator.has_perm(f"{label}.delete_{name}"), name
+
+
+def test_only_moderators_change_the_site_settings(editor, moderator):
+    assert moderator.has_perm("home.change_sitesettings")
+    assert not editor.has_perm("home.change_sitesettings")
 
 
 def test_editors_get_no_permission_on_snippets_outside_the_public_site(editor):
