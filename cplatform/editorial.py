@@ -69,15 +69,16 @@ def grant_content_permissions() -> None:
 
 
 def on_post_migrate(sender, using="default", **kwargs) -> None:
-    """After `migrate` (sent once per app with models): on the last one, make sure every model's
-    permission rows exist, then give the groups theirs."""
+    """After `migrate` (sent once per app with models): on the last one, make sure the content
+    apps' permission rows exist, then give the groups theirs."""
     from django.contrib.auth.management import create_permissions
 
     with_models = [c for c in global_apps.get_app_configs() if c.models_module is not None]
     if sender is not with_models[-1]:
         return
-    for app_config in global_apps.get_app_configs():
-        create_permissions(app_config, verbosity=0, using=using)
+    for app_config in with_models:
+        if app_config.label in CONTENT_APPS:
+            create_permissions(app_config, verbosity=0, using=using)
     grant_content_permissions()
 
 

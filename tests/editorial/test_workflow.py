@@ -100,6 +100,24 @@ def test_editors_edit_the_public_sites_snippets_and_only_moderators_delete_them(
         assert moderator.has_perm(f"{label}.delete_{name}"), name
 
 
+def test_migrate_grants_the_content_permissions_of_models_that_arrive_later(editor):
+    """Snippet models come with other apps' migrations: the post_migrate handler grants them."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    editors = Group.objects.get(name=EDITORS)
+    editors.permissions.remove(*editors.permissions.filter(content_type__app_label="blog"))
+    assert (
+        not Group.objects.get(name=EDITORS)
+        .permissions.filter(codename="change_blogauthor")
+        .exists()
+    )
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+    assert editors.permissions.filter(codename="change_blogauthor").exists()
+    assert not editors.permissions.filter(codename="delete_blogauthor").exists()
+
+
 def test_only_moderators_change_the_site_settings(editor, moderator):
     assert moderator.has_perm("home.change_sitesettings")
     assert not editor.has_perm("home.change_sitesettings")
