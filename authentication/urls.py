@@ -1,4 +1,3 @@
-from allauth.account import views as allauth_views
 from django.urls import include, path
 
 from . import views
@@ -6,7 +5,7 @@ from . import views
 urlpatterns = [
     path("", include("allauth.urls")),
     # The seed's names: /auth/register/ is the sign-up page (allauth's /auth/signup/ still answers).
-    path("register/", allauth_views.signup, name="account_signup"),
+    path("register/", views.signup, name="account_signup"),
     path("profile/", views.profile_view, name="profile"),
     path("profile/edit/", views.profile_edit, name="profile-edit"),
     path("guardians/", views.guardian_list, name="guardians"),

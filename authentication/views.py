@@ -1,3 +1,4 @@
+from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -7,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from cplatform.exceptions import DomainError, NotFound
 
-from .choices import Role
+from .choices import SELF_SERVICE_ROLES, Role
 from .forms import GuardianInviteForm, ProfileForm, apply_domain_error
 from .models import User
 from .roles import has_role
@@ -17,6 +18,20 @@ from .selectors import (
     user_needs_guardian_consent,
 )
 from .services import guardian_accept, guardian_consent, guardian_decline_or_remove, guardian_invite
+
+
+class SignupView(allauth_views.SignupView):
+    """allauth's sign-up; `?role=Teacher` (the sign-up calls of landing pages) preselects the role."""
+
+    def get_initial(self) -> dict:
+        initial = super().get_initial()
+        role = self.request.GET.get("role")
+        if role in {r.value for r in SELF_SERVICE_ROLES}:
+            initial["role"] = role
+        return initial
+
+
+signup = SignupView.as_view()
 
 
 @login_required

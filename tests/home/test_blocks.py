@@ -1,6 +1,7 @@
 """Every shared block: its icon, template, description and preview, and how it renders."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -263,3 +264,14 @@ def test_the_faq_excerpt_takes_one_section_of_a_chosen_page_in_the_visitors_lang
 
 def test_the_faq_excerpt_renders_nothing_without_a_faq_page():
     assert render("faq_excerpt", f.FAQExcerptBlockFactory()).strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("role", "checked"), [("Teacher", "Teacher"), ("Parent", "Parent"), ("Admin", "Student")]
+)
+def test_following_a_sign_up_call_preselects_its_role_on_the_form(client, role, checked):
+    response = client.get("/auth/register/", {"role": role})
+
+    radio = BeautifulSoup(response.content, "html.parser").select_one('input[name="role"][checked]')
+    assert response.status_code == 200
+    assert radio["value"] == checked  # an unknown or privileged role is ignored
