@@ -65,6 +65,6 @@ def test_phone_menu_folds_behind_the_menu_button_and_stays_open_without_javascri
             no_js.get_by_role("navigation", name="Main").get_by_role("link", name="Teachers")
         ).to_be_visible()
         expect(no_js.get_by_role("button", name="Menu")).to_be_hidden()
-        expect(no_js.get_by_role("button", name=re.compile("Español"))).to_be_visible()
+        expect(no_js.get_by_role("link", name=re.compile("Español"))).to_be_visible()
     finally:
         context.close()
