@@ -140,3 +140,11 @@ def test_a_listed_teachers_page_links_to_booking_and_the_owner_to_their_availabi
     client.force_login(teacher.user)
     own = client.get(teacher.get_absolute_url()).content.decode()
     assert "/lessons/availability/" in own
+
+
+def test_the_header_links_people_with_lessons_to_their_lessons(client):
+    teacher = bookable_teacher()
+    client.force_login(teacher.user)
+    page = client.get("/lessons/").content.decode()
+    assert 'href="/lessons/" aria-current="page"' in page
+    assert "/lessons/availability/" in page
