@@ -262,6 +262,13 @@ class TestDemoSite:
         # strings of list items (feature cards) too
         assert "Profesores revisados" in html and "Reviewed teachers" not in html
 
+    def test_the_spanish_landing_page_quotes_the_spanish_faq(self, client):
+        html = client.get("/es/espanol-en-verano/").content.decode()
+
+        assert "Preguntas sobre las clases" in html
+        assert "¿Puedo cambiar la hora de una clase?" in html
+        assert "Can I change the time of a lesson?" not in html
+
     def test_the_spanish_faq_asks_its_questions_in_spanish(self, client):
         html = client.get("/es/preguntas-frecuentes/").content.decode()
 

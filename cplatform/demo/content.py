@@ -496,6 +496,15 @@ LANDING_PAGES = {
                 },
             ),
             (
+                "faq_excerpt",
+                {
+                    "heading": T("Questions about lessons", "Preguntas sobre las clases"),
+                    "page": PageRef("faq"),
+                    "section": T("Lessons", "Clases"),
+                    "limit": 3,
+                },
+            ),
+            (
                 "sign_up",
                 {
                     "heading": T("Join the summer course", "Apúntate al curso de verano"),
