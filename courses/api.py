@@ -1,15 +1,27 @@
 from decimal import Decimal
 
-from ninja import Field, Query, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from authentication.api_auth import auth_for
 from authentication.choices import Role
 from authentication.models import User
 from cplatform.api_base import LimitOffset, errors
-from cplatform.exceptions import NotFound
+from cplatform.exceptions import NotFound, ValidationFailed
 
-from .schemas import CourseIn, CourseOut, CoursePatch, EnrollmentIn, EnrollmentOut, MaterialOut
+from .schemas import (
+    CourseIn,
+    CourseOut,
+    CoursePatch,
+    EnrollmentIn,
+    EnrollmentOut,
+    MaterialIn,
+    MaterialOut,
+    ModuleIn,
+    ModuleOut,
+)
 from .selectors import (
     SORTS,
     CourseFilters,
@@ -28,6 +40,9 @@ from .services import (
     enrollment_create,
     enrollment_remove,
     enrollment_withdraw,
+    material_create,
+    material_delete,
+    module_create,
 )
 from .views import material_file_response
 
@@ -87,6 +102,49 @@ def update_course(request, course_id: int, payload: CoursePatch):
     course = course_get_for_editor(user=request.auth, course_id=course_id)
     course_update(actor=request.auth, course=course, data=payload.model_dump(exclude_unset=True))
     return course_get_for_editor(user=request.auth, course_id=course_id)
+
+
+@router.post(
+    "/courses/{course_id}/modules",
+    response={201: ModuleOut, **errors(400, 401, 403, 404, 422)},
+    auth=auth_for(Role.TEACHER, Role.ADMIN),
+)
+def create_module(request, course_id: int, payload: ModuleIn):
+    """A teacher of the course (or an admin) adds a module to its syllabus."""
+    course = course_get_for_editor(user=request.auth, course_id=course_id)
+    data = payload.model_dump(exclude_none=True)
+    return Status(201, module_create(actor=request.auth, course=course, data=data))
+
+
+@router.post(
+    "/courses/{course_id}/materials",
+    response={201: MaterialOut, **errors(400, 401, 403, 404, 422)},
+    auth=auth_for(Role.TEACHER, Role.ADMIN),
+    tags=["materials"],
+)
+def create_material(
+    request, course_id: int, payload: Form[MaterialIn], file: File[UploadedFile] = None
+):
+    """A teacher of the course (or an admin) adds a file (checked: type by extension and content, size),
+    a link or a text, to the course or one of its modules. Files stay private."""
+    course = course_get_for_editor(user=request.auth, course_id=course_id)
+    module = None
+    if payload.module_id is not None:
+        module = course.modules.filter(pk=payload.module_id).first()
+        if module is None:
+            raise ValidationFailed(errors={"module_id": [_("No such module in this course.")]})
+    material = material_create(
+        actor=request.auth,
+        course=course,
+        module=module,
+        title=payload.title,
+        kind=payload.kind,
+        upload=file,
+        url=payload.url,
+        body=payload.body,
+        release_at=payload.release_at,
+    )
+    return Status(201, material)
 
 
 class EnrollmentFilterQuery(Schema):
@@ -178,6 +236,19 @@ def list_materials(request, course_id: int | None = Query(None, ge=1, le=2**31 -
     """Materials of the courses you teach, or of courses you (or your child) are actively enrolled in,
     released ones only for learners. `course_id` narrows to one course."""
     return material_list_for_user(user=request.auth, course_id=course_id)
+
+
+@router.delete(
+    "/materials/{material_id}",
+    response={204: None, **errors(401, 403, 404, 422)},
+    auth=auth_for(),
+    tags=["materials"],
+)
+def delete_material(request, material_id: int):
+    """Teachers of the course and admins delete a material (and its file)."""
+    material = material_get_for_user(user=request.auth, material_id=material_id)
+    material_delete(actor=request.auth, material=material)
+    return Status(204, None)
 
 
 @router.get(

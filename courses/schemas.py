@@ -189,3 +189,30 @@ class MaterialOut(Schema):
         if not obj.file:
             return None
         return reverse("api:download_material", kwargs={"material_id": obj.pk})
+
+
+class ModuleIn(Schema):
+    title: str = Field(..., min_length=1, max_length=160, examples=["Week 1: fractions"])
+    description: str = Field("", max_length=5000)
+    position: int | None = Field(None, ge=0, le=100000, description="Default: after the others.")
+    release_at: datetime | None = Field(None, description="Students see it from then on.")
+
+
+class ModuleOut(Schema):
+    id: int
+    course_id: int
+    title: str
+    description: str
+    position: int
+    release_at: datetime | None
+
+
+class MaterialIn(Schema):
+    """Multipart form fields; a `file` part is required for `kind=file`."""
+
+    title: str = Field(..., min_length=1, max_length=160)
+    kind: Literal["file", "link", "text"]
+    module_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    url: str = Field("", max_length=500, description="For links")
+    body: str = Field("", max_length=20000, description="For texts")
+    release_at: datetime | None = None

@@ -68,7 +68,9 @@ def course_list_public(*, filters: CourseFilters | None = None) -> QuerySet[Cour
     if filters.format:
         qs = qs.filter(format=filters.format)
     if filters.teacher:
-        qs = qs.filter(Q(owner_id=filters.teacher) | Q(teachers__id=filters.teacher))
+        # A subquery, not a join: a join on teachers would multiply rows and the seat count.
+        taught = Course.teachers.through.objects.filter(user_id=filters.teacher)
+        qs = qs.filter(Q(owner_id=filters.teacher) | Q(pk__in=taught.values("course_id")))
     if filters.min_price is not None:
         qs = qs.filter(price__gte=filters.min_price)
     if filters.max_price is not None:
@@ -86,8 +88,6 @@ def course_list_public(*, filters: CourseFilters | None = None) -> QuerySet[Cour
             | Q(summary__icontains=filters.q)
             | Q(subject__name__icontains=filters.q)
         )
-    if filters.teacher:
-        qs = qs.distinct()
     return _with_listing_data(qs).order_by(*SORTS.get(filters.sort, SORTS["starts_on"]))
 
 

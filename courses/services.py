@@ -217,7 +217,7 @@ def material_create(
 
 def material_delete(*, actor: User, material: Material) -> None:
     if not can_manage_course(user=actor, course=material.course):
-        raise NotFound()
+        raise PermissionDenied(_("Only the course's teachers or an admin can delete a material."))
     if material.file:
         material.file.delete(save=False)
     material.delete()

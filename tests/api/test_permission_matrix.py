@@ -72,7 +72,7 @@ class Call:
     json: dict | Callable[["World"], dict] | None = (
         None  # a callable builds the body from the World
     )
-    multipart: bool = False
+    multipart: bool | Callable[["World"], dict] = False
     query: Callable[["World"], dict] | None = None
 
 
@@ -199,6 +199,20 @@ COURSES: dict[str, Call] = {
     ),
     "POST /api/v1/enrollments/{enrollment_id}/activate": Call(
         ONLY_ADMIN, path_params={"enrollment_id": "pending_enrollment_id"}
+    ),
+    "POST /api/v1/courses/{course_id}/modules": Call(
+        {**ONLY_TEACHERS, "teacher": 201, "other_teacher": 404, "admin": 201},
+        path_params={"course_id": "course_id"},
+        json={"title": "Week 1"},
+    ),
+    "POST /api/v1/courses/{course_id}/materials": Call(
+        {**ONLY_TEACHERS, "teacher": 201, "other_teacher": 404, "admin": 201},
+        path_params={"course_id": "course_id"},
+        multipart=lambda w: {"title": "Notes", "kind": "file", "file": w.pdf_upload()},
+    ),
+    "DELETE /api/v1/materials/{material_id}": Call(
+        {**COURSE_MATERIAL, "student_a": 403, "parent_of_a": 403, "teacher": 204, "admin": 204},
+        path_params={"material_id": "material_id"},
     ),
     "GET /api/v1/materials": Call({"anonymous": 401, **ALL_SIGNED_IN}),
     "GET /api/v1/materials/{material_id}/download": Call(
@@ -363,6 +377,14 @@ class World:
         ).pk
         self.open_course_id = CourseFactory(owner=teacher).pk
 
+    @staticmethod
+    def pdf_upload():
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from tests.courses.factories import PDF_BYTES
+
+        return SimpleUploadedFile("notes.pdf", PDF_BYTES, content_type="application/pdf")
+
     def headers(self, client, principal: str) -> dict:
         if principal == "anonymous":
             return {}
@@ -391,7 +413,9 @@ def call(client, world: World, key: str, principal: str, **override_params):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         upload = SimpleUploadedFile("a.png", png_bytes(), content_type="image/png")
-        return client.post(path, {"avatar": upload}, **headers)
+        # A row may build its own form (files included) from the World.
+        form = spec.multipart(world) if callable(spec.multipart) else {"avatar": upload}
+        return client.post(path, form, **headers)
     kwargs = {"content_type": "application/json"} if spec.json is not None else {}
     data = spec.json(world) if callable(spec.json) else spec.json
     if spec.query is not None:

@@ -229,3 +229,70 @@ def test_material_download_is_an_attachment_for_the_enrolled_and_404_for_others(
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
     assert client.get(url, **auth(client, people.student_b)).status_code == 404
     assert client.get(url, **auth(client, people.other_teacher)).status_code == 404
+
+
+def test_teacher_adds_a_module_and_a_file_material_through_the_api(client, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.courses.factories import PDF_BYTES
+
+    course = CourseFactory(owner=people.teacher)
+    headers = auth(client, people.teacher)
+    response = client.post(
+        f"/api/v1/courses/{course.pk}/modules",
+        {"title": "Week 1"},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 201, response.content
+    module_id = response.json()["id"]
+    response = client.post(
+        f"/api/v1/courses/{course.pk}/materials",
+        {
+            "title": "Slides",
+            "kind": "file",
+            "module_id": module_id,
+            "file": SimpleUploadedFile("slides.pdf", PDF_BYTES),
+        },
+        **headers,
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["module_id"], body["file_name"]) == (module_id, "slides.pdf")
+    assert body["download_url"] == f"/api/v1/materials/{body['id']}/download"
+
+
+def test_material_upload_with_content_not_matching_its_extension_is_a_400(client, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    course = CourseFactory(owner=people.teacher)
+    response = client.post(
+        f"/api/v1/courses/{course.pk}/materials",
+        {"title": "Fake", "kind": "file", "file": SimpleUploadedFile("x.pdf", b"<html>")},
+        **auth(client, people.teacher),
+    )
+    assert response.status_code == 400
+    assert "file" in response.json()["errors"]
+
+
+def test_link_material_and_its_deletion_by_the_teacher_only(client, people):
+    course = CourseFactory(owner=people.teacher)
+    EnrollmentFactory(course=course, student=people.student_a)
+    response = client.post(
+        f"/api/v1/courses/{course.pk}/materials",
+        {"title": "Reading", "kind": "link", "url": "https://example.com/reading"},
+        **auth(client, people.teacher),
+    )
+    material_id = response.json()["id"]
+    url = f"/api/v1/materials/{material_id}"
+    assert client.delete(url, **auth(client, people.student_a)).status_code == 403
+    assert client.delete(url, **auth(client, people.teacher)).status_code == 204
+    assert not course.materials.exists()
+
+
+def test_filtering_by_teacher_counts_seats_once_for_a_course_with_several_teachers(client, people):
+    course = CourseFactory(owner=people.teacher, teachers=[people.other_teacher], capacity=5)
+    EnrollmentFactory(course=course)
+    for teacher in (people.teacher, people.other_teacher):
+        items = client.get("/api/v1/courses", {"teacher": teacher.pk}).json()["items"]
+        assert [(i["id"], i["seats_taken"]) for i in items] == [(course.pk, 1)]
