@@ -17,6 +17,7 @@ from classroom.services import (
     teacher_profile_approve,
     teacher_profile_update,
 )
+from courses.demo import load_demo_courses
 from cplatform.demo.site import build_site
 from cplatform.editorial import EDITORS
 
@@ -222,6 +223,7 @@ class Command(BaseCommand):
                 self._parent(spec)
             self._extra()
             self._site_editors()
+            load_demo_courses()
             site = build_site()
         for missing in site.untranslated:
             self.stderr.write(f"No Spanish for {missing}")
