@@ -2,7 +2,8 @@
 
 With the row locks and the PostgreSQL exclusion constraints: exactly one lesson, 49 × 409, no 5xx.
 Control: with the locks off and the constraints dropped, the same overlap check (read, then write)
-lets more than one booking through — the race is real, and the guards are what stop it.
+lets more than one booking through — the race is real, and the guards are what stop it. The race is
+a matter of timing, so the control tries up to CONTROL_ROUNDS fresh slots until one double-books.
 """
 
 import http.client
@@ -130,15 +131,25 @@ def _restore_constraints():
         migration.add_constraints(None, editor)
 
 
+CONTROL_ROUNDS = (
+    5  # one round shows the race about three times in four here; five rounds, ~999 in 1000
+)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_control_without_locks_and_constraints_the_race_double_books(wide_live_server, client):
+    rounds = []
     _drop_constraints()
     try:
         with override_settings(SCHEDULING_BOOKING_LOCK=False):
-            statuses, failures, lessons = _stampede(wide_live_server, client)
+            for _ in range(CONTROL_ROUNDS):
+                statuses, failures, lessons = _stampede(wide_live_server, client)
+                rounds.append((dict(statuses), lessons))
+                assert not failures, failures
+                assert statuses[201] == lessons
+                if lessons > 1:
+                    break
     finally:
         _restore_constraints()
-    print(f"race without guards: {dict(statuses)}, lessons={lessons}")
-    assert not failures, failures
-    assert lessons > 1, "the control run did not show the race this time"
-    assert statuses[201] == lessons
+    print(f"race without guards, per round: {rounds}")
+    assert rounds[-1][1] > 1, f"no round showed the race: {rounds}"
