@@ -148,3 +148,13 @@ def test_the_header_links_people_with_lessons_to_their_lessons(client):
     page = client.get("/lessons/").content.decode()
     assert 'href="/lessons/" aria-current="page"' in page
     assert "/lessons/availability/" in page
+
+
+def test_the_spanish_lesson_pages_speak_spanish(client):
+    teacher = bookable_teacher()
+    client.force_login(student())
+    lessons = client.get("/es/lessons/").content.decode()
+    assert "Mis clases" in lessons
+    assert "Próximas" in lessons
+    booking = client.get(f"/es/lessons/book/{teacher.pk}/").content.decode()
+    assert "Reserva una clase con" in booking
