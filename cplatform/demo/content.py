@@ -85,6 +85,20 @@ IMAGES = {
     "share": ("Demo: cplatform share picture", "teal", "cplatform: find a teacher you will love"),
 }
 
+# A second picture inside each post, in another palette than its hero image.
+_DETAIL_PALETTES = {
+    "habits": "sand",
+    "exams": "green",
+    "piano": "coral",
+    "families": "indigo",
+    "online": "teal",
+    "news": "plum",
+}
+IMAGES |= {
+    f"post-{key}-detail": (f"{IMAGES[f'post-{key}'][0]}, detail", palette, IMAGES[f"post-{key}"][2])
+    for key, palette in _DETAIL_PALETTES.items()
+}
+
 # --- snippets ---------------------------------------------------------------------------------------
 
 TESTIMONIALS = {
@@ -677,7 +691,7 @@ POSTS = [
             ],
             T("We are what we repeatedly do.", "Somos lo que hacemos repetidamente."),
             same("Will Durant"),
-            "post-habits",
+            "post-habits-detail",
             T(
                 "A desk ready for a short study session",
                 "Un escritorio listo para una sesión de estudio breve",
@@ -714,7 +728,7 @@ POSTS = [
                 "Si no te preparas, te estás preparando para fracasar.",
             ),
             same("Benjamin Franklin"),
-            "post-exams",
+            "post-exams-detail",
             T(
                 "Notes and books spread out for revision",
                 "Apuntes y libros extendidos para repasar",
@@ -751,7 +765,7 @@ POSTS = [
             ],
             T("Music is the space between the notes.", "La música es el espacio entre las notas."),
             same("Claude Debussy"),
-            "post-piano",
+            "post-piano-detail",
             T(
                 "A quiet corner set up for music practice",
                 "Un rincón tranquilo preparado para practicar música",
@@ -788,7 +802,7 @@ POSTS = [
                 "Dímelo y lo olvido, enséñamelo y lo recuerdo, involúcrame y lo aprendo.",
             ),
             "",
-            "post-families",
+            "post-families-detail",
             T(
                 "A family table with books and a laptop",
                 "Una mesa familiar con libros y un portátil",
@@ -828,7 +842,7 @@ POSTS = [
                 "Los alumnos aprenden de las personas que les caen bien.",
             ),
             "",
-            "post-online",
+            "post-online-detail",
             T("A laptop showing an online classroom", "Un portátil que muestra un aula en línea"),
         ),
     },
@@ -862,7 +876,7 @@ POSTS = [
                 "Un idioma distinto es una visión distinta de la vida.",
             ),
             same("Federico Fellini"),
-            "post-news",
+            "post-news-detail",
             T(
                 "Books and a screen announcing school news",
                 "Libros y una pantalla que anuncian noticias de la escuela",

@@ -127,7 +127,7 @@ def _snippets(site: DemoSite, locale: Locale) -> None:
         )
 
 
-def _child(parent: Page, model, slug: str, build) -> Page:
+def _child(parent: Page, slug: str, build) -> Page:
     """The live child of `parent` with this slug, else a new one made by `build()` and published."""
     existing = parent.get_children().filter(slug=slug).first()
     if existing is not None:
@@ -145,7 +145,6 @@ def _landing_pages(site: DemoSite, home: HomePage) -> None:
     for key, spec in content.LANDING_PAGES.items():
         site.pages[key] = _child(
             home,
-            LandingPage,
             spec["slug"].en,
             lambda spec=spec: LandingPage(
                 title=spec["title"].en,
@@ -160,7 +159,6 @@ def _blog(site: DemoSite, home: HomePage, locale: Locale) -> None:
     spec = content.BLOG_INDEX
     index = _child(
         home,
-        BlogIndexPage,
         spec["slug"].en,
         lambda: BlogIndexPage(
             title=spec["title"].en,
@@ -184,7 +182,7 @@ def _blog(site: DemoSite, home: HomePage, locale: Locale) -> None:
             page.tags.add(*post["tags"])
             return page
 
-        site.pages[f"post-{post['key']}"] = _child(index, BlogPage, post["slug"].en, build)
+        site.pages[f"post-{post['key']}"] = _child(index, post["slug"].en, build)
 
 
 def _faq(site: DemoSite, home: HomePage) -> None:
@@ -195,7 +193,6 @@ def _faq(site: DemoSite, home: HomePage) -> None:
     ]
     site.pages["faq"] = _child(
         home,
-        FAQPage,
         spec["slug"].en,
         lambda: FAQPage(
             title=spec["title"].en,
