@@ -362,3 +362,29 @@ def test_the_schedule_leaves_a_page_alone_before_its_go_live_time(moderator, pub
 
     home.refresh_from_db()
     assert home.title != "Not yet"
+
+
+def test_the_schedule_publishes_a_new_page_when_its_go_live_time_comes(moderator, client):
+    from tests.home.factories import LandingPageFactory, embed_for
+
+    embed_for()
+    landing = LandingPageFactory(live=False, slug="spring-campaign")
+    landing.go_live_at = timezone.now() + timedelta(days=1)
+    revision = landing.save_revision(user=moderator)
+    revision.publish(user=moderator)
+    landing.refresh_from_db()
+    assert not landing.live
+    assert client.get("/spring-campaign/").status_code == 404
+
+    past = timezone.now() - timedelta(minutes=1)
+    revision.content["go_live_at"] = past.isoformat()
+    revision.approved_go_live_at = past
+    revision.save(update_fields=["content", "approved_go_live_at"])
+    Schedule.objects.filter(name=SCHEDULE_NAME).update(
+        next_run=timezone.now() - timedelta(seconds=1)
+    )
+    scheduler()
+
+    landing.refresh_from_db()
+    assert landing.live
+    assert client.get("/spring-campaign/").status_code == 200
