@@ -3,6 +3,8 @@
 import zoneinfo
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from authentication.choices import Role
 from authentication.services import guardian_accept, guardian_invite
@@ -153,8 +155,10 @@ def test_the_header_links_people_with_lessons_to_their_lessons(client):
 def test_the_spanish_lesson_pages_speak_spanish(client):
     teacher = bookable_teacher()
     client.force_login(student())
-    lessons = client.get("/es/lessons/").content.decode()
+    # LocaleMiddleware leaves Spanish active in this thread after the request: put English back after.
+    with translation.override(settings.LANGUAGE_CODE):
+        lessons = client.get("/es/lessons/").content.decode()
+        booking = client.get(f"/es/lessons/book/{teacher.pk}/").content.decode()
     assert "Mis clases" in lessons
     assert "Próximas" in lessons
-    booking = client.get(f"/es/lessons/book/{teacher.pk}/").content.decode()
     assert "Reserva una clase con" in booking
