@@ -12,6 +12,7 @@ from django.db import transaction
 from authentication.choices import Role
 from authentication.models import GuardianLink, User
 from authentication.services import guardian_accept, guardian_consent, guardian_invite, user_create
+from classroom.scheduling.demo import load_demo_schedule
 from classroom.services import (
     student_profile_update,
     teacher_profile_approve,
@@ -224,6 +225,7 @@ class Command(BaseCommand):
             self._extra()
             self._site_editors()
             load_demo_courses()
+            load_demo_schedule()
             site = build_site()
         for missing in site.untranslated:
             self.stderr.write(f"No Spanish for {missing}")
