@@ -45,6 +45,33 @@ URLS = [
     ("teacher directory", "/teachers/"),
     ("teacher API", "/api/v1/teachers"),
 ]
+
+
+def public_site_urls() -> list[tuple[str, str]]:
+    """The demo site's home page, blog index and newest blog post (built by `seed_public_site`)."""
+    from wagtail.models import Locale
+
+    from blog.models import BlogIndexPage, BlogPage
+
+    english = Locale.objects.get(language_code="en")
+    index = BlogIndexPage.objects.live().filter(locale=english).first()
+    post = BlogPage.objects.live().filter(locale=english).order_by("-date", "-pk").first()
+    return [
+        ("home page", "/"),
+        ("blog index", index.get_url()),
+        ("blog post", post.get_url()),
+    ]
+
+
+def seed_public_site() -> None:
+    """The demo page tree in both languages (home, landing pages, blog, FAQ); idempotent."""
+    from cplatform.demo.site import build_site
+
+    started = time.perf_counter()
+    build_site()
+    log(f"public site ready in {time.perf_counter() - started:.1f} s")
+
+
 FIRST_NAMES = [
     "Ana", "Ben", "Carla", "David", "Elena", "Farid", "Greta", "Hugo", "Irene", "Jonas",
     "Kira", "Luis", "Marta", "Nico", "Olga", "Pablo", "Quinn", "Rosa", "Sami", "Teresa",
@@ -377,6 +404,8 @@ def main() -> int:
     from django.db import connections as db_connections
 
     seeded = seed(users=users, teachers=teachers)
+    seed_public_site()
+    urls = URLS + public_site_urls()
     db_connections.close_all()
 
     port = free_port()
@@ -385,7 +414,7 @@ def main() -> int:
     load_before = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     results = []
     try:
-        for name, path in URLS:
+        for name, path in urls:
             status, body = get(port, path)
             if status != 200:
                 raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
