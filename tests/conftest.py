@@ -56,6 +56,16 @@ def _restore_base_data(request, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request to a /es/ page leaves Spanish active in the thread; every test starts in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the cache; every test starts from zero."""
     from django.core.cache import cache
