@@ -16,6 +16,18 @@ class LessonStatus(models.TextChoices):
     NO_SHOW = "no_show", _("No-show")
 
 
+class LessonKind(models.TextChoices):
+    PRIVATE = "private", _("1:1 lesson")
+    GROUP = "group", _("Group session")
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Late")
+    ABSENT = "absent", _("Absent")
+    EXCUSED = "excused", _("Excused")
+
+
 class BillingOutcome(models.TextChoices):
     """What billing must do about a lesson; recorded by scheduling, settled by billing later."""
 

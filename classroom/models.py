@@ -8,7 +8,14 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .choices import BillingOutcome, Currency, FreeCancellationOutcome, LessonStatus
+from .choices import (
+    AttendanceStatus,
+    BillingOutcome,
+    Currency,
+    FreeCancellationOutcome,
+    LessonKind,
+    LessonStatus,
+)
 
 
 class TranslatedNameMixin(models.Model):
@@ -348,12 +355,35 @@ class LessonSeries(models.Model):
 
 
 class Lesson(models.Model):
-    """A 1:1 lesson between `start` and `end` (UTC, half-open). Non-cancelled lessons of a teacher or of
-    a student never overlap: on PostgreSQL exclusion constraints hold that (migration 0006)."""
+    """A lesson between `start` and `end` (UTC, half-open): a 1:1 lesson with one `student`, or a group
+    session of a group course (`kind="group"`, no `student`, up to `capacity` students holding a
+    `LessonSeat`). Non-cancelled lessons of a teacher (both kinds) and 1:1 lessons of a student never
+    overlap: on PostgreSQL exclusion constraints hold that (migration 0006)."""
 
     teacher = models.ForeignKey(TeacherProfile, on_delete=models.PROTECT, related_name="lessons")
+    kind = models.CharField(max_length=8, choices=LessonKind.choices, default=LessonKind.PRIVATE)
+    course = models.ForeignKey(
+        "courses.Course",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lessons",
+        help_text=_("The course the lesson belongs to; required for a group session."),
+    )
+    title = models.CharField(max_length=160, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Seats of a group session."),
+    )
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lessons"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lessons",
+        help_text=_("The student of a 1:1 lesson; empty for a group session."),
     )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -385,6 +415,14 @@ class Lesson(models.Model):
         help_text=_("What billing must settle for this lesson."),
     )
     video_call_url = models.URLField(blank=True, max_length=500)
+    notes = models.TextField(
+        blank=True, max_length=10000, help_text=_("Lesson notes; the student and parents see them.")
+    )
+    homework = models.TextField(blank=True, max_length=10000)
+    homework_due = models.DateTimeField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(
+        default=0, help_text=_("Bumped on every reschedule or cancellation (calendar SEQUENCE).")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -394,6 +432,18 @@ class Lesson(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="lesson_ends_after_start"
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind=LessonKind.PRIVATE, student__isnull=False)
+                    | models.Q(
+                        kind=LessonKind.GROUP,
+                        student__isnull=True,
+                        course__isnull=False,
+                        capacity__isnull=False,
+                    )
+                ),
+                name="lesson_kind_shape",
+            ),
         ]
         indexes = [
             models.Index(fields=["teacher", "start"], name="lesson_teacher_start_idx"),
@@ -402,3 +452,69 @@ class Lesson(models.Model):
 
     def __str__(self):
         return f"{self.teacher} / {self.student} {self.start:%Y-%m-%d %H:%M} UTC"
+
+
+class LessonSeat(models.Model):
+    """A student's seat in a group session. A cancelled seat keeps its row (`cancelled_at`)."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="seats")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_seats"
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lesson", "student"],
+                condition=models.Q(cancelled_at__isnull=True),
+                name="lessonseat_one_live_per_student",
+            )
+        ]
+        indexes = [models.Index(fields=["student", "lesson"], name="lessonseat_student_idx")]
+
+    def __str__(self):
+        return f"{self.student} in {self.lesson}"
+
+
+class Attendance(models.Model):
+    """Whether a student came to a lesson (1:1 or group), recorded by the teacher."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="attendances")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances"
+    )
+    status = models.CharField(max_length=8, choices=AttendanceStatus.choices)
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["lesson", "student"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "student"], name="attendance_one_per_student")
+        ]
+
+    def __str__(self):
+        return f"{self.student} {self.status} at {self.lesson}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar URL. Revoking deletes the row; a new one gets a new token."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"

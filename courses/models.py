@@ -140,6 +140,14 @@ class Material(models.Model):
     module = models.ForeignKey(
         Module, on_delete=models.CASCADE, null=True, blank=True, related_name="materials"
     )
+    lesson = models.ForeignKey(
+        "classroom.Lesson",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="materials",
+        help_text=_("A lesson of the course this material was shared in."),
+    )
     title = models.CharField(max_length=160)
     kind = models.CharField(max_length=8, choices=MaterialKind.choices)
     file = models.FileField(
@@ -224,3 +232,46 @@ class Enrollment(models.Model):
     @property
     def holds_seat(self) -> bool:
         return self.status in (EnrollmentStatus.PENDING, EnrollmentStatus.ACTIVE)
+
+
+class ModuleCompletion(models.Model):
+    """A module of the course done by the enrolled student (marked by the student or a teacher)."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="module_completions"
+    )
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField(default=timezone.now)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["completed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "module"], name="courses_modulecompletion_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.module} done ({self.enrollment_id})"
+
+
+class ProgressNote(models.Model):
+    """A teacher's note on how an enrolled student is doing; the student and parents read it."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="progress_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Note on {self.enrollment_id} ({self.created_at:%Y-%m-%d})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from authentication.choices import GuardianLinkStatus, Role
@@ -18,6 +18,7 @@ from ..models import (
     AvailabilityException,
     AvailabilityRule,
     Lesson,
+    LessonSeat,
     LessonSeries,
     TeacherProfile,
     TeacherSchedulingSettings,
@@ -157,12 +158,13 @@ def slots_for_teacher(
 def _visible_lessons_q(user) -> Q | None:
     if is_admin(user):
         return Q()
-    visible = Q(teacher__user=user) | Q(student=user)
+    live_seats = LessonSeat.objects.filter(lesson=OuterRef("pk"), cancelled_at__isnull=True)
+    visible = Q(teacher__user=user) | Q(student=user) | Q(Exists(live_seats.filter(student=user)))
     if has_role(user, Role.PARENT):
         children = GuardianLink.objects.filter(
             guardian=user, status=GuardianLinkStatus.ACTIVE
         ).values("child_id")
-        visible |= Q(student__in=children)
+        visible |= Q(student__in=children) | Q(Exists(live_seats.filter(student__in=children)))
     return visible
 
 

@@ -391,6 +391,7 @@ def lesson_cancel(
         lesson.cancelled_late = late
         lesson.cancellation_reason = reason.strip()[:300]
         lesson.billing_outcome = BillingOutcome.CHARGE if late else BillingOutcome(free_outcome)
+        lesson.sequence += 1
         lesson.save()
     return lesson
 
@@ -427,7 +428,8 @@ def lesson_reschedule(
             if problem:
                 _raise(problem)
             lesson.start, lesson.end = start, end
-            lesson.save(update_fields=["start", "end", "updated_at"])
+            lesson.sequence += 1
+            lesson.save(update_fields=["start", "end", "sequence", "updated_at"])
             return lesson
     except IntegrityError as exc:
         raise _overlap_conflict() from exc

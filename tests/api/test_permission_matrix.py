@@ -5,8 +5,6 @@ Forbidden objects must answer exactly like missing ones (same status, same body)
 """
 
 import io
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import pytest
 from PIL import Image
@@ -19,61 +17,27 @@ from classroom.scheduling.services import (
     series_book,
     time_off_add,
 )
+from tests.api.matrix import AREA_BUILDERS, AREA_ROWS
+from tests.api.matrix.base import (
+    ALL_SIGNED_IN,
+    EVERYONE,
+    MISSING_ID,
+    ONLY_ADMIN,
+    ONLY_STUDENTS,
+    ONLY_TEACHERS,
+    PRINCIPALS,
+    Call,
+)
 from tests.authentication.factories import PASSWORD, UserFactory
 from tests.booking.factories import EVERY_DAY, days_ahead
 from tests.classroom.factories import listed_teacher
 from tests.conftest import login_token
-
-PRINCIPALS = [
-    "anonymous",
-    "student_a",
-    "student_b",
-    "parent_of_a",
-    "teacher",
-    "other_teacher",
-    "admin",
-]
-ALL_SIGNED_IN = {p: 200 for p in PRINCIPALS if p != "anonymous"}
-ONLY_ADMIN = {"anonymous": 401, **dict.fromkeys(PRINCIPALS[1:-1], 403), "admin": 200}
-ONLY_TEACHERS = {
-    "anonymous": 401,
-    "student_a": 403,
-    "student_b": 403,
-    "parent_of_a": 403,
-    "teacher": 200,
-    "other_teacher": 200,
-    "admin": 403,
-}
-ONLY_STUDENTS = {
-    "anonymous": 401,
-    "student_a": 200,
-    "student_b": 200,
-    "parent_of_a": 403,
-    "teacher": 403,
-    "other_teacher": 403,
-    "admin": 403,
-}
-EVERYONE = dict.fromkeys(PRINCIPALS, 200)
-MISSING_ID = 987654321
 
 
 def png_bytes(size=(64, 64)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (30, 120, 200)).save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-@dataclass
-class Call:
-    """How to call an operation, and what each principal must get."""
-
-    expect: dict[str, int]
-    path_params: dict[str, str] = field(default_factory=dict)  # name → attribute of the World
-    json: dict | Callable[["World"], dict] | None = (
-        None  # a callable builds the body from the World
-    )
-    multipart: bool | Callable[["World"], dict] = False
-    query: Callable[["World"], dict] | None = None
 
 
 OWN_LESSON = {
@@ -301,6 +265,7 @@ MATRIX: dict[str, Call] = {
     "GET /api/v1/students": Call({"anonymous": 401, **ALL_SIGNED_IN}),
     **COURSES,
     **SCHEDULING,
+    **AREA_ROWS,
     "GET /api/v1/students/{student_id}": Call(
         {
             "anonymous": 401,
@@ -339,6 +304,8 @@ class World:
         self.teacher_profile_id = self.users["teacher"].teacher_profile.pk
         self._courses(self.users["teacher"], child)
         self._schedule(self.users["teacher"].teacher_profile, child)
+        for build in AREA_BUILDERS:
+            build(self)
 
     def _schedule(self, teacher, child):
         """Availability every day, a lesson and a weekly series of student A, and time off."""

@@ -1,0 +1,8 @@
+"""Permission-matrix rows per area. Each module has `ROWS` (operation → Call) and `build(world)`,
+which adds to the World (see tests/api/test_permission_matrix.py) the objects its rows address."""
+
+from . import calendar, pages, progress, teaching
+
+AREAS = [teaching, progress, calendar, pages]
+AREA_ROWS = {key: call for area in AREAS for key, call in area.ROWS.items()}
+AREA_BUILDERS = [area.build for area in AREAS]
