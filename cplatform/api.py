@@ -14,8 +14,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from authentication.api import admin_router as admin_users_router
 from authentication.api import router as authentication_router
 from classroom.api import router as classroom_router
+from classroom.calendar.api import router as calendar_router
 from classroom.scheduling.api import router as scheduling_router
+from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
+from courses.progress.api import router as progress_router
 
 from .exceptions import DomainError
 
@@ -106,3 +109,6 @@ api.add_router("/admin", admin_users_router)
 api.add_router("/", classroom_router)
 api.add_router("/", courses_router)
 api.add_router("/", scheduling_router)
+api.add_router("/", teaching_router)
+api.add_router("/", progress_router)
+api.add_router("/", calendar_router)

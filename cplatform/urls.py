@@ -38,6 +38,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("bench/ok/", bare_ok, name="bench-ok"),
+    path("calendar/", include("classroom.calendar.urls")),
     path("sitemap.xml", seo.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", seo.robots_txt, name="robots-txt"),
 ]
@@ -51,6 +52,8 @@ urlpatterns += i18n_patterns(
     path("teachers/", include("classroom.urls")),
     path("students/", include("classroom.student_urls")),
     path("lessons/", include("classroom.scheduling.urls")),
+    path("lessons/", include("classroom.teaching.urls")),
+    path("progress/", include("courses.progress.urls")),
     path("courses/", include("courses.urls")),
     path("search/", search.search_view, name="search"),
     path("", include(wagtail_urls)),

@@ -1,0 +1,1 @@
+"""Calendar feeds: each person's secret, revocable ICS URL with their lessons."""
