@@ -420,6 +420,12 @@ class Lesson(models.Model):
     )
     homework = models.TextField(blank=True, max_length=10000)
     homework_due = models.DateTimeField(null=True, blank=True)
+    materials = models.ManyToManyField(
+        "courses.Material",
+        blank=True,
+        related_name="lessons",
+        help_text=_("Materials of the lesson's course shared in this lesson."),
+    )
     sequence = models.PositiveIntegerField(
         default=0, help_text=_("Bumped on every reschedule or cancellation (calendar SEQUENCE).")
     )

@@ -140,14 +140,6 @@ class Material(models.Model):
     module = models.ForeignKey(
         Module, on_delete=models.CASCADE, null=True, blank=True, related_name="materials"
     )
-    lesson = models.ForeignKey(
-        "classroom.Lesson",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="materials",
-        help_text=_("A lesson of the course this material was shared in."),
-    )
     title = models.CharField(max_length=160)
     kind = models.CharField(max_length=8, choices=MaterialKind.choices)
     file = models.FileField(

@@ -15,10 +15,10 @@ from authentication.api import admin_router as admin_users_router
 from authentication.api import router as authentication_router
 from classroom.api import router as classroom_router
 from classroom.calendar.api import router as calendar_router
+from classroom.progress.api import router as progress_router
 from classroom.scheduling.api import router as scheduling_router
 from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
-from courses.progress.api import router as progress_router
 
 from .exceptions import DomainError
 

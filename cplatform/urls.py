@@ -53,7 +53,7 @@ urlpatterns += i18n_patterns(
     path("students/", include("classroom.student_urls")),
     path("lessons/", include("classroom.scheduling.urls")),
     path("lessons/", include("classroom.teaching.urls")),
-    path("progress/", include("courses.progress.urls")),
+    path("progress/", include("classroom.progress.urls")),
     path("courses/", include("courses.urls")),
     path("search/", search.search_view, name="search"),
     path("", include(wagtail_urls)),
