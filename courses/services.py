@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -226,6 +227,12 @@ def material_delete(*, actor: User, material: Material) -> None:
 # Enrolment ------------------------------------------------------------------------------------------
 
 
+def enrollment_lock_enabled() -> bool:
+    """The course row lock that serialises seat counting. Only the race-control test turns it off
+    (COURSES_ENROLLMENT_LOCK = False) to show that counting seats without it overbooks."""
+    return getattr(django_settings, "COURSES_ENROLLMENT_LOCK", True)
+
+
 def _check_can_enrol_for(*, actor: User, student: User) -> None:
     if actor.pk == student.pk:
         if not is_student(actor):
@@ -248,8 +255,11 @@ def enrollment_create(
     student = student or actor
     _check_can_enrol_for(actor=actor, student=student)
     with transaction.atomic():
+        courses = (
+            Course.objects.select_for_update() if enrollment_lock_enabled() else Course.objects
+        )
         try:
-            locked = Course.objects.select_for_update().get(pk=course.pk)
+            locked = courses.get(pk=course.pk)
         except Course.DoesNotExist as exc:
             raise NotFound() from exc
         if locked.status != CourseStatus.PUBLISHED:
