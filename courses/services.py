@@ -22,6 +22,7 @@ from cplatform.exceptions import Conflict, NotFound, PermissionDenied, Validatio
 from .choices import SEAT_STATUSES, CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
 from .models import Course, Enrollment, Material, Module
 from .selectors import can_manage_course
+from .signals import enrollment_activated, enrollment_ended
 from .validators import validate_material_file
 
 COURSE_FIELDS = {
@@ -281,7 +282,7 @@ def enrollment_create(
             status = EnrollmentStatus.ACTIVE if locked.is_free else EnrollmentStatus.PENDING
         try:
             with transaction.atomic():
-                return Enrollment.objects.create(
+                enrollment = Enrollment.objects.create(
                     course=locked,
                     student=student,
                     status=status,
@@ -291,6 +292,9 @@ def enrollment_create(
                 )
         except IntegrityError as exc:
             raise Conflict(_("Already enrolled or on the waitlist for this course.")) from exc
+        if status == EnrollmentStatus.ACTIVE:
+            enrollment_activated.send(sender=Enrollment, enrollment=enrollment)
+        return enrollment
 
 
 def _promote_waitlist(course: Course) -> list[Enrollment]:
@@ -311,6 +315,8 @@ def _promote_waitlist(course: Course) -> list[Enrollment]:
         else:
             enrollment.status = EnrollmentStatus.PENDING
         enrollment.save(update_fields=["status", "activated_at"])
+        if enrollment.status == EnrollmentStatus.ACTIVE:
+            enrollment_activated.send(sender=Enrollment, enrollment=enrollment)
         promoted.append(enrollment)
     return promoted
 
@@ -321,10 +327,14 @@ def _end(enrollment: Enrollment, *, actor: User, status: str) -> Enrollment:
         current = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if not current.is_live:
             raise Conflict(_("This enrolment has already ended."))
+        previous_status = current.status
         current.status = status
         current.ended_at = timezone.now()
         current.ended_by = actor
         current.save(update_fields=["status", "ended_at", "ended_by"])
+        enrollment_ended.send(
+            sender=Enrollment, enrollment=current, previous_status=previous_status
+        )
         _promote_waitlist(course)
     return current
 
@@ -352,6 +362,9 @@ def enrollment_activate(*, actor: User | None, enrollment: Enrollment) -> Enroll
     if actor is not None and not is_admin(actor):
         raise PermissionDenied(_("Only an admin activates an enrolment by hand."))
     with transaction.atomic():
+        # The course lock orders this with other seat changes of the course (and the receivers of
+        # `enrollment_activated`, which give seats in its group sessions).
+        Course.objects.select_for_update().filter(pk=enrollment.course_id).first()
         current = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if current.status == EnrollmentStatus.ACTIVE:
             return current
@@ -360,4 +373,5 @@ def enrollment_activate(*, actor: User | None, enrollment: Enrollment) -> Enroll
         current.status = EnrollmentStatus.ACTIVE
         current.activated_at = timezone.now()
         current.save(update_fields=["status", "activated_at"])
+        enrollment_activated.send(sender=Enrollment, enrollment=current)
     return current
