@@ -20,9 +20,10 @@ from authentication.choices import Role
 from authentication.models import User
 from authentication.roles import has_role, is_admin
 from authentication.selectors import is_guardian_of
-from cplatform.exceptions import Conflict, NotFound, ValidationFailed
+from courses.choices import CourseFormat, EnrollmentStatus
+from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 
-from ..choices import BillingOutcome, LessonStatus
+from ..choices import BillingOutcome, LessonKind, LessonStatus
 from ..models import (
     AvailabilityException,
     AvailabilityRule,
@@ -160,8 +161,14 @@ def _overlap_problem(
         live = live.exclude(pk=exclude_pk)
     if live.filter(teacher=teacher).exists():
         return _("The teacher already has a lesson at that time.")
+    if student is None:  # a group session: its seat holders are checked when seats are taken
+        return None
     if live.filter(student=student).exists():
         return _("The student already has a lesson at that time.")
+    # A seat in a group session counts as the student's lesson (callers hold the student's row lock,
+    # which seat_take takes too).
+    if live.filter(seats__student=student, seats__cancelled_at__isnull=True).exists():
+        return _("The student already has a group session at that time.")
     return None
 
 
@@ -220,6 +227,20 @@ def _check_people(*, teacher: TeacherProfile, student: User, length: int) -> Non
         raise NotFound()
 
 
+def _check_private_course(*, course, teacher: TeacherProfile, student: User) -> None:
+    message = None
+    if course.format != CourseFormat.ONE_TO_ONE:
+        message = _("Only a 1:1 course can hold a 1:1 lesson.")
+    elif not (
+        course.owner_id == teacher.user_id or course.teachers.filter(pk=teacher.user_id).exists()
+    ):
+        message = _("The teacher does not teach this course.")
+    elif not course.enrollments.filter(student=student, status=EnrollmentStatus.ACTIVE).exists():
+        message = _("The student is not actively enrolled in this course.")
+    if message:
+        raise ValidationFailed(message, errors={"course_id": [message]})
+
+
 def lesson_book(
     *,
     actor: User,
@@ -228,10 +249,14 @@ def lesson_book(
     start: datetime,
     length: int,
     now: datetime | None = None,
+    course=None,
 ) -> Lesson:
-    """Book one lesson in a free slot of the teacher. Overlap → Conflict (409)."""
+    """Book one lesson in a free slot of the teacher. Overlap → Conflict (409). `course`: a 1:1 course
+    the teacher teaches and the student is actively enrolled in (its materials can then be shared)."""
     now = now or timezone.now()
     _check_people(teacher=teacher, student=student, length=length)
+    if course is not None:
+        _check_private_course(course=course, teacher=teacher, student=student)
     end = start + timedelta(minutes=length)
     try:
         with transaction.atomic():
@@ -244,7 +269,12 @@ def lesson_book(
             if problem:
                 _raise(problem)
             return Lesson.objects.create(
-                teacher=teacher, student=student, booked_by=actor, start=start, end=end
+                teacher=teacher,
+                student=student,
+                booked_by=actor,
+                start=start,
+                end=end,
+                course=course,
             )
     except IntegrityError as exc:
         raise _overlap_conflict() from exc
@@ -383,6 +413,10 @@ def lesson_cancel(
     now = now or timezone.now()
     with transaction.atomic():
         lesson = _locked_scheduled(lesson, now)
+        if lesson.kind == LessonKind.GROUP and not _teacher_side(lesson=lesson, actor=actor):
+            raise PermissionDenied(
+                _("Only the teacher cancels a group session; give up your seat.")
+            )
         free_outcome = scheduling_settings_of(teacher=lesson.teacher).free_cancellation_outcome
         late = not _teacher_side(lesson=lesson, actor=actor) and _is_late(lesson=lesson, now=now)
         lesson.status = LessonStatus.CANCELLED
@@ -402,6 +436,9 @@ def lesson_reschedule(
     """Move a lesson to another free slot of the same length. The student's side may do so only until
     the cancellation cut-off; the teacher's side at any time before it starts."""
     now = now or timezone.now()
+    if lesson.kind == LessonKind.GROUP:
+        # Its seat holders' other lessons would all need checking: cancel and create a new session.
+        raise Conflict(_("A group session cannot be moved; cancel it and create a new one."))
     try:
         with transaction.atomic():
             if booking_lock_enabled():
