@@ -21,6 +21,7 @@ from authentication.models import User
 from authentication.roles import has_role, is_admin
 from authentication.selectors import is_guardian_of
 from courses.choices import CourseFormat, EnrollmentStatus
+from courses.models import Course
 from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 from ..choices import BillingOutcome, LessonKind, LessonStatus
@@ -227,9 +228,12 @@ def _check_people(*, teacher: TeacherProfile, student: User, length: int) -> Non
         raise NotFound()
 
 
-def _check_private_course(*, course, teacher: TeacherProfile, student: User) -> None:
+def _private_course(*, course_id: int, teacher: TeacherProfile, student: User) -> Course:
+    course = Course.objects.filter(pk=course_id).first()
     message = None
-    if course.format != CourseFormat.ONE_TO_ONE:
+    if course is None:
+        message = _("There is no such course.")
+    elif course.format != CourseFormat.ONE_TO_ONE:
         message = _("Only a 1:1 course can hold a 1:1 lesson.")
     elif not (
         course.owner_id == teacher.user_id or course.teachers.filter(pk=teacher.user_id).exists()
@@ -239,6 +243,7 @@ def _check_private_course(*, course, teacher: TeacherProfile, student: User) -> 
         message = _("The student is not actively enrolled in this course.")
     if message:
         raise ValidationFailed(message, errors={"course_id": [message]})
+    return course
 
 
 def lesson_book(
@@ -249,14 +254,16 @@ def lesson_book(
     start: datetime,
     length: int,
     now: datetime | None = None,
-    course=None,
+    course_id: int | None = None,
 ) -> Lesson:
-    """Book one lesson in a free slot of the teacher. Overlap → Conflict (409). `course`: a 1:1 course
-    the teacher teaches and the student is actively enrolled in (its materials can then be shared)."""
+    """Book one lesson in a free slot of the teacher. Overlap → Conflict (409). `course_id`: a 1:1
+    course the teacher teaches and the student is actively enrolled in (its materials can then be
+    shared in the lesson)."""
     now = now or timezone.now()
     _check_people(teacher=teacher, student=student, length=length)
-    if course is not None:
-        _check_private_course(course=course, teacher=teacher, student=student)
+    course = None
+    if course_id is not None:
+        course = _private_course(course_id=course_id, teacher=teacher, student=student)
     end = start + timedelta(minutes=length)
     try:
         with transaction.atomic():
