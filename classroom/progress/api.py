@@ -1,3 +1,165 @@
-from ninja import Router
+"""Progress per enrolment (sessions attended / planned, modules completed, teachers' notes) and the
+lesson history of students, for them, their parents and their teachers. Enrolment history is
+`GET /enrollments?student_id=` (courses). Operations parse, call one selector or service, answer."""
 
-router = Router()
+from typing import Literal
+
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from authentication.api_auth import auth_for
+from authentication.choices import Role
+from courses.selectors import can_manage_course
+from cplatform.api_base import LimitOffset, errors
+
+from ..api import _in_callers_language
+from . import selectors, services
+from .schemas import (
+    HistoryLessonOut,
+    MyStudentOut,
+    ProgressDetailOut,
+    ProgressNoteIn,
+    ProgressNoteOut,
+    ProgressOut,
+)
+
+router = Router(tags=["progress"])
+router.add_decorator(_in_callers_language, mode="view")
+
+ID = {"ge": 1, "le": 2**31 - 1}
+
+
+class ProgressFilter(Schema):
+    student_id: int | None = Field(None, **ID, description="A parent's child (their user id)")
+    course_id: int | None = Field(None, **ID, description="A teacher's course")
+    include_ended: bool = Field(
+        False, description="Also pending, waitlisted, withdrawn and removed enrolments"
+    )
+
+
+@router.get("/progress", response={200: list[ProgressOut], **errors(401)}, auth=auth_for())
+@paginate(LimitOffset)
+def list_progress(request, filters: Query[ProgressFilter]):
+    """Active enrolments with their progress: the caller's own, a parent's children's (`student_id`
+    for one child), those in a teacher's courses (`course_id` for one course); admins see all."""
+    return selectors.progress_list_for_user(
+        user=request.auth,
+        student_id=filters.student_id,
+        course_id=filters.course_id,
+        include_ended=filters.include_ended,
+    )
+
+
+def _detail(user, enrollment_id: int):
+    enrollment = selectors.progress_get_for_user(user=user, enrollment_id=enrollment_id)
+    enrollment.modules = selectors.module_progress_of(enrollment=enrollment)
+    enrollment.can_mark_modules = selectors.can_mark_modules(user=user, enrollment=enrollment)
+    enrollment.can_add_notes = can_manage_course(user=user, course=enrollment.course)
+    return enrollment
+
+
+@router.get(
+    "/enrollments/{enrollment_id}/progress",
+    response={200: ProgressDetailOut, **errors(401, 404)},
+    auth=auth_for(),
+    tags=["progress", "enrollments"],
+)
+def retrieve_progress(request, enrollment_id: int):
+    """One enrolment's progress with its released modules (done or not) and the teachers' notes."""
+    return _detail(request.auth, enrollment_id)
+
+
+def _module(request, enrollment_id: int, module_id: int):
+    enrollment = selectors.progress_get_for_user(user=request.auth, enrollment_id=enrollment_id)
+    module = selectors.module_get_for_enrollment(enrollment=enrollment, module_id=module_id)
+    return enrollment, module
+
+
+@router.post(
+    "/enrollments/{enrollment_id}/modules/{module_id}/complete",
+    response={200: ProgressDetailOut, **errors(400, 401, 403, 404, 409)},
+    auth=auth_for(),
+    tags=["progress", "enrollments"],
+)
+def complete_module(request, enrollment_id: int, module_id: int):
+    """Mark a released module done: the student, a linked parent or a teacher of the course, on an
+    active enrolment. Marking it twice changes nothing."""
+    enrollment, module = _module(request, enrollment_id, module_id)
+    services.module_complete(actor=request.auth, enrollment=enrollment, module=module)
+    return _detail(request.auth, enrollment_id)
+
+
+@router.delete(
+    "/enrollments/{enrollment_id}/modules/{module_id}/complete",
+    response={200: ProgressDetailOut, **errors(400, 401, 403, 404, 409)},
+    auth=auth_for(),
+    tags=["progress", "enrollments"],
+)
+def uncomplete_module(request, enrollment_id: int, module_id: int):
+    """Take back a module's mark (the same people as marking it)."""
+    enrollment, module = _module(request, enrollment_id, module_id)
+    services.module_uncomplete(actor=request.auth, enrollment=enrollment, module=module)
+    return _detail(request.auth, enrollment_id)
+
+
+@router.post(
+    "/enrollments/{enrollment_id}/notes",
+    response={201: ProgressNoteOut, **errors(400, 401, 403, 404)},
+    auth=auth_for(),
+    tags=["progress", "enrollments"],
+)
+def add_progress_note(request, enrollment_id: int, payload: ProgressNoteIn):
+    """A teacher of the course (or an admin) writes a progress note; the student and parents see it."""
+    enrollment = selectors.progress_get_for_user(user=request.auth, enrollment_id=enrollment_id)
+    note = services.progress_note_add(actor=request.auth, enrollment=enrollment, body=payload.body)
+    return Status(201, selectors.note_get_for_user(user=request.auth, note_id=note.pk))
+
+
+@router.delete(
+    "/progress-notes/{note_id}",
+    response={204: None, **errors(401, 403, 404)},
+    auth=auth_for(),
+)
+def delete_progress_note(request, note_id: int):
+    """Its author or an admin deletes a note."""
+    note = selectors.note_get_for_user(user=request.auth, note_id=note_id)
+    services.progress_note_delete(actor=request.auth, note=note)
+    return Status(204, None)
+
+
+class HistoryFilter(Schema):
+    student_id: int | None = Field(
+        None, **ID, description="Whose lessons (a user id); default: the caller's own"
+    )
+    when: Literal["past", "upcoming"] = Field(
+        "past", description="past: ended, newest first; upcoming: not yet ended, soonest first"
+    )
+
+
+@router.get(
+    "/history/lessons",
+    response={200: list[HistoryLessonOut], **errors(401, 404)},
+    auth=auth_for(),
+)
+@paginate(LimitOffset)
+def list_lesson_history(request, filters: Query[HistoryFilter]):
+    """A student's lessons with attendance, notes and homework: a student's own, a parent's child's, a
+    teacher's student's (the lessons with that teacher). A student the caller may not see: 404."""
+    student = selectors.student_get_for_viewer(
+        user=request.auth,
+        student_id=filters.student_id if filters.student_id is not None else request.auth.pk,
+    )
+    return selectors.lesson_history_for_student(
+        user=request.auth, student=student, when=filters.when
+    )
+
+
+@router.get(
+    "/my-students",
+    response={200: list[MyStudentOut], **errors(401, 403)},
+    auth=auth_for(Role.TEACHER),
+)
+@paginate(LimitOffset)
+def list_my_students(request):
+    """The caller's students: anyone with a lesson with them or an enrolment in one of their courses."""
+    return selectors.student_list_for_teacher(teacher=request.auth)
