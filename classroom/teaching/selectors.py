@@ -1,0 +1,174 @@
+"""Reads for running lessons, each checking who asks. What a person may not see answers 404.
+
+Visibility of a lesson is scheduling's (`lesson_get_for_user`: teacher, 1:1 student, live seat holder,
+their parents, admins), plus one addition: a group session is also visible to the course's actively
+enrolled students (and their parents) who hold no seat, so they can take one.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from authentication.choices import Role
+from authentication.roles import has_role, is_admin, is_parent
+from authentication.selectors import children_of
+from courses.choices import EnrollmentStatus
+from courses.models import Course, Enrollment
+from courses.selectors import can_manage_course, material_list_for_user
+from cplatform.exceptions import NotFound
+
+from ..choices import LessonKind, LessonStatus
+from ..models import Attendance, Lesson, LessonSeat
+from ..scheduling.selectors import lesson_list_for_user
+
+
+def learner_ids(user) -> list[int]:
+    """The user and, for a parent, their linked children: whose lessons the user follows as a learner."""
+    ids = [user.pk]
+    if is_parent(user):
+        ids += list(children_of(guardian=user).values_list("pk", flat=True))
+    return ids
+
+
+def _enrolled_course_ids(user) -> QuerySet:
+    return Enrollment.objects.filter(
+        student_id__in=learner_ids(user), status=EnrollmentStatus.ACTIVE
+    ).values("course_id")
+
+
+def with_lesson_details(qs: QuerySet[Lesson], *, user) -> QuerySet[Lesson]:
+    """Everything LessonOut and the lesson page show, in a fixed number of queries however many
+    lessons or seats: the course, the live seat count, and (as the caller may see them) seats,
+    attendance and materials."""
+    live_seats = (
+        LessonSeat.objects.filter(lesson=OuterRef("pk"), cancelled_at__isnull=True)
+        .order_by()
+        .values("lesson")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    if is_admin(user):
+        people = Q()
+    else:
+        people = Q(lesson__teacher__user=user) | Q(student_id__in=learner_ids(user))
+    return (
+        qs.select_related("course", "teacher__user", "student")
+        .annotate(seats_taken=Coalesce(Subquery(live_seats), Value(0)))
+        .prefetch_related(
+            Prefetch(
+                "seats",
+                queryset=LessonSeat.objects.filter(people, cancelled_at__isnull=True)
+                .select_related("student")
+                .order_by("created_at", "pk"),
+                to_attr="visible_seats",
+            ),
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.filter(people).select_related("student"),
+                to_attr="visible_attendance",
+            ),
+            Prefetch(
+                "materials",
+                queryset=material_list_for_user(user=user),
+                to_attr="visible_materials",
+            ),
+        )
+    )
+
+
+def lesson_get_for_viewer(*, user, lesson_id: int) -> Lesson:
+    """A lesson the user may see: scheduling's rule, or a group session of a course in which the user
+    (or their child) is actively enrolled."""
+    visible = lesson_list_for_user(user=user)
+    enrolled = Lesson.objects.filter(kind=LessonKind.GROUP, course__in=_enrolled_course_ids(user))
+    try:
+        qs = Lesson.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=enrolled.values("pk")))
+        return with_lesson_details(qs, user=user).get(pk=lesson_id)
+    except (Lesson.DoesNotExist, ValueError, OverflowError) as exc:
+        raise NotFound() from exc
+
+
+def course_get_for_sessions(*, user, course_id: int) -> Course:
+    """A course whose sessions the user may list: its teachers and admins, and its actively enrolled
+    students and their parents."""
+    try:
+        course = Course.objects.select_related("owner").get(pk=course_id)
+    except (Course.DoesNotExist, ValueError, OverflowError) as exc:
+        raise NotFound() from exc
+    if can_manage_course(user=user, course=course):
+        return course
+    if Enrollment.objects.filter(
+        course=course, student_id__in=learner_ids(user), status=EnrollmentStatus.ACTIVE
+    ).exists():
+        return course
+    raise NotFound()
+
+
+def session_list_for_course(
+    *, user, course: Course, when: str | None = None, now=None
+) -> QuerySet[Lesson]:
+    """The course's group sessions (the caller already passed `course_get_for_sessions`)."""
+    now = now or timezone.now()
+    qs = Lesson.objects.filter(course=course, kind=LessonKind.GROUP)
+    if when == "upcoming":
+        qs = qs.filter(end__gt=now).order_by("start", "pk")
+    elif when == "past":
+        qs = qs.filter(end__lte=now).order_by("-start", "-pk")
+    else:
+        qs = qs.order_by("start", "pk")
+    return with_lesson_details(qs, user=user)
+
+
+def seat_holder_ids(lesson: Lesson) -> set[int]:
+    """Live seat holders among the people the caller may see (from the prefetch)."""
+    return {seat.student_id for seat in getattr(lesson, "visible_seats", [])}
+
+
+def is_upcoming(lesson: Lesson, now=None) -> bool:
+    return lesson.status == LessonStatus.SCHEDULED and lesson.start > (now or timezone.now())
+
+
+def lesson_roster(*, lesson: Lesson) -> list:
+    """Whom the teacher marks, with their current attendance (for the lesson page's form): the 1:1
+    student or the live seat holders, from the prefetches of `with_lesson_details` (no query per
+    student)."""
+    marks = {a.student_id: a for a in getattr(lesson, "visible_attendance", [])}
+    if lesson.kind == LessonKind.PRIVATE:
+        students = [lesson.student] if lesson.student_id else []
+    else:
+        students = [seat.student for seat in getattr(lesson, "visible_seats", [])]
+    return [(student, marks.get(student.pk)) for student in students]
+
+
+def material_choices_for_lesson(*, user, lesson: Lesson):
+    """Materials of the lesson's course that may still be attached (for the teacher's form)."""
+    if lesson.course_id is None:
+        return material_list_for_user(user=user).none()
+    attached = [m.pk for m in getattr(lesson, "visible_materials", [])]
+    return material_list_for_user(user=user, course_id=lesson.course_id).exclude(pk__in=attached)
+
+
+def seat_takers_for(*, user, lesson: Lesson) -> list[dict]:
+    """For a group session: the people the user takes seats for (themself as a student, their children
+    as a parent) who are actively enrolled in its course, each with whether they hold a seat."""
+    if lesson.kind != LessonKind.GROUP:
+        return []
+    ids = [pk for pk in learner_ids(user) if pk != user.pk or has_role(user, Role.STUDENT)]
+    enrolled = (
+        Enrollment.objects.filter(
+            course_id=lesson.course_id, student_id__in=ids, status=EnrollmentStatus.ACTIVE
+        )
+        .select_related("student")
+        .order_by("student__first_name", "student_id")
+    )
+    seated = seat_holder_ids(lesson)
+    return [
+        {
+            "student": e.student,
+            "seated": e.student_id in seated,
+            "is_self": e.student_id == user.pk,
+        }
+        for e in enrolled
+    ]

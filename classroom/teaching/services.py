@@ -1,0 +1,459 @@
+"""Writes for running lessons: group sessions and their seats, attendance, lesson notes and homework,
+the video-call link and materials shared in a lesson.
+
+Locks, always taken in this order so that no two writers wait on each other in a circle:
+course row → teacher profile row → lesson rows (by id) → student user rows (by id).
+- A group session's seat count is checked under a lock on the lesson row: two students can never both
+  take its last seat.
+- A student's overlaps (1:1 lessons and seats) are checked under a lock on the student's user row, the
+  same lock 1:1 booking takes (classroom/scheduling/services.py), so a seat and a 1:1 lesson at the same
+  time cannot both be written.
+- The teacher's overlaps are checked under the teacher row lock that 1:1 booking takes; on PostgreSQL
+  the exclusion constraint on the teacher (group sessions included) backs it and its IntegrityError
+  becomes a 409.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from authentication.models import User
+from authentication.roles import is_admin, is_teacher
+from courses.choices import CourseFormat, EnrollmentStatus
+from courses.models import Course, Enrollment, Material
+from courses.selectors import can_manage_course, material_get_for_user
+from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+
+from ..choices import AttendanceStatus, LessonKind, LessonStatus
+from ..models import Attendance, Lesson, LessonSeat, TeacherProfile
+from ..scheduling.services import booking_lock_enabled
+
+MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 15, 8 * 60
+MAX_SESSION_CAPACITY = 500
+EDITABLE_FIELDS = ("title", "notes", "homework", "homework_due", "video_call_url")
+https_only = URLValidator(schemes=["https"])
+
+
+def can_run_lesson(*, user, lesson: Lesson) -> bool:
+    """The lesson's teacher, or an admin acting for the school."""
+    return lesson.teacher.user_id == user.pk or is_admin(user)
+
+
+def _require_runner(*, actor: User, lesson: Lesson) -> None:
+    if not can_run_lesson(user=actor, lesson=lesson):
+        raise PermissionDenied(_("Only the lesson's teacher can do this."))
+
+
+def _locked_lesson(lesson: Lesson) -> Lesson:
+    return Lesson.objects.select_for_update().select_related("teacher").get(pk=lesson.pk)
+
+
+def _lock_students(student_ids: Iterable[int]) -> None:
+    ids = sorted(set(student_ids))
+    if ids and booking_lock_enabled():
+        list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+
+
+def _student_busy(*, student_id: int, start, end, exclude_lesson_id: int | None = None) -> bool:
+    """Whether the student has a 1:1 lesson or a live seat overlapping [start, end)."""
+    live = Lesson.objects.exclude(status=LessonStatus.CANCELLED).filter(
+        start__lt=end, end__gt=start
+    )
+    if exclude_lesson_id is not None:
+        live = live.exclude(pk=exclude_lesson_id)
+    return live.filter(
+        Q(student_id=student_id)
+        | Q(
+            pk__in=LessonSeat.objects.filter(
+                student_id=student_id, cancelled_at__isnull=True
+            ).values("lesson_id")
+        )
+    ).exists()
+
+
+def _busy_students(*, student_ids: list[int], start, end, exclude_lesson_id: int) -> set[int]:
+    """Which of the students have a 1:1 lesson or a live seat overlapping [start, end): two queries."""
+    live = (
+        Lesson.objects.exclude(status=LessonStatus.CANCELLED)
+        .filter(start__lt=end, end__gt=start)
+        .exclude(pk=exclude_lesson_id)
+    )
+    busy = set(live.filter(student_id__in=student_ids).values_list("student_id", flat=True))
+    busy |= set(
+        LessonSeat.objects.filter(
+            student_id__in=student_ids, cancelled_at__isnull=True, lesson__in=live
+        ).values_list("student_id", flat=True)
+    )
+    return busy
+
+
+def _is_active_student(*, course_id: int, student_id: int) -> bool:
+    return Enrollment.objects.filter(
+        course_id=course_id, student_id=student_id, status=EnrollmentStatus.ACTIVE
+    ).exists()
+
+
+# Group sessions
+
+
+def _teaches(user: User, course: Course) -> bool:
+    return course.owner_id == user.pk or course.teachers.filter(pk=user.pk).exists()
+
+
+def _session_teacher(*, actor: User, course: Course) -> TeacherProfile:
+    """Who teaches the new session: the actor when they teach the course; for an admin, the owner."""
+    if not can_manage_course(user=actor, course=course):
+        raise NotFound()
+    user = actor if is_teacher(actor) and _teaches(actor, course) else course.owner
+    try:
+        return TeacherProfile.objects.select_related("user").get(user=user)
+    except TeacherProfile.DoesNotExist as exc:
+        message = _("The course's teacher has no teacher profile.")
+        raise ValidationFailed(message, errors={"course_id": [message]}) from exc
+
+
+def group_session_create(
+    *,
+    actor: User,
+    course: Course,
+    start: datetime,
+    length: int,
+    title: str = "",
+    capacity: int | None = None,
+    video_call_url: str = "",
+    now: datetime | None = None,
+) -> Lesson:
+    """A teacher of a group course (or an admin, for the course's owner) schedules a session. It need not
+    sit in the teacher's availability, but must not overlap the teacher's other lessons (409). Every
+    actively enrolled student gets a seat, in enrolment order, up to the seats (students with another
+    lesson at that time are left out; they can take a seat later if one is free)."""
+    now = now or timezone.now()
+    teacher = _session_teacher(actor=actor, course=course)
+    errors: dict[str, list[str]] = {}
+    if course.format != CourseFormat.GROUP:
+        errors["course_id"] = [_("Sessions belong to group courses.")]
+    if not MIN_SESSION_MINUTES <= length <= MAX_SESSION_MINUTES:
+        errors["length"] = [
+            _("A session lasts %(min)d to %(max)d minutes.")
+            % {"min": MIN_SESSION_MINUTES, "max": MAX_SESSION_MINUTES}
+        ]
+    if start <= now:
+        errors["start"] = [_("A session must start in the future.")]
+    seats = capacity if capacity is not None else course.capacity
+    if seats is None or not 1 <= seats <= MAX_SESSION_CAPACITY:
+        errors["capacity"] = [
+            _("Give between 1 and %(max)d seats.") % {"max": MAX_SESSION_CAPACITY}
+        ]
+    title = (title or "").strip()
+    if len(title) > 160:
+        errors["title"] = [_("Use at most 160 characters.")]
+    if video_call_url:
+        errors.update(_video_url_errors(video_call_url))
+    if errors:
+        raise ValidationFailed(errors=errors)
+    end = start + timedelta(minutes=length)
+    try:
+        with transaction.atomic():
+            locked_course = Course.objects.select_for_update().get(pk=course.pk)
+            if booking_lock_enabled():
+                TeacherProfile.objects.select_for_update().filter(pk=teacher.pk).first()
+            clash = (
+                Lesson.objects.exclude(status=LessonStatus.CANCELLED)
+                .filter(teacher=teacher, start__lt=end, end__gt=start)
+                .exists()
+            )
+            if clash:
+                message = _("The teacher already has a lesson at that time.")
+                raise Conflict(message, errors={"start": [message]})
+            lesson = Lesson.objects.create(
+                kind=LessonKind.GROUP,
+                teacher=teacher,
+                course=locked_course,
+                title=title or locked_course.title,
+                capacity=seats,
+                student=None,
+                booked_by=actor,
+                start=start,
+                end=end,
+                video_call_url=video_call_url,
+            )
+            enrolled = list(
+                Enrollment.objects.filter(course=locked_course, status=EnrollmentStatus.ACTIVE)
+                .order_by("created_at", "pk")
+                .values_list("student_id", "enrolled_by_id")
+            )
+            student_ids = [student_id for student_id, _by in enrolled]
+            _lock_students(student_ids)
+            busy = _busy_students(
+                student_ids=student_ids, start=start, end=end, exclude_lesson_id=lesson.pk
+            )
+            free = [(s, by) for s, by in enrolled if s not in busy][:seats]
+            LessonSeat.objects.bulk_create(
+                LessonSeat(lesson=lesson, student_id=s, booked_by_id=by, created_at=now)
+                for s, by in free
+            )
+            return lesson
+    except IntegrityError as exc:
+        message = _("That time is no longer free.")
+        raise Conflict(message, errors={"start": [message]}) from exc
+
+
+def seat_take(
+    *, actor: User, lesson: Lesson, student: User, now: datetime | None = None
+) -> LessonSeat:
+    """An actively enrolled student (or their parent: `student_for_booking` decides whom the actor may
+    act for) takes a seat in an upcoming group session. Full, already seated or busy at that time: 409."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            locked = _locked_lesson(lesson) if booking_lock_enabled() else lesson
+            if locked.kind != LessonKind.GROUP:
+                raise ValidationFailed(_("Seats belong to group sessions."))
+            if locked.status != LessonStatus.SCHEDULED or locked.start <= now:
+                raise Conflict(_("Seats can only be taken in an upcoming session."))
+            if not _is_active_student(course_id=locked.course_id, student_id=student.pk):
+                raise NotFound()
+            if locked.seats.filter(student=student, cancelled_at__isnull=True).exists():
+                raise Conflict(_("You already have a seat in this session."))
+            if locked.seats.filter(cancelled_at__isnull=True).count() >= locked.capacity:
+                raise Conflict(_("This session is full."))
+            _lock_students([student.pk])
+            if _student_busy(
+                student_id=student.pk,
+                start=locked.start,
+                end=locked.end,
+                exclude_lesson_id=locked.pk,
+            ):
+                raise Conflict(_("The student already has a lesson at that time."))
+            return LessonSeat.objects.create(
+                lesson=locked, student=student, booked_by=actor, created_at=now
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("You already have a seat in this session.")) from exc
+
+
+def seat_release(
+    *, actor: User, lesson: Lesson, student: User, now: datetime | None = None
+) -> LessonSeat:
+    """Give up a seat in a session that has not started; the row stays as history."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _locked_lesson(lesson)
+        seat = (
+            LessonSeat.objects.select_for_update()
+            .filter(lesson=locked, student=student, cancelled_at__isnull=True)
+            .first()
+        )
+        if seat is None:
+            raise NotFound(_("There is no seat to give up."))
+        if locked.status != LessonStatus.SCHEDULED or locked.start <= now:
+            raise Conflict(_("The session has already started or is no longer scheduled."))
+        seat.cancelled_at = now
+        seat.save(update_fields=["cancelled_at"])
+        return seat
+
+
+def seats_give_for_enrollment(*, enrollment: Enrollment, now: datetime | None = None) -> int:
+    """A newly active student gets a seat in every upcoming session of the course that has room and
+    does not clash with their other lessons. Runs inside the enrolment's transaction (course locked)."""
+    now = now or timezone.now()
+    sessions = list(
+        Lesson.objects.select_for_update()
+        .filter(
+            course_id=enrollment.course_id,
+            kind=LessonKind.GROUP,
+            status=LessonStatus.SCHEDULED,
+            start__gt=now,
+        )
+        .order_by("pk")
+    )
+    if not sessions:
+        return 0
+    _lock_students([enrollment.student_id])
+    given = 0
+    for lesson in sorted(sessions, key=lambda s: s.start):
+        live = lesson.seats.filter(cancelled_at__isnull=True)
+        if live.filter(student_id=enrollment.student_id).exists():
+            continue
+        if live.count() >= lesson.capacity:
+            continue
+        if _student_busy(
+            student_id=enrollment.student_id,
+            start=lesson.start,
+            end=lesson.end,
+            exclude_lesson_id=lesson.pk,
+        ):
+            continue
+        LessonSeat.objects.create(
+            lesson=lesson,
+            student_id=enrollment.student_id,
+            booked_by_id=enrollment.enrolled_by_id,
+            created_at=now,
+        )
+        given += 1
+    return given
+
+
+def seats_release_for_enrollment(*, enrollment: Enrollment, now: datetime | None = None) -> int:
+    """A student whose enrolment ended gives up their seats in the course's sessions not yet started;
+    seats in past sessions stay (attendance history)."""
+    now = now or timezone.now()
+    sessions = list(
+        Lesson.objects.select_for_update()
+        .filter(course_id=enrollment.course_id, kind=LessonKind.GROUP, start__gt=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not sessions:
+        return 0
+    return LessonSeat.objects.filter(
+        lesson_id__in=sessions, student_id=enrollment.student_id, cancelled_at__isnull=True
+    ).update(cancelled_at=now)
+
+
+# Running a lesson
+
+
+def lesson_students(*, lesson: Lesson) -> list[User]:
+    """Whose attendance the lesson records: the 1:1 student, or the live seat holders."""
+    if lesson.kind == LessonKind.PRIVATE:
+        return [lesson.student] if lesson.student_id else []
+    return [
+        seat.student
+        for seat in lesson.seats.filter(cancelled_at__isnull=True)
+        .select_related("student")
+        .order_by("created_at", "pk")
+    ]
+
+
+def attendance_record(
+    *, actor: User, lesson: Lesson, marks: Iterable[dict], now: datetime | None = None
+) -> list[Attendance]:
+    """The teacher records (or corrects) attendance: `marks` [{student_id, status, note}] for the 1:1
+    student or the live seat holders. Only once the lesson has started, never on a cancelled one.
+    Then the lesson's status follows: a 1:1 lesson whose student is absent is a no-show; otherwise the
+    lesson is completed."""
+    now = now or timezone.now()
+    _require_runner(actor=actor, lesson=lesson)
+    marks = [dict(m) for m in marks]
+    if not marks:
+        raise ValidationFailed(errors={"marks": [_("Mark at least one student.")]})
+    with transaction.atomic():
+        locked = _locked_lesson(lesson)
+        if locked.status == LessonStatus.CANCELLED:
+            raise Conflict(_("The lesson was cancelled."))
+        if locked.start > now:
+            raise Conflict(_("Attendance can be recorded once the lesson has started."))
+        allowed = {s.pk for s in lesson_students(lesson=locked)}
+        problems: list[str] = []
+        seen: set[int] = set()
+        for mark in marks:
+            student_id = mark.get("student_id")
+            if student_id in seen:
+                problems.append(_("Student %(id)s is marked twice.") % {"id": student_id})
+            elif student_id not in allowed:
+                problems.append(_("Student %(id)s is not in this lesson.") % {"id": student_id})
+            if mark.get("status") not in AttendanceStatus.values:
+                problems.append(_("Unknown attendance status “%(s)s”.") % {"s": mark.get("status")})
+            if len(mark.get("note") or "") > 300:
+                problems.append(_("A note has at most 300 characters."))
+            seen.add(student_id)
+        if problems:
+            raise ValidationFailed(errors={"marks": problems})
+        rows = []
+        for mark in marks:
+            row, _created = Attendance.objects.update_or_create(
+                lesson=locked,
+                student_id=mark["student_id"],
+                defaults={
+                    "status": mark["status"],
+                    "note": (mark.get("note") or "").strip(),
+                    "recorded_by": actor,
+                },
+            )
+            rows.append(row)
+        if locked.kind == LessonKind.PRIVATE:
+            absent = locked.attendances.filter(
+                student_id=locked.student_id, status=AttendanceStatus.ABSENT
+            ).exists()
+            locked.status = LessonStatus.NO_SHOW if absent else LessonStatus.COMPLETED
+        else:
+            locked.status = LessonStatus.COMPLETED
+        locked.save(update_fields=["status", "updated_at"])
+    return rows
+
+
+def _video_url_errors(value: str) -> dict[str, list[str]]:
+    if len(value) > 500:
+        return {"video_call_url": [_("Use at most 500 characters.")]}
+    try:
+        https_only(value)
+    except ValidationError:
+        return {"video_call_url": [_("Enter a full https:// address.")]}
+    return {}
+
+
+def lesson_update(*, actor: User, lesson: Lesson, data: dict) -> Lesson:
+    """The teacher writes the lesson's notes, homework (+ due date), title and video-call link (https).
+    A cancelled lesson is no longer edited."""
+    _require_runner(actor=actor, lesson=lesson)
+    data = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    errors: dict[str, list[str]] = {}
+    for field in ("title", "notes", "homework", "video_call_url"):
+        if field in data:
+            data[field] = (data[field] or "").strip()
+    if data.get("video_call_url"):
+        errors.update(_video_url_errors(data["video_call_url"]))
+    limits = {"title": 160, "notes": 10000, "homework": 10000}
+    for field, limit in limits.items():
+        if len(data.get(field) or "") > limit:
+            errors[field] = [_("Use at most %(n)d characters.") % {"n": limit}]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    with transaction.atomic():
+        locked = _locked_lesson(lesson)
+        if locked.status == LessonStatus.CANCELLED:
+            raise Conflict(_("The lesson was cancelled."))
+        for field, value in data.items():
+            setattr(locked, field, value)
+        locked.save(update_fields=[*data, "updated_at"])
+    return locked
+
+
+def lesson_material_attach(
+    *, actor: User, lesson: Lesson, material_id: int | None = None, material: Material | None = None
+) -> Lesson:
+    """Share a material of the lesson's course in the lesson (idempotent): one the actor may open,
+    named by id (an unknown one is a field error) or given."""
+    _require_runner(actor=actor, lesson=lesson)
+    if material is None:
+        try:
+            material = material_get_for_user(user=actor, material_id=material_id)
+        except NotFound as exc:
+            message = _("There is no such material.")
+            raise ValidationFailed(message, errors={"material_id": [message]}) from exc
+    if lesson.course_id is None:
+        message = _("This lesson belongs to no course, so it has no materials to share.")
+        raise ValidationFailed(message, errors={"material_id": [message]})
+    if material.course_id != lesson.course_id:
+        message = _("The material belongs to another course.")
+        raise ValidationFailed(message, errors={"material_id": [message]})
+    if lesson.status == LessonStatus.CANCELLED:
+        raise Conflict(_("The lesson was cancelled."))
+    lesson.materials.add(material)
+    return lesson
+
+
+def lesson_material_detach(*, actor: User, lesson: Lesson, material_id: int) -> None:
+    _require_runner(actor=actor, lesson=lesson)
+    if not lesson.materials.filter(pk=material_id).exists():
+        raise NotFound()
+    lesson.materials.remove(material_id)
