@@ -24,13 +24,17 @@ from django.test import override_settings
 from courses.choices import SEAT_STATUSES, EnrollmentStatus
 from courses.models import Enrollment
 from courses.services import enrollment_withdraw
+from tests.booking import test_race as booking_race
 from tests.booking.factories import student
-from tests.booking.test_race import _token, wide_live_server  # noqa: F401 (a fixture)
 from tests.courses.factories import CourseFactory, EnrollmentFactory
 
 ATTEMPTS = 50
 CAPACITY = 5
 CONTROL_ROUNDS = 5
+
+# The booking race test's live server (listening with a backlog wide enough for 50 connections).
+wide_live_server = booking_race.wide_live_server
+_token = booking_race._token
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the race test measures PostgreSQL"
