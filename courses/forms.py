@@ -11,7 +11,7 @@ from classroom.selectors import filter_options
 from cplatform.exceptions import DomainError
 
 from .choices import CourseFormat, CourseStatus, MaterialKind
-from .selectors import SORTS, CourseFilters
+from .selectors import SORTS, CourseFilters, course_teacher_options
 
 MAX_PRICE = Decimal("999999.99")
 SORT_LABELS = {
@@ -44,6 +44,14 @@ class CourseFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any")), ("free", _("Free")), ("paid", _("Paid"))],
     )
+    max_price = forms.DecimalField(
+        label=_("Price up to"),
+        required=False,
+        min_value=0,
+        max_value=MAX_PRICE,
+        decimal_places=2,
+    )
+    teacher = forms.TypedChoiceField(label=_("Teacher"), required=False, coerce=int)
     starting_soon = forms.BooleanField(label=_("Starting in the next 30 days"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=list(SORT_LABELS.items()))
 
@@ -54,6 +62,9 @@ class CourseFilterForm(forms.Form):
         self.fields["subject"].choices = anything + _choices(options["subjects"], "slug")
         self.fields["language"].choices = anything + _choices(options["languages"], "code")
         self.fields["level"].choices = anything + _choices(options["levels"], "code")
+        self.fields["teacher"].choices = anything + [
+            (str(user.pk), user.name) for user in course_teacher_options()
+        ]
         self.fields["q"].widget.input_type = "search"
 
     def filters(self) -> CourseFilters:

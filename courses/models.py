@@ -267,3 +267,7 @@ class ProgressNote(models.Model):
 
     def __str__(self):
         return f"Note on {self.enrollment_id} ({self.created_at:%Y-%m-%d})"
+
+
+# The Wagtail pages that present courses live in pages.py; importing them here registers the models.
+from .pages import CourseIndexPage, CoursePage  # noqa: E402, F401

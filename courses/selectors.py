@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Locale, Site
 
 from authentication.models import User
 from authentication.roles import is_admin, is_parent, is_student, is_teacher
@@ -17,6 +20,7 @@ from cplatform.exceptions import NotFound
 
 from .choices import SEAT_STATUSES, CourseStatus, EnrollmentStatus
 from .models import Course, Enrollment, Material, Module
+from .pages import CourseIndexPage, CoursePage
 
 STARTING_SOON_DAYS = 30
 
@@ -46,19 +50,31 @@ class CourseFilters:
     sort: str = "starts_on"
 
 
-def _with_listing_data(qs: QuerySet[Course]) -> QuerySet[Course]:
+def _with_listing_data(qs: QuerySet[Course], teachers: QuerySet | None = None) -> QuerySet[Course]:
     """Everything a course card or CourseOut shows, in a fixed number of queries."""
+    teachers = teachers if teachers is not None else User.objects.all()
     return (
         qs.select_related("owner", "subject", "level", "language")
-        .prefetch_related(Prefetch("teachers", queryset=User.objects.order_by("first_name", "pk")))
+        .prefetch_related(Prefetch("teachers", queryset=teachers.order_by("first_name", "pk")))
         .annotate(seats_taken=Count("enrollments", filter=Q(enrollments__status__in=SEAT_STATUSES)))
     )
 
 
-def course_list_public(*, filters: CourseFilters | None = None) -> QuerySet[Course]:
-    """Published courses for the catalog, filtered, searched and sorted."""
+def course_list_public(
+    *, filters: CourseFilters | None = None, live_page_locale_ids: list[int] | None = None
+) -> QuerySet[Course]:
+    """Published courses, filtered, searched and sorted. With `live_page_locale_ids` (the catalog
+    page, the course-list block) only those with a live course page in one of these locales."""
     filters = filters or CourseFilters()
     qs = Course.objects.filter(status=CourseStatus.PUBLISHED)
+    if live_page_locale_ids is not None:
+        qs = qs.filter(
+            Exists(
+                CoursePage.objects.live().filter(
+                    course=OuterRef("pk"), locale_id__in=live_page_locale_ids
+                )
+            )
+        )
     if filters.subject:
         qs = qs.filter(subject__slug=filters.subject)
     if filters.level:
@@ -89,6 +105,17 @@ def course_list_public(*, filters: CourseFilters | None = None) -> QuerySet[Cour
             | Q(subject__name__icontains=filters.q)
         )
     return _with_listing_data(qs).order_by(*SORTS.get(filters.sort, SORTS["starts_on"]))
+
+
+def course_teacher_options() -> list[User]:
+    """People who teach a published course, for the catalog's teacher filter (one query)."""
+    published = Course.objects.filter(status=CourseStatus.PUBLISHED)
+    taught = Course.teachers.through.objects.filter(course__in=published).values("user_id")
+    return list(
+        User.objects.filter(Q(pk__in=taught) | Q(pk__in=published.values("owner_id"))).order_by(
+            "first_name", "last_name", "pk"
+        )
+    )
 
 
 def can_manage_course(*, user, course: Course) -> bool:
@@ -242,3 +269,201 @@ def course_is_full(course: Course) -> bool:
     if taken is None:
         taken = course.enrollments.filter(status__in=SEAT_STATUSES).count()
     return course.capacity is not None and taken >= course.capacity
+
+
+# Course pages (Wagtail) ----------------------------------------------------------------------------
+
+
+def default_locale_id() -> int | None:
+    return (
+        Locale.objects.filter(language_code=settings.LANGUAGE_CODE)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def catalog_locale_ids(locale_id: int) -> list[int]:
+    """The locales whose pages a catalog in `locale_id` links to: its own first, then the default
+    language's (a course not translated yet still shows, linking to its original page)."""
+    default = default_locale_id()
+    return [locale_id] if default in (None, locale_id) else [locale_id, default]
+
+
+def course_index_get(*, locale_id: int | None = None) -> CourseIndexPage | None:
+    """The course catalog page of a locale (default: the default language's)."""
+    locale_id = locale_id or default_locale_id()
+    return CourseIndexPage.objects.filter(locale_id=locale_id).order_by("path").first()
+
+
+def course_page_get(*, course: Course, locale_id: int | None = None) -> CoursePage | None:
+    """A course's page in a locale (default: the default language's), live or not."""
+    locale_id = locale_id or default_locale_id()
+    return CoursePage.objects.filter(course=course, locale_id=locale_id).first()
+
+
+def course_page_fallback(*, index: CourseIndexPage, slug: str) -> CoursePage | None:
+    """The default language's live page for `slug`, when `index` is a translation of the catalog
+    that lacks it (None for the default language's own catalog)."""
+    default = default_locale_id()
+    if default is None or index.locale_id == default:
+        return None
+    return (
+        CoursePage.objects.live()
+        .filter(slug=slug, locale_id=default, course__status=CourseStatus.PUBLISHED)
+        .first()
+    )
+
+
+def course_cards(courses: list[Course], *, locale_ids: list[int], request=None) -> list[Course]:
+    """Give each course its `page` (the live page in the first of `locale_ids` that has one) and
+    `page_url`: one query for the whole list."""
+    rank = {locale_id: n for n, locale_id in enumerate(locale_ids)}
+    best: dict[int, CoursePage] = {}
+    pages = (
+        CoursePage.objects.live()
+        .filter(course_id__in=[c.pk for c in courses], locale_id__in=locale_ids)
+        .defer_streamfields()
+        .select_related("cover_image")
+    )
+    for page in pages:
+        chosen = best.get(page.course_id)
+        if chosen is None or rank[page.locale_id] < rank[chosen.locale_id]:
+            best[page.course_id] = page
+    for course in courses:
+        course.page = best.get(course.pk)
+        course.page_url = course.page.get_url(request) if course.page else course.get_absolute_url()
+    return courses
+
+
+def course_get_for_page(*, course_id: int) -> Course:
+    """A course as its page shows it: listing data plus each teacher's public profile."""
+    teachers = User.objects.select_related("teacher_profile")
+    return (
+        _with_listing_data(Course.objects.filter(pk=course_id), teachers=teachers)
+        .prefetch_related("modules")
+        .get()
+    )
+
+
+def teacher_links(course: Course) -> list[dict]:
+    """(name, profile URL or "") of each teacher; only listed teachers have a public profile."""
+    links = []
+    for teacher in course.teachers.all():
+        profile = getattr(teacher, "teacher_profile", None)
+        listed = profile is not None and profile.is_public and profile.is_approved
+        links.append(
+            {
+                "name": teacher.name,
+                "url": reverse("teacher-detail", args=[profile.slug]) if listed else "",
+            }
+        )
+    return links
+
+
+def course_page_context(*, course: Course, user) -> dict:
+    """What a course page shows beside its own fields: syllabus, seats, the viewer's enrolment (or
+    their children's), and the materials the viewer may open. A fixed number of queries."""
+    modules = list(course.modules.all())
+    teacher_ids = {t.pk for t in course.teachers.all()}
+    authenticated = getattr(user, "is_authenticated", False)
+    can_manage = authenticated and (
+        is_admin(user)
+        or (is_teacher(user) and (course.owner_id == user.pk or user.pk in teacher_ids))
+    )
+    children_rows = []
+    if authenticated and is_parent(user):
+        children = list(children_of(guardian=user).order_by("first_name", "pk"))
+        live = {
+            e.student_id: e
+            for e in Enrollment.objects.filter(
+                course=course,
+                student__in=[c.pk for c in children],
+                status__in=[*SEAT_STATUSES, EnrollmentStatus.WAITLISTED],
+            )
+        }
+        children_rows = [{"child": c, "enrollment": live.get(c.pk)} for c in children]
+    enrollment = enrollment_live_for(course=course, student=user)
+    materials = []
+    if can_manage or (enrollment is not None and enrollment.status == EnrollmentStatus.ACTIVE):
+        materials = list(material_list_for_user(user=user, course_id=course.pk))
+    seats_taken = getattr(course, "seats_taken", 0) or 0
+    return {
+        "course": course,
+        "modules": modules,
+        "now": timezone.now(),
+        "teachers": teacher_links(course),
+        "is_full": course_is_full(course),
+        "seats_left": None if course.capacity is None else max(course.capacity - seats_taken, 0),
+        "can_manage": can_manage,
+        "can_enrol": authenticated and is_student(user),
+        "enrollment": enrollment,
+        "children": children_rows,
+        "materials": materials,
+    }
+
+
+SCHEMA_AVAILABILITY = {True: "https://schema.org/SoldOut", False: "https://schema.org/InStock"}
+COURSE_MODES = {"group": "Blended", "one_to_one": "Online", "self_paced": "Online"}
+
+
+def course_json_ld(*, page: CoursePage, course: Course, request=None) -> dict:
+    """schema.org Course: provider, offers and, for a dated course, a CourseInstance."""
+    from cplatform.pages import absolute_url
+
+    url = page.get_full_url(request)
+    site = Site.find_for_request(request) if request is not None else None
+    site = site or Site.objects.filter(is_default_site=True).first()
+    provider = {
+        "@type": "Organization",
+        "name": (site.site_name if site and site.site_name else settings.WAGTAIL_SITE_NAME),
+        "url": (site.root_url if site else settings.SITE_URL.rstrip("/")) + "/",
+    }
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "Course",
+        "name": page.title,
+        "description": page.get_meta_description() or course.summary or page.title,
+        "url": url,
+        "courseCode": course.slug,
+        "inLanguage": course.language.code if course.language else page.locale.language_code,
+        "about": course.subject.label,
+        "provider": provider,
+        "offers": [
+            {
+                "@type": "Offer",
+                "category": "Free" if course.is_free else "Paid",
+                "price": f"{course.price:.2f}",
+                "priceCurrency": course.currency,
+                "availability": SCHEMA_AVAILABILITY[course_is_full(course)],
+                "url": url,
+            }
+        ],
+    }
+    if course.level:
+        data["educationalLevel"] = course.level.label
+    image_url, width, height = page.get_share_image_url(request)
+    if image_url:
+        data["image"] = image_url
+    modules = [m.title for m in course.modules.all()]
+    if modules:
+        data["syllabusSections"] = [{"@type": "Syllabus", "name": title} for title in modules]
+    if course.starts_on:
+        instance: dict = {
+            "@type": "CourseInstance",
+            "courseMode": COURSE_MODES.get(course.format, "Online"),
+            "startDate": course.starts_on.isoformat(),
+            "instructor": [
+                {
+                    "@type": "Person",
+                    "name": t["name"],
+                    **({"url": absolute_url(t["url"])} if t["url"] else {}),
+                }
+                for t in teacher_links(course)
+            ],
+        }
+        if course.ends_on:
+            instance["endDate"] = course.ends_on.isoformat()
+        if course.capacity:
+            instance["maximumAttendeeCapacity"] = course.capacity
+        data["hasCourseInstance"] = [instance]
+    return data

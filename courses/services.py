@@ -21,6 +21,11 @@ from cplatform.exceptions import Conflict, NotFound, PermissionDenied, Validatio
 
 from .choices import SEAT_STATUSES, CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
 from .models import Course, Enrollment, Material, Module
+from .page_services import (
+    course_page_create,
+    course_pages_unpublish,
+    course_publish_through_page,
+)
 from .selectors import can_manage_course
 from .signals import enrollment_activated, enrollment_ended
 from .validators import validate_material_file
@@ -108,6 +113,10 @@ def course_create(*, actor: User, data: dict, teachers: list[User] | None = None
         course.slug = _unique_slug(course.title)
         course.save()
         course.teachers.set({actor, *(teachers or [])})
+        # Its public page starts as a draft the teacher owns (edit it in the admin, then publish).
+        course_page_create(course=course, owner=actor)
+        if course.status == CourseStatus.PUBLISHED:
+            course_publish_through_page(actor=actor, course=course)
     return course
 
 
@@ -118,6 +127,7 @@ def course_update(*, actor: User, course: Course, data: dict) -> Course:
     data = _resolve_lookups({k: v for k, v in data.items() if k in COURSE_FIELDS})
     with transaction.atomic():
         locked = Course.objects.select_for_update().get(pk=course.pk)
+        was_published = locked.status == CourseStatus.PUBLISHED
         for field, value in data.items():
             setattr(locked, field, value)
         if locked.price is None:
@@ -137,6 +147,10 @@ def course_update(*, actor: User, course: Course, data: dict) -> Course:
         locked.save()
         if "capacity" in data:
             _promote_waitlist(locked)
+        if was_published and locked.status != CourseStatus.PUBLISHED:
+            course_pages_unpublish(course=locked)
+        elif not was_published and locked.status == CourseStatus.PUBLISHED:
+            course_publish_through_page(actor=actor, course=locked)
     return locked
 
 

@@ -2,7 +2,6 @@
 (my enrolments and materials). Each view parses input, calls one selector or service, and renders."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,23 +10,21 @@ from django.views.decorators.http import require_POST
 from authentication.choices import Role
 from authentication.forms import apply_domain_error
 from authentication.models import User
-from authentication.roles import is_parent, is_student, role_required
+from authentication.roles import role_required
 from authentication.selectors import children_of
 from cplatform.exceptions import DomainError, NotFound
 
 from .choices import EnrollmentStatus
-from .forms import CourseFilterForm, CourseForm, MaterialForm, ModuleForm
+from .forms import CourseForm, MaterialForm, ModuleForm
 from .models import Material
+from .page_services import PUBLISHED, course_page_publish
 from .selectors import (
-    can_manage_course,
     course_get_for_editor,
     course_get_for_viewer,
-    course_is_full,
     course_list_for_teacher,
-    course_list_public,
+    course_page_get,
     enrollment_get_for_user,
     enrollment_list_for_user,
-    enrollment_live_for,
     material_get_for_user,
     material_list_for_user,
 )
@@ -40,8 +37,6 @@ from .services import (
     material_create,
     module_create,
 )
-
-PAGE_SIZE = 12
 
 
 def material_file_response(material: Material) -> FileResponse:
@@ -74,44 +69,17 @@ def _or_404(func, **kwargs):
 
 
 def course_catalog(request):
-    """Published courses, filtered, searched and sorted by the query string; bad values are reported on
-    the form and ignored."""
-    form = CourseFilterForm(request.GET)
-    form.is_valid()
-    page = Paginator(course_list_public(filters=form.filters()), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "courses/course_catalog.html",
-        {"page": page, "form": form, "query": query.urlencode()},
-    )
+    """/courses/ is the CourseIndexPage. Django's patterns under /courses/ come before Wagtail's
+    catch-all, so this keeps the URL name `course-catalog` and hands the request to Wagtail's page
+    serving (hooks, privacy, the visitor's language) exactly as the catch-all would."""
+    from wagtail.views import serve
+
+    return serve(request, "courses/")
 
 
 def course_detail(request, slug):
-    course = _or_404(course_get_for_viewer, viewer=request.user, slug=slug)
-    user = request.user
-    children = []
-    if is_parent(user):
-        children = [
-            {"child": child, "enrollment": enrollment_live_for(course=course, student=child)}
-            for child in children_of(guardian=user).order_by("first_name", "pk")
-        ]
-    return render(
-        request,
-        "courses/course_detail.html",
-        {
-            "course": course,
-            "modules": course.modules.all(),
-            "is_full": course_is_full(course),
-            "can_manage": can_manage_course(user=user, course=course),
-            "can_enrol": is_student(user),
-            "enrollment": enrollment_live_for(course=course, student=user),
-            "children": children,
-        },
-    )
+    """Never reached (see PageSlugConverter): the CoursePage serves /courses/<slug>/."""
+    raise Http404
 
 
 @require_POST
@@ -249,6 +217,28 @@ def teach_course_edit(request, course_id):
     return render(request, "courses/teach_course_form.html", {"form": form, "course": course})
 
 
+@require_POST
+@role_required(Role.TEACHER, Role.ADMIN)
+def teach_course_publish(request, course_id):
+    """Publish the course's page (and the course), or submit it to the course section's
+    moderation workflow when the admin has turned one on."""
+    course = _or_404(course_get_for_editor, user=request.user, course_id=course_id)
+    try:
+        outcome = course_page_publish(actor=request.user, course=course)
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request,
+            _("The course is published.")
+            if outcome == PUBLISHED
+            else _("The course has been sent to a moderator; it goes live once approved."),
+        )
+    return redirect("teach-course", course_id=course.pk)
+
+
 @role_required(Role.TEACHER, Role.ADMIN)
 def teach_course(request, course_id):
     """One course for its teachers: modules, materials (upload) and the enrolled students."""
@@ -293,6 +283,7 @@ def teach_course(request, course_id):
         "courses/teach_course.html",
         {
             "course": course,
+            "course_page": course_page_get(course=course),
             "modules": course.modules.all(),
             "materials": course.materials.select_related("module"),
             "enrollments": enrollment_list_for_user(user=request.user, course_id=course.pk),

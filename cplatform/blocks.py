@@ -201,8 +201,8 @@ class FeatureGridBlock(SectionBlock):
 
 
 class CourseListBlock(SectionBlock):
-    """Courses by subject / level / teacher. Courses come with the courses issue: until then the block
-    renders its "coming soon" text, and `get_courses` is the one place that will read them."""
+    """Published courses (with a live course page) by subject / level / teacher, soonest first, each
+    linking to its page in the visitor's language (or the default language's page)."""
 
     heading = blocks.CharBlock(max_length=120, required=False, default=_("Courses"))
     subject = SnippetChooserBlock("classroom.Subject", required=False)
@@ -223,13 +223,37 @@ class CourseListBlock(SectionBlock):
         description = _("Courses filtered by subject, level or teacher.")
         preview_value = {"heading": _("Courses"), "limit": 6}
 
-    def get_courses(self, value) -> list:
-        """The courses to show: none until the courses app has a catalog selector."""
-        return []
+    def get_courses(self, value, request=None) -> list:
+        """The courses to show, each with `page` and `page_url`: a fixed number of queries."""
+        # Import here: cplatform does not depend on the feature apps when it is loaded.
+        from wagtail.models import Locale
+
+        from courses.selectors import (
+            CourseFilters,
+            catalog_locale_ids,
+            course_cards,
+            course_list_public,
+        )
+
+        try:
+            locale_id = Locale.get_active().pk
+        except Locale.DoesNotExist:
+            return []
+        teacher = value.get("teacher")
+        filters = CourseFilters(
+            subject=getattr(value.get("subject"), "slug", None),
+            level=getattr(value.get("level"), "code", None),
+            teacher=teacher.user_id if teacher is not None else None,
+        )
+        locale_ids = catalog_locale_ids(locale_id)
+        courses = course_list_public(filters=filters, live_page_locale_ids=locale_ids)
+        return course_cards(
+            list(courses[: value.get("limit") or 6]), locale_ids=locale_ids, request=request
+        )
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        context["courses"] = self.get_courses(value)
+        context["courses"] = self.get_courses(value, (parent_context or {}).get("request"))
         return context
 
 

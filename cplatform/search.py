@@ -1,7 +1,9 @@
 """Site search: live, public pages of the visitor's language, ranked by Wagtail's search backend
 (PostgreSQL full-text search in production and tests, SQLite FTS in dev), paginated and highlighted.
 
-Courses join the results once they exist (the courses issue): add their query to `site_search`.
+Course pages (courses.pages.CoursePage) are pages like any other: a live one is found by its title,
+description and its course's title and summary; a course leaving the published status takes its
+pages down (courses.page_services), so unpublished courses never show here.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from wagtail_localize.models import Translation, TranslationSource
 
 from blog.models import BlogAuthor, BlogCategory, BlogIndexPage, BlogPage
 from classroom.models import TeacherProfile
+from courses.demo import demo_course_pages
 from faq.models import FAQPage
 from home.models import HomePage, LandingPage, Menu, MenuItem, SiteSettings, Testimonial
 
@@ -83,6 +84,7 @@ def build_site() -> DemoSite:
         _home_content(site)
         _menus(site, english)
         _site_settings()
+        site.pages.update(demo_course_pages())  # the catalog and course pages, translated below
         _translate_all(site, spanish)
     return site
 

@@ -1,0 +1,325 @@
+"""Wagtail pages that present courses: the catalog (`CourseIndexPage`, served at /courses/) and one
+`CoursePage` per course and language. The Course row (courses.models) holds what enrolment and billing
+need; the page holds what the public reads (description, cover, FAQ excerpt) and is translated with
+wagtail-localize. Enrolments never point at pages.
+
+Moderation: the course section has its own switch. A workflow assigned (Settings › Workflows) to the
+Courses page, or one of its translations, moderates course pages; the site-wide "Marketing review"
+on the home pages does not, so by default a teacher publishes their course at once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.search import index
+from wagtail.url_routing import RouteResult
+from wagtail_localize.fields import SynchronizedField
+
+from cplatform.blocks import (
+    CallToActionBlock,
+    FAQExcerptBlock,
+    FeatureGridBlock,
+    ImageTextBlock,
+    RichTextSectionBlock,
+    TestimonialBlock,
+    VideoBlock,
+)
+from cplatform.pages import SeoPageMixin
+
+# The catalog's slug in every language: the course area's Django pages (mine/, teach/, enrol/) live
+# under the same /courses/ prefix, and Course.get_absolute_url relies on /courses/<course slug>/.
+CATALOG_SLUG = "courses"
+
+
+class CourseDescriptionBlock(blocks.StreamBlock):
+    """What a course page says about the course: the shared section blocks that suit one course."""
+
+    rich_text = RichTextSectionBlock()
+    image_text = ImageTextBlock()
+    feature_grid = FeatureGridBlock()
+    video = VideoBlock()
+    testimonials = TestimonialBlock()
+    call_to_action = CallToActionBlock()
+
+
+class CourseSectionWorkflowMixin:
+    """Only a workflow on the course section (the Courses page, in any language, or the course page
+    itself) moderates these pages; ancestors above it (the home pages' Marketing review) do not."""
+
+    def _workflow_page_ids(self) -> tuple[list[int], str | None]:
+        raise NotImplementedError
+
+    def get_workflow(self):
+        from wagtail.models import WorkflowPage
+
+        if not getattr(settings, "WAGTAIL_WORKFLOW_ENABLED", True):
+            return None
+        page_ids, translation_key = self._workflow_page_ids()
+        where = models.Q(page_id__in=[pk for pk in page_ids if pk])
+        if translation_key:
+            where |= models.Q(page__translation_key=translation_key, page__depth=self._index_depth)
+        assigned = (
+            WorkflowPage.objects.filter(where, workflow__active=True)
+            .select_related("workflow", "page")
+            .order_by("-page__depth", "page_id")
+        )
+        # The page's own assignment first, then the index of its language, then another language's.
+        ranked = sorted(
+            assigned,
+            key=lambda wp: (wp.page_id != self.pk, wp.page_id not in page_ids),
+        )
+        return ranked[0].workflow if ranked else None
+
+    @property
+    def has_workflow(self) -> bool:
+        return self.get_workflow() is not None
+
+
+class CourseIndexPage(CourseSectionWorkflowMixin, SeoPageMixin):
+    """The course catalog, one per language under the home page (slug `courses`): published courses
+    whose page is live, filtered, searched, sorted and paginated."""
+
+    intro = models.TextField(
+        blank=True,
+        max_length=500,
+        help_text=_("One or two sentences above the filters."),
+    )
+
+    content_panels = [*SeoPageMixin.content_panels, FieldPanel("intro")]
+    search_fields = [*SeoPageMixin.search_fields, index.SearchField("intro")]
+    override_translatable_fields = [SynchronizedField("slug", overridable=False)]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("course catalog")
+
+    @property
+    def _index_depth(self) -> int:
+        return self.depth
+
+    def _workflow_page_ids(self):
+        return [self.pk], self.translation_key
+
+    def clean(self):
+        super().clean()
+        if self.slug != CATALOG_SLUG:
+            raise ValidationError(
+                {"slug": _("The course catalog's address must stay “%s”.") % CATALOG_SLUG}
+            )
+
+    def summary_text(self) -> str:
+        return self.intro
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        from .forms import CourseFilterForm
+        from .selectors import catalog_locale_ids, course_cards, course_list_public
+
+        context = super().get_context(request, *args, **kwargs)
+        form = CourseFilterForm(request.GET)
+        form.is_valid()
+        locale_ids = catalog_locale_ids(self.locale_id)
+        courses = course_list_public(filters=form.filters(), live_page_locale_ids=locale_ids)
+        page = Paginator(courses, CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = course_cards(
+            list(page.object_list), locale_ids=locale_ids, request=request
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(courses=page, form=form, query=query.urlencode())
+        return context
+
+    def route(self, request, path_components):
+        """A course page not translated into this language yet: send the visitor to the
+        default language's page rather than a 404."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            if len(path_components) != 1:
+                raise
+            from .selectors import course_page_fallback
+
+            fallback = course_page_fallback(index=self, slug=path_components[0])
+            if fallback is None:
+                raise
+            return RouteResult(self, kwargs={"redirect_to": fallback.get_url(request)})
+
+    def serve(self, request, *args, redirect_to: str | None = None, **kwargs):
+        if redirect_to:
+            return redirect(redirect_to)
+        return super().serve(request, *args, **kwargs)
+
+
+CATALOG_PAGE_SIZE = 12
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    """A teacher may attach only a course they teach; one page per course and language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("course")
+        if field is None or self.for_user is None:
+            return
+        from .selectors import course_list_for_teacher
+
+        mine = (
+            course_list_for_teacher(user=self.for_user).select_related(None).prefetch_related(None)
+        )
+        current = [self.instance.course_id] if self.instance.course_id else []
+        field.queryset = field.queryset.filter(
+            models.Q(pk__in=mine.values("pk")) | models.Q(pk__in=current)
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        course = cleaned.get("course")
+        locale_id = self.instance.locale_id or getattr(self.parent_page, "locale_id", None)
+        if course is not None and locale_id:
+            taken = CoursePage.objects.filter(course=course, locale_id=locale_id).exclude(
+                pk=self.instance.pk
+            )
+            if taken.exists():
+                self.add_error("course", _("This course already has a page in this language."))
+        return cleaned
+
+
+class CoursePage(CourseSectionWorkflowMixin, SeoPageMixin):
+    """One course as the public sees it, in one language: description, cover, syllabus (the course's
+    modules), facts, enrolment and Course JSON-LD. Its slug is the course's slug, in every language."""
+
+    course = models.ForeignKey(
+        "courses.Course",
+        on_delete=models.PROTECT,
+        related_name="pages",
+        help_text=_("The course this page presents: the same in every language."),
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A landscape picture at the top of the page and on the catalog card."),
+    )
+    description = StreamField(
+        CourseDescriptionBlock(),
+        blank=True,
+        help_text=_("What students will learn, how the course runs, who it is for."),
+    )
+    faq = StreamField(
+        [("faq_excerpt", FAQExcerptBlock())],
+        blank=True,
+        max_num=1,
+        help_text=_("A few questions from the FAQ page, shown under the description."),
+    )
+
+    content_panels = [
+        *SeoPageMixin.content_panels,
+        FieldPanel("course"),
+        FieldPanel("cover_image"),
+        FieldPanel("description"),
+        FieldPanel("faq"),
+    ]
+    search_fields = [
+        *SeoPageMixin.search_fields,
+        index.SearchField("description"),
+        index.RelatedFields("course", [index.SearchField("title"), index.SearchField("summary")]),
+        index.FilterField("course"),
+    ]
+    override_translatable_fields = [
+        SynchronizedField("slug", overridable=False),
+        SynchronizedField("course", overridable=False),
+    ]
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types: list[str] = []
+    base_form_class = CoursePageForm
+    og_type = "website"
+
+    class Meta:
+        # One page per course and language: `locale` lives on Page's table, out of a constraint's
+        # reach, so CoursePageForm and course_page_create check it.
+        verbose_name = _("course page")
+
+    # --- workflow: this page and its parent index --------------------------------------------
+
+    @property
+    def _index_depth(self) -> int:
+        return self.depth - 1
+
+    def _workflow_page_ids(self):
+        parent = self.get_parent() if self.path else None
+        return [self.pk, parent.pk if parent else None], (
+            parent.translation_key if parent else None
+        )
+
+    # --- editing --------------------------------------------------------------------------------
+
+    def full_clean(self, *args, **kwargs):
+        # The slug is the course's: /courses/<course slug>/ in every language (Course.get_absolute_url).
+        if self.course_id:
+            from .models import Course
+
+            self.slug = Course.objects.values_list("slug", flat=True).get(pk=self.course_id)
+        return super().full_clean(*args, **kwargs)
+
+    def summary_text(self) -> str:
+        """The description's first text, for search results and the meta description (no query)."""
+        for block in self.description or []:
+            if block.block_type == "rich_text":
+                return strip_tags(str(block.value))
+            value = block.value
+            if hasattr(value, "get") and value.get("text"):
+                return strip_tags(str(value.get("text")))
+        return ""
+
+    def get_share_image(self):
+        return self.share_image or self.cover_image
+
+    # --- serving --------------------------------------------------------------------------------
+
+    @cached_property
+    def course_for_display(self):
+        """The course with everything the page and its JSON-LD show, read once per request."""
+        from .selectors import course_get_for_page
+
+        return course_get_for_page(course_id=self.course_id)
+
+    def serve(self, request, *args, **kwargs):
+        from .selectors import can_manage_course
+
+        course = self.course_for_display
+        previewing = getattr(request, "is_preview", False)
+        if not (course.is_published or previewing) and not can_manage_course(
+            user=request.user, course=course
+        ):
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_page_context(course=self.course_for_display, user=request.user))
+        return context
+
+    def get_json_ld(self, request=None) -> list[dict]:
+        from .selectors import course_json_ld
+
+        return [course_json_ld(page=self, course=self.course_for_display, request=request)]
