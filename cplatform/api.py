@@ -62,11 +62,12 @@ def on_domain_error(request, exc: DomainError):
 def on_validation_error(request, exc: NinjaValidationError):
     field_errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        loc = [
-            str(part)
-            for part in error.get("loc", ())
-            if part not in ("body", "query", "path", "form", "payload")
-        ]
+        loc = [str(part) for part in error.get("loc", ())]
+        # Drop the location and the `payload` argument in front, not a field that is called `body`.
+        if loc and loc[0] in ("body", "query", "path", "form", "payload"):
+            loc = loc[1:]
+        if loc and loc[0] == "payload":
+            loc = loc[1:]
         field = ".".join(loc) or "__all__"
         field_errors.setdefault(field, []).append(str(error.get("msg", "Invalid value.")))
     return _error(request, 422, "The request is not valid.", field_errors)
