@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from authentication.choices import GuardianLinkStatus, Role
-from authentication.models import GuardianLink
+from authentication.models import GuardianLink, User
 from authentication.roles import has_role, is_admin
 from cplatform.exceptions import NotFound
 
@@ -129,7 +129,8 @@ def filter_options() -> dict:
 
 
 def student_list_for_user(*, user) -> QuerySet[StudentProfile]:
-    """Admins see every student; a teacher sees their own students (none until scheduling exists);
+    """Admins see every student; a teacher sees their own students (a lesson with them or an enrolment
+    in one of their courses, as `classroom.progress`'s my students);
     a parent sees their linked children; a student sees themself."""
     qs = StudentProfile.objects.select_related("user", "level").filter(
         user__groups__name=Role.STUDENT
@@ -147,7 +148,11 @@ def student_list_for_user(*, user) -> QuerySet[StudentProfile]:
         )
     if has_role(user, Role.STUDENT):
         visible |= Q(user=user)
-    # Teachers: their own students arrive with scheduling (lessons); until then, none.
+    if has_role(user, Role.TEACHER):
+        # Imported here: progress reads scheduling, which reads this module.
+        from .progress.selectors import my_students_q
+
+        visible |= Q(user__in=User.objects.filter(my_students_q(user)).values("pk"))
     return qs.filter(visible, user__is_active=True).order_by("user__email", "pk")
 
 

@@ -136,7 +136,7 @@ def teacher_course_ids(teacher: User) -> QuerySet:
     ).values("pk")
 
 
-def _my_students_q(teacher: User) -> Q:
+def my_students_q(teacher: User) -> Q:
     """Students who have (or had) a lesson with the teacher or an enrolment in one of their courses."""
     taught = Lesson.objects.filter(teacher__user=teacher)
     seats = LessonSeat.objects.filter(lesson__teacher__user=teacher)
@@ -161,7 +161,7 @@ def student_list_for_teacher(*, teacher: User, now: datetime | None = None) -> Q
         Q(student=OuterRef("pk")) | Q(_live_seat_of(OuterRef(OuterRef("pk"))))
     )
     return (
-        User.objects.filter(_my_students_q(teacher))
+        User.objects.filter(my_students_q(teacher))
         .annotate(
             lessons_taken=SubqueryCount(theirs.filter(end__lte=now).values("pk")),
             next_lesson_start=Subquery(
@@ -189,7 +189,7 @@ def student_get_for_viewer(*, user, student_id) -> User:
         return student
     if is_parent(user) and is_guardian_of(guardian=user, child_id=student.pk):
         return student
-    if is_teacher(user) and User.objects.filter(_my_students_q(user), pk=student.pk).exists():
+    if is_teacher(user) and User.objects.filter(my_students_q(user), pk=student.pk).exists():
         return student
     raise NotFound()
 

@@ -272,7 +272,7 @@ MATRIX: dict[str, Call] = {
             "student_a": 200,
             "student_b": 404,
             "parent_of_a": 200,
-            "teacher": 404,  # no lessons yet, so not their student
+            "teacher": 200,  # student A has lessons with them: their student
             "other_teacher": 404,
             "admin": 200,
         },

@@ -284,3 +284,12 @@ def test_a_parents_children_each_get_their_next_lessons(people):
     result = selectors.upcoming_by_student(students=[a, b], per_student=5)
     assert len(result[a.pk]) == 5
     assert [lesson.pk for lesson in result[b.pk]] == [seat.lesson_id]
+
+
+def test_the_students_api_lists_a_teachers_students_too(people):
+    from classroom.selectors import student_list_for_user
+
+    scenario.build(people)
+    listed = {p.user_id for p in student_list_for_user(user=people.teacher)}
+    assert listed == {people.student_a.pk, people.student_b.pk}
+    assert not student_list_for_user(user=people.other_teacher).exists()
