@@ -270,3 +270,12 @@ def test_the_teachers_student_page_runs_the_same_queries_for_5_and_100_lessons(c
     assert_constant_queries(
         lambda: client.get(f"/progress/students/{people.student_a.pk}/"), grow=grow, budget=20
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [("abc", 404), ("99999999999999999999", 404), ("-1", 404), ("1\x00", 400)],
+)
+def test_a_bad_student_parameter_is_a_clean_4xx(client, people, value, status):
+    as_user(client, people.admin)
+    assert client.get("/progress/history/", {"student": value}).status_code == status
