@@ -15,12 +15,16 @@ from cplatform.exceptions import ValidationFailed
 
 from ..api import _in_callers_language
 from ..services import teacher_profile_ensure
+from ..teaching import selectors as teaching_selectors
+from ..teaching import services as teaching_services
+from ..teaching.schemas import LessonPatch
 from . import selectors, services
 from .schemas import (
     AvailabilityIn,
     AvailabilityOut,
     BookingIn,
     CancelIn,
+    LessonBookingIn,
     LessonOut,
     RescheduleIn,
     SeriesIn,
@@ -174,8 +178,15 @@ class LessonFilter(Schema):
 @router.get("/lessons", response={200: list[LessonOut], **errors(401)}, auth=auth_for())
 @paginate(LimitOffset)
 def list_lessons(request, filters: Query[LessonFilter]):
-    """Lessons the caller teaches, takes, or (a parent) their linked children take; admins: all."""
-    return selectors.lesson_list_for_user(user=request.auth, when=filters.when)
+    """Lessons the caller teaches, takes (1:1 or a seat in a group session), or (a parent) their
+    linked children take; admins: all. Seats, attendance and materials as the caller may see them."""
+    return teaching_selectors.with_lesson_details(
+        selectors.lesson_list_for_user(user=request.auth, when=filters.when), user=request.auth
+    )
+
+
+def _lesson_out(request, lesson_id: int):
+    return teaching_selectors.lesson_get_for_viewer(user=request.auth, lesson_id=lesson_id)
 
 
 def _booking_parts(request, payload: BookingIn):
@@ -189,31 +200,54 @@ def _booking_parts(request, payload: BookingIn):
     response={201: LessonOut, **errors(400, 401, 403, 404, 409)},
     auth=auth_for(*BOOKERS),
 )
-def book_lesson(request, payload: BookingIn):
-    """Book a free slot: a student for themself, a parent for a linked child (`student_id`).
-    A slot taken meanwhile answers 409."""
+def book_lesson(request, payload: LessonBookingIn):
+    """Book a free slot: a student for themself, a parent for a linked child (`student_id`),
+    optionally within a 1:1 course (`course_id`). A slot taken meanwhile answers 409."""
     teacher, student, start = _booking_parts(request, payload)
     lesson = services.lesson_book(
-        actor=request.auth, teacher=teacher, student=student, start=start, length=payload.length
+        actor=request.auth,
+        teacher=teacher,
+        student=student,
+        start=start,
+        length=payload.length,
+        course_id=payload.course_id,
     )
-    return Status(201, selectors.lesson_get_for_user(user=request.auth, lesson_id=lesson.pk))
+    return Status(201, _lesson_out(request, lesson.pk))
 
 
 @router.get("/lessons/{lesson_id}", response={200: LessonOut, **errors(401, 404)}, auth=auth_for())
 def retrieve_lesson(request, lesson_id: int):
-    return selectors.lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
+    """A lesson the caller teaches or takes (or their child); a group session also for the course's
+    actively enrolled students and their parents (so they can take a seat)."""
+    return _lesson_out(request, lesson_id)
+
+
+@router.patch(
+    "/lessons/{lesson_id}",
+    response={200: LessonOut, **errors(400, 401, 403, 404, 409)},
+    auth=auth_for(),
+    tags=["teaching"],
+)
+def update_lesson(request, lesson_id: int, payload: LessonPatch):
+    """The lesson's teacher (or an admin) writes notes, homework (+ due date), the title and the
+    video-call link (https only). Students and parents read them; others get 404."""
+    lesson = selectors.lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
+    teaching_services.lesson_update(
+        actor=request.auth, lesson=lesson, data=payload.model_dump(exclude_unset=True)
+    )
+    return _lesson_out(request, lesson_id)
 
 
 @router.post(
     "/lessons/{lesson_id}/cancel",
-    response={200: LessonOut, **errors(400, 401, 404, 409)},
+    response={200: LessonOut, **errors(400, 401, 403, 404, 409)},
     auth=auth_for(),
 )
 def cancel_lesson(request, lesson_id: int, payload: CancelIn):
     """Cancel under the teacher's policy; the outcome (refund / credit / charge) is in the answer."""
     lesson = selectors.lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
     services.lesson_cancel(lesson=lesson, actor=request.auth, reason=payload.reason)
-    return selectors.lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
+    return _lesson_out(request, lesson_id)
 
 
 @router.post(
@@ -226,7 +260,7 @@ def reschedule_lesson(request, lesson_id: int, payload: RescheduleIn):
     services.lesson_reschedule(
         lesson=lesson, actor=request.auth, start=_aware(payload.start, request.auth.timezone)
     )
-    return selectors.lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
+    return _lesson_out(request, lesson_id)
 
 
 @router.post(

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views
+
+# Mounted at /lessons/, after classroom/scheduling/urls.py.
+urlpatterns = [
+    path("<int:lesson_id>/", views.lesson_detail, name="lesson-detail"),
+    path("course/<int:course_id>/sessions/", views.session_list, name="course-sessions"),
+    path("course/<int:course_id>/sessions/new/", views.session_create, name="session-create"),
+]

@@ -1,0 +1,223 @@
+"""Lesson pages: one lesson (attendance, notes, homework, video link, materials; seats of a group
+session), a group course's sessions, and a new group session. Each calls the same selectors and
+services as the API; a lesson or course the person may not see is a 404."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from authentication.choices import Role
+from authentication.forms import apply_domain_error
+from authentication.roles import role_required
+from courses.forms import MaterialForm
+from courses.selectors import can_manage_course, course_get_for_editor
+from courses.services import material_create
+from cplatform.exceptions import DomainError, NotFound
+
+from ..choices import LessonKind, LessonStatus
+from ..scheduling.services import student_for_booking
+from ..scheduling.wallclock import zone
+from . import selectors, services
+from .forms import AttachMaterialForm, AttendanceForm, LessonDetailsForm, SessionForm
+
+SESSIONS_SHOWN = 100
+
+
+def _or_404(func, **kwargs):
+    try:
+        return func(**kwargs)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@role_required()
+def lesson_detail(request, lesson_id: int):
+    """Everyone who may see the lesson reads its notes, homework, attendance, materials and video link;
+    its teacher (or an admin) also gets the forms to write them."""
+    lesson = _or_404(selectors.lesson_get_for_viewer, user=request.user, lesson_id=lesson_id)
+    can_run = services.can_run_lesson(user=request.user, lesson=lesson)
+    action = request.POST.get("action") if request.method == "POST" else None
+    roster = selectors.lesson_roster(lesson=lesson)
+    attendance_form = details_form = attach_form = upload_form = None
+    if can_run:
+        attendance_form = AttendanceForm(
+            request.POST if action == "attendance" else None, roster=roster
+        )
+        details_form = LessonDetailsForm(
+            request.POST if action == "details" else None,
+            initial={
+                "title": lesson.title,
+                "video_call_url": lesson.video_call_url,
+                "notes": lesson.notes,
+                "homework": lesson.homework,
+                "homework_due": lesson.homework_due,
+            },
+        )
+        if lesson.course_id is not None:
+            attach_form = AttachMaterialForm(
+                request.POST if action == "attach" else None,
+                materials=selectors.material_choices_for_lesson(user=request.user, lesson=lesson),
+            )
+            upload_form = MaterialForm(
+                request.POST if action == "upload" else None,
+                request.FILES if action == "upload" else None,
+                course=lesson.course,
+            )
+    if action:
+        done = _act(
+            request, lesson, action, attendance_form, details_form, attach_form, upload_form
+        )
+        if done:
+            messages.success(request, done)
+            return redirect("lesson-detail", lesson_id=lesson.pk)
+    tz = zone(request.user.timezone)
+    return render(
+        request,
+        "classroom/teaching/lesson_detail.html",
+        {
+            "lesson": lesson,
+            "can_run": can_run,
+            "tz": tz,
+            "tz_name": request.user.timezone,
+            "roster": roster,
+            "attendance": getattr(lesson, "visible_attendance", []),
+            "materials": getattr(lesson, "visible_materials", []),
+            "seats": getattr(lesson, "visible_seats", []),
+            "learners": selectors.seat_takers_for(user=request.user, lesson=lesson),
+            "is_upcoming": selectors.is_upcoming(lesson),
+            "is_full": lesson.kind == LessonKind.GROUP and lesson.seats_taken >= lesson.capacity,
+            "can_mark": lesson.status != LessonStatus.CANCELLED
+            and not selectors.is_upcoming(lesson),
+            "attendance_form": attendance_form,
+            "details_form": details_form,
+            "attach_form": attach_form,
+            "upload_form": upload_form,
+        },
+    )
+
+
+def _act(request, lesson, action, attendance_form, details_form, attach_form, upload_form):
+    """Run the posted action; the success message, or None (errors are on the forms or in messages)."""
+    user = request.user
+    try:
+        if action in ("take", "release"):
+            student = student_for_booking(
+                actor=user, student_id=_int(request.POST.get("student_id"))
+            )
+            if action == "take":
+                services.seat_take(actor=user, lesson=lesson, student=student)
+                return _("The seat is taken.")
+            services.seat_release(actor=user, lesson=lesson, student=student)
+            return _("The seat is given up.")
+        if not services.can_run_lesson(user=user, lesson=lesson):
+            raise Http404
+        if action == "attendance" and attendance_form.is_valid():
+            services.attendance_record(actor=user, lesson=lesson, marks=attendance_form.marks())
+            return _("Attendance has been saved.")
+        if action == "details" and details_form.is_valid():
+            data = dict(details_form.cleaned_data)
+            services.lesson_update(actor=user, lesson=lesson, data=data)
+            return _("The lesson has been updated.")
+        if action == "attach" and attach_form is not None and attach_form.is_valid():
+            services.lesson_material_attach(
+                actor=user, lesson=lesson, material_id=attach_form.cleaned_data["material"]
+            )
+            return _("The material is shared in this lesson.")
+        if action == "upload" and upload_form is not None and upload_form.is_valid():
+            data = upload_form.cleaned_data
+            module = (
+                lesson.course.modules.filter(pk=data["module"]).first() if data["module"] else None
+            )
+            material = material_create(
+                actor=user,
+                course=lesson.course,
+                module=module,
+                title=data["title"],
+                kind=data["kind"],
+                upload=data["file"],
+                url=data["url"],
+                body=data["body"],
+                release_at=data["release_at"],
+            )
+            services.lesson_material_attach(actor=user, lesson=lesson, material=material)
+            return _("The material has been added and shared in this lesson.")
+        if action == "detach":
+            services.lesson_material_detach(
+                actor=user, lesson=lesson, material_id=_int(request.POST.get("material_id"))
+            )
+            return _("The material is no longer shared in this lesson.")
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        form = {
+            "attendance": attendance_form,
+            "details": details_form,
+            "attach": attach_form,
+            "upload": upload_form,
+        }.get(action)
+        if form is not None:
+            apply_domain_error(form, exc, aliases={"material_id": "material", "marks": None})
+        else:
+            messages.error(request, exc.detail)
+    return None
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError):
+        return -1
+
+
+@role_required()
+def session_list(request, course_id: int):
+    """A group course's sessions: for its teachers, admins, and its enrolled students and parents."""
+    course = _or_404(selectors.course_get_for_sessions, user=request.user, course_id=course_id)
+    upcoming = selectors.session_list_for_course(user=request.user, course=course, when="upcoming")
+    past = selectors.session_list_for_course(user=request.user, course=course, when="past")
+    return render(
+        request,
+        "classroom/teaching/session_list.html",
+        {
+            "course": course,
+            "upcoming": list(upcoming[:SESSIONS_SHOWN]),
+            "past": list(past[:SESSIONS_SHOWN]),
+            "can_manage": can_manage_course(user=request.user, course=course),
+            "tz": zone(request.user.timezone),
+            "tz_name": request.user.timezone,
+        },
+    )
+
+
+@role_required(Role.TEACHER, Role.ADMIN)
+def session_create(request, course_id: int):
+    """A teacher of a group course schedules a session: the page twin of
+    `POST /api/v1/courses/{id}/sessions`."""
+    course = _or_404(course_get_for_editor, user=request.user, course_id=course_id)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        start, length = data["start"], data["length"]
+        try:
+            lesson = services.group_session_create(
+                actor=request.user,
+                course=course,
+                start=start,
+                length=length,
+                title=data["title"],
+                capacity=data["capacity"],
+                video_call_url=data["video_call_url"],
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            apply_domain_error(form, exc, aliases={"course_id": None})
+        else:
+            messages.success(request, _("The session is scheduled."))
+            return redirect("lesson-detail", lesson_id=lesson.pk)
+    return render(
+        request,
+        "classroom/teaching/session_form.html",
+        {"course": course, "form": form, "tz_name": request.user.timezone},
+    )

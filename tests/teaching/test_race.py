@@ -1,0 +1,85 @@
+"""20 students try to take the last seat of a group session at the same moment (threads, each with its
+own database connection, at the service level): exactly one seat, 19 × Conflict, nothing else.
+
+Control: with the row locks off (`SCHEDULING_BOOKING_LOCK=False`, as the booking race control does)
+the same count-then-write lets more than one student through, so the lock is what holds the limit.
+The race is a matter of timing: the control tries up to CONTROL_ROUNDS fresh sessions."""
+
+import threading
+from collections import Counter
+
+import pytest
+from django.db import close_old_connections, connection
+from django.test import override_settings
+
+from classroom.models import LessonSeat
+from classroom.teaching.services import seat_take
+from cplatform.exceptions import Conflict
+from tests.authentication.factories import StudentFactory, TeacherFactory
+from tests.courses.factories import EnrollmentFactory
+from tests.teaching.factories import group_course, session
+
+ATTEMPTS = 20
+CONTROL_ROUNDS = 5
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the race test measures PostgreSQL row locks"
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def race_for_the_last_seat(day: int = 7) -> tuple[Counter, int]:
+    """(outcomes, live seats) after ATTEMPTS students go for the last of 2 seats at once."""
+    teacher = TeacherFactory()
+    first = StudentFactory()
+    course = group_course(teacher=teacher, students=[first], capacity=2)
+    lesson = session(course=course, day=day)  # `first` holds one of the two seats
+    racers = [StudentFactory() for _ in range(ATTEMPTS)]
+    for student in racers:
+        EnrollmentFactory(course=course, student=student)
+    barrier = threading.Barrier(ATTEMPTS)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def attempt(student):
+        try:
+            barrier.wait(timeout=30)
+            seat_take(actor=student, lesson=lesson, student=student)
+            result = "seat"
+        except Conflict:
+            result = "conflict"
+        except Exception as exc:  # noqa: BLE001 - any other outcome is what the test reports
+            result = f"error: {exc!r}"
+        finally:
+            close_old_connections()
+            connection.close()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=attempt, args=(s,)) for s in racers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    live = LessonSeat.objects.filter(lesson=lesson, cancelled_at__isnull=True).count()
+    return Counter(outcomes), live
+
+
+def test_twenty_students_race_for_the_last_seat_and_exactly_one_gets_it():
+    outcomes, live = race_for_the_last_seat()
+    assert outcomes == {"seat": 1, "conflict": ATTEMPTS - 1}, outcomes
+    assert live == 2
+
+
+@override_settings(SCHEDULING_BOOKING_LOCK=False)
+def test_control_without_the_lock_the_seat_limit_is_overrun():
+    rounds = []
+    for n in range(CONTROL_ROUNDS):
+        outcomes, live = race_for_the_last_seat(day=7 + n)
+        rounds.append((dict(outcomes), live))
+        print(f"control round {n + 1}: {dict(outcomes)}, live seats {live} of 2")  # noqa: T201
+        if live > 2:
+            break
+    assert any(live > 2 for _outcomes, live in rounds), rounds
