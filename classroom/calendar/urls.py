@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import re_path
+
+from . import views
 
 # Mounted at /calendar/ outside the language prefixes: calendar apps fetch it without cookies.
-urlpatterns = []
+urlpatterns = [
+    re_path(r"^(?P<token>[A-Za-z0-9_-]{16,64})\.ics$", views.calendar_feed, name="calendar-feed"),
+]

@@ -1,10 +1,18 @@
-"""Matrix rows: calendar feeds."""
+"""Matrix rows: calendar feeds. Every signed-in person may have their own feed (it lists whatever
+lessons they teach, take or their children take); nobody reaches anyone else's."""
 
-from tests.api.matrix.base import Call  # noqa: F401
+from tests.api.matrix.base import ALL_SIGNED_IN, Call
 
-ROWS: dict[str, Call] = {}
+ROWS: dict[str, Call] = {
+    "GET /api/v1/calendar-feed": Call({"anonymous": 401, **ALL_SIGNED_IN}),
+    "POST /api/v1/calendar-feed": Call({"anonymous": 401, **dict.fromkeys(ALL_SIGNED_IN, 201)}),
+    "DELETE /api/v1/calendar-feed": Call({"anonymous": 401, **dict.fromkeys(ALL_SIGNED_IN, 204)}),
+}
 
 
 def build(world) -> None:
-    """Add to `world` the objects these rows address (the World already has users, a course,
-    enrolments, a lesson and a series: see tests/api/test_permission_matrix.py)."""
+    """Student A already has a feed, so DELETE revokes a real one for them (and is a no-op for
+    the others: revoking is idempotent)."""
+    from classroom.calendar.services import calendar_feed_regenerate
+
+    calendar_feed_regenerate(user=world.users["student_a"])
