@@ -2,14 +2,11 @@
 
 from datetime import datetime
 
-from django.conf import settings
-from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from authentication.api_auth import auth_for
 from cplatform.api_base import errors
 
-from ..models import CalendarFeed
 from . import selectors, services
 
 router = Router(tags=["calendar"])
@@ -32,23 +29,11 @@ class CalendarFeedOut(Schema):
     )
 
 
-def feed_urls(feed: CalendarFeed | None) -> dict:
-    if feed is None:
-        return {"url": None, "webcal_url": None, "created_at": None, "last_fetched_at": None}
-    url = f"{settings.SITE_URL}{reverse('calendar-feed', kwargs={'token': feed.token})}"
-    return {
-        "url": url,
-        "webcal_url": "webcal://" + url.split("://", 1)[1],
-        "created_at": feed.created_at,
-        "last_fetched_at": feed.last_fetched_at,
-    }
-
-
 @router.get("/calendar-feed", response={200: CalendarFeedOut, **errors(401)}, auth=auth_for())
 def retrieve_my_calendar_feed(request):
     """Your calendar feed. Without one (never created, or revoked) every field is null: create it
     with POST."""
-    return feed_urls(selectors.calendar_feed_of(user=request.auth))
+    return selectors.calendar_feed_urls(selectors.calendar_feed_of(user=request.auth))
 
 
 @router.post("/calendar-feed", response={201: CalendarFeedOut, **errors(401)}, auth=auth_for())
@@ -56,7 +41,9 @@ def create_my_calendar_feed(request):
     """Create your calendar feed, or regenerate it: a new secret address; the old one answers 404
     at once. Teachers get the lessons they teach, students theirs (1:1 and group seats), parents their
     linked children's; a person with several roles gets all of them."""
-    return Status(201, feed_urls(services.calendar_feed_regenerate(user=request.auth)))
+    return Status(
+        201, selectors.calendar_feed_urls(services.calendar_feed_regenerate(user=request.auth))
+    )
 
 
 @router.delete("/calendar-feed", response={204: None, **errors(401)}, auth=auth_for())

@@ -2,7 +2,7 @@
 booking settings. The form parses; `availability_replace` decides and writes."""
 
 import re
-from datetime import time
+from datetime import datetime, time
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +11,8 @@ from authentication.forms import apply_domain_error
 from cplatform.exceptions import DomainError
 
 from ..choices import FreeCancellationOutcome
-from .services import availability_replace
+from .services import availability_replace, time_off_add
+from .wallclock import local_to_utc, zone
 
 WEEKDAYS = [
     _("Monday"),
@@ -112,6 +113,69 @@ class AvailabilityForm(forms.Form):
         settings = {name: self.cleaned_data[name] for name in self.base_fields}
         try:
             return availability_replace(teacher=teacher, rules=rules, settings=settings)
+        except DomainError as exc:
+            apply_domain_error(self, exc)
+            return None
+
+
+class WallClockField(forms.DateTimeField):
+    """A date and time as the clock on the wall shows it, left naive: the form places it in the
+    teacher's zone itself, so a time in a DST gap or overlap is resolved on purpose, not refused."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=self.input_formats, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)
+        return forms.fields.BaseTemporalField.to_python(self, str(value).strip())
+
+
+class TimeOffForm(forms.Form):
+    """Time off entered on the teacher's own wall clock; `time_off_add` decides and writes."""
+
+    start = WallClockField(label=_("From"))
+    end = WallClockField(label=_("Until"))
+    reason = forms.CharField(label=_("Reason"), max_length=160, required=False)
+
+    def __init__(self, data=None, *, tz_name: str):
+        super().__init__(data)
+        self.tz = zone(tz_name)
+        for name in ("start", "end"):
+            self.fields[name].help_text = _("In your time zone (%(zone)s).") % {"zone": tz_name}
+
+    def clean(self):
+        cleaned = super().clean()
+        # A start in the spring gap moves past it; an end in the autumn overlap takes the later pass.
+        for name, ambiguous in (("start", "earliest"), ("end", "latest")):
+            value = cleaned.get(name)
+            if value is None:
+                continue
+            if not 2000 <= value.year <= 2100:
+                self.add_error(name, _("Enter a date between the years 2000 and 2100."))
+                continue
+            try:
+                cleaned[name] = local_to_utc(
+                    value.date(), value.time(), self.tz, ambiguous=ambiguous
+                )
+            except (OverflowError, ValueError):
+                self.add_error(name, _("Enter a date between the years 2000 and 2100."))
+        return cleaned
+
+    def save(self, *, teacher):
+        """The new time off, or None with the service's refusal shown on the form."""
+        try:
+            return time_off_add(
+                teacher=teacher,
+                start=self.cleaned_data["start"],
+                end=self.cleaned_data["end"],
+                reason=self.cleaned_data["reason"],
+            )
         except DomainError as exc:
             apply_domain_error(self, exc)
             return None

@@ -1,14 +1,16 @@
 """Pages for lessons: my lessons (student, parent, teacher), book a lesson with a teacher, cancel.
 Each calls the same selectors and services as the API."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import groupby
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from authentication.choices import Role
@@ -16,13 +18,18 @@ from authentication.roles import has_role, role_required
 from authentication.selectors import children_of
 from cplatform.exceptions import DomainError, NotFound
 
+from ..calendar import selectors as feed_selectors
+from ..calendar import services as feed_services
+from ..calendar.selectors import teacher_week, week_monday
+from ..choices import LessonKind, LessonStatus
 from ..services import teacher_profile_ensure
 from . import selectors, services
-from .forms import AvailabilityForm
+from .forms import AvailabilityForm, TimeOffForm
 from .wallclock import zone
 
 UPCOMING_SHOWN = 50
 PAST_SHOWN = 20
+TIME_OFF_SHOWN = 100
 
 
 @role_required()
@@ -134,4 +141,171 @@ def availability_edit(request):
         request,
         "classroom/schedule/availability_edit.html",
         {"form": form, "tz_name": request.user.timezone},
+    )
+
+
+@role_required(Role.TEACHER)
+def week_schedule(request):
+    """The teacher's week in their own zone: availability, time off and lessons (1:1 and group)."""
+    teacher = teacher_profile_ensure(user=request.user)
+    tz = zone(request.user.timezone)
+    today = timezone.now().astimezone(tz).date()
+    try:
+        day = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = today
+    if not date(2000, 1, 10) <= day <= date(2100, 12, 20):
+        day = today
+    show_cancelled = request.GET.get("cancelled") == "1"
+    week = teacher_week(teacher=teacher, day=day, include_cancelled=show_cancelled)
+    return render(
+        request,
+        "classroom/schedule/week.html",
+        {
+            "week": week,
+            "tz": tz,
+            "hours": range(week.first_hour, week.last_hour),
+            "previous": week.monday - timedelta(days=7),
+            "next": week.monday + timedelta(days=7),
+            "this_week": week_monday(today),
+            "show_cancelled": show_cancelled,
+            "offset": -60 * week.first_hour,
+        },
+    )
+
+
+@role_required(Role.TEACHER)
+def time_off(request):
+    """The teacher's current and coming time off, and a form to add some (on their own clock)."""
+    teacher = teacher_profile_ensure(user=request.user)
+    tz_name = request.user.timezone
+    form = TimeOffForm(request.POST or None, tz_name=tz_name)
+    if request.method == "POST" and form.is_valid():
+        added = form.save(teacher=teacher)
+        if added is not None:
+            messages.success(request, _("Your time off has been added."))
+            booked = len(
+                selectors.busy_intervals(teacher=teacher, start=added.start, end=added.end)
+            )
+            if booked:
+                # time_off_add keeps lessons already booked: say so, the teacher decides.
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)d lesson is already booked in that time and stays booked: "
+                        "cancel it from your lessons if you will not teach it.",
+                        "%(count)d lessons are already booked in that time and stay booked: "
+                        "cancel them from your lessons if you will not teach them.",
+                        booked,
+                    )
+                    % {"count": booked},
+                )
+            return redirect("time-off")
+    upcoming = list(
+        selectors.time_off_of(teacher=teacher).filter(end__gt=timezone.now())[:TIME_OFF_SHOWN]
+    )
+    return render(
+        request,
+        "classroom/schedule/time_off.html",
+        {"form": form, "time_off": upcoming, "tz": zone(tz_name), "tz_name": tz_name},
+    )
+
+
+@require_POST
+@role_required(Role.TEACHER)
+def time_off_delete(request, time_off_id: int):
+    try:
+        exception = selectors.time_off_get_for_teacher(user=request.user, exception_id=time_off_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    services.time_off_delete(exception=exception)
+    messages.success(request, _("The time off has been removed."))
+    return redirect("time-off")
+
+
+def _reschedulable(request, lesson_id: int):
+    try:
+        lesson = selectors.lesson_get_for_user(user=request.user, lesson_id=lesson_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    if lesson.kind != LessonKind.PRIVATE:
+        raise Http404  # group sessions move with their course, not from this page
+    return lesson
+
+
+@role_required()
+def lesson_reschedule(request, lesson_id: int):
+    """Free times of the lesson's teacher, of the same length, in the viewer's zone; choosing one
+    moves the lesson (the page twin of `POST /api/v1/lessons/{id}/reschedule`)."""
+    lesson = _reschedulable(request, lesson_id)
+    tz_name = request.user.timezone
+    tz = zone(tz_name)
+    try:
+        week = max(0, min(int(request.GET.get("week", 0)), 52))
+    except ValueError:
+        week = 0
+    here = redirect(f"{reverse('lesson-reschedule', args=[lesson.pk])}?week={week}")
+    if request.method == "POST":
+        try:
+            start = datetime.fromisoformat(request.POST.get("start", ""))
+            if start.tzinfo is None:
+                raise ValueError
+        except (TypeError, ValueError):
+            messages.error(request, _("Choose one of the times offered."))
+            return here
+        try:
+            services.lesson_reschedule(lesson=lesson, actor=request.user, start=start)
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+            return here
+        messages.success(request, _("The lesson has been moved."))
+        return redirect("lesson-list")
+    movable = lesson.status == LessonStatus.SCHEDULED and lesson.start > timezone.now()
+    length = int((lesson.end - lesson.start).total_seconds() // 60)
+    days = []
+    if movable:
+        start = timezone.now() + timedelta(weeks=week)
+        _length, slots = selectors.slots_for_teacher(
+            teacher=lesson.teacher,
+            query=selectors.SlotQuery(start=start, end=start + timedelta(days=7), length=length),
+            exclude_lesson_id=lesson.pk,
+        )
+        local = [(s.astimezone(tz), e.astimezone(tz)) for s, e in slots]
+        days = [(d, list(items)) for d, items in groupby(local, key=lambda pair: pair[0].date())]
+    return render(
+        request,
+        "classroom/schedule/reschedule.html",
+        {
+            "lesson": lesson,
+            "movable": movable,
+            "days": days,
+            "length": length,
+            "week": week,
+            "tz": tz,
+            "tz_name": tz_name,
+        },
+    )
+
+
+@role_required()
+def calendar_feed_page(request):
+    """The person's calendar feed: subscribe (webcal), copy the address, regenerate or revoke it."""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "revoke":
+            feed_services.calendar_feed_revoke(user=request.user)
+            messages.success(
+                request, _("Your calendar feed is revoked: its address no longer works.")
+            )
+        elif action == "create":
+            feed_services.calendar_feed_regenerate(user=request.user)
+            messages.success(
+                request, _("Your calendar feed has a new address; the old one no longer works.")
+            )
+        return redirect("calendar-feed-page")
+    feed = feed_selectors.calendar_feed_of(user=request.user)
+    return render(
+        request,
+        "classroom/schedule/calendar_feed.html",
+        {"feed": feed_selectors.calendar_feed_urls(feed), "has_feed": feed},
     )
