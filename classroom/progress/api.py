@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 
 from authentication.api_auth import auth_for
 from authentication.choices import Role
+from courses.choices import EnrollmentStatus
 from courses.selectors import can_manage_course
 from cplatform.api_base import LimitOffset, errors
 
@@ -53,7 +54,10 @@ def list_progress(request, filters: Query[ProgressFilter]):
 def _detail(user, enrollment_id: int):
     enrollment = selectors.progress_get_for_user(user=user, enrollment_id=enrollment_id)
     enrollment.modules = selectors.module_progress_of(enrollment=enrollment)
-    enrollment.can_mark_modules = selectors.can_mark_modules(user=user, enrollment=enrollment)
+    enrollment.can_mark_modules = (
+        enrollment.status == EnrollmentStatus.ACTIVE
+        and selectors.can_mark_modules(user=user, enrollment=enrollment)
+    )
     enrollment.can_add_notes = can_manage_course(user=user, course=enrollment.course)
     return enrollment
 

@@ -128,7 +128,9 @@ class ProgressDetailOut(ProgressOut):
     modules: list[ModuleProgressOut] = Field(
         ..., description="Released modules, in syllabus order."
     )
-    can_mark_modules: bool = Field(..., description="Whether the caller may mark modules done.")
+    can_mark_modules: bool = Field(
+        ..., description="Whether the caller may mark modules done (on an active enrolment)."
+    )
     can_add_notes: bool = Field(..., description="Whether the caller may write progress notes.")
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from authentication.choices import Role
 from authentication.forms import apply_domain_error
 from authentication.roles import has_role, is_student, is_teacher, role_required
+from courses.choices import EnrollmentStatus
 from courses.selectors import can_manage_course
 from cplatform.exceptions import DomainError, NotFound
 
@@ -71,7 +72,7 @@ def _detail_context(request, enrollment, note_form=None):
         "enrollment": enrollment,
         "modules": selectors.module_progress_of(enrollment=enrollment),
         "can_mark": selectors.can_mark_modules(user=user, enrollment=enrollment)
-        and enrollment.status == "active",
+        and enrollment.status == EnrollmentStatus.ACTIVE,
         "can_add_notes": may_write,
         "note_form": note_form or (ProgressNoteForm() if may_write else None),
         "tz_name": user.timezone,

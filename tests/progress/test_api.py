@@ -47,6 +47,8 @@ def test_an_unreleased_module_answers_400_and_a_withdrawn_enrolment_409(client, 
     Enrollment.objects.filter(pk=s.enrollment.pk).update(status="withdrawn")
     response = client.post(f"{base}/{s.modules[0].pk}/complete", **headers)
     assert response.status_code == 409
+    detail = client.get(f"/api/v1/enrollments/{s.enrollment.pk}/progress", **headers).json()
+    assert detail["can_mark_modules"] is False
     assert set(response.json()) == {"detail", "errors"}
 
 
