@@ -297,11 +297,16 @@ def calendar_feed_page(request):
             messages.success(
                 request, _("Your calendar feed is revoked: its address no longer works.")
             )
-        elif action == "create":
+        elif action in ("create", "regenerate"):
+            had_one = feed_selectors.calendar_feed_of(user=request.user) is not None
             feed_services.calendar_feed_regenerate(user=request.user)
-            messages.success(
-                request, _("Your calendar feed has a new address; the old one no longer works.")
-            )
+            if had_one:
+                messages.success(
+                    request,
+                    _("Your calendar feed has a new address; the old one no longer works."),
+                )
+            else:
+                messages.success(request, _("Your calendar feed is ready."))
         return redirect("calendar-feed-page")
     feed = feed_selectors.calendar_feed_of(user=request.user)
     return render(

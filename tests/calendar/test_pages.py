@@ -400,14 +400,16 @@ def test_each_role_creates_regenerates_and_revokes_a_feed_on_the_page(client, ro
     client.force_login(person)
     page = client.get("/lessons/calendar/").content.decode()
     assert "You have no calendar feed yet." in page
-    client.post("/lessons/calendar/", {"action": "create"})
+    response = client.post("/lessons/calendar/", {"action": "create"}, follow=True)
+    assert "Your calendar feed is ready." in response.content.decode()
     token = CalendarFeed.objects.get(user=person).token
     page = client.get("/lessons/calendar/").content.decode()
     assert f'href="webcal://school.example.com/calendar/{token}.ics"' in page
     assert f'value="https://school.example.com/calendar/{token}.ics"' in page
     assert client.get(f"/calendar/{token}.ics").status_code == 200
 
-    client.post("/lessons/calendar/", {"action": "create"})
+    response = client.post("/lessons/calendar/", {"action": "regenerate"}, follow=True)
+    assert "the old one no longer works" in response.content.decode()
     new_token = CalendarFeed.objects.get(user=person).token
     assert new_token != token
     assert client.get(f"/calendar/{token}.ics").status_code == 404
