@@ -1,6 +1,8 @@
 """The calendar feed itself: /calendar/<token>.ics, fetched by calendar apps without a session."""
 
-from django.http import Http404, HttpResponse
+import hashlib
+
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -25,8 +27,14 @@ def calendar_feed(request, token: str):
         window=(now - selectors.FEED_PAST, now + selectors.FEED_FUTURE),
     )
     services.calendar_feed_note_fetch(feed=feed, now=now)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="lessons.ics"'
+    # Apps poll often and the feed rarely changes: answer 304 when they already hold this version.
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="lessons.ics"'
+    response["ETag"] = etag
     # The URL is a secret: no shared cache may keep it, and it must not leak through referrers.
     response["Cache-Control"] = "private, max-age=300"
     response["Referrer-Policy"] = "no-referrer"

@@ -368,3 +368,37 @@ def test_feed_queries_do_not_grow_with_the_lessons(client, role):
     queries = assert_constant_queries(request, grow=lambda: add(5, 195), budget=3)
     assert response_size[-1] == 200
     assert queries <= 3
+
+
+def test_an_unchanged_feed_answers_304_and_a_changed_one_the_new_calendar(client):
+    teacher = listed_teacher(timezone="Europe/Madrid")
+    learner = student()
+    lesson = private_lesson(teacher=teacher, student=learner, start=days_ahead(3))
+    url = feed_url(learner)
+    first = client.get(url)
+    etag = first["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert "private" in again["Cache-Control"]
+    cancelled(lesson)
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert "STATUS:CANCELLED" in changed.content.decode()
+
+
+def test_a_steady_feed_fetch_is_two_reads_and_no_write(client):
+    from tests.query_budget import capture_queries
+
+    teacher = listed_teacher(timezone="Europe/Madrid")
+    learner = student()
+    for n in range(3):
+        private_lesson(teacher=teacher, student=learner, start=days_ahead(3 + n))
+    url = feed_url(learner)
+    client.get(url)  # notes the fetch
+    with capture_queries() as queries:
+        assert client.get(url).status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert len(sql) == 2, sql
+    assert all(statement.lstrip().upper().startswith("SELECT") for statement in sql)
