@@ -51,3 +51,4 @@ def test_student_marks_a_module_teacher_adds_a_note_parent_reads_progress_and_hi
     main.get_by_role("link", name=re.compile("^Lesson history of")).click()
     journey.check_a11y()
     expect(page.locator("main")).to_contain_text("Exercises 1-5")
+    journey.screenshot("progress-history-parent")
