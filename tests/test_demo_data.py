@@ -175,7 +175,15 @@ def test_demo_data_command_line_refuses_production_settings():
 
 # --- the public site --------------------------------------------------------------------------
 
-PAGE_COUNTS = {"HomePage": 1, "LandingPage": 2, "BlogIndexPage": 1, "BlogPage": 6, "FAQPage": 1}
+PAGE_COUNTS = {
+    "HomePage": 1,
+    "LandingPage": 2,
+    "BlogIndexPage": 1,
+    "BlogPage": 6,
+    "FAQPage": 1,
+    "CourseIndexPage": 1,  # the catalog, and a page per demo course (courses.demo)
+    "CoursePage": 4,
+}
 
 
 def site_pages(language: str):
@@ -214,6 +222,7 @@ class TestDemoSite:
             "LandingPage",
             "BlogIndexPage",
             "FAQPage",
+            "CourseIndexPage",
         }
         blog = BlogIndexPage.objects.get(locale__language_code="es")
         assert blog.get_children().live().count() == 6
