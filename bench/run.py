@@ -1,8 +1,19 @@
 #!/usr/bin/env python
-"""`make bench`: seed PostgreSQL, serve with gunicorn, load three URLs and report req/s, p50 and p95.
+"""`make bench`: seed PostgreSQL, serve with gunicorn, load pages and API calls and report req/s, p50, p95.
 
 The bare view (`/bench/ok/`: every middleware, no database, no template) is the baseline; the teacher
-directory (`/teachers/`) and the API list (`/api/v1/teachers`) are reported with their ratio to it.
+directory (`/teachers/`), the API list (`/api/v1/teachers`), the public site, the course catalog, a
+course page (its URL asked of `Course.get_absolute_url` at run time) and the slots of a busy teacher
+(`/api/v1/slots?teacher_id=…`: weekly availability and hundreds of booked lessons) are reported with
+their ratio to it. These are GETs, loaded with wrk (or Python threads) over several connections.
+
+Booking is measured apart, because every request must book a different free slot (wrk repeats one
+body): one keep-alive connection sends BENCH_BOOKINGS sequential `POST /api/v1/lessons`, each for the
+next free, non-overlapping slot of a bench teacher (logged-in bench students, session tokens, taking
+turns), and each must answer 201. The baseline for it is the bare view loaded the same way (one
+connection, sequential, the same number of requests). The booking teacher's lessons are deleted at
+the start of each run, so every run books into the same empty calendar.
+
 Results are printed and written to bench/results/latest.json. Loopback only; every load is bounded in
 time (and, for the Python load generator, in count).
 
@@ -14,6 +25,9 @@ Environment (defaults in brackets):
   BENCH_DURATION [8]  seconds of measured load per URL, after BENCH_WARMUP [2] seconds of warm-up
   BENCH_CONNECTIONS [4]  concurrent connections;  BENCH_WORKERS [2]  gunicorn worker processes
   BENCH_TOOL [wrk when installed, else python];  BENCH_MAX_REQUESTS [50000] per URL (python tool)
+  BENCH_COURSES [60]  published courses (group, 1:1 and self-paced in turn), through the services
+  BENCH_BUSY_LESSONS [300]  upcoming 30-minute lessons of the busy teacher (every other free slot)
+  BENCH_BOOKINGS [300]  sequential bookings measured (after 10 warm-up bookings)
 """
 
 from __future__ import annotations
@@ -32,7 +46,8 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
 from decimal import Decimal
 from pathlib import Path
 
@@ -40,6 +55,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SETTINGS_MODULE = "cplatform.settings.bench"
 EMAIL_DOMAIN = "bench.example.com"
+BOOKER_PASSWORD = "bench-booker-pass-1234"  # noqa: S105 (throwaway accounts of the bench database)
+BOOKERS = 8
+BOOKING_WARMUP = 10
 URLS = [
     ("bare view", "/bench/ok/"),
     ("teacher directory", "/teachers/"),
@@ -196,6 +214,221 @@ def seed(*, users: int, teachers: int) -> dict[str, int]:
     }
 
 
+def seed_courses(*, count: int) -> dict[str, int]:
+    """Published courses of the bench teachers through `course_create` (so each gets whatever the
+    service gives a course: its page included), with modules, a text material and a few enrolments;
+    idempotent (tops up to `count`)."""
+    from django.db import transaction
+
+    from authentication.models import User
+    from courses.choices import CourseFormat, CourseStatus, MaterialKind
+    from courses.models import Course
+    from courses.services import course_create, enrollment_create, material_create, module_create
+
+    bench = Course.objects.filter(owner__email__endswith="@" + EMAIL_DOMAIN)
+    have = bench.count()
+    teachers = list(
+        User.objects.filter(email__startswith="teacher", email__endswith="@" + EMAIL_DOMAIN)
+        .exclude(email__in=[busy_teacher_email(), booking_teacher_email()])
+        .order_by("email")[:20]
+    )
+    students = list(
+        User.objects.filter(
+            email__startswith="student", email__endswith="@" + EMAIL_DOMAIN
+        ).order_by("email")[:200]
+    )
+    if have < count and not teachers:
+        sys.exit("bench: BENCH_COURSES needs at least three bench teachers.")
+    formats = [CourseFormat.GROUP, CourseFormat.ONE_TO_ONE, CourseFormat.SELF_PACED]
+    subjects = ["mathematics", "english", "physics", "piano"]
+    today = datetime.now(UTC).date()
+    started = time.perf_counter()
+    with transaction.atomic():
+        for i in range(have, count):
+            rng = random.Random(f"course-{i}")  # noqa: S311
+            teacher = teachers[i % len(teachers)]
+            kind = formats[i % len(formats)]
+            course = course_create(
+                actor=teacher,
+                data={
+                    "title": f"Bench course {i:04d}: {subjects[i % len(subjects)]} "
+                    f"with {teacher.first_name}",
+                    "summary": "A course seeded for the benchmark. " * 3,
+                    "format": kind,
+                    "capacity": 12 if kind == CourseFormat.GROUP else None,
+                    "price": Decimal(rng.choice([0, 0, 40, 120])),
+                    "currency": "EUR",
+                    "subject": subjects[i % len(subjects)],
+                    "level": "beginner",
+                    "language": "en",
+                    "starts_on": today + timedelta(days=7 + i % 30)
+                    if kind == CourseFormat.GROUP
+                    else None,
+                    "status": CourseStatus.PUBLISHED,
+                },
+            )
+            for position in range(3):
+                module = module_create(
+                    actor=teacher,
+                    course=course,
+                    data={"title": f"Module {position + 1}", "position": position},
+                )
+                material_create(
+                    actor=teacher,
+                    course=course,
+                    module=module,
+                    title=f"Notes {position + 1}",
+                    kind=MaterialKind.TEXT,
+                    body="Read this before the session. " * 10,
+                )
+            if course.is_free and students:
+                for learner in rng.sample(students, k=min(4, len(students))):
+                    enrollment_create(actor=learner, course=course)
+    if count > have:
+        log(f"seeded {count - have} courses in {time.perf_counter() - started:.1f} s")
+    return {
+        "bench_courses": bench.count(),
+        "published_courses": Course.objects.filter(status=CourseStatus.PUBLISHED).count(),
+    }
+
+
+def busy_teacher_email() -> str:
+    return f"teacher00000@{EMAIL_DOMAIN}"
+
+
+def booking_teacher_email() -> str:
+    return f"teacher00001@{EMAIL_DOMAIN}"
+
+
+SCHEDULE_SETTINGS = {
+    "lesson_lengths": [30, 60],
+    "buffer_minutes": 0,
+    "min_notice_minutes": 60,
+    "horizon_days": 120,
+    "cancellation_cutoff_hours": 24,
+}
+
+
+def _bench_teacher_profile(email: str, rules: list[dict]):
+    from classroom.models import AvailabilityRule, TeacherProfile
+    from classroom.scheduling.services import availability_replace
+
+    profile = TeacherProfile.objects.select_related("user").get(user__email=email)
+    if not AvailabilityRule.objects.filter(teacher=profile).exists():
+        availability_replace(teacher=profile, rules=rules, settings=SCHEDULE_SETTINGS)
+        profile.refresh_from_db()
+    return profile
+
+
+def _free_slots(teacher, *, start: datetime, days: int, length: int = 30) -> list[datetime]:
+    """Free slot starts in [start, start + days) that do not overlap one another."""
+    from classroom.scheduling.selectors import SlotQuery, slots_for_teacher
+
+    starts: list[datetime] = []
+    window_start = start
+    while window_start < start + timedelta(days=days):
+        window_end = min(window_start + timedelta(days=28), start + timedelta(days=days))
+        _length, slots = slots_for_teacher(
+            teacher=teacher, query=SlotQuery(start=window_start, end=window_end, length=length)
+        )
+        for slot_start, _slot_end in slots:
+            if not starts or slot_start >= starts[-1] + timedelta(minutes=length):
+                starts.append(slot_start)
+        window_start = window_end
+    return starts
+
+
+def seed_schedule(*, busy_lessons: int) -> dict:
+    """The busy teacher (weekday and weekend hours, `busy_lessons` upcoming lessons booked through
+    `lesson_book` on every other free slot) and the booking teacher (open all day, its calendar
+    emptied so each run books the same slots); bench students with a password who log in to book."""
+    from django.db import transaction
+
+    from authentication.choices import Role
+    from authentication.models import User
+    from authentication.services import user_create
+    from classroom.choices import LessonStatus
+    from classroom.models import Lesson
+    from classroom.scheduling.services import lesson_book
+
+    hours = [{"weekday": day, "start_time": dtime(8), "end_time": dtime(20)} for day in range(7)]
+    all_day = [
+        {"weekday": day, "start_time": dtime(0), "end_time": dtime(23, 59)} for day in range(7)
+    ]
+    started = time.perf_counter()
+    with transaction.atomic():
+        busy = _bench_teacher_profile(busy_teacher_email(), hours)
+        booking = _bench_teacher_profile(booking_teacher_email(), all_day)
+        deleted, _ = Lesson.objects.filter(teacher=booking).delete()
+        bookers = []
+        for i in range(BOOKERS):
+            email = f"booker{i:02d}@{EMAIL_DOMAIN}"
+            user = User.objects.filter(email=email).first() or user_create(
+                email=email,
+                password=BOOKER_PASSWORD,
+                roles=[Role.STUDENT.value],
+                email_verified=True,
+                first_name="Booker",
+                last_name=f"{i:02d}",
+                timezone="Europe/Madrid",
+            )
+            bookers.append(user)
+        now = datetime.now(UTC)
+        upcoming = Lesson.objects.filter(
+            teacher=busy, start__gte=now, status=LessonStatus.SCHEDULED
+        )
+        missing = busy_lessons - upcoming.count()
+        if missing > 0:
+            learners = (
+                list(
+                    User.objects.filter(
+                        email__startswith="student", email__endswith="@" + EMAIL_DOMAIN
+                    ).order_by("email")[:100]
+                )
+                or bookers
+            )
+            free = _free_slots(busy, start=now + timedelta(hours=2), days=60)[::2]
+            for n, slot in enumerate(free[:missing]):
+                learner = learners[n % len(learners)]
+                lesson_book(actor=learner, teacher=busy, student=learner, start=slot, length=30)
+    if missing > 0 or deleted:
+        log(
+            f"schedule ready in {time.perf_counter() - started:.1f} s "
+            f"(busy teacher +{max(missing, 0)} lessons; booking teacher emptied)"
+        )
+    return {
+        "busy_teacher_id": busy.pk,
+        "busy_teacher_upcoming_lessons": upcoming.count(),
+        "busy_teacher_lessons": Lesson.objects.filter(teacher=busy).count(),
+        "booking_teacher_id": booking.pk,
+        "bookers": [u.email for u in bookers],
+    }
+
+
+def course_urls() -> list[tuple[str, str]]:
+    """The catalog and a published group course with modules, as the site links them."""
+    from django.urls import reverse
+
+    from courses.choices import CourseFormat, CourseStatus
+    from courses.models import Course
+
+    course = (
+        Course.objects.filter(
+            status=CourseStatus.PUBLISHED,
+            format=CourseFormat.GROUP,
+            owner__email__endswith="@" + EMAIL_DOMAIN,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if course is None:
+        sys.exit("bench: no published bench group course (BENCH_COURSES must be at least 1).")
+    return [
+        ("course catalog", reverse("course-catalog")),
+        ("course page", course.get_absolute_url()),
+    ]
+
+
 # --- server -----------------------------------------------------------------------------------
 
 
@@ -337,6 +570,107 @@ def load_python(port: int, path: str, *, seconds: int, connections: int, max_req
     }
 
 
+def load_sequence(
+    port: int, requests: list[tuple[str, str, bytes | None, dict]], *, expect: int, seconds: int
+) -> dict:
+    """Send `requests` one after another on one keep-alive connection (each request is different:
+    a booking per free slot), bounded in time; a status other than `expect` counts as an error."""
+    deadline = time.perf_counter() + seconds
+    latencies: list[float] = []
+    statuses: Counter[int] = Counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    started = time.perf_counter()
+    for method, path, body, headers in requests:
+        if time.perf_counter() >= deadline:
+            break
+        sent = time.perf_counter()
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            statuses[response.status] += 1
+            if response.will_close:
+                conn.close()
+        except (OSError, http.client.HTTPException):
+            statuses[0] += 1
+            conn.close()
+            continue
+        latencies.append(time.perf_counter() - sent)
+    elapsed = time.perf_counter() - started
+    conn.close()
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "seconds": round(elapsed, 3),
+        "rps": len(latencies) / elapsed if elapsed else float("nan"),
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p95_ms": percentile(latencies, 95) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "max_ms": (latencies[-1] if latencies else float("nan")) * 1000,
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "errors": sum(v for k, v in statuses.items() if k != expect),
+    }
+
+
+def login_token(port: int, email: str, password: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request(
+            "POST",
+            "/_allauth/app/v1/auth/login",
+            body=json.dumps({"email": email, "password": password}),
+            headers={"Content-Type": "application/json"},
+        )
+        response = conn.getresponse()
+        payload = response.read()
+    finally:
+        conn.close()
+    if response.status != 200:
+        raise RuntimeError(f"bench login of {email} answered {response.status}: {payload[:300]!r}")
+    return json.loads(payload)["meta"]["session_token"]
+
+
+def measure_booking(port: int, schedule: dict, *, bookings: int, seconds: int) -> list[dict]:
+    """The bare view, then `bookings` real bookings, each sequential on one connection."""
+    from classroom.models import TeacherProfile
+
+    booking = TeacherProfile.objects.get(pk=schedule["booking_teacher_id"])
+    slots = _free_slots(booking, start=datetime.now(UTC) + timedelta(days=1), days=60)
+    needed = BOOKING_WARMUP + bookings
+    if len(slots) < needed:
+        raise RuntimeError(f"only {len(slots)} free slots for {needed} bookings")
+    tokens = [login_token(port, email, BOOKER_PASSWORD) for email in schedule["bookers"]]
+    requests = [
+        (
+            "POST",
+            "/api/v1/lessons",
+            json.dumps(
+                {"teacher_id": booking.pk, "start": start.isoformat(), "length": 30}
+            ).encode(),
+            {"Content-Type": "application/json", "X-Session-Token": tokens[n % len(tokens)]},
+        )
+        for n, start in enumerate(slots[:needed])
+    ]
+    bare = [("GET", "/bench/ok/", None, {})] * needed
+    log(
+        f"sequential: {needed} GET /bench/ok/, then {needed} bookings (first {BOOKING_WARMUP} warm-up)"
+    )
+    load_sequence(port, bare[:BOOKING_WARMUP], expect=200, seconds=seconds)
+    bare_row = load_sequence(port, bare[BOOKING_WARMUP:], expect=200, seconds=seconds)
+    load_sequence(port, requests[:BOOKING_WARMUP], expect=201, seconds=seconds)
+    booking_row = load_sequence(port, requests[BOOKING_WARMUP:], expect=201, seconds=seconds)
+    return [
+        {"name": "bare view", "path": "/bench/ok/", "method": "GET", **bare_row},
+        {
+            "name": "booking",
+            "path": "/api/v1/lessons",
+            "method": "POST",
+            "distinct_slots": len({r[2] for r in requests}),
+            **booking_row,
+        },
+    ]
+
+
 # --- report -----------------------------------------------------------------------------------
 
 
@@ -350,9 +684,16 @@ def git_commit() -> str | None:
     return out.stdout.strip() or None
 
 
+def _label(row: dict) -> str:
+    method = f"{row['method']} " if "method" in row else ""
+    return f"{row['name']} {method}{row['path']}"
+
+
 def print_table(report: dict) -> None:
+    rows = report["results"] + report.get("sequential", {}).get("results", [])
+    width = max(34, *(len(_label(row)) + 2 for row in rows))
     header = (
-        f"{'endpoint':<34}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'endpoint':<{width}}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
         f"{'req/s vs bare':>15}{'p50 vs bare':>13}{'p95 vs bare':>13}{'errors':>8}"
     )
     print()
@@ -362,14 +703,37 @@ def print_table(report: dict) -> None:
         f"{report['connections']} connections, {report['duration_s']} s per URL after "
         f"{report['warmup_s']} s warm-up · {report['cpu_count']} CPUs, load {report['load_average_before']}"
     )
+    seed = report["seed"]
+    if "bench_courses" in seed:
+        print(
+            f"{seed['bench_courses']} bench courses ({seed['published_courses']} published in all) · "
+            f"busy teacher {seed['busy_teacher_id']}: {seed['busy_teacher_upcoming_lessons']} upcoming "
+            f"lessons ({seed['busy_teacher_lessons']} in all), slots asked for the next 7 days"
+        )
     print(header)
     print("-" * len(header))
     for row in report["results"]:
         print(
-            f"{row['name'] + ' ' + row['path']:<34}{row['rps']:>9.1f}{row['p50_ms']:>9.2f}{row['p95_ms']:>9.2f}"
+            f"{_label(row):<{width}}{row['rps']:>9.1f}{row['p50_ms']:>9.2f}{row['p95_ms']:>9.2f}"
             f"{row['rps_vs_bare']:>14.2f}x{row['p50_vs_bare']:>12.2f}x{row['p95_vs_bare']:>12.2f}x"
             f"{row['errors']:>8}"
         )
+    sequential = report.get("sequential")
+    if sequential:
+        print()
+        print(
+            f"booking · one keep-alive connection, requests one after another; each POST books a "
+            f"different free 30-minute slot ({sequential['bookers']} logged-in students in turn) and "
+            f"must answer 201; baseline: the bare view loaded the same way"
+        )
+        print(header)
+        print("-" * len(header))
+        for row in sequential["results"]:
+            print(
+                f"{_label(row):<{width}}{row['rps']:>9.1f}{row['p50_ms']:>9.2f}{row['p95_ms']:>9.2f}"
+                f"{row['rps_vs_bare']:>14.2f}x{row['p50_vs_bare']:>12.2f}x{row['p95_vs_bare']:>12.2f}x"
+                f"{row['errors']:>8}"
+            )
     print()
 
 
@@ -381,6 +745,13 @@ def main() -> int:
     teachers = env_int("BENCH_TEACHERS", 100)
     if not 0 <= teachers <= users:
         sys.exit("bench: BENCH_TEACHERS must be between 0 and BENCH_USERS.")
+    if teachers < 5:
+        sys.exit(
+            "bench: BENCH_TEACHERS must be at least 5 (a busy one, a booking one, course owners)."
+        )
+    course_count = env_int("BENCH_COURSES", 60)
+    busy_lessons = env_int("BENCH_BUSY_LESSONS", 300)
+    bookings = env_int("BENCH_BOOKINGS", 300)
     duration = env_int("BENCH_DURATION", 8)
     warmup = env_int("BENCH_WARMUP", 2)
     connections = env_int("BENCH_CONNECTIONS", 4)
@@ -404,8 +775,16 @@ def main() -> int:
     from django.db import connections as db_connections
 
     seeded = seed(users=users, teachers=teachers)
-    seed_public_site()
-    urls = URLS + public_site_urls()
+    seed_public_site()  # first: the site's page tree, which course pages may hang under
+    seeded.update(seed_courses(count=course_count))
+    schedule = seed_schedule(busy_lessons=busy_lessons)
+    seeded.update({k: v for k, v in schedule.items() if k != "bookers"})
+    urls = (
+        URLS
+        + public_site_urls()
+        + course_urls()
+        + [("busy teacher's slots", f"/api/v1/slots?teacher_id={schedule['busy_teacher_id']}")]
+    )
     db_connections.close_all()
 
     port = free_port()
@@ -437,15 +816,17 @@ def main() -> int:
                     port, path, seconds=duration, connections=connections, max_requests=max_requests
                 )
             results.append({"name": name, "path": path, "bytes": len(body), **measured})
+        sequential = measure_booking(port, schedule, bookings=bookings, seconds=duration * 8)
     finally:
         stop_gunicorn(server)
         log("gunicorn stopped")
 
-    bare = results[0]
-    for row in results:
-        row["rps_vs_bare"] = row["rps"] / bare["rps"]
-        row["p50_vs_bare"] = row["p50_ms"] / bare["p50_ms"]
-        row["p95_vs_bare"] = row["p95_ms"] / bare["p95_ms"]
+    for rows in (results, sequential):
+        bare = rows[0]
+        for row in rows:
+            row["rps_vs_bare"] = row["rps"] / bare["rps"]
+            row["p50_vs_bare"] = row["p50_ms"] / bare["p50_ms"]
+            row["p95_vs_bare"] = row["p95_ms"] / bare["p95_ms"]
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "git_commit": git_commit(),
@@ -461,11 +842,21 @@ def main() -> int:
         "python": platform.python_version(),
         "load_average_before": load_before,
         "results": results,
+        "sequential": {
+            "method": (
+                "one keep-alive connection, requests one after another (python http.client); "
+                f"{BOOKING_WARMUP} warm-up requests each, then the measured ones; every booking POSTs "
+                "a different free, non-overlapping 30-minute slot of the booking teacher, by "
+                f"{BOOKERS} logged-in bench students in turn (X-Session-Token), and must answer 201"
+            ),
+            "bookers": BOOKERS,
+            "results": sequential,
+        },
     }
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     print_table(report)
     log(f"written to {(RESULTS / 'latest.json').relative_to(ROOT)}")
-    failed = [row["path"] for row in results if row["errors"]]
+    failed = [row["path"] for row in results + sequential if row["errors"]]
     if failed:
         log(f"errors while loading {', '.join(failed)}: see {RESULTS / 'gunicorn.log'}")
         return 1
