@@ -11,8 +11,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from authentication.choices import GuardianLinkStatus
+from authentication.choices import GuardianLinkStatus, Role
 from authentication.models import GuardianLink
+from authentication.roles import has_role, is_admin
 from cplatform.exceptions import NotFound
 
 from ..choices import LessonStatus
@@ -126,6 +127,22 @@ class Week:
     first_hour: int
     last_hour: int
     tz_name: str
+
+
+def week_teacher_for(*, viewer, teacher_id: str | None) -> TeacherProfile | None:
+    """Whose week the viewer asks for: an admin may name any teacher (`teacher_id`, a profile id;
+    unknown → NotFound); anyone else gets None (their own week; the parameter is ignored). An admin
+    who names nobody and teaches nothing has no week: NotFound."""
+    if not is_admin(viewer):
+        return None
+    if not teacher_id:
+        if has_role(viewer, Role.TEACHER):
+            return None
+        raise NotFound()
+    try:
+        return TeacherProfile.objects.select_related("user").get(pk=int(teacher_id))
+    except (TeacherProfile.DoesNotExist, ValueError, OverflowError) as exc:
+        raise NotFound() from exc
 
 
 def week_monday(day: date) -> date:

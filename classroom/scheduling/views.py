@@ -20,7 +20,7 @@ from cplatform.exceptions import DomainError, NotFound
 
 from ..calendar import selectors as feed_selectors
 from ..calendar import services as feed_services
-from ..calendar.selectors import teacher_week, week_monday
+from ..calendar.selectors import teacher_week, week_monday, week_teacher_for
 from ..choices import LessonKind, LessonStatus
 from ..services import teacher_profile_ensure
 from . import selectors, services
@@ -144,11 +144,18 @@ def availability_edit(request):
     )
 
 
-@role_required(Role.TEACHER)
+@role_required(Role.TEACHER, Role.ADMIN)
 def week_schedule(request):
-    """The teacher's week in their own zone: availability, time off and lessons (1:1 and group)."""
-    teacher = teacher_profile_ensure(user=request.user)
-    tz = zone(request.user.timezone)
+    """The teacher's week in their own zone: availability, time off and lessons (1:1 and group).
+    An admin may look at any teacher's week with `?teacher=<profile id>`."""
+    try:
+        teacher = week_teacher_for(viewer=request.user, teacher_id=request.GET.get("teacher"))
+    except NotFound as exc:
+        raise Http404 from exc
+    if teacher is None:
+        teacher = teacher_profile_ensure(user=request.user)
+        teacher.user = request.user
+    tz = zone(teacher.user.timezone)
     today = timezone.now().astimezone(tz).date()
     try:
         day = date.fromisoformat(request.GET.get("week", ""))
@@ -158,11 +165,15 @@ def week_schedule(request):
         day = today
     show_cancelled = request.GET.get("cancelled") == "1"
     week = teacher_week(teacher=teacher, day=day, include_cancelled=show_cancelled)
+    others = teacher.user_id != request.user.pk
     return render(
         request,
         "classroom/schedule/week.html",
         {
             "week": week,
+            "teacher": teacher,
+            "others": others,
+            "teacher_query": f"&teacher={teacher.pk}" if others else "",
             "tz": tz,
             "hours": range(week.first_hour, week.last_hour),
             "previous": week.monday - timedelta(days=7),

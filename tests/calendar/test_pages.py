@@ -146,8 +146,32 @@ def test_week_ignores_a_bad_week_parameter(client):
 @pytest.mark.parametrize("role", [Role.STUDENT, Role.PARENT, Role.ADMIN])
 def test_only_teachers_have_a_week_schedule_and_time_off(client, role):
     client.force_login(UserFactory(roles=[role]))
-    assert client.get("/lessons/week/").status_code == 403
+    # An admin reaches the page, but names no teacher and teaches nothing: no week to show.
+    assert client.get("/lessons/week/").status_code == (404 if role == Role.ADMIN else 403)
     assert client.get("/lessons/time-off/").status_code == 403
+
+
+def test_an_admin_looks_at_a_teachers_week_and_teachers_only_see_their_own(client):
+    teacher = bookable_teacher(tz="Asia/Tokyo")
+    other = bookable_teacher(tz="Europe/Madrid")
+    learner = student(first_name="Kenji", last_name="Sato")
+    monday = week_monday(timezone.now().date() + timedelta(days=7))
+    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")
+    start = datetime.combine(monday, time(9, 0), tzinfo=tokyo)
+    private_lesson(teacher=teacher, student=learner, start=start)
+    client.force_login(UserFactory(roles=[Role.ADMIN]))
+    response = client.get(f"/lessons/week/?week={monday}&teacher={teacher.pk}")
+    page = text(response)
+    assert f"Week schedule of {teacher.user.name}" in page
+    assert "Asia/Tokyo" in page
+    assert "09:00–10:00 Kenji Sato" in page  # the teacher's wall clock, not the admin's
+    assert f"teacher={teacher.pk}" in html(response)  # week links keep the teacher
+    for bad in ("987654321", "junk", "99999999999999999999999"):
+        assert client.get(f"/lessons/week/?teacher={bad}").status_code == 404
+    client.force_login(other.user)  # a teacher naming another teacher sees their own week
+    page = text(client.get(f"/lessons/week/?week={monday}&teacher={teacher.pk}"))
+    assert "Kenji Sato" not in page
+    assert "Week schedule of" not in page
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
