@@ -128,16 +128,16 @@ class CourseIndexPage(CourseSectionWorkflowMixin, SeoPageMixin):
         from django.core.paginator import Paginator
 
         from .forms import CourseFilterForm
-        from .selectors import catalog_locale_ids, course_cards, course_list_public
+        from .selectors import catalog_languages, course_cards, course_list_public
 
         context = super().get_context(request, *args, **kwargs)
         form = CourseFilterForm(request.GET)
         form.is_valid()
-        locale_ids = catalog_locale_ids(self.locale_id)
-        courses = course_list_public(filters=form.filters(), live_page_locale_ids=locale_ids)
+        languages = catalog_languages()
+        courses = course_list_public(filters=form.filters(), live_page_languages=languages)
         page = Paginator(courses, CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
         page.object_list = course_cards(
-            list(page.object_list), locale_ids=locale_ids, request=request
+            list(page.object_list), languages=languages, request=request
         )
         query = request.GET.copy()
         query.pop("page", None)

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Site
 
 from authentication.models import User
@@ -61,17 +63,17 @@ def _with_listing_data(qs: QuerySet[Course], teachers: QuerySet | None = None) -
 
 
 def course_list_public(
-    *, filters: CourseFilters | None = None, live_page_locale_ids: list[int] | None = None
+    *, filters: CourseFilters | None = None, live_page_languages: list[str] | None = None
 ) -> QuerySet[Course]:
-    """Published courses, filtered, searched and sorted. With `live_page_locale_ids` (the catalog
-    page, the course-list block) only those with a live course page in one of these locales."""
+    """Published courses, filtered, searched and sorted. With `live_page_languages` (the catalog
+    page, the course-list block) only those with a live course page in one of these languages."""
     filters = filters or CourseFilters()
     qs = Course.objects.filter(status=CourseStatus.PUBLISHED)
-    if live_page_locale_ids is not None:
+    if live_page_languages is not None:
         qs = qs.filter(
             Exists(
                 CoursePage.objects.live().filter(
-                    course=OuterRef("pk"), locale_id__in=live_page_locale_ids
+                    course=OuterRef("pk"), locale__language_code__in=live_page_languages
                 )
             )
         )
@@ -282,11 +284,15 @@ def default_locale_id() -> int | None:
     )
 
 
-def catalog_locale_ids(locale_id: int) -> list[int]:
-    """The locales whose pages a catalog in `locale_id` links to: its own first, then the default
-    language's (a course not translated yet still shows, linking to its original page)."""
-    default = default_locale_id()
-    return [locale_id] if default in (None, locale_id) else [locale_id, default]
+def catalog_languages(language_code: str | None = None) -> list[str]:
+    """The languages whose course pages a listing links to, best first: the visitor's (default:
+    the active language), then the default language's (a course not translated yet still shows,
+    linking to its original page). No query."""
+    try:
+        active = get_supported_content_language_variant(language_code or get_language())
+    except LookupError:
+        active = settings.LANGUAGE_CODE
+    return [active] if active == settings.LANGUAGE_CODE else [active, settings.LANGUAGE_CODE]
 
 
 def course_index_get(*, locale_id: int | None = None) -> CourseIndexPage | None:
@@ -314,20 +320,20 @@ def course_page_fallback(*, index: CourseIndexPage, slug: str) -> CoursePage | N
     )
 
 
-def course_cards(courses: list[Course], *, locale_ids: list[int], request=None) -> list[Course]:
-    """Give each course its `page` (the live page in the first of `locale_ids` that has one) and
+def course_cards(courses: list[Course], *, languages: list[str], request=None) -> list[Course]:
+    """Give each course its `page` (the live page in the first of `languages` that has one) and
     `page_url`: one query for the whole list."""
-    rank = {locale_id: n for n, locale_id in enumerate(locale_ids)}
+    rank = {code: n for n, code in enumerate(languages)}
     best: dict[int, CoursePage] = {}
     pages = (
         CoursePage.objects.live()
-        .filter(course_id__in=[c.pk for c in courses], locale_id__in=locale_ids)
+        .filter(course_id__in=[c.pk for c in courses], locale__language_code__in=languages)
         .defer_streamfields()
-        .select_related("cover_image")
+        .select_related("cover_image", "locale")
     )
     for page in pages:
         chosen = best.get(page.course_id)
-        if chosen is None or rank[page.locale_id] < rank[chosen.locale_id]:
+        if chosen is None or rank[page.locale.language_code] < rank[chosen.locale.language_code]:
             best[page.course_id] = page
     for course in courses:
         course.page = best.get(course.pk)

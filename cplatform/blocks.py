@@ -226,29 +226,23 @@ class CourseListBlock(SectionBlock):
     def get_courses(self, value, request=None) -> list:
         """The courses to show, each with `page` and `page_url`: a fixed number of queries."""
         # Import here: cplatform does not depend on the feature apps when it is loaded.
-        from wagtail.models import Locale
-
         from courses.selectors import (
             CourseFilters,
-            catalog_locale_ids,
+            catalog_languages,
             course_cards,
             course_list_public,
         )
 
-        try:
-            locale_id = Locale.get_active().pk
-        except Locale.DoesNotExist:
-            return []
         teacher = value.get("teacher")
         filters = CourseFilters(
             subject=getattr(value.get("subject"), "slug", None),
             level=getattr(value.get("level"), "code", None),
             teacher=teacher.user_id if teacher is not None else None,
         )
-        locale_ids = catalog_locale_ids(locale_id)
-        courses = course_list_public(filters=filters, live_page_locale_ids=locale_ids)
+        languages = catalog_languages()
+        courses = course_list_public(filters=filters, live_page_languages=languages)
         return course_cards(
-            list(courses[: value.get("limit") or 6]), locale_ids=locale_ids, request=request
+            list(courses[: value.get("limit") or 6]), languages=languages, request=request
         )
 
     def get_context(self, value, parent_context=None):

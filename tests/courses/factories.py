@@ -68,3 +68,13 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     student = factory.SubFactory(StudentFactory)
     status = EnrollmentStatus.ACTIVE
     enrolled_by = factory.SelfAttribute("student")
+
+
+class CoursePageFactory:
+    """A live course page (Wagtail) for a new published course, under the course catalog; keyword
+    arguments go to CourseFactory. The page is `course.page`, built through course_page_create."""
+
+    def __new__(cls, **kwargs):
+        from tests.courses.page_helpers import live_course
+
+        return live_course(**kwargs).page
