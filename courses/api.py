@@ -94,11 +94,14 @@ def create_course(request, payload: CourseIn):
 
 @router.patch(
     "/courses/{course_id}",
-    response={200: CourseOut, **errors(400, 401, 403, 404, 422)},
+    response={200: CourseOut, **errors(400, 401, 403, 404, 409, 422)},
     auth=auth_for(Role.TEACHER, Role.ADMIN),
 )
 def update_course(request, course_id: int, payload: CoursePatch):
-    """Teachers edit their own courses (another teacher's answers 404); admins edit any."""
+    """Teachers edit their own courses (another teacher's answers 404); admins edit any. Setting
+    `status` to "published" publishes the course page, or, when the admin has put a moderation
+    workflow on the course catalog, submits it (the course stays a draft until a moderator
+    approves; 409 while it waits)."""
     course = course_get_for_editor(user=request.auth, course_id=course_id)
     course_update(actor=request.auth, course=course, data=payload.model_dump(exclude_unset=True))
     return course_get_for_editor(user=request.auth, course_id=course_id)

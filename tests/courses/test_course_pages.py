@@ -511,3 +511,46 @@ def test_course_page_makes_the_same_queries_for_1_and_30_modules(client, people)
     assert_constant_queries(lambda: client.get(url), grow=grow)
     as_user(client, people.student_a)
     assert_constant_queries(lambda: client.get(url), grow=grow)
+
+
+def test_through_the_api_publishing_goes_live_or_waits_for_the_course_workflow(client, people):
+    from tests.authentication.factories import PASSWORD
+    from tests.conftest import login_token
+
+    index = catalog()
+    token = login_token(client, people.teacher.email, PASSWORD)
+    headers = {"HTTP_X_SESSION_TOKEN": token}
+
+    def create(title):
+        response = client.post(
+            "/api/v1/courses",
+            {"title": title, "format": "self_paced", "subject": "mathematics"},
+            content_type="application/json",
+            **headers,
+        )
+        assert response.status_code == 201, response.content
+        return response.json()["id"]
+
+    def publish_course(course_id):
+        return client.patch(
+            f"/api/v1/courses/{course_id}",
+            {"status": "published"},
+            content_type="application/json",
+            **headers,
+        )
+
+    direct = create("Direct")
+    assert publish_course(direct).json()["status"] == "published"
+    assert CoursePage.objects.get(course_id=direct).live
+
+    task = GroupApprovalTask.objects.create(name="Course review")
+    task.groups.set([Group.objects.get(name=MODERATORS)])
+    workflow = Workflow.objects.create(name="Course review")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.create(page=index, workflow=workflow)
+    moderated = create("Moderated")
+    response = publish_course(moderated)
+    assert response.status_code == 200 and response.json()["status"] == "draft"
+    page = CoursePage.objects.get(course_id=moderated)
+    assert not page.live and page.workflow_in_progress
+    assert publish_course(moderated).status_code == 409
