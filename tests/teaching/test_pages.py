@@ -219,3 +219,16 @@ def test_the_lesson_page_runs_a_constant_number_of_queries_for_2_and_30_seats(cl
     html = client.get(page(lesson)).content.decode()
     assert html.count('name="action" value="attendance"') == 1
     assert html.count("Note about") == 30
+
+
+def test_my_lessons_offers_cancelling_a_group_session_to_its_teacher_only(client, people):
+    course = group_course(teacher=people.teacher, students=[people.student_a])
+    group = session(course=course, title="Algebra, week 1")
+    cancel_url = reverse("lesson-cancel", kwargs={"lesson_id": group.pk})
+
+    student_page = as_user(client, people.student_a).get(reverse("lesson-list"))
+    assert "Algebra, week 1" in student_page.content.decode()
+    assert cancel_url not in student_page.content.decode()
+
+    teacher_page = as_user(client, people.teacher).get(reverse("lesson-list"))
+    assert cancel_url in teacher_page.content.decode()
