@@ -32,8 +32,9 @@ from courses.models import Course, Enrollment, Material
 from courses.selectors import can_manage_course, material_get_for_user
 from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 
-from ..choices import AttendanceStatus, LessonKind, LessonStatus
+from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus
 from ..models import Attendance, Lesson, LessonSeat, TeacherProfile
+from ..scheduling.selectors import scheduling_settings_of
 from ..scheduling.services import booking_lock_enabled
 
 MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 15, 8 * 60
@@ -339,8 +340,9 @@ def attendance_record(
 ) -> list[Attendance]:
     """The teacher records (or corrects) attendance: `marks` [{student_id, status, note}] for the 1:1
     student or the live seat holders. Only once the lesson has started, never on a cancelled one.
-    Then the lesson's status follows: a 1:1 lesson whose student is absent is a no-show; otherwise the
-    lesson is completed."""
+    Then the lesson's status follows: a 1:1 lesson whose student is absent is a no-show (charged), one
+    whose absence the teacher excused is a no-show settled like a free cancellation (refund or credit,
+    the teacher's policy); otherwise the lesson is completed (charged)."""
     now = now or timezone.now()
     _require_runner(actor=actor, lesson=lesson)
     marks = [dict(m) for m in marks]
@@ -380,14 +382,21 @@ def attendance_record(
                 },
             )
             rows.append(row)
+        locked.billing_outcome = BillingOutcome.CHARGE
         if locked.kind == LessonKind.PRIVATE:
-            absent = locked.attendances.filter(
-                student_id=locked.student_id, status=AttendanceStatus.ABSENT
-            ).exists()
-            locked.status = LessonStatus.NO_SHOW if absent else LessonStatus.COMPLETED
+            mark = locked.attendances.get(student_id=locked.student_id).status
+            if mark in (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED):
+                locked.status = LessonStatus.NO_SHOW
+            else:
+                locked.status = LessonStatus.COMPLETED
+            if mark == AttendanceStatus.EXCUSED:
+                # The teacher excused the absence: settled like a free cancellation, not charged.
+                locked.billing_outcome = scheduling_settings_of(
+                    teacher=locked.teacher
+                ).free_cancellation_outcome
         else:
             locked.status = LessonStatus.COMPLETED
-        locked.save(update_fields=["status", "updated_at"])
+        locked.save(update_fields=["status", "billing_outcome", "updated_at"])
     return rows
 
 

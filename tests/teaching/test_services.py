@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from classroom.choices import LessonStatus
-from classroom.models import Attendance, Lesson, LessonSeat
+from classroom.models import Attendance, Lesson, LessonSeat, TeacherSchedulingSettings
 from classroom.scheduling.services import lesson_book, lesson_cancel, lesson_reschedule
 from classroom.teaching import services
 from courses.choices import CourseFormat, EnrollmentStatus
@@ -338,6 +338,29 @@ def test_a_1_to_1_student_marked_absent_is_a_no_show_and_a_correction_completes_
     assert lesson.status == LessonStatus.COMPLETED
     row = Attendance.objects.get(lesson=lesson)
     assert (row.status, row.note, row.recorded_by) == ("late", "Bus", people.admin)
+
+
+@pytest.mark.parametrize(
+    ("mark", "status", "outcome"),
+    [
+        ("present", LessonStatus.COMPLETED, "charge"),
+        ("late", LessonStatus.COMPLETED, "charge"),
+        ("absent", LessonStatus.NO_SHOW, "charge"),
+        ("excused", LessonStatus.NO_SHOW, "credit"),  # the teacher's free-cancellation outcome
+    ],
+)
+def test_a_1_to_1_lesson_is_settled_by_its_attendance_mark(people, mark, status, outcome):
+    lesson = started_lesson(teacher=people.teacher, student=people.student_a)
+    TeacherSchedulingSettings.objects.update_or_create(
+        teacher=lesson.teacher, defaults={"free_cancellation_outcome": "credit"}
+    )
+    services.attendance_record(
+        actor=people.teacher,
+        lesson=lesson,
+        marks=[{"student_id": people.student_a.pk, "status": mark}],
+    )
+    lesson.refresh_from_db()
+    assert (lesson.status, lesson.billing_outcome) == (status, outcome)
 
 
 def test_group_attendance_covers_seat_holders_only_and_completes_the_session(people):
