@@ -6,104 +6,38 @@ lets more than one booking through — the race is real, and the guards are what
 a matter of timing, so the control tries up to CONTROL_ROUNDS fresh slots until one double-books.
 """
 
-import http.client
-import json
-import threading
 from collections import Counter
-from urllib.parse import urlsplit
 
 import pytest
-from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 from django.test import override_settings
-from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
 from classroom.models import Lesson
-from tests.authentication.factories import PASSWORD
+from tests import race
 from tests.booking.factories import bookable_teacher, days_ahead, student
+from tests.race import session_token, simultaneous_posts
 
 ATTEMPTS = 50
+
+wide_live_server = race.wide_live_server  # the fixture: a live server accepting 50 connections
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the race test measures PostgreSQL"
 )
 
 
-class _WideBacklogServer(ThreadedWSGIServer):
-    """Django's live server listens with a backlog of 5: 50 simultaneous connections would be reset
-    by the kernel before reaching it. A production server listens wider; so does this one."""
-
-    request_queue_size = 128
-
-
-class _LiveServerThread(LiveServerThread):
-    server_class = _WideBacklogServer
-
-
-@pytest.fixture
-def wide_live_server(transactional_db):
-    thread = _LiveServerThread("localhost", _StaticFilesHandler)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait()
-    if thread.error:
-        raise thread.error
-    yield f"http://{thread.host}:{thread.port}"
-    thread.terminate()
-
-
-def _token(client, email: str, n: int) -> str:
-    response = client.post(
-        "/_allauth/app/v1/auth/login",
-        {"email": email, "password": PASSWORD},
-        content_type="application/json",
-        REMOTE_ADDR=f"10.0.{n // 250}.{n % 250 + 1}",
-    )
-    assert response.status_code == 200, response.content
-    return response.json()["meta"]["session_token"]
-
-
 def _stampede(live_server_url: str, client) -> tuple[Counter, list[str], int]:
     teacher = bookable_teacher(lesson_lengths=[60])
     start = days_ahead(3)
-    tokens = [_token(client, student().email, n) for n in range(ATTEMPTS)]
-    body = json.dumps({"teacher_id": teacher.pk, "start": start.isoformat(), "length": 60})
-    url = urlsplit(live_server_url)
-    barrier = threading.Barrier(ATTEMPTS)
-    statuses: list[int] = []
-    failures: list[str] = []
-    lock = threading.Lock()
-
-    def attempt(token: str):
-        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
-        try:
-            barrier.wait(timeout=60)
-            conn.request(
-                "POST",
-                "/api/v1/lessons",
-                body=body,
-                headers={"Content-Type": "application/json", "X-Session-Token": token},
-            )
-            response = conn.getresponse()
-            payload = response.read()
-            with lock:
-                statuses.append(response.status)
-                if response.status >= 500:
-                    failures.append(payload[:300].decode(errors="replace"))
-        except Exception as exc:  # noqa: BLE001 - a dropped connection is a failure to count
-            with lock:
-                statuses.append(599)
-                failures.append(repr(exc))
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=attempt, args=(t,)) for t in tokens]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    tokens = [session_token(client, student().email, n) for n in range(ATTEMPTS)]
+    statuses, failures = simultaneous_posts(
+        live_server_url,
+        "/api/v1/lessons",
+        {"teacher_id": teacher.pk, "start": start.isoformat(), "length": 60},
+        tokens,
+    )
     lessons = Lesson.objects.filter(teacher=teacher, start=start).count()
-    return Counter(statuses), failures, lessons
+    return statuses, failures, lessons
 
 
 @pytest.mark.django_db(transaction=True)

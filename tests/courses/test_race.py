@@ -11,11 +11,7 @@ students in than there are seats — the race is real, and the lock is what stop
 matter of timing, so the control tries up to CONTROL_ROUNDS fresh courses until one overbooks.
 """
 
-import http.client
-import json
-import threading
 from collections import Counter
-from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -24,17 +20,16 @@ from django.test import override_settings
 from courses.choices import SEAT_STATUSES, EnrollmentStatus
 from courses.models import Enrollment
 from courses.services import enrollment_withdraw
-from tests.booking import test_race as booking_race
+from tests import race
 from tests.booking.factories import student
 from tests.courses.factories import CourseFactory, EnrollmentFactory
+from tests.race import session_token, simultaneous_posts
 
 ATTEMPTS = 50
+
+wide_live_server = race.wide_live_server  # the fixture: a live server accepting 50 connections
 CAPACITY = 5
 CONTROL_ROUNDS = 5
-
-# The booking race test's live server (listening with a backlog wide enough for 50 connections).
-wide_live_server = booking_race.wide_live_server
-_token = booking_race._token
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the race test measures PostgreSQL"
@@ -51,44 +46,15 @@ def _course_with_one_seat_left():
 def _stampede(live_server_url: str, client, *, waitlist: bool = False):
     """Log 50 fresh students in first (tokens), then release their enrolments together."""
     course = _course_with_one_seat_left()
-    tokens = [_token(client, student().email, n) for n in range(ATTEMPTS)]
-    body = json.dumps({"course_id": course.pk, "waitlist": waitlist})
-    url = urlsplit(live_server_url)
-    barrier = threading.Barrier(ATTEMPTS)
-    statuses: list[int] = []
-    failures: list[str] = []
-    lock = threading.Lock()
-
-    def attempt(token: str):
-        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
-        try:
-            barrier.wait(timeout=60)
-            conn.request(
-                "POST",
-                "/api/v1/enrollments",
-                body=body,
-                headers={"Content-Type": "application/json", "X-Session-Token": token},
-            )
-            response = conn.getresponse()
-            payload = response.read()
-            with lock:
-                statuses.append(response.status)
-                if response.status >= 500:
-                    failures.append(payload[:300].decode(errors="replace"))
-        except Exception as exc:  # noqa: BLE001 - a dropped connection is a failure to count
-            with lock:
-                statuses.append(599)
-                failures.append(repr(exc))
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=attempt, args=(t,)) for t in tokens]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    tokens = [session_token(client, student().email, n) for n in range(ATTEMPTS)]
+    statuses, failures = simultaneous_posts(
+        live_server_url,
+        "/api/v1/enrollments",
+        {"course_id": course.pk, "waitlist": waitlist},
+        tokens,
+    )
     seats = Enrollment.objects.filter(course=course, status__in=SEAT_STATUSES).count()
-    return course, Counter(statuses), failures, seats
+    return course, statuses, failures, seats
 
 
 @pytest.mark.django_db(transaction=True)
