@@ -393,7 +393,19 @@ def course_page_context(*, course: Course, user) -> dict:
     if can_manage or (enrollment is not None and enrollment.status == EnrollmentStatus.ACTIVE):
         materials = list(material_list_for_user(user=user, course_id=course.pk))
     seats_taken = getattr(course, "seats_taken", 0) or 0
+    owner_profile = next(
+        (
+            getattr(t, "teacher_profile", None)
+            for t in course.teachers.all()
+            if t.pk == course.owner_id
+        ),
+        None,
+    )
     return {
+        # Whose availability a 1:1 course's lessons are booked from (a listed owner only).
+        "booking_teacher_id": owner_profile.pk
+        if owner_profile is not None and owner_profile.is_public and owner_profile.is_approved
+        else None,
         "course": course,
         "modules": modules,
         "now": timezone.now(),

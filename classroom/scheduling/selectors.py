@@ -11,6 +11,8 @@ from django.utils import timezone
 from authentication.choices import GuardianLinkStatus, Role
 from authentication.models import GuardianLink
 from authentication.roles import has_role, is_admin
+from courses.choices import CourseFormat, EnrollmentStatus
+from courses.models import Course
 from cplatform.exceptions import NotFound, ValidationFailed
 
 from ..choices import LessonStatus
@@ -207,3 +209,21 @@ def series_lessons(*, series: LessonSeries) -> QuerySet[Lesson]:
     return series.lessons.select_related(
         "teacher__user", "student", "booked_by", "cancelled_by"
     ).order_by("start", "pk")
+
+
+def private_courses_for_booking(*, teacher: TeacherProfile, student_ids: list[int]) -> list[Course]:
+    """The teacher's 1:1 courses in which one of `student_ids` (the booker, or their children) is
+    actively enrolled: a 1:1 lesson can be booked under one of them."""
+    if not student_ids:
+        return []
+    return list(
+        Course.objects.filter(
+            Q(owner_id=teacher.user_id) | Q(teachers__pk=teacher.user_id),
+            format=CourseFormat.ONE_TO_ONE,
+            enrollments__student_id__in=student_ids,
+            enrollments__status=EnrollmentStatus.ACTIVE,
+        )
+        .distinct()
+        .order_by("title", "pk")
+        .only("pk", "title")
+    )

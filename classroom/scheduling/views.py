@@ -65,6 +65,8 @@ def lesson_book(request, teacher_id: int):
             length = int(request.POST.get("length", ""))
             raw_student = request.POST.get("student_id") or None
             student_id = int(raw_student) if raw_student else None
+            raw_course = request.POST.get("course_id") or None
+            course_id = int(raw_course) if raw_course else None
             if start.tzinfo is None:
                 raise ValueError
         except (TypeError, ValueError):
@@ -73,7 +75,12 @@ def lesson_book(request, teacher_id: int):
         try:
             student = services.student_for_booking(actor=request.user, student_id=student_id)
             services.lesson_book(
-                actor=request.user, teacher=teacher, student=student, start=start, length=length
+                actor=request.user,
+                teacher=teacher,
+                student=student,
+                start=start,
+                length=length,
+                course_id=course_id,
             )
         except DomainError as exc:
             messages.error(request, exc.detail)
@@ -91,10 +98,16 @@ def lesson_book(request, teacher_id: int):
     )
     local = [(s.astimezone(tz), e.astimezone(tz)) for s, e in slots]
     days = [(day, list(items)) for day, items in groupby(local, key=lambda pair: pair[0].date())]
+    booker_ids = [child.pk for child in children]
+    if has_role(request.user, Role.STUDENT):
+        booker_ids.append(request.user.pk)
+    courses = selectors.private_courses_for_booking(teacher=teacher, student_ids=booker_ids)
     return render(
         request,
         "classroom/schedule/lesson_book.html",
         {
+            "courses": courses,
+            "chosen_course": request.GET.get("course", ""),
             "teacher": teacher,
             "days": days,
             "length": length,

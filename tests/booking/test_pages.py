@@ -162,3 +162,33 @@ def test_the_spanish_lesson_pages_speak_spanish(client):
     assert "Mis clases" in lessons
     assert "Próximas" in lessons
     assert "Reserva una clase con" in booking
+
+
+def test_a_student_books_a_lesson_of_their_1_to_1_course_from_the_course_page(client):
+    from tests.courses.page_helpers import live_course
+
+    teacher = bookable_teacher(lesson_lengths=[60], min_notice_minutes=60)
+    learner = student()
+    course = live_course(owner=teacher.user, format="one_to_one", title="Exam coaching", price=0)
+    other = live_course(owner=teacher.user, format="one_to_one", title="Not mine", price=0)
+    client.force_login(learner)
+    client.post(f"/courses/{course.slug}/enrol/")
+
+    course_page = client.get(course.get_absolute_url()).content.decode()
+    book_url = f"/lessons/book/{teacher.pk}/?course={course.pk}"
+    assert book_url in course_page.replace("&amp;", "&")
+    booking_page = client.get(book_url).content.decode()
+    assert f'<option value="{course.pk}" selected>Exam coaching</option>' in booking_page
+    assert "Not mine" not in booking_page  # only courses the student is enrolled in
+
+    start = days_ahead(2, hour=10)
+    client.post(
+        f"/lessons/book/{teacher.pk}/",
+        {"start": start.isoformat(), "length": 60, "course_id": other.pk},
+    )
+    assert not Lesson.objects.exists()  # not enrolled in that one: refused, nothing booked
+    client.post(
+        f"/lessons/book/{teacher.pk}/",
+        {"start": start.isoformat(), "length": 60, "course_id": course.pk},
+    )
+    assert Lesson.objects.get(student=learner).course == course
