@@ -215,7 +215,7 @@ def test_the_lesson_page_runs_a_constant_number_of_queries_for_2_and_30_seats(cl
 
     seat(2)
     as_user(client, people.teacher)
-    assert_constant_queries(lambda: client.get(page(lesson)), grow=lambda: seat(28), budget=30)
+    assert_constant_queries(lambda: client.get(page(lesson)), grow=lambda: seat(28), budget=16)
     html = client.get(page(lesson)).content.decode()
     assert html.count('name="action" value="attendance"') == 1
     assert html.count("Note about") == 30
