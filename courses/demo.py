@@ -72,7 +72,8 @@ COURSES = [
             "summary": "Lessons around the meetings, emails and calls of your own job.",
             "format": CourseFormat.ONE_TO_ONE,
             "capacity": None,
-            "price": Decimal("35.00"),
+            "lessons_included": 10,  # sold as a package of ten lessons
+            "price": Decimal("320.00"),
             "subject": "english",
             "level": "intermediate",
             "language": "en",

@@ -116,6 +116,15 @@ class CourseForm(forms.Form):
         required=False,
         help_text=_("Leave empty for unlimited. Group courses need a number."),
     )
+    lessons_included = forms.IntegerField(
+        label=_("Lessons in the package"),
+        min_value=1,
+        max_value=500,
+        required=False,
+        help_text=_(
+            "1:1 courses only: how many lessons an enrolment includes. Empty: single lessons."
+        ),
+    )
     starts_on = forms.DateField(
         label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -137,6 +146,7 @@ class CourseForm(forms.Form):
                 "price": course.price,
                 "currency": course.currency,
                 "capacity": course.capacity,
+                "lessons_included": course.lessons_included,
                 "starts_on": course.starts_on,
                 "ends_on": course.ends_on,
                 "status": course.status,

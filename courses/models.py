@@ -48,6 +48,15 @@ class Course(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("Seats; empty means unlimited. Required for group courses."),
     )
+    lessons_included = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "1:1 courses sold as a package: how many lessons an enrolment includes. "
+            "Empty: single lessons, booked one by one."
+        ),
+    )
     subject = models.ForeignKey(
         "classroom.Subject", on_delete=models.PROTECT, related_name="courses"
     )
@@ -82,6 +91,11 @@ class Course(models.Model):
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
                 name="courses_course_capacity_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(lessons_included__isnull=True)
+                | Q(format=CourseFormat.ONE_TO_ONE, lessons_included__gte=1),
+                name="courses_course_package_is_1_to_1",
             ),
             models.CheckConstraint(
                 condition=Q(starts_on__isnull=True)

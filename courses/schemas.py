@@ -38,6 +38,9 @@ class CourseOut(Schema):
     currency: str
     is_free: bool
     capacity: int | None = Field(..., description="Seats; null means unlimited.")
+    lessons_included: int | None = Field(
+        ..., description="1:1 package: lessons an enrolment includes; null: single lessons."
+    )
     seats_taken: int = Field(..., description="Active and pending (awaiting payment) enrolments.")
     seats_left: int | None
     subject: CodeName
@@ -96,6 +99,9 @@ class CourseIn(Schema):
     )
     currency: CurrencyCode = "EUR"
     capacity: int | None = Field(None, ge=1, le=100000, description="Required for group courses")
+    lessons_included: int | None = Field(
+        None, ge=1, le=500, description="1:1 courses: lessons in the package (null: single lessons)"
+    )
     subject: str = Field(..., max_length=80, examples=["mathematics"], description="Subject slug")
     level: str | None = Field(None, max_length=32, examples=["beginner"])
     language: str | None = Field(None, max_length=8, examples=["en"])
@@ -111,6 +117,7 @@ class CoursePatch(Schema):
     price: Decimal = Field(None, ge=0, le=Decimal("999999.99"), decimal_places=2)
     currency: CurrencyCode = None
     capacity: int | None = Field(None, ge=1, le=100000)
+    lessons_included: int | None = Field(None, ge=1, le=500)
     subject: str = Field(None, max_length=80)
     level: str | None = Field(None, max_length=32)
     language: str | None = Field(None, max_length=8)

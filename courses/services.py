@@ -37,6 +37,7 @@ COURSE_FIELDS = {
     "price",
     "currency",
     "capacity",
+    "lessons_included",
     "subject",
     "level",
     "language",
@@ -87,6 +88,8 @@ def _validate_course(course: Course) -> None:
     problems: dict[str, list[str]] = {}
     if course.format == CourseFormat.GROUP and course.capacity is None:
         problems["capacity"] = [_("A group course needs a number of seats.")]
+    if course.lessons_included is not None and course.format != CourseFormat.ONE_TO_ONE:
+        problems["lessons_included"] = [_("Only a 1:1 course is sold as a package of lessons.")]
     if course.starts_on and course.ends_on and str(course.ends_on) < str(course.starts_on):
         problems["ends_on"] = [_("The course cannot end before it starts.")]
     try:

@@ -246,6 +246,23 @@ def _private_course(*, course_id: int, teacher: TeacherProfile, student: User) -
     return course
 
 
+def package_lessons_used(*, course: Course, student: User) -> int:
+    """Lessons of a 1:1 package the student has used: every lesson booked under the course except
+    those cancelled for free (a late cancellation counts as taken)."""
+    return (
+        Lesson.objects.filter(course=course, student=student)
+        .exclude(status=LessonStatus.CANCELLED, cancelled_late=False)
+        .count()
+    )
+
+
+def _check_package(*, course: Course, student: User) -> None:
+    """Called under the student's row lock, so two bookings cannot both take the last lesson."""
+    if package_lessons_used(course=course, student=student) >= course.lessons_included:
+        message = _("All %(n)d lessons of this package are used.") % {"n": course.lessons_included}
+        raise Conflict(message, errors={"course_id": [message]})
+
+
 def lesson_book(
     *,
     actor: User,
@@ -275,6 +292,8 @@ def lesson_book(
             problem = _slot_problem(teacher=teacher, start=start, length=length, now=now)
             if problem:
                 _raise(problem)
+            if course is not None and course.lessons_included is not None:
+                _check_package(course=course, student=student)
             return Lesson.objects.create(
                 teacher=teacher,
                 student=student,

@@ -107,6 +107,7 @@ def test_the_1_to_1_course_student_has_lessons_of_the_course(demo):
     lessons = Lesson.objects.filter(course=course, student__email="olivia.davis@example.com")
     assert lessons.filter(start__gt=timezone.now()).count() == 1
     assert lessons.filter(status=LessonStatus.COMPLETED).count() == 2
+    assert course.lessons_included == 10  # a package: 3 of its 10 lessons used
 
 
 def test_a_demo_student_sees_upcoming_lessons_past_notes_and_progress_through_the_api(demo, client):
