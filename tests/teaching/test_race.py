@@ -3,7 +3,9 @@ own database connection, at the service level): exactly one seat, 19 × Conflict
 
 Control: with the row locks off (`SCHEDULING_BOOKING_LOCK=False`, as the booking race control does)
 the same count-then-write lets more than one student through, so the lock is what holds the limit.
-The race is a matter of timing: the control tries up to CONTROL_ROUNDS fresh sessions."""
+The race is a matter of timing: the control tries up to CONTROL_ROUNDS fresh sessions.
+
+The same over real HTTP: 50 students POST /api/v1/lessons/{id}/seat at once → 1 × 201, 49 × 409."""
 
 import threading
 from collections import Counter
@@ -15,8 +17,10 @@ from django.test import override_settings
 from classroom.models import LessonSeat
 from classroom.teaching.services import seat_take
 from cplatform.exceptions import Conflict
+from tests import race
 from tests.authentication.factories import StudentFactory, TeacherFactory
 from tests.courses.factories import EnrollmentFactory
+from tests.race import session_token, simultaneous_posts
 from tests.teaching.factories import group_course, session
 
 ATTEMPTS = 20
@@ -83,3 +87,31 @@ def test_control_without_the_lock_the_seat_limit_is_overrun():
         if live > 2:
             break
     assert any(live > 2 for _outcomes, live in rounds), rounds
+
+
+# Over real HTTP: 50 students on their own connections, released together (tests/race.py).
+
+wide_live_server = race.wide_live_server  # the fixture: a live server accepting 50 connections
+HTTP_ATTEMPTS = 50
+
+
+def test_fifty_students_racing_over_http_for_the_last_seat_leave_one_seated(
+    wide_live_server, client
+):
+    teacher = TeacherFactory()
+    first = StudentFactory()
+    course = group_course(teacher=teacher, students=[first], capacity=2)
+    lesson = session(course=course, day=7)  # `first` holds one of the two seats
+    racers = [StudentFactory() for _ in range(HTTP_ATTEMPTS)]
+    for student in racers:
+        EnrollmentFactory(course=course, student=student)
+    tokens = [session_token(client, s.email, n) for n, s in enumerate(racers)]
+
+    statuses, failures = simultaneous_posts(
+        wide_live_server, f"/api/v1/lessons/{lesson.pk}/seat", {}, tokens
+    )
+    live = LessonSeat.objects.filter(lesson=lesson, cancelled_at__isnull=True).count()
+    print(f"last session seat over HTTP: {dict(statuses)}, live seats {live} of 2")
+    assert not failures, failures
+    assert statuses == Counter({201: 1, 409: HTTP_ATTEMPTS - 1})
+    assert live == 2
