@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from authentication.forms import apply_domain_error
-from classroom.choices import Currency
+from classroom.choices import Currency, FreeCancellationOutcome
 from classroom.selectors import filter_options
 from cplatform.exceptions import DomainError
 
@@ -125,6 +125,18 @@ class CourseForm(forms.Form):
             "1:1 courses only: how many lessons an enrolment includes. Empty: single lessons."
         ),
     )
+    cancellation_cutoff_hours = forms.IntegerField(
+        label=_("Free cancellation until (hours before)"),
+        min_value=0,
+        max_value=24 * 14,
+        required=False,
+        help_text=_("This course's own cut-off; empty: the one in your scheduling settings."),
+    )
+    free_cancellation_outcome = forms.ChoiceField(
+        label=_("A free cancellation gives back"),
+        required=False,
+        choices=[("", _("As in your scheduling settings")), *FreeCancellationOutcome.choices],
+    )
     starts_on = forms.DateField(
         label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -147,6 +159,8 @@ class CourseForm(forms.Form):
                 "currency": course.currency,
                 "capacity": course.capacity,
                 "lessons_included": course.lessons_included,
+                "cancellation_cutoff_hours": course.cancellation_cutoff_hours,
+                "free_cancellation_outcome": course.free_cancellation_outcome,
                 "starts_on": course.starts_on,
                 "ends_on": course.ends_on,
                 "status": course.status,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from classroom.choices import Currency
+from classroom.choices import Currency, FreeCancellationOutcome
 
 from .choices import LIVE_STATUSES, CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
 from .storage import private_storage
@@ -56,6 +56,19 @@ class Course(models.Model):
             "1:1 courses sold as a package: how many lessons an enrolment includes. "
             "Empty: single lessons, booked one by one."
         ),
+    )
+    cancellation_cutoff_hours = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "The course's own cancellation cut-off (hours before a lesson); empty: the teacher's."
+        ),
+    )
+    free_cancellation_outcome = models.CharField(
+        max_length=8,
+        blank=True,
+        choices=FreeCancellationOutcome.choices,
+        help_text=_("What a free cancellation gives back in this course; empty: the teacher's."),
     )
     subject = models.ForeignKey(
         "classroom.Subject", on_delete=models.PROTECT, related_name="courses"

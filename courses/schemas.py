@@ -12,6 +12,7 @@ from .choices import CourseFormat, CourseStatus
 FormatCode = Literal["group", "one_to_one", "self_paced"]
 StatusCode = Literal["draft", "published", "archived"]
 CurrencyCode = Literal["EUR", "USD", "GBP", "MXN"]
+OutcomeCode = Literal["", "refund", "credit"]
 assert set(FormatCode.__args__) == set(CourseFormat.values)  # noqa: S101 - kept in step at import
 assert set(StatusCode.__args__) == set(CourseStatus.values)  # noqa: S101
 assert set(CurrencyCode.__args__) == set(Currency.values)  # noqa: S101
@@ -40,6 +41,12 @@ class CourseOut(Schema):
     capacity: int | None = Field(..., description="Seats; null means unlimited.")
     lessons_included: int | None = Field(
         ..., description="1:1 package: lessons an enrolment includes; null: single lessons."
+    )
+    cancellation_cutoff_hours: int | None = Field(
+        ..., description="The course's cancellation cut-off in hours; null: the teacher's."
+    )
+    free_cancellation_outcome: str = Field(
+        ..., description="refund or credit for a free cancellation; empty: the teacher's."
     )
     seats_taken: int = Field(..., description="Active and pending (awaiting payment) enrolments.")
     seats_left: int | None
@@ -102,6 +109,10 @@ class CourseIn(Schema):
     lessons_included: int | None = Field(
         None, ge=1, le=500, description="1:1 courses: lessons in the package (null: single lessons)"
     )
+    cancellation_cutoff_hours: int | None = Field(
+        None, ge=0, le=336, description="Own cancellation cut-off in hours (null: the teacher's)"
+    )
+    free_cancellation_outcome: OutcomeCode = Field("", description="Empty: the teacher's")
     subject: str = Field(..., max_length=80, examples=["mathematics"], description="Subject slug")
     level: str | None = Field(None, max_length=32, examples=["beginner"])
     language: str | None = Field(None, max_length=8, examples=["en"])
@@ -118,6 +129,8 @@ class CoursePatch(Schema):
     currency: CurrencyCode = None
     capacity: int | None = Field(None, ge=1, le=100000)
     lessons_included: int | None = Field(None, ge=1, le=500)
+    cancellation_cutoff_hours: int | None = Field(None, ge=0, le=336)
+    free_cancellation_outcome: OutcomeCode = None
     subject: str = Field(None, max_length=80)
     level: str | None = Field(None, max_length=32)
     language: str | None = Field(None, max_length=8)

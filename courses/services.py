@@ -38,6 +38,8 @@ COURSE_FIELDS = {
     "currency",
     "capacity",
     "lessons_included",
+    "cancellation_cutoff_hours",
+    "free_cancellation_outcome",
     "subject",
     "level",
     "language",

@@ -227,3 +227,23 @@ def private_courses_for_booking(*, teacher: TeacherProfile, student_ids: list[in
         .order_by("title", "pk")
         .only("pk", "title")
     )
+
+
+@dataclass(frozen=True)
+class CancellationPolicy:
+    cutoff_hours: int
+    free_outcome: str
+
+
+def cancellation_policy_for(*, lesson: Lesson) -> CancellationPolicy:
+    """The cut-off and free-cancellation outcome that govern a lesson: its course's own, where the
+    course sets them, otherwise the teacher's scheduling settings."""
+    settings = scheduling_settings_of(teacher=lesson.teacher)
+    course = lesson.course if lesson.course_id else None
+    cutoff = settings.cancellation_cutoff_hours
+    outcome = settings.free_cancellation_outcome
+    if course is not None and course.cancellation_cutoff_hours is not None:
+        cutoff = course.cancellation_cutoff_hours
+    if course is not None and course.free_cancellation_outcome:
+        outcome = course.free_cancellation_outcome
+    return CancellationPolicy(cutoff_hours=cutoff, free_outcome=outcome)

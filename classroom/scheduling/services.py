@@ -33,7 +33,13 @@ from ..models import (
     TeacherProfile,
     TeacherSchedulingSettings,
 )
-from .selectors import SlotQuery, policy_of, scheduling_settings_of, slots_for_teacher
+from .selectors import (
+    SlotQuery,
+    cancellation_policy_for,
+    policy_of,
+    scheduling_settings_of,
+    slots_for_teacher,
+)
 from .wallclock import local_to_utc, zone
 
 MIN_LENGTH, MAX_LENGTH = 15, 240
@@ -418,7 +424,7 @@ def _teacher_side(*, lesson: Lesson, actor: User) -> bool:
 
 
 def _is_late(*, lesson: Lesson, now: datetime) -> bool:
-    cutoff = scheduling_settings_of(teacher=lesson.teacher).cancellation_cutoff_hours
+    cutoff = cancellation_policy_for(lesson=lesson).cutoff_hours
     return now > lesson.start - timedelta(hours=cutoff)
 
 
@@ -443,7 +449,7 @@ def lesson_cancel(
             raise PermissionDenied(
                 _("Only the teacher cancels a group session; give up your seat.")
             )
-        free_outcome = scheduling_settings_of(teacher=lesson.teacher).free_cancellation_outcome
+        free_outcome = cancellation_policy_for(lesson=lesson).free_outcome
         late = not _teacher_side(lesson=lesson, actor=actor) and _is_late(lesson=lesson, now=now)
         lesson.status = LessonStatus.CANCELLED
         lesson.cancelled_by = actor

@@ -34,7 +34,7 @@ from cplatform.exceptions import Conflict, NotFound, PermissionDenied, Validatio
 
 from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus
 from ..models import Attendance, Lesson, LessonSeat, TeacherProfile
-from ..scheduling.selectors import scheduling_settings_of
+from ..scheduling.selectors import cancellation_policy_for
 from ..scheduling.services import booking_lock_enabled
 
 MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 15, 8 * 60
@@ -391,9 +391,7 @@ def attendance_record(
                 locked.status = LessonStatus.COMPLETED
             if mark == AttendanceStatus.EXCUSED:
                 # The teacher excused the absence: settled like a free cancellation, not charged.
-                locked.billing_outcome = scheduling_settings_of(
-                    teacher=locked.teacher
-                ).free_cancellation_outcome
+                locked.billing_outcome = cancellation_policy_for(lesson=locked).free_outcome
         else:
             locked.status = LessonStatus.COMPLETED
         locked.save(update_fields=["status", "billing_outcome", "updated_at"])
