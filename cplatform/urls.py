@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -11,7 +11,7 @@ from classroom.selectors import teacher_list_public
 
 from . import search, seo
 from .api import api
-from .views import bare_ok
+from .views import bare_ok, not_found
 
 SITEMAPS = {
     "pages": seo.PageSitemap,
@@ -33,6 +33,12 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # allauth headless mounts its phone-number endpoints whatever the settings; logins here use
+    # email only and its adapter stores no phone (every call there answered 500): they do not exist.
+    re_path(
+        r"^_allauth/(?:app|browser)/v1/(?:account/phone|auth/phone/verify(?:/resend)?)$",
+        not_found,
+    ),
     path("_allauth/", include("allauth.headless.urls")),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
     path("api/v1/", api.urls),
