@@ -50,11 +50,22 @@ demo: migrate ## Load the demo data (idempotent)
 run: demo compilemessages ## Install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs at an instant derived from the commit (scripts/suite-instant, tests/clock.py), printed
+# first; TEST_NOW=<instant> replays a run, TEST_NOW=real uses the real clock.
+TEST_NOW ?= $(shell scripts/suite-instant)
+export TEST_NOW
+
 test: install system-deps compilemessages ## Run the whole suite on a throwaway PostgreSQL (or DATABASE_URL), browsers included
 	@set -e; \
+	echo "suite clock: TEST_NOW=$${TEST_NOW:-real}"; \
 	if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL="$$(scripts/test-db)"; fi; \
 	$(PY) manage.py makemigrations --check --dry-run --settings=cplatform.settings.test >/dev/null; \
 	$(PY) -m pytest $(if $(CI),--create-db,--reuse-db) $(PYTEST_ARGS)
+
+test-clock: install system-deps compilemessages ## Run the time-dependent tests at 20 instants (4 hours × the coming day and the DST days); not in CI
+	@set -e; \
+	if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL="$$(scripts/test-db)"; fi; \
+	$(PY) scripts/test-clock $(PYTEST_ARGS)
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check .
@@ -69,4 +80,4 @@ bench: install compilemessages ## Seed PostgreSQL, serve with gunicorn (2 worker
 	if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL="$$(scripts/test-db | sed 's#/cplatform$$#/cplatform_bench#')"; fi; \
 	$(PY) bench/run.py
 
-.PHONY: help install system-deps migrate demo run test lint format bench compilemessages messages
+.PHONY: help install system-deps migrate demo run test test-clock lint format bench compilemessages messages

@@ -1,9 +1,48 @@
 import os
+from pathlib import Path
 
 import pytest
 
+from tests.clock import is_time_dependent, suite_instant
+
 # Playwright drives the browser from an event loop; the live server's ORM calls are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+_travel = None
+
+
+def pytest_configure(config):
+    """Start the suite's clock at TEST_NOW (tests/clock.py) before anything is collected, so even
+    parametrize arguments computed at import see the chosen instant."""
+    global _travel
+    instant = suite_instant()
+    if instant is not None and _travel is None:
+        import time_machine
+
+        _travel = time_machine.travel(instant, tick=True)
+        _travel.start()
+
+
+def pytest_unconfigure(config):
+    global _travel
+    if _travel is not None:
+        _travel.stop()
+        _travel = None
+
+
+def pytest_report_header(config):
+    instant = suite_instant()
+    if instant is None:
+        return "suite clock: real time (replay a run with TEST_NOW=<instant>)"
+    stamp = instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"suite clock: starts at {stamp} (replay: make test TEST_NOW={stamp})"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if is_time_dependent(str(Path(item.path).relative_to(ROOT))):
+            item.add_marker(pytest.mark.clock)
 
 
 def pytest_sessionstart(session):

@@ -7,6 +7,7 @@ Every page a journey lands on is checked with axe-core (0 serious or critical vi
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.authentication.factories import PASSWORD
+from tests.clock import suite_instant
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -57,6 +59,16 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+def new_context(browser, **kwargs):
+    """A browser context whose pages share the suite's clock: when the suite runs at TEST_NOW
+    (tests/clock.py), the pages' Date, timers and performance start at the same instant as the
+    server's clock (and tick on), so countdowns and "today" agree on both sides."""
+    context = browser.new_context(**kwargs)
+    if suite_instant() is not None and kwargs.get("java_script_enabled", True):
+        context.clock.install(time=time.time())  # time-machine's clock: the suite's instant
+    return context
 
 
 class Journey:
@@ -138,7 +150,7 @@ class Journey:
 
 @pytest.fixture
 def journey(browser, live_server):
-    context = browser.new_context(viewport=DESKTOP, locale="en-US")
+    context = new_context(browser, viewport=DESKTOP, locale="en-US")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     run = Journey(page, live_server.url)

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from cplatform.editorial import EDITORS, MODERATORS, WORKFLOW_NAME
 from home.models import LandingPage
 from tests.authentication.factories import PASSWORD, UserFactory
-from tests.e2e.conftest import ARTIFACTS, DESKTOP
+from tests.e2e.conftest import ARTIFACTS, DESKTOP, new_context
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +47,7 @@ def member_of(group: str, **kwargs):
 
 def admin_page(browser, live_server, email: str):
     """A separate browser session logged into Wagtail's admin."""
-    context = browser.new_context(viewport=DESKTOP, locale="en-US")
+    context = new_context(browser, viewport=DESKTOP, locale="en-US")
     context.set_default_timeout(ADMIN_TIMEOUT_MS)
     page = context.new_page()
     page.goto(live_server.url + "/admin/login/")

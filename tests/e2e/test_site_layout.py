@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, new_context
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -57,7 +57,7 @@ def test_phone_menu_folds_behind_the_menu_button_and_stays_open_without_javascri
     expect(teachers).to_be_hidden()
     expect(menu).to_be_focused()
 
-    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    context = new_context(browser, viewport=PHONE, java_script_enabled=False)
     try:
         no_js = context.new_page()
         no_js.goto(live_server.url + "/")

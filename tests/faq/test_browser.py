@@ -74,7 +74,7 @@ def test_a_link_with_a_query_opens_filtered_and_the_visitor_can_widen_it(journey
 
 def test_without_javascript_the_search_form_filters_on_the_server(browser, live_server):
     faq = FAQPageFactory()
-    context = browser.new_context(viewport=e2e.DESKTOP, java_script_enabled=False)
+    context = e2e.new_context(browser, viewport=e2e.DESKTOP, java_script_enabled=False)
     context.set_default_timeout(e2e.TIMEOUT_MS)
     page = context.new_page()
     try:
