@@ -6,16 +6,15 @@ with `templates/components/seo_head.html`, which only calls the methods below.
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.db import models
 from django.utils.html import strip_tags
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page, Site
+
+from .html import json_ld_script_tag
 
 # OpenGraph's recommended size; Twitter's summary_large_image takes the same picture.
 SHARE_IMAGE_SPEC = "fill-1200x630|jpegquality-80"
@@ -98,11 +97,7 @@ class SeoPageMixin(Page):
         data = self.get_json_ld(request)
         if not data:
             return ""
-        # Escape "</" so the JSON can never close the script element.
-        payload = json.dumps(data if len(data) > 1 else data[0], ensure_ascii=False).replace(
-            "</", "<\\/"
-        )
-        return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
+        return json_ld_script_tag(data if len(data) > 1 else data[0])
 
 
 def absolute_url(path: str) -> str:

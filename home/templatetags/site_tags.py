@@ -10,18 +10,17 @@
 from __future__ import annotations
 
 import html
-import json
 
 from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.html import strip_tags
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
+from cplatform.html import json_ld_script_tag
 from cplatform.pages import SHARE_IMAGE_SPEC, absolute_media_url
 from home import cache as site_cache
 from home.selectors import menu_links
@@ -128,16 +127,16 @@ def organization_data(site_settings, site: dict | None, request) -> dict:
 def _site_head(request, site: dict | None) -> dict:
     """The head's site-wide part (Organization JSON-LD, X handle, default share image), cached per
     site until the settings, an image or a page change: no query on a cache hit."""
-    key = f"site-head:{site['pk'] if site else 0}:{site_cache.version()}"
+    # "site-head-ld": the entry holds the Organization data itself, no longer JSON text.
+    key = f"site-head-ld:{site['pk'] if site else 0}:{site_cache.version()}"
     head = cache.get(key)
     if head is None:
         from home.models import SiteSettings
 
         # for_request: the same object the `settings` context processor gives the templates
         site_settings = SiteSettings.for_request(request) if request is not None else None
-        data = organization_data(site_settings, site, request)
         head = {
-            "organization": json.dumps(data, ensure_ascii=False).replace("</", "<\\/"),
+            "organization": organization_data(site_settings, site, request),
             "x_handle": site_settings.x_handle if site_settings else "",
             "default_image": _rendition(site_settings.default_share_image, request)
             if site_settings and site_settings.default_share_image_id
@@ -224,9 +223,7 @@ def seo_context(context) -> dict:
         "image": _rendition(image, request) or head["default_image"],
         "site_name": site_name,
         "x_handle": head["x_handle"],
-        "organization_json_ld": mark_safe(  # noqa: S308 - json.dumps output with "</" escaped
-            f'<script type="application/ld+json">{head["organization"]}</script>'
-        ),
+        "organization_json_ld": json_ld_script_tag(head["organization"]),
         "json_ld": json_ld,
     }
 
