@@ -2,6 +2,7 @@
 (browsers). `auth_for(Role.TEACHER)` is the API twin of the `role_required` view decorator."""
 
 from allauth.headless.contrib.ninja.security import XSessionTokenAuth
+from django.contrib.auth.middleware import get_user
 from ninja.security import SessionAuth
 
 from cplatform.exceptions import PermissionDenied
@@ -35,14 +36,29 @@ class TokenAuth(XSessionTokenAuth):
 
 
 class CookieSessionAuth(SessionAuth):
-    """The Django session cookie (`/_allauth/browser/v1/...`), with CSRF on unsafe methods."""
+    """The Django session cookie (`/_allauth/browser/v1/...`), with CSRF on unsafe methods.
+
+    CSRF guards a cookie the browser sends on its own, so it is checked only when a logged-in
+    session cookie came with the request: a request without credentials gets the documented 401,
+    not "403 CSRF check Failed"; a logged-in cookie without the CSRF token is still refused (403)."""
 
     def __init__(self, *roles):
         super().__init__(csrf=True)
         self.roles = roles
 
+    def __call__(self, request):
+        if not request.COOKIES.get(self.param_name) or not _session_user(request):
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request, key):
-        return _authorize(request.user, self.roles)
+        return _authorize(_session_user(request), self.roles)
+
+
+def _session_user(request):
+    """The user of the session cookie (not one an X-Session-Token put on the request), or None."""
+    user = get_user(request)  # AuthenticationMiddleware's, cached on the request
+    return user if user.is_authenticated else None
 
 
 def auth_for(*roles) -> list:
