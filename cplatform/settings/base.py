@@ -108,7 +108,13 @@ TEMPLATES = [
 # Database: DATABASE_URL wins; each settings module chooses its own default.
 DATABASE_URL = env_str("DATABASE_URL")
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        # A kept connection the server has closed (a PostgreSQL restart or failover, an idle
+        # timeout) is noticed and replaced at the start of the next request, instead of failing it.
+        conn_health_checks=True,
+    )
     if DATABASE_URL
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 }
