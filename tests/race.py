@@ -1,5 +1,6 @@
 """Races over real HTTP: a live server that accepts 50 connections at once, and many clients released
-together by a barrier, each on its own connection. Used by the booking and the last-seat race tests."""
+together by a barrier, each on its own connection. Used by the booking, last-seat and login-limit
+race tests."""
 
 import http.client
 import json
@@ -55,22 +56,32 @@ def simultaneous_posts(
     """POST the same JSON body once per token, all released at the same moment. Returns the count of
     each status (599 for a dropped connection) and the bodies of 5xx answers and the errors."""
     body = json.dumps(payload)
+    return simultaneous_requests(
+        live_server_url,
+        [
+            ("POST", path, body, {"Content-Type": "application/json", "X-Session-Token": token})
+            for token in tokens
+        ],
+    )
+
+
+def simultaneous_requests(
+    live_server_url: str, requests: list[tuple[str, str, str, dict[str, str]]]
+) -> tuple[Counter, list[str]]:
+    """Send each (method, path, body, headers) on its own connection, all released at the same
+    moment. Returns the count of each status (599 for a dropped connection) and the bodies of 5xx
+    answers and the errors."""
     url = urlsplit(live_server_url)
-    barrier = threading.Barrier(len(tokens))
+    barrier = threading.Barrier(len(requests))
     statuses: list[int] = []
     failures: list[str] = []
     lock = threading.Lock()
 
-    def attempt(token: str):
+    def attempt(method: str, path: str, body: str, headers: dict[str, str]):
         conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
         try:
             barrier.wait(timeout=60)
-            conn.request(
-                "POST",
-                path,
-                body=body,
-                headers={"Content-Type": "application/json", "X-Session-Token": token},
-            )
+            conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
             answer = response.read()
             with lock:
@@ -84,7 +95,7 @@ def simultaneous_posts(
         finally:
             conn.close()
 
-    threads = [threading.Thread(target=attempt, args=(t,)) for t in tokens]
+    threads = [threading.Thread(target=attempt, args=request) for request in requests]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -229,9 +229,17 @@ HEADLESS_FRONTEND_URLS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
-# Failed logins per email within the window before the login answers 429 (web, headless, both admins).
+# Failed logins within the window before every login door (web, headless, both admins) answers 429:
+# per account from one address, per account from all addresses, per address over all accounts.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 50)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 300)
+
+# The client's address (login limits, allauth's rate limits) behind reverse proxies: the number of
+# proxies in front of the site that append to X-Forwarded-For (1 behind one nginx). 0 trusts no
+# header, so behind a proxy every visitor would count as the proxy's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Wagtail
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -35,6 +35,8 @@ if EMAIL_DELIVERY_BACKEND != "django.core.mail.backends.smtp.EmailBackend":
 if not EMAIL_URL:
     EMAIL_TIMEOUT = 30  # EMAIL_URL sets its own; a stuck SMTP server must not hang a worker
 
+# Served behind a reverse proxy that terminates TLS. Set TRUSTED_PROXY_COUNT to the number of proxies
+# in front (1 behind one nginx), or every visitor counts as the proxy's address for the login limits.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
