@@ -3,7 +3,9 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, EmailStr
+from pydantic import EmailStr
+
+from cplatform.api_base import InputSchema, MultilineText
 
 RoleName = Literal["Student", "Teacher", "Parent", "Admin"]
 # Every IANA zone name this server knows, so the schema says exactly what PATCH /me accepts.
@@ -53,23 +55,19 @@ class MeOut(Schema):
         return user_needs_guardian_consent(user=obj)
 
 
-class MePatch(Schema):
+class MePatch(InputSchema):
     """Only profile fields; anything else (roles, is_staff, email…) is refused with 422."""
-
-    model_config = ConfigDict(extra="forbid")
 
     first_name: str | None = Field(None, max_length=150)
     last_name: str | None = Field(None, max_length=150)
     display_name: str | None = Field(None, max_length=80)
-    bio: str | None = Field(None, max_length=2000)
+    bio: MultilineText | None = Field(None, max_length=2000)
     timezone: TimezoneName | None = Field(None, examples=["Europe/Madrid"])
     language: LanguageCode | None = None
     phone: str | None = Field(None, max_length=32)
 
 
-class GuardianInviteIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class GuardianInviteIn(InputSchema):
     email: EmailStr
     invite_as: Literal["child", "guardian"] = Field(
         ...,
@@ -113,9 +111,7 @@ class AdminUserOut(Schema):
         return sorted(names)
 
 
-class AdminUserIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class AdminUserIn(InputSchema):
     email: EmailStr
     password: str | None = Field(None, min_length=8, max_length=128)
     first_name: str = Field("", max_length=150)
@@ -123,8 +119,6 @@ class AdminUserIn(Schema):
     roles: list[RoleName] = Field(default_factory=lambda: ["Student"], max_length=4)
 
 
-class AdminUserPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class AdminUserPatch(InputSchema):
     roles: list[RoleName] | None = Field(None, max_length=4)
     is_active: bool | None = None

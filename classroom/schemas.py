@@ -3,7 +3,8 @@ from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+
+from cplatform.api_base import InputSchema, MultilineText
 
 from .choices import Currency
 
@@ -92,20 +93,16 @@ class MyTeacherProfileOut(TeacherOut):
         }
 
 
-class TeacherTranslation(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class TeacherTranslation(InputSchema):
     headline: str | None = Field(None, max_length=160)
-    bio: str | None = Field(None, max_length=5000)
+    bio: MultilineText | None = Field(None, max_length=5000)
 
 
-class TeacherProfileIn(Schema):
+class TeacherProfileIn(InputSchema):
     """PUT: the whole editable profile. `is_approved` is not here: only admins approve."""
 
-    model_config = ConfigDict(extra="forbid")
-
     headline: str = Field("", max_length=160)
-    bio: str = Field("", max_length=5000)
+    bio: MultilineText = Field("", max_length=5000)
     translations: dict[Literal["en", "es"], TeacherTranslation] = Field(default_factory=dict)
     subjects: list[str] = Field(default_factory=list, max_length=30)
     levels: list[str] = Field(default_factory=list, max_length=10)
@@ -117,15 +114,13 @@ class TeacherProfileIn(Schema):
     teaches_online: bool = True
     teaches_in_person: bool = False
     location: str = Field("", max_length=160)
-    teaching_preferences: str = Field("", max_length=2000)
+    teaching_preferences: MultilineText = Field("", max_length=2000)
     is_public: bool = False
 
 
-class TeacherProfilePatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class TeacherProfilePatch(InputSchema):
     headline: str | None = Field(None, max_length=160)
-    bio: str | None = Field(None, max_length=5000)
+    bio: MultilineText | None = Field(None, max_length=5000)
     translations: dict[Literal["en", "es"], TeacherTranslation] | None = Field(
         None, description="Replaces all translations when given."
     )
@@ -139,7 +134,7 @@ class TeacherProfilePatch(Schema):
     teaches_online: bool | None = None
     teaches_in_person: bool | None = None
     location: str | None = Field(None, max_length=160)
-    teaching_preferences: str | None = Field(None, max_length=2000)
+    teaching_preferences: MultilineText | None = Field(None, max_length=2000)
     is_public: bool | None = None
 
 
@@ -173,9 +168,7 @@ class StudentOut(Schema):
         return {"code": obj.level.code, "name": obj.level.label} if obj.level else None
 
 
-class StudentProfilePatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class StudentProfilePatch(InputSchema):
     date_of_birth: date | None = Field(None, ge=date(1900, 1, 1))
     level: str | None = Field(None, max_length=32)
-    learning_goals: str | None = Field(None, max_length=2000)
+    learning_goals: MultilineText | None = Field(None, max_length=2000)

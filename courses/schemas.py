@@ -6,6 +6,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 
 from classroom.choices import Currency
+from cplatform.api_base import InputSchema, MultilineText
 
 from .choices import CourseFormat, CourseStatus
 
@@ -97,9 +98,9 @@ class CourseOut(Schema):
 _TITLE = Field(..., min_length=1, max_length=160, examples=["Algebra for beginners"])
 
 
-class CourseIn(Schema):
+class CourseIn(InputSchema):
     title: str = _TITLE
-    summary: str = Field("", max_length=2000)
+    summary: MultilineText = Field("", max_length=2000)
     format: FormatCode
     price: Decimal = Field(
         Decimal("0"), ge=0, le=Decimal("999999.99"), decimal_places=2, description="0: free"
@@ -121,9 +122,9 @@ class CourseIn(Schema):
     status: StatusCode = "draft"
 
 
-class CoursePatch(Schema):
+class CoursePatch(InputSchema):
     title: str = Field(None, min_length=1, max_length=160)
-    summary: str = Field(None, max_length=2000)
+    summary: MultilineText = Field(None, max_length=2000)
     format: FormatCode = None
     price: Decimal = Field(None, ge=0, le=Decimal("999999.99"), decimal_places=2)
     currency: CurrencyCode = None
@@ -165,7 +166,7 @@ class EnrollmentOut(Schema):
         return {"id": obj.student_id, "name": obj.student.name}
 
 
-class EnrollmentIn(Schema):
+class EnrollmentIn(InputSchema):
     course_id: int = Field(..., ge=1, le=2**31 - 1)
     student_id: int | None = Field(
         None, ge=1, le=2**31 - 1, description="A parent names a linked child; default: yourself."
@@ -211,9 +212,9 @@ class MaterialOut(Schema):
         return reverse("api:download_material", kwargs={"material_id": obj.pk})
 
 
-class ModuleIn(Schema):
+class ModuleIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=160, examples=["Week 1: fractions"])
-    description: str = Field("", max_length=5000)
+    description: MultilineText = Field("", max_length=5000)
     position: int | None = Field(None, ge=0, le=100000, description="Default: after the others.")
     release_at: datetime | None = Field(None, description="Students see it from then on.")
 
@@ -227,12 +228,12 @@ class ModuleOut(Schema):
     release_at: datetime | None
 
 
-class MaterialIn(Schema):
+class MaterialIn(InputSchema):
     """Multipart form fields; a `file` part is required for `kind=file`."""
 
     title: str = Field(..., min_length=1, max_length=160)
     kind: Literal["file", "link", "text"]
     module_id: int | None = Field(None, ge=1, le=2**31 - 1)
     url: str = Field("", max_length=500, description="For links")
-    body: str = Field("", max_length=20000, description="For texts")
+    body: MultilineText = Field("", max_length=20000, description="For texts")
     release_at: datetime | None = None

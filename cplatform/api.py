@@ -20,6 +20,7 @@ from classroom.scheduling.api import router as scheduling_router
 from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
 
+from .api_base import reject_undeclared_form_parts
 from .exceptions import DomainError
 
 
@@ -105,6 +106,8 @@ def on_http_error(request, exc: HttpError):
     return _error(request, exc.status_code, str(exc))
 
 
+# Unknown form fields answer 422 like unknown JSON fields (which every InputSchema refuses).
+api.add_decorator(reject_undeclared_form_parts, mode="operation")
 api.add_router("/", authentication_router)
 api.add_router("/admin", admin_users_router)
 api.add_router("/", classroom_router)

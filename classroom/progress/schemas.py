@@ -2,7 +2,8 @@ from datetime import datetime
 
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import ConfigDict
+
+from cplatform.api_base import InputSchema, MultilineText
 
 from ..choices import AttendanceStatus, LessonKind, LessonStatus
 
@@ -37,10 +38,8 @@ class ProgressNoteOut(Schema):
         return {"id": obj.author_id, "name": obj.author.name} if obj.author_id else None
 
 
-class ProgressNoteIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    body: str = Field(
+class ProgressNoteIn(InputSchema):
+    body: MultilineText = Field(
         ..., min_length=1, max_length=5000, examples=["Fractions are solid; next: decimals."]
     )
 

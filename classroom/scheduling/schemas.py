@@ -1,9 +1,10 @@
 from datetime import UTC, date, datetime, time
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import field_validator
 
 from courses.schemas import MaterialOut
+from cplatform.api_base import InputSchema
 
 from ..choices import (
     AttendanceStatus,
@@ -31,9 +32,7 @@ def sane_instant(value: datetime | None) -> datetime | None:
     return value
 
 
-class RuleIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class RuleIn(InputSchema):
     weekday: int = Field(..., ge=0, le=6, description="0 = Monday … 6 = Sunday", examples=[0])
     start_time: time = Field(..., examples=["17:00"])
     end_time: time = Field(..., examples=["20:00"])
@@ -52,9 +51,7 @@ class RuleOut(Schema):
     end_time: time
 
 
-class SchedulingSettingsIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class SchedulingSettingsIn(InputSchema):
     lesson_lengths: list[int] = Field(
         [60], min_length=1, max_length=8, examples=[[30, 45, 60]], description="Minutes (15–240)"
     )
@@ -74,9 +71,7 @@ class SchedulingSettingsOut(Schema):
     free_cancellation_outcome: str
 
 
-class TimeOffIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class TimeOffIn(InputSchema):
     start: datetime = Field(..., examples=["2027-08-01T00:00:00+02:00"])
     end: datetime = Field(..., examples=["2027-08-15T00:00:00+02:00"])
     reason: str = Field("", max_length=160)
@@ -91,9 +86,7 @@ class TimeOffOut(Schema):
     reason: str
 
 
-class AvailabilityIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class AvailabilityIn(InputSchema):
     rules: list[RuleIn] = Field(..., max_length=70)
     settings: SchedulingSettingsIn
 
@@ -242,9 +235,7 @@ class LessonOut(Schema):
         return _details(obj, context).visible_materials
 
 
-class BookingIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class BookingIn(InputSchema):
     teacher_id: int = Field(..., ge=1, le=2**63 - 1, description="The teacher's profile id")
     start: datetime = Field(
         ...,
@@ -310,15 +301,11 @@ class SeriesOut(Schema):
         return {"id": obj.student_id, "name": obj.student.name}
 
 
-class CancelIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class CancelIn(InputSchema):
     reason: str = Field("", max_length=300)
 
 
-class RescheduleIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class RescheduleIn(InputSchema):
     start: datetime = Field(..., examples=["2027-03-30T17:00:00+02:00"])
 
     _sane = field_validator("start")(sane_instant)

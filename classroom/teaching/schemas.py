@@ -1,7 +1,9 @@
 from datetime import datetime
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import field_validator
+
+from cplatform.api_base import InputSchema, MultilineText
 
 from ..choices import AttendanceStatus
 from ..scheduling.schemas import sane_instant
@@ -9,9 +11,7 @@ from ..scheduling.schemas import sane_instant
 ID = {"ge": 1, "le": 2**63 - 1}
 
 
-class SessionIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class SessionIn(InputSchema):
     start: datetime = Field(
         ...,
         examples=["2027-03-29T17:00:00+02:00"],
@@ -33,9 +33,7 @@ class SessionFilter(Schema):
     )
 
 
-class SeatIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class SeatIn(InputSchema):
     student_id: int | None = Field(
         None, **ID, description="A parent names the linked child; a student omits it"
     )
@@ -49,20 +47,18 @@ class SeatOut(Schema):
     cancelled_at: datetime | None
 
 
-class AttendanceMarkIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class AttendanceMarkIn(InputSchema):
     student_id: int = Field(..., **ID, description="The 1:1 student or a seat holder (user id)")
     status: AttendanceStatus
     note: str = Field("", max_length=300)
 
 
-class LessonPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class LessonPatch(InputSchema):
     title: str | None = Field(None, max_length=160)
-    notes: str | None = Field(None, max_length=10000, description="The student and parents read it")
-    homework: str | None = Field(None, max_length=10000)
+    notes: MultilineText | None = Field(
+        None, max_length=10000, description="The student and parents read it"
+    )
+    homework: MultilineText | None = Field(None, max_length=10000)
     homework_due: datetime | None = None
     video_call_url: str | None = Field(
         None, max_length=500, description="An https:// address; empty or null removes it"
@@ -76,7 +72,5 @@ class LessonPatch(Schema):
         return "" if value is None else value
 
 
-class MaterialAttachIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class MaterialAttachIn(InputSchema):
     material_id: int = Field(..., **ID, description="A material of the lesson's course")
