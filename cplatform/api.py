@@ -43,20 +43,24 @@ api = NinjaAPI(
         "The JSON API of cplatform. Authenticate with allauth headless: "
         "`POST /_allauth/app/v1/auth/login` returns `meta.session_token`, sent as `X-Session-Token`; "
         "browsers may use the session cookie with `X-CSRFToken`. Errors are "
-        '`{"detail": "...", "errors": {"field": ["message"]}}`.'
+        '`{"detail": "...", "errors": {"field": ["message"]}}`, plus a stable `code` where a client '
+        "can act on the reason (e.g. `guardian_consent_required`, `date_of_birth_required`)."
     ),
     urls_namespace="api",
     docs_decorator=_docs_guard,
 )
 
 
-def _error(request, status: int, detail: str, errors: dict | None = None):
-    return api.create_response(request, {"detail": detail, "errors": errors or {}}, status=status)
+def _error(request, status: int, detail: str, errors: dict | None = None, code: str | None = None):
+    body = {"detail": detail, "errors": errors or {}}
+    if code:
+        body["code"] = code
+    return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return _error(request, exc.status_code, exc.detail, exc.errors)
+    return _error(request, exc.status_code, exc.detail, exc.errors, exc.code)
 
 
 @api.exception_handler(NinjaValidationError)

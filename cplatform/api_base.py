@@ -125,6 +125,12 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = Field(
         default_factory=dict, examples=[{"email": ["Enter a valid email address."]}]
     )
+    code: str | None = Field(
+        None,
+        description="A stable reason a client can act on, where there is one "
+        "(`guardian_consent_required`, `date_of_birth_required`, `date_of_birth_locked`).",
+        examples=["guardian_consent_required"],
+    )
 
 
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:

@@ -2,14 +2,22 @@
 
 
 class DomainError(Exception):
-    """A rule of the domain refused the action. Carries an HTTP status for interfaces to use."""
+    """A rule of the domain refused the action. Carries an HTTP status for interfaces to use, and
+    optionally a stable `code` that clients branch on (never on the English of `detail`)."""
 
     status_code = 400
     default_detail = "The request could not be completed."
 
-    def __init__(self, detail: str | None = None, *, errors: dict[str, list[str]] | None = None):
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: dict[str, list[str]] | None = None,
+        code: str | None = None,
+    ):
         self.detail = str(detail or self.default_detail)
         self.errors = {field: [str(m) for m in msgs] for field, msgs in (errors or {}).items()}
+        self.code = code
         super().__init__(self.detail)
 
 
