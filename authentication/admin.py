@@ -1,5 +1,6 @@
 """Django's admin (/django-admin/) for our user: email is the login, there is no username. The Wagtail
-admin is where people are managed day to day; this one is the fallback for staff."""
+admin is where people are managed day to day; this one is the fallback for staff. Who may manage
+whom, and which groups they may grant: `authentication.permissions`."""
 
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
@@ -7,6 +8,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import GuardianLink, User
+from .permissions import groups_after_change, groups_grantable_by
 
 
 class UserCreationForm(auth_forms.AdminUserCreationForm):
@@ -74,6 +76,18 @@ class UserAdmin(auth_admin.UserAdmin):
         if not request.user.is_superuser:
             fields = (*fields, "is_superuser", "user_permissions")
         return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = groups_grantable_by(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        if "groups" in form.cleaned_data:
+            form.cleaned_data["groups"] = groups_after_change(
+                actor=request.user, user=form.instance, chosen=form.cleaned_data["groups"]
+            )
+        super().save_related(request, form, formsets, change)
 
 
 @admin.register(GuardianLink)

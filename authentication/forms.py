@@ -10,6 +10,7 @@ from cplatform.exceptions import DomainError
 
 from .choices import SELF_SERVICE_ROLES
 from .models import User
+from .permissions import groups_after_change, groups_grantable_by
 from .services import (
     PROFILE_FIELDS,
     avatar_remove,
@@ -103,16 +104,26 @@ class GuardianInviteForm(forms.Form):
 
 class _WagtailUserFormMixin:
     """The profile fields admins manage in the Wagtail admin. `is_superuser` ("Administrator") is only
-    changeable by superusers: an Admin-role account must not be able to mint superusers."""
+    changeable by superusers: an Admin-role account must not be able to mint superusers. The groups
+    offered are those the requester may grant; the person's other groups stay as they were
+    (`authentication.permissions`)."""
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.for_user = for_user
         self.fields["timezone"] = forms.ChoiceField(
             label=_("Time zone"), choices=timezone_choices, initial="UTC"
         )
         if "is_superuser" in self.fields and (for_user is None or not for_user.is_superuser):
             # Disabled: shown, but whatever is posted for it is ignored.
             self.fields["is_superuser"].disabled = True
+        if "groups" in self.fields:
+            self.fields["groups"].queryset = groups_grantable_by(for_user)
+
+    def clean_groups(self):
+        return groups_after_change(
+            actor=self.for_user, user=self.instance, chosen=self.cleaned_data.get("groups") or []
+        )
 
 
 class WagtailUserEditForm(_WagtailUserFormMixin, UserEditForm):

@@ -60,13 +60,15 @@ def role_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
         user_roles_changed(user=instance, granted=set(), revoked=names)
 
 
-ADMIN_APPS = ("authentication", "classroom", "courses", "auth")
+ADMIN_APPS = ("authentication", "classroom", "courses")
 
 
 @receiver(post_migrate)
 def grant_admin_role_permissions(sender, app_config=None, using="default", **kwargs):
-    """The Admin role may enter the Wagtail admin and manage people; kept in step after each migrate."""
-    if app_config is None or app_config.label not in {*ADMIN_APPS, "wagtailadmin"}:
+    """The Admin role may enter the Wagtail admin and manage people; kept in step after each migrate.
+    No permission on groups or permissions ("auth"): editing a group is granting its rights, which
+    only superusers do (`authentication.permissions`); earlier databases gave them, so they go."""
+    if app_config is None or app_config.label not in {*ADMIN_APPS, "auth", "wagtailadmin"}:
         return
     from django.contrib.auth.models import Permission
 
@@ -77,3 +79,6 @@ def grant_admin_role_permissions(sender, app_config=None, using="default", **kwa
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
     group.permissions.add(*perms)
+    group.permissions.remove(
+        *Permission.objects.using(using).filter(content_type__app_label="auth")
+    )

@@ -1,10 +1,13 @@
 """Wagtail admin for guardian links: admins see every link and invitation, link a guardian and a child
 directly, and end links. Writes go through `authentication.services`; consent is the guardian's alone.
-(The user views live in `viewsets.py`, installed by `apps.WagtailUsersConfig`.)"""
+(The user views live in `viewsets.py`, installed by `apps.WagtailUsersConfig`; who may manage whom,
+and who edits groups: `permissions.py`, whose policies are registered here.)"""
 
 import django_filters
 from django import forms
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
@@ -14,12 +17,22 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
+from cplatform.admin_views import PrivateSnippetChooserViewSet
 from cplatform.exceptions import DomainError
 
 from .choices import GuardianLinkStatus
 from .forms import apply_domain_error
-from .models import GuardianLink
+from .models import GuardianLink, User
+from .permissions import SuperusersOnlyPermissionPolicy, UserPermissionPolicy
 from .services import guardian_link_admin_create, guardian_link_admin_end
+from .viewsets import UserAssignRoleBulkAction, UserSetActiveStateBulkAction
+
+register_permission_policy(User, UserPermissionPolicy(User))
+register_permission_policy(Group, SuperusersOnlyPermissionPolicy(Group))
+
+# Registered after Wagtail's own (a higher order): ours replace them for the users listing.
+for _action in (UserAssignRoleBulkAction, UserSetActiveStateBulkAction):
+    hooks.register("register_bulk_action", _action, order=1)
 
 
 class GuardianLinkPermissionPolicy(ModelPermissionPolicy):
@@ -110,6 +123,8 @@ class GuardianLinkViewSet(SnippetViewSet):
     edit_view_class = GuardianLinkEditView
     copy_view_enabled = False
     inspect_view_enabled = True
+    # Its rows are families' (emails of children and parents): no chooser for every admin user.
+    chooser_viewset_class = PrivateSnippetChooserViewSet
     filterset_class = GuardianLinkFilterSet
     search_fields = ["invited_email", "guardian__email", "child__email"]
     search_backend_name = None

@@ -174,6 +174,8 @@ class TeacherProfileEditView(EditView):
 class TeacherProfileApproveView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
     """Confirm, then approve a teacher profile or withdraw its approval (`teacher_profile_approve`)."""
 
+    # `model` is what PermissionCheckedMixin checks "change" against: without it, it checks nothing.
+    model = TeacherProfile
     permission_required = "change"
     template_name = "classroom/admin/teacher_profile_approve.html"
     page_title = gettext_lazy("Teacher approval")

@@ -1,0 +1,32 @@
+"""Rules for every viewset of the Wagtail admin (see `cplatform/admin_views.py`)."""
+
+from django.urls import path
+from wagtail import hooks
+
+from .admin_views import localize_snippets_api, make_copy_views_prefill_only
+
+
+@hooks.register("register_admin_viewset", order=1000)
+def copy_views_only_prefill():
+    """Runs after every other viewset is registered (the highest order), to fix their copy views."""
+    from wagtail.admin.viewsets import viewsets
+
+    make_copy_views_prefill_only(viewsets.viewsets)
+    return []
+
+
+@hooks.register("register_admin_urls", order=-1)
+def guard_localize_snippets_api():
+    """Placed before wagtail-localize's own routes for the same paths, which they then serve."""
+    from wagtail_localize.views.snippets_api import SnippetViewSet
+
+    return [
+        path(
+            "localize/api/snippets/<slug:app_label>/<slug:model_name>/",
+            localize_snippets_api(SnippetViewSet.as_view({"get": "list"})),
+        ),
+        path(
+            "localize/api/snippets/<slug:app_label>/<slug:model_name>/<str:pk>/",
+            localize_snippets_api(SnippetViewSet.as_view({"get": "retrieve"})),
+        ),
+    ]
