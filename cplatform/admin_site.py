@@ -1,0 +1,82 @@
+"""Django's admin site (/django-admin/), installed in place of `django.contrib.admin` by `AdminConfig`.
+
+Staff who are not superusers (the Admin role) use the registrations of `STAFF_APPS`: our own
+ModelAdmins, which check model permissions and hide superusers. Every other registration comes
+from a package (dj-stripe, allauth, django-q2, postman, taggit, Wagtail, Django's groups and
+sites) and answers to superusers alone, whatever permissions a group holds: those packages' own
+views do not all check model permissions (dj-stripe's actions, which cancel subscriptions and
+sync with Stripe, and taggit's tag merge check only `is_staff`), and editing a group is granting
+its rights.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from django.core.exceptions import PermissionDenied
+from django.db.models.base import ModelBase
+from django.urls import URLPattern
+
+STAFF_APPS = frozenset({"authentication", "courses"})
+
+
+def _is_superuser(request) -> bool:
+    return request.user.is_active and request.user.is_superuser
+
+
+def _superusers_only(pattern):
+    if not isinstance(pattern, URLPattern):
+        return pattern
+    view = pattern.callback
+
+    @wraps(view)
+    def superusers_only(request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_staff and not _is_superuser(request):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)  # others: the site's own login redirect
+
+    return URLPattern(pattern.pattern, superusers_only, pattern.default_args, pattern.name)
+
+
+class SuperusersOnlyAdminMixin:
+    """Every view of the ModelAdmin, its own included, answers to superusers only."""
+
+    def has_module_permission(self, request):
+        return _is_superuser(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_superuser(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args, **kwargs):
+        return _is_superuser(request) and super().has_add_permission(request, *args, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_superuser(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_superuser(request) and super().has_delete_permission(request, obj)
+
+    def get_urls(self):
+        return [_superusers_only(pattern) for pattern in super().get_urls()]
+
+
+class AdminSite(admin.AdminSite):
+    def register(self, model_or_iterable, admin_class=None, **options):
+        models = (
+            [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else model_or_iterable
+        )
+        for model in models:
+            model_admin = admin_class or admin.ModelAdmin
+            if model._meta.app_label not in STAFF_APPS:
+                model_admin = type(model_admin)(
+                    model_admin.__name__,
+                    (SuperusersOnlyAdminMixin, model_admin),
+                    {"__module__": model_admin.__module__},
+                )
+            super().register(model, model_admin, **options)
+
+
+class AdminConfig(DjangoAdminConfig):
+    default_site = "cplatform.admin_site.AdminSite"
