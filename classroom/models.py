@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
@@ -279,8 +281,19 @@ class TeacherSchedulingSettings(models.Model):
         return f"Scheduling of {self.teacher}"
 
 
+MIDNIGHT = datetime.time(0, 0)
+
+
+def minutes_of_day(at: datetime.time, *, end: bool = False) -> int:
+    """Minutes since the day's midnight; an end at 00:00 is the midnight that ends the day (1440)."""
+    minutes = at.hour * 60 + at.minute
+    return 24 * 60 if end and minutes == 0 else minutes
+
+
 class AvailabilityRule(models.Model):
-    """A weekly window in the teacher's own time zone: every `weekday` from `start_time` to `end_time`."""
+    """A weekly window in the teacher's own time zone: every `weekday` from `start_time` to `end_time`.
+    An `end_time` of 00:00 is the midnight at the end of the day (shown as 24:00), so an evening
+    window can run to midnight and 00:00–00:00 is the whole day."""
 
     teacher = models.ForeignKey(
         TeacherProfile, on_delete=models.CASCADE, related_name="availability_rules"
@@ -296,7 +309,8 @@ class AvailabilityRule(models.Model):
                 condition=models.Q(weekday__lte=6), name="availability_weekday_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(end_time__gt=models.F("start_time")),
+                condition=models.Q(end_time__gt=models.F("start_time"))
+                | models.Q(end_time=MIDNIGHT),
                 name="availability_rule_ends_after_start",
             ),
         ]

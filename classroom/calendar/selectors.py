@@ -24,6 +24,7 @@ from ..models import (
     Lesson,
     LessonSeat,
     TeacherProfile,
+    minutes_of_day,
 )
 from ..scheduling.wallclock import local_to_utc, zone
 
@@ -191,8 +192,8 @@ def teacher_week(
         day_start, day_end = bounds[n], bounds[n + 1]
         for rule in rules:
             if rule.weekday == wd.day.weekday():
-                top = rule.start_time.hour * 60 + rule.start_time.minute
-                bottom = rule.end_time.hour * 60 + rule.end_time.minute
+                top = minutes_of_day(rule.start_time)
+                bottom = minutes_of_day(rule.end_time, end=True)
                 wd.available.append(
                     WeekItem("available", rule.start_time, rule.end_time, top, bottom - top)
                 )

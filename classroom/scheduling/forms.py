@@ -33,10 +33,17 @@ def _parse_windows(text: str) -> list[tuple[time, time]]:
         if not match:
             raise forms.ValidationError(_("Write times like 09:00-12:00, 17:00-20:00."))
         h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if (h2, m2) == (24, 0):
+            h2 = 0  # until midnight (stored as 00:00, the end of the day)
         if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
-            raise forms.ValidationError(_("Use times from 00:00 to 23:59."))
+            raise forms.ValidationError(_("Use times from 00:00 to 24:00."))
         windows.append((time(h1, m1), time(h2, m2)))
     return windows
+
+
+def window_label(start: time, end: time) -> str:
+    """ "09:00-12:00"; a window that runs until midnight ends at "24:00"."""
+    return f"{start:%H:%M}-{'24:00' if end == time(0, 0) else f'{end:%H:%M}'}"
 
 
 class AvailabilityForm(forms.Form):
@@ -70,7 +77,7 @@ class AvailabilityForm(forms.Form):
         }
         for day in range(7):
             initial[f"day_{day}"] = ", ".join(
-                f"{r.start_time:%H:%M}-{r.end_time:%H:%M}" for r in rules if r.weekday == day
+                window_label(r.start_time, r.end_time) for r in rules if r.weekday == day
             )
         super().__init__(data, initial=initial)
         for day, name in enumerate(WEEKDAYS):
@@ -78,7 +85,7 @@ class AvailabilityForm(forms.Form):
                 label=name,
                 required=False,
                 max_length=200,
-                widget=forms.TextInput(attrs={"placeholder": "09:00-12:00, 17:00-20:00"}),
+                widget=forms.TextInput(attrs={"placeholder": "09:00-12:00, 17:00-24:00"}),
             )
 
     def day_fields(self):

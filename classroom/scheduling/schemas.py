@@ -35,7 +35,19 @@ def sane_instant(value: datetime | None) -> datetime | None:
 class RuleIn(InputSchema):
     weekday: int = Field(..., ge=0, le=6, description="0 = Monday … 6 = Sunday", examples=[0])
     start_time: time = Field(..., examples=["17:00"])
-    end_time: time = Field(..., examples=["20:00"])
+    end_time: time = Field(
+        ...,
+        examples=["20:00"],
+        description="00:00 (or 24:00) is the midnight that ends the day: 20:00–00:00 runs until "
+        "midnight, 00:00–00:00 is the whole day.",
+    )
+
+    @field_validator("end_time", mode="before")
+    @classmethod
+    def _midnight(cls, value):
+        return (
+            "00:00" if isinstance(value, str) and value.strip() in ("24:00", "24:00:00") else value
+        )
 
     @field_validator("start_time", "end_time")
     @classmethod
@@ -48,7 +60,7 @@ class RuleIn(InputSchema):
 class RuleOut(Schema):
     weekday: int
     start_time: time
-    end_time: time
+    end_time: time = Field(..., description="00:00 is the midnight that ends the day.")
 
 
 class SchedulingSettingsIn(InputSchema):

@@ -32,6 +32,7 @@ from ..models import (
     LessonSeries,
     TeacherProfile,
     TeacherSchedulingSettings,
+    minutes_of_day,
 )
 from .selectors import (
     SlotQuery,
@@ -75,7 +76,7 @@ def availability_replace(
             problems.append(
                 _("Rule %(n)d: the weekday must be 0 (Monday) to 6 (Sunday).") % {"n": n}
             )
-        if rule["end_time"] <= rule["start_time"]:
+        if minutes_of_day(rule["end_time"], end=True) <= minutes_of_day(rule["start_time"]):
             problems.append(_("Rule %(n)d: the end must be after the start.") % {"n": n})
     by_day: dict[int, list[dict]] = {}
     for rule in rules:
@@ -83,7 +84,7 @@ def availability_replace(
     for day_rules in by_day.values():
         day_rules.sort(key=lambda r: r["start_time"])
         for before, after in zip(day_rules, day_rules[1:], strict=False):
-            if after["start_time"] < before["end_time"]:
+            if minutes_of_day(after["start_time"]) < minutes_of_day(before["end_time"], end=True):
                 problems.append(_("Two rules of the same weekday overlap."))
                 break
     lengths = sorted(set(settings.get("lesson_lengths") or []))

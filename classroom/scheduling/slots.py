@@ -43,7 +43,10 @@ def windows(
             if rule.weekday != day.weekday():
                 continue
             begins = local_to_utc(day, rule.start_time, tz, ambiguous="earliest")
-            ends = local_to_utc(day, rule.end_time, tz, ambiguous="latest")
+            if rule.end_time == time(0, 0):  # until midnight: the start of the next local date
+                ends = local_to_utc(day + timedelta(days=1), time(0, 0), tz, ambiguous="latest")
+            else:
+                ends = local_to_utc(day, rule.end_time, tz, ambiguous="latest")
             if ends > begins:
                 found.append((begins, ends))
     found.sort()

@@ -11,7 +11,8 @@ from classroom.scheduling.services import availability_replace
 from tests.authentication.factories import StudentFactory
 from tests.classroom.factories import listed_teacher
 
-EVERY_DAY = [(day, time(0, 0), time(23, 59)) for day in range(7)]
+# Around the clock: an end of 00:00 is the midnight that ends the day, so any whole hour is bookable.
+EVERY_DAY = [(day, time(0, 0), time(0, 0)) for day in range(7)]
 
 
 def bookable_teacher(
