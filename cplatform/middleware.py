@@ -1,5 +1,7 @@
 import json
 
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 
 NUL = "\x00"
@@ -97,3 +99,38 @@ class RejectNulBytesMiddleware:
         elif _has_nul(payload):
             return "__all__"
         return None
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with one more policy: paths under CONTENT_SECURITY_POLICY_ADMIN's
+    PATH_PREFIXES (the Wagtail and Django admins) get its DIRECTIVES, the rest CONTENT_SECURITY_POLICY.
+    A view's own header (Wagtail's document and image serving set `default-src 'none'`) is kept."""
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        admin = settings.CONTENT_SECURITY_POLICY_ADMIN
+        if (
+            not report_only
+            and parts.config is None
+            and request.path_info.startswith(admin["PATH_PREFIXES"])
+        ):
+            parts.config = admin["DIRECTIVES"]
+        return parts
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header from settings.PERMISSIONS_POLICY ({feature: [allowlist]}, an
+    empty list denies the feature to the page and everything it embeds) on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allowlist)})"
+            for feature, allowlist in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

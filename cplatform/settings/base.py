@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from .env import email_settings_from_url, env_bool, env_int, env_list, env_str
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "ninja",  # the API docs' Swagger UI from our static files, not a CDN (CSP: script-src 'self')
+    "csp",
     "cplatform.admin_site.AdminConfig",  # django.contrib.admin, with cplatform/admin_site.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -67,6 +70,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First after SecurityMiddleware: every response, early refusals (400, 429) included.
+    "cplatform.middleware.ContentSecurityPolicyMiddleware",
+    "cplatform.middleware.PermissionsPolicyMiddleware",
     "cplatform.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -270,6 +276,76 @@ CSRF_COOKIE_HTTPONLY = False  # the headless browser flow reads it for X-CSRFTok
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp through cplatform.middleware.ContentSecurityPolicyMiddleware).
+# Public and member pages: scripts, styles, fonts and images only from the site itself; an inline
+# <script> or <style> needs the request's nonce (`{{ request.csp_nonce }}`), inline event handlers and
+# style="" attributes are refused. JSON-LD blocks are data, not scripts: CSP leaves them alone.
+# Players the video block embeds are the only frames; forms post to the site (and Stripe Checkout,
+# which Chromium checks on the redirect after a form). CSP_REPORT_URI: where browsers report
+# violations (unset: nowhere).
+_csp_report_uri = env_str("CSP_REPORT_URI")
+VIDEO_EMBED_ORIGINS = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+_csp_report = {"report-uri": [_csp_report_uri]} if _csp_report_uri else {}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-src": VIDEO_EMBED_ORIGINS,
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF, "https://checkout.stripe.com"],
+        **_csp_report,
+    }
+}
+# Wagtail's admin (and the previews it serves under /admin/) gets its own, enforced policy: Wagtail 8
+# has no CSP nonce support and writes inline scripts (panels, date widgets) and inline styles (its
+# vendor.js), so scripts and styles may be inline there, still only from the site itself; editors
+# also see Gravatar pictures and the dashboard's release check. Django's admin (/django-admin/)
+# runs under the strict policy.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "PATH_PREFIXES": ("/admin/",),
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", "www.gravatar.com"],
+        "connect-src": [SELF, "https://releases.wagtail.org"],
+        "frame-src": [SELF, *VIDEO_EMBED_ORIGINS],
+        "form-action": [SELF],
+    },
+}
+
+# Permissions-Policy (cplatform.middleware.PermissionsPolicyMiddleware), on every response: no page
+# of ours uses these devices or APIs (video calls and payments open on their providers' sites), so
+# neither may anything a page embeds. Autoplay, fullscreen and picture-in-picture stay for players.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,
