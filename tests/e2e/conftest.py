@@ -1,6 +1,7 @@
 """Browser journeys: Debian's Chromium driven by Playwright against pytest-django's live server.
 
-Every page a journey lands on is checked with axe-core (0 serious or critical violations); the
+Every page a journey lands on is checked with axe-core (0 serious or critical violations) and for
+what Chromium reported about the Content-Security-Policy and Permissions-Policy (nothing); the
 `page` fixture fails the test at teardown if a visited page was never checked.
 """
 
@@ -37,6 +38,44 @@ TIMEOUT_MS = 10_000
 _axe = Axe()
 # axe's defaults plus the experimental rule Wagtail's editor checker also runs (bold text posing as a heading).
 AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"p-as-heading": {"enabled": True}}}
+
+
+# Every frame reports the policy violations it sees (the page's own script could not: it is the
+# policy that is being checked); Chromium also writes them, and header errors, to the console.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(
+    `${event.disposition}: ${event.effectiveDirective} refused ${event.blockedURI || "inline"}` +
+    ` in ${event.documentURI} (${event.sourceFile}:${event.lineNumber})`
+  );
+});
+"""
+_POLICY_MESSAGE = re.compile(r"Content Security Policy|Permissions[- ]Policy", re.I)
+
+
+class PolicyViolations:
+    """What Chromium said about the Content-Security-Policy and Permissions-Policy in one browser
+    context: `securitypolicyviolation` events of every frame and the console's policy messages."""
+
+    def __init__(self, context):
+        self.seen: list[str] = []
+        context.expose_function("__cspViolation", lambda text: self.seen.append(text))
+        context.add_init_script(_CSP_LISTENER)
+        context.on("page", self._watch)
+        for page in context.pages:
+            self._watch(page)
+
+    def _watch(self, page) -> None:
+        page.on("console", self._console)
+
+    def _console(self, message) -> None:
+        if _POLICY_MESSAGE.search(message.text):
+            self.seen.append(f"console {message.type}: {message.text}")
+
+    def take(self) -> list[str]:
+        """What was reported since the last call."""
+        seen, self.seen[:] = list(self.seen), []
+        return seen
 
 
 def pytest_collection_modifyitems(items):
@@ -79,6 +118,7 @@ class Journey:
         self.base_url = base_url
         self.visited: list[str] = []
         self.checked: set[str] = set()
+        self.violations = PolicyViolations(page.context)
         page.on("framenavigated", self._record)
 
     def _record(self, frame) -> None:
@@ -99,7 +139,8 @@ class Journey:
         self.check_a11y()
 
     def check_a11y(self) -> None:
-        """Run axe-core on the current page; fail on any serious or critical violation."""
+        """Run axe-core on the current page; fail on any serious or critical violation, and on any
+        policy violation Chromium reported since the last check."""
         self.page.wait_for_load_state("load")
         results = _axe.run(self.page, options=AXE_OPTIONS)
         blocking = [
@@ -112,6 +153,8 @@ class Journey:
             for v in blocking
         )
         assert not blocking, f"axe found serious/critical violations on {path}:\n{report}"
+        violations = self.violations.take()
+        assert not violations, f"policy violations up to {path}:\n" + "\n".join(violations)
         self.checked.add(path)
 
     def screenshot(self, name: str) -> None:
