@@ -39,6 +39,11 @@ class MeOut(Schema):
     is_staff: bool
     date_joined: datetime
     needs_guardian_consent: bool
+    needs_date_of_birth: bool = Field(
+        ...,
+        description="A student who must give a date of birth (PATCH /me/student-profile) before "
+        "booking or paying; `needs_guardian_consent`: under 16, a linked guardian must consent.",
+    )
 
     @staticmethod
     def resolve_avatar_url(obj):
@@ -53,6 +58,12 @@ class MeOut(Schema):
         from .selectors import user_needs_guardian_consent
 
         return user_needs_guardian_consent(user=obj)
+
+    @staticmethod
+    def resolve_needs_date_of_birth(obj):
+        from .selectors import user_needs_date_of_birth
+
+        return user_needs_date_of_birth(user=obj)
 
 
 class MePatch(InputSchema):

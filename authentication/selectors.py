@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cplatform.exceptions import NotFound
+from cplatform.exceptions import NotFound, PermissionDenied
 
 from .choices import GuardianLinkStatus, Role
 from .models import GuardianLink, User
 from .roles import has_role, is_admin
 
 CONSENT_AGE = 16
+# The codes of the consent gate's refusals (DomainError.code; the API's `code`).
+CONSENT_REQUIRED = "guardian_consent_required"
+DATE_OF_BIRTH_REQUIRED = "date_of_birth_required"
 
 
 def user_verified_emails(*, user: User) -> list[str]:
@@ -69,34 +73,107 @@ def is_guardian_of(*, guardian: User, child_id: int) -> bool:
     ).exists()
 
 
+def age_on(*, born, today) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
 def user_age(*, user: User) -> int | None:
     """Age from the student profile's date of birth (classroom owns the profile; read by relation)."""
     profile = getattr(user, "student_profile", None)
     born = getattr(profile, "date_of_birth", None)
     if born is None:
         return None
-    today = timezone.localdate()
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return age_on(born=born, today=timezone.localdate())
+
+
+def _has_consent(*, user: User) -> bool:
+    return GuardianLink.objects.filter(
+        child=user, status=GuardianLinkStatus.ACTIVE, consent_given_at__isnull=False
+    ).exists()
 
 
 def user_needs_guardian_consent(*, user: User) -> bool:
-    """A student under 16 needs a linked guardian's consent before messaging or payments."""
+    """A student whose date of birth says under 16 and who has no linked guardian's consent."""
     if not has_role(user, Role.STUDENT):
         return False
     age = user_age(user=user)
     if age is None or age >= CONSENT_AGE:
         return False
-    return not GuardianLink.objects.filter(
-        child=user, status=GuardianLinkStatus.ACTIVE, consent_given_at__isnull=False
-    ).exists()
+    return not _has_consent(user=user)
+
+
+def user_needs_date_of_birth(*, user: User) -> bool:
+    """A student who has not given a date of birth (and has no guardian's consent that would make it
+    moot): they give it before their first booking or payment."""
+    return (
+        has_role(user, Role.STUDENT) and user_age(user=user) is None and not _has_consent(user=user)
+    )
+
+
+def guardian_consent_problem(*, user: User) -> str | None:
+    """Why `user` may not yet begin contact with teachers (lessons, group sessions, messages) or pay:
+    `CONSENT_REQUIRED` (a student under 16 without a linked guardian's consent), `DATE_OF_BIRTH_REQUIRED`
+    (a student who gave no date of birth: an empty date is no way around the gate), or None.
+    A guardian's consent clears both. People who are not students are never held back."""
+    if not has_role(user, Role.STUDENT):
+        return None
+    age = user_age(user=user)
+    if age is not None and age >= CONSENT_AGE:
+        return None
+    if _has_consent(user=user):
+        return None
+    return DATE_OF_BIRTH_REQUIRED if age is None else CONSENT_REQUIRED
+
+
+def guardian_consent_require(*, student: User, actor: User) -> None:
+    """Raise PermissionDenied (403, with `code`) unless `student` may begin contact or a payment.
+    Every service where that begins calls this for the student concerned: booking a lesson or a series,
+    taking a group-session seat, enrolling in a course with a teacher or a price (and the inbox, for
+    sender and recipients, once it exists). The message tells whoever acts what to do next: the child
+    gives a date of birth or invites a guardian; a parent gives consent (one click on Family links)."""
+    problem = guardian_consent_problem(user=student)
+    if problem is None:
+        return
+    if actor.pk != student.pk:
+        # No name here: whether the actor may act for this student is the caller's check.
+        message = _(
+            "Your child needs your consent before lessons can be booked or paid for. Give it on "
+            "your Family links page (one click), then try again."
+        )
+        raise PermissionDenied(
+            message, errors={"guardian_consent": [message]}, code=CONSENT_REQUIRED
+        )
+    if problem == DATE_OF_BIRTH_REQUIRED:
+        message = _(
+            "Add your date of birth to your learning profile before you book lessons or pay for a "
+            "course."
+        )
+        raise PermissionDenied(
+            message, errors={"date_of_birth": [message]}, code=DATE_OF_BIRTH_REQUIRED
+        )
+    if GuardianLink.objects.filter(child=student, status=GuardianLinkStatus.ACTIVE).exists():
+        message = _(
+            "Students under 16 need a guardian's consent to book lessons or pay for a course. Ask "
+            "your guardian to give it on their Family links page."
+        )
+    else:
+        message = _(
+            "Students under 16 need a guardian's consent to book lessons or pay for a course. "
+            "Invite a parent or guardian on your Family links page; they give consent there."
+        )
+    raise PermissionDenied(message, errors={"guardian_consent": [message]}, code=CONSENT_REQUIRED)
 
 
 def user_can_use_messaging(*, user: User) -> bool:
-    return user.is_authenticated and not user_needs_guardian_consent(user=user)
+    """The inbox asks this for the sender and for every recipient of a direct message or chat room:
+    a student held back by `guardian_consent_problem` neither writes to nor is written to by teachers
+    or other members until a guardian consents (or, 16 or over, gives their date of birth)."""
+    return user.is_authenticated and guardian_consent_problem(user=user) is None
 
 
 def user_can_use_payments(*, user: User) -> bool:
-    return user.is_authenticated and not user_needs_guardian_consent(user=user)
+    """Billing asks this before a checkout for `user` (the student paid for, not the parent paying)."""
+    return user.is_authenticated and guardian_consent_problem(user=user) is None
 
 
 def user_list_for_admin(

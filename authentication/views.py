@@ -8,13 +8,14 @@ from django.views.decorators.http import require_POST
 
 from cplatform.exceptions import DomainError, NotFound
 
-from .choices import SELF_SERVICE_ROLES, Role
+from .choices import SELF_SERVICE_ROLES, GuardianLinkStatus, Role
 from .forms import GuardianInviteForm, ProfileForm, apply_domain_error
 from .models import User
 from .roles import has_role
 from .selectors import (
     guardian_link_get_for_user,
     guardian_link_list_for_user,
+    user_needs_date_of_birth,
     user_needs_guardian_consent,
 )
 from .services import guardian_accept, guardian_consent, guardian_decline_or_remove, guardian_invite
@@ -42,6 +43,7 @@ def profile_view(request):
         {
             "profile_user": request.user,
             "needs_consent": user_needs_guardian_consent(user=request.user),
+            "needs_date_of_birth": user_needs_date_of_birth(user=request.user),
         },
     )
 
@@ -76,13 +78,22 @@ def guardian_list(request):
         else:
             messages.success(request, _("Invitation sent. It appears here until they accept."))
             return redirect("guardians")
-    links = list(guardian_link_list_for_user(user=request.user))
+    # The children's profiles (classroom's, read by relation) for their date of birth.
+    links = list(
+        guardian_link_list_for_user(user=request.user).select_related("child__student_profile")
+    )
     return render(
         request,
         "authentication/guardians.html",
         {
             "form": form,
             "links": links,
+            "asks_consent": any(
+                link.status == GuardianLinkStatus.ACTIVE
+                and link.guardian_id == request.user.pk
+                and not link.consent_given_at
+                for link in links
+            ),
             "invite_as": invite_as,
             "can_invite": has_role(request.user, Role.PARENT, Role.STUDENT),
         },

@@ -206,12 +206,25 @@ def seed(*, users: int, teachers: int) -> dict[str, int]:
                 },
             )
             teacher_profile_approve(profile=profile)
+        _bench_students_adult()
     if missing:
         log(f"seeded {len(missing)} accounts in {time.perf_counter() - started:.1f} s")
     return {
         "bench_users": User.objects.filter(email__endswith="@" + EMAIL_DOMAIN).count(),
         "listed_teachers": teacher_list_public().count(),
     }
+
+
+def _bench_students_adult() -> None:
+    """Bench students are adults with a date of birth (booking and paid or taught enrolment need one;
+    see the guardian-consent gate). One update for every bench student still without it."""
+    from datetime import date
+
+    from classroom.models import StudentProfile
+
+    StudentProfile.objects.filter(
+        user__email__endswith="@" + EMAIL_DOMAIN, date_of_birth__isnull=True
+    ).update(date_of_birth=date(1995, 1, 1))
 
 
 def seed_courses(*, count: int) -> dict[str, int]:
@@ -373,6 +386,7 @@ def seed_schedule(*, busy_lessons: int) -> dict:
                 timezone="Europe/Madrid",
             )
             bookers.append(user)
+        _bench_students_adult()
         now = datetime.now(UTC)
         upcoming = Lesson.objects.filter(
             teacher=busy, start__gte=now, status=LessonStatus.SCHEDULED

@@ -11,6 +11,7 @@ from cplatform.api_base import LimitOffset, errors
 
 from .schemas import (
     MyTeacherProfileOut,
+    StudentDateOfBirthIn,
     StudentOut,
     StudentProfilePatch,
     TeacherOut,
@@ -25,6 +26,7 @@ from .selectors import (
     teacher_list_public,
 )
 from .services import (
+    student_date_of_birth_set,
     student_profile_ensure,
     student_profile_update,
     teacher_profile_ensure,
@@ -155,3 +157,20 @@ def list_students(request):
 def retrieve_student(request, student_id: int):
     """`student_id` is the student's user id; a student the caller may not see answers 404."""
     return student_get_for_user(user=request.auth, student_id=student_id)
+
+
+@router.put(
+    "/students/{student_id}/date-of-birth",
+    response={200: StudentOut, **errors(400, 401, 403, 404, 422)},
+    auth=auth_for(Role.PARENT, Role.ADMIN),
+    tags=["students"],
+)
+def set_student_date_of_birth(request, student_id: int, payload: StudentDateOfBirthIn):
+    """A linked guardian (or an admin) sets a student's date of birth: how a parent fills it in for a
+    child, and the only way to change it once it says under 16 (the student's own
+    `PATCH /me/student-profile` then answers 400 with `code` `date_of_birth_locked`). A student the
+    caller may not see answers 404; one they see but do not guard (a teacher), 403."""
+    profile = student_get_for_user(user=request.auth, student_id=student_id)
+    return student_date_of_birth_set(
+        actor=request.auth, student=profile.user, date_of_birth=payload.date_of_birth
+    )

@@ -13,7 +13,7 @@ from cplatform.exceptions import DomainError
 from .choices import Currency
 from .models import TRANSLATABLE_FIELDS, Level, StudentProfile, TeacherProfile
 from .selectors import TeacherFilters
-from .services import student_profile_update, teacher_profile_update
+from .services import student_date_of_birth_set, student_profile_update, teacher_profile_update
 
 MAX_PRICE = Decimal("999999.99")
 
@@ -252,7 +252,8 @@ class StudentProfileForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
-            "Optional. Students under 16 need a guardian's consent for messaging and payments."
+            "Needed before your first booking or payment. Students under 16 need a guardian's "
+            "consent for lessons, messaging and payments."
         ),
     )
     level = forms.ChoiceField(label=_("Your level"), required=False)
@@ -276,16 +277,48 @@ class StudentProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         levels = Level.objects.order_by("position")
         self.fields["level"].choices = [("", _("Not sure yet"))] + _choices(levels, "code")
+        # Under 16 by the date given: shown, not editable (the service refuses a change anyway).
+        self.date_of_birth_locked = profile.date_of_birth_locked
+        if self.date_of_birth_locked:
+            field = self.fields["date_of_birth"]
+            field.disabled = True
+            field.help_text = _(
+                "Only your guardian or an admin can change your date of birth now. Ask them if "
+                "it is wrong."
+            )
 
     def save(self, *, user) -> StudentProfile | None:
+        data = {
+            "date_of_birth": self.cleaned_data.get("date_of_birth"),
+            "level": self.cleaned_data.get("level") or None,
+            "learning_goals": self.cleaned_data.get("learning_goals", ""),
+        }
+        if self.date_of_birth_locked:
+            del data["date_of_birth"]
         try:
-            return student_profile_update(
-                user=user,
-                data={
-                    "date_of_birth": self.cleaned_data.get("date_of_birth"),
-                    "level": self.cleaned_data.get("level") or None,
-                    "learning_goals": self.cleaned_data.get("learning_goals", ""),
-                },
+            return student_profile_update(user=user, data=data)
+        except DomainError as exc:
+            apply_domain_error(self, exc)
+            return None
+
+
+class StudentDateOfBirthForm(forms.Form):
+    """A guardian (or an admin) sets a student's date of birth (`student_date_of_birth_set`)."""
+
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, profile: StudentProfile, **kwargs):
+        kwargs.setdefault("initial", {"date_of_birth": profile.date_of_birth})
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def save(self, *, actor, student) -> StudentProfile | None:
+        try:
+            return student_date_of_birth_set(
+                actor=actor, student=student, date_of_birth=self.cleaned_data["date_of_birth"]
             )
         except DomainError as exc:
             apply_domain_error(self, exc)

@@ -10,6 +10,8 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from authentication.selectors import CONSENT_AGE, age_on
+
 from .choices import (
     AttendanceStatus,
     BillingOutcome,
@@ -207,6 +209,9 @@ class TeacherProfile(models.Model):
         return self.translated("bio")
 
 
+MAX_AGE = 120  # an older date of birth is a typo (or a way around the consent gate), not a learner
+
+
 class StudentProfile(models.Model):
     """What a teacher needs to know about a learner. The date of birth drives guardian consent."""
 
@@ -228,12 +233,25 @@ class StudentProfile(models.Model):
 
     def clean(self):
         super().clean()
-        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+        today = timezone.localdate()
+        if self.date_of_birth and self.date_of_birth > today:
             raise ValidationError(
                 {"date_of_birth": _("The date of birth cannot be in the future.")}
             )
-        if self.date_of_birth and self.date_of_birth.year < 1900:
-            raise ValidationError({"date_of_birth": _("Enter a date of birth after 1900.")})
+        if self.date_of_birth and age_on(born=self.date_of_birth, today=today) > MAX_AGE:
+            raise ValidationError(
+                {
+                    "date_of_birth": _("Enter a real date of birth: at most %(n)d years ago.")
+                    % {"n": MAX_AGE}
+                }
+            )
+
+    @property
+    def date_of_birth_locked(self) -> bool:
+        """Its date of birth puts the student under the guardian-consent age: from then on only a
+        guardian or an admin changes it (so a child cannot switch the gate off by editing it)."""
+        born = self.date_of_birth
+        return born is not None and age_on(born=born, today=timezone.localdate()) < CONSENT_AGE
 
 
 # Scheduling: availability, lessons and series. Times of day are the teacher's wall clock (in the

@@ -172,3 +172,9 @@ class StudentProfilePatch(InputSchema):
     date_of_birth: date | None = Field(None, ge=date(1900, 1, 1))
     level: str | None = Field(None, max_length=32)
     learning_goals: MultilineText | None = Field(None, max_length=2000)
+
+
+class StudentDateOfBirthIn(InputSchema):
+    """What a guardian or an admin sets on a student's profile."""
+
+    date_of_birth: date = Field(..., ge=date(1900, 1, 1))

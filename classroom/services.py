@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from authentication.roles import is_admin
-from cplatform.exceptions import PermissionDenied, ValidationFailed
+from authentication.selectors import is_guardian_of
+from cplatform.exceptions import NotFound, PermissionDenied, ValidationFailed
 
 from .models import (
     TRANSLATABLE_FIELDS,
@@ -189,8 +190,13 @@ def teacher_profile_approve(
     return profile
 
 
+DATE_OF_BIRTH_LOCKED = "date_of_birth_locked"
+
+
 def student_profile_update(*, user, data: dict) -> StudentProfile:
-    """Change a student's own profile; only the given fields change. `level` is a level code or None."""
+    """Change a student's own profile; only the given fields change. `level` is a level code or None.
+    Once the date of birth puts the student under the consent age it is not theirs to change (nor to
+    clear): a guardian or an admin does it (`student_date_of_birth_set`)."""
     errors = _nul_errors(data)
     if errors:
         raise ValidationFailed(errors=errors)
@@ -199,7 +205,16 @@ def student_profile_update(*, user, data: dict) -> StudentProfile:
             pk=student_profile_ensure(user=user).pk
         )
         if "date_of_birth" in data:
-            profile.date_of_birth = data["date_of_birth"] or None
+            born = data["date_of_birth"] or None
+            if born != profile.date_of_birth and profile.date_of_birth_locked:
+                message = _(
+                    "Your date of birth can only be changed by your guardian or an admin. Ask them "
+                    "to correct it if it is wrong."
+                )
+                raise ValidationFailed(
+                    message, errors={"date_of_birth": [message]}, code=DATE_OF_BIRTH_LOCKED
+                )
+            profile.date_of_birth = born
         if "learning_goals" in data:
             profile.learning_goals = data["learning_goals"] or ""
         if "level" in data:
@@ -214,9 +229,36 @@ def student_profile_update(*, user, data: dict) -> StudentProfile:
     return profile
 
 
+def student_date_of_birth_set(*, actor, student, date_of_birth) -> StudentProfile:
+    """A linked guardian or an admin sets a student's date of birth: the only way to change it once
+    it says under 16, and how a parent fills it in for a child. A date is required (clearing it would
+    only hold the child back again)."""
+    if not actor.is_active or not (
+        is_admin(actor) or is_guardian_of(guardian=actor, child_id=student.pk)
+    ):
+        raise PermissionDenied(
+            _("Only a linked guardian or an admin can change a student's date of birth.")
+        )
+    if date_of_birth is None:
+        message = _("Enter the date of birth.")
+        raise ValidationFailed(message, errors={"date_of_birth": [message]})
+    with transaction.atomic():
+        profile = StudentProfile.objects.select_for_update().filter(user=student).first()
+        if profile is None:
+            raise NotFound()
+        profile.date_of_birth = date_of_birth
+        try:
+            profile.full_clean(exclude=["user"])
+        except ValidationError as exc:
+            _raise_validation(exc)
+        profile.save(update_fields=["date_of_birth", "updated_at"])
+    return profile
+
+
 __all__ = [
     "TEACHER_FIELDS",
     "TRANSLATABLE_FIELDS",
+    "student_date_of_birth_set",
     "student_profile_ensure",
     "student_profile_update",
     "teacher_profile_approve",

@@ -8,8 +8,18 @@ from authentication.choices import Role
 from authentication.roles import is_admin, role_required
 from cplatform.exceptions import NotFound
 
-from .forms import StudentProfileForm, TeacherFilterForm, TeacherProfileForm
-from .selectors import filter_options, teacher_get_for_viewer, teacher_list_public
+from .forms import (
+    StudentDateOfBirthForm,
+    StudentProfileForm,
+    TeacherFilterForm,
+    TeacherProfileForm,
+)
+from .selectors import (
+    filter_options,
+    student_get_for_user,
+    teacher_get_for_viewer,
+    teacher_list_public,
+)
 from .services import student_profile_ensure, teacher_profile_ensure
 
 PAGE_SIZE = 12
@@ -71,3 +81,26 @@ def student_profile_edit(request):
         messages.success(request, _("Your learning profile has been saved."))
         return redirect("student-profile-edit")
     return render(request, "classroom/student_profile_edit.html", {"form": form})
+
+
+@role_required(Role.PARENT, Role.ADMIN)
+def student_date_of_birth(request, student_id: int):
+    """A guardian (or an admin) sets a student's date of birth (the page twin of
+    `PUT /api/v1/students/{id}/date-of-birth`). A student the visitor may not see: 404."""
+    try:
+        profile = student_get_for_user(user=request.user, student_id=student_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    form = StudentDateOfBirthForm(request.POST or None, profile=profile)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.save(actor=request.user, student=profile.user) is not None
+    ):
+        messages.success(
+            request, _("%(name)s's date of birth has been saved.") % {"name": profile.user.name}
+        )
+        return redirect("guardians")
+    return render(
+        request, "classroom/student_date_of_birth.html", {"form": form, "student": profile.user}
+    )

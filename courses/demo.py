@@ -42,7 +42,8 @@ COURSES = [
             "weeks": 8,
         },
         "modules": ["Equations", "Functions", "Graphs"],
-        "students": ["liam.johnson@example.com", "noah.brown@example.com"],
+        # Not Noah: under 16, his father has not consented yet (a group course is contact).
+        "students": ["liam.johnson@example.com"],
         # child → the parent who enrols them
         "children": {"lucas.lopez@example.com": "maria.lopez@example.com"},
     },

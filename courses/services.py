@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from authentication.models import User
 from authentication.roles import is_admin, is_parent, is_student, is_teacher
-from authentication.selectors import is_guardian_of
+from authentication.selectors import guardian_consent_require, is_guardian_of
 from classroom.models import Level, Subject, TeachingLanguage
 from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 
@@ -266,12 +266,22 @@ def _check_can_enrol_for(*, actor: User, student: User) -> None:
         raise ValidationFailed(errors={"student_id": [_("This person is not a student.")]})
 
 
+def enrollment_needs_consent(*, course: Course) -> bool:
+    """Whether enrolling passes the guardian-consent gate: a course with a price (a payment) or with a
+    teacher in the loop (a group course's enrolment gives seats in its live sessions; a 1:1 course
+    exists to book lessons with its teacher). A free self-paced course is reading materials alone:
+    neither contact nor payment, so a minor may start it without a guardian."""
+    return not course.is_free or course.format != CourseFormat.SELF_PACED
+
+
 def enrollment_create(
     *, actor: User, course: Course, student: User | None = None, waitlist: bool = False
 ) -> Enrollment:
     """Enrol `student` (default: the actor; a parent names a linked child). A free course enrols at once,
     a paid one creates a pending enrolment that billing (or an admin) activates. When every seat is taken,
-    `waitlist=True` joins the waitlist; otherwise Conflict."""
+    `waitlist=True` joins the waitlist; otherwise Conflict. Where `enrollment_needs_consent`, a student
+    held back by the guardian-consent gate is refused (PermissionDenied with a `code`), waitlist too:
+    a waitlisted student is later given the seat without asking again."""
     student = student or actor
     _check_can_enrol_for(actor=actor, student=student)
     with transaction.atomic():
@@ -284,6 +294,8 @@ def enrollment_create(
             raise NotFound() from exc
         if locked.status != CourseStatus.PUBLISHED:
             raise NotFound()
+        if enrollment_needs_consent(course=locked):
+            guardian_consent_require(student=student, actor=actor)
         live = Enrollment.objects.filter(
             course=locked,
             student=student,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from authentication.choices import Role
 from authentication.forms import apply_domain_error
 from authentication.models import User
+from authentication.next_steps import domain_error_message
 from authentication.roles import role_required
 from authentication.selectors import children_of
 from cplatform.exceptions import DomainError, NotFound
@@ -105,9 +106,12 @@ def course_enrol(request, slug):
     except NotFound as exc:
         raise Http404 from exc
     except DomainError as exc:
-        messages.error(
-            request, exc.detail if not exc.errors else _("This enrolment is not possible.")
-        )
+        if exc.code:  # a reason with a next step (the consent gate): say it, with its link
+            messages.error(request, domain_error_message(exc))
+        else:
+            messages.error(
+                request, exc.detail if not exc.errors else _("This enrolment is not possible.")
+            )
         return redirect(course.get_absolute_url())
     messages.success(
         request,

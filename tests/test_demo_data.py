@@ -21,8 +21,9 @@ from authentication.choices import GuardianLinkStatus, Role
 from authentication.models import GuardianLink, User
 from authentication.selectors import user_needs_guardian_consent
 from blog.models import BlogAuthor, BlogCategory, BlogIndexPage, BlogPage
-from classroom.models import StudentProfile, TeacherProfile
+from classroom.models import Lesson, LessonSeat, StudentProfile, TeacherProfile
 from classroom.selectors import teacher_list_public
+from courses.models import Enrollment
 from cplatform.demo.content import IMAGES
 from cplatform.editorial import EDITORS
 from cplatform.management.commands.load_demo_data import PASSWORD
@@ -104,24 +105,30 @@ class TestDemoUsers:
             with translation.override("en"):
                 assert profile.headline_display == profile.headline
 
-    def test_demo_data_has_eight_students_one_under_sixteen_with_consent(self):
+    def test_demo_data_has_eight_students_two_under_sixteen_one_with_consent(self):
         students = members(Role.STUDENT)
-        under_16 = [
-            p.user
-            for p in StudentProfile.objects.filter(
-                user__email__in=students, date_of_birth__isnull=False
-            )
-            if age(p.date_of_birth) < 16
-        ]
+        profiles = StudentProfile.objects.filter(user__email__in=students).select_related("user")
+        under_16 = sorted(
+            (p.user for p in profiles if age(p.date_of_birth) < 16), key=lambda u: u.email
+        )
 
         assert len(students) == 8
-        assert [u.email for u in under_16] == ["lucas.lopez@example.com"]
+        # Every demo student has a date of birth: booking and payment need one.
+        assert all(p.date_of_birth for p in profiles)
+        assert [u.email for u in under_16] == ["lucas.lopez@example.com", "noah.brown@example.com"]
+        lucas, noah = under_16
         link = GuardianLink.objects.get(
-            child=under_16[0], status=GuardianLinkStatus.ACTIVE, consent_given_at__isnull=False
+            child=lucas, status=GuardianLinkStatus.ACTIVE, consent_given_at__isnull=False
         )
         assert link.guardian.email == "maria.lopez@example.com"
         assert link.consent_given_by == link.guardian
-        assert not user_needs_guardian_consent(user=under_16[0])
+        assert not user_needs_guardian_consent(user=lucas)
+        # Noah waits for his father's consent, so the demo books and enrols nothing for him.
+        assert user_needs_guardian_consent(user=noah)
+        assert GuardianLink.objects.get(child=noah).guardian.email == "david.brown@example.com"
+        assert not Lesson.objects.filter(student=noah).exists()
+        assert not LessonSeat.objects.filter(student=noah).exists()
+        assert not Enrollment.objects.filter(student=noah).exists()
 
     def test_demo_data_has_two_parents_with_their_children(self):
         assert members(Role.PARENT) == PARENTS

@@ -6,7 +6,8 @@ once, for whoever does not have it yet).
   already past (the course is under way) with attendance, notes, homework and a shared material, and up
   to four upcoming ones; the actively enrolled students hold seats.
 - Each demo student gets 1:1 lessons (`lesson_book`; a parent books for their child): two past ones,
-  taught, with attendance, notes and homework, and one upcoming. A past lesson is booked with the
+  taught, with attendance, notes and homework, and one upcoming; none for a student still waiting for
+  a guardian's consent (Noah). A past lesson is booked with the
   services' own `now` set before it (the booking rules are those of that day); a 1:1 course's student
   books within the course.
 - Each active enrolment in a course with modules gets progress: the first module(s) marked done and a
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from authentication.choices import Role
 from authentication.models import User
+from authentication.selectors import guardian_consent_problem
 from classroom.progress.services import module_complete, progress_note_add
 from classroom.teaching.services import (
     attendance_record,
@@ -95,6 +97,8 @@ def load_demo_schedule() -> None:
     for n, learner in enumerate(students):
         if not teachers or Lesson.objects.filter(student=learner).exists():
             continue
+        if guardian_consent_problem(user=learner):
+            continue  # waits for a guardian's consent (or a date of birth): nothing is booked
         teacher_email, booker_email, course_slug = ONE_TO_ONE.get(learner.email, (None,) * 3)
         teacher = by_email.get(teacher_email) or teachers[n % len(teachers)]
         booker = User.objects.get(email=booker_email) if booker_email else learner

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from authentication.choices import Role
 from authentication.models import User
 from authentication.roles import has_role, is_admin
-from authentication.selectors import is_guardian_of
+from authentication.selectors import guardian_consent_require, is_guardian_of
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course
 from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -282,9 +282,11 @@ def lesson_book(
 ) -> Lesson:
     """Book one lesson in a free slot of the teacher. Overlap → Conflict (409). `course_id`: a 1:1
     course the teacher teaches and the student is actively enrolled in (its materials can then be
-    shared in the lesson)."""
+    shared in the lesson). A student held back by the guardian-consent gate → PermissionDenied with a
+    `code` (a lesson is contact with a teacher and is paid for)."""
     now = now or timezone.now()
     _check_people(teacher=teacher, student=student, length=length)
+    guardian_consent_require(student=student, actor=actor)
     course = None
     if course_id is not None:
         course = _private_course(course_id=course_id, teacher=teacher, student=student)
@@ -360,6 +362,7 @@ def series_book(
             }
         )
     _check_people(teacher=teacher, student=student, length=length)
+    guardian_consent_require(student=student, actor=actor)
     tz = zone(teacher.user.timezone)
     starts = series_occurrences(teacher=teacher, first_start=first_start, count=count, until=until)
     if not starts:

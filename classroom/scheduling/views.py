@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from authentication.choices import Role
+from authentication.next_steps import domain_error_message
 from authentication.roles import has_role, role_required
 from authentication.selectors import children_of
 from cplatform.exceptions import DomainError, NotFound
@@ -83,7 +84,7 @@ def lesson_book(request, teacher_id: int):
                 course_id=course_id,
             )
         except DomainError as exc:
-            messages.error(request, exc.detail)
+            messages.error(request, domain_error_message(exc))
             return redirect("lesson-book", teacher_id=teacher.pk)
         messages.success(request, _("Your lesson is booked."))
         return redirect("lesson-list")

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from authentication.models import User
 from authentication.roles import is_admin, is_teacher
+from authentication.selectors import guardian_consent_require
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course, Enrollment, Material
 from courses.selectors import can_manage_course, material_get_for_user
@@ -222,6 +223,9 @@ def seat_take(
                 raise Conflict(_("Seats can only be taken in an upcoming session."))
             if not _is_active_student(course_id=locked.course_id, student_id=student.pk):
                 raise NotFound()
+            # A session is live contact with a teacher: the consent gate holds here too (for an
+            # enrolment made before it, or a guardian's consent withdrawn since).
+            guardian_consent_require(student=student, actor=actor)
             if locked.seats.filter(student=student, cancelled_at__isnull=True).exists():
                 raise Conflict(_("You already have a seat in this session."))
             if locked.seats.filter(cancelled_at__isnull=True).count() >= locked.capacity:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from authentication.choices import Role
 from authentication.forms import apply_domain_error
+from authentication.next_steps import domain_error_message
 from authentication.roles import role_required
 from courses.forms import MaterialForm
 from courses.selectors import can_manage_course, course_get_for_editor
@@ -159,7 +160,7 @@ def _act(request, lesson, action, attendance_form, details_form, attach_form, up
         if form is not None:
             apply_domain_error(form, exc, aliases={"material_id": "material", "marks": None})
         else:
-            messages.error(request, exc.detail)
+            messages.error(request, domain_error_message(exc))
     return None
 
 

@@ -1,3 +1,5 @@
+from datetime import date
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -31,6 +33,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         )
         for role in extracted or []:
             user_add_role(user=self, role=role)
+        _adult_unless_told(self, extracted or [])
 
 
 class StudentFactory(UserFactory):
@@ -67,3 +70,19 @@ def _grant(user, create, roles):
     )
     for role in roles:
         user_add_role(user=user, role=role)
+    _adult_unless_told(user, roles)
+
+
+# Students are adults unless a test says otherwise (set the profile's date of birth, or clear it):
+# booking and paid enrolment need a date of birth, and under 16 a guardian's consent.
+ADULT_BIRTHDAY = date(1990, 1, 1)
+
+
+def _adult_unless_told(user, roles):
+    if Role.STUDENT not in roles:
+        return
+    # The profile the role grant made, as cached on `user` (so the object the test holds sees it).
+    profile = getattr(user, "student_profile", None)
+    if profile is not None and profile.date_of_birth is None:
+        profile.date_of_birth = ADULT_BIRTHDAY
+        profile.save(update_fields=["date_of_birth"])

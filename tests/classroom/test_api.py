@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import pytest
 
 from classroom.models import StudentProfile, TeacherProfile
-from tests.authentication.factories import PASSWORD
+from tests.authentication.factories import ADULT_BIRTHDAY, PASSWORD
 from tests.classroom.conftest import as_user
 from tests.classroom.factories import TeacherProfileFactory, listed_teacher
 
@@ -382,7 +382,11 @@ def test_invalid_or_crafted_student_payloads_are_refused(client, people, payload
     assert response.status_code == status
     assert set(response.json()) == {"detail", "errors"}
     profile = StudentProfile.objects.get(user=people.student_a)
-    assert (profile.date_of_birth, profile.level, profile.learning_goals) == (None, None, "")
+    assert (profile.date_of_birth, profile.level, profile.learning_goals) == (
+        ADULT_BIRTHDAY,
+        None,
+        "",
+    )
 
 
 # --- /students -------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 import pytest
 
 from classroom.models import StudentProfile, TeacherProfile
-from tests.authentication.factories import StudentFactory, TeacherFactory
+from tests.authentication.factories import ADULT_BIRTHDAY, StudentFactory, TeacherFactory
 from tests.classroom.conftest import as_user
 from tests.classroom.factories import TeacherProfileFactory, listed_teacher
 
@@ -445,7 +445,7 @@ def test_a_student_cannot_give_a_future_date_of_birth_on_the_page(client, people
 
     assert response.status_code == 200
     assert "The date of birth cannot be in the future." in response.content.decode()
-    assert StudentProfile.objects.get(user=people.student_a).date_of_birth is None
+    assert StudentProfile.objects.get(user=people.student_a).date_of_birth == ADULT_BIRTHDAY
 
 
 @pytest.mark.parametrize("who", ["teacher", "parent_of_a", "admin"])

@@ -17,6 +17,7 @@ from classroom.services import (
 )
 from cplatform.exceptions import PermissionDenied, ValidationFailed
 from tests.authentication.factories import (
+    ADULT_BIRTHDAY,
     AdminFactory,
     ParentFactory,
     StudentFactory,
@@ -377,7 +378,11 @@ def test_invalid_student_data_is_refused_with_a_field_error(data, field):
         student_profile_update(user=user, data=data)
     assert field in caught.value.errors
     profile = StudentProfile.objects.get(user=user)
-    assert (profile.level, profile.date_of_birth, profile.learning_goals) == (None, None, "")
+    assert (profile.level, profile.date_of_birth, profile.learning_goals) == (
+        None,
+        ADULT_BIRTHDAY,
+        "",
+    )
 
 
 def test_a_student_cannot_reassign_their_profile_through_the_data():

@@ -125,21 +125,31 @@ STUDENTS = [
         "first_name": "Liam",
         "last_name": "Johnson",
         "timezone": "America/New_York",
-        "student": {"level": "beginner", "learning_goals": "Conversational Spanish for travel."},
+        "student": {
+            "date_of_birth": date(1991, 7, 22),
+            "level": "beginner",
+            "learning_goals": "Conversational Spanish for travel.",
+        },
     },
     {
         "email": "emma.wilson@example.com",
         "first_name": "Emma",
         "last_name": "Wilson",
         "timezone": "Europe/London",
-        "student": {"level": "advanced", "learning_goals": "Prepare a piano audition."},
+        "student": {
+            "date_of_birth": date(1999, 1, 30),
+            "level": "advanced",
+            "learning_goals": "Prepare a piano audition.",
+        },
     },
     {
         "email": "noah.brown@example.com",
         "first_name": "Noah",
         "last_name": "Brown",
         "timezone": "America/Chicago",
-        "student": {"level": "elementary"},
+        # Under 16 and his father has not consented yet: the demo books nothing for him (log in as
+        # david.brown@example.com to give consent on Family links, then book for Noah).
+        "student": {"date_of_birth": date(2012, 5, 14), "level": "elementary"},
     },
     {
         "email": "mia.lopez@example.com",
@@ -147,7 +157,7 @@ STUDENTS = [
         "last_name": "López",
         "timezone": "Europe/Madrid",
         "language": "es",
-        "student": {"level": "intermediate"},
+        "student": {"date_of_birth": date(2008, 2, 19), "level": "intermediate"},
     },
     {
         "email": "lucas.lopez@example.com",
@@ -166,14 +176,14 @@ STUDENTS = [
         "first_name": "Olivia",
         "last_name": "Davis",
         "timezone": "Australia/Sydney",
-        "student": {"level": "upper-intermediate"},
+        "student": {"date_of_birth": date(1987, 11, 5), "level": "upper-intermediate"},
     },
     {
         "email": "hugo.moreau@example.com",
         "first_name": "Hugo",
         "last_name": "Moreau",
         "timezone": "Europe/Paris",
-        "student": {"level": "beginner"},
+        "student": {"date_of_birth": date(2004, 6, 8), "level": "beginner"},
     },
 ]
 
