@@ -239,9 +239,12 @@ def material_create(
 def material_delete(*, actor: User, material: Material) -> None:
     if not can_manage_course(user=actor, course=material.course):
         raise PermissionDenied(_("Only the course's teachers or an admin can delete a material."))
-    if material.file:
-        material.file.delete(save=False)
-    material.delete()
+    with transaction.atomic():
+        name, storage = material.file.name, material.file.storage
+        material.delete()
+        if name:
+            # After the commit (as avatars do): a rolled-back deletion keeps the file its row names.
+            transaction.on_commit(lambda: storage.delete(name))
 
 
 # Enrolment ------------------------------------------------------------------------------------------
