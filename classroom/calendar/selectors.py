@@ -66,14 +66,15 @@ def calendar_feed_urls(feed: CalendarFeed | None) -> dict:
     }
 
 
-def _owner_lessons_q(user) -> Q:
+def _owner_lessons(user) -> QuerySet[Lesson]:
     """The lessons in a person's own calendar, whatever roles they hold (the union of them all).
-    Unlike the lesson pages, an admin's feed is their own lessons, not the whole school's."""
+    Unlike the lesson pages, an admin's feed is their own lessons, not the whole school's. A
+    queryset of lessons, not a bare `Q`: its seat subquery means lessons only."""
     children = GuardianLink.objects.filter(guardian=user, status=GuardianLinkStatus.ACTIVE).values(
         "child_id"
     )
     live_seats = LessonSeat.objects.filter(lesson=OuterRef("pk"), cancelled_at__isnull=True)
-    return (
+    return Lesson.objects.filter(
         Q(teacher__user=user)
         | Q(student=user)
         | Q(Exists(live_seats.filter(student=user)))
@@ -89,7 +90,8 @@ def calendar_feed_lessons(
     within the feed's window: one query, whoever they are and however many lessons there are."""
     now = now or timezone.now()
     return (
-        Lesson.objects.filter(_owner_lessons_q(user), start__gte=now - past, start__lt=now + future)
+        _owner_lessons(user)
+        .filter(start__gte=now - past, start__lt=now + future)
         .select_related("teacher__user", "student", "course")
         .order_by("start", "pk")
     )

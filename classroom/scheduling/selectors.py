@@ -157,17 +157,39 @@ def slots_for_teacher(
     return length, slots
 
 
-def _visible_lessons_q(user) -> Q | None:
+# Each model's access rule is written for that model and returns that model's queryset: a `Q` built
+# for lessons (its seat subquery matches `OuterRef("pk")` against a seat's lesson) once leaked
+# series, whose ids it compared with lesson ids, to the seat holders of the lesson with that id.
+
+
+def _children_of(user) -> QuerySet:
+    return GuardianLink.objects.filter(guardian=user, status=GuardianLinkStatus.ACTIVE).values(
+        "child_id"
+    )
+
+
+def _lessons_visible_to(user) -> QuerySet[Lesson]:
+    """Lessons the user teaches, takes (1:1, or a live seat in a group session) or their linked
+    children take; every lesson for admins."""
     if is_admin(user):
-        return Q()
+        return Lesson.objects.all()
     live_seats = LessonSeat.objects.filter(lesson=OuterRef("pk"), cancelled_at__isnull=True)
     visible = Q(teacher__user=user) | Q(student=user) | Q(Exists(live_seats.filter(student=user)))
     if has_role(user, Role.PARENT):
-        children = GuardianLink.objects.filter(
-            guardian=user, status=GuardianLinkStatus.ACTIVE
-        ).values("child_id")
+        children = _children_of(user)
         visible |= Q(student__in=children) | Q(Exists(live_seats.filter(student__in=children)))
-    return visible
+    return Lesson.objects.filter(visible)
+
+
+def _series_visible_to(user) -> QuerySet[LessonSeries]:
+    """A series (always 1:1) is its teacher's, its student's and the student's active guardians';
+    every series for admins. Holding a seat in some lesson gives nothing here."""
+    if is_admin(user):
+        return LessonSeries.objects.all()
+    visible = Q(teacher__user=user) | Q(student=user)
+    if has_role(user, Role.PARENT):
+        visible |= Q(student__in=_children_of(user))
+    return LessonSeries.objects.filter(visible)
 
 
 def lesson_list_for_user(
@@ -176,7 +198,7 @@ def lesson_list_for_user(
     """Admins: every lesson. Others: lessons they teach, take, or their linked children take.
     `when="upcoming"` (not yet ended, soonest first) or `"past"` (ended, latest first)."""
     now = now or timezone.now()
-    qs = Lesson.objects.filter(_visible_lessons_q(user)).select_related(
+    qs = _lessons_visible_to(user).select_related(
         "teacher__user", "student", "booked_by", "cancelled_by"
     )
     if when == "upcoming":
@@ -194,13 +216,8 @@ def lesson_get_for_user(*, user, lesson_id: int) -> Lesson:
 
 
 def series_get_for_user(*, user, series_id: int) -> LessonSeries:
-    visible = _visible_lessons_q(user)
     try:
-        return (
-            LessonSeries.objects.filter(visible)
-            .select_related("teacher__user", "student")
-            .get(pk=series_id)
-        )
+        return _series_visible_to(user).select_related("teacher__user", "student").get(pk=series_id)
     except (LessonSeries.DoesNotExist, ValueError, OverflowError) as exc:
         raise NotFound() from exc
 
