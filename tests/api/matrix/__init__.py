@@ -1,5 +1,7 @@
 """Permission-matrix rows per area. Each module has `ROWS` (operation → Call) and `build(world)`,
-which adds to the World (see tests/api/test_permission_matrix.py) the objects its rows address."""
+which adds to the World (see tests/api/test_permission_matrix.py) the objects its rows address.
+An object a row addresses by id is made with `world.make(attribute, type, create)`, which gives it
+an id that objects of the other types share (`collisions.py`); the matrix fails for one that is not."""
 
 from . import calendar, pages, progress, teaching
 

@@ -2,54 +2,51 @@
 
 from datetime import timedelta
 
-from tests.api.matrix.base import Call
+from tests.api.matrix.base import SIGNED_IN, Call, expect
 
 ANON = {"anonymous": 401}
+NOT_FOUND = {**ANON, **dict.fromkeys(SIGNED_IN, 404)}  # nobody reaches it …
 
 # The lesson's teacher and admins run it; its student and parent see it but may not (403); others 404.
-RUN_LESSON = {
-    **ANON,
-    "student_a": 403,
-    "student_b": 404,
-    "parent_of_a": 403,
-    "teacher": 200,
-    "other_teacher": 404,
-    "admin": 200,
-}
+RUN_LESSON = expect(
+    NOT_FOUND,
+    student_a=403,
+    parent_of_a=403,
+    teacher=200,
+    admin=200,
+    superuser=200,
+)
 SEATS = {
     **ANON,
+    **dict.fromkeys(SIGNED_IN, 403),  # only students and parents take seats
     "student_a": 201,  # actively enrolled in the course
     "student_b": 404,  # names student A, who is not theirs
     "parent_of_a": 201,  # for the linked child
-    "teacher": 403,
-    "other_teacher": 403,
-    "admin": 403,
+    "second_parent": 404,  # names student A: a pending invitation makes nobody a guardian
 }
 
 ROWS: dict[str, Call] = {
     "POST /api/v1/courses/{course_id}/sessions": Call(
         {
             **ANON,
-            "student_a": 403,
-            "student_b": 403,
-            "parent_of_a": 403,
+            **dict.fromkeys(SIGNED_IN, 403),  # teachers and admins schedule sessions
             "teacher": 201,
             "other_teacher": 404,
             "admin": 201,
+            "superuser": 201,
         },
         path_params={"course_id": "course_id"},
         json=lambda w: {"start": w.session_times["new"].isoformat(), "length": 60},
     ),
     "GET /api/v1/courses/{course_id}/sessions": Call(
-        {
-            **ANON,
-            "student_a": 200,  # actively enrolled
-            "student_b": 404,
-            "parent_of_a": 200,
-            "teacher": 200,
-            "other_teacher": 404,
-            "admin": 200,
-        },
+        expect(
+            NOT_FOUND,
+            student_a=200,  # actively enrolled
+            parent_of_a=200,
+            teacher=200,
+            admin=200,
+            superuser=200,
+        ),
         path_params={"course_id": "course_id"},
     ),
     "POST /api/v1/lessons/{lesson_id}/seat": Call(
@@ -63,6 +60,7 @@ ROWS: dict[str, Call] = {
             "student_a": 204,
             "student_b": 404,  # holds no seat and may not see the session
             "parent_of_a": 400,  # must name the child (?student_id=)
+            "second_parent": 400,  # the same, before any lesson is looked at
         },
         path_params={"lesson_id": "session_id"},
     ),
@@ -86,7 +84,7 @@ ROWS: dict[str, Call] = {
         json=lambda w: {"material_id": w.material_id},
     ),
     "DELETE /api/v1/lessons/{lesson_id}/materials/{material_id}": Call(
-        {**RUN_LESSON, "teacher": 204, "admin": 204},
+        expect(RUN_LESSON, teacher=204, admin=204, superuser=204),
         path_params={"lesson_id": "session_id", "material_id": "material_id"},
     ),
 }
@@ -115,22 +113,32 @@ def build(world) -> None:
         "open": days_ahead(10, hour=7),
         "new": days_ahead(11, hour=7),
     }
-    session = group_session_create(
-        actor=teacher, course=course, start=world.session_times["seated"], length=60
+    session = world.make(
+        "session_id",
+        "lesson",
+        lambda: group_session_create(
+            actor=teacher, course=course, start=world.session_times["seated"], length=60
+        ),
     )
-    world.session_id = session.pk
     lesson_material_attach(actor=teacher, lesson=session, material_id=world.material_id)
-    open_session = group_session_create(
-        actor=teacher, course=course, start=world.session_times["open"], length=60
+    open_session = world.make(
+        "open_session_id",
+        "lesson",
+        lambda: group_session_create(
+            actor=teacher, course=course, start=world.session_times["open"], length=60
+        ),
     )
-    world.open_session_id = open_session.pk
     child = world.users["student_a"]
     seat_release(actor=child, lesson=open_session, student=child)
     start = timezone.now() - timedelta(days=2, hours=5, minutes=17)
-    world.started_lesson_id = Lesson.objects.create(
-        teacher=teacher.teacher_profile,
-        student=child,
-        booked_by=child,
-        start=start,
-        end=start + timedelta(hours=1),
-    ).pk
+    world.make(
+        "started_lesson_id",
+        "lesson",
+        lambda: Lesson.objects.create(
+            teacher=teacher.teacher_profile,
+            student=child,
+            booked_by=child,
+            start=start,
+            end=start + timedelta(hours=1),
+        ),
+    )
