@@ -114,6 +114,9 @@ def test_every_kind_of_page_renders_without_a_content_security_policy_violation(
     visit(journey, "/lessons/")
     visit(journey, f"/lessons/{lesson.pk}/")
     visit(journey, "/progress/")
+    # allauth's account pages in the site's frame (its own scripts and data blocks).
+    for path in ("/auth/profile/", "/auth/email/", "/auth/password/change/", "/auth/2fa/"):
+        visit(journey, path)
     journey.logout()
 
     journey.login("ben.carter@example.com", DEMO_PASSWORD)
