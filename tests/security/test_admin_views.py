@@ -1,0 +1,1277 @@
+"""Who may use which admin view (issue 8, finding 1 and its class).
+
+The rows are built from the registries, not from a hand-written list of URLs: every Wagtail viewset
+that has views (snippets and their choosers, users, groups, locales, sites …), every Wagtail bulk
+action, wagtail-localize's snippet API (one per snippet model) and every Django admin registration
+(dj-stripe's included). Each is declared below: which of the eight kinds of person may use each of
+its views. A viewset, view, bulk action or ModelAdmin registered without a declaration fails
+`test_every_*_is_declared`: declare who may use it.
+
+A row is a URL × a person × (for object views) a target object → allowed (the view answers) or
+refused (what Wagtail and Django answer for "no permission": the login page for people who may not
+enter that admin, the dashboard or a 403 for those who may, a 404 or Django's "no such object"
+redirect for objects hidden from them). A refused POST leaves its object, and the number of rows,
+as they were; then the first person allowed posts the same data and it takes effect, which shows
+the refused data would have worked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib import admin
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
+from django.db import models
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from wagtail.admin.views.bulk_action.registry import bulk_action_registry
+from wagtail.admin.viewsets import viewsets as wagtail_viewsets
+from wagtail.models import Collection, Locale, Page, Site
+from wagtail.permissions import policy_registry
+from wagtail.snippets.models import get_snippet_models
+
+from authentication.models import User
+from authentication.services import guardian_invite
+from classroom.models import Level, Subject, TeachingLanguage
+from cplatform.editorial import EDITORS, MODERATORS
+from tests.authentication.factories import (
+    PASSWORD,
+    AdminFactory,
+    ParentFactory,
+    StudentFactory,
+    TeacherFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# --- the people ----------------------------------------------------------------------------------
+
+ANON, STUDENT, PARENT, TEACHER = "anonymous", "student", "parent", "teacher"
+EDITOR, MODERATOR, ADMIN, SUPER = "editor", "moderator", "admin", "superuser"
+# Ordered from the least to the most trusted: the first person allowed makes the positive control.
+PRINCIPALS = (ANON, STUDENT, PARENT, TEACHER, EDITOR, MODERATOR, ADMIN, SUPER)
+NO_WAGTAIL_ACCESS = frozenset({ANON, STUDENT, PARENT})  # no `wagtailadmin.access_admin`
+NOT_STAFF = frozenset({ANON, STUDENT, PARENT, TEACHER, EDITOR, MODERATOR})  # no Django admin
+
+NOBODY: frozenset[str] = frozenset()
+SUPERUSERS = frozenset({SUPER})
+ADMINS = frozenset({ADMIN, SUPER})  # the Admin role (staff, not superuser) and superusers
+EDITORIAL = frozenset({EDITOR, MODERATOR, SUPER})
+PUBLISHERS = frozenset({MODERATOR, SUPER})
+IN_WAGTAIL = frozenset({TEACHER, EDITOR, MODERATOR, ADMIN, SUPER})
+ANY_VIEW = "*"  # a coarse declaration: every view of the registration, current and future
+
+
+def _member_of(group_name: str, **kwargs) -> User:
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def give_the_admin_role_what_older_databases_gave_it() -> None:
+    """Databases migrated before the fix gave the Admin role every auth.* permission (groups and
+    permissions included; a fresh test database happens not to: its post_migrate order). The
+    refusals below must not depend on which database this is."""
+    from django.contrib.auth.models import Permission
+
+    Group.objects.get(name="Admin").permissions.add(
+        *Permission.objects.filter(content_type__app_label="auth")
+    )
+
+
+def make_people() -> dict[str, User | None]:
+    from courses.page_services import course_index_ensure
+
+    give_the_admin_role_what_older_databases_gave_it()
+    # Teachers enter the admin with the course catalog (courses/migrations/0004); a database a
+    # `transaction=True` test flushed has neither until a course is made.
+    course_index_ensure()
+    return {
+        ANON: None,
+        STUDENT: StudentFactory(email="matrix.student@example.com"),
+        PARENT: ParentFactory(email="matrix.parent@example.com"),
+        TEACHER: TeacherFactory(email="matrix.teacher@example.com"),
+        EDITOR: _member_of(EDITORS, email="matrix.editor@example.com"),
+        MODERATOR: _member_of(MODERATORS, email="matrix.moderator@example.com"),
+        ADMIN: AdminFactory(email="matrix.admin@example.com"),
+        SUPER: UserFactory(email="matrix.super@example.com", is_superuser=True, is_staff=True),
+    }
+
+
+def make_clients(people) -> dict[str, Client]:
+    clients = {}
+    for name, user in people.items():
+        clients[name] = Client(raise_request_exception=False)  # a 500 is a row's answer
+        if user is not None:
+            clients[name].force_login(user)
+    return clients
+
+
+# --- what the objects are and how they change ----------------------------------------------------
+
+
+@dataclass
+class Target:
+    name: str
+    obj: models.Model
+    # Who may touch this object at all, whatever the view allows (None: no further limit).
+    only: frozenset[str] | None = None
+
+
+def _home() -> Page:
+    return Page.objects.get(depth=2, locale__language_code="en")
+
+
+def targets_for(model) -> list[Target]:
+    """The objects the object views of `model` are tried on."""
+    from tests.blog.factories import BlogAuthorFactory, BlogCategoryFactory
+    from tests.courses.factories import CourseFactory, EnrollmentFactory, MaterialFactory
+    from tests.home.factories import ImageFactory, MenuFactory, MenuItemFactory, TestimonialFactory
+
+    label = model._meta.label_lower
+    if label == "authentication.user":
+        return [
+            Target("a student", StudentFactory(email="target.student@example.com")),
+            Target(
+                "a superuser",
+                UserFactory(email="target.boss@example.com", is_superuser=True, is_staff=True),
+                only=SUPERUSERS,
+            ),
+        ]
+    if label == "auth.group":
+        return [Target("the Admin role's group", Group.objects.get(name="Admin"))]
+    if label == "authentication.guardianlink":
+        parent, child = ParentFactory(), StudentFactory(email="target.child@example.com")
+        return [Target("a link", guardian_invite(actor=parent, email=child.email, as_role="child"))]
+    if label == "classroom.teacherprofile":
+        return [Target("a teacher's profile", TeacherFactory().teacher_profile)]
+    if label == "classroom.subject":
+        return [Target("a subject", Subject.objects.create(name="Astronomy", slug="astronomy"))]
+    if label == "classroom.level":
+        return [Target("a level", Level.objects.create(name="Expert", code="expert", position=9))]
+    if label == "classroom.teachinglanguage":
+        return [Target("a language", TeachingLanguage.objects.create(name="Klingon", code="tlh"))]
+    if label == "home.testimonial":
+        return [Target("a testimonial", TestimonialFactory())]
+    if label == "home.menu":
+        menu = MenuFactory()
+        MenuItemFactory(menu=menu)
+        return [Target("a menu", menu)]
+    if label == "blog.blogauthor":
+        return [Target("an author", BlogAuthorFactory())]
+    if label == "blog.blogcategory":
+        return [Target("a category", BlogCategoryFactory())]
+    if label == "wagtailcore.locale":
+        return [Target("a locale", Locale.objects.create(language_code="fr"))]
+    if label == "wagtailcore.site":
+        site = Site.objects.create(
+            hostname="other.example.com", port=80, root_page=_home(), site_name="Other"
+        )
+        return [Target("a site", site)]
+    if label == "wagtailimages.image":
+        return [Target("an image", ImageFactory())]
+    if label == "wagtaildocs.document":
+        import wagtail_factories
+
+        return [
+            Target(
+                "a document",
+                wagtail_factories.DocumentFactory(collection=Collection.get_first_root_node()),
+            )
+        ]
+    if label == "courses.course":
+        return [Target("a course", CourseFactory())]
+    if label == "courses.material":
+        return [Target("a material", MaterialFactory())]
+    if label == "courses.enrollment":
+        return [Target("an enrolment", EnrollmentFactory())]
+    return []
+
+
+# The change a positive control makes through an edit (or copy) form: {field: new value}. A model
+# without one has nothing its edit form can change that the matrix may rely on.
+EDITS = {
+    "authentication.user": {"first_name": "Changed"},
+    "auth.group": {"name": "Renamed group"},
+    "authentication.guardianlink": {"status": "removed"},
+    "classroom.teacherprofile": {"headline": "Changed headline"},
+    "classroom.subject": {"name": "Changed"},
+    "classroom.level": {"name": "Changed"},
+    "classroom.teachinglanguage": {"name": "Changed"},
+    "home.testimonial": {"name": "Changed"},
+    "home.menu": {"text": "Changed"},
+    "blog.blogauthor": {"name": "Changed"},
+    "blog.blogcategory": {"name": "Changed"},
+    "wagtailcore.site": {"site_name": "Changed"},
+    "courses.course": {"title": "Changed"},
+    "courses.material": {"title": "Changed"},
+}
+# A copy must differ where the model is unique.
+COPIES = {
+    "classroom.subject": {"name": "Copied", "slug": "copied"},
+    "classroom.level": {"name": "Copied", "code": "copied"},
+    "classroom.teachinglanguage": {"name": "Copied", "code": "cp"},
+    "home.testimonial": {"name": "Copied"},
+    "blog.blogauthor": {"name": "Copied"},
+    "blog.blogcategory": {"name": "Copied", "slug": "copied"},
+    "wagtailcore.site": {"hostname": "copy.example.com", "site_name": "Copied"},
+    # Locales: both content languages exist, so no copy can be valid; refusals are still checked.
+}
+
+
+def snapshot(obj) -> dict | None:
+    """Everything an attacker could change: every concrete field and many-to-many set."""
+    fresh = type(obj)._default_manager.filter(pk=obj.pk).first()
+    if fresh is None:
+        return None
+    data = {f.attname: getattr(fresh, f.attname) for f in fresh._meta.concrete_fields}
+    for m2m in fresh._meta.many_to_many:
+        data[m2m.name] = sorted(getattr(fresh, m2m.name).values_list("pk", flat=True))
+    return data
+
+
+# --- outcomes ------------------------------------------------------------------------------------
+
+LOGIN_PATHS = {"/admin/login/", "/django-admin/login/"}
+HOME_PATHS = {"/admin/", "/django-admin/"}
+
+
+def outcome(response) -> str:
+    """'refused', 'login' (refused: sent to a login page), 'ok', 'redirect' or 'error'."""
+    status = response.status_code
+    if status >= 500:
+        return "error"
+    if status in (403, 404):
+        return "refused"
+    if status in (301, 302):
+        path = urlsplit(response["Location"]).path
+        if path in LOGIN_PATHS:
+            return "login"
+        if path in HOME_PATHS:
+            return "refused"
+        return "redirect"
+    if status == 405:
+        return "method"
+    return "ok"
+
+
+def check(problems, row, principal, response, allowed, *, login_path):
+    got = outcome(response)
+    where = f"{row} as {principal} → {response.status_code} {response.get('Location', '')}"
+    if got == "error":
+        problems.append(f"{where}: server error")
+    elif allowed and got in ("refused", "login"):
+        problems.append(f"{where}: refused, should be allowed")
+    elif not allowed:
+        if got not in ("refused", "login"):
+            problems.append(f"{where}: allowed, should be refused")
+        elif principal in (NO_WAGTAIL_ACCESS if login_path == "/admin/login/" else NOT_STAFF) and (
+            urlsplit(response.get("Location", "")).path != login_path
+        ):
+            problems.append(f"{where}: should be sent to {login_path}")
+    return got
+
+
+def first_allowed(allowed):
+    return next((p for p in PRINCIPALS if p in allowed), None)
+
+
+# --- forms as a browser posts them ----------------------------------------------------------------
+
+
+def page_form(html: str, page_path: str) -> tuple[str, dict[str, list[str]]]:
+    """(action path, data) of the main POST form of a page, as a browser submits it: the largest
+    POST form; a checkbox without a value posts "on", as browsers do."""
+    soup = BeautifulSoup(html, "html.parser")
+    forms = [f for f in soup.find_all("form") if (f.get("method") or "").lower() == "post"]
+    assert forms, f"no POST form on {page_path}"
+    form = max(forms, key=lambda f: len(f.find_all(["input", "select", "textarea"])))
+    return urlsplit(form.get("action") or page_path).path, _form_fields(form)
+
+
+def form_data(html: str, page_path: str) -> dict[str, list[str]]:
+    return page_form(html, page_path)[1]
+
+
+def _form_fields(form) -> dict[str, list[str]]:
+    data: dict[str, list[str]] = {}
+    for field in form.find_all("input"):
+        name, kind = field.get("name"), field.get("type", "text")
+        if not name or name == "csrfmiddlewaretoken" or kind in ("submit", "button", "file"):
+            continue
+        if kind in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data.setdefault(name, []).append(field.get("value", "on"))
+            continue
+        data[name] = [field.get("value", "")]
+    for field in form.find_all("textarea"):
+        if field.get("name"):
+            data[field["name"]] = [field.get_text().lstrip("\n")]
+    for field in form.find_all("select"):
+        if not field.get("name"):
+            continue
+        chosen = field.find_all("option", selected=True)
+        if chosen:
+            data[field["name"]] = [o.get("value", o.get_text()) for o in chosen]
+        elif not field.has_attr("multiple") and field.find("option"):
+            option = field.find("option")
+            data[field["name"]] = [option.get("value", option.get_text())]
+    return data
+
+
+def offered(html: str, name: str) -> list[str]:
+    """Every value a form offers for the field `name` (checkboxes and options, chosen or not)."""
+    soup = BeautifulSoup(html, "html.parser")
+    values = [i.get("value") for i in soup.find_all("input", attrs={"name": name})]
+    for select in soup.find_all("select", attrs={"name": name}):
+        values += [o.get("value") for o in select.find_all("option") if o.get("value")]
+    return values
+
+
+def with_changes(data: dict, changes: dict) -> dict:
+    return {**data, **{name: [str(value)] for name, value in changes.items()}}
+
+
+# --- Wagtail viewsets --------------------------------------------------------------------------
+
+# namespace → {view name: who may use it}. Object views are also limited by their target (`only`).
+_SNIPPET_LIST = ("list", "list_results")
+_HISTORY = ("history", "history_results")
+_CHOOSER = ("choose", "choose_results", "chosen", "chosen_multiple")
+
+
+def _all(names, who):
+    return dict.fromkeys(names, who)
+
+
+def _editorial_snippet(copy=True):
+    views = {
+        **_all((*_SNIPPET_LIST, "add", "edit", "usage", *_HISTORY), EDITORIAL),
+        "delete": PUBLISHERS,
+    }
+    if copy:
+        views["copy"] = EDITORIAL
+    return views
+
+
+_CLASSROOM_LOOKUP = _all(
+    (*_SNIPPET_LIST, "add", "edit", "delete", "usage", *_HISTORY, "copy"), ADMINS
+)
+_OPEN_CHOOSER = {**_all(_CHOOSER, IN_WAGTAIL)}
+
+WAGTAIL_VIEWSETS: dict[str, dict[str, frozenset[str]]] = {
+    # People: the Admin role and superusers; a superuser only by a superuser (targets' `only`).
+    # No copy: Wagtail's generic copy view saves onto the copied user (the takeover of issue 8).
+    "wagtailusers_users": _all(
+        ("index", "index_results", "add", "edit", "delete", *_HISTORY, "usage"), ADMINS
+    ),
+    # Editing a group is granting its permissions: superusers only.
+    "wagtailusers_groups": _all(
+        ("index", "index_results", "add", "edit", "delete", *_HISTORY, "usage"), SUPERUSERS
+    ),
+    # Families' links: admins; never deleted (ended instead); no copy.
+    "wagtailsnippets_authentication_guardianlink": {
+        **_all((*_SNIPPET_LIST, "add", "edit", "usage", *_HISTORY, "inspect"), ADMINS),
+        "delete": NOBODY,
+    },
+    # Its chooser lists children's and parents' emails: only for those who manage links.
+    "wagtailsnippetchoosers_authentication_guardianlink": {
+        **_all(_CHOOSER, ADMINS),
+        "create": ADMINS,
+    },
+    # Profiles come with the Teacher role: never added or deleted here (classroom/wagtail_hooks.py).
+    "wagtailsnippets_classroom_teacherprofile": {
+        **_all((*_SNIPPET_LIST, "edit", "usage", *_HISTORY, "inspect", "approve"), ADMINS),
+        "add": NOBODY,
+        "delete": NOBODY,
+    },
+    # Editors choose a teacher for a blog author.
+    "wagtailsnippetchoosers_classroom_teacherprofile": {**_OPEN_CHOOSER, "create": NOBODY},
+    "wagtailsnippets_classroom_subject": _CLASSROOM_LOOKUP,
+    "wagtailsnippetchoosers_classroom_subject": {**_OPEN_CHOOSER, "create": ADMINS},
+    "wagtailsnippets_classroom_level": _CLASSROOM_LOOKUP,
+    "wagtailsnippetchoosers_classroom_level": {**_OPEN_CHOOSER, "create": ADMINS},
+    "wagtailsnippets_classroom_teachinglanguage": _CLASSROOM_LOOKUP,
+    "wagtailsnippetchoosers_classroom_teachinglanguage": {**_OPEN_CHOOSER, "create": ADMINS},
+    # The public site's snippets (cplatform/editorial.py): editors write, moderators also delete.
+    "wagtailsnippets_home_testimonial": _editorial_snippet(),
+    "wagtailsnippetchoosers_home_testimonial": {**_OPEN_CHOOSER, "create": EDITORIAL},
+    # A menu has items (child rows): no copy view that would copy them, so none at all.
+    "wagtailsnippets_home_menu": _editorial_snippet(copy=False),
+    "wagtailsnippetchoosers_home_menu": {**_OPEN_CHOOSER, "create": EDITORIAL},
+    "wagtailsnippets_blog_blogauthor": _editorial_snippet(),
+    "wagtailsnippetchoosers_blog_blogauthor": {**_OPEN_CHOOSER, "create": EDITORIAL},
+    "wagtailsnippets_blog_blogcategory": _editorial_snippet(),
+    "wagtailsnippetchoosers_blog_blogcategory": {**_OPEN_CHOOSER, "create": EDITORIAL},
+    # Site structure: superusers only.
+    "wagtaillocales": _all(
+        ("index", "index_results", "add", "edit", "delete", *_HISTORY, "usage", "copy"),
+        SUPERUSERS,
+    ),
+    "wagtailsites": _all(
+        ("index", "index_results", "add", "edit", "delete", *_HISTORY, "usage", "copy"),
+        SUPERUSERS,
+    ),
+    # Images and documents: Wagtail's choosers open for anyone in the admin and list what their
+    # collection permissions allow (editorial groups; teachers add and choose images for their
+    # course pages); choosing or uploading one takes that collection permission.
+    "wagtaildocs_chooser": {
+        **_all(("choose", "choose_results", "chosen_multiple"), IN_WAGTAIL),
+        "chosen": "collection:choose",
+        "create": "collection:add",
+    },
+    "wagtailimages_chooser": {
+        **_all(("choose", "choose_results", "chosen_multiple"), IN_WAGTAIL),
+        "chosen": "collection:choose",
+        "select_format": "collection:choose",
+        "create": "collection:add",
+    },
+}
+# Views that change something, in the order they are posted (delete last: it removes the target).
+POST_VIEWS = ("edit", "copy", "approve", "add", "create", "delete")
+
+
+def _by_collection(declared, model, target, people) -> frozenset[str]:
+    """Who may, where the declaration is "collection:<action>": Wagtail's collection permission
+    for that action (on the target's collection, or on any), among those who enter the admin."""
+    if not isinstance(declared, str):
+        return declared
+    action = declared.removeprefix("collection:")
+    policy = policy_registry.get_by_type(model)
+    return frozenset(
+        p
+        for p in IN_WAGTAIL
+        if (
+            policy.user_has_permission_for_instance(people[p], action, target.obj)
+            if target is not None
+            else policy.user_has_permission(people[p], action)
+        )
+    )
+
+
+def registered_viewsets():
+    """{namespace: viewset} of every registered Wagtail viewset that has views."""
+    get_resolver().url_patterns  # noqa: B018 — loading the URLconf registers the viewsets
+    found = {}
+    for viewset in wagtail_viewsets.viewsets:
+        if viewset.get_urlpatterns():
+            found[viewset.url_namespace] = viewset
+    return found
+
+
+def _model_of(viewset):
+    from django.apps import apps
+
+    model = viewset.model
+    return apps.get_model(model) if isinstance(model, str) else model
+
+
+def _view_names(viewset) -> list[str]:
+    return [p.name for p in viewset.get_urlpatterns()]
+
+
+def test_every_wagtail_viewset_and_view_is_declared():
+    registered = registered_viewsets()
+    problems = []
+    for namespace, viewset in registered.items():
+        declared = WAGTAIL_VIEWSETS.get(namespace)
+        if declared is None:
+            problems.append(f"{namespace} ({type(viewset).__name__}): declare who may use it")
+            continue
+        for name in _view_names(viewset):
+            if name not in declared:
+                problems.append(f"{namespace}:{name}: declare who may use this view")
+        for name in set(declared) - set(_view_names(viewset)):
+            problems.append(f"{namespace}:{name}: declared but not registered")
+    for namespace in set(WAGTAIL_VIEWSETS) - set(registered):
+        problems.append(f"{namespace}: declared but not registered")
+    assert not problems, "\n".join(problems)
+
+
+def _viewset_url(viewset, pattern, target) -> str:
+    converters = getattr(pattern.pattern, "converters", {})
+    kwargs = dict.fromkeys(converters, target.obj.pk) if converters else {}
+    return reverse(f"{viewset.url_namespace}:{pattern.name}", kwargs=kwargs)
+
+
+def _post_rows(problems, clients, viewset, pattern, target, allowed, label, url):
+    """Refused people post; nothing changes. Then the first allowed person's post takes effect.
+
+    A copy view only shows a prefilled form, which a browser posts to the add view: a POST to the
+    copy URL itself saves nothing, for anyone; the allowed person's copy goes through the add view
+    and makes a new row, leaving the original as it was."""
+    model = _model_of(viewset)
+    name = pattern.name
+    changes = (COPIES if name == "copy" else EDITS).get(label) or {}
+    data, action = {}, url
+    if name in ("edit", "copy") and SUPER in allowed:
+        page = clients[SUPER].get(url)
+        if page.status_code == 200:
+            action, data = page_form(page.content.decode(), url)
+    data = with_changes(data, changes)
+    if name == "approve":
+        data["approved"] = ["true"]
+    before = snapshot(target.obj) if target else None
+    count = model._default_manager.count()
+    for principal in PRINCIPALS:
+        if principal in allowed and name != "copy":
+            continue
+        response = clients[principal].post(url, data)
+        got = outcome(response)
+        if name == "copy" and got == "method":
+            pass  # 405: the copy view takes no POST
+        else:
+            check(problems, f"POST {url}", principal, response, False, login_path="/admin/login/")
+        if target and snapshot(target.obj) != before:
+            problems.append(f"POST {url} as {principal}: changed {target.name}")
+            return
+        if model._default_manager.count() != count:
+            problems.append(f"POST {url} as {principal}: the number of {label} rows changed")
+            return
+    positive = first_allowed(allowed)
+    if positive is None or name in ("add", "create") or (name in ("edit", "copy") and not changes):
+        return
+    response = clients[positive].post(action, data)
+    after = snapshot(target.obj) if target else None
+    if name == "delete":
+        if after is not None:
+            problems.append(f"POST {url} as {positive}: {target.name} was not deleted")
+    elif name == "edit":
+        fresh = type(target.obj)._default_manager.get(pk=target.obj.pk)
+        if any(str(getattr(fresh, f)) != str(v) for f, v in changes.items()):
+            problems.append(
+                f"POST {url} as {positive}: the edit did not take effect "
+                f"({response.status_code}; errors: {_form_errors(response)})"
+            )
+    elif name == "copy":
+        if after != before:
+            problems.append(f"copy of {target.name} posted to {action} as {positive}: changed it")
+        if model._default_manager.count() != count + 1:
+            problems.append(
+                f"copy of {target.name} posted to {action} as {positive}: no new row "
+                f"({response.status_code}; errors: {_form_errors(response)})"
+            )
+    elif name == "approve" and after == before:
+        problems.append(f"POST {url} as {positive}: nothing approved")
+
+
+def _form_errors(response):
+    context = getattr(response, "context", None)
+    if not context:
+        return ""
+    form = context.get("form")
+    return form.errors.as_json() if form is not None else ""
+
+
+@pytest.mark.parametrize("namespace", sorted(WAGTAIL_VIEWSETS))
+def test_wagtail_viewset_views(namespace):
+    viewset = registered_viewsets().get(namespace)
+    if viewset is None:
+        pytest.fail(f"{namespace} is declared but not registered")
+    declared = WAGTAIL_VIEWSETS[namespace]
+    people = make_people()
+    clients = make_clients(people)
+    model = _model_of(viewset)
+    targets = targets_for(model)
+    label = model._meta.label_lower
+    problems = []
+    patterns = sorted(
+        viewset.get_urlpatterns(),
+        key=lambda p: POST_VIEWS.index(p.name) if p.name in POST_VIEWS else -1,
+    )
+    post_rows = []
+    for pattern in patterns:
+        allowed_by_view = declared.get(pattern.name, NOBODY)
+        needs_target = bool(getattr(pattern.pattern, "converters", {}))
+        for target in targets if needs_target else [None]:
+            if needs_target and target is None:
+                continue
+            allowed = _by_collection(allowed_by_view, model, target, people)
+            if target is not None and target.only is not None:
+                allowed = allowed & target.only
+            url = (
+                _viewset_url(viewset, pattern, target)
+                if target
+                else reverse(f"{viewset.url_namespace}:{pattern.name}")
+            )
+            for principal in PRINCIPALS:
+                response = clients[principal].get(url)
+                check(
+                    problems,
+                    f"GET {url} ({target.name if target else 'no object'})",
+                    principal,
+                    response,
+                    principal in allowed,
+                    login_path="/admin/login/",
+                )
+            if pattern.name in POST_VIEWS:
+                post_rows.append((pattern, target, allowed, url))
+        if needs_target and not targets:
+            problems.append(f"{namespace}:{pattern.name}: no target object for {label}")
+    for pattern, target, allowed, url in post_rows:
+        _post_rows(problems, clients, viewset, pattern, target, allowed, label, url)
+    assert not problems, "\n".join(problems)
+
+
+# --- Wagtail bulk actions ----------------------------------------------------------------------
+
+
+@dataclass
+class Bulk:
+    """Who may run a bulk action on each kind of target, and the data it posts."""
+
+    allowed: frozenset[str]
+    data: dict
+    superuser_target: bool = False  # also tried on a superuser (only superusers may)
+
+
+def _groups(*names):
+    return list(Group.objects.filter(name__in=names).values_list("pk", flat=True))
+
+
+BULK_ACTIONS: dict[tuple[str, str, str], Bulk | str] = {
+    ("authentication", "user", "delete"): Bulk(ADMINS, {}, superuser_target=True),
+    ("authentication", "user", "set_active_state"): Bulk(
+        ADMINS, {"mark_as_active": "False"}, superuser_target=True
+    ),
+    # A role group: admins may grant it, but not to a superuser.
+    ("authentication", "user", "assign_role"): Bulk(
+        ADMINS, {"role": ("Teacher",)}, superuser_target=True
+    ),
+    ("authentication", "guardianlink", "delete"): Bulk(NOBODY, {}),
+    ("classroom", "teacherprofile", "delete"): Bulk(NOBODY, {}),
+    ("classroom", "subject", "delete"): Bulk(ADMINS, {}),
+    ("classroom", "level", "delete"): Bulk(ADMINS, {}),
+    ("classroom", "teachinglanguage", "delete"): Bulk(ADMINS, {}),
+    ("home", "testimonial", "delete"): Bulk(PUBLISHERS, {}),
+    ("home", "menu", "delete"): Bulk(PUBLISHERS, {}),
+    ("blog", "blogauthor", "delete"): Bulk(PUBLISHERS, {}),
+    ("blog", "blogcategory", "delete"): Bulk(PUBLISHERS, {}),
+    # Pages, images and documents follow Wagtail's page and collection permissions (tested in
+    # tests/editorial); here: nobody without admin access reaches them.
+    ("wagtailcore", "page", "delete"): "wagtail-permissions",
+    ("wagtailcore", "page", "move"): "wagtail-permissions",
+    ("wagtailcore", "page", "publish"): "wagtail-permissions",
+    ("wagtailcore", "page", "unpublish"): "wagtail-permissions",
+    ("wagtailimages", "image", "delete"): "wagtail-permissions",
+    ("wagtailimages", "image", "add_tags"): "wagtail-permissions",
+    ("wagtailimages", "image", "add_to_collection"): "wagtail-permissions",
+    ("wagtaildocs", "document", "delete"): "wagtail-permissions",
+    ("wagtaildocs", "document", "add_tags"): "wagtail-permissions",
+    ("wagtaildocs", "document", "add_to_collection"): "wagtail-permissions",
+}
+
+
+def registered_bulk_actions() -> dict[tuple[str, str, str], type]:
+    bulk_action_registry._scan_for_bulk_actions()
+    return {
+        (app, model, action): cls
+        for app, model_actions in bulk_action_registry.actions.items()
+        for model, actions in model_actions.items()
+        for action, cls in actions.items()
+    }
+
+
+def test_every_bulk_action_is_declared():
+    registered = set(registered_bulk_actions())
+    problems = [
+        f"bulk action {key}: declare who may run it" for key in registered - set(BULK_ACTIONS)
+    ]
+    problems += [
+        f"bulk action {key}: declared but not registered" for key in set(BULK_ACTIONS) - registered
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def _bulk_data(spec: Bulk) -> dict:
+    data = dict(spec.data)
+    if "role" in data:
+        data["role"] = _groups(*data["role"])[0]
+    return data
+
+
+@pytest.mark.parametrize("key", sorted(BULK_ACTIONS), ids="/".join)
+def test_wagtail_bulk_actions(key):
+    from django.apps import apps
+
+    spec = BULK_ACTIONS[key]
+    app, model_name, action = key
+    model = apps.get_model(app, model_name)
+    people = make_people()
+    clients = make_clients(people)
+    problems = []
+    base = f"/admin/bulk/{app}/{model_name}/{action}/"
+    if spec == "wagtail-permissions":
+        for principal in NO_WAGTAIL_ACCESS:
+            response = clients[principal].get(f"{base}?next=/admin/&id=1")
+            check(problems, f"GET {base}", principal, response, False, login_path="/admin/login/")
+        assert not problems, "\n".join(problems)
+        return
+    targets = targets_for(model)
+    if not spec.superuser_target:
+        targets = [t for t in targets if t.only is None]
+    data = _bulk_data(spec)
+    for target in targets:
+        allowed = spec.allowed & target.only if target.only is not None else spec.allowed
+        url = f"{base}?next=/admin/&id={target.obj.pk}"
+        before = snapshot(target.obj)
+        for principal in PRINCIPALS:
+            if principal in allowed:
+                continue
+            response = clients[principal].post(url, data)
+            if outcome(response) == "error":
+                problems.append(f"POST {url} as {principal}: server error")
+            if principal in NO_WAGTAIL_ACCESS:
+                check(
+                    problems, f"POST {url}", principal, response, False, login_path="/admin/login/"
+                )
+            if snapshot(target.obj) != before:
+                problems.append(f"POST {url} ({target.name}) as {principal}: changed it")
+                before = snapshot(target.obj)
+        positive = first_allowed(allowed)
+        if positive is not None:
+            clients[positive].post(url, data)
+            if snapshot(target.obj) == before:
+                problems.append(f"POST {url} ({target.name}) as {positive}: had no effect")
+    assert not problems, "\n".join(problems)
+
+
+# --- wagtail-localize's snippet API: one per snippet model, as its chooser -----------------------
+
+
+def _chooser_declaration(model) -> frozenset[str]:
+    namespace = f"wagtailsnippetchoosers_{model._meta.app_label}_{model._meta.model_name}"
+    return WAGTAIL_VIEWSETS.get(namespace, {}).get("choose", NOBODY)
+
+
+@pytest.mark.parametrize("label", sorted(m._meta.label_lower for m in get_snippet_models()))
+def test_localize_snippet_api_answers_as_the_snippets_chooser(label):
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    people = make_people()
+    clients = make_clients(people)
+    allowed = _chooser_declaration(model)
+    problems = []
+    app, name = label.split(".")
+    targets = [t for t in targets_for(model) if t.only is None]
+    urls = [f"/admin/localize/api/snippets/{app}/{name}/"]
+    urls += [f"/admin/localize/api/snippets/{app}/{name}/{t.obj.pk}/" for t in targets]
+    for url in urls:
+        for principal in PRINCIPALS:
+            response = clients[principal].get(url)
+            check(
+                problems,
+                f"GET {url}",
+                principal,
+                response,
+                principal in allowed,
+                login_path="/admin/login/",
+            )
+    assert not problems, "\n".join(problems)
+
+
+# --- Django admin --------------------------------------------------------------------------------
+
+# "app.model" → {view: who} or ANY_VIEW → who. Views: changelist, add, change, delete, history and
+# each ModelAdmin's own (UserAdmin's "password", dj-stripe's "djstripe_custom_action", taggit's
+# "taggit_tag_merge_tags"). Django's admin is for staff: only the Admin role and superusers enter.
+_OUR_ADMIN = _all(("changelist", "add", "change", "delete", "history"), ADMINS)
+DJANGO_ADMIN: dict[str, dict[str, frozenset[str]] | tuple[str, frozenset[str]]] = {
+    "authentication.user": {**_OUR_ADMIN, "password": ADMINS},
+    # Read-only there: links are managed in the Wagtail admin, through the services.
+    "authentication.guardianlink": {
+        **_all(("changelist", "change", "history"), ADMINS),
+        "add": NOBODY,
+        "delete": NOBODY,
+    },
+    "courses.course": _OUR_ADMIN,
+    "courses.material": _OUR_ADMIN,
+    "courses.enrollment": _OUR_ADMIN,
+    # Editing a group is granting its permissions.
+    "auth.group": (ANY_VIEW, SUPERUSERS),
+}
+# Every other registration comes from another package (dj-stripe, allauth, django-q2, postman,
+# taggit, Wagtail, django.contrib.sites): superusers only, whatever a group's permissions say,
+# because their own views do not all check model permissions (dj-stripe's actions check is_staff).
+SUPERUSER_ONLY_APPS = {
+    "account",
+    "django_q",
+    "djstripe",
+    "mfa",
+    "postman",
+    "sites",
+    "taggit",
+    "wagtaildocs",
+    "wagtailimages",
+}
+
+
+# Who may post where the page itself may be seen by more: a read-only registration, and Django's
+# rule that deleting needs the delete permission on every row the deletion cascades to (a user's
+# email addresses belong to allauth, whose registration is for superusers).
+DJANGO_ADMIN_POST = {
+    ("authentication.guardianlink", "change"): NOBODY,
+    ("authentication.user", "delete"): SUPERUSERS,
+}
+
+
+# dj-stripe's action view is only ever posted to (its GET page cannot render); an empty POST is an
+# invalid form, which shows the confirmation page again and calls Stripe for nothing.
+PROBED_BY_POST = {"djstripe_custom_action"}
+
+
+def django_admin_declaration(label: str):
+    if label in DJANGO_ADMIN:
+        return DJANGO_ADMIN[label]
+    if label.split(".")[0] in SUPERUSER_ONLY_APPS:
+        return (ANY_VIEW, SUPERUSERS)
+    return None
+
+
+def _admin_view_key(model, pattern) -> str | None:
+    if not pattern.name:
+        return None  # Django's old change URL: a redirect to the change view
+    prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+    if pattern.name.startswith(prefix):
+        return pattern.name.removeprefix(prefix)
+    if pattern.name == "auth_user_password_change":
+        return "password"
+    return pattern.name
+
+
+def test_every_django_admin_registration_is_declared():
+    problems = []
+    registered = {m._meta.label_lower: (m, ma) for m, ma in admin.site._registry.items()}
+    for label, (model, model_admin) in sorted(registered.items()):
+        declared = django_admin_declaration(label)
+        if declared is None:
+            problems.append(f"Django admin {label}: declare who may use it")
+            continue
+        if isinstance(declared, tuple):
+            continue
+        keys = {k for p in model_admin.get_urls() if (k := _admin_view_key(model, p))}
+        problems += [
+            f"Django admin {label}:{k}: declare who may use it" for k in keys - set(declared)
+        ]
+        problems += [
+            f"Django admin {label}:{k}: declared but not registered" for k in set(declared) - keys
+        ]
+    problems += [
+        f"Django admin {label}: declared but not registered"
+        for label in set(DJANGO_ADMIN) - set(registered)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def _admin_url(model, pattern, object_id=None) -> str:
+    """The URL of one of a ModelAdmin's views (built from its route: several dj-stripe admins share
+    their custom view's URL name)."""
+    import re
+
+    def fill(match):
+        name = match.group(2)
+        if name in ("object_id", "id"):
+            return str(object_id)
+        if name == "model_name":
+            return model._meta.model_name
+        if name == "action_name":
+            return "_sync_all_instances"
+        return "x"
+
+    base = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    return base + re.sub(r"<(?:(\w+):)?(\w+)>", fill, str(pattern.pattern))
+
+
+@pytest.mark.parametrize("label", sorted(m._meta.label_lower for m in admin.site._registry))
+def test_django_admin_views(label):
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    model_admin = admin.site._registry[model]
+    declared = django_admin_declaration(label)
+    assert declared is not None, f"Django admin {label}: declare who may use it"
+    people = make_people()
+    clients = make_clients(people)
+    targets = targets_for(model)
+    problems = []
+    post_rows = []
+    for pattern in model_admin.get_urls():
+        key = _admin_view_key(model, pattern)
+        if key is None:
+            continue
+        coarse = isinstance(declared, tuple)
+        allowed_by_view = declared[1] if coarse else declared.get(key, NOBODY)
+        needs_object = any(
+            n in ("object_id", "id") for n in getattr(pattern.pattern, "converters", {})
+        )
+        if needs_object and not targets:
+            # No object of this model: a made-up id, tried only by those who must be refused.
+            url = _admin_url(model, pattern, "0")
+            for principal in PRINCIPALS:
+                if principal in allowed_by_view:
+                    continue
+                response = clients[principal].get(url)
+                check(
+                    problems,
+                    f"GET {url}",
+                    principal,
+                    response,
+                    False,
+                    login_path="/django-admin/login/",
+                )
+            continue
+        for target in targets if needs_object else [None]:
+            allowed = allowed_by_view
+            if target is not None and target.only is not None:
+                allowed = allowed & target.only
+            url = _admin_url(model, pattern, str(target.obj.pk) if target else None)
+            for principal in PRINCIPALS:
+                if key in PROBED_BY_POST:
+                    response = clients[principal].post(url, {})
+                else:
+                    response = clients[principal].get(url)
+                if coarse and principal in allowed:
+                    # The package's own admin decides what a superuser may do there.
+                    if outcome(response) == "error":
+                        problems.append(f"GET {url} as {principal}: server error")
+                    continue
+                check(
+                    problems,
+                    f"{response.request['REQUEST_METHOD']} {url} "
+                    f"({target.name if target else 'no object'})",
+                    principal,
+                    response,
+                    principal in allowed,
+                    login_path="/django-admin/login/",
+                )
+            if target is not None and key in ("change", "delete", "password"):
+                post_allowed = DJANGO_ADMIN_POST.get((label, key), allowed)
+                post_rows.append((key, target, allowed & post_allowed, url))
+    order = {"change": 0, "password": 1, "delete": 2}
+    for key, target, allowed, url in sorted(post_rows, key=lambda r: order[r[0]]):
+        _django_admin_post(problems, clients, model, key, target, allowed, url)
+    assert not problems, "\n".join(problems)
+
+
+NEW_PASSWORD = "an-entirely-new-passphrase-42"
+
+
+def _django_admin_post(problems, clients, model, key, target, allowed, url):
+    label = model._meta.label_lower
+    if key == "delete":
+        data = {"post": ["yes"]}
+    elif key == "password":
+        data = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"}
+    else:
+        page = clients[SUPER].get(url)
+        data = form_data(page.content.decode(), url) if page.status_code == 200 else {}
+        data = with_changes(data, EDITS.get(label, {}))
+    before = snapshot(target.obj)
+    for principal in PRINCIPALS:
+        if principal in allowed:
+            continue
+        response = clients[principal].post(url, data)
+        check(
+            problems, f"POST {url}", principal, response, False, login_path="/django-admin/login/"
+        )
+        if snapshot(target.obj) != before:
+            problems.append(f"POST {url} ({target.name}) as {principal}: changed it")
+            return
+    positive = first_allowed(allowed)
+    if positive is None or (key == "change" and label not in EDITS):
+        return
+    response = clients[positive].post(url, data)
+    if snapshot(target.obj) == before:
+        errors = ""
+        if getattr(response, "context", None) and "adminform" in response.context:
+            errors = response.context["adminform"].form.errors.as_json()
+        problems.append(f"POST {url} ({target.name}) as {positive}: had no effect {errors}")
+
+
+# --- every Wagtail admin URL refuses people who may not enter the admin --------------------------
+
+# Pages of the admin anyone may open: signing in and out, password reset, the JS catalogue.
+PUBLIC_ADMIN_URL_NAMES = {
+    "wagtailadmin_login",
+    "wagtailadmin_logout",
+    "wagtailadmin_password_reset",
+    "wagtailadmin_password_reset_done",
+    "wagtailadmin_password_reset_confirm",
+    "wagtailadmin_password_reset_complete",
+    "wagtailadmin_javascript_catalog",
+    "wagtailadmin_sprite",  # the admin's SVG icons
+}
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p
+
+
+def _fill(route: str) -> str:
+    """A URL for a route: ints → 1, other path parameters → x, regex groups → 1."""
+    import re
+
+    route = re.sub(r"\(\?P<\w+>[^()]*\)", "1", route)
+    route = route.replace("^", "").replace("$", "").replace("\\.", ".")
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "1" if m.group(1) == "int" else "x", route)
+
+
+def test_every_wagtail_admin_url_sends_people_without_admin_access_to_the_login():
+    from django.urls import Resolver404, resolve
+
+    people = make_people()
+    clients = make_clients(people)
+    problems, checked = [], 0
+    for route, pattern in _walk(get_resolver().url_patterns):
+        if not route.startswith("admin/") or pattern.name in PUBLIC_ADMIN_URL_NAMES:
+            continue
+        url = _fill(route)
+        try:
+            resolve(url)
+        except Resolver404:
+            problems.append(f"{route}: cannot build a URL for it")
+            continue
+        checked += 1
+        for principal in (ANON, STUDENT):
+            response = clients[principal].get(url)
+            check(problems, f"GET {url}", principal, response, False, login_path="/admin/login/")
+    assert checked > 300
+    assert not problems, "\n".join(problems)
+
+
+# --- the takeover of issue 8 and the ways to escalate, step by step ------------------------------
+
+
+def test_an_admin_cannot_take_over_the_superuser_through_the_user_copy_view():
+    boss = UserFactory(email="boss@example.com", is_superuser=True, is_staff=True)
+    attacker = AdminFactory(email="attacker@example.com")
+    client = Client()
+    client.force_login(attacker)
+    users = User.objects.count()
+    assert outcome(client.get(f"/admin/users/copy/{boss.pk}/")) == "refused"
+    response = client.post(
+        f"/admin/users/copy/{boss.pk}/",
+        {
+            "email": "evil@example.com",
+            "first_name": "Evil",
+            "last_name": "Twin",
+            "password1": "evil-passphrase-9876",
+            "password2": "evil-passphrase-9876",
+            "timezone": "UTC",
+            "language": "en",
+            "is_active": "on",
+            "groups": _groups("Admin"),
+        },
+    )
+    assert outcome(response) == "refused"
+    assert User.objects.count() == users
+    boss.refresh_from_db()
+    assert (boss.email, boss.is_superuser, boss.is_active) == ("boss@example.com", True, True)
+    assert authenticate(email="boss@example.com", password=PASSWORD) == boss
+    assert authenticate(email="evil@example.com", password="evil-passphrase-9876") is None
+
+
+@pytest.mark.parametrize("viewer", [ADMIN, SUPER])
+def test_the_users_listing_offers_no_copy(viewer):
+    people = make_people()
+    client = make_clients(people)[viewer]
+    UserFactory(email="listed.boss@example.com", is_superuser=True, is_staff=True)
+    html = client.get("/admin/users/").content.decode()
+    assert "listed.boss@example.com" in html
+    assert "/admin/users/copy/" not in html
+
+
+def test_an_admin_is_offered_no_edit_delete_or_history_link_for_a_superuser():
+    people = make_people()
+    client = make_clients(people)[ADMIN]
+    boss = UserFactory(email="listed.boss@example.com", is_superuser=True, is_staff=True)
+    html = client.get("/admin/users/").content.decode()
+    for view in ("edit", "delete", "history"):
+        assert f"/admin/users/{view}/{boss.pk}/" not in html, view
+
+
+def _wagtail_user_data(user, **overrides):
+    data = {
+        "email": user.email,
+        "first_name": user.first_name or "First",
+        "last_name": user.last_name or "Last",
+        "password1": "",
+        "password2": "",
+        "is_active": "on",
+        "display_name": user.display_name,
+        "timezone": user.timezone,
+        "language": user.language,
+        "phone": user.phone,
+        "groups": list(user.groups.values_list("pk", flat=True)),
+    }
+    data.update(overrides)
+    return data
+
+
+def _group_names(user):
+    return set(User.objects.get(pk=user.pk).groups.values_list("name", flat=True))
+
+
+@pytest.mark.parametrize("group", [EDITORS, MODERATORS, "Custom powers"])
+def test_an_admin_cannot_put_anyone_in_a_group_beyond_the_roles_in_the_wagtail_admin(group):
+    Group.objects.get_or_create(name="Custom powers")
+    attacker = AdminFactory(email="attacker@example.com")
+    student = StudentFactory()
+    client = Client()
+    client.force_login(attacker)
+    for user in (attacker, student):
+        before = _group_names(user)
+        client.post(
+            f"/admin/users/edit/{user.pk}/",
+            _wagtail_user_data(user, groups=_groups(*before, group)),
+        )
+        assert _group_names(user) == before, user
+    client.post(
+        "/admin/users/new/",
+        {
+            "email": "sockpuppet@example.com",
+            "first_name": "Sock",
+            "last_name": "Puppet",
+            "password1": "a-long-and-unusual-passphrase",
+            "password2": "a-long-and-unusual-passphrase",
+            "timezone": "UTC",
+            "language": "en",
+            "groups": _groups("Student", group),
+        },
+    )
+    assert not User.objects.filter(email="sockpuppet@example.com", groups__name=group).exists()
+
+
+def test_an_admin_editing_a_moderator_keeps_the_group_they_may_not_grant():
+    admin_user = AdminFactory()
+    moderator = _member_of(MODERATORS, email="mona@example.com")
+    client = Client()
+    client.force_login(admin_user)
+    response = client.post(
+        f"/admin/users/edit/{moderator.pk}/",
+        _wagtail_user_data(moderator, first_name="Mona", groups=_groups("Teacher")),
+    )
+    assert response.status_code == 302, _form_errors(response)
+    moderator.refresh_from_db()
+    assert moderator.first_name == "Mona"
+    assert _group_names(moderator) == {MODERATORS, "Teacher"}
+
+
+def test_a_superuser_grants_any_group_in_the_wagtail_admin():
+    boss = UserFactory(is_superuser=True, is_staff=True)
+    student = StudentFactory()
+    client = Client()
+    client.force_login(boss)
+    client.post(
+        f"/admin/users/edit/{student.pk}/",
+        _wagtail_user_data(student, groups=_groups("Student", MODERATORS)),
+    )
+    assert _group_names(student) == {"Student", MODERATORS}
+
+
+def test_an_admin_cannot_assign_a_group_beyond_the_roles_in_bulk_even_to_themselves():
+    attacker = AdminFactory()
+    client = Client()
+    client.force_login(attacker)
+    before = _group_names(attacker)
+    client.post(
+        f"/admin/bulk/authentication/user/assign_role/?next=/admin/users/&id={attacker.pk}",
+        {"role": _groups(MODERATORS)[0]},
+    )
+    assert _group_names(attacker) == before
+    # The roles stay theirs to assign.
+    student = StudentFactory()
+    client.post(
+        f"/admin/bulk/authentication/user/assign_role/?next=/admin/users/&id={student.pk}",
+        {"role": _groups("Teacher")[0]},
+    )
+    assert _group_names(student) == {"Student", "Teacher"}
+
+
+def test_an_admin_cannot_put_anyone_in_a_group_beyond_the_roles_in_the_django_admin():
+    attacker = AdminFactory(email="attacker@example.com")
+    moderator = _member_of(MODERATORS, email="mona@example.com")
+    client = Client()
+    client.force_login(attacker)
+    for user in (attacker, moderator):
+        url = f"/django-admin/authentication/user/{user.pk}/change/"
+        page = client.get(url)
+        assert page.status_code == 200
+        assert {str(g) for g in page.context["adminform"].form.fields["groups"].queryset} == {
+            "Admin",
+            "Parent",
+            "Student",
+            "Teacher",
+        }
+        before = _group_names(user)
+        data = form_data(page.content.decode(), url)
+        # Posting a group beyond the roles is refused, and nothing changes.
+        forged = {**data, "groups": [str(pk) for pk in _groups(*before, EDITORS)]}
+        assert client.post(url, forged).status_code == 200
+        assert _group_names(user) == before, user
+        # What the form offers: the role is granted; the group it does not show stays.
+        chosen = [*data.get("groups", []), str(_groups("Teacher")[0])]
+        response = client.post(url, {**data, "groups": chosen, "first_name": ["Renamed"]})
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        assert _group_names(user) == before | {"Teacher"}, user
+
+
+@pytest.mark.parametrize("where", ["wagtail", "django"])
+def test_an_admin_cannot_give_the_admin_group_more_permissions(where):
+    from django.contrib.auth.models import Permission
+
+    give_the_admin_role_what_older_databases_gave_it()
+    attacker = AdminFactory()
+    boss = UserFactory(is_superuser=True, is_staff=True)
+    admin_group = Group.objects.get(name="Admin")
+    url = (
+        f"/admin/groups/edit/{admin_group.pk}/"
+        if where == "wagtail"
+        else f"/django-admin/auth/group/{admin_group.pk}/change/"
+    )
+    superuser_client = Client()
+    superuser_client.force_login(boss)
+    page = superuser_client.get(url).content.decode()
+    everything = offered(page, "permissions")
+    assert (
+        Permission.objects.filter(pk__in=everything)
+        .exclude(content_type__app_label__in=["authentication", "classroom", "courses"])
+        .exists()
+    )  # rights the Admin role does not hold
+    data = {**form_data(page, url), "permissions": everything}
+    before = set(admin_group.permissions.values_list("pk", flat=True))
+    client = Client()
+    client.force_login(attacker)
+    assert outcome(client.get(url)) == "refused"
+    assert outcome(client.post(url, data)) == "refused"
+    assert set(admin_group.permissions.values_list("pk", flat=True)) == before
+    attacker = User.objects.get(pk=attacker.pk)
+    assert not attacker.has_perm("djstripe.view_apikey")
+    # The same post from a superuser is what it looks like: the group gains every permission.
+    superuser_client.post(url, data)
+    assert set(admin_group.permissions.values_list("pk", flat=True)) >= {int(p) for p in everything}
+
+
+def test_the_admin_role_holds_no_permission_on_groups_or_permissions():
+    from django.apps import apps as global_apps
+
+    from authentication.receivers import grant_admin_role_permissions
+
+    give_the_admin_role_what_older_databases_gave_it()
+    grant_admin_role_permissions(
+        sender=None, app_config=global_apps.get_app_config("authentication")
+    )
+    admin_group = Group.objects.get(name="Admin")
+    held = set(admin_group.permissions.values_list("content_type__app_label", flat=True))
+    assert "auth" not in held
+    assert {"authentication", "classroom", "courses", "wagtailadmin"} <= held
