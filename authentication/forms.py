@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from cplatform.exceptions import DomainError
+from cplatform.validators import validate_single_line
 
 from .choices import SELF_SERVICE_ROLES
 from .models import User
@@ -44,8 +45,12 @@ def apply_domain_error(form: forms.Form, exc: DomainError, aliases: dict | None 
 class SignupExtraForm(forms.Form):
     """Fields allauth adds to sign-up, on the page and in the headless API (`role`, names)."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, required=False, validators=[validate_single_line]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, required=False, validators=[validate_single_line]
+    )
     role = forms.ChoiceField(
         label=_("I am joining as"),
         choices=[(r.value, r.label) for r in SELF_SERVICE_ROLES],

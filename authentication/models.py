@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cplatform.validators import validate_multiline_text, validate_single_line
+
 from .choices import GuardianLinkStatus
 
 
@@ -63,9 +65,13 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. Email is the login; the profile lives on the user itself (one row, no extra join)."""
 
-    email = models.EmailField(_("email address"), unique=True)
-    first_name = models.CharField(_("first name"), max_length=150, blank=True)
-    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    email = models.EmailField(_("email address"), unique=True, validators=[validate_single_line])
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[validate_single_line]
+    )
     is_staff = models.BooleanField(
         _("staff status"), default=False, help_text=_("May log into the admin sites.")
     )
@@ -78,18 +84,27 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=80,
         blank=True,
         help_text=_("Shown to others instead of your full name."),
+        validators=[validate_single_line],
     )
     avatar = models.ImageField(_("avatar"), upload_to=avatar_upload_to, blank=True)
     bio = models.TextField(
-        _("bio"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+        _("bio"),
+        blank=True,
+        max_length=2000,
+        validators=[MaxLengthValidator(2000), validate_multiline_text],
     )
     timezone = models.CharField(
-        _("time zone"), max_length=64, default="UTC", validators=[validate_timezone]
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone, validate_single_line],
     )
     language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
-    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
+    phone = models.CharField(
+        _("phone"), max_length=32, blank=True, validators=[validate_phone, validate_single_line]
+    )
 
     objects = UserManager()
 
@@ -152,7 +167,8 @@ class GuardianLink(models.Model):
         related_name="guardian_links",
     )
     invited_email = models.EmailField(
-        help_text=_("Who was invited; the account is attached when they confirm.")
+        help_text=_("Who was invited; the account is attached when they confirm."),
+        validators=[validate_single_line],
     )
     initiated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"

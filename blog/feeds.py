@@ -10,11 +10,16 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from cplatform.validators import single_line, without_control_characters
+
 from .selectors import blog_feed_post_list
 
 
 class BlogFeed(Feed):
-    """One instance per request: `index` (a BlogIndexPage), optional `tag`, `kind` rss/atom."""
+    """One instance per request: `index` (a BlogIndexPage), optional `tag`, `kind` rss/atom.
+
+    Titles, names and intros are stored text: XML 1.0 cannot carry most control characters (Django's
+    feed writer raises on them), so they are left out, and one-line elements stay on one line."""
 
     def __init__(self, *, index, kind: str, tag=None):
         super().__init__()
@@ -35,11 +40,10 @@ class BlogFeed(Feed):
 
     def title(self, index) -> str:
         if self.tag is not None:
-            return _("%(blog)s: posts tagged “%(tag)s”") % {
-                "blog": index.title,
-                "tag": self.tag.name,
-            }
-        return index.title
+            return single_line(
+                _("%(blog)s: posts tagged “%(tag)s”") % {"blog": index.title, "tag": self.tag.name}
+            )
+        return single_line(index.title)
 
     def link(self, index) -> str:
         url = index.get_full_url(self.request)
@@ -51,7 +55,7 @@ class BlogFeed(Feed):
         return f"{self.link(index)}feed/{self.kind}/"
 
     def description(self, index) -> str:
-        return index.intro or index.title
+        return without_control_characters(index.intro) or single_line(index.title)
 
     subtitle = description
 
@@ -61,10 +65,10 @@ class BlogFeed(Feed):
     # --- each post ----------------------------------------------------------------------------
 
     def item_title(self, post) -> str:
-        return post.title
+        return single_line(post.title)
 
     def item_description(self, post) -> str:
-        return post.intro
+        return without_control_characters(post.intro)
 
     def item_link(self, post) -> str:
         return post.get_full_url(self.request)
@@ -82,10 +86,10 @@ class BlogFeed(Feed):
         return post.last_published_at
 
     def item_author_name(self, post) -> str | None:
-        return post.author.name if post.author_id else None
+        return single_line(post.author.name) if post.author_id else None
 
     def item_categories(self, post) -> list[str]:
-        return [item.tag.name for item in post.tagged_items.all()]
+        return [single_line(item.tag.name) for item in post.tagged_items.all()]
 
 
 def blog_feed_response(request, *, index, kind: str, tag=None):

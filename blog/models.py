@@ -24,6 +24,7 @@ from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
 from cplatform.pages import SeoPageMixin
+from cplatform.validators import validate_multiline_text, validate_single_line
 
 from .blocks import BlogStreamBlock
 
@@ -35,14 +36,22 @@ class BlogAuthor(TranslatableMixin, models.Model):
     """Who wrote a post: a snippet, so one author serves many posts. Translatable, so the bio reads
     in the post's language; optionally the public face of one of our teachers."""
 
-    name = models.CharField(max_length=120, help_text=_("As it appears under the post title."))
+    name = models.CharField(
+        max_length=120,
+        help_text=_("As it appears under the post title."),
+        validators=[validate_single_line],
+    )
     role = models.CharField(
         max_length=120,
         blank=True,
         help_text=_("A few words under the name, e.g. “Spanish teacher” or “Editor”."),
+        validators=[validate_single_line],
     )
     bio = models.TextField(
-        blank=True, max_length=1000, help_text=_("Two or three sentences about the author.")
+        blank=True,
+        max_length=1000,
+        help_text=_("Two or three sentences about the author."),
+        validators=[validate_multiline_text],
     )
     photo = models.ForeignKey(
         "wagtailimages.Image",
@@ -87,14 +96,18 @@ class BlogCategory(TranslatableMixin, models.Model):
     """A broad section of the blog (“Learning tips”, “School news”); a post has one or more.
     Translatable: each locale has its own name and slug, tied by the translation key."""
 
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80, validators=[validate_single_line])
     slug = models.SlugField(
         max_length=80,
         allow_unicode=True,
         help_text=_("The category's address: /blog/category/<slug>/. Unique per language."),
+        validators=[validate_single_line],
     )
     description = models.TextField(
-        blank=True, max_length=500, help_text=_("Shown at the top of the category's listing.")
+        blank=True,
+        max_length=500,
+        help_text=_("Shown at the top of the category's listing."),
+        validators=[validate_multiline_text],
     )
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
@@ -124,7 +137,10 @@ class BlogIndexPage(RoutablePageMixin, SeoPageMixin):
     first, ten a page, filtered by tag or category; serves RSS and Atom feeds."""
 
     intro = models.TextField(
-        blank=True, max_length=500, help_text=_("One or two sentences above the list of posts.")
+        blank=True,
+        max_length=500,
+        help_text=_("One or two sentences above the list of posts."),
+        validators=[validate_multiline_text],
     )
 
     content_panels = [*SeoPageMixin.content_panels, FieldPanel("intro")]
@@ -316,6 +332,7 @@ class BlogPage(SeoPageMixin):
     intro = models.TextField(
         max_length=500,
         help_text=_("A summary in one or two sentences: shown in lists, feeds and search results."),
+        validators=[validate_multiline_text],
     )
     hero_image = models.ForeignKey(
         "wagtailimages.Image",

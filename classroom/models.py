@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from authentication.selectors import CONSENT_AGE, age_on
+from cplatform.validators import text_problem, validate_multiline_text, validate_single_line
 
 from .choices import (
     AttendanceStatus,
@@ -25,7 +26,7 @@ from .choices import (
 class TranslatedNameMixin(models.Model):
     """A name in English plus `translations` {"es": "…"} for the other site languages."""
 
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80, validators=[validate_single_line])
     translations = models.JSONField(
         default=dict, blank=True, help_text=_('Other languages, e.g. {"es": "Matemáticas"}.')
     )
@@ -53,7 +54,7 @@ class TranslatedNameMixin(models.Model):
 class Subject(TranslatedNameMixin):
     """What is taught (mathematics, Spanish, piano…)."""
 
-    slug = models.SlugField(unique=True, max_length=80)
+    slug = models.SlugField(unique=True, max_length=80, validators=[validate_single_line])
 
     class Meta:
         ordering = ["name"]
@@ -62,7 +63,7 @@ class Subject(TranslatedNameMixin):
 class Level(TranslatedNameMixin):
     """A learner level (beginner … advanced); `position` orders them."""
 
-    code = models.SlugField(unique=True, max_length=32)
+    code = models.SlugField(unique=True, max_length=32, validators=[validate_single_line])
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -72,7 +73,7 @@ class Level(TranslatedNameMixin):
 class TeachingLanguage(TranslatedNameMixin):
     """A language a teacher teaches in (ISO 639-1 code)."""
 
-    code = models.CharField(unique=True, max_length=8)
+    code = models.CharField(unique=True, max_length=8, validators=[validate_single_line])
 
     class Meta:
         ordering = ["name"]
@@ -108,6 +109,11 @@ def translations_errors(value) -> list[str]:
                         _("The %(field)s in %(lang)s is longer than %(max)d characters.")
                         % {"field": field, "lang": lang, "max": TRANSLATABLE_FIELDS[field]}
                     )
+                elif problem := text_problem(text, multiline=field == "bio"):
+                    problems.append(
+                        _("The %(field)s in %(lang)s: %(problem)s")
+                        % {"field": field, "lang": lang, "problem": problem}
+                    )
     return problems
 
 
@@ -117,9 +123,16 @@ class TeacherProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teacher_profile"
     )
-    slug = models.SlugField(unique=True, max_length=100)
-    headline = models.CharField(max_length=160, blank=True, help_text=_("One line under the name."))
-    bio = models.TextField(blank=True, max_length=5000, validators=[MaxLengthValidator(5000)])
+    slug = models.SlugField(unique=True, max_length=100, validators=[validate_single_line])
+    headline = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text=_("One line under the name."),
+        validators=[validate_single_line],
+    )
+    bio = models.TextField(
+        blank=True, max_length=5000, validators=[MaxLengthValidator(5000), validate_multiline_text]
+    )
     translations = models.JSONField(
         default=dict,
         blank=True,
@@ -135,10 +148,13 @@ class TeacherProfile(models.Model):
     teaches_online = models.BooleanField(default=True)
     teaches_in_person = models.BooleanField(default=False)
     location = models.CharField(
-        max_length=160, blank=True, help_text=_("Where in-person lessons happen.")
+        max_length=160,
+        blank=True,
+        help_text=_("Where in-person lessons happen."),
+        validators=[validate_single_line],
     )
     teaching_preferences = models.TextField(
-        blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+        blank=True, max_length=2000, validators=[MaxLengthValidator(2000), validate_multiline_text]
     )
     is_public = models.BooleanField(default=False, help_text=_("The teacher wants to be listed."))
     is_approved = models.BooleanField(
@@ -223,7 +239,7 @@ class StudentProfile(models.Model):
         Level, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     learning_goals = models.TextField(
-        blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+        blank=True, max_length=2000, validators=[MaxLengthValidator(2000), validate_multiline_text]
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -345,7 +361,7 @@ class AvailabilityException(models.Model):
     )
     start = models.DateTimeField()
     end = models.DateTimeField()
-    reason = models.CharField(max_length=160, blank=True)
+    reason = models.CharField(max_length=160, blank=True, validators=[validate_single_line])
 
     class Meta:
         ordering = ["start"]
@@ -369,7 +385,11 @@ class LessonSeries(models.Model):
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    timezone = models.CharField(max_length=64, help_text=_("The teacher's zone at booking."))
+    timezone = models.CharField(
+        max_length=64,
+        help_text=_("The teacher's zone at booking."),
+        validators=[validate_single_line],
+    )
     weekday = models.PositiveSmallIntegerField()
     local_start_time = models.TimeField()
     length_minutes = models.PositiveSmallIntegerField()
@@ -402,7 +422,7 @@ class Lesson(models.Model):
         related_name="lessons",
         help_text=_("The course the lesson belongs to; required for a group session."),
     )
-    title = models.CharField(max_length=160, blank=True)
+    title = models.CharField(max_length=160, blank=True, validators=[validate_single_line])
     capacity = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -439,18 +459,23 @@ class Lesson(models.Model):
         default=False,
         help_text=_("Cancelled by the student side after the cut-off: counts as taken."),
     )
-    cancellation_reason = models.CharField(max_length=300, blank=True)
+    cancellation_reason = models.CharField(
+        max_length=300, blank=True, validators=[validate_single_line]
+    )
     billing_outcome = models.CharField(
         max_length=8,
         choices=BillingOutcome.choices,
         default=BillingOutcome.CHARGE,
         help_text=_("What billing must settle for this lesson."),
     )
-    video_call_url = models.URLField(blank=True, max_length=500)
+    video_call_url = models.URLField(blank=True, max_length=500, validators=[validate_single_line])
     notes = models.TextField(
-        blank=True, max_length=10000, help_text=_("Lesson notes; the student and parents see them.")
+        blank=True,
+        max_length=10000,
+        help_text=_("Lesson notes; the student and parents see them."),
+        validators=[validate_multiline_text],
     )
-    homework = models.TextField(blank=True, max_length=10000)
+    homework = models.TextField(blank=True, max_length=10000, validators=[validate_multiline_text])
     homework_due = models.DateTimeField(null=True, blank=True)
     materials = models.ManyToManyField(
         "courses.Material",
@@ -528,7 +553,7 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances"
     )
     status = models.CharField(max_length=8, choices=AttendanceStatus.choices)
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -550,7 +575,7 @@ class CalendarFeed(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=64, unique=True, validators=[validate_single_line])
     created_at = models.DateTimeField(auto_now_add=True)
     last_fetched_at = models.DateTimeField(null=True, blank=True)
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from classroom.choices import Currency, FreeCancellationOutcome
+from cplatform.validators import validate_multiline_text, validate_single_line
 
 from .choices import LIVE_STATUSES, CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
 from .storage import private_storage
@@ -21,9 +22,9 @@ from .storage import private_storage
 class Course(models.Model):
     """What a student enrols in and pays for: who teaches, in which format, at what price, for how many."""
 
-    title = models.CharField(max_length=160)
-    slug = models.SlugField(unique=True, max_length=180)
-    summary = models.TextField(blank=True, max_length=2000)
+    title = models.CharField(max_length=160, validators=[validate_single_line])
+    slug = models.SlugField(unique=True, max_length=180, validators=[validate_single_line])
+    summary = models.TextField(blank=True, max_length=2000, validators=[validate_multiline_text])
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -138,8 +139,10 @@ class Module(models.Model):
     """An ordered part of a course's syllabus, released to students at `release_at`."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
-    title = models.CharField(max_length=160)
-    description = models.TextField(blank=True, max_length=5000)
+    title = models.CharField(max_length=160, validators=[validate_single_line])
+    description = models.TextField(
+        blank=True, max_length=5000, validators=[validate_multiline_text]
+    )
     position = models.PositiveIntegerField(default=0)
     release_at = models.DateTimeField(
         null=True, blank=True, help_text=_("Students see it from then on; empty: at once.")
@@ -167,14 +170,14 @@ class Material(models.Model):
     module = models.ForeignKey(
         Module, on_delete=models.CASCADE, null=True, blank=True, related_name="materials"
     )
-    title = models.CharField(max_length=160)
+    title = models.CharField(max_length=160, validators=[validate_single_line])
     kind = models.CharField(max_length=8, choices=MaterialKind.choices)
     file = models.FileField(
         upload_to=material_upload_to, storage=private_storage, blank=True, max_length=255
     )
-    original_name = models.CharField(max_length=255, blank=True)
-    url = models.URLField(blank=True, max_length=500)
-    body = models.TextField(blank=True, max_length=20000)
+    original_name = models.CharField(max_length=255, blank=True, validators=[validate_single_line])
+    url = models.URLField(blank=True, max_length=500, validators=[validate_single_line])
+    body = models.TextField(blank=True, max_length=20000, validators=[validate_multiline_text])
     position = models.PositiveIntegerField(default=0)
     release_at = models.DateTimeField(
         null=True, blank=True, help_text=_("Students see it from then on; empty: at once.")
@@ -286,7 +289,7 @@ class ProgressNote(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    body = models.TextField(max_length=5000)
+    body = models.TextField(max_length=5000, validators=[validate_multiline_text])
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

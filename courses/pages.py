@@ -36,6 +36,7 @@ from cplatform.blocks import (
     VideoBlock,
 )
 from cplatform.pages import SeoPageMixin
+from cplatform.validators import validate_multiline_text
 
 # The catalog's slug in every language: the course area's Django pages (mine/, teach/, enrol/) live
 # under the same /courses/ prefix, and Course.get_absolute_url relies on /courses/<course slug>/.
@@ -94,6 +95,7 @@ class CourseIndexPage(CourseSectionWorkflowMixin, SeoPageMixin):
         blank=True,
         max_length=500,
         help_text=_("One or two sentences above the filters."),
+        validators=[validate_multiline_text],
     )
 
     content_panels = [*SeoPageMixin.content_panels, FieldPanel("intro")]

@@ -14,6 +14,7 @@ from authentication.next_steps import domain_error_message
 from authentication.roles import role_required
 from authentication.selectors import children_of
 from cplatform.exceptions import DomainError, NotFound
+from cplatform.validators import single_line
 
 from .choices import EnrollmentStatus
 from .forms import CourseForm, MaterialForm, ModuleForm
@@ -51,7 +52,8 @@ def material_file_response(material: Material) -> FileResponse:
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=material.original_name or material.file.name.rsplit("/", 1)[-1],
+        # Stored text goes into a header line: a name that holds a line break must not break it.
+        filename=single_line(material.original_name or material.file.name.rsplit("/", 1)[-1]),
         content_type="application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -5,6 +5,8 @@ from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django_q.tasks import async_task
 
+from .validators import single_line
+
 
 class QueuedEmailBackend(BaseEmailBackend):
     """Queue each message; `cplatform.tasks.email_deliver` sends it with EMAIL_DELIVERY_BACKEND."""
@@ -13,6 +15,9 @@ class QueuedEmailBackend(BaseEmailBackend):
         count = 0
         for message in email_messages:
             message.connection = None  # connections do not pickle
+            # A subject is one header line; it often carries stored text (a name, a title) that may
+            # hold a line break, which Django refuses (BadHeaderError) and would lose the message.
+            message.subject = single_line(str(message.subject))
             async_task("cplatform.tasks.email_deliver", message, task_name="email_deliver")
             count += 1
         return count

@@ -41,3 +41,21 @@ def single_line(value: str) -> str:
     """Stored text made safe for a one-line format (an iCalendar property, an email subject):
     rows written before the validators, or around them, may still hold line breaks."""
     return " ".join(SINGLE_LINE_FORBIDDEN.sub(" ", value).split())
+
+
+def without_control_characters(value: str) -> str:
+    """Stored text made safe for a multi-line format (XML refuses most C0 controls): line breaks and
+    tabs stay."""
+    return MULTILINE_FORBIDDEN.sub("", value)
+
+
+def model_field_errors(model, **values) -> dict[str, list[str]]:
+    """The messages of a model's own field validators for values a service is about to write
+    without `full_clean` (for services that check a few fields by hand): {field: [messages]}."""
+    errors: dict[str, list[str]] = {}
+    for name, value in values.items():
+        try:
+            model._meta.get_field(name).run_validators(value)
+        except ValidationError as exc:
+            errors[name] = list(exc.messages)
+    return errors

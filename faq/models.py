@@ -5,6 +5,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from cplatform.pages import SeoPageMixin
+from cplatform.validators import validate_multiline_text
 
 from .blocks import FAQStreamBlock
 from .selectors import FAQItem, faq_filter, faq_items, faq_sections, parse_query
@@ -23,6 +24,7 @@ class FAQPage(SeoPageMixin):
         help_text=_(
             "A sentence or two above the questions: what they cover, whom to ask otherwise."
         ),
+        validators=[validate_multiline_text],
     )
     body = StreamField(
         FAQStreamBlock(),

@@ -27,6 +27,7 @@ from cplatform.blocks import (
     TestimonialBlock,
 )
 from cplatform.pages import SeoPageMixin
+from cplatform.validators import validate_multiline_text, validate_single_line
 
 
 def _stream_text(stream) -> str:
@@ -49,6 +50,7 @@ class HomePage(SeoPageMixin):
         blank=True,
         features=["bold", "italic", "link"],
         help_text=_("A short welcome under the title, used when there is no hero."),
+        validators=[validate_multiline_text],
     )
     hero = StreamField(
         [("hero", HeroBlock())],
@@ -153,10 +155,21 @@ class LandingPage(SeoPageMixin):
 class Testimonial(TranslatableMixin, models.Model):
     """A quote from a student, parent or teacher, shown by testimonial blocks; translatable."""
 
-    quote = models.TextField(max_length=600, help_text=_("Their words, without quotation marks."))
-    name = models.CharField(max_length=100, help_text=_("As they agreed to be named."))
+    quote = models.TextField(
+        max_length=600,
+        help_text=_("Their words, without quotation marks."),
+        validators=[validate_multiline_text],
+    )
+    name = models.CharField(
+        max_length=100,
+        help_text=_("As they agreed to be named."),
+        validators=[validate_single_line],
+    )
     role = models.CharField(
-        max_length=100, blank=True, help_text=_('Who they are, e.g. "Parent of a piano student".')
+        max_length=100,
+        blank=True,
+        help_text=_('Who they are, e.g. "Parent of a piano student".'),
+        validators=[validate_single_line],
     )
     photo = models.ForeignKey(
         "wagtailimages.Image",
@@ -189,6 +202,7 @@ class Menu(TranslatableMixin, ClusterableModel):
         blank=True,
         max_length=400,
         help_text=_("Footer menu only: the short text under the logo."),
+        validators=[validate_multiline_text],
     )
 
     panels = [FieldPanel("slot"), FieldPanel("text"), InlinePanel("items", label=_("Links"))]
@@ -230,11 +244,14 @@ class MenuItem(TranslatableMixin, Orderable):
     link_url = models.CharField(
         max_length=300,
         blank=True,
-        validators=[relative_or_absolute_url],
+        validators=[relative_or_absolute_url, validate_single_line],
         help_text=_("…or an address such as /teachers/ or https://… (not both)."),
     )
     link_text = models.CharField(
-        max_length=60, blank=True, help_text=_("The words shown; the page's title if empty.")
+        max_length=60,
+        blank=True,
+        help_text=_("The words shown; the page's title if empty."),
+        validators=[validate_single_line],
     )
 
     panels = [FieldPanel("link_page"), FieldPanel("link_url"), FieldPanel("link_text")]
@@ -275,18 +292,33 @@ class SiteSettings(BaseSiteSetting):
         related_name="+",
         help_text=_("Used when a shared page has no share image of its own (1200 × 630 px)."),
     )
-    contact_email = models.EmailField(blank=True)
-    contact_phone = models.CharField(max_length=40, blank=True)
-    address = models.TextField(blank=True, max_length=300, help_text=_("Postal address."))
-    facebook_url = models.URLField(blank=True, verbose_name="Facebook")
-    instagram_url = models.URLField(blank=True, verbose_name="Instagram")
-    x_url = models.URLField(blank=True, verbose_name="X (Twitter)")
-    youtube_url = models.URLField(blank=True, verbose_name="YouTube")
-    linkedin_url = models.URLField(blank=True, verbose_name="LinkedIn")
+    contact_email = models.EmailField(blank=True, validators=[validate_single_line])
+    contact_phone = models.CharField(max_length=40, blank=True, validators=[validate_single_line])
+    address = models.TextField(
+        blank=True,
+        max_length=300,
+        help_text=_("Postal address."),
+        validators=[validate_multiline_text],
+    )
+    facebook_url = models.URLField(
+        blank=True, verbose_name="Facebook", validators=[validate_single_line]
+    )
+    instagram_url = models.URLField(
+        blank=True, verbose_name="Instagram", validators=[validate_single_line]
+    )
+    x_url = models.URLField(
+        blank=True, verbose_name="X (Twitter)", validators=[validate_single_line]
+    )
+    youtube_url = models.URLField(
+        blank=True, verbose_name="YouTube", validators=[validate_single_line]
+    )
+    linkedin_url = models.URLField(
+        blank=True, verbose_name="LinkedIn", validators=[validate_single_line]
+    )
     x_handle = models.CharField(
         max_length=40,
         blank=True,
-        validators=[RegexValidator(r"^@\w{1,30}$", _("Like @cplatform."))],
+        validators=[RegexValidator(r"^@\w{1,30}$", _("Like @cplatform.")), validate_single_line],
         help_text=_("For Twitter / X cards, e.g. @cplatform."),
     )
 

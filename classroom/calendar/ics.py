@@ -19,6 +19,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
+from cplatform.validators import single_line
+
 from ..choices import LessonKind, LessonStatus
 from ..models import Lesson
 from ..scheduling.wallclock import zone
@@ -44,6 +46,12 @@ def _vtimezone(tz_name: str, first_year: int, last_year: int) -> Timezone:
 
 
 def _summary(lesson: Lesson, owner) -> str:
+    # Names and titles are stored text: a row written before the validators (or around them) may
+    # hold a line break or a control character, which a one-line property cannot carry.
+    return single_line(_summary_text(lesson, owner))
+
+
+def _summary_text(lesson: Lesson, owner) -> str:
     if lesson.kind == LessonKind.GROUP:
         course_title = lesson.course.title if lesson.course_id else ""
         if lesson.title and course_title and lesson.title != course_title:
@@ -86,10 +94,11 @@ def _event(lesson: Lesson, owner, tz) -> Event:
     event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     page = lesson_page_url(lesson)
     lines = [_("Lesson page: %(url)s") % {"url": page}]
-    if lesson.video_call_url:
-        lines.append(_("Video call: %(url)s") % {"url": lesson.video_call_url})
-        event.add("location", lesson.video_call_url)
-        event.add("url", lesson.video_call_url)
+    video_call_url = single_line(lesson.video_call_url)
+    if video_call_url:
+        lines.append(_("Video call: %(url)s") % {"url": video_call_url})
+        event.add("location", video_call_url)
+        event.add("url", video_call_url)
     else:
         event.add("url", page)
     event.add("description", "\n".join(lines))
@@ -110,7 +119,7 @@ def feed_calendar(*, owner, lessons: Iterable[Lesson], window: tuple[datetime, d
         cal.add("version", "2.0")
         cal.add("calscale", "GREGORIAN")
         cal.add("method", "PUBLISH")
-        cal.add("x-wr-calname", _("Lessons of %(name)s") % {"name": owner.name})
+        cal.add("x-wr-calname", single_line(_("Lessons of %(name)s") % {"name": owner.name}))
         cal.add("x-wr-timezone", tz_name)
         # Refresh hint for apps that honour it (Apple, Outlook; Google ignores it).
         cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})

@@ -14,6 +14,7 @@ from courses.choices import EnrollmentStatus
 from courses.models import Enrollment, Module, ModuleCompletion, ProgressNote
 from courses.selectors import can_manage_course
 from cplatform.exceptions import Conflict, PermissionDenied, ValidationFailed
+from cplatform.validators import model_field_errors
 
 from .selectors import can_mark_modules
 
@@ -67,6 +68,8 @@ def progress_note_add(*, actor: User, enrollment: Enrollment, body: str) -> Prog
                 "body": [_("Keep the note under %(max)d characters.") % {"max": NOTE_MAX_LENGTH}]
             }
         )
+    if errors := model_field_errors(ProgressNote, body=body):
+        raise ValidationFailed(errors=errors)
     return ProgressNote.objects.create(enrollment=enrollment, author=actor, body=body)
 
 

@@ -23,6 +23,7 @@ from authentication.selectors import guardian_consent_require, is_guardian_of
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course
 from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from cplatform.validators import model_field_errors
 
 from ..choices import BillingOutcome, LessonKind, LessonStatus
 from ..models import (
@@ -126,6 +127,8 @@ def time_off_add(
         raise ValidationFailed(errors={"end": [_("The end must be after the start.")]})
     if end - start > MAX_TIME_OFF:
         raise ValidationFailed(errors={"end": [_("Time off can last at most a year.")]})
+    if errors := model_field_errors(AvailabilityException, reason=reason.strip()):
+        raise ValidationFailed(errors=errors)
     return AvailabilityException.objects.create(
         teacher=teacher, start=start, end=end, reason=reason.strip()
     )
@@ -447,6 +450,8 @@ def lesson_cancel(
     """Cancel under the teacher's policy: the teacher's side always free; the student's side free until
     the cut-off, after it the lesson counts as taken (charged). The outcome is recorded for billing."""
     now = now or timezone.now()
+    if errors := model_field_errors(Lesson, cancellation_reason=reason.strip()[:300]):
+        raise ValidationFailed(errors={"reason": errors["cancellation_reason"]})
     with transaction.atomic():
         lesson = _locked_scheduled(lesson, now)
         if lesson.kind == LessonKind.GROUP and not _teacher_side(lesson=lesson, actor=actor):

@@ -32,6 +32,7 @@ from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course, Enrollment, Material
 from courses.selectors import can_manage_course, material_get_for_user
 from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from cplatform.validators import model_field_errors
 
 from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus
 from ..models import Attendance, Lesson, LessonSeat, TeacherProfile
@@ -157,6 +158,9 @@ def group_session_create(
     title = (title or "").strip()
     if len(title) > 160:
         errors["title"] = [_("Use at most 160 characters.")]
+    texts = {"title": title, "video_call_url": video_call_url}
+    for field, messages in model_field_errors(Lesson, **texts).items():
+        errors.setdefault(field, messages)
     if video_call_url:
         errors.update(_video_url_errors(video_call_url))
     if errors:
@@ -371,6 +375,8 @@ def attendance_record(
                 problems.append(_("Unknown attendance status “%(s)s”.") % {"s": mark.get("status")})
             if len(mark.get("note") or "") > 300:
                 problems.append(_("A note has at most 300 characters."))
+            elif note_errors := model_field_errors(Attendance, note=mark.get("note") or ""):
+                problems.extend(note_errors["note"])
             seen.add(student_id)
         if problems:
             raise ValidationFailed(errors={"marks": problems})
@@ -427,6 +433,9 @@ def lesson_update(*, actor: User, lesson: Lesson, data: dict) -> Lesson:
     for field, limit in limits.items():
         if len(data.get(field) or "") > limit:
             errors[field] = [_("Use at most %(n)d characters.") % {"n": limit}]
+    texts = {f: data[f] for f in ("title", "notes", "homework", "video_call_url") if f in data}
+    for field, messages in model_field_errors(Lesson, **texts).items():
+        errors.setdefault(field, messages)
     if errors:
         raise ValidationFailed(errors=errors)
     with transaction.atomic():
