@@ -55,6 +55,13 @@ def guardian_link_get_for_user(*, user: User, link_id: int) -> GuardianLink:
         raise NotFound() from exc
 
 
+def guardian_link_visible_to(*, user: User, link: GuardianLink) -> bool:
+    """Whether `guardian_link_get_for_user` finds the link for the user (its two sides, and the
+    invited person while it is pending): the services that act on a link refuse everyone else as
+    if it did not exist."""
+    return guardian_link_list_for_user(user=user).filter(pk=link.pk).exists()
+
+
 def children_of(*, guardian: User) -> QuerySet[User]:
     return User.objects.filter(
         guardian_links__guardian=guardian, guardian_links__status=GuardianLinkStatus.ACTIVE
@@ -71,6 +78,16 @@ def is_guardian_of(*, guardian: User, child_id: int) -> bool:
     return GuardianLink.objects.filter(
         guardian=guardian, child_id=child_id, status=GuardianLinkStatus.ACTIVE
     ).exists()
+
+
+def acts_for_student(*, user: User, student_id: int | None) -> bool:
+    """The student themself, or a parent with an active guardian link to them: who acts on a
+    student's own things (their enrolments, their lessons, their progress)."""
+    if student_id is None:
+        return False
+    if user.pk == student_id:
+        return True
+    return has_role(user, Role.PARENT) and is_guardian_of(guardian=user, child_id=student_id)
 
 
 def age_on(*, born, today) -> int:

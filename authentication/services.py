@@ -22,7 +22,7 @@ from cplatform.exceptions import Conflict, NotFound, PermissionDenied, Validatio
 from .choices import SELF_SERVICE_ROLES, GuardianLinkStatus, Role
 from .models import GuardianLink, User
 from .roles import forget_roles, has_role, is_admin, user_roles
-from .selectors import user_verified_emails
+from .selectors import guardian_link_visible_to, user_verified_emails
 from .signals import role_granted
 
 PROFILE_FIELDS = ("first_name", "last_name", "display_name", "bio", "timezone", "language", "phone")
@@ -53,6 +53,8 @@ def user_set_roles(*, user: User, roles: list[str], actor: User | None = None) -
         )
     if actor is not None and not is_admin(actor):
         raise PermissionDenied(_("Only an admin can change roles."))
+    if actor is not None:
+        _check_may_manage(actor=actor, user=user)
     with transaction.atomic():
         current = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
         if current - wanted:
@@ -354,7 +356,10 @@ def guardian_accept(*, link: GuardianLink, actor: User) -> GuardianLink:
     """The invited side confirms, if the invitation went to one of their verified emails.
 
     The child's row is locked, so two acceptances at once cannot give a child a third guardian.
+    An invitation the actor may not see (not theirs, not to them) answers like a missing one.
     """
+    if not guardian_link_visible_to(user=actor, link=link):
+        raise NotFound()
     with transaction.atomic():
         link = GuardianLink.objects.select_for_update().get(pk=link.pk)
         if (
@@ -395,7 +400,9 @@ def guardian_accept(*, link: GuardianLink, actor: User) -> GuardianLink:
 
 def guardian_decline_or_remove(*, link: GuardianLink, actor: User) -> GuardianLink:
     """Either side ends a link (and with it any consent given through it); the invited side may
-    decline a pending invitation."""
+    decline a pending invitation. Nobody else: to them the link does not exist."""
+    if not guardian_link_visible_to(user=actor, link=link):
+        raise NotFound()
     with transaction.atomic():
         link = GuardianLink.objects.select_for_update().get(pk=link.pk)
         if link.status not in OPEN_LINK_STATUSES:
@@ -408,7 +415,10 @@ def guardian_decline_or_remove(*, link: GuardianLink, actor: User) -> GuardianLi
 
 
 def guardian_consent(*, link: GuardianLink, actor: User) -> GuardianLink:
-    """A linked guardian consents to the child using messaging and payments (who and when)."""
+    """A linked guardian consents to the child using messaging and payments (who and when). The
+    child sees the link but may not consent (403); to anyone else it does not exist."""
+    if not guardian_link_visible_to(user=actor, link=link):
+        raise NotFound()
     with transaction.atomic():
         link = GuardianLink.objects.select_for_update().get(pk=link.pk)
         if link.status != GuardianLinkStatus.ACTIVE or link.guardian_id != actor.pk:

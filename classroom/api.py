@@ -100,7 +100,7 @@ def retrieve_my_teacher_profile(request):
 )
 def replace_my_teacher_profile(request, payload: TeacherProfileIn):
     data = payload.model_dump(mode="python")
-    return teacher_profile_update(user=request.auth, data=data, replace=True)
+    return teacher_profile_update(user=request.auth, data=data, replace=True, actor=request.auth)
 
 
 @router.patch(
@@ -111,7 +111,9 @@ def replace_my_teacher_profile(request, payload: TeacherProfileIn):
 )
 def update_my_teacher_profile(request, payload: TeacherProfilePatch):
     return teacher_profile_update(
-        user=request.auth, data=payload.model_dump(mode="python", exclude_unset=True)
+        user=request.auth,
+        data=payload.model_dump(mode="python", exclude_unset=True),
+        actor=request.auth,
     )
 
 

@@ -238,7 +238,7 @@ class TeacherProfileForm(forms.Form):
             for code, _name in _other_languages()
         }
         try:
-            return teacher_profile_update(user=user, data=data, replace=True)
+            return teacher_profile_update(user=user, data=data, replace=True, actor=user)
         except DomainError as exc:
             apply_domain_error(self, exc)
             return None

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from authentication.roles import is_admin
 from authentication.selectors import is_guardian_of
-from cplatform.exceptions import NotFound, PermissionDenied, ValidationFailed
+from cplatform.exceptions import NotFound, PermissionDenied, ValidationFailed, refused
 
 from .models import (
     TRANSLATABLE_FIELDS,
@@ -20,6 +20,7 @@ from .models import (
     TeacherProfile,
     TeachingLanguage,
 )
+from .selectors import _listed
 
 # What a teacher may change on their own profile. `is_approved`, `approved_*`, `user` and `slug` are not here:
 # whatever a payload carries for them is ignored.
@@ -111,10 +112,19 @@ def _raise_validation(exc: ValidationError) -> None:
     raise ValidationFailed(errors={"__all__": list(exc.messages)})
 
 
-def teacher_profile_update(*, user, data: dict, replace: bool = False) -> TeacherProfile:
+def teacher_profile_update(
+    *, user, data: dict, replace: bool = False, actor=None
+) -> TeacherProfile:
     """Change a teacher's own profile. With `replace`, fields missing from `data` go back to their defaults
     (PUT); otherwise only the given ones change (PATCH). `subjects`, `levels`, `languages` are lists of codes.
-    Approval is never taken from here (see `teacher_profile_approve`)."""
+    Approval is never taken from here (see `teacher_profile_approve`). `actor`: the teacher, or an
+    admin (the Wagtail admin's edit view); `actor=None` is the system itself (demo data), never a
+    request."""
+    if actor is not None and not (actor.pk == user.pk or (actor.is_active and is_admin(actor))):
+        raise refused(
+            visible=_listed(TeacherProfile.objects.filter(user=user)).exists(),
+            detail=_("Only the teacher or an admin can change a teacher profile."),
+        )
     errors = _nul_errors(data)
     if errors:
         raise ValidationFailed(errors=errors)

@@ -166,7 +166,7 @@ class TeacherProfileEditView(EditView):
         for name, (_model, code_field) in TEACHER_LOOKUPS.items():
             if name in self.form.cleaned_data:
                 data[name] = [getattr(obj, code_field) for obj in self.form.cleaned_data[name]]
-        profile = teacher_profile_update(user=self.object.user, data=data)
+        profile = teacher_profile_update(user=self.object.user, data=data, actor=self.request.user)
         log(instance=profile, action="wagtail.edit", user=self.request.user)
         return profile
 

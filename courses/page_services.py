@@ -124,6 +124,8 @@ def course_publish_through_page(*, actor: User, course: Course) -> None:
     """A course saved as published (the teacher's form, the API) goes live through its page, so a
     moderation workflow cannot be skipped: until a moderator approves, the course stays a draft.
     On a site without a catalog page the status is kept as given."""
+    if not can_manage_course(user=actor, course=course):
+        raise NotFound()  # before the draft page is made, not only when publishing it
     page = course_page_create(course=course, owner=course.owner)
     if page is None:
         return

@@ -198,6 +198,12 @@ def enrollment_get_for_user(*, user, enrollment_id: int) -> Enrollment:
         raise NotFound() from exc
 
 
+def enrollment_visible_to(*, user, enrollment: Enrollment) -> bool:
+    """Whether `enrollment_get_for_user` finds the enrolment for the user (a service refusing them
+    then answers 403 rather than 404)."""
+    return enrollment_list_for_user(user=user).filter(pk=enrollment.pk).exists()
+
+
 def enrollment_history_for_student(*, user, student_id: int) -> QuerySet[Enrollment]:
     """One student's enrolments as `user` may see them (student, parent, teacher or admin)."""
     return enrollment_list_for_user(user=user).filter(student_id=student_id)
@@ -250,6 +256,11 @@ def material_get_for_user(*, user, material_id: int) -> Material:
         return material_list_for_user(user=user).get(pk=material_id)
     except (Material.DoesNotExist, ValueError, OverflowError) as exc:
         raise NotFound() from exc
+
+
+def material_visible_to(*, user, material: Material) -> bool:
+    """Whether `material_get_for_user` finds the material for the user."""
+    return material_list_for_user(user=user).filter(pk=material.pk).exists()
 
 
 def module_list_for_course(*, course: Course) -> QuerySet[Module]:

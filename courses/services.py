@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from authentication.models import User
 from authentication.roles import is_admin, is_parent, is_student, is_teacher
-from authentication.selectors import guardian_consent_require, is_guardian_of
+from authentication.selectors import acts_for_student, guardian_consent_require, is_guardian_of
 from classroom.models import Level, Subject, TeachingLanguage
-from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed, refused
 
 from .choices import SEAT_STATUSES, CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
 from .models import Course, Enrollment, Material, Module
@@ -26,7 +26,7 @@ from .page_services import (
     course_pages_unpublish,
     course_publish_through_page,
 )
-from .selectors import can_manage_course
+from .selectors import can_manage_course, enrollment_visible_to, material_visible_to
 from .signals import enrollment_activated, enrollment_ended
 from .validators import validate_material_file
 
@@ -238,7 +238,10 @@ def material_create(
 
 def material_delete(*, actor: User, material: Material) -> None:
     if not can_manage_course(user=actor, course=material.course):
-        raise PermissionDenied(_("Only the course's teachers or an admin can delete a material."))
+        raise refused(
+            visible=material_visible_to(user=actor, material=material),
+            detail=_("Only the course's teachers or an admin can delete a material."),
+        )
     with transaction.atomic():
         name, storage = material.file.name, material.file.storage
         material.delete()
@@ -376,18 +379,21 @@ def _end(enrollment: Enrollment, *, actor: User, status: str) -> Enrollment:
 def enrollment_withdraw(*, actor: User, enrollment: Enrollment) -> Enrollment:
     """The student, or a linked parent, leaves the course (or its waitlist); the first waiting student
     takes the freed seat."""
-    if not (
-        enrollment.student_id == actor.pk
-        or (is_parent(actor) and is_guardian_of(guardian=actor, child_id=enrollment.student_id))
-    ):
-        raise PermissionDenied(_("Only the student or their parent can withdraw."))
+    if not acts_for_student(user=actor, student_id=enrollment.student_id):
+        raise refused(
+            visible=enrollment_visible_to(user=actor, enrollment=enrollment),
+            detail=_("Only the student or their parent can withdraw."),
+        )
     return _end(enrollment, actor=actor, status=EnrollmentStatus.WITHDRAWN)
 
 
 def enrollment_remove(*, actor: User, enrollment: Enrollment) -> Enrollment:
     """A teacher of the course or an admin removes a student; the waitlist moves up."""
     if not can_manage_course(user=actor, course=enrollment.course):
-        raise PermissionDenied(_("Only the course's teachers or an admin can remove a student."))
+        raise refused(
+            visible=enrollment_visible_to(user=actor, enrollment=enrollment),
+            detail=_("Only the course's teachers or an admin can remove a student."),
+        )
     return _end(enrollment, actor=actor, status=EnrollmentStatus.REMOVED)
 
 

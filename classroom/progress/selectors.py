@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from authentication.models import User
 from authentication.roles import is_admin, is_parent, is_teacher
-from authentication.selectors import children_of, is_guardian_of
+from authentication.selectors import acts_for_student, children_of, is_guardian_of
 from courses.choices import EnrollmentStatus
 from courses.models import Course, Enrollment, Module, ModuleCompletion, ProgressNote
 from courses.selectors import can_manage_course, enrollment_list_for_user
@@ -262,9 +262,7 @@ def can_mark_modules(*, user, enrollment: Enrollment) -> bool:
     """The enrolled student, their linked parent, a teacher of the course, an admin."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.pk == enrollment.student_id:
-        return True
-    if is_parent(user) and is_guardian_of(guardian=user, child_id=enrollment.student_id):
+    if acts_for_student(user=user, student_id=enrollment.student_id):
         return True
     return can_manage_course(user=user, course=enrollment.course)
 

@@ -12,8 +12,8 @@ from authentication.models import User
 from authentication.roles import is_admin
 from courses.choices import EnrollmentStatus
 from courses.models import Enrollment, Module, ModuleCompletion, ProgressNote
-from courses.selectors import can_manage_course
-from cplatform.exceptions import Conflict, PermissionDenied, ValidationFailed
+from courses.selectors import can_manage_course, enrollment_visible_to
+from cplatform.exceptions import Conflict, ValidationFailed, refused
 from cplatform.validators import model_field_errors
 
 from .selectors import can_mark_modules
@@ -23,8 +23,9 @@ NOTE_MAX_LENGTH = 5000
 
 def _check_module(*, actor: User, enrollment: Enrollment, module: Module) -> None:
     if not can_mark_modules(user=actor, enrollment=enrollment):
-        raise PermissionDenied(
-            _("Only the student, their parents or the course's teachers can do this.")
+        raise refused(
+            visible=enrollment_visible_to(user=actor, enrollment=enrollment),
+            detail=_("Only the student, their parents or the course's teachers can do this."),
         )
     if module.course_id != enrollment.course_id:
         raise ValidationFailed(errors={"module": [_("This module belongs to another course.")]})
@@ -58,7 +59,10 @@ def progress_note_add(*, actor: User, enrollment: Enrollment, body: str) -> Prog
     """A teacher of the course (or an admin) writes how the student is doing; the student and their
     parents read it."""
     if not can_manage_course(user=actor, course=enrollment.course):
-        raise PermissionDenied(_("Only the course's teachers write progress notes."))
+        raise refused(
+            visible=enrollment_visible_to(user=actor, enrollment=enrollment),
+            detail=_("Only the course's teachers write progress notes."),
+        )
     body = (body or "").replace("\x00", "").strip()
     if not body:
         raise ValidationFailed(errors={"body": [_("Write the note.")]})
@@ -76,5 +80,8 @@ def progress_note_add(*, actor: User, enrollment: Enrollment, body: str) -> Prog
 def progress_note_delete(*, actor: User, note: ProgressNote) -> None:
     """Its author or an admin deletes a note."""
     if not (note.author_id == actor.pk or is_admin(actor)):
-        raise PermissionDenied(_("Only the note's author can delete it."))
+        raise refused(
+            visible=enrollment_visible_to(user=actor, enrollment=note.enrollment),
+            detail=_("Only the note's author can delete it."),
+        )
     note.delete()

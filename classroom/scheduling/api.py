@@ -127,7 +127,7 @@ def add_time_off(request, payload: TimeOffIn):
 )
 def delete_time_off(request, time_off_id: int):
     exception = selectors.time_off_get_for_teacher(user=request.auth, exception_id=time_off_id)
-    services.time_off_delete(exception=exception)
+    services.time_off_delete(actor=request.auth, exception=exception)
     return Status(204, None)
 
 

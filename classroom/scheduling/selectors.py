@@ -215,6 +215,12 @@ def lesson_get_for_user(*, user, lesson_id: int) -> Lesson:
         raise NotFound() from exc
 
 
+def lesson_visible_to(*, user, lesson: Lesson) -> bool:
+    """Whether `lesson_get_for_user` (which the lesson's write operations fetch it through) finds
+    the lesson for the user: a service refusing them then answers 403 rather than 404."""
+    return lesson_list_for_user(user=user).filter(pk=lesson.pk).exists()
+
+
 def series_get_for_user(*, user, series_id: int) -> LessonSeries:
     try:
         return _series_visible_to(user).select_related("teacher__user", "student").get(pk=series_id)

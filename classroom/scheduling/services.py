@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from authentication.choices import Role
 from authentication.models import User
 from authentication.roles import has_role, is_admin
-from authentication.selectors import guardian_consent_require, is_guardian_of
+from authentication.selectors import acts_for_student, guardian_consent_require, is_guardian_of
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course
-from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed, refused
 from cplatform.validators import model_field_errors
 
 from ..choices import BillingOutcome, LessonKind, LessonStatus
@@ -38,6 +38,7 @@ from ..models import (
 from .selectors import (
     SlotQuery,
     cancellation_policy_for,
+    lesson_visible_to,
     policy_of,
     scheduling_settings_of,
     slots_for_teacher,
@@ -134,7 +135,10 @@ def time_off_add(
     )
 
 
-def time_off_delete(*, exception: AvailabilityException) -> None:
+def time_off_delete(*, actor: User, exception: AvailabilityException) -> None:
+    """The teacher removes their own time off; to anyone else it does not exist."""
+    if exception.teacher.user_id != actor.pk:
+        raise NotFound()
     exception.delete()
 
 
@@ -288,6 +292,7 @@ def lesson_book(
     shared in the lesson). A student held back by the guardian-consent gate → PermissionDenied with a
     `code` (a lesson is contact with a teacher and is paid for)."""
     now = now or timezone.now()
+    student_for_booking(actor=actor, student_id=student.pk)  # else NotFound
     _check_people(teacher=teacher, student=student, length=length)
     guardian_consent_require(student=student, actor=actor)
     course = None
@@ -354,6 +359,7 @@ def series_book(
     """Book a weekly series, all or nothing: any occurrence that is not free → Conflict (409) listing
     every such date (the teacher's local dates)."""
     now = now or timezone.now()
+    student_for_booking(actor=actor, student_id=student.pk)  # else NotFound
     if (count is None) == (until is None):
         raise ValidationFailed(
             errors={"count": [_("Give either a number of lessons or an end date.")]}
@@ -430,6 +436,28 @@ def _teacher_side(*, lesson: Lesson, actor: User) -> bool:
     return lesson.teacher.user_id == actor.pk or is_admin(actor)
 
 
+def _may_change(*, lesson: Lesson, actor: User) -> bool:
+    """Who may cancel or move a lesson: the teacher's side, and for a 1:1 lesson its student or an
+    active guardian of theirs (a group session's seat holders give up their seat instead)."""
+    if _teacher_side(lesson=lesson, actor=actor):
+        return True
+    return lesson.kind == LessonKind.PRIVATE and acts_for_student(
+        user=actor, student_id=lesson.student_id
+    )
+
+
+def _require_changer(*, lesson: Lesson, actor: User) -> None:
+    if _may_change(lesson=lesson, actor=actor):
+        return
+    if lesson.kind == LessonKind.GROUP:
+        detail = _("Only the teacher cancels a group session; give up your seat.")
+    else:
+        detail = _(
+            "Only the lesson's teacher, its student or the student's guardian can change it."
+        )
+    raise refused(visible=lesson_visible_to(user=actor, lesson=lesson), detail=detail)
+
+
 def _is_late(*, lesson: Lesson, now: datetime) -> bool:
     cutoff = cancellation_policy_for(lesson=lesson).cutoff_hours
     return now > lesson.start - timedelta(hours=cutoff)
@@ -450,14 +478,11 @@ def lesson_cancel(
     """Cancel under the teacher's policy: the teacher's side always free; the student's side free until
     the cut-off, after it the lesson counts as taken (charged). The outcome is recorded for billing."""
     now = now or timezone.now()
+    _require_changer(lesson=lesson, actor=actor)
     if errors := model_field_errors(Lesson, cancellation_reason=reason.strip()[:300]):
         raise ValidationFailed(errors={"reason": errors["cancellation_reason"]})
     with transaction.atomic():
         lesson = _locked_scheduled(lesson, now)
-        if lesson.kind == LessonKind.GROUP and not _teacher_side(lesson=lesson, actor=actor):
-            raise PermissionDenied(
-                _("Only the teacher cancels a group session; give up your seat.")
-            )
         free_outcome = cancellation_policy_for(lesson=lesson).free_outcome
         late = not _teacher_side(lesson=lesson, actor=actor) and _is_late(lesson=lesson, now=now)
         lesson.status = LessonStatus.CANCELLED
@@ -477,9 +502,16 @@ def lesson_reschedule(
     """Move a lesson to another free slot of the same length. The student's side may do so only until
     the cancellation cut-off; the teacher's side at any time before it starts."""
     now = now or timezone.now()
+    may_change = _may_change(lesson=lesson, actor=actor)
+    if not may_change and not lesson_visible_to(user=actor, lesson=lesson):
+        raise NotFound()
     if lesson.kind == LessonKind.GROUP:
         # Its seat holders' other lessons would all need checking: cancel and create a new session.
         raise Conflict(_("A group session cannot be moved; cancel it and create a new one."))
+    if not may_change:
+        raise PermissionDenied(
+            _("Only the lesson's teacher, its student or the student's guardian can change it.")
+        )
     try:
         with transaction.atomic():
             if booking_lock_enabled():
@@ -517,8 +549,16 @@ def series_cancel(
     *, series: LessonSeries, actor: User, reason: str = "", now: datetime | None = None
 ) -> list[Lesson]:
     """Cancel every lesson of the series that has not started yet, each under the cancellation policy
-    (so a late one on the student's side still counts as taken). Returns the lessons cancelled."""
+    (so a late one on the student's side still counts as taken). Returns the lessons cancelled.
+    The series' teacher, an admin, its student or an active guardian of theirs; to anyone else it
+    does not exist (they are also the only ones who may see it)."""
     now = now or timezone.now()
+    if not (
+        series.teacher.user_id == actor.pk
+        or is_admin(actor)
+        or acts_for_student(user=actor, student_id=series.student_id)
+    ):
+        raise NotFound()
     with transaction.atomic():
         pending = list(
             series.lessons.filter(status=LessonStatus.SCHEDULED, start__gt=now).order_by("start")

@@ -243,7 +243,7 @@ def time_off_delete(request, time_off_id: int):
         exception = selectors.time_off_get_for_teacher(user=request.user, exception_id=time_off_id)
     except NotFound as exc:
         raise Http404 from exc
-    services.time_off_delete(exception=exception)
+    services.time_off_delete(actor=request.user, exception=exception)
     messages.success(request, _("The time off has been removed."))
     return redirect("time-off")
 

@@ -31,13 +31,13 @@ from authentication.selectors import guardian_consent_require
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course, Enrollment, Material
 from courses.selectors import can_manage_course, material_get_for_user
-from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from cplatform.exceptions import Conflict, NotFound, ValidationFailed, refused
 from cplatform.validators import model_field_errors
 
 from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus
 from ..models import Attendance, Lesson, LessonSeat, TeacherProfile
-from ..scheduling.selectors import cancellation_policy_for
-from ..scheduling.services import booking_lock_enabled
+from ..scheduling.selectors import cancellation_policy_for, lesson_visible_to
+from ..scheduling.services import booking_lock_enabled, student_for_booking
 
 MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 15, 8 * 60
 MAX_SESSION_CAPACITY = 500
@@ -52,7 +52,10 @@ def can_run_lesson(*, user, lesson: Lesson) -> bool:
 
 def _require_runner(*, actor: User, lesson: Lesson) -> None:
     if not can_run_lesson(user=actor, lesson=lesson):
-        raise PermissionDenied(_("Only the lesson's teacher can do this."))
+        raise refused(
+            visible=lesson_visible_to(user=actor, lesson=lesson),
+            detail=_("Only the lesson's teacher can do this."),
+        )
 
 
 def _locked_lesson(lesson: Lesson) -> Lesson:
@@ -218,6 +221,7 @@ def seat_take(
     """An actively enrolled student (or their parent: `student_for_booking` decides whom the actor may
     act for) takes a seat in an upcoming group session. Full, already seated or busy at that time: 409."""
     now = now or timezone.now()
+    student_for_booking(actor=actor, student_id=student.pk)  # else NotFound
     try:
         with transaction.atomic():
             locked = _locked_lesson(lesson) if booking_lock_enabled() else lesson
@@ -254,6 +258,7 @@ def seat_release(
 ) -> LessonSeat:
     """Give up a seat in a session that has not started; the row stays as history."""
     now = now or timezone.now()
+    student_for_booking(actor=actor, student_id=student.pk)  # else NotFound
     with transaction.atomic():
         locked = _locked_lesson(lesson)
         seat = (
