@@ -1,0 +1,723 @@
+"""Every write service checks who may act, not only the selector that found the object (issue 8).
+
+The rows are checked against the services modules themselves: every public function of every
+`services.py` / `*_services.py` of the project either has rows here or is listed in NO_ROW with the
+reason it needs none, and a function that takes an `actor` always needs rows. A new service without
+either fails `test_every_service_is_declared`.
+
+Each row builds a fresh World (a teacher's group course with student A enrolled, A's 1:1 lesson,
+series and seats, progress, time off, A's guardian links …), then calls the service on A's side of
+that World as each unrelated person — another student, another student's parent, another teacher,
+an Editor with no role — and as the people who can see the object but may not act (`insiders`): each
+must be refused with the declared error (NotFound where they could not even see the object, so a
+forbidden object answers like a missing one) and write nothing (every row of the apps' tables is
+compared before and after). Then the person who may act calls it, and it is done.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from importlib import import_module
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from authentication.models import GuardianLink, User
+from authentication.services import guardian_accept, guardian_invite
+from classroom.models import (
+    AvailabilityException,
+    Lesson,
+    LessonSeries,
+    StudentProfile,
+    TeacherProfile,
+)
+from classroom.progress.services import module_complete, progress_note_add
+from classroom.scheduling.services import lesson_book, series_book, time_off_add
+from classroom.teaching.services import (
+    group_session_create,
+    lesson_material_attach,
+    seat_release,
+)
+from courses.choices import CourseStatus, EnrollmentStatus, MaterialKind
+from courses.models import Course, Enrollment, Material, Module, ProgressNote
+from courses.services import material_create
+from cplatform.editorial import EDITORS
+from cplatform.exceptions import DomainError, NotFound, PermissionDenied
+from tests.authentication.factories import (
+    AdminFactory,
+    ParentFactory,
+    StudentFactory,
+    UserFactory,
+)
+from tests.booking.factories import bookable_teacher, days_ahead
+from tests.courses.factories import CourseFactory, EnrollmentFactory, ModuleFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+NOT_APPS = {"tests", "bench", "node_modules", "static", "staticfiles", "media", "templates"}
+
+
+def service_modules() -> list[str]:
+    """Every `services.py` and `*_services.py` in the project's packages (a new one is found too)."""
+    found = []
+    for path in sorted(ROOT.glob("**/*services.py")):
+        relative = path.relative_to(ROOT)
+        top = relative.parts[0]
+        if top.startswith(".") or top in NOT_APPS or not (ROOT / top / "__init__.py").exists():
+            continue
+        found.append(".".join(relative.with_suffix("").parts))
+    return found
+
+
+def public_services() -> dict[str, Callable]:
+    """`module:function` → the function, for every public function a services module defines."""
+    found = {}
+    for name in service_modules():
+        module = import_module(name)
+        for attr, obj in vars(module).items():
+            if attr.startswith("_") or not inspect.isfunction(obj) or obj.__module__ != name:
+                continue
+            found[f"{name}:{attr}"] = obj
+    return found
+
+
+def service(key: str) -> Callable:
+    module, name = key.split(":")
+    return getattr(import_module(module), name)
+
+
+# --- the world ---------------------------------------------------------------------------------------
+
+OUTSIDERS = ("other_student", "other_parent", "other_teacher", "editor")
+SNAPSHOT_APPS = {"authentication", "account", "classroom", "courses", "wagtailcore"}
+
+
+class World:
+    """Student A's side of the school, and people with no part in it."""
+
+    def __init__(self):
+        profile = bookable_teacher(email="teacher@example.com")
+        bookable_teacher(email="other.teacher@example.com")
+        teacher = profile.user
+        a = StudentFactory(email="student.a@example.com")
+        b = StudentFactory(email="student.b@example.com")
+        # Adults: no guardian consent stands between them and a booking or a paid course.
+        StudentProfile.objects.filter(user__in=[a, b]).update(date_of_birth=date(1990, 1, 1))
+        a, b = User.objects.get(pk=a.pk), User.objects.get(pk=b.pk)  # not the cached profiles
+        parent_a = ParentFactory(email="parent.a@example.com")
+        parent_b = ParentFactory(email="parent.b@example.com")
+        self.active_link_id = guardian_accept(
+            link=guardian_invite(actor=parent_a, email=a.email, as_role="child"), actor=a
+        ).pk
+        guardian_accept(
+            link=guardian_invite(actor=parent_b, email=b.email, as_role="child"), actor=b
+        )
+        second_parent = ParentFactory(email="second.parent@example.com")
+        self.pending_link_id = guardian_invite(
+            actor=second_parent, email=a.email, as_role="child"
+        ).pk
+        editor = UserFactory(email="editor@example.com", is_staff=True)
+        editor.groups.add(Group.objects.get(name=EDITORS))
+        self.user_ids = {
+            "teacher": teacher.pk,
+            "student_a": a.pk,
+            "parent_a": parent_a.pk,
+            "admin": AdminFactory(email="admin@example.com").pk,
+            "superuser": UserFactory(email="root@example.com", is_superuser=True, is_staff=True).pk,
+            "other_student": b.pk,
+            "other_parent": parent_b.pk,
+            "other_teacher": User.objects.get(email="other.teacher@example.com").pk,
+            "editor": editor.pk,
+            "spare_parent": ParentFactory(email="spare.parent@example.com").pk,
+        }
+        self.teacher_profile_id = profile.pk
+
+        course = CourseFactory(owner=teacher, title="Algebra")
+        self.course_id = course.pk
+        enrollment = EnrollmentFactory(course=course, student=a)
+        self.enrollment_id = enrollment.pk
+        self.module_id = ModuleFactory(course=course, position=0).pk
+        done = ModuleFactory(course=course, position=1)
+        self.done_module_id = done.pk
+        module_complete(actor=a, enrollment=enrollment, module=done)
+        self.note_id = progress_note_add(
+            actor=teacher, enrollment=enrollment, body="Doing well."
+        ).pk
+        shared, spare = (
+            material_create(
+                actor=teacher, course=course, title=title, kind=MaterialKind.TEXT, body="Read."
+            )
+            for title in ("Shared", "Spare")
+        )
+        self.material_id, self.spare_material_id = shared.pk, spare.pk
+        paid = CourseFactory(owner=teacher, price=30)
+        self.pending_enrollment_id = EnrollmentFactory(
+            course=paid, student=a, status=EnrollmentStatus.PENDING
+        ).pk
+        self.open_course_id = CourseFactory(owner=teacher).pk
+        self.draft_course_id = CourseFactory(owner=teacher, status=CourseStatus.DRAFT).pk
+
+        self.lesson_id = lesson_book(
+            actor=a, teacher=profile, student=a, start=days_ahead(5), length=60
+        ).pk
+        self.series_id = series_book(
+            actor=a, teacher=profile, student=a, first_start=days_ahead(6), length=60, count=2
+        ).pk
+        self.time_off_id = time_off_add(
+            teacher=profile, start=days_ahead(30), end=days_ahead(31)
+        ).pk
+        # A group session where A holds a seat (a material shared in it), one where A gave it up.
+        seated = group_session_create(
+            actor=teacher, course=course, start=days_ahead(9, hour=7), length=60
+        )
+        lesson_material_attach(actor=teacher, lesson=seated, material_id=shared.pk)
+        self.session_id = seated.pk
+        open_session = group_session_create(
+            actor=teacher, course=course, start=days_ahead(10, hour=7), length=60
+        )
+        seat_release(actor=a, lesson=open_session, student=a)
+        self.open_session_id = open_session.pk
+        start = timezone.now() - timedelta(days=2, hours=5)
+        self.started_lesson_id = Lesson.objects.create(
+            teacher=profile, student=a, booked_by=a, start=start, end=start + timedelta(hours=1)
+        ).pk
+
+    def user(self, principal: str) -> User:
+        return User.objects.get(pk=self.user_ids[principal])  # fresh: no cached roles or edits
+
+    def teacher_profile(self) -> TeacherProfile:
+        return TeacherProfile.objects.get(pk=self.teacher_profile_id)
+
+    def lesson(self, attribute: str = "lesson_id") -> Lesson:
+        return Lesson.objects.get(pk=getattr(self, attribute))
+
+    def series(self) -> LessonSeries:
+        return LessonSeries.objects.get(pk=self.series_id)
+
+    def course(self, attribute: str = "course_id") -> Course:
+        return Course.objects.get(pk=getattr(self, attribute))
+
+    def enrollment(self, attribute: str = "enrollment_id") -> Enrollment:
+        return Enrollment.objects.get(pk=getattr(self, attribute))
+
+    def module(self, attribute: str = "module_id") -> Module:
+        return Module.objects.get(pk=getattr(self, attribute))
+
+    def material(self) -> Material:
+        return Material.objects.get(pk=self.material_id)
+
+    def note(self) -> ProgressNote:
+        return ProgressNote.objects.get(pk=self.note_id)
+
+    def link(self, attribute: str) -> GuardianLink:
+        return GuardianLink.objects.get(pk=getattr(self, attribute))
+
+    def time_off(self) -> AvailabilityException:
+        return AvailabilityException.objects.get(pk=self.time_off_id)
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of the apps' tables (and their many-to-many tables), in primary-key order."""
+    state = {}
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if meta.app_label in SNAPSHOT_APPS and meta.managed and not meta.proxy:
+            state[meta.label] = list(model._base_manager.order_by("pk").values_list())
+    return state
+
+
+# --- the rows ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """`call(world, actor, fn)` calls `fn` (the service) on the world's object as `actor`."""
+
+    service: str
+    legit: str
+    call: Callable
+    refusal: type[DomainError] = NotFound  # what each outsider gets
+    outsiders: tuple[str, ...] = OUTSIDERS
+    insiders: dict[str, type[DomainError]] = field(default_factory=dict)
+    writes: bool = True
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.service.split(':')[1]}[{self.label or self.legit}]"
+
+
+SCHED = "classroom.scheduling.services"
+TEACH = "classroom.teaching.services"
+PROGRESS = "classroom.progress.services"
+PROFILES = "classroom.services"
+COURSES = "courses.services"
+PAGES = "courses.page_services"
+AUTH = "authentication.services"
+LEARNERS = ("student_a", "parent_a")
+SEES_NOT_RUNS = dict.fromkeys(LEARNERS, PermissionDenied)
+
+
+def _lesson_rows() -> list[Row]:
+    def cancel(w, actor, fn):
+        return fn(lesson=w.lesson(), actor=actor, reason="Ill")
+
+    def reschedule(w, actor, fn):
+        return fn(lesson=w.lesson(), actor=actor, start=days_ahead(8, hour=15))
+
+    def book(w, actor, fn):
+        student = w.user("student_a")
+        return fn(
+            actor=actor,
+            teacher=w.teacher_profile(),
+            student=student,
+            start=days_ahead(12, hour=12),
+            length=60,
+        )
+
+    def book_series(w, actor, fn):
+        return fn(
+            actor=actor,
+            teacher=w.teacher_profile(),
+            student=w.user("student_a"),
+            first_start=days_ahead(15, hour=12),
+            length=60,
+            count=2,
+        )
+
+    return [
+        *(Row(f"{SCHED}:lesson_cancel", who, cancel) for who in (*LEARNERS, "teacher", "admin")),
+        Row(
+            f"{SCHED}:lesson_cancel",
+            "teacher",
+            lambda w, actor, fn: fn(lesson=w.lesson("session_id"), actor=actor),
+            insiders=SEES_NOT_RUNS,  # seat holder and parent: they give up the seat instead
+            label="group session",
+        ),
+        *(Row(f"{SCHED}:lesson_reschedule", who, reschedule) for who in ("student_a", "teacher")),
+        *(
+            Row(
+                f"{SCHED}:series_cancel",
+                who,
+                lambda w, actor, fn: fn(series=w.series(), actor=actor, reason="Moving"),
+            )
+            for who in (*LEARNERS, "teacher")
+        ),
+        *(Row(f"{SCHED}:lesson_book", who, book) for who in LEARNERS),
+        Row(f"{SCHED}:series_book", "parent_a", book_series),
+        Row(
+            f"{SCHED}:student_for_booking",
+            "parent_a",
+            lambda w, actor, fn: fn(actor=actor, student_id=w.user_ids["student_a"]),
+            writes=False,
+        ),
+        Row(
+            f"{SCHED}:time_off_delete",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, exception=w.time_off()),
+        ),
+    ]
+
+
+def _teaching_rows() -> list[Row]:
+    return [
+        Row(
+            f"{TEACH}:group_session_create",
+            "teacher",
+            lambda w, actor, fn: fn(
+                actor=actor, course=w.course(), start=days_ahead(11, hour=7), length=60
+            ),
+        ),
+        *(
+            Row(
+                f"{TEACH}:seat_take",
+                who,
+                lambda w, actor, fn: fn(
+                    actor=actor, lesson=w.lesson("open_session_id"), student=w.user("student_a")
+                ),
+            )
+            for who in LEARNERS
+        ),
+        Row(
+            f"{TEACH}:seat_release",
+            "parent_a",
+            lambda w, actor, fn: fn(
+                actor=actor, lesson=w.lesson("session_id"), student=w.user("student_a")
+            ),
+        ),
+        Row(
+            f"{TEACH}:attendance_record",
+            "teacher",
+            lambda w, actor, fn: fn(
+                actor=actor,
+                lesson=w.lesson("started_lesson_id"),
+                marks=[{"student_id": w.user_ids["student_a"], "status": "present"}],
+            ),
+            insiders=SEES_NOT_RUNS,
+        ),
+        Row(
+            f"{TEACH}:lesson_update",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, lesson=w.lesson(), data={"notes": "Fractions"}),
+            insiders=SEES_NOT_RUNS,
+        ),
+        Row(
+            f"{TEACH}:lesson_material_attach",
+            "teacher",
+            lambda w, actor, fn: fn(
+                actor=actor, lesson=w.lesson("session_id"), material_id=w.spare_material_id
+            ),
+            insiders=SEES_NOT_RUNS,
+        ),
+        Row(
+            f"{TEACH}:lesson_material_detach",
+            "admin",
+            lambda w, actor, fn: fn(
+                actor=actor, lesson=w.lesson("session_id"), material_id=w.material_id
+            ),
+            insiders=SEES_NOT_RUNS,
+        ),
+    ]
+
+
+def _progress_rows() -> list[Row]:
+    def mark(attribute):
+        return lambda w, actor, fn: fn(
+            actor=actor, enrollment=w.enrollment(), module=w.module(attribute)
+        )
+
+    return [
+        *(
+            Row(f"{PROGRESS}:module_complete", who, mark("module_id"))
+            for who in (*LEARNERS, "teacher")
+        ),
+        Row(f"{PROGRESS}:module_uncomplete", "student_a", mark("done_module_id")),
+        Row(
+            f"{PROGRESS}:progress_note_add",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, enrollment=w.enrollment(), body="Keep going."),
+            insiders=SEES_NOT_RUNS,
+        ),
+        Row(
+            f"{PROGRESS}:progress_note_delete",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, note=w.note()),
+            insiders=SEES_NOT_RUNS,
+        ),
+    ]
+
+
+def _profile_rows() -> list[Row]:
+    def update(w, actor, fn):
+        return fn(actor=actor, user=w.user("teacher"), data={"headline": "Algebra, patiently"})
+
+    return [
+        # The teacher's profile is listed: everyone sees it, so the refusal is 403.
+        *(
+            Row(f"{PROFILES}:teacher_profile_update", who, update, refusal=PermissionDenied)
+            for who in ("teacher", "admin")
+        ),
+        Row(
+            f"{PROFILES}:student_date_of_birth_set",
+            "parent_a",
+            lambda w, actor, fn: fn(
+                actor=actor, student=w.user("student_a"), date_of_birth=date(1991, 1, 1)
+            ),
+            # It refuses everyone alike with 403; its API operation answers 404 through the selector
+            # first for those who may not see the student.
+            refusal=PermissionDenied,
+            insiders={"student_a": PermissionDenied, "teacher": PermissionDenied},
+        ),
+        Row(
+            f"{PROFILES}:teacher_profile_approve",
+            "admin",
+            lambda w, actor, fn: fn(profile=w.teacher_profile(), approved=False, actor=actor),
+            refusal=PermissionDenied,
+            insiders={"teacher": PermissionDenied},
+        ),
+    ]
+
+
+def _course_rows() -> list[Row]:
+    return [
+        Row(
+            f"{COURSES}:course_create",
+            "teacher",
+            lambda w, actor, fn: fn(
+                actor=actor,
+                data={
+                    "title": "Geometry",
+                    "format": "group",
+                    "capacity": 6,
+                    "subject": "mathematics",
+                },
+            ),  # fmt: skip
+            refusal=PermissionDenied,
+            outsiders=("other_student", "other_parent", "editor"),  # any teacher may create one
+        ),
+        Row(
+            f"{COURSES}:course_update",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, course=w.course(), data={"title": "Algebra II"}),
+            insiders=dict.fromkeys(LEARNERS, NotFound),  # as the API: 404 unless they teach it
+        ),
+        Row(
+            f"{COURSES}:module_create",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, course=w.course(), data={"title": "Week 3"}),
+        ),
+        Row(
+            f"{COURSES}:module_update",
+            "admin",
+            lambda w, actor, fn: fn(actor=actor, module=w.module(), data={"title": "Week 1"}),
+        ),
+        Row(
+            f"{COURSES}:material_create",
+            "teacher",
+            lambda w, actor, fn: fn(
+                actor=actor,
+                course=w.course(),
+                title="Link",
+                kind=MaterialKind.LINK,
+                url="https://example.com/",
+            ),  # fmt: skip
+        ),
+        Row(
+            f"{COURSES}:material_delete",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, material=w.material()),
+            insiders=SEES_NOT_RUNS,
+        ),
+        *(
+            Row(
+                f"{COURSES}:enrollment_create",
+                who,
+                lambda w, actor, fn: fn(
+                    actor=actor, course=w.course("open_course_id"), student=w.user("student_a")
+                ),
+            )
+            for who in LEARNERS
+        ),
+        Row(
+            f"{COURSES}:enrollment_withdraw",
+            "parent_a",
+            lambda w, actor, fn: fn(actor=actor, enrollment=w.enrollment()),
+            # The course's teacher and admins see it; they remove a student rather than withdraw.
+            insiders={"teacher": PermissionDenied, "admin": PermissionDenied},
+        ),
+        Row(
+            f"{COURSES}:enrollment_remove",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, enrollment=w.enrollment()),
+            insiders=SEES_NOT_RUNS,
+        ),
+        Row(
+            f"{COURSES}:enrollment_activate",
+            "admin",
+            lambda w, actor, fn: fn(actor=actor, enrollment=w.enrollment("pending_enrollment_id")),
+            refusal=PermissionDenied,  # an admin's tool: everyone else is refused alike (as the API)
+            insiders={"teacher": PermissionDenied, "student_a": PermissionDenied},
+        ),
+        *(
+            Row(
+                f"{PAGES}:{name}",
+                "teacher",
+                lambda w, actor, fn: fn(actor=actor, course=w.course("draft_course_id")),
+            )
+            for name in ("course_page_publish", "course_publish_through_page")
+        ),
+    ]
+
+
+def _people_rows() -> list[Row]:
+    def invite(as_role, email):
+        return lambda w, actor, fn: fn(actor=actor, email=email, as_role=as_role)
+
+    return [
+        Row(
+            f"{AUTH}:user_create",
+            "admin",
+            lambda w, actor, fn: fn(email="new.person@example.com", roles=["Student"], actor=actor),
+            refusal=PermissionDenied,
+        ),
+        Row(
+            f"{AUTH}:user_set_roles",
+            "admin",
+            lambda w, actor, fn: fn(
+                user=w.user("student_a"), roles=["Student", "Parent"], actor=actor
+            ),
+            refusal=PermissionDenied,
+            insiders={"teacher": PermissionDenied},
+        ),
+        Row(
+            f"{AUTH}:user_set_roles",
+            "superuser",
+            lambda w, actor, fn: fn(user=w.user("superuser"), roles=["Admin"], actor=actor),
+            refusal=PermissionDenied,
+            insiders={"admin": PermissionDenied},  # an Admin never takes over a superuser
+            label="superuser's roles",
+        ),
+        Row(
+            f"{AUTH}:user_admin_update",
+            "admin",
+            lambda w, actor, fn: fn(
+                user=w.user("student_a"), actor=actor, roles=["Student", "Parent"]
+            ),
+            refusal=PermissionDenied,
+            insiders={"teacher": PermissionDenied},
+        ),
+        Row(
+            f"{AUTH}:guardian_invite",
+            "parent_a",
+            invite("child", "new.child@example.com"),
+            refusal=PermissionDenied,
+            outsiders=("other_student", "other_teacher", "editor"),  # any parent may invite
+            label="a child",
+        ),
+        Row(
+            f"{AUTH}:guardian_invite",
+            "student_a",
+            invite("guardian", "new.guardian@example.com"),
+            refusal=PermissionDenied,
+            outsiders=("other_parent", "other_teacher", "editor"),  # any student may invite
+            label="a guardian",
+        ),
+        Row(
+            f"{AUTH}:guardian_accept",
+            "student_a",
+            lambda w, actor, fn: fn(link=w.link("pending_link_id"), actor=actor),
+        ),
+        *(
+            Row(
+                f"{AUTH}:guardian_decline_or_remove",
+                who,
+                lambda w, actor, fn: fn(link=w.link("active_link_id"), actor=actor),
+            )
+            for who in LEARNERS
+        ),
+        Row(
+            f"{AUTH}:guardian_consent",
+            "parent_a",
+            lambda w, actor, fn: fn(link=w.link("active_link_id"), actor=actor),
+            insiders={"student_a": PermissionDenied},  # the child cannot consent for themself
+        ),
+        Row(
+            f"{AUTH}:guardian_link_admin_create",
+            "admin",
+            lambda w, actor, fn: fn(
+                actor=actor, guardian=w.user("spare_parent"), child=w.user("student_a")
+            ),
+            refusal=PermissionDenied,
+        ),
+        Row(
+            f"{AUTH}:guardian_link_admin_end",
+            "admin",
+            lambda w, actor, fn: fn(actor=actor, link=w.link("active_link_id")),
+            refusal=PermissionDenied,
+            insiders={"parent_a": PermissionDenied},  # they end it as a side, not as an admin
+        ),
+    ]
+
+
+ROWS = [
+    *_lesson_rows(),
+    *_teaching_rows(),
+    *_progress_rows(),
+    *_profile_rows(),
+    *_course_rows(),
+    *_people_rows(),
+]
+
+OWN_DATA = "acts only on the caller's own data: every interface passes the signed-in person (or "
+SYSTEM = "the system's own step, not a person's request: "
+NO_ROW = {
+    f"{SCHED}:booking_lock_enabled": "reads a setting, writes nothing",
+    f"{SCHED}:availability_replace": OWN_DATA + "their own teacher profile)",
+    f"{SCHED}:time_off_add": OWN_DATA + "their own teacher profile)",
+    f"{SCHED}:package_lessons_used": "reads, writes nothing",
+    f"{SCHED}:series_occurrences": "computes dates, writes nothing",
+    f"{TEACH}:can_run_lesson": "the predicate the teaching services check, writes nothing",
+    f"{TEACH}:lesson_students": "reads, writes nothing",
+    f"{TEACH}:seats_give_for_enrollment": SYSTEM + "the enrolment's receiver, inside enrolment",
+    f"{TEACH}:seats_release_for_enrollment": SYSTEM + "the receiver of an ended enrolment",
+    f"{PROFILES}:teacher_profile_ensure": SYSTEM + "the profile that comes with the Teacher role",
+    f"{PROFILES}:student_profile_ensure": SYSTEM + "the profile that comes with the Student role",
+    f"{PROFILES}:student_profile_update": OWN_DATA + "their own account)",
+    "classroom.calendar.services:new_token": "makes a random token, writes nothing",
+    "classroom.calendar.services:calendar_feed_regenerate": OWN_DATA + "their own account)",
+    "classroom.calendar.services:calendar_feed_revoke": OWN_DATA + "their own account)",
+    "classroom.calendar.services:calendar_feed_note_fetch": SYSTEM
+    + "the feed's secret token is the credential (selector calendar_feed_get_by_token)",
+    f"{COURSES}:enrollment_lock_enabled": "reads a setting, writes nothing",
+    f"{COURSES}:enrollment_needs_consent": "a predicate of the course, writes nothing",
+    f"{PAGES}:course_index_ensure": SYSTEM + "the catalog page every course page goes under",
+    f"{PAGES}:course_page_create": SYSTEM + "a new course's draft page (course_create, "
+    "course_page_publish and course_publish_through_page check the actor first)",
+    f"{PAGES}:course_pages_unpublish": SYSTEM + "course_update (which checks) takes a course down",
+    f"{PAGES}:on_page_published": SYSTEM + "Wagtail's page_published signal (its own permissions)",
+    f"{PAGES}:on_page_unpublished": SYSTEM + "Wagtail's page_unpublished signal",
+    f"{AUTH}:role_group": "looks up (or seeds) a role's group",
+    f"{AUTH}:user_add_role": SYSTEM + "sign-up and an accepted guardian invitation",
+    f"{AUTH}:user_roles_changed": SYSTEM + "the m2m_changed receiver of role groups",
+    f"{AUTH}:signup_role_clean": "validates a value, writes nothing",
+    f"{AUTH}:user_signup_complete": OWN_DATA + "the account allauth just created)",
+    f"{AUTH}:profile_update": OWN_DATA + "their own account)",
+    f"{AUTH}:avatar_process": "validates and re-encodes an upload, writes nothing",
+    f"{AUTH}:avatar_set": OWN_DATA + "their own account)",
+    f"{AUTH}:avatar_remove": OWN_DATA + "their own account)",
+}
+
+
+def test_every_service_is_declared():
+    services = public_services()
+    with_rows = {row.service for row in ROWS}
+    undeclared = sorted(set(services) - with_rows - NO_ROW.keys())
+    assert not undeclared, f"give these services rows in ROWS (or a reason in NO_ROW): {undeclared}"
+    stale = sorted((with_rows | NO_ROW.keys()) - set(services))
+    assert not stale, f"these rows name services that no longer exist: {stale}"
+    both = sorted(with_rows & NO_ROW.keys())
+    assert not both, f"declared twice: {both}"
+    acting = sorted(
+        name
+        for name, fn in services.items()
+        if "actor" in inspect.signature(fn).parameters and name not in with_rows
+    )
+    assert not acting, f"services that act for someone need rows, not a NO_ROW reason: {acting}"
+    assert len({row.id for row in ROWS}) == len(ROWS), "two rows with the same id: add a label"
+
+
+def _outcome(row: Row, world: World, principal: str):
+    try:
+        row.call(world, world.user(principal), service(row.service))
+    except DomainError as exc:
+        return type(exc)
+    return None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
+def test_only_the_person_who_may_act_gets_the_service_done(row):
+    world = World()
+    expected = {**dict.fromkeys(row.outsiders, row.refusal), **row.insiders}
+    problems = []
+    for principal, error in expected.items():
+        before = snapshot()
+        outcome = _outcome(row, world, principal)
+        if outcome is not error:
+            got = outcome.__name__ if outcome else "done"
+            problems.append(f"{principal}: {got}, expected {error.__name__}")
+        changed = sorted(label for label, rows in snapshot().items() if before[label] != rows)
+        if changed:
+            problems.append(f"{principal} wrote {changed}")
+    assert not problems, problems
+
+    before = snapshot()
+    outcome = _outcome(row, world, row.legit)
+    assert outcome is None, f"{row.legit} was refused: {outcome.__name__}"
+    if row.writes:
+        assert snapshot() != before, f"{row.legit}'s call wrote nothing: the row tests nothing"
