@@ -420,3 +420,21 @@ def test_the_trusted_proxy_count_comes_from_the_environment(monkeypatch, environ
     spec.loader.exec_module(settings_module)
     trusted = settings_module.ALLAUTH_TRUSTED_PROXY_COUNT
     assert trusted == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_allauths_own_limits_answer_with_the_sites_429_page(client, prefix):
+    """allauth limits password-reset emails per address (5 a minute by default); the sixth answers
+    our page in the visitor's language, not allauth's bare fallback."""
+    StudentFactory(email="reset.me@example.com")
+    url = f"{prefix}/auth/password/reset/"
+    for _ in range(5):
+        assert client.post(url, {"email": "reset.me@example.com"}).status_code == 302
+
+    response = client.post(url, {"email": "reset.me@example.com"})
+
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert '<html lang="%s"' % ("es" if prefix else "en") in html
+    assert ("Demasiadas solicitudes" if prefix else "Too many requests") in html
