@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from authentication.roles import is_admin
-from authentication.selectors import is_guardian_of
+from authentication.selectors import acts_for_student
 from cplatform.exceptions import NotFound, PermissionDenied, ValidationFailed, refused
 
 from .models import (
@@ -20,7 +20,7 @@ from .models import (
     TeacherProfile,
     TeachingLanguage,
 )
-from .selectors import _listed
+from .selectors import _listed, student_list_for_user
 
 # What a teacher may change on their own profile. `is_approved`, `approved_*`, `user` and `slug` are not here:
 # whatever a payload carries for them is ignored.
@@ -243,11 +243,15 @@ def student_date_of_birth_set(*, actor, student, date_of_birth) -> StudentProfil
     """A linked guardian or an admin sets a student's date of birth: the only way to change it once
     it says under 16, and how a parent fills it in for a child. A date is required (clearing it would
     only hold the child back again)."""
-    if not actor.is_active or not (
-        is_admin(actor) or is_guardian_of(guardian=actor, child_id=student.pk)
-    ):
-        raise PermissionDenied(
-            _("Only a linked guardian or an admin can change a student's date of birth.")
+    guardian = actor.pk != student.pk and acts_for_student(user=actor, student_id=student.pk)
+    if not actor.is_active or not (is_admin(actor) or guardian):
+        # The student themself or their teacher see the student: 403; anyone else: 404.
+        visible = (
+            actor.is_active and student_list_for_user(user=actor).filter(user=student).exists()
+        )
+        raise refused(
+            visible=visible,
+            detail=_("Only a linked guardian or an admin can change a student's date of birth."),
         )
     if date_of_birth is None:
         message = _("Enter the date of birth.")

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from authentication.choices import Role
 from authentication.models import User
 from authentication.roles import has_role, is_admin
-from authentication.selectors import acts_for_student, guardian_consent_require, is_guardian_of
+from authentication.selectors import acts_for_student, guardian_consent_require
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course
 from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed, refused
@@ -153,7 +153,7 @@ def student_for_booking(*, actor: User, student_id: int | None) -> User:
                 errors={"student_id": [_("Name the child you are booking for.")]}
             )
         return actor
-    if not is_guardian_of(guardian=actor, child_id=student_id):
+    if not acts_for_student(user=actor, student_id=student_id):
         raise NotFound()
     student = User.objects.filter(pk=student_id, is_active=True).first()
     if student is None or not has_role(student, Role.STUDENT):

@@ -428,9 +428,7 @@ def _profile_rows() -> list[Row]:
             lambda w, actor, fn: fn(
                 actor=actor, student=w.user("student_a"), date_of_birth=date(1991, 1, 1)
             ),
-            # It refuses everyone alike with 403; its API operation answers 404 through the selector
-            # first for those who may not see the student.
-            refusal=PermissionDenied,
+            # The student themself and their teacher see the student (403); others do not (404).
             insiders={"student_a": PermissionDenied, "teacher": PermissionDenied},
         ),
         Row(
