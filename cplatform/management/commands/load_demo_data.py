@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from authentication.choices import Role
 from authentication.models import GuardianLink, User
@@ -107,6 +108,16 @@ TEACHERS = [
     },
 ]
 
+
+def aged(years: int, month: int, day: int) -> date:
+    """The date of birth (month, day) of someone `years` old today: a student's "age" in the demo is
+    (years, month, day), so its children stay children (and under the consent age) whenever it is
+    loaded, instead of growing up on a fixed year."""
+    today = timezone.localdate()
+    year = today.year - years - (1 if (today.month, today.day) < (month, day) else 0)
+    return date(year, month, day)
+
+
 STUDENTS = [
     {
         "email": "sofia.ruiz@example.com",
@@ -115,7 +126,7 @@ STUDENTS = [
         "timezone": "Europe/Madrid",
         "language": "es",
         "student": {
-            "date_of_birth": date(2003, 4, 12),
+            "age": (23, 4, 12),
             "level": "intermediate",
             "learning_goals": "Pass the university entrance exam.",
         },
@@ -126,7 +137,7 @@ STUDENTS = [
         "last_name": "Johnson",
         "timezone": "America/New_York",
         "student": {
-            "date_of_birth": date(1991, 7, 22),
+            "age": (35, 7, 22),
             "level": "beginner",
             "learning_goals": "Conversational Spanish for travel.",
         },
@@ -137,7 +148,7 @@ STUDENTS = [
         "last_name": "Wilson",
         "timezone": "Europe/London",
         "student": {
-            "date_of_birth": date(1999, 1, 30),
+            "age": (27, 1, 30),
             "level": "advanced",
             "learning_goals": "Prepare a piano audition.",
         },
@@ -149,7 +160,7 @@ STUDENTS = [
         "timezone": "America/Chicago",
         # Under 16 and his father has not consented yet: the demo books nothing for him (log in as
         # david.brown@example.com to give consent on Family links, then book for Noah).
-        "student": {"date_of_birth": date(2012, 5, 14), "level": "elementary"},
+        "student": {"age": (14, 5, 14), "level": "elementary"},
     },
     {
         "email": "mia.lopez@example.com",
@@ -157,7 +168,7 @@ STUDENTS = [
         "last_name": "López",
         "timezone": "Europe/Madrid",
         "language": "es",
-        "student": {"date_of_birth": date(2008, 2, 19), "level": "intermediate"},
+        "student": {"age": (18, 2, 19), "level": "intermediate"},
     },
     {
         "email": "lucas.lopez@example.com",
@@ -166,7 +177,7 @@ STUDENTS = [
         "timezone": "Europe/Madrid",
         "language": "es",
         "student": {
-            "date_of_birth": date(2013, 9, 3),
+            "age": (13, 9, 3),
             "level": "elementary",
             "learning_goals": "Catch up with maths at school.",
         },
@@ -176,14 +187,14 @@ STUDENTS = [
         "first_name": "Olivia",
         "last_name": "Davis",
         "timezone": "Australia/Sydney",
-        "student": {"date_of_birth": date(1987, 11, 5), "level": "upper-intermediate"},
+        "student": {"age": (39, 11, 5), "level": "upper-intermediate"},
     },
     {
         "email": "hugo.moreau@example.com",
         "first_name": "Hugo",
         "last_name": "Moreau",
         "timezone": "Europe/Paris",
-        "student": {"date_of_birth": date(2004, 6, 8), "level": "beginner"},
+        "student": {"age": (22, 6, 8), "level": "beginner"},
     },
 ]
 
@@ -270,7 +281,9 @@ class Command(BaseCommand):
     def _student(self, spec):
         user, created = self._user(spec, [Role.STUDENT.value])
         if created:
-            student_profile_update(user=user, data=spec["student"])
+            data = dict(spec["student"])
+            data["date_of_birth"] = aged(*data.pop("age"))
+            student_profile_update(user=user, data=data)
 
     def _parent(self, spec):
         parent, created = self._user(spec, [Role.PARENT.value])
