@@ -1,6 +1,7 @@
 """The site's frame in a real browser: allauth's pages inside it, errors beside fields, the phone menu."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -66,5 +67,18 @@ def test_phone_menu_folds_behind_the_menu_button_and_stays_open_without_javascri
         ).to_be_visible()
         expect(no_js.get_by_role("button", name="Menu")).to_be_hidden()
         expect(no_js.get_by_role("link", name=re.compile("Español"))).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_the_pages_clock_is_the_suites_clock(browser):
+    """Chromium's pages run at the suite's instant (TEST_NOW), like the server: a countdown or a
+    "today" computed in the page agrees with the one the server rendered."""
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        page.set_content("<p>clock</p>")
+        in_page = page.evaluate("Date.now()") / 1000
+        assert abs(in_page - time.time()) < 30  # time.time() is the suite's clock (time-machine)
     finally:
         context.close()
