@@ -41,3 +41,8 @@ def ensure_base_data() -> None:
     import_module("classroom.migrations.0002_seed_lookups").seed(apps, None)
     # Editors, Moderators, the review workflow and the scheduled-publishing job.
     ensure_editorial_setup()
+    # The course catalog page and the Teacher group's admin access (courses/migrations/0004), so a
+    # test sees the same site whether or not a `transaction=True` test flushed the database before.
+    from courses.page_services import course_index_ensure
+
+    course_index_ensure()
