@@ -62,7 +62,7 @@ test: install system-deps compilemessages ## Run the whole suite on a throwaway 
 	$(PY) manage.py makemigrations --check --dry-run --settings=cplatform.settings.test >/dev/null; \
 	$(PY) -m pytest $(if $(CI),--create-db,--reuse-db) $(PYTEST_ARGS)
 
-test-clock: install system-deps compilemessages ## Run the time-dependent tests at 20 instants (4 hours × the coming day and the DST days); not in CI
+test-clock: install system-deps compilemessages ## Run the time-dependent tests at 20 instants (4 hours × the coming day and the DST days; CLOCK_JOBS=2 runs two at once); not in CI
 	@set -e; \
 	if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL="$$(scripts/test-db)"; fi; \
 	$(PY) scripts/test-clock $(PYTEST_ARGS)
