@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from cplatform.exceptions import DomainError
 
-from .selectors import CONSENT_REQUIRED, DATE_OF_BIRTH_REQUIRED
+from .models import User
+from .selectors import CONSENT_REQUIRED, DATE_OF_BIRTH_REQUIRED, guardian_consent_require
 
 # `code` → (URL name, link text). The student profile page lives in classroom; a URL name is no import.
 NEXT_STEPS = {
@@ -24,3 +25,13 @@ def domain_error_message(exc: DomainError) -> str:
         return exc.detail
     url_name, text = step
     return format_html('{} <a href="{}">{}</a>', exc.detail, reverse(url_name), text())
+
+
+def consent_notice(*, student: User, actor: User) -> str | None:
+    """What a page shows before offering an action the consent gate would refuse for `student`
+    (booked by `actor`): the same message and link the refusal would give, or None."""
+    try:
+        guardian_consent_require(student=student, actor=actor)
+    except DomainError as exc:
+        return domain_error_message(exc)
+    return None

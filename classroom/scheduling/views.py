@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from authentication.choices import Role
-from authentication.next_steps import domain_error_message
+from authentication.next_steps import consent_notice, domain_error_message
 from authentication.roles import has_role, role_required
 from authentication.selectors import children_of
 from cplatform.exceptions import DomainError, NotFound
@@ -102,6 +102,12 @@ def lesson_book(request, teacher_id: int):
     booker_ids = [child.pk for child in children]
     if has_role(request.user, Role.STUDENT):
         booker_ids.append(request.user.pk)
+    # Said before a time is chosen: whom the consent gate would refuse, and what to do about it.
+    consent_notices = [
+        (person, notice)
+        for person in ([request.user] if has_role(request.user, Role.STUDENT) else []) + children
+        if (notice := consent_notice(student=person, actor=request.user)) is not None
+    ]
     courses = selectors.private_courses_for_booking(teacher=teacher, student_ids=booker_ids)
     return render(
         request,
@@ -114,6 +120,8 @@ def lesson_book(request, teacher_id: int):
             "length": length,
             "children": children,
             "books_for_self": has_role(request.user, Role.STUDENT),
+            "consent_notices": consent_notices,
+            "nobody_bookable": bool(booker_ids) and len(consent_notices) == len(booker_ids),
             "tz_name": tz_name,
             "week": week,
         },

@@ -2,13 +2,15 @@
 and on the booking page. Under 16 without a guardian's consent, or without a date of birth, nothing is
 booked, and the answer says what to do next."""
 
+import re
+
 import pytest
 
 from classroom.models import Lesson, LessonSeries
 from classroom.scheduling.services import lesson_book, series_book
 from cplatform.exceptions import PermissionDenied
-from tests.authentication.consent import child, link, set_birthday
-from tests.authentication.factories import PASSWORD, ParentFactory
+from tests.authentication.consent import born_years_ago, child, link, set_birthday
+from tests.authentication.factories import PASSWORD, ParentFactory, StudentFactory
 from tests.booking.factories import bookable_teacher, days_ahead, student
 from tests.conftest import login_token
 
@@ -188,3 +190,43 @@ def test_the_booking_page_tells_the_parent_to_give_consent(client):
     assert "Your child needs your consent" in html
     assert 'href="/auth/guardians/"' in html
     assert not Lesson.objects.exists()
+
+
+def test_the_booking_page_says_it_before_a_time_is_chosen_and_offers_no_time_to_press(client):
+    teacher = bookable_teacher(lesson_lengths=[60])
+    kid, _parent = child(age=13)
+    client.force_login(kid)
+
+    html = client.get(f"/lessons/book/{teacher.pk}/").content.decode()
+
+    assert "Ask your guardian to give it" in html
+    assert 'href="/auth/guardians/"' in html
+    slot_buttons = re.findall(r'<button type="submit" name="start"[^>]*>', html)
+    assert slot_buttons and all("disabled" in button for button in slot_buttons)
+
+
+def test_an_adult_student_sees_no_notice_and_times_to_press(client):
+    teacher = bookable_teacher(lesson_lengths=[60])
+    client.force_login(student())
+
+    html = client.get(f"/lessons/book/{teacher.pk}/").content.decode()
+
+    assert "consent" not in html
+    slot_buttons = re.findall(r'<button type="submit" name="start"[^>]*>', html)
+    assert slot_buttons and not any("disabled" in button for button in slot_buttons)
+
+
+def test_a_parent_is_told_which_child_needs_consent_and_still_books_the_other(client):
+    teacher = bookable_teacher(lesson_lengths=[60])
+    waiting, parent = child(age=9, first_name="Waiting")
+    ready = StudentFactory(first_name="Ready")
+    set_birthday(ready, born_years_ago(11))
+    link(parent, ready, consent=True)
+    client.force_login(parent)
+
+    html = client.get(f"/lessons/book/{teacher.pk}/").content.decode()
+
+    assert f"<strong>{waiting.name}</strong>: Your child needs your consent" in html
+    assert ready.name not in html.split("<form")[0]  # no notice about the child who may book
+    slot_buttons = re.findall(r'<button type="submit" name="start"[^>]*>', html)
+    assert slot_buttons and not any("disabled" in button for button in slot_buttons)
