@@ -366,7 +366,7 @@ def seed_schedule(*, busy_lessons: int) -> dict:
 
     hours = [{"weekday": day, "start_time": dtime(8), "end_time": dtime(20)} for day in range(7)]
     all_day = [
-        {"weekday": day, "start_time": dtime(0), "end_time": dtime(23, 59)} for day in range(7)
+        {"weekday": day, "start_time": dtime(0), "end_time": dtime(0)} for day in range(7)
     ]
     started = time.perf_counter()
     with transaction.atomic():

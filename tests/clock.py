@@ -2,9 +2,9 @@
 fails the same way every time it runs at that instant, and can be replayed.
 
 - `TEST_NOW=2027-03-28T00:30:00Z` runs the whole process (test code, the live server's threads and
-  the browser pages, see tests/e2e/conftest.py) with the clock starting at that instant and ticking
-  on from there (time-machine; the monotonic clocks are left alone). `TEST_NOW=real` uses the real
-  clock.
+  the browser pages, see tests/e2e/conftest.py) on a clock that every test starts at that instant
+  and that ticks on from there (time-machine; the monotonic clocks are left alone), so a test runs at
+  the same instant whatever ran before it. `TEST_NOW=real` uses the real clock.
 - `make test` sets TEST_NOW from the commit (`scripts/suite-instant`): the commit's UTC date at a
   time of day taken from its hash, so CI is deterministic per commit and the hour of day still
   varies from one commit to the next.

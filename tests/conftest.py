@@ -10,25 +10,36 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parent.parent
 _travel = None
+_traveller = None
 
 
 def pytest_configure(config):
     """Start the suite's clock at TEST_NOW (tests/clock.py) before anything is collected, so even
     parametrize arguments computed at import see the chosen instant."""
-    global _travel
+    global _travel, _traveller
     instant = suite_instant()
     if instant is not None and _travel is None:
         import time_machine
 
         _travel = time_machine.travel(instant, tick=True)
-        _travel.start()
+        _traveller = _travel.start()
 
 
 def pytest_unconfigure(config):
-    global _travel
+    global _travel, _traveller
     if _travel is not None:
         _travel.stop()
-        _travel = None
+        _travel = _traveller = None
+
+
+@pytest.fixture(autouse=True)
+def _suite_clock():
+    """Every test starts at exactly TEST_NOW and ticks on from there, however long the tests before
+    it took: a test runs at the same instant in CI, in `make test-clock` and when replayed alone
+    with `-k`. (Wider-scoped fixtures are built just before, at the previous test's clock.)"""
+    if _traveller is not None:
+        _traveller.move_to(suite_instant())
+    yield
 
 
 def pytest_report_header(config):
@@ -36,7 +47,7 @@ def pytest_report_header(config):
     if instant is None:
         return "suite clock: real time (replay a run with TEST_NOW=<instant>)"
     stamp = instant.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"suite clock: starts at {stamp} (replay: make test TEST_NOW={stamp})"
+    return f"suite clock: every test starts at {stamp} (replay: make test TEST_NOW={stamp})"
 
 
 def pytest_collection_modifyitems(config, items):

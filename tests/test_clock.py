@@ -1,6 +1,6 @@
 """The suite's clock (tests/clock.py): it runs at TEST_NOW, and CI's instant comes from the commit."""
 
-import re
+import os
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,32 +18,53 @@ def test_the_process_clock_starts_at_test_now_and_ticks_on():
     if instant is None:
         pytest.skip("TEST_NOW=real: the suite runs on the real clock")
     now = timezone.now()
-    assert instant <= now < instant + timedelta(hours=6)  # a whole run takes minutes, not hours
+    assert instant <= now < instant + timedelta(minutes=1)  # each test starts at the instant
     assert datetime.now(UTC) - now < timedelta(seconds=5)  # every clock function agrees
     later = timezone.now()
     assert later >= now
 
 
-def test_the_instant_is_derived_from_the_commit_and_printed_the_same_every_time():
+def test_the_instant_is_derived_from_the_commit_and_printed_the_same_every_time(tmp_path):
+    """A commit made with fixed names and dates has a fixed hash: its instant is known in advance
+    (its UTC date; minute of the day = 0xea39e90f % 1440 = 239, 03:59)."""
+    fixed = {
+        "GIT_AUTHOR_NAME": "a",
+        "GIT_AUTHOR_EMAIL": "a@x",
+        "GIT_COMMITTER_NAME": "a",
+        "GIT_COMMITTER_EMAIL": "a@x",
+        "GIT_AUTHOR_DATE": "2027-03-27T23:10:00+00:00",
+        "GIT_COMMITTER_DATE": "2027-03-27T23:10:00+00:00",
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+    }
+    (tmp_path / "f").write_text("hi\n")
+    for command in (["init", "-q"], ["add", "f"], ["commit", "-q", "-m", "fixed"]):
+        subprocess.run(["git", *command], cwd=tmp_path, env=fixed, check=True)
     run = lambda: subprocess.run(  # noqa: E731
-        [str(ROOT / "scripts" / "suite-instant")], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    first, second = run(), run()
-    assert first == second
-    sha = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.strip()
-    day = subprocess.run(
-        ["git", "show", "-s", "--format=%cd", "--date=format-local:%Y-%m-%d", "HEAD"],
-        cwd=ROOT,
-        env={"TZ": "UTC", "PATH": "/usr/bin:/bin"},
+        [str(ROOT / "scripts" / "suite-instant")],
+        env={**fixed, "GIT_DIR": str(tmp_path / ".git")},
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
-    minute = int(sha[:8], 16) % 1440
-    assert first == f"{day}T{minute // 60:02d}:{minute % 60:02d}:00Z"
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:00Z", first)
+
+    assert run() == run() == "2027-03-27T03:59:00Z"
+
+
+def test_a_test_starts_at_the_instant_however_far_the_one_before_moved_the_clock():
+    from tests import conftest
+
+    if conftest._traveller is None:
+        pytest.skip("TEST_NOW=real: the suite runs on the real clock")
+    conftest._traveller.shift(timedelta(hours=5))  # the next test must not inherit this
+    assert timezone.now() > suite_instant() + timedelta(hours=4)
+
+
+def test_the_test_after_it_starts_at_the_instant_again():
+    instant = suite_instant()
+    if instant is None:
+        pytest.skip("TEST_NOW=real: the suite runs on the real clock")
+    assert instant <= timezone.now() < instant + timedelta(minutes=1)
 
 
 def test_every_clock_free_module_exists():
