@@ -365,9 +365,7 @@ def seed_schedule(*, busy_lessons: int) -> dict:
     from classroom.scheduling.services import lesson_book
 
     hours = [{"weekday": day, "start_time": dtime(8), "end_time": dtime(20)} for day in range(7)]
-    all_day = [
-        {"weekday": day, "start_time": dtime(0), "end_time": dtime(0)} for day in range(7)
-    ]
+    all_day = [{"weekday": day, "start_time": dtime(0), "end_time": dtime(0)} for day in range(7)]
     started = time.perf_counter()
     with transaction.atomic():
         busy = _bench_teacher_profile(busy_teacher_email(), hours)
