@@ -192,6 +192,7 @@ def seed(*, users: int, teachers: int) -> dict[str, int]:
             taught = rng.sample(subjects, k=rng.randint(1, 3))
             profile = teacher_profile_update(
                 user=user,
+                actor=user,
                 data={
                     "headline": f"{first} teaches {', '.join(taught)}",
                     "bio": "Experienced, patient and well organised. " * rng.randint(2, 6),

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from authentication.choices import GuardianLinkStatus, Role
-from authentication.models import GuardianLink, User
+from authentication.models import GuardianLink
 from authentication.roles import has_role, is_admin
 from cplatform.exceptions import NotFound
 
@@ -150,9 +150,9 @@ def student_list_for_user(*, user) -> QuerySet[StudentProfile]:
         visible |= Q(user=user)
     if has_role(user, Role.TEACHER):
         # Imported here: progress reads scheduling, which reads this module.
-        from .progress.selectors import my_students_q
+        from .progress.selectors import my_students
 
-        visible |= Q(user__in=User.objects.filter(my_students_q(user)).values("pk"))
+        visible |= Q(user__in=my_students(user).values("pk"))
     return qs.filter(visible, user__is_active=True).order_by("user__email", "pk")
 
 

@@ -112,15 +112,12 @@ def _raise_validation(exc: ValidationError) -> None:
     raise ValidationFailed(errors={"__all__": list(exc.messages)})
 
 
-def teacher_profile_update(
-    *, user, data: dict, replace: bool = False, actor=None
-) -> TeacherProfile:
+def teacher_profile_update(*, user, data: dict, actor, replace: bool = False) -> TeacherProfile:
     """Change a teacher's own profile. With `replace`, fields missing from `data` go back to their defaults
     (PUT); otherwise only the given ones change (PATCH). `subjects`, `levels`, `languages` are lists of codes.
-    Approval is never taken from here (see `teacher_profile_approve`). `actor`: the teacher, or an
-    admin (the Wagtail admin's edit view); `actor=None` is the system itself (demo data), never a
-    request."""
-    if actor is not None and not (actor.pk == user.pk or (actor.is_active and is_admin(actor))):
+    Approval is never taken from here (see `teacher_profile_approve`). `actor` (required, so no caller
+    writes unchecked): the teacher themself, or an admin (the Wagtail admin's edit view)."""
+    if not (actor.pk == user.pk or (actor.is_active and is_admin(actor))):
         raise refused(
             visible=_listed(TeacherProfile.objects.filter(user=user)).exists(),
             detail=_("Only the teacher or an admin can change a teacher profile."),

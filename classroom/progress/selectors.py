@@ -136,12 +136,14 @@ def teacher_course_ids(teacher: User) -> QuerySet:
     ).values("pk")
 
 
-def my_students_q(teacher: User) -> Q:
-    """Students who have (or had) a lesson with the teacher or an enrolment in one of their courses."""
+def my_students(teacher: User) -> QuerySet[User]:
+    """Students who have (or had) a lesson with the teacher or an enrolment in one of their courses.
+    A queryset of users, not a bare `Q`: the rule's `pk` means a user's and must not be applied to
+    another model."""
     taught = Lesson.objects.filter(teacher__user=teacher)
     seats = LessonSeat.objects.filter(lesson__teacher__user=teacher)
     enrolled = Enrollment.objects.filter(course__in=teacher_course_ids(teacher))
-    return (
+    return User.objects.filter(
         Q(pk__in=taught.filter(student__isnull=False).values("student"))
         | Q(pk__in=seats.values("student"))
         | Q(pk__in=enrolled.values("student"))
@@ -161,7 +163,7 @@ def student_list_for_teacher(*, teacher: User, now: datetime | None = None) -> Q
         Q(student=OuterRef("pk")) | Q(_live_seat_of(OuterRef(OuterRef("pk"))))
     )
     return (
-        User.objects.filter(my_students_q(teacher))
+        my_students(teacher)
         .annotate(
             lessons_taken=SubqueryCount(theirs.filter(end__lte=now).values("pk")),
             next_lesson_start=Subquery(
@@ -189,7 +191,7 @@ def student_get_for_viewer(*, user, student_id) -> User:
         return student
     if is_parent(user) and is_guardian_of(guardian=user, child_id=student.pk):
         return student
-    if is_teacher(user) and User.objects.filter(my_students_q(user), pk=student.pk).exists():
+    if is_teacher(user) and my_students(user).filter(pk=student.pk).exists():
         return student
     raise NotFound()
 

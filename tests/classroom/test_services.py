@@ -78,6 +78,7 @@ def test_patch_changes_only_the_given_fields():
     user = TeacherFactory()
     teacher_profile_update(
         user=user,
+        actor=user,
         data={
             "headline": "Maths",
             "bio": "Long bio",
@@ -86,7 +87,7 @@ def test_patch_changes_only_the_given_fields():
         },
     )
 
-    profile = teacher_profile_update(user=user, data={"headline": "Physics"})
+    profile = teacher_profile_update(user=user, actor=user, data={"headline": "Physics"})
 
     profile.refresh_from_db()
     assert profile.headline == "Physics"
@@ -99,6 +100,7 @@ def test_replace_resets_what_the_payload_leaves_out():
     user = TeacherFactory()
     teacher_profile_update(
         user=user,
+        actor=user,
         data={
             "headline": "Maths",
             "bio": "Bio",
@@ -113,7 +115,9 @@ def test_replace_resets_what_the_payload_leaves_out():
         },
     )
 
-    profile = teacher_profile_update(user=user, data={"headline": "Only this"}, replace=True)
+    profile = teacher_profile_update(
+        user=user, actor=user, data={"headline": "Only this"}, replace=True
+    )
 
     profile.refresh_from_db()
     assert profile.headline == "Only this"
@@ -137,6 +141,7 @@ def test_a_teacher_cannot_approve_themself_or_change_owner_or_slug_through_the_d
 
     teacher_profile_update(
         user=user,
+        actor=user,
         data={
             "headline": "Hi",
             "is_approved": True,
@@ -157,11 +162,15 @@ def test_a_teacher_cannot_approve_themself_or_change_owner_or_slug_through_the_d
 
 def test_an_unknown_subject_is_refused_and_nothing_changes():
     user = TeacherFactory()
-    teacher_profile_update(user=user, data={"headline": "Before", "subjects": ["mathematics"]})
+    teacher_profile_update(
+        user=user, actor=user, data={"headline": "Before", "subjects": ["mathematics"]}
+    )
 
     with pytest.raises(ValidationFailed) as caught:
         teacher_profile_update(
-            user=user, data={"headline": "After", "subjects": ["mathematics", "alchemy"]}
+            user=user,
+            actor=user,
+            data={"headline": "After", "subjects": ["mathematics", "alchemy"]},
         )
 
     assert caught.value.errors == {"subjects": ["Unknown: alchemy"]}
@@ -176,22 +185,28 @@ def test_an_unknown_subject_is_refused_and_nothing_changes():
 )
 def test_unknown_levels_and_languages_are_refused(field, values):
     with pytest.raises(ValidationFailed) as caught:
-        teacher_profile_update(user=TeacherFactory(), data={field: values})
+        teacher_profile_update(
+            user=(teacher := TeacherFactory()), actor=teacher, data={field: values}
+        )
     assert list(caught.value.errors) == [field]
 
 
 def test_teaching_in_person_needs_a_location():
     with pytest.raises(ValidationFailed) as caught:
-        teacher_profile_update(user=TeacherFactory(), data={"teaches_in_person": True})
+        teacher_profile_update(
+            user=(teacher := TeacherFactory()), actor=teacher, data={"teaches_in_person": True}
+        )
     assert "location" in caught.value.errors
 
 
 def test_clearing_the_location_of_an_in_person_teacher_is_refused():
     user = TeacherFactory()
-    teacher_profile_update(user=user, data={"teaches_in_person": True, "location": "Madrid"})
+    teacher_profile_update(
+        user=user, actor=user, data={"teaches_in_person": True, "location": "Madrid"}
+    )
 
     with pytest.raises(ValidationFailed) as caught:
-        teacher_profile_update(user=user, data={"location": "  "})
+        teacher_profile_update(user=user, actor=user, data={"location": "  "})
 
     assert "location" in caught.value.errors
     assert TeacherProfile.objects.get(user=user).location == "Madrid"
@@ -200,7 +215,9 @@ def test_clearing_the_location_of_an_in_person_teacher_is_refused():
 def test_a_teacher_must_offer_at_least_one_lesson_format():
     with pytest.raises(ValidationFailed) as caught:
         teacher_profile_update(
-            user=TeacherFactory(), data={"teaches_online": False, "teaches_in_person": False}
+            user=(teacher := TeacherFactory()),
+            actor=teacher,
+            data={"teaches_online": False, "teaches_in_person": False},
         )
     assert "teaches_online" in caught.value.errors
 
@@ -229,14 +246,15 @@ def test_a_teacher_must_offer_at_least_one_lesson_format():
 def test_invalid_teacher_data_is_refused_with_a_field_error(data, field):
     user = TeacherFactory()
     with pytest.raises(ValidationFailed) as caught:
-        teacher_profile_update(user=user, data=data)
+        teacher_profile_update(user=user, actor=user, data=data)
     assert field in caught.value.errors
     assert TeacherProfile.objects.get(user=user).headline == ""
 
 
 def test_translations_are_trimmed_and_empty_ones_dropped():
     profile = teacher_profile_update(
-        user=TeacherFactory(),
+        user=(teacher := TeacherFactory()),
+        actor=teacher,
         data={
             "translations": {
                 "es": {"headline": "  Profesora  ", "bio": ""},

@@ -275,7 +275,7 @@ class Command(BaseCommand):
     def _teacher(self, spec):
         user, created = self._user(spec, [Role.TEACHER.value])
         if created:
-            profile = teacher_profile_update(user=user, data=spec["profile"])
+            profile = teacher_profile_update(user=user, data=spec["profile"], actor=user)
             teacher_profile_approve(profile=profile)
 
     def _student(self, spec):
