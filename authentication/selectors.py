@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from collections.abc import Callable, Iterable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,10 +105,15 @@ def user_age(*, user: User) -> int | None:
     return age_on(born=born, today=timezone.localdate())
 
 
-def _has_consent(*, user: User) -> bool:
+def _consents() -> QuerySet[GuardianLink]:
+    """Guardian links that carry a guardian's consent: active, with consent given."""
     return GuardianLink.objects.filter(
-        child=user, status=GuardianLinkStatus.ACTIVE, consent_given_at__isnull=False
-    ).exists()
+        status=GuardianLinkStatus.ACTIVE, consent_given_at__isnull=False
+    )
+
+
+def _has_consent(*, user: User) -> bool:
+    return _consents().filter(child=user).exists()
 
 
 def user_needs_guardian_consent(*, user: User) -> bool:
@@ -127,6 +134,17 @@ def user_needs_date_of_birth(*, user: User) -> bool:
     )
 
 
+def _consent_problem(*, born, consented: Callable[[], bool]) -> str | None:
+    """The gate's rule for a student born on `born` (None: not given); `consented` says whether a
+    linked guardian has consented (asked only when the age does not settle it)."""
+    age = None if born is None else age_on(born=born, today=timezone.localdate())
+    if age is not None and age >= CONSENT_AGE:
+        return None
+    if consented():
+        return None
+    return DATE_OF_BIRTH_REQUIRED if age is None else CONSENT_REQUIRED
+
+
 def guardian_consent_problem(*, user: User) -> str | None:
     """Why `user` may not yet begin contact with teachers (lessons, group sessions, messages) or pay:
     `CONSENT_REQUIRED` (a student under 16 without a linked guardian's consent), `DATE_OF_BIRTH_REQUIRED`
@@ -134,28 +152,69 @@ def guardian_consent_problem(*, user: User) -> str | None:
     A guardian's consent clears both. People who are not students are never held back."""
     if not has_role(user, Role.STUDENT):
         return None
-    age = user_age(user=user)
-    if age is not None and age >= CONSENT_AGE:
-        return None
-    if _has_consent(user=user):
-        return None
-    return DATE_OF_BIRTH_REQUIRED if age is None else CONSENT_REQUIRED
+    profile = getattr(user, "student_profile", None)
+    return _consent_problem(
+        born=getattr(profile, "date_of_birth", None),
+        consented=lambda: _has_consent(user=user),
+    )
 
 
-def guardian_consent_require(*, student: User, actor: User) -> None:
+def students_held_by_consent(*, student_ids: Iterable[int] | QuerySet) -> set[int]:
+    """Which of the users (ids, or a queryset of ids) `guardian_consent_problem` holds back: the same
+    rule in one query, for services that act on many students at once (seating a course's enrolled
+    students in a new session, promoting a waitlist)."""
+    rows = (
+        User.objects.filter(pk__in=student_ids, groups__name=Role.STUDENT)
+        .annotate(consented=Exists(_consents().filter(child=OuterRef("pk"))))
+        .values_list("pk", "student_profile__date_of_birth", "consented")
+    )
+    return {
+        pk
+        for pk, born, consented in rows
+        if _consent_problem(born=born, consented=lambda c=consented: c) is not None
+    }
+
+
+def _acts_as_guardian(*, actor: User, student: User) -> bool:
+    """Whether the refusal speaks to `actor` as the student's parent. Callers have checked that a
+    parent acts for this child; only someone who is also an admin is asked about the link."""
+    if not has_role(actor, Role.PARENT):
+        return False
+    return not is_admin(actor) or is_guardian_of(guardian=actor, child_id=student.pk)
+
+
+def guardian_consent_require(*, student: User, actor: User | None) -> None:
     """Raise PermissionDenied (403, with `code`) unless `student` may begin contact or a payment.
     Every service where that begins calls this for the student concerned: booking a lesson or a series,
-    taking a group-session seat, enrolling in a course with a teacher or a price (and the inbox, for
-    sender and recipients, once it exists). The message tells whoever acts what to do next: the child
-    gives a date of birth or invites a guardian; a parent gives consent (one click on Family links)."""
+    taking a group-session seat, enrolling in a course with a teacher or a price, activating a pending
+    enrolment (and the inbox, for sender and recipients, once it exists). The message tells whoever
+    acts what to do next: the child gives a date of birth or invites a guardian; a parent gives consent
+    (one click on Family links); anyone else (an admin, or the system: `actor` None) learns what the
+    student is waiting for."""
     problem = guardian_consent_problem(user=student)
     if problem is None:
         return
-    if actor.pk != student.pk:
+    if actor is None or actor.pk != student.pk:
         # No name here: whether the actor may act for this student is the caller's check.
+        if actor is not None and _acts_as_guardian(actor=actor, student=student):
+            message = _(
+                "Your child needs your consent before lessons can be booked or paid for. Give it on "
+                "your Family links page (one click), then try again."
+            )
+            raise PermissionDenied(
+                message, errors={"guardian_consent": [message]}, code=CONSENT_REQUIRED
+            )
+        if problem == DATE_OF_BIRTH_REQUIRED:
+            message = _(
+                "This student has not given a date of birth yet: lessons cannot be booked or paid "
+                "for until they add it to their learning profile (or a guardian gives consent)."
+            )
+            raise PermissionDenied(
+                message, errors={"date_of_birth": [message]}, code=DATE_OF_BIRTH_REQUIRED
+            )
         message = _(
-            "Your child needs your consent before lessons can be booked or paid for. Give it on "
-            "your Family links page (one click), then try again."
+            "This student is under 16: lessons cannot be booked or paid for until a linked guardian "
+            "gives consent on their Family links page."
         )
         raise PermissionDenied(
             message, errors={"guardian_consent": [message]}, code=CONSENT_REQUIRED

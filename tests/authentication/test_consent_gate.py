@@ -4,11 +4,13 @@ and billing call), and how /api/v1/me and the profile page tell a student what i
 
 import pytest
 
+from authentication.choices import Role
 from authentication.selectors import (
     CONSENT_REQUIRED,
     DATE_OF_BIRTH_REQUIRED,
     guardian_consent_problem,
     guardian_consent_require,
+    students_held_by_consent,
     user_can_use_messaging,
     user_can_use_payments,
 )
@@ -48,6 +50,21 @@ def test_the_consent_problem_of_a_student(age, consent, problem):
     assert user_can_use_payments(user=kid) is allowed
 
 
+def test_the_bulk_check_follows_the_same_rule_in_one_query(django_assert_num_queries):
+    people = {}
+    for age, consent in [(12, False), (12, True), (16, False), (None, False), (None, True)]:
+        kid, _parent = child(consent=consent)
+        set_birthday(kid, None if age is None else born_years_ago(age))
+        people[kid.pk] = kid
+    for person in (TeacherFactory(), ParentFactory(), AdminFactory()):
+        people[person.pk] = person
+    expected = {pk for pk, user in people.items() if guardian_consent_problem(user=user)}
+    assert len(expected) == 2
+    with django_assert_num_queries(1):
+        assert students_held_by_consent(student_ids=list(people)) == expected
+    assert students_held_by_consent(student_ids=[]) == set()
+
+
 def test_people_who_are_not_students_are_never_held_back():
     for person in (TeacherFactory(), ParentFactory(), AdminFactory()):
         assert guardian_consent_problem(user=person) is None
@@ -85,6 +102,24 @@ def test_the_refusal_tells_the_child_and_the_parent_what_to_do_next():
     with pytest.raises(PermissionDenied) as refused:
         guardian_consent_require(student=lonely, actor=lonely)
     assert refused.value.code == DATE_OF_BIRTH_REQUIRED
+    assert refused.value.errors == {"date_of_birth": [refused.value.detail]}
+
+
+def test_the_refusal_speaks_of_the_student_to_an_admin_or_the_system():
+    kid, _parent = child(age=13)
+    admin_who_is_a_parent = AdminFactory(roles=[Role.ADMIN, Role.PARENT])
+    link(admin_who_is_a_parent, StudentFactory())  # a parent, but not of this child
+    for actor in (AdminFactory(), admin_who_is_a_parent, None):
+        with pytest.raises(PermissionDenied) as refused:
+            guardian_consent_require(student=kid, actor=actor)
+        assert refused.value.code == CONSENT_REQUIRED
+        assert "This student is under 16" in refused.value.detail
+        assert refused.value.errors == {"guardian_consent": [refused.value.detail]}
+    set_birthday(kid, None)
+    with pytest.raises(PermissionDenied) as refused:
+        guardian_consent_require(student=kid, actor=None)
+    assert refused.value.code == DATE_OF_BIRTH_REQUIRED
+    assert "This student has not given a date of birth" in refused.value.detail
     assert refused.value.errors == {"date_of_birth": [refused.value.detail]}
 
 
