@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from authentication.choices import Role
 from authentication.roles import has_role, is_admin, is_parent
-from authentication.selectors import children_of
+from authentication.selectors import children_of, students_held_by_consent
 from courses.choices import EnrollmentStatus
 from courses.models import Course, Enrollment
 from courses.selectors import can_manage_course, material_list_for_user
@@ -140,6 +140,22 @@ def lesson_roster(*, lesson: Lesson) -> list:
     else:
         students = [seat.student for seat in getattr(lesson, "visible_seats", [])]
     return [(student, marks.get(student.pk)) for student in students]
+
+
+def session_students_held_by_consent(*, lesson: Lesson) -> int:
+    """How many of the course's actively enrolled students have no seat in the group session because
+    the guardian-consent gate holds them back (told to the teacher who creates it). The caller has
+    checked that the asker runs the course; a number, no names: one query."""
+    unseated = (
+        Enrollment.objects.filter(course_id=lesson.course_id, status=EnrollmentStatus.ACTIVE)
+        .exclude(
+            student_id__in=LessonSeat.objects.filter(
+                lesson=lesson, cancelled_at__isnull=True
+            ).values("student_id")
+        )
+        .values("student_id")
+    )
+    return len(students_held_by_consent(student_ids=unseated))
 
 
 def material_choices_for_lesson(*, user, lesson: Lesson):

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from authentication.models import User
 from authentication.roles import is_admin, is_teacher
-from authentication.selectors import guardian_consent_require
+from authentication.selectors import guardian_consent_require, students_held_by_consent
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course, Enrollment, Material
 from courses.selectors import can_manage_course, material_get_for_user
@@ -139,8 +139,11 @@ def group_session_create(
 ) -> Lesson:
     """A teacher of a group course (or an admin, for the course's owner) schedules a session. It need not
     sit in the teacher's availability, but must not overlap the teacher's other lessons (409). Every
-    actively enrolled student gets a seat, in enrolment order, up to the seats (students with another
-    lesson at that time are left out; they can take a seat later if one is free)."""
+    actively enrolled student gets a seat, in enrolment order, up to the seats. Left out, without
+    failing the teacher's action: students with another lesson at that time (they can take a seat
+    later if one is free) and students the guardian-consent gate holds back (an enrolment made before
+    the gate, or consent ended since: they take a seat once a guardian consents;
+    `selectors.session_students_held_by_consent` counts them for the teacher)."""
     now = now or timezone.now()
     teacher = _session_teacher(actor=actor, course=course)
     errors: dict[str, list[str]] = {}
@@ -201,10 +204,11 @@ def group_session_create(
             )
             student_ids = [student_id for student_id, _by in enrolled]
             _lock_students(student_ids)
-            busy = _busy_students(
+            left_out = _busy_students(
                 student_ids=student_ids, start=start, end=end, exclude_lesson_id=lesson.pk
             )
-            free = [(s, by) for s, by in enrolled if s not in busy][:seats]
+            left_out |= students_held_by_consent(student_ids=student_ids)
+            free = [(s, by) for s, by in enrolled if s not in left_out][:seats]
             LessonSeat.objects.bulk_create(
                 LessonSeat(lesson=lesson, student_id=s, booked_by_id=by, created_at=now)
                 for s, by in free
@@ -277,7 +281,9 @@ def seat_release(
 
 def seats_give_for_enrollment(*, enrollment: Enrollment, now: datetime | None = None) -> int:
     """A newly active student gets a seat in every upcoming session of the course that has room and
-    does not clash with their other lessons. Runs inside the enrolment's transaction (course locked)."""
+    does not clash with their other lessons. Runs inside the enrolment's transaction (course locked).
+    A student the guardian-consent gate holds back gets none (the services that activate an enrolment
+    check it too; sessions are live contact, so this door holds on its own)."""
     now = now or timezone.now()
     sessions = list(
         Lesson.objects.select_for_update()
@@ -289,7 +295,7 @@ def seats_give_for_enrollment(*, enrollment: Enrollment, now: datetime | None = 
         )
         .order_by("pk")
     )
-    if not sessions:
+    if not sessions or students_held_by_consent(student_ids=[enrollment.student_id]):
         return 0
     _lock_students([enrollment.student_id])
     given = 0

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from authentication.choices import Role
 from authentication.forms import apply_domain_error
@@ -216,6 +217,19 @@ def session_create(request, course_id: int):
             apply_domain_error(form, exc, aliases={"course_id": None})
         else:
             messages.success(request, _("The session is scheduled."))
+            held = selectors.session_students_held_by_consent(lesson=lesson)
+            if held:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(n)d enrolled student was not given a seat: they need a guardian's "
+                        "consent (or their date of birth) first, then they can take a free seat.",
+                        "%(n)d enrolled students were not given a seat: they need a guardian's "
+                        "consent (or their date of birth) first, then they can take a free seat.",
+                        held,
+                    )
+                    % {"n": held},
+                )
             return redirect("lesson-detail", lesson_id=lesson.pk)
     return render(
         request,
