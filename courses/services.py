@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 
 from authentication.models import User
 from authentication.roles import is_admin, is_parent, is_student, is_teacher
-from authentication.selectors import acts_for_student, guardian_consent_require, is_guardian_of
+from authentication.selectors import (
+    acts_for_student,
+    guardian_consent_require,
+    is_guardian_of,
+    students_held_by_consent,
+)
 from classroom.models import Level, Subject, TeachingLanguage
 from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed, refused
 
@@ -335,15 +340,23 @@ def enrollment_create(
 
 
 def _promote_waitlist(course: Course) -> list[Enrollment]:
-    """Give freed seats to the waitlist in order. The caller holds the lock on the course row."""
+    """Give freed seats to the waitlist in order. The caller holds the lock on the course row.
+    Where `enrollment_needs_consent`, a student the guardian-consent gate holds back (consent ended
+    since they joined the waitlist, or they joined before the gate) is passed over and keeps their
+    place; the next one in line gets the seat."""
     promoted = []
     taken = course.enrollments.filter(status__in=SEAT_STATUSES).count()
-    free_seats = None if course.capacity is None else course.capacity - taken
-    waiting = course.enrollments.filter(status=EnrollmentStatus.WAITLISTED).order_by(
-        "created_at", "pk"
+    free_seats = None if course.capacity is None else max(course.capacity - taken, 0)
+    if free_seats == 0:
+        return promoted
+    waiting = list(
+        course.enrollments.filter(status=EnrollmentStatus.WAITLISTED).order_by("created_at", "pk")
     )
+    if enrollment_needs_consent(course=course):
+        held = students_held_by_consent(student_ids=[e.student_id for e in waiting])
+        waiting = [e for e in waiting if e.student_id not in held]
     if free_seats is not None:
-        waiting = waiting[: max(free_seats, 0)]
+        waiting = waiting[:free_seats]
     now = timezone.now()
     for enrollment in waiting:
         if course.is_free:
@@ -398,18 +411,22 @@ def enrollment_remove(*, actor: User, enrollment: Enrollment) -> Enrollment:
 
 
 def enrollment_activate(*, actor: User | None, enrollment: Enrollment) -> Enrollment:
-    """Activate a pending enrolment: billing once paid (actor None), or an admin by hand."""
+    """Activate a pending enrolment: billing once paid (actor None), or an admin by hand. A student the
+    guardian-consent gate holds back is refused (PermissionDenied with a `code`, its message worded for
+    whoever acts): the enrolment stays pending, as it was before the gate or before consent ended."""
     if actor is not None and not is_admin(actor):
         raise PermissionDenied(_("Only an admin activates an enrolment by hand."))
     with transaction.atomic():
         # The course lock orders this with other seat changes of the course (and the receivers of
         # `enrollment_activated`, which give seats in its group sessions).
-        Course.objects.select_for_update().filter(pk=enrollment.course_id).first()
+        course = Course.objects.select_for_update().filter(pk=enrollment.course_id).first()
         current = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if current.status == EnrollmentStatus.ACTIVE:
             return current
         if current.status != EnrollmentStatus.PENDING:
             raise Conflict(_("Only a pending enrolment can be activated."))
+        if enrollment_needs_consent(course=course):
+            guardian_consent_require(student=current.student, actor=actor)
         current.status = EnrollmentStatus.ACTIVE
         current.activated_at = timezone.now()
         current.save(update_fields=["status", "activated_at"])
