@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from authentication.services import guardian_decline_or_remove
 from classroom.models import Lesson, LessonSeries
-from classroom.scheduling.services import lesson_book, series_book
+from classroom.scheduling.services import lesson_book, lesson_reschedule, series_book
 from cplatform.exceptions import PermissionDenied
 from tests.authentication.consent import born_years_ago, child, link, set_birthday
 from tests.authentication.factories import PASSWORD, ParentFactory, StudentFactory
@@ -41,6 +42,20 @@ def test_a_child_under_16_without_consent_cannot_book_a_lesson_or_a_series():
         )
     assert refused.value.code == "guardian_consent_required"
     assert not Lesson.objects.exists() and not LessonSeries.objects.exists()
+
+
+def test_a_lesson_booked_while_consent_held_can_still_be_moved_after_it_ends():
+    """A decision, pinned: moving a booked lesson begins neither contact nor a payment (the lesson,
+    its price and its teacher stay), so the gate does not stand in the way, for the teacher's side
+    (their own plans) nor the student's (cancelling, which is always open, would serve them worse)."""
+    teacher = bookable_teacher()
+    kid, parent = child(age=12, consent=True)
+    lesson = lesson_book(actor=kid, teacher=teacher, student=kid, start=days_ahead(5), length=60)
+    guardian_decline_or_remove(link=kid.guardian_links.get(), actor=parent)
+    moved = lesson_reschedule(lesson=lesson, actor=kid, start=days_ahead(6))
+    assert moved.start == days_ahead(6)
+    moved = lesson_reschedule(lesson=moved, actor=teacher.user, start=days_ahead(7))
+    assert moved.start == days_ahead(7)
 
 
 def test_a_parent_who_has_not_consented_cannot_book_for_the_child():
