@@ -7,8 +7,10 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from cplatform.admin_site import acts_as_superuser
+
 from .models import GuardianLink, User
-from .permissions import groups_after_change, groups_grantable_by
+from .permissions import groups_after_change, groups_grantable_by, users_manageable_by
 
 
 class UserCreationForm(auth_forms.AdminUserCreationForm):
@@ -67,13 +69,13 @@ class UserAdmin(auth_admin.UserAdmin):
     )
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        # Same rule as the API and the Wagtail admin: only a superuser manages a superuser.
-        return qs if request.user.is_superuser else qs.filter(is_superuser=False)
+        # Every view here (change, password, delete, history, the changelist's actions) finds its
+        # people through this: only those the requester may manage (`authentication.permissions`).
+        return users_manageable_by(request.user, within=super().get_queryset(request))
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
-        if not request.user.is_superuser:
+        if not acts_as_superuser(request.user):
             fields = (*fields, "is_superuser", "user_permissions")
         return fields
 

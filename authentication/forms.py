@@ -6,12 +6,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
+from cplatform.admin_site import acts_as_superuser
 from cplatform.exceptions import DomainError
 from cplatform.validators import validate_single_line
 
 from .choices import SELF_SERVICE_ROLES
 from .models import User
-from .permissions import groups_after_change, groups_grantable_by
+from .permissions import NOT_MANAGEABLE, groups_after_change, groups_grantable_by, user_may_manage
 from .services import (
     PROFILE_FIELDS,
     avatar_remove,
@@ -110,7 +111,8 @@ class GuardianInviteForm(forms.Form):
 class _WagtailUserFormMixin:
     """The profile fields admins manage in the Wagtail admin. `is_superuser` ("Administrator") is only
     changeable by superusers: an Admin-role account must not be able to mint superusers. The groups
-    offered are those the requester may grant; the person's other groups stay as they were
+    offered are those the requester may grant; the person's other groups stay as they were. A
+    person the requester may not manage is never saved through it, whichever view shows it
     (`authentication.permissions`)."""
 
     def __init__(self, *args, for_user=None, **kwargs):
@@ -119,7 +121,7 @@ class _WagtailUserFormMixin:
         self.fields["timezone"] = forms.ChoiceField(
             label=_("Time zone"), choices=timezone_choices, initial="UTC"
         )
-        if "is_superuser" in self.fields and (for_user is None or not for_user.is_superuser):
+        if "is_superuser" in self.fields and not acts_as_superuser(for_user):
             # Disabled: shown, but whatever is posted for it is ignored.
             self.fields["is_superuser"].disabled = True
         if "groups" in self.fields:
@@ -129,6 +131,12 @@ class _WagtailUserFormMixin:
         return groups_after_change(
             actor=self.for_user, user=self.instance, chosen=self.cleaned_data.get("groups") or []
         )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is not None and not user_may_manage(self.for_user, self.instance):
+            raise forms.ValidationError(NOT_MANAGEABLE, code="not_manageable")
+        return cleaned_data
 
 
 class WagtailUserEditForm(_WagtailUserFormMixin, UserEditForm):

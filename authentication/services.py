@@ -21,6 +21,7 @@ from cplatform.exceptions import Conflict, NotFound, PermissionDenied, Validatio
 
 from .choices import SELF_SERVICE_ROLES, GuardianLinkStatus, Role
 from .models import GuardianLink, User
+from .permissions import NOT_MANAGEABLE, user_may_manage
 from .roles import forget_roles, has_role, is_admin, user_roles
 from .selectors import guardian_link_visible_to, user_verified_emails
 from .signals import role_granted
@@ -265,9 +266,10 @@ def avatar_remove(*, user: User) -> User:
 def _check_may_manage(*, actor: User, user: User) -> None:
     if not is_admin(actor):
         raise PermissionDenied()
-    # An Admin who is not a superuser cannot take over a superuser (password, roles, active).
-    if user.is_superuser and not actor.is_superuser:
-        raise PermissionDenied(_("Only a superuser can change a superuser."))
+    # The admin sites' rule: an Admin who is not a superuser takes over nobody with rights beyond
+    # the roles they grant (a superuser, an Editor, a Moderator, a custom group, own permissions).
+    if not user_may_manage(actor, user):
+        raise PermissionDenied(str(NOT_MANAGEABLE))
 
 
 def user_admin_update(

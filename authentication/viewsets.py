@@ -3,12 +3,17 @@ installed through `authentication.apps.WagtailUsersConfig`), and its bulk action
 whom: `authentication.permissions`."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.users.views import users as wagtail_users
-from wagtail.users.views.bulk_actions import AssignRoleBulkAction, SetActiveStateBulkAction
+from wagtail.users.views.bulk_actions import (
+    AssignRoleBulkAction,
+    DeleteBulkAction,
+    SetActiveStateBulkAction,
+)
 
 from .forms import WagtailUserCreationForm, WagtailUserEditForm
-from .permissions import groups_grantable_by, user_may_manage
+from .permissions import groups_grantable_by, user_may_manage, users_manageable_by
 
 
 class _ForUserMixin:
@@ -17,8 +22,8 @@ class _ForUserMixin:
 
 
 class _ManagedUserMixin:
-    """Views of one user: only a superuser opens a superuser's (same rule as the API's
-    `services._check_may_manage`)."""
+    """Views of one user (edit, delete, history, usage): only for those who may manage them
+    (`permissions.user_may_manage`, as the API's `services._check_may_manage`)."""
 
     def get_object(self, *args, **kwargs):
         user = super().get_object(*args, **kwargs)
@@ -28,12 +33,24 @@ class _ManagedUserMixin:
 
 
 class UserIndexView(wagtail_users.IndexView):
-    """Superusers are listed to everyone who manages people, linked only for superusers."""
+    """Everyone is listed to those who manage people (support work); the edit and delete links
+    only for the people the requester may manage, read in the listing's own query."""
+
+    def get_base_queryset(self):
+        manageable = users_manageable_by(self.request.user).filter(pk=OuterRef("pk"))
+        return super().get_base_queryset().annotate(manageable=Exists(manageable))
+
+    def _may_manage(self, instance) -> bool:
+        manageable = getattr(instance, "manageable", None)
+        if manageable is None:
+            return user_may_manage(self.request.user, instance)
+        return manageable
 
     def get_edit_url(self, instance):
-        if user_may_manage(self.request.user, instance):
-            return super().get_edit_url(instance)
-        return None
+        return super().get_edit_url(instance) if self._may_manage(instance) else None
+
+    def get_delete_url(self, instance):
+        return super().get_delete_url(instance) if self._may_manage(instance) else None
 
 
 class UserCreateView(_ForUserMixin, wagtail_users.CreateView):
@@ -89,7 +106,14 @@ class UserAssignRoleBulkAction(AssignRoleBulkAction):
 
 
 class UserSetActiveStateBulkAction(SetActiveStateBulkAction):
-    """(De)activate only people the requester may manage: never a superuser, unless one asks."""
+    """(De)activate only people the requester may manage."""
+
+    def check_perm(self, obj):
+        return super().check_perm(obj) and user_may_manage(self.request.user, obj)
+
+
+class UserDeleteBulkAction(DeleteBulkAction):
+    """Delete only people the requester may manage (Wagtail's own spares only superusers)."""
 
     def check_perm(self, obj):
         return super().check_perm(obj) and user_may_manage(self.request.user, obj)

@@ -25,13 +25,13 @@ from .forms import apply_domain_error
 from .models import GuardianLink, User
 from .permissions import SuperusersOnlyPermissionPolicy, UserPermissionPolicy
 from .services import guardian_link_admin_create, guardian_link_admin_end
-from .viewsets import UserAssignRoleBulkAction, UserSetActiveStateBulkAction
+from .viewsets import UserAssignRoleBulkAction, UserDeleteBulkAction, UserSetActiveStateBulkAction
 
 register_permission_policy(User, UserPermissionPolicy(User))
 register_permission_policy(Group, SuperusersOnlyPermissionPolicy(Group))
 
 # Registered after Wagtail's own (a higher order): ours replace them for the users listing.
-for _action in (UserAssignRoleBulkAction, UserSetActiveStateBulkAction):
+for _action in (UserAssignRoleBulkAction, UserDeleteBulkAction, UserSetActiveStateBulkAction):
     hooks.register("register_bulk_action", _action, order=1)
 
 

@@ -22,8 +22,10 @@ from django.urls import URLPattern
 STAFF_APPS = frozenset({"authentication", "courses"})
 
 
-def _is_superuser(request) -> bool:
-    return request.user.is_active and request.user.is_superuser
+def acts_as_superuser(user) -> bool:
+    """Whether `user` holds a superuser's rights: an active superuser (a deactivated one holds none).
+    The one test of it for both admin sites and the API (`authentication.permissions` asks it too)."""
+    return bool(user is not None and user.is_active and user.is_superuser)
 
 
 def _superusers_only(pattern):
@@ -33,7 +35,11 @@ def _superusers_only(pattern):
 
     @wraps(view)
     def superusers_only(request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.is_staff and not _is_superuser(request):
+        if (
+            request.user.is_authenticated
+            and request.user.is_staff
+            and not acts_as_superuser(request.user)
+        ):
             raise PermissionDenied
         return view(request, *args, **kwargs)  # others: the site's own login redirect
 
@@ -44,19 +50,21 @@ class SuperusersOnlyAdminMixin:
     """Every view of the ModelAdmin, its own included, answers to superusers only."""
 
     def has_module_permission(self, request):
-        return _is_superuser(request) and super().has_module_permission(request)
+        return acts_as_superuser(request.user) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return _is_superuser(request) and super().has_view_permission(request, obj)
+        return acts_as_superuser(request.user) and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request, *args, **kwargs):
-        return _is_superuser(request) and super().has_add_permission(request, *args, **kwargs)
+        return acts_as_superuser(request.user) and super().has_add_permission(
+            request, *args, **kwargs
+        )
 
     def has_change_permission(self, request, obj=None):
-        return _is_superuser(request) and super().has_change_permission(request, obj)
+        return acts_as_superuser(request.user) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return _is_superuser(request) and super().has_delete_permission(request, obj)
+        return acts_as_superuser(request.user) and super().has_delete_permission(request, obj)
 
     def get_urls(self):
         return [_superusers_only(pattern) for pattern in super().get_urls()]

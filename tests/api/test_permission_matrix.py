@@ -274,6 +274,16 @@ ADMIN_USERS: dict[str, Call] = {
         path_params={"user_id": "superuser_id"},
         json={"is_active": True, "roles": ["Admin", "Teacher"]},
     ),
+    # The same for anyone with rights beyond the roles an Admin grants (here a Moderator, who
+    # publishes and approves): seen by any admin, changed only by a superuser.
+    "GET /api/v1/admin/users/{user_id} #moderator": Call(
+        ONLY_ADMIN, path_params={"user_id": "moderator_id"}
+    ),
+    "PATCH /api/v1/admin/users/{user_id} #moderator": Call(
+        expect(ONLY_ADMIN, admin=403),
+        path_params={"user_id": "moderator_id"},
+        json={"is_active": False, "roles": ["Teacher"]},
+    ),
 }
 
 MATRIX: dict[str, Call] = {
@@ -351,7 +361,11 @@ class World:
             "parent_of_a": UserFactory(roles=[Role.PARENT], email="parent.a@example.com"),
             "second_parent": UserFactory(roles=[Role.PARENT], email="second.parent@example.com"),
             "editor": self._member_of(EDITORS, email="editor@example.com"),
-            "moderator": self._member_of(MODERATORS, email="moderator@example.com"),
+            "moderator": self.make(
+                "moderator_id",
+                "user",
+                lambda: self._member_of(MODERATORS, email="moderator@example.com"),
+            ),
             "admin": UserFactory(roles=[Role.ADMIN], email="admin@example.com", is_staff=True),
             "superuser": self.make(
                 "superuser_id",

@@ -8,6 +8,7 @@ from authentication.models import GuardianLink, User
 from authentication.roles import user_roles
 from authentication.services import guardian_accept, guardian_invite
 from classroom.models import TeacherProfile
+from cplatform.editorial import MODERATORS
 from tests.authentication.factories import (
     PASSWORD,
     AdminFactory,
@@ -329,6 +330,41 @@ def test_the_admin_role_uses_the_django_admin_but_does_not_see_superusers(admin_
         302,
         404,
     )
+
+
+def test_the_django_admin_lists_to_an_admin_only_the_people_they_may_manage(admin_client):
+    student = StudentFactory(email="sam@example.com")
+    moderator = UserFactory(email="mona@example.com")
+    moderator.groups.add(Group.objects.get(name=MODERATORS))
+    listing = admin_client.get("/django-admin/authentication/user/").content.decode()
+    assert "sam@example.com" in listing
+    assert "mona@example.com" not in listing
+    for view in ("change", "password", "delete", "history"):
+        url = f"/django-admin/authentication/user/{moderator.pk}/{view}/"
+        assert admin_client.get(url).status_code in (302, 404), view
+    assert (
+        admin_client.get(f"/django-admin/authentication/user/{student.pk}/change/").status_code
+        == 200
+    )
+
+
+def test_the_wagtail_user_form_never_saves_someone_the_requester_may_not_manage():
+    from authentication.forms import WagtailUserEditForm
+
+    moderator = UserFactory()
+    moderator.groups.add(Group.objects.get(name=MODERATORS))
+    data = wagtail_edit_data(
+        moderator,
+        groups=group_ids(MODERATORS),
+        password1="taken-over-123",
+        password2="taken-over-123",
+    )
+    form = WagtailUserEditForm(data=data, instance=moderator, for_user=AdminFactory())
+    assert not form.is_valid()
+    assert [e.code for e in form.non_field_errors().as_data()] == ["not_manageable"]
+    boss = UserFactory(is_superuser=True, is_staff=True)
+    form = WagtailUserEditForm(data=data, instance=User.objects.get(pk=moderator.pk), for_user=boss)
+    assert form.is_valid(), form.errors
 
 
 def test_the_admin_role_cannot_make_a_superuser_in_the_django_admin(admin_client):

@@ -238,6 +238,45 @@ def test_an_admin_who_is_not_a_superuser_cannot_change_a_superuser():
     assert boss.is_active
 
 
+def _with_more_rights(kind: str) -> User:
+    from django.contrib.auth.models import Permission
+
+    from cplatform.editorial import EDITORS, MODERATORS
+
+    if kind == "own permission":
+        person = StudentFactory()
+        person.user_permissions.add(
+            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        )
+        return person
+    group = {"editor": EDITORS, "moderator": MODERATORS, "custom group": "Course reviewers"}[kind]
+    person = StudentFactory()
+    person.groups.add(Group.objects.get_or_create(name=group)[0])
+    return person
+
+
+@pytest.mark.parametrize("kind", ["editor", "moderator", "custom group", "own permission"])
+def test_an_admin_who_is_not_a_superuser_cannot_change_someone_with_more_rights(kind):
+    person = _with_more_rights(kind)
+    admin = AdminFactory()
+    groups = set(person.groups.values_list("name", flat=True))
+    with pytest.raises(PermissionDenied):
+        user_admin_update(user=person, actor=admin, is_active=False)
+    with pytest.raises(PermissionDenied):
+        user_admin_update(user=person, actor=admin, roles=["Student", "Teacher"])
+    with pytest.raises(PermissionDenied):
+        user_set_roles(user=person, roles=["Parent"], actor=admin)
+    person = User.objects.get(pk=person.pk)
+    assert person.is_active
+    assert set(person.groups.values_list("name", flat=True)) == groups
+    # A superuser may.
+    boss = UserFactory(is_superuser=True, is_staff=True)
+    user_admin_update(user=person, actor=boss, is_active=False, roles=["Student", "Teacher"])
+    person = User.objects.get(pk=person.pk)
+    assert not person.is_active
+    assert set(person.groups.values_list("name", flat=True)) == groups | {"Teacher"}
+
+
 # --- guardians -------------------------------------------------------------------------------
 
 

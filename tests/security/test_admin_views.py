@@ -123,6 +123,34 @@ class Target:
     only: frozenset[str] | None = None
 
 
+def staff_with_more_rights() -> list[tuple[str, User]]:
+    """People whose rights an Admin (not a superuser) could not grant, one of each kind: taking
+    over their account would be using those rights."""
+    from django.contrib.auth.models import Permission
+
+    reviewers, _ = Group.objects.get_or_create(name="Course reviewers")
+    reviewers.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    own = StudentFactory(email="target.own.permission@example.com")
+    own.user_permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailcore", codename="add_locale")
+    )
+    return [
+        (
+            "a superuser",
+            UserFactory(email="target.boss@example.com", is_superuser=True, is_staff=True),
+        ),
+        ("an editor", _member_of(EDITORS, email="target.editor@example.com")),
+        ("a moderator", _member_of(MODERATORS, email="target.moderator@example.com")),
+        (
+            "someone in a custom group",
+            _member_of("Course reviewers", email="target.cr@example.com"),
+        ),
+        ("someone with a permission of their own", own),
+    ]
+
+
 def _home() -> Page:
     return Page.objects.get(depth=2, locale__language_code="en")
 
@@ -137,11 +165,9 @@ def targets_for(model) -> list[Target]:
     if label == "authentication.user":
         return [
             Target("a student", StudentFactory(email="target.student@example.com")),
-            Target(
-                "a superuser",
-                UserFactory(email="target.boss@example.com", is_superuser=True, is_staff=True),
-                only=SUPERUSERS,
-            ),
+            Target("another admin", AdminFactory(email="target.admin@example.com")),
+            # Rights beyond the roles an Admin grants: only a superuser manages these people.
+            *(Target(name, person, only=SUPERUSERS) for name, person in staff_with_more_rights()),
         ]
     if label == "auth.group":
         return [Target("the Admin role's group", Group.objects.get(name="Admin"))]
@@ -211,6 +237,9 @@ EDITS = {
     "courses.course": {"title": "Changed"},
     "courses.material": {"title": "Changed"},
 }
+# An edit of a person also sets a new password: the takeover a refused edit must not achieve.
+NEW_PASSWORD = "an-entirely-new-passphrase-42"
+PASSWORD_ON_EDIT = {"authentication.user"}
 # A copy must differ where the model is unique.
 COPIES = {
     "classroom.subject": {"name": "Copied", "slug": "copied"},
@@ -365,7 +394,9 @@ _CLASSROOM_LOOKUP = _all(
 _OPEN_CHOOSER = {**_all(_CHOOSER, IN_WAGTAIL)}
 
 WAGTAIL_VIEWSETS: dict[str, dict[str, frozenset[str]]] = {
-    # People: the Admin role and superusers; a superuser only by a superuser (targets' `only`).
+    # People: the Admin role and superusers; a superuser, and anyone with rights beyond the roles
+    # (an Editor, a Moderator, a custom group, a permission of their own), only by a superuser
+    # (targets' `only`).
     # No copy: Wagtail's generic copy view saves onto the copied user (the takeover of issue 8).
     "wagtailusers_users": _all(
         ("index", "index_results", "add", "edit", "delete", *_HISTORY, "usage"), ADMINS
@@ -514,6 +545,8 @@ def _post_rows(problems, clients, viewset, pattern, target, allowed, label, url)
         if page.status_code == 200:
             action, data = page_form(page.content.decode(), url)
     data = with_changes(data, changes)
+    if name == "edit" and label in PASSWORD_ON_EDIT:
+        data = with_changes(data, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     if name == "approve":
         data["approved"] = ["true"]
     before = snapshot(target.obj) if target else None
@@ -543,7 +576,9 @@ def _post_rows(problems, clients, viewset, pattern, target, allowed, label, url)
             problems.append(f"POST {url} as {positive}: {target.name} was not deleted")
     elif name == "edit":
         fresh = type(target.obj)._default_manager.get(pk=target.obj.pk)
-        if any(str(getattr(fresh, f)) != str(v) for f, v in changes.items()):
+        if any(str(getattr(fresh, f)) != str(v) for f, v in changes.items()) or (
+            label in PASSWORD_ON_EDIT and not fresh.check_password(NEW_PASSWORD)
+        ):
             problems.append(
                 f"POST {url} as {positive}: the edit did not take effect "
                 f"({response.status_code}; errors: {_form_errors(response)})"
@@ -627,7 +662,8 @@ class Bulk:
 
     allowed: frozenset[str]
     data: dict
-    superuser_target: bool = False  # also tried on a superuser (only superusers may)
+    # Also tried on the targets only superusers may touch (a superuser, staff with more rights).
+    protected_targets: bool = False
 
 
 def _groups(*names):
@@ -635,13 +671,13 @@ def _groups(*names):
 
 
 BULK_ACTIONS: dict[tuple[str, str, str], Bulk | str] = {
-    ("authentication", "user", "delete"): Bulk(ADMINS, {}, superuser_target=True),
+    ("authentication", "user", "delete"): Bulk(ADMINS, {}, protected_targets=True),
     ("authentication", "user", "set_active_state"): Bulk(
-        ADMINS, {"mark_as_active": "False"}, superuser_target=True
+        ADMINS, {"mark_as_active": "False"}, protected_targets=True
     ),
-    # A role group: admins may grant it, but not to a superuser.
+    # A role group: admins may grant it, but not to someone they may not manage.
     ("authentication", "user", "assign_role"): Bulk(
-        ADMINS, {"role": ("Teacher",)}, superuser_target=True
+        ADMINS, {"role": ("Teacher",)}, protected_targets=True
     ),
     ("authentication", "guardianlink", "delete"): Bulk(NOBODY, {}),
     ("classroom", "teacherprofile", "delete"): Bulk(NOBODY, {}),
@@ -713,7 +749,7 @@ def test_wagtail_bulk_actions(key):
         assert not problems, "\n".join(problems)
         return
     targets = targets_for(model)
-    if not spec.superuser_target:
+    if not spec.protected_targets:
         targets = [t for t in targets if t.only is None]
     data = _bulk_data(spec)
     for target in targets:
@@ -959,9 +995,6 @@ def test_django_admin_views(label):
     assert not problems, "\n".join(problems)
 
 
-NEW_PASSWORD = "an-entirely-new-passphrase-42"
-
-
 def _django_admin_post(problems, clients, model, key, target, allowed, url):
     label = model._meta.label_lower
     if key == "delete":
@@ -1091,13 +1124,79 @@ def test_the_users_listing_offers_no_copy(viewer):
     assert "/admin/users/copy/" not in html
 
 
-def test_an_admin_is_offered_no_edit_delete_or_history_link_for_a_superuser():
+def test_an_admin_sees_everyone_but_is_offered_no_link_to_change_those_with_more_rights():
     people = make_people()
     client = make_clients(people)[ADMIN]
-    boss = UserFactory(email="listed.boss@example.com", is_superuser=True, is_staff=True)
+    student = StudentFactory(email="listed.student@example.com")
+    protected = staff_with_more_rights()
     html = client.get("/admin/users/").content.decode()
-    for view in ("edit", "delete", "history"):
-        assert f"/admin/users/{view}/{boss.pk}/" not in html, view
+    for name, person in protected:
+        assert person.email in html, name  # listed: admins answer for everyone's questions
+        for view in ("edit", "delete", "history"):
+            assert f"/admin/users/{view}/{person.pk}/" not in html, (name, view)
+    for view in ("edit", "delete"):
+        assert f"/admin/users/{view}/{student.pk}/" in html, view
+
+
+def test_the_users_listing_answers_who_may_be_managed_in_its_own_query():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    people = make_people()
+    client = make_clients(people)[ADMIN]
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/admin/users/").status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(6):
+        _member_of(MODERATORS, email=f"listed.moderator{n}@example.com")
+        StudentFactory(email=f"listed.student{n}@example.com")
+    assert queries() == few
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "a superuser",
+        "an editor",
+        "a moderator",
+        "someone in a custom group",
+        "someone with a permission of their own",
+    ],
+)
+def test_an_admin_cannot_take_over_an_account_with_more_rights(kind):
+    """Step by step, the ways to an account's password: the Wagtail edit form (a new password, or
+    an email of the attacker's and then a reset) and Django's admin (its password form, its
+    change form). Each is refused and the account stays its owner's."""
+    person = dict(staff_with_more_rights())[kind]
+    attacker = AdminFactory(email="attacker@example.com")
+    client, boss = Client(), Client()
+    client.force_login(attacker)
+    boss.force_login(UserFactory(is_superuser=True, is_staff=True))
+    change_url = f"/django-admin/authentication/user/{person.pk}/change/"
+    change_form = form_data(boss.get(change_url).content.decode(), change_url)
+    before = snapshot(person)
+    attempts = [
+        (
+            f"/admin/users/edit/{person.pk}/",
+            _wagtail_user_data(person, password1=NEW_PASSWORD, password2=NEW_PASSWORD),
+        ),
+        (f"/admin/users/edit/{person.pk}/", _wagtail_user_data(person, email="mine@example.com")),
+        (
+            f"/django-admin/authentication/user/{person.pk}/password/",
+            {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+        ),
+        (change_url, with_changes(change_form, {"email": "mine@example.com"})),
+    ]
+    for url, data in attempts:
+        assert outcome(client.get(url)) == "refused", url
+        assert outcome(client.post(url, data)) == "refused", url
+        assert snapshot(person) == before, url
+    assert authenticate(email=person.email, password=NEW_PASSWORD) is None
+    assert authenticate(email=person.email, password=PASSWORD) == person
 
 
 def _wagtail_user_data(user, **overrides):
@@ -1152,19 +1251,26 @@ def test_an_admin_cannot_put_anyone_in_a_group_beyond_the_roles_in_the_wagtail_a
     assert not User.objects.filter(email="sockpuppet@example.com", groups__name=group).exists()
 
 
-def test_an_admin_editing_a_moderator_keeps_the_group_they_may_not_grant():
-    admin_user = AdminFactory()
+def test_a_superuser_editing_a_moderator_changes_what_they_ask_for():
+    boss = UserFactory(is_superuser=True, is_staff=True)
     moderator = _member_of(MODERATORS, email="mona@example.com")
     client = Client()
-    client.force_login(admin_user)
+    client.force_login(boss)
     response = client.post(
         f"/admin/users/edit/{moderator.pk}/",
-        _wagtail_user_data(moderator, first_name="Mona", groups=_groups("Teacher")),
+        _wagtail_user_data(
+            moderator,
+            first_name="Mona",
+            groups=_groups(MODERATORS, "Teacher"),
+            password1=NEW_PASSWORD,
+            password2=NEW_PASSWORD,
+        ),
     )
     assert response.status_code == 302, _form_errors(response)
     moderator.refresh_from_db()
     assert moderator.first_name == "Mona"
     assert _group_names(moderator) == {MODERATORS, "Teacher"}
+    assert authenticate(email=moderator.email, password=NEW_PASSWORD) == moderator
 
 
 def test_a_superuser_grants_any_group_in_the_wagtail_admin():
@@ -1200,10 +1306,10 @@ def test_an_admin_cannot_assign_a_group_beyond_the_roles_in_bulk_even_to_themsel
 
 def test_an_admin_cannot_put_anyone_in_a_group_beyond_the_roles_in_the_django_admin():
     attacker = AdminFactory(email="attacker@example.com")
-    moderator = _member_of(MODERATORS, email="mona@example.com")
+    student = StudentFactory(email="sam@example.com")
     client = Client()
     client.force_login(attacker)
-    for user in (attacker, moderator):
+    for user in (attacker, student):
         url = f"/django-admin/authentication/user/{user.pk}/change/"
         page = client.get(url)
         assert page.status_code == 200
@@ -1219,7 +1325,7 @@ def test_an_admin_cannot_put_anyone_in_a_group_beyond_the_roles_in_the_django_ad
         forged = {**data, "groups": [str(pk) for pk in _groups(*before, EDITORS)]}
         assert client.post(url, forged).status_code == 200
         assert _group_names(user) == before, user
-        # What the form offers: the role is granted; the group it does not show stays.
+        # What the form offers: the role is granted.
         chosen = [*data.get("groups", []), str(_groups("Teacher")[0])]
         response = client.post(url, {**data, "groups": chosen, "first_name": ["Renamed"]})
         assert response.status_code == 302, response.context["adminform"].form.errors

@@ -562,6 +562,15 @@ def _people_rows() -> list[Row]:
         ),
         Row(
             f"{AUTH}:user_admin_update",
+            "superuser",
+            lambda w, actor, fn: fn(user=w.user("editor"), actor=actor, is_active=False),
+            refusal=PermissionDenied,
+            # Nor anyone with rights beyond the roles an Admin grants (here: an Editor).
+            insiders={"admin": PermissionDenied},
+            label="an editor's account",
+        ),
+        Row(
+            f"{AUTH}:user_admin_update",
             "admin",
             lambda w, actor, fn: fn(
                 user=w.user("student_a"), actor=actor, roles=["Student", "Parent"]
