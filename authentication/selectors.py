@@ -64,10 +64,16 @@ def guardian_link_visible_to(*, user: User, link: GuardianLink) -> bool:
     return guardian_link_list_for_user(user=user).filter(pk=link.pk).exists()
 
 
+def child_ids_of(*, guardian: User) -> QuerySet:
+    """The ids of the guardian's actively linked children, as a subquery (`student__in=…`); none
+    unless they hold the Parent role (checked inside the same query, as `acts_for_student` does)."""
+    return GuardianLink.objects.filter(
+        guardian=guardian, status=GuardianLinkStatus.ACTIVE, guardian__groups__name=Role.PARENT
+    ).values("child_id")
+
+
 def children_of(*, guardian: User) -> QuerySet[User]:
-    return User.objects.filter(
-        guardian_links__guardian=guardian, guardian_links__status=GuardianLinkStatus.ACTIVE
-    ).distinct()
+    return User.objects.filter(pk__in=child_ids_of(guardian=guardian))
 
 
 def guardians_of(*, child: User) -> QuerySet[User]:

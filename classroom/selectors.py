@@ -8,9 +8,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from authentication.choices import GuardianLinkStatus, Role
-from authentication.models import GuardianLink
+from authentication.choices import Role
 from authentication.roles import has_role, is_admin
+from authentication.selectors import child_ids_of
 from cplatform.exceptions import NotFound
 
 from .models import Level, StudentProfile, Subject, TeacherProfile, TeachingLanguage
@@ -137,15 +137,7 @@ def student_list_for_user(*, user) -> QuerySet[StudentProfile]:
     )
     if is_admin(user):
         return qs.order_by("user__email", "pk")
-    visible = Q(pk__in=[])
-    if has_role(user, Role.PARENT):
-        visible |= Q(
-            Exists(
-                GuardianLink.objects.filter(
-                    child=OuterRef("user"), guardian=user, status=GuardianLinkStatus.ACTIVE
-                )
-            )
-        )
+    visible = Q(user__in=child_ids_of(guardian=user))
     if has_role(user, Role.STUDENT):
         visible |= Q(user=user)
     if has_role(user, Role.TEACHER):

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from authentication.choices import GuardianLinkStatus, Role
-from authentication.models import GuardianLink
+from authentication.choices import Role
 from authentication.roles import has_role, is_admin
 from cplatform.exceptions import NotFound
 
@@ -22,10 +21,10 @@ from ..models import (
     AvailabilityRule,
     CalendarFeed,
     Lesson,
-    LessonSeat,
     TeacherProfile,
     minutes_of_day,
 )
+from ..scheduling.selectors import lessons_of
 from ..scheduling.wallclock import local_to_utc, zone
 
 # What a feed covers around now: recent history and a year ahead.
@@ -66,23 +65,6 @@ def calendar_feed_urls(feed: CalendarFeed | None) -> dict:
     }
 
 
-def _owner_lessons(user) -> QuerySet[Lesson]:
-    """The lessons in a person's own calendar, whatever roles they hold (the union of them all).
-    Unlike the lesson pages, an admin's feed is their own lessons, not the whole school's. A
-    queryset of lessons, not a bare `Q`: its seat subquery means lessons only."""
-    children = GuardianLink.objects.filter(guardian=user, status=GuardianLinkStatus.ACTIVE).values(
-        "child_id"
-    )
-    live_seats = LessonSeat.objects.filter(lesson=OuterRef("pk"), cancelled_at__isnull=True)
-    return Lesson.objects.filter(
-        Q(teacher__user=user)
-        | Q(student=user)
-        | Q(Exists(live_seats.filter(student=user)))
-        | Q(student__in=children)
-        | Q(Exists(live_seats.filter(student__in=children)))
-    )
-
-
 def calendar_feed_lessons(
     *, user, now: datetime | None = None, past=FEED_PAST, future=FEED_FUTURE
 ) -> QuerySet[Lesson]:
@@ -90,7 +72,7 @@ def calendar_feed_lessons(
     within the feed's window: one query, whoever they are and however many lessons there are."""
     now = now or timezone.now()
     return (
-        _owner_lessons(user)
+        lessons_of(user)
         .filter(start__gte=now - past, start__lt=now + future)
         .select_related("teacher__user", "student", "course")
         .order_by("start", "pk")

@@ -8,9 +8,8 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from authentication.choices import GuardianLinkStatus, Role
-from authentication.models import GuardianLink
-from authentication.roles import has_role, is_admin
+from authentication.roles import is_admin
+from authentication.selectors import child_ids_of
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course
 from cplatform.exceptions import NotFound, ValidationFailed
@@ -162,23 +161,24 @@ def slots_for_teacher(
 # series, whose ids it compared with lesson ids, to the seat holders of the lesson with that id.
 
 
-def _children_of(user) -> QuerySet:
-    return GuardianLink.objects.filter(guardian=user, status=GuardianLinkStatus.ACTIVE).values(
-        "child_id"
+def lessons_of(user) -> QuerySet[Lesson]:
+    """The lessons in the user's own life, whatever roles they hold: those they teach, take (1:1, or a
+    live seat in a group session) or, as a parent, their linked children take. Admins too: only
+    their own (the calendar feed); `_lessons_visible_to` adds the whole school for them."""
+    live_seats = LessonSeat.objects.filter(lesson=OuterRef("pk"), cancelled_at__isnull=True)
+    children = child_ids_of(guardian=user)
+    return Lesson.objects.filter(
+        Q(teacher__user=user)
+        | Q(student=user)
+        | Q(Exists(live_seats.filter(student=user)))
+        | Q(student__in=children)
+        | Q(Exists(live_seats.filter(student__in=children)))
     )
 
 
 def _lessons_visible_to(user) -> QuerySet[Lesson]:
-    """Lessons the user teaches, takes (1:1, or a live seat in a group session) or their linked
-    children take; every lesson for admins."""
-    if is_admin(user):
-        return Lesson.objects.all()
-    live_seats = LessonSeat.objects.filter(lesson=OuterRef("pk"), cancelled_at__isnull=True)
-    visible = Q(teacher__user=user) | Q(student=user) | Q(Exists(live_seats.filter(student=user)))
-    if has_role(user, Role.PARENT):
-        children = _children_of(user)
-        visible |= Q(student__in=children) | Q(Exists(live_seats.filter(student__in=children)))
-    return Lesson.objects.filter(visible)
+    """`lessons_of` the user; every lesson for admins."""
+    return Lesson.objects.all() if is_admin(user) else lessons_of(user)
 
 
 def _series_visible_to(user) -> QuerySet[LessonSeries]:
@@ -186,10 +186,9 @@ def _series_visible_to(user) -> QuerySet[LessonSeries]:
     every series for admins. Holding a seat in some lesson gives nothing here."""
     if is_admin(user):
         return LessonSeries.objects.all()
-    visible = Q(teacher__user=user) | Q(student=user)
-    if has_role(user, Role.PARENT):
-        visible |= Q(student__in=_children_of(user))
-    return LessonSeries.objects.filter(visible)
+    return LessonSeries.objects.filter(
+        Q(teacher__user=user) | Q(student=user) | Q(student__in=child_ids_of(guardian=user))
+    )
 
 
 def lesson_list_for_user(
