@@ -1,5 +1,6 @@
 import zoneinfo
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cplatform.validators import validate_multiline_text, validate_single_line
 
 from .choices import GuardianLinkStatus
+from .login_limits import password_check
 
 
 def validate_timezone(value: str) -> None:
@@ -130,6 +132,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.email:
             self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+    def check_password(self, raw_password) -> bool:
+        # Every password check made for a request is under the login limits, including those made
+        # outside authenticate() (the current password when changing it, in allauth, Wagtail's
+        # account page and Django's admin).
+        return password_check(
+            user=self,
+            raw_password=raw_password,
+            check=lambda: super(User, self).check_password(raw_password),
+        )
+
+    async def acheck_password(self, raw_password) -> bool:
+        return await sync_to_async(self.check_password)(raw_password)
 
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

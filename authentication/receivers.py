@@ -4,19 +4,14 @@ from django.db.models.signals import m2m_changed, post_migrate
 from django.dispatch import receiver
 
 from .choices import Role
-from .middleware import login_failure_record
+from .login_limits import login_attempt_failed
 from .models import User
 from .services import user_roles_changed
 
 
 @receiver(user_login_failed)
 def count_failed_login(sender, credentials, request=None, **kwargs):
-    if request is None:
-        return
-    identifier = (
-        credentials.get("email") or credentials.get("username") or credentials.get("login") or ""
-    )
-    login_failure_record(request=request, identifier=str(identifier))
+    login_attempt_failed(request=request)
 
 
 _CLEARED = "_cplatform_cleared"

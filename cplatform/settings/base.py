@@ -134,6 +134,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: reserves every authenticate() call under the login limits before a password is
+    # checked, and stops it over them (authentication.login_limits). Authenticates nobody.
+    "authentication.login_limits.LoginLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -223,8 +226,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "authentication.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "authentication.forms.SignupExtraForm"
-# Failed logins are limited by authentication.middleware on every login door (LOGIN_FAILURE_*);
-# allauth's own counter would answer 400 on its doors only, with its own window.
+# Failed logins are limited by authentication.login_limits wherever a password is checked
+# (LOGIN_FAILURE_*); allauth's own counter would answer 400 on its doors only, with its own window.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 HEADLESS_ONLY = False
@@ -235,8 +238,9 @@ HEADLESS_FRONTEND_URLS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
-# Failed logins within the window before every login door (web, headless, both admins) answers 429:
-# per account from one address, per account from all addresses, per address over all accounts.
+# Failed password checks within the window before every login door (web, headless, both admins),
+# reauthentication and password change answers 429: per account from one address, per account from
+# all addresses, per address over all accounts.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 50)
 LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
