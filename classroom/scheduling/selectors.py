@@ -220,6 +220,12 @@ def lesson_visible_to(*, user, lesson: Lesson) -> bool:
     return lesson_list_for_user(user=user).filter(pk=lesson.pk).exists()
 
 
+def series_visible_to(*, user, series: LessonSeries) -> bool:
+    """Whether `series_get_for_user` finds the series for the user (who are also the people who may
+    cancel it)."""
+    return _series_visible_to(user).filter(pk=series.pk).exists()
+
+
 def series_get_for_user(*, user, series_id: int) -> LessonSeries:
     try:
         return _series_visible_to(user).select_related("teacher__user", "student").get(pk=series_id)

@@ -22,7 +22,7 @@ from authentication.roles import has_role, is_admin
 from authentication.selectors import acts_for_student, guardian_consent_require
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course
-from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed, refused
+from cplatform.exceptions import Conflict, NotFound, ValidationFailed, refused
 from cplatform.validators import model_field_errors
 
 from ..choices import BillingOutcome, LessonKind, LessonStatus
@@ -41,6 +41,7 @@ from .selectors import (
     lesson_visible_to,
     policy_of,
     scheduling_settings_of,
+    series_visible_to,
     slots_for_teacher,
 )
 from .wallclock import local_to_utc, zone
@@ -508,10 +509,7 @@ def lesson_reschedule(
     if lesson.kind == LessonKind.GROUP:
         # Its seat holders' other lessons would all need checking: cancel and create a new session.
         raise Conflict(_("A group session cannot be moved; cancel it and create a new one."))
-    if not may_change:
-        raise PermissionDenied(
-            _("Only the lesson's teacher, its student or the student's guardian can change it.")
-        )
+    _require_changer(lesson=lesson, actor=actor)
     try:
         with transaction.atomic():
             if booking_lock_enabled():
@@ -553,11 +551,7 @@ def series_cancel(
     The series' teacher, an admin, its student or an active guardian of theirs; to anyone else it
     does not exist (they are also the only ones who may see it)."""
     now = now or timezone.now()
-    if not (
-        series.teacher.user_id == actor.pk
-        or is_admin(actor)
-        or acts_for_student(user=actor, student_id=series.student_id)
-    ):
+    if not series_visible_to(user=actor, series=series):
         raise NotFound()
     with transaction.atomic():
         pending = list(
