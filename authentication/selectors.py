@@ -124,19 +124,22 @@ def _has_consent(*, user: User) -> bool:
 
 def user_needs_guardian_consent(*, user: User) -> bool:
     """A student whose date of birth says under 16 and who has no linked guardian's consent."""
-    if not has_role(user, Role.STUDENT):
-        return False
-    age = user_age(user=user)
-    if age is None or age >= CONSENT_AGE:
-        return False
-    return not _has_consent(user=user)
+    return guardian_consent_problem(user=user) == CONSENT_REQUIRED
 
 
 def user_needs_date_of_birth(*, user: User) -> bool:
     """A student who has not given a date of birth (and has no guardian's consent that would make it
     moot): they give it before their first booking or payment."""
-    return (
-        has_role(user, Role.STUDENT) and user_age(user=user) is None and not _has_consent(user=user)
+    return guardian_consent_problem(user=user) == DATE_OF_BIRTH_REQUIRED
+
+
+def guardian_links_asking_consent(*, links, guardian: User) -> bool:
+    """Whether any of `links` is an active link of `guardian`'s still waiting for their consent."""
+    return any(
+        link.status == GuardianLinkStatus.ACTIVE
+        and link.guardian_id == guardian.pk
+        and not link.consent_given_at
+        for link in links
     )
 
 

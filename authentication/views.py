@@ -8,13 +8,14 @@ from django.views.decorators.http import require_POST
 
 from cplatform.exceptions import DomainError, NotFound
 
-from .choices import SELF_SERVICE_ROLES, GuardianLinkStatus, Role
+from .choices import SELF_SERVICE_ROLES, Role
 from .forms import GuardianInviteForm, ProfileForm, apply_domain_error
 from .models import User
 from .roles import has_role
 from .selectors import (
     guardian_link_get_for_user,
     guardian_link_list_for_user,
+    guardian_links_asking_consent,
     user_needs_date_of_birth,
     user_needs_guardian_consent,
 )
@@ -88,12 +89,7 @@ def guardian_list(request):
         {
             "form": form,
             "links": links,
-            "asks_consent": any(
-                link.status == GuardianLinkStatus.ACTIVE
-                and link.guardian_id == request.user.pk
-                and not link.consent_given_at
-                for link in links
-            ),
+            "asks_consent": guardian_links_asking_consent(links=links, guardian=request.user),
             "invite_as": invite_as,
             "can_invite": has_role(request.user, Role.PARENT, Role.STUDENT),
         },

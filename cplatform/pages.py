@@ -7,6 +7,7 @@ with `templates/components/seo_head.html`, which only calls the methods below.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -15,6 +16,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page, Site
 
 from .html import json_ld_script_tag
+from .validators import validate_multiline_text, validate_single_line
 
 # OpenGraph's recommended size; Twitter's summary_large_image takes the same picture.
 SHARE_IMAGE_SPEC = "fill-1200x630|jpegquality-80"
@@ -50,6 +52,27 @@ class SeoPageMixin(Page):
 
     class Meta:
         abstract = True
+
+    def clean(self):
+        """Wagtail's own text fields follow our text rule too (their models are not ours to give
+        validators): a title or an SEO title on one line, a description without control characters.
+        The admin's page form shows these as field errors; a save around it (Page.save runs
+        full_clean) refuses them as well."""
+        super().clean()
+        errors = {}
+        for name, multiline in (
+            ("title", False),
+            ("seo_title", False),
+            ("search_description", True),
+        ):
+            try:
+                (validate_multiline_text if multiline else validate_single_line)(
+                    getattr(self, name)
+                )
+            except ValidationError as exc:
+                errors[name] = exc.messages
+        if errors:
+            raise ValidationError(errors)
 
     # --- what the head template asks ---------------------------------------------------------
 

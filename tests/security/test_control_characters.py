@@ -316,3 +316,44 @@ def test_the_blog_feed_leaves_out_control_characters_in_stored_titles():
 
 def test_single_line_joins_whatever_a_row_holds():
     assert single_line(" Ana\r\n\tRuiz\x00\u2029 ") == "Ana Ruiz"
+
+
+def our_page_models():
+    from wagtail.models import Page
+
+    ours = {"home", "blog", "faq", "courses", "cplatform"}
+    return [
+        m
+        for m in apps.get_models()
+        if issubclass(m, Page) and m is not Page and m._meta.app_label in ours
+    ]
+
+
+def test_every_page_type_of_ours_applies_the_text_rule_to_wagtails_own_fields():
+    from cplatform.pages import SeoPageMixin
+
+    pages = our_page_models()
+    assert len(pages) >= 7  # home, landing, blog index and post, FAQ, catalog, course
+    assert [m.__name__ for m in pages if not issubclass(m, SeoPageMixin)] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("title", "Summer\nSpanish"), ("seo_title", "Tab\there"), ("search_description", "a\x07b")],
+)
+def test_a_page_refuses_control_characters_in_its_title_and_descriptions(field, value):
+    from home.models import LandingPage
+
+    page = LandingPage(title="Summer Spanish", slug="summer-spanish-2")
+    setattr(page, field, value)
+    with pytest.raises(ValidationError) as caught:
+        page.clean()
+    assert list(caught.value.message_dict) == [field]
+
+
+@pytest.mark.django_db
+def test_a_page_description_keeps_its_line_breaks():
+    from home.models import LandingPage
+
+    LandingPage(title="Summer", slug="summer-3", search_description="One.\nTwo.").clean()
