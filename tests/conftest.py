@@ -42,6 +42,22 @@ def _suite_clock():
     yield
 
 
+@pytest.fixture
+def clock():
+    """The suite's clock, for a test that needs a particular day: `clock.move_to(instant)`, and it
+    ticks on from there (the next test starts at TEST_NOW again). Under TEST_NOW=real, a travel of
+    this test's own from the real time."""
+    if _traveller is not None:
+        yield _traveller
+        return
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime.now(UTC), tick=True) as traveller:
+        yield traveller
+
+
 def pytest_report_header(config):
     instant = suite_instant()
     if instant is None:

@@ -67,9 +67,38 @@ def next_transition(tz_name: str, month: int, after: date | None = None) -> date
 
 
 def at(day: date, hour: int, minute: int = 0, tz: str = "UTC") -> datetime:
-    """An aware datetime of a wall-clock time (existing and unambiguous) in a zone, in UTC."""
-    return datetime.combine(day, time(hour, minute), tzinfo=zoneinfo.ZoneInfo(tz)).astimezone(UTC)
+    """An aware datetime of a wall-clock time in a zone, in UTC. The time must exist and happen once
+    that day: a time in a DST gap or in the repeated hour raises, instead of quietly becoming an
+    instant another test time also maps to (02:00 and 03:00 are both 01:00 UTC on Madrid's spring
+    day). Tests that mean such a time build it themselves."""
+    zone = zoneinfo.ZoneInfo(tz)
+    local = datetime.combine(day, time(hour, minute), tzinfo=zone)
+    instant = local.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None) or (
+        local.replace(fold=1).utcoffset() != local.utcoffset()
+    ):
+        raise ValueError(
+            f"{local:%Y-%m-%d %H:%M} does not exist or happens twice in {tz} (a DST change): "
+            "pick an hour that every day has"
+        )
+    return instant
 
 
 def days_ahead(n: int, hour: int = 10, tz: str = "Europe/Madrid") -> datetime:
     return at(timezone.now().date() + timedelta(days=n), hour, tz=tz)
+
+
+def weeks_later(start: datetime, weeks: int, tz: str = "Europe/Madrid") -> datetime:
+    """The same wall-clock time in `tz` `weeks` later, in UTC: what a weekly series books. Across a
+    DST change it is an hour more or less than `weeks` × 168 hours."""
+    return (start.astimezone(zoneinfo.ZoneInfo(tz)) + timedelta(weeks=weeks)).astimezone(UTC)
+
+
+def coming_dst_change(clock, tz_name: str, month: int, lead_days: int = 30) -> date:
+    """The coming (or today's) DST change of `tz_name` in `month`, with the suite's clock moved to
+    noon UTC `lead_days` before it: the weeks around the change are then ahead of now and inside any
+    booking horizon, on whatever day the suite runs (on the change day itself, the next change is a
+    year away, past a 366-day horizon)."""
+    change = next_transition(tz_name, month, after=timezone.now().date() - timedelta(days=1))
+    clock.move_to(datetime.combine(change - timedelta(days=lead_days), time(12), tzinfo=UTC))
+    return change

@@ -9,7 +9,7 @@ from authentication.services import guardian_accept, guardian_invite
 from classroom.models import Lesson
 from classroom.scheduling.services import lesson_book
 from tests.authentication.factories import PASSWORD, UserFactory
-from tests.booking.factories import bookable_teacher, days_ahead, student
+from tests.booking.factories import bookable_teacher, days_ahead, student, weeks_later
 from tests.conftest import login_token
 from tests.query_budget import assert_constant_queries
 
@@ -122,7 +122,7 @@ def test_slots_take_the_same_queries_for_a_busy_teacher(client):
                 actor=(s := student()),
                 teacher=teacher,
                 student=s,
-                start=days_ahead(1 + n % 13, hour=2 + n // 13 * 3),
+                start=days_ahead(1 + n % 13, hour=4 + n // 13 * 3),
                 length=30,
             )
 
@@ -227,7 +227,7 @@ def test_a_series_conflict_answers_409_with_the_dates(client):
         actor=(s := student()),
         teacher=teacher,
         student=s,
-        start=first + timedelta(weeks=2),
+        start=weeks_later(first, 2),
         length=60,
     )
     headers = auth(client, student())
@@ -255,7 +255,7 @@ def test_the_lesson_list_and_page_take_the_same_queries_for_few_and_many_lessons
                 actor=learner,
                 teacher=teacher,
                 student=learner,
-                start=days_ahead(1 + n % 20, hour=1 + n // 20),
+                start=days_ahead(1 + n % 20, hour=4 + n // 20),
                 length=30,
             )
 

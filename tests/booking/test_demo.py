@@ -11,7 +11,7 @@ from classroom.choices import AttendanceStatus, LessonKind, LessonStatus
 from classroom.models import Attendance, AvailabilityRule, Lesson, LessonSeat
 from classroom.scheduling.demo import UPCOMING_SESSIONS, load_demo_schedule
 from courses.models import ModuleCompletion, ProgressNote
-from tests.booking.factories import student
+from tests.booking.factories import student, weeks_later
 from tests.classroom.factories import listed_teacher
 from tests.courses.factories import CourseFactory, EnrollmentFactory, ModuleFactory
 
@@ -78,8 +78,9 @@ def test_a_group_course_under_way_gets_past_sessions_taught_and_upcoming_ones_wi
     past = [s for s in sessions if s.start < now]
     upcoming = [s for s in sessions if s.start > now]
     assert len(past) == 3 and len(upcoming) == UPCOMING_SESSIONS
-    assert [s.start - sessions[0].start for s in sessions] == [
-        timedelta(weeks=n) for n in range(len(sessions))
+    # Weekly on the teacher's wall clock: across a DST change the UTC gap is an hour more or less.
+    assert [s.start for s in sessions] == [
+        weeks_later(sessions[0].start, n, tz=teacher.user.timezone) for n in range(len(sessions))
     ]
     for session in sessions:
         seated = set(

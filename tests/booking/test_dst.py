@@ -9,7 +9,13 @@ from classroom.scheduling.selectors import SlotQuery, slots_for_teacher
 from classroom.scheduling.services import series_book
 from classroom.scheduling.wallclock import local_to_utc
 from tests.authentication.factories import PASSWORD
-from tests.booking.factories import at, bookable_teacher, next_transition, student
+from tests.booking.factories import (
+    at,
+    bookable_teacher,
+    coming_dst_change,
+    next_transition,
+    student,
+)
 from tests.conftest import login_token
 
 MADRID = zoneinfo.ZoneInfo("Europe/Madrid")
@@ -45,9 +51,11 @@ def test_an_ambiguous_local_time_takes_the_first_or_the_second_occurrence_as_ask
         ("America/New_York", 11),
     ],
 )
-def test_a_17_00_rule_stays_17_00_in_the_teachers_zone_across_the_dst_change(teacher_tz, month):
+def test_a_17_00_rule_stays_17_00_in_the_teachers_zone_across_the_dst_change(
+    clock, teacher_tz, month
+):
     tz = zoneinfo.ZoneInfo(teacher_tz)
-    before, after = _week_around(next_transition(teacher_tz, month))
+    before, after = _week_around(coming_dst_change(clock, teacher_tz, month))
     teacher = bookable_teacher(
         tz=teacher_tz, rules=[(before.weekday(), time(17), time(18))], lesson_lengths=[60]
     )
@@ -74,9 +82,9 @@ def test_a_17_00_rule_stays_17_00_in_the_teachers_zone_across_the_dst_change(tea
     ],
 )
 def test_the_slots_api_answers_in_the_viewers_zone_with_the_teachers_wall_clock_kept(
-    client, teacher_tz, student_tz, month
+    client, clock, teacher_tz, student_tz, month
 ):
-    before, after = _week_around(next_transition(teacher_tz, month))
+    before, after = _week_around(coming_dst_change(clock, teacher_tz, month))
     teacher = bookable_teacher(
         tz=teacher_tz, rules=[(before.weekday(), time(17), time(18))], lesson_lengths=[60]
     )
@@ -114,9 +122,11 @@ def test_the_slots_api_answers_in_the_viewers_zone_with_the_teachers_wall_clock_
         ("America/New_York", 11),
     ],
 )
-def test_a_weekly_series_keeps_the_teachers_wall_clock_across_the_dst_change(teacher_tz, month):
+def test_a_weekly_series_keeps_the_teachers_wall_clock_across_the_dst_change(
+    clock, teacher_tz, month
+):
     tz = zoneinfo.ZoneInfo(teacher_tz)
-    before, _after = _week_around(next_transition(teacher_tz, month))
+    before, _after = _week_around(coming_dst_change(clock, teacher_tz, month))
     first = before - timedelta(days=7)
     teacher = bookable_teacher(
         tz=teacher_tz, rules=[(before.weekday(), time(17), time(18))], lesson_lengths=[60]

@@ -12,7 +12,7 @@ from classroom.scheduling.selectors import SlotQuery, slots_for_teacher
 from classroom.scheduling.services import availability_replace, lesson_book
 from cplatform.exceptions import ValidationFailed
 from tests.authentication.factories import PASSWORD
-from tests.booking.factories import at, bookable_teacher, next_transition, student
+from tests.booking.factories import at, bookable_teacher, coming_dst_change, student
 from tests.conftest import login_token
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +57,8 @@ def test_a_window_until_midnight_offers_the_last_hour_of_the_day():
         ("America/New_York", 11, 25),
     ],
 )
-def test_the_whole_day_window_covers_every_hour_of_a_dst_day(tz, month, hours):
-    day = next_transition(tz, month)
+def test_the_whole_day_window_covers_every_hour_of_a_dst_day(clock, tz, month, hours):
+    day = coming_dst_change(clock, tz, month)
     teacher = bookable_teacher(
         tz=tz, rules=[(day.weekday(), MIDNIGHT, MIDNIGHT)], lesson_lengths=[60]
     )

@@ -22,7 +22,7 @@ from classroom.scheduling.services import (
 )
 from cplatform.exceptions import Conflict, NotFound, ValidationFailed
 from tests.authentication.factories import UserFactory
-from tests.booking.factories import bookable_teacher, days_ahead, student
+from tests.booking.factories import bookable_teacher, days_ahead, student, weeks_later
 
 pytestmark = pytest.mark.django_db
 
@@ -162,8 +162,8 @@ def test_a_teacher_cannot_book_themself():
 def test_a_series_is_all_or_nothing_and_names_every_conflicting_date():
     teacher = bookable_teacher()
     first = days_ahead(3)
-    book(teacher, student(), first + timedelta(weeks=1))
-    book(teacher, student(), first + timedelta(weeks=3))
+    book(teacher, student(), weeks_later(first, 1))
+    book(teacher, student(), weeks_later(first, 3))
     learner = student()
     with pytest.raises(Conflict) as exc:
         series_book(
@@ -183,7 +183,7 @@ def test_a_series_until_a_date_books_each_week_up_to_it():
         student=learner,
         first_start=first,
         length=60,
-        until=(first + timedelta(weeks=3)).date(),
+        until=weeks_later(first, 3).date(),
     )
     assert series.lessons.count() == 4
 
