@@ -85,6 +85,9 @@ def at(day: date, hour: int, minute: int = 0, tz: str = "UTC") -> datetime:
 
 
 def days_ahead(n: int, hour: int = 10, tz: str = "Europe/Madrid") -> datetime:
+    """`hour` in `tz` on the date `n` days after today's UTC date. Day 1 before 04:00 local can be
+    in the past: at 23:30 UTC in Madrid's summer, 01:00 "tomorrow" was half an hour ago. Book day 1
+    from 04:00 on, or at least two days ahead."""
     return at(timezone.now().date() + timedelta(days=n), hour, tz=tz)
 
 

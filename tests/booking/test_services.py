@@ -257,7 +257,7 @@ def test_slot_computation_takes_the_same_queries_for_a_busy_teacher(django_asser
 
     def grow():
         for n in range(60):
-            book(teacher, student(), days_ahead(1 + n % 13, hour=1 + n // 13 * 3), length=30)
+            book(teacher, student(), days_ahead(1 + n % 13, hour=4 + n // 13 * 3), length=30)
 
     assert_constant_queries(
         lambda: slots_for_teacher(teacher=teacher, query=query), grow=grow, budget=4
