@@ -83,7 +83,7 @@ def public_site_urls() -> list[tuple[str, str]]:
 
 def seed_public_site() -> None:
     """The demo page tree in both languages (home, landing pages, blog, FAQ); idempotent."""
-    from cplatform.demo.site import build_site
+    from demo.site import build_site
 
     started = time.perf_counter()
     build_site()

@@ -2,13 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Currency(models.TextChoices):
-    EUR = "EUR", "EUR"
-    USD = "USD", "USD"
-    GBP = "GBP", "GBP"
-    MXN = "MXN", "MXN"
-
-
 class LessonStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     COMPLETED = "completed", _("Completed")
@@ -32,12 +25,5 @@ class BillingOutcome(models.TextChoices):
     """What billing must do about a lesson; recorded by scheduling, settled by billing later."""
 
     CHARGE = "charge", _("Charge")
-    REFUND = "refund", _("Refund")
-    CREDIT = "credit", _("Credit")
-
-
-class FreeCancellationOutcome(models.TextChoices):
-    """What a student gets back for a cancellation before the cut-off (or a teacher's cancellation)."""
-
     REFUND = "refund", _("Refund")
     CREDIT = "credit", _("Credit")

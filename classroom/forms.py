@@ -8,10 +8,11 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from authentication.forms import apply_domain_error
+from catalog.choices import Currency
+from catalog.models import Level
 from cplatform.exceptions import DomainError
 
-from .choices import Currency
-from .models import TRANSLATABLE_FIELDS, Level, StudentProfile, TeacherProfile
+from .models import TRANSLATABLE_FIELDS, StudentProfile, TeacherProfile
 from .selectors import TeacherFilters
 from .services import student_date_of_birth_set, student_profile_update, teacher_profile_update
 

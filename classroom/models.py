@@ -11,73 +11,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from authentication.selectors import CONSENT_AGE, age_on
+from catalog.choices import Currency, FreeCancellationOutcome
+from catalog.models import Level, Subject, TeachingLanguage
 from cplatform.validators import text_problem, validate_multiline_text, validate_single_line
 
 from .choices import (
     AttendanceStatus,
     BillingOutcome,
-    Currency,
-    FreeCancellationOutcome,
     LessonKind,
     LessonStatus,
 )
-
-
-class TranslatedNameMixin(models.Model):
-    """A name in English plus `translations` {"es": "…"} for the other site languages."""
-
-    name = models.CharField(max_length=80, validators=[validate_single_line])
-    translations = models.JSONField(
-        default=dict, blank=True, help_text=_('Other languages, e.g. {"es": "Matemáticas"}.')
-    )
-
-    class Meta:
-        abstract = True
-
-    def __str__(self):
-        return self.label
-
-    def clean(self):
-        super().clean()
-        if not isinstance(self.translations, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in self.translations.items()
-        ):
-            raise ValidationError({"translations": _('Use {"es": "Name in Spanish"}.')})
-
-    @property
-    def label(self) -> str:
-        translations = self.translations if isinstance(self.translations, dict) else {}
-        value = translations.get(get_language() or settings.LANGUAGE_CODE)
-        return value if isinstance(value, str) and value else self.name
-
-
-class Subject(TranslatedNameMixin):
-    """What is taught (mathematics, Spanish, piano…)."""
-
-    slug = models.SlugField(unique=True, max_length=80, validators=[validate_single_line])
-
-    class Meta:
-        ordering = ["name"]
-
-
-class Level(TranslatedNameMixin):
-    """A learner level (beginner … advanced); `position` orders them."""
-
-    code = models.SlugField(unique=True, max_length=32, validators=[validate_single_line])
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position"]
-
-
-class TeachingLanguage(TranslatedNameMixin):
-    """A language a teacher teaches in (ISO 639-1 code)."""
-
-    code = models.CharField(unique=True, max_length=8, validators=[validate_single_line])
-
-    class Meta:
-        ordering = ["name"]
-
 
 # Slugs that name pages under /teachers/ rather than a teacher.
 RESERVED_SLUGS = frozenset({"me", "edit", "new", "search"})

@@ -4,9 +4,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from catalog.choices import Currency
 from cplatform.api_base import InputSchema, MultilineText
-
-from .choices import Currency
 
 
 class NamedOut(Schema):

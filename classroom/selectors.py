@@ -11,9 +11,10 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from authentication.choices import Role
 from authentication.roles import has_role, is_admin
 from authentication.selectors import child_ids_of
+from catalog.models import Level, Subject, TeachingLanguage
 from cplatform.exceptions import NotFound
 
-from .models import Level, StudentProfile, Subject, TeacherProfile, TeachingLanguage
+from .models import StudentProfile, TeacherProfile
 
 MAX_SEARCH_TERMS = 8
 
@@ -117,15 +118,6 @@ def teacher_get_for_viewer(*, viewer, slug: str) -> TeacherProfile:
     if viewer.is_authenticated and (profile.user_id == viewer.pk or is_admin(viewer)):
         return profile
     raise NotFound()
-
-
-def filter_options() -> dict:
-    """Choices for the directory's filters."""
-    return {
-        "subjects": list(Subject.objects.order_by("name")),
-        "levels": list(Level.objects.order_by("position")),
-        "languages": list(TeachingLanguage.objects.order_by("name")),
-    }
 
 
 def student_list_for_user(*, user) -> QuerySet[StudentProfile]:

@@ -10,16 +10,10 @@ from django.utils.translation import gettext as _
 
 from authentication.roles import is_admin
 from authentication.selectors import acts_for_student
+from catalog.models import Level, Subject, TeachingLanguage
 from cplatform.exceptions import NotFound, PermissionDenied, ValidationFailed, refused
 
-from .models import (
-    TRANSLATABLE_FIELDS,
-    Level,
-    StudentProfile,
-    Subject,
-    TeacherProfile,
-    TeachingLanguage,
-)
+from .models import TRANSLATABLE_FIELDS, StudentProfile, TeacherProfile
 from .selectors import _listed, student_list_for_user
 
 # What a teacher may change on their own profile. `is_approved`, `approved_*`, `user` and `slug` are not here:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from authentication.choices import Role
 from authentication.roles import is_admin, role_required
+from catalog.selectors import filter_options
 from cplatform.exceptions import NotFound
 
 from .forms import (
@@ -15,7 +16,6 @@ from .forms import (
     TeacherProfileForm,
 )
 from .selectors import (
-    filter_options,
     student_get_for_user,
     teacher_get_for_viewer,
     teacher_list_public,

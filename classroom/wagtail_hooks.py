@@ -29,9 +29,10 @@ from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet,
 from authentication.choices import Role
 from authentication.forms import apply_domain_error
 from authentication.roles import is_admin
+from catalog.models import Level, Subject, TeachingLanguage
 from cplatform.exceptions import DomainError
 
-from .models import Level, Subject, TeacherProfile, TeachingLanguage
+from .models import TeacherProfile
 from .services import (
     TEACHER_FIELDS,
     TEACHER_LOOKUPS,
@@ -295,6 +296,9 @@ class TeacherProfileViewSet(SnippetViewSet):
 
 
 class SubjectViewSet(SnippetViewSet):
+    # The lookups live in `catalog` now; their admin keeps the addresses it had under Classroom.
+    url_prefix = "snippets/classroom/subject"
+    url_namespace = "wagtailsnippets_classroom_subject"
     model = Subject
     icon = "tag"
     menu_label = gettext_lazy("Subjects")
@@ -305,6 +309,8 @@ class SubjectViewSet(SnippetViewSet):
 
 
 class LevelViewSet(SnippetViewSet):
+    url_prefix = "snippets/classroom/level"
+    url_namespace = "wagtailsnippets_classroom_level"
     model = Level
     icon = "order"
     menu_label = gettext_lazy("Levels")
@@ -320,6 +326,8 @@ class LevelViewSet(SnippetViewSet):
 
 
 class TeachingLanguageViewSet(SnippetViewSet):
+    url_prefix = "snippets/classroom/teachinglanguage"
+    url_namespace = "wagtailsnippets_classroom_teachinglanguage"
     model = TeachingLanguage
     icon = "globe"
     menu_label = gettext_lazy("Teaching languages")

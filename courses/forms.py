@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from authentication.forms import apply_domain_error
-from classroom.choices import Currency, FreeCancellationOutcome
-from classroom.selectors import filter_options
+from catalog.choices import Currency, FreeCancellationOutcome
+from catalog.selectors import filter_options
 from cplatform.exceptions import DomainError
 
 from .choices import CourseFormat, CourseStatus, MaterialKind

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from classroom.choices import Currency, FreeCancellationOutcome
+from catalog.choices import Currency, FreeCancellationOutcome
 from cplatform.validators import validate_multiline_text, validate_single_line
 
 from .choices import LIVE_STATUSES, CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
@@ -71,14 +71,12 @@ class Course(models.Model):
         choices=FreeCancellationOutcome.choices,
         help_text=_("What a free cancellation gives back in this course; empty: the teacher's."),
     )
-    subject = models.ForeignKey(
-        "classroom.Subject", on_delete=models.PROTECT, related_name="courses"
-    )
+    subject = models.ForeignKey("catalog.Subject", on_delete=models.PROTECT, related_name="courses")
     level = models.ForeignKey(
-        "classroom.Level", on_delete=models.PROTECT, null=True, blank=True, related_name="courses"
+        "catalog.Level", on_delete=models.PROTECT, null=True, blank=True, related_name="courses"
     )
     language = models.ForeignKey(
-        "classroom.TeachingLanguage",
+        "catalog.TeachingLanguage",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

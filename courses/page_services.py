@@ -7,12 +7,10 @@ the course leaves the published status."""
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from django.apps import apps as global_apps
 from django.db import transaction
 from django.utils.translation import gettext as _
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from authentication.models import User
 from cplatform.exceptions import Conflict, NotFound
@@ -21,9 +19,23 @@ from .choices import CourseStatus
 from .models import Course
 from .pages import CATALOG_SLUG, CourseIndexPage, CoursePage
 from .selectors import can_manage_course, course_index_get, course_page_get, default_locale_id
+from .teacher_access import grant_teacher_permissions
 
 PUBLISHED = "published"
 SUBMITTED = "submitted"
+
+
+def _home_page() -> Page | None:
+    """The default site's root page (the home page) in the default language, or None."""
+    site = Site.objects.select_related("root_page").order_by("-is_default_site", "pk").first()
+    if site is None:
+        return None
+    home = site.root_page
+    if home.locale_id != default_locale_id():
+        home = Page.objects.filter(
+            translation_key=home.translation_key, locale_id=default_locale_id()
+        ).first()
+    return home
 
 
 def course_index_ensure() -> CourseIndexPage | None:
@@ -31,16 +43,13 @@ def course_index_ensure() -> CourseIndexPage | None:
     Teacher group's permission to add course pages under it. None on a site without a home page."""
     index = course_index_get()
     if index is None:
-        from home.models import HomePage
-
-        home = HomePage.objects.filter(depth=2, locale_id=default_locale_id()).first()
+        home = _home_page()
         if home is None:
             return None
         index = CourseIndexPage(title=_("Courses"), slug=CATALOG_SLUG)
         home.add_child(instance=index)
         index.save_revision().publish()
-        setup = import_module("courses.migrations.0004_course_catalog_page")
-        setup.grant_teacher_permissions(global_apps, index.pk)
+        grant_teacher_permissions(global_apps, index.pk)
     return index
 
 

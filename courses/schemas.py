@@ -5,7 +5,7 @@ from typing import Literal
 from django.urls import reverse
 from ninja import Field, Schema
 
-from classroom.choices import Currency
+from catalog.choices import Currency
 from cplatform.api_base import InputSchema, MultilineText
 
 from .choices import CourseFormat, CourseStatus

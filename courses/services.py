@@ -21,7 +21,7 @@ from authentication.selectors import (
     is_guardian_of,
     students_held_by_consent,
 )
-from classroom.models import Level, Subject, TeachingLanguage
+from catalog.models import Level, Subject, TeachingLanguage
 from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed, refused
 
 from .choices import SEAT_STATUSES, CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind

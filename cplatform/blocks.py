@@ -5,14 +5,18 @@ Each block has an `icon`, a template under `templates/components/blocks/` and a 
 loads the site's CSS). Blocks that list database rows (teachers, testimonials) fetch them in one query
 set from `get_context`, so a page with several list blocks still makes a fixed number of queries.
 
-`cplatform` does not import the feature apps at module level (see STYLE.md); blocks that read their rows
-(teachers, testimonials, FAQ questions) import the owning app's selector inside `get_context`, and refer
-to their models by "app.Model" strings.
+Only generic blocks live here: `cplatform` imports no feature app, not even inside a function (the
+layers contract in pyproject.toml). Blocks that list an app's rows live with that app (courses in
+`courses/blocks.py`, teachers in `classroom/blocks.py`, the home body in `home/blocks.py`), except the
+testimonial and FAQ excerpt blocks, which course pages use too: they read their rows through
+`block_source` (below), and name their models by "app.Model" strings.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +27,28 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 PREVIEW_TEMPLATE = "components/blocks/preview.html"
+
+# Two of these blocks show rows owned by apps above `cplatform` and `courses` (testimonials live in
+# `home`, FAQ questions in `faq`) and are used by course pages as well as by home, landing and blog
+# pages; so the blocks stay here and the owning app registers how to read its rows, in its
+# AppConfig.ready(): cplatform never imports it. A missing reader is a configuration error.
+_BLOCK_SOURCES: dict[str, Callable] = {}
+
+
+def register_block_source(name: str, reader: Callable) -> None:
+    """Make `reader` the way blocks read `name` ("testimonials", "testimonial_samples",
+    "faq_excerpt", "faq_samples")."""
+    _BLOCK_SOURCES[name] = reader
+
+
+def block_source(name: str) -> Callable:
+    try:
+        return _BLOCK_SOURCES[name]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"No reader registered for the {name!r} blocks: is its app installed?"
+        ) from None
+
 
 SAMPLE_TEXT = _(
     "Learn with teachers who know their subject and love to share it: one-to-one lessons, small "
@@ -200,120 +226,6 @@ class FeatureGridBlock(SectionBlock):
         }
 
 
-class CourseListBlock(SectionBlock):
-    """Published courses (with a live course page) by subject / level / teacher, soonest first, each
-    linking to its page in the visitor's language (or the default language's page)."""
-
-    heading = blocks.CharBlock(max_length=120, required=False, default=_("Courses"))
-    subject = SnippetChooserBlock("classroom.Subject", required=False)
-    level = SnippetChooserBlock("classroom.Level", required=False)
-    teacher = SnippetChooserBlock(
-        "classroom.TeacherProfile", required=False, help_text=_("Only this teacher's courses.")
-    )
-    limit = blocks.IntegerBlock(default=6, min_value=1, max_value=24)
-    empty_text = blocks.CharBlock(
-        max_length=200,
-        required=False,
-        help_text=_("Shown while there are no courses to list."),
-    )
-
-    class Meta:
-        icon = "list-ul"
-        template = "components/blocks/course_list.html"
-        description = _("Courses filtered by subject, level or teacher.")
-        preview_value = {"heading": _("Courses"), "limit": 6}
-
-    def get_courses(self, value, request=None) -> list:
-        """The courses to show, each with `page` and `page_url`: a fixed number of queries."""
-        # Import here: cplatform does not depend on the feature apps when it is loaded.
-        from courses.selectors import (
-            CourseFilters,
-            catalog_languages,
-            course_cards,
-            course_list_public,
-        )
-
-        teacher = value.get("teacher")
-        filters = CourseFilters(
-            subject=getattr(value.get("subject"), "slug", None),
-            level=getattr(value.get("level"), "code", None),
-            teacher=teacher.user_id if teacher is not None else None,
-        )
-        languages = catalog_languages()
-        courses = course_list_public(filters=filters, live_page_languages=languages)
-        return course_cards(
-            list(courses[: value.get("limit") or 6]), languages=languages, request=request
-        )
-
-    def get_context(self, value, parent_context=None):
-        context = super().get_context(value, parent_context)
-        context["courses"] = self.get_courses(value, (parent_context or {}).get("request"))
-        return context
-
-
-class TeacherListBlock(SectionBlock):
-    """Listed teachers, chosen by hand or picked automatically by subject / level / language."""
-
-    heading = blocks.CharBlock(max_length=120, required=False, default=_("Meet our teachers"))
-    intro = blocks.TextBlock(max_length=400, required=False)
-    source = blocks.ChoiceBlock(
-        choices=[("automatic", _("Automatic (by the filters below)")), ("chosen", _("Chosen"))],
-        default="automatic",
-        help_text=_(
-            "Automatic lists listed teachers matching the filters; chosen lists the ones below."
-        ),
-    )
-    subject = SnippetChooserBlock("classroom.Subject", required=False)
-    level = SnippetChooserBlock("classroom.Level", required=False)
-    language = SnippetChooserBlock(
-        "classroom.TeachingLanguage", required=False, label=_("Teaches in")
-    )
-    teachers = blocks.ListBlock(
-        SnippetChooserBlock("classroom.TeacherProfile"),
-        default=[],
-        help_text=_("For a chosen list. Teachers who are not listed publicly are skipped."),
-    )
-    limit = blocks.IntegerBlock(default=6, min_value=1, max_value=24)
-    directory_link = blocks.BooleanBlock(
-        required=False, default=True, help_text=_("Add a link to the full teacher directory.")
-    )
-
-    class Meta:
-        icon = "group"
-        template = "components/blocks/teacher_list.html"
-        description = _("Teachers from the directory: chosen ones, or the first matching a filter.")
-        preview_value = {"heading": _("Meet our teachers"), "source": "automatic", "limit": 3}
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value.get("source") == "chosen" and not value.get("teachers"):
-            raise StructBlockValidationError(
-                block_errors={"teachers": ValidationError(_("Choose at least one teacher."))}
-            )
-        return value
-
-    def get_teachers(self, value) -> list:
-        # Import here: cplatform does not depend on the feature apps when it is loaded.
-        from classroom.selectors import TeacherFilters, teacher_list_public
-
-        limit = value.get("limit") or 6
-        if value.get("source") == "chosen":
-            ids = [t.pk for t in value.get("teachers") or [] if t is not None][:limit]
-            by_id = {t.pk: t for t in teacher_list_public().filter(pk__in=ids)}
-            return [by_id[pk] for pk in ids if pk in by_id]
-        filters = TeacherFilters(
-            subject=getattr(value.get("subject"), "slug", None),
-            level=getattr(value.get("level"), "code", None),
-            language=getattr(value.get("language"), "code", None),
-        )
-        return list(teacher_list_public(filters=filters)[:limit])
-
-    def get_context(self, value, parent_context=None):
-        context = super().get_context(value, parent_context)
-        context["teachers"] = self.get_teachers(value)
-        return context
-
-
 class TestimonialBlock(SectionBlock):
     """Quotes from the Testimonial snippets, in the visitor's language when translated."""
 
@@ -327,21 +239,17 @@ class TestimonialBlock(SectionBlock):
         preview_value = {"heading": _("What people say"), "testimonials": []}
 
     def get_context(self, value, parent_context=None):
-        from home.selectors import testimonial_list_localized
-
         context = super().get_context(value, parent_context)
         chosen = [t for t in value.get("testimonials") or [] if t is not None]
         if chosen:
-            context["testimonials"] = testimonial_list_localized(testimonials=chosen)
+            context["testimonials"] = block_source("testimonials")(chosen)
         else:  # the block picker's preview shows unsaved samples
             context["testimonials"] = (parent_context or {}).get("preview_testimonials", [])
         return context
 
     def get_preview_context(self, value, parent_context=None):
-        from home.selectors import testimonial_preview_samples
-
         context = super().get_preview_context(value, parent_context)
-        context["preview_testimonials"] = testimonial_preview_samples()
+        context["preview_testimonials"] = block_source("testimonial_samples")()
         return context
 
 
@@ -410,18 +318,11 @@ class FAQExcerptBlock(SectionBlock):
 
     def get_faq(self, value) -> tuple[object | None, list]:
         """(FAQ page, its questions to show): no query but the translation lookup."""
-        from faq.selectors import faq_page_get_for_locale
-
-        page = value.get("page")
-        if page is not None:
-            page = page.localized.specific
-            if not page.live:
-                return None, []
-        else:
-            page = faq_page_get_for_locale()
-        if page is None:
-            return None, []
-        return page, page.questions(value.get("limit") or 4, section=value.get("section") or None)
+        return block_source("faq_excerpt")(
+            page=value.get("page"),
+            limit=value.get("limit") or 4,
+            section=value.get("section") or None,
+        )
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
@@ -431,19 +332,8 @@ class FAQExcerptBlock(SectionBlock):
         return context
 
     def get_preview_context(self, value, parent_context=None):
-        from faq.blocks import sample_questions
-        from faq.selectors import FAQItem
-
         context = super().get_preview_context(value, parent_context)
-        context["preview_questions"] = [
-            FAQItem(
-                id=str(i),
-                question=q["question"],
-                answer=blocks.RichTextBlock().to_python(q["answer"]),
-                section="",
-            )
-            for i, q in enumerate(sample_questions())
-        ]
+        context["preview_questions"] = block_source("faq_samples")()
         return context
 
 
@@ -481,36 +371,3 @@ def sign_up_url(role: str | None) -> str:
     """The sign-up page in the active language with `role` preselected."""
     url = reverse("account_signup")
     return f"{url}?{urlencode({'role': role})}" if role else url
-
-
-def body_blocks() -> list[tuple[str, blocks.Block]]:
-    """The blocks a landing page (and the home page's body) is built from, as (name, block) pairs."""
-    return [
-        ("hero", HeroBlock()),
-        ("rich_text", RichTextSectionBlock()),
-        ("image_text", ImageTextBlock()),
-        ("feature_grid", FeatureGridBlock()),
-        ("course_list", CourseListBlock()),
-        ("teacher_list", TeacherListBlock()),
-        ("testimonials", TestimonialBlock()),
-        ("faq_excerpt", FAQExcerptBlock()),
-        ("call_to_action", CallToActionBlock()),
-        ("video", VideoBlock()),
-        ("sign_up", SignUpBlock()),
-    ]
-
-
-class BodyStreamBlock(blocks.StreamBlock):
-    """A page body built from every shared block."""
-
-    hero = HeroBlock()
-    rich_text = RichTextSectionBlock()
-    image_text = ImageTextBlock()
-    feature_grid = FeatureGridBlock()
-    course_list = CourseListBlock()
-    teacher_list = TeacherListBlock()
-    testimonials = TestimonialBlock()
-    faq_excerpt = FAQExcerptBlock()
-    call_to_action = CallToActionBlock()
-    video = VideoBlock()
-    sign_up = SignUpBlock()

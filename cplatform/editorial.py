@@ -6,27 +6,26 @@
 - **Moderators** may do the same, and publish, approve the review, lock pages, manage redirects
   and change the site settings.
 
-Groups, page / collection permissions, the workflow and the scheduled-publishing job are made by
-the data migration `cplatform/migrations/0001_editorial_workflow.py`. The snippet and setting
+Groups, page / collection permissions, the workflow and the scheduled-publishing job are stated in
+`cplatform/editorial_rules.py` and written by its `install`, which the data migration
+`cplatform/migrations/0001_editorial_workflow.py` runs. The snippet and setting
 models of the public-site apps arrive in later migrations of those apps, so their permissions are
 granted here after every `migrate` (a post_migrate handler, see `CplatformConfig.ready`).
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from django.apps import apps as global_apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 
-_migration = import_module("cplatform.migrations.0001_editorial_workflow")
+from . import editorial_rules
+from .editorial_rules import EDITORS, MODERATORS
+from .editorial_rules import SCHEDULE as SCHEDULE_NAME
+from .editorial_rules import TASK as TASK_NAME
+from .editorial_rules import WORKFLOW as WORKFLOW_NAME
 
-EDITORS = _migration.EDITORS
-MODERATORS = _migration.MODERATORS
-WORKFLOW_NAME = _migration.WORKFLOW
-TASK_NAME = _migration.TASK
-SCHEDULE_NAME = _migration.SCHEDULE
+__all__ = ["EDITORS", "MODERATORS", "SCHEDULE_NAME", "TASK_NAME", "WORKFLOW_NAME"]
 
 # The apps whose snippets and settings are the public site's content. Snippets of other apps
 # (a family's guardian links, for instance) stay out of the editors' reach.
@@ -88,5 +87,5 @@ def ensure_editorial_setup() -> None:
 
     if not Collection.objects.filter(depth=1).exists():  # a flushed test database
         Collection.add_root(name="Root")
-    _migration.install(global_apps)
+    editorial_rules.install(global_apps)
     grant_content_permissions()

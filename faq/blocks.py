@@ -97,3 +97,16 @@ class FAQStreamBlock(blocks.StreamBlock):
 
     class Meta:
         block_counts = {"section": {"min_num": 1}}
+
+
+def sample_items() -> list[FAQItem]:
+    """The sample questions as FAQ items, for the FAQ excerpt block's preview."""
+    return [
+        FAQItem(
+            id=str(i),
+            question=q["question"],
+            answer=blocks.RichTextBlock().to_python(q["answer"]),
+            section="",
+        )
+        for i, q in enumerate(sample_questions())
+    ]

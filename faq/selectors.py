@@ -120,3 +120,17 @@ def faq_questions(*, limit: int, locale=None) -> list[FAQItem]:
     """The first `limit` questions of the locale's FAQ page (none when the locale has no FAQ page)."""
     page = faq_page_get_for_locale(locale=locale)
     return page.questions(limit=limit) if page else []
+
+
+def faq_excerpt(*, page, limit: int, section: str | None) -> tuple[object | None, list[FAQItem]]:
+    """The FAQ excerpt block's (page, questions): the chosen page in the active language (None if it
+    is not live), else the active language's FAQ page; no query but the translation lookup."""
+    if page is not None:
+        page = page.localized.specific
+        if not page.live:
+            return None, []
+    else:
+        page = faq_page_get_for_locale()
+    if page is None:
+        return None, []
+    return page, page.questions(limit, section=section)

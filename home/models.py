@@ -17,17 +17,18 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
+from classroom.blocks import TeacherListBlock
+from courses.blocks import CourseListBlock
 from cplatform.blocks import (
-    BodyStreamBlock,
     CallToActionBlock,
-    CourseListBlock,
     HeroBlock,
     SignUpBlock,
-    TeacherListBlock,
     TestimonialBlock,
 )
 from cplatform.pages import SeoPageMixin
 from cplatform.validators import validate_multiline_text, validate_single_line
+
+from .blocks import BodyStreamBlock
 
 
 def _stream_text(stream) -> str:

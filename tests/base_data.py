@@ -1,9 +1,9 @@
 """Rows the data migrations create, restored after `transaction=True` tests flush the database."""
 
-from importlib import import_module
-
-from django.apps import apps
 from django.contrib.auth.models import Group
+
+from catalog.models import Level, Subject, TeachingLanguage
+from catalog.seed import seed as seed_vocabulary
 
 
 def ensure_base_data() -> None:
@@ -37,8 +37,8 @@ def ensure_base_data() -> None:
             is_default_site=True,
             site_name="cplatform",
         )
-    # The classroom lookups (levels, subjects, languages) from their data migration.
-    import_module("classroom.migrations.0002_seed_lookups").seed(apps, None)
+    # The lookups (levels, subjects, languages) classroom's data migration 0002 made.
+    seed_vocabulary(level_model=Level, language_model=TeachingLanguage, subject_model=Subject)
     # Editors, Moderators, the review workflow and the scheduled-publishing job.
     ensure_editorial_setup()
     # The course catalog page and the Teacher group's admin access (courses/migrations/0004), so a

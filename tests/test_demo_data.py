@@ -24,9 +24,9 @@ from blog.models import BlogAuthor, BlogCategory, BlogIndexPage, BlogPage
 from classroom.models import Lesson, LessonSeat, StudentProfile, TeacherProfile
 from classroom.selectors import teacher_list_public
 from courses.models import Enrollment
-from cplatform.demo.content import IMAGES
 from cplatform.editorial import EDITORS
-from cplatform.management.commands.load_demo_data import PASSWORD
+from demo.content import IMAGES
+from demo.management.commands.load_demo_data import PASSWORD
 from faq.models import FAQPage
 from home.models import HomePage, LandingPage, Menu, MenuItem
 from home.models import Testimonial as HomeTestimonial
@@ -188,7 +188,7 @@ PAGE_COUNTS = {
     "BlogIndexPage": 1,
     "BlogPage": 6,
     "FAQPage": 1,
-    "CourseIndexPage": 1,  # the catalog, and a page per demo course (courses.demo)
+    "CourseIndexPage": 1,  # the catalog, and a page per demo course (demo.courses)
     "CoursePage": 4,
 }
 

@@ -8,9 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from authentication.forms import apply_domain_error
+from catalog.choices import FreeCancellationOutcome
 from cplatform.exceptions import DomainError
 
-from ..choices import FreeCancellationOutcome
 from .services import availability_replace, time_off_add
 from .wallclock import local_to_utc, zone
 

@@ -3,13 +3,13 @@ from datetime import UTC, date, datetime, time
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from catalog.choices import FreeCancellationOutcome
 from courses.schemas import MaterialOut
 from cplatform.api_base import InputSchema
 
 from ..choices import (
     AttendanceStatus,
     BillingOutcome,
-    FreeCancellationOutcome,
     LessonKind,
     LessonStatus,
 )

@@ -21,6 +21,7 @@ WAGTAIL_SITE_NAME = "cplatform"
 INSTALLED_APPS = [
     # Our apps first so their templates override the packages' ones.
     "cplatform",
+    "catalog",
     "authentication",
     "home",
     "blog",
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "inbox",
     "billing",
     "dashboards",
+    "demo",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from classroom.choices import AttendanceStatus, LessonKind, LessonStatus
 from classroom.models import Attendance, AvailabilityRule, Lesson, LessonSeat
-from classroom.scheduling.demo import UPCOMING_SESSIONS, load_demo_schedule
 from courses.models import ModuleCompletion, ProgressNote
+from demo.schedule import UPCOMING_SESSIONS, load_demo_schedule
 from tests.booking.factories import student, weeks_later
 from tests.classroom.factories import listed_teacher
 from tests.courses.factories import CourseFactory, EnrollmentFactory, ModuleFactory

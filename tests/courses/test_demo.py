@@ -11,7 +11,7 @@ from classroom.choices import LessonKind, LessonStatus
 from classroom.models import Attendance, Lesson, LessonSeat
 from courses.choices import CourseFormat, CourseStatus, EnrollmentStatus
 from courses.models import Course, Enrollment, Material, Module, ModuleCompletion, ProgressNote
-from cplatform.management.commands.load_demo_data import PASSWORD
+from demo.management.commands.load_demo_data import PASSWORD
 from tests.conftest import login_token
 
 pytestmark = pytest.mark.django_db

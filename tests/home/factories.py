@@ -13,7 +13,10 @@ from wagtail.models import Collection, Locale, Page
 from wagtail.rich_text import RichText
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from classroom.blocks import TeacherListBlock
+from courses.blocks import CourseListBlock
 from cplatform import blocks as site_blocks
+from home.blocks import BodyStreamBlock
 from home.models import HomePage, LandingPage, Menu, MenuItem, Testimonial
 from tests.classroom.factories import TeacherProfileFactory
 
@@ -184,7 +187,7 @@ class CourseListBlockFactory(wagtail_factories.StructBlockFactory):
     empty_text = ""
 
     class Meta:
-        model = site_blocks.CourseListBlock
+        model = CourseListBlock
 
 
 class TeacherChooserBlock(SnippetChooserBlock):
@@ -246,7 +249,7 @@ class TeacherListBlockFactory(wagtail_factories.StructBlockFactory):
     directory_link = True
 
     class Meta:
-        model = site_blocks.TeacherListBlock
+        model = TeacherListBlock
 
 
 class TestimonialBlockFactory(wagtail_factories.StructBlockFactory):
@@ -318,7 +321,7 @@ class BodyStreamBlockFactory(wagtail_factories.StreamBlockFactory):
     sign_up = factory.SubFactory(SignUpBlockFactory)
 
     class Meta:
-        model = site_blocks.BodyStreamBlock
+        model = BodyStreamBlock
 
 
 # --- pages ---------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from wagtail.models import Locale
 
 from cplatform import blocks as site_blocks
 from home import models as home_models
+from home.blocks import BodyStreamBlock
 from tests.authentication.factories import UserFactory
 from tests.classroom.factories import TeacherProfileFactory
 from tests.faq.factories import FAQPageFactory, spanish_faq_page
@@ -16,7 +17,7 @@ from tests.home import factories as f
 
 pytestmark = pytest.mark.django_db
 
-BLOCKS = site_blocks.BodyStreamBlock().child_blocks
+BLOCKS = BodyStreamBlock().child_blocks
 PREVIEW_VIDEO = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
 
 

@@ -3,7 +3,7 @@
 import pytest
 from wagtail.models import Page
 
-from cplatform.blocks import BodyStreamBlock
+from home.blocks import BodyStreamBlock
 from home.models import HomePage, LandingPage
 from tests.classroom.factories import TeacherProfileFactory
 from tests.home.factories import (

@@ -1,6 +1,6 @@
 """What the demo site says, in English and Spanish: the home page, two landing pages, a blog with
 six posts and an FAQ in three sections, plus the snippets they use. Pictures, pages and snippets
-are named by key (`Img`, `PageRef`, `TestimonialRef`); `cplatform.demo.site` resolves them."""
+are named by key (`Img`, `PageRef`, `TestimonialRef`); `demo.site` resolves them."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Idempotent: a course whose slug exists is left alone, and a student already enro
 again (so a student added here is enrolled on the next run).
 
 `demo_course_pages` gives each demo course a live English page with a description; the demo site
-(cplatform.demo.site) translates the catalog and these pages into Spanish with the rest of the site."""
+(demo.site) translates the catalog and these pages into Spanish with the rest of the site."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -12,18 +12,18 @@ from decimal import Decimal
 from django.utils import timezone
 
 from authentication.models import User
-from cplatform.demo.text import T, rich
-
-from .choices import CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
-from .models import Course
-from .page_services import course_index_ensure, course_page_create
-from .services import (
+from courses.choices import CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
+from courses.models import Course
+from courses.page_services import course_index_ensure, course_page_create
+from courses.services import (
     course_create,
     enrollment_activate,
     enrollment_create,
     material_create,
     module_create,
 )
+
+from .text import T, rich
 
 COURSES = [
     {

@@ -21,7 +21,12 @@ from django.utils import timezone
 from authentication.choices import Role
 from authentication.models import User
 from authentication.selectors import guardian_consent_problem
+from classroom.choices import AttendanceStatus, LessonKind
+from classroom.models import AvailabilityRule, Lesson, TeacherProfile
 from classroom.progress.services import module_complete, progress_note_add
+from classroom.scheduling.selectors import SlotQuery, slots_for_teacher
+from classroom.scheduling.services import availability_replace, lesson_book
+from classroom.scheduling.wallclock import zone
 from classroom.teaching.services import (
     attendance_record,
     group_session_create,
@@ -31,12 +36,6 @@ from classroom.teaching.services import (
 from courses.choices import CourseFormat, CourseStatus, EnrollmentStatus
 from courses.models import Course, Enrollment
 from cplatform.exceptions import DomainError
-
-from ..choices import AttendanceStatus, LessonKind
-from ..models import AvailabilityRule, Lesson, TeacherProfile
-from .selectors import SlotQuery, slots_for_teacher
-from .services import availability_replace, lesson_book
-from .wallclock import zone
 
 WEEKDAY_HOURS = [
     {"weekday": day, "start_time": start, "end_time": end}

@@ -1,5 +1,5 @@
 """Demo data for `make run`, built through the services and Wagtail's APIs: users of every role, and
-the public site in English and Spanish (`cplatform.demo`). Idempotent; refuses production settings."""
+the public site in English and Spanish (`demo.site`). Idempotent; refuses production settings."""
 
 import os
 from datetime import date
@@ -13,15 +13,15 @@ from django.utils import timezone
 from authentication.choices import Role
 from authentication.models import GuardianLink, User
 from authentication.services import guardian_accept, guardian_consent, guardian_invite, user_create
-from classroom.scheduling.demo import load_demo_schedule
 from classroom.services import (
     student_profile_update,
     teacher_profile_approve,
     teacher_profile_update,
 )
-from courses.demo import load_demo_courses
-from cplatform.demo.site import build_site
 from cplatform.editorial import EDITORS
+from demo.courses import load_demo_courses
+from demo.schedule import load_demo_schedule
+from demo.site import build_site
 
 PASSWORD = "cplatform-demo"  # noqa: S105 (the README publishes it; refused in production)
 

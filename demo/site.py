@@ -17,12 +17,12 @@ from wagtail_localize.models import Translation, TranslationSource
 
 from blog.models import BlogAuthor, BlogCategory, BlogIndexPage, BlogPage
 from classroom.models import TeacherProfile
-from courses.demo import demo_course_pages
 from faq.models import FAQPage
 from home.models import HomePage, LandingPage, Menu, MenuItem, SiteSettings, Testimonial
 
 from . import content
 from .content import Img, PageRef, TestimonialRef
+from .courses import demo_course_pages
 from .images import demo_image
 from .text import MEMORY, T
 
@@ -31,7 +31,7 @@ TOOL_NAME = "cplatform demo data"
 
 @dataclass
 class DemoSite:
-    """What was built (or found): keyed as in `cplatform.demo.content`."""
+    """What was built (or found): keyed as in `demo.content`."""
 
     images: dict = field(default_factory=dict)
     testimonials: dict = field(default_factory=dict)

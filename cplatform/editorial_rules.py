@@ -1,0 +1,154 @@
+"""Who runs the public site from the Wagtail admin, as data: the Editors and Moderators groups and
+exactly what each may do, the "Marketing review" workflow and the django-q2 schedule that publishes
+scheduled pages. `install(apps)` writes them (idempotent): the data migration
+`cplatform/migrations/0001_editorial_workflow.py` runs it, and so does
+`cplatform.editorial.ensure_editorial_setup` (the test suite, after a flush). An ordinary module, so
+runtime code never imports a migration.
+"""
+
+from django.utils import timezone
+
+EDITORS = "Editors"
+MODERATORS = "Moderators"
+WORKFLOW = "Marketing review"
+TASK = "Moderators approve"
+SCHEDULE = "Publish scheduled pages"
+SCHEDULE_FUNC = "cplatform.tasks.publish_scheduled_pages"
+
+# (app_label, model, codename, name)
+ACCESS_ADMIN = ("wagtailadmin", "admin", "access_admin", "Can access Wagtail admin")
+SUBMIT_TRANSLATION = (
+    "wagtail_localize",
+    "translation",
+    "submit_translation",
+    "Can submit translations",
+)
+
+
+def _model_perms(model, *actions, app_label="wagtailcore"):
+    return [(app_label, model, f"{a}_{model}", f"Can {a} {model}") for a in actions]
+
+
+MODEL_PERMISSIONS = {
+    EDITORS: [ACCESS_ADMIN, SUBMIT_TRANSLATION],
+    MODERATORS: [
+        ACCESS_ADMIN,
+        SUBMIT_TRANSLATION,
+        *_model_perms("redirect", "add", "change", "delete", app_label="wagtailredirects"),
+    ],
+}
+# Granted on the root page, so they hold for every page of every locale.
+PAGE_PERMISSIONS = {
+    EDITORS: ["add_page", "change_page"],
+    MODERATORS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+}
+PAGE_PERMISSION_NAMES = {
+    "add_page": "Can add page",
+    "change_page": "Can change page",
+    "publish_page": "Publish any page",
+    "lock_page": "Lock/unlock pages you've locked",
+    "unlock_page": "Unlock any page",
+}
+# Granted on the root collection.
+COLLECTION_PERMISSIONS = {
+    EDITORS: [
+        *_model_perms("image", "add", "change", "choose", app_label="wagtailimages"),
+        *_model_perms("document", "add", "change", "choose", app_label="wagtaildocs"),
+    ],
+    MODERATORS: [
+        *_model_perms("image", "add", "change", "choose", "delete", app_label="wagtailimages"),
+        *_model_perms("document", "add", "change", "choose", "delete", app_label="wagtaildocs"),
+    ],
+}
+
+
+def _permission(apps, app_label, model, codename, name):
+    ContentType = apps.get_model("contenttypes.ContentType")
+    Permission = apps.get_model("auth.Permission")
+    content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type, codename=codename, defaults={"name": name}
+    )
+    return permission
+
+
+def install(apps, schema_editor=None):
+    """Idempotent: also used by the test suite to restore these rows after a flush."""
+    Group = apps.get_model("auth.Group")
+    Page = apps.get_model("wagtailcore.Page")
+    Collection = apps.get_model("wagtailcore.Collection")
+    GroupPagePermission = apps.get_model("wagtailcore.GroupPagePermission")
+    GroupCollectionPermission = apps.get_model("wagtailcore.GroupCollectionPermission")
+    ContentType = apps.get_model("contenttypes.ContentType")
+
+    root_page = Page.objects.filter(depth=1).first()
+    root_collection = Collection.objects.filter(depth=1).first()
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in (EDITORS, MODERATORS)}
+
+    for name, group in groups.items():
+        group.permissions.set([_permission(apps, *spec) for spec in MODEL_PERMISSIONS[name]])
+
+        if root_page is not None:
+            wanted = [
+                _permission(apps, "wagtailcore", "page", codename, PAGE_PERMISSION_NAMES[codename])
+                for codename in PAGE_PERMISSIONS[name]
+            ]
+            GroupPagePermission.objects.filter(group=group, page=root_page).exclude(
+                permission__in=wanted
+            ).delete()
+            for permission in wanted:
+                GroupPagePermission.objects.get_or_create(
+                    group=group, page=root_page, permission=permission
+                )
+
+        if root_collection is not None:
+            wanted = [_permission(apps, *spec) for spec in COLLECTION_PERMISSIONS[name]]
+            GroupCollectionPermission.objects.filter(
+                group=group, collection=root_collection
+            ).exclude(permission__in=wanted).delete()
+            for permission in wanted:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=permission
+                )
+
+    # The review: one task, approved by Moderators.
+    Task = apps.get_model("wagtailcore.GroupApprovalTask")
+    Workflow = apps.get_model("wagtailcore.Workflow")
+    WorkflowTask = apps.get_model("wagtailcore.WorkflowTask")
+    WorkflowPage = apps.get_model("wagtailcore.WorkflowPage")
+    task_type, _ = ContentType.objects.get_or_create(
+        app_label="wagtailcore", model="groupapprovaltask"
+    )
+    task, _ = Task.objects.get_or_create(
+        name=TASK, defaults={"content_type": task_type, "active": True}
+    )
+    task.groups.set([groups[MODERATORS]])
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW, defaults={"active": True})
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+
+    # On the root (so a new locale's home page inherits it) and on every home page.
+    for page in Page.objects.filter(depth__lte=2):
+        WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+    # Wagtail's default "Moderators approval" workflow is superseded: retire it if nothing uses it.
+    for old in Workflow.objects.exclude(pk=workflow.pk).filter(name="Moderators approval"):
+        if not WorkflowPage.objects.filter(workflow=old).exists():
+            old.active = False
+            old.save(update_fields=["active"])
+
+    Schedule = apps.get_model("django_q.Schedule")
+    Schedule.objects.update_or_create(
+        name=SCHEDULE,
+        defaults={
+            "func": SCHEDULE_FUNC,
+            "schedule_type": "I",  # every `minutes` minutes
+            "minutes": 1,
+            "repeats": -1,
+        },
+        create_defaults={
+            "func": SCHEDULE_FUNC,
+            "schedule_type": "I",
+            "minutes": 1,
+            "repeats": -1,
+            "next_run": timezone.now(),
+        },
+    )
