@@ -67,9 +67,10 @@ test-clock: install system-deps compilemessages ## Run the time-dependent tests 
 	if [ -z "$$DATABASE_URL" ]; then url="$$(scripts/test-db)"; export DATABASE_URL="$$url"; fi; \
 	$(PY) scripts/test-clock $(PYTEST_ARGS)
 
-lint: install ## ruff check and format check
+lint: install ## ruff check, format check, and the import layers (import-linter, [tool.importlinter] in pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install ## Format and autofix with ruff
 	$(VENV)/bin/ruff format .
