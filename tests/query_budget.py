@@ -145,9 +145,8 @@ def assert_constant_queries(
     an HTTP request) and `rows(answer)` (`json_rows`, `html_rows(marker)` or any count of what the
     answer shows) is larger after `grow()` than before, so the second run did serve the new data.
     Returns the number of queries."""
-    _check_status(
-        request(), expect_status, "warm-up"
-    )  # per-process caches are not what is measured
+    # Warm-up: per-process caches (content types, sites) are not what is measured.
+    _check_status(request(), expect_status, "warm-up")
     with capture_queries(using) as small:
         before = request()
     _check_status(before, expect_status, "before growing the data")

@@ -37,7 +37,6 @@ PRINCIPALS = [
     "parent_of_a",
     "admin",
 ]
-SIGNED_IN = PRINCIPALS[1:]
 LOGIN = "login"
 DONE = "done"
 KEPT = "kept"
