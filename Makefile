@@ -58,13 +58,13 @@ export TEST_NOW
 test: install system-deps compilemessages ## Run the whole suite on a throwaway PostgreSQL (or DATABASE_URL), browsers included
 	@set -e; \
 	echo "suite clock: TEST_NOW=$${TEST_NOW:-real}"; \
-	if [ -z "$$DATABASE_URL" ]; then url="$$(scripts/test-db)"; export DATABASE_URL="$$url"; fi; \
+	if [ -z "$$DATABASE_URL" ]; then url="$$(scripts/test-db)" || { echo "$@: stopped: the throwaway PostgreSQL did not start (scripts/test-db says why, above)" >&2; exit 1; }; export DATABASE_URL="$$url"; fi; \
 	$(PY) manage.py makemigrations --check --dry-run --settings=cplatform.settings.test >/dev/null; \
 	$(PY) -m pytest $(if $(CI),--create-db,--reuse-db) $(PYTEST_ARGS)
 
 test-clock: install system-deps compilemessages ## Run the time-dependent tests at 20 instants (4 hours × the coming day and the DST days; CLOCK_JOBS=2 runs two at once); not in CI
 	@set -e; \
-	if [ -z "$$DATABASE_URL" ]; then url="$$(scripts/test-db)"; export DATABASE_URL="$$url"; fi; \
+	if [ -z "$$DATABASE_URL" ]; then url="$$(scripts/test-db)" || { echo "$@: stopped: the throwaway PostgreSQL did not start (scripts/test-db says why, above)" >&2; exit 1; }; export DATABASE_URL="$$url"; fi; \
 	$(PY) scripts/test-clock $(PYTEST_ARGS)
 
 lint: install ## ruff check, format check, and the import layers (import-linter, [tool.importlinter] in pyproject.toml)
@@ -78,7 +78,7 @@ format: install ## Format and autofix with ruff
 
 bench: install compilemessages ## Seed PostgreSQL, serve with gunicorn (2 workers), load pages and print req/s, p50/p95
 	@set -e; \
-	if [ -z "$$DATABASE_URL" ]; then url="$$(scripts/test-db)"; export DATABASE_URL="$${url%/cplatform}/cplatform_bench"; fi; \
+	if [ -z "$$DATABASE_URL" ]; then url="$$(scripts/test-db)" || { echo "$@: stopped: the throwaway PostgreSQL did not start (scripts/test-db says why, above)" >&2; exit 1; }; export DATABASE_URL="$${url%/cplatform}/cplatform_bench"; fi; \
 	$(PY) bench/run.py
 
 .PHONY: help install system-deps migrate demo run test test-clock lint format bench compilemessages messages

@@ -15,19 +15,24 @@ of the same operation on another object (`PATCH /api/v1/admin/users/{user_id} #s
 """
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
 from PIL import Image
 
 from authentication.choices import Role
+from authentication.models import GuardianLink
 from authentication.services import guardian_accept, guardian_invite
+from classroom.models import Lesson
 from classroom.scheduling.services import (
     availability_replace,
     lesson_book,
     series_book,
     time_off_add,
 )
+from courses.models import Enrollment, Material
 from cplatform.editorial import EDITORS, MODERATORS
 from tests.api.matrix import AREA_BUILDERS, AREA_ROWS
 from tests.api.matrix.base import (
@@ -640,3 +645,186 @@ def test_the_inviter_cannot_accept_their_own_invitation(world, client):
     assert response.status_code == 401
     response = call(client, world, "POST /api/v1/guardians/{link_id}/accept", "second_parent")
     assert response.status_code == 409
+
+
+# --- what each principal's LIST holds ------------------------------------------------------------
+#
+# A list answers 200 to every signed-in principal (rows above); what it holds is the access rule.
+# Student A's rows (`a_rows`: what the World made for A) are in the list of everyone who may see
+# them ("all"); an outsider's list holds none of them ("none"), and only rows of the outsider's own
+# (`theirs`, written here independently of the selectors): nothing at all for the editor and the
+# moderator, their own, their children's or their courses' rows for student B, the second parent and
+# the other teacher (the World gives those the decoys of collisions.py).
+
+
+def _children(user) -> list[int]:
+    from authentication.choices import GuardianLinkStatus
+    from authentication.models import GuardianLink
+
+    return list(
+        GuardianLink.objects.filter(guardian=user, status=GuardianLinkStatus.ACTIVE).values_list(
+            "child_id", flat=True
+        )
+    )
+
+
+def _lessons_of(user) -> set[int]:
+    from django.db.models import Q
+
+    from classroom.models import Lesson
+
+    people = [user.pk, *_children(user)]
+    return set(
+        Lesson.objects.filter(
+            Q(student__in=people) | Q(seats__student__in=people) | Q(teacher__user=user)
+        ).values_list("pk", flat=True)
+    )
+
+
+def _enrollments_of(user) -> set[int]:
+    from django.db.models import Q
+
+    from courses.models import Enrollment
+
+    people = [user.pk, *_children(user)]
+    return set(
+        Enrollment.objects.filter(
+            Q(student__in=people) | Q(course__owner=user) | Q(course__teachers=user)
+        ).values_list("pk", flat=True)
+    )
+
+
+def _materials_of(user) -> set[int]:
+    from django.db.models import Q
+
+    from courses.models import Material
+
+    people = [user.pk, *_children(user)]
+    return set(
+        Material.objects.filter(
+            Q(course__enrollments__student__in=people)
+            | Q(course__owner=user)
+            | Q(course__teachers=user)
+        ).values_list("pk", flat=True)
+    )
+
+
+def _links_of(user) -> set[int]:
+    from django.db.models import Q
+
+    from authentication.models import GuardianLink
+
+    return set(
+        GuardianLink.objects.filter(
+            Q(child=user) | Q(guardian=user) | Q(initiated_by=user) | Q(invited_email=user.email)
+        ).values_list("pk", flat=True)
+    )
+
+
+def _students_of(user) -> set[int]:
+    from django.db.models import Q
+
+    from classroom.models import Lesson
+    from courses.models import Enrollment
+
+    taught = set(
+        Lesson.objects.filter(teacher__user=user)
+        .filter(Q(student__isnull=False) | Q(seats__isnull=False))
+        .values_list("student_id", "seats__student_id")
+    )
+    enrolled = Enrollment.objects.filter(Q(course__owner=user) | Q(course__teachers=user))
+    return (
+        {user.pk, *_children(user)}
+        | {pk for pair in taught for pk in pair if pk}
+        | set(enrolled.values_list("student_id", flat=True))
+    )
+
+
+@dataclass
+class ListRows:
+    item_id: str  # the key of an item's id in the answer
+    a_rows: Callable  # (world) → ids of student A's rows the World made
+    theirs: Callable  # (user) → ids of the rows that user may have in the list
+    sees_a: tuple[str, ...]  # the principals whose list holds all of A's rows
+
+
+INSIDERS = ("student_a", "parent_of_a", "teacher", "admin", "superuser")
+
+
+def _a(world):
+    return world.users["student_a"]
+
+
+LISTS: dict[str, ListRows] = {
+    "GET /api/v1/lessons": ListRows(
+        "id",
+        lambda w: set(Lesson.objects.filter(student=_a(w)).values_list("pk", flat=True)),
+        _lessons_of,
+        INSIDERS,
+    ),
+    "GET /api/v1/enrollments": ListRows(
+        "id",
+        lambda w: set(Enrollment.objects.filter(student=_a(w)).values_list("pk", flat=True)),
+        _enrollments_of,
+        INSIDERS,
+    ),
+    "GET /api/v1/materials": ListRows(
+        "id",
+        lambda w: set(
+            Material.objects.filter(
+                course__enrollments__student=_a(w), course__enrollments__status="active"
+            ).values_list("pk", flat=True)
+        ),
+        _materials_of,
+        INSIDERS,
+    ),
+    # Admins manage family links in the admin, not through the API: their list is their own.
+    "GET /api/v1/guardians": ListRows(
+        "id",
+        lambda w: set(GuardianLink.objects.filter(child=_a(w)).values_list("pk", flat=True)),
+        _links_of,
+        ("student_a", "parent_of_a"),
+    ),
+    "GET /api/v1/students": ListRows("id", lambda w: {_a(w).pk}, _students_of, INSIDERS),
+    "GET /api/v1/progress": ListRows(
+        "enrollment_id",
+        lambda w: set(
+            Enrollment.objects.filter(student=_a(w), status="active").values_list("pk", flat=True)
+        ),
+        _enrollments_of,
+        INSIDERS,
+    ),
+}
+
+
+def test_every_list_row_names_an_operation_of_the_matrix():
+    assert set(LISTS) <= set(MATRIX)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("principal", SIGNED_IN)
+@pytest.mark.parametrize("key", sorted(LISTS))
+def test_a_list_holds_what_the_principal_may_see_and_nothing_of_others(
+    world, client, key, principal
+):
+    spec = LISTS[key]
+    with transaction.atomic():
+        response = client.get(
+            operation(key).split(" ", 1)[1], {"limit": 100}, **world.headers(principal)
+        )
+        transaction.set_rollback(True)
+    assert response.status_code == 200, (key, principal, response.status_code)
+    body = response.json()
+    assert body["count"] == len(body["items"]), "the World fits in one page"
+    listed = {item[spec.item_id] for item in body["items"]}
+    a_rows = spec.a_rows(world)
+    assert a_rows, f"{key}: the World made no rows of student A"
+    if principal in spec.sees_a:
+        assert a_rows <= listed, (key, principal, sorted(a_rows - listed))
+        return
+    user = world.users[principal]
+    assert not listed & a_rows, (key, principal, "sees student A's", sorted(listed & a_rows))
+    foreign = listed - spec.theirs(user)
+    assert not foreign, (key, principal, "sees rows not theirs", sorted(foreign))
+    if principal in ("editor", "moderator"):
+        assert listed == set(), (key, principal, sorted(listed))

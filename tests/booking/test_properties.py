@@ -1,10 +1,14 @@
 """Property: whatever bookings, cancellations and reschedules happen, no teacher and no student is ever
-left with two overlapping non-cancelled lessons."""
+left with two overlapping non-cancelled lessons.
+
+It runs twice: with PostgreSQL's exclusion constraints (migration classroom 0006), and with them dropped
+inside the test's transaction (rolled back with it), so the second run proves the booking service's own
+overlap check, the only one SQLite (dev) has, and not the database's."""
 
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,8 +40,31 @@ def _assert_no_overlaps(field: str) -> None:
         previous = lesson
 
 
+def _exclusion_constraints() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint "
+            "WHERE conrelid = 'classroom_lesson'::regclass AND contype = 'x' ORDER BY conname"
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
+def _drop_exclusion_constraints() -> None:
+    """Drop the no-overlap constraints; DDL is transactional in PostgreSQL, so the test's rollback
+    brings them back for the next test."""
+    names = _exclusion_constraints()
+    assert names, "classroom_lesson has no exclusion constraint to drop (migration 0006)"
+    with connection.cursor() as cursor:
+        for name in names:
+            cursor.execute(f'ALTER TABLE classroom_lesson DROP CONSTRAINT "{name}"')
+    assert _exclusion_constraints() == []
+
+
 @pytest.mark.django_db
-def test_random_booking_sequences_never_leave_overlapping_lessons():
+@pytest.mark.parametrize("constraints", ["kept", "dropped"])
+def test_random_booking_sequences_never_leave_overlapping_lessons(constraints):
+    if constraints == "dropped":
+        _drop_exclusion_constraints()
     teachers = [bookable_teacher(lesson_lengths=[30, 60]) for _ in range(2)]
     students = [student() for _ in range(3)]
     base = days_ahead(3, hour=10)

@@ -6,7 +6,7 @@ from tests.authentication.factories import ParentFactory, StudentFactory
 from tests.classroom.conftest import as_user
 from tests.classroom.test_pages import assert_accessible_structure
 from tests.courses.factories import CourseFactory, EnrollmentFactory
-from tests.query_budget import assert_constant_queries
+from tests.query_budget import assert_constant_queries, html_rows
 
 from . import scenario
 from .factories import LessonFactory, ProgressNoteFactory, profile_of
@@ -196,6 +196,9 @@ def test_the_header_links_to_progress(client, people):
 
 # --- query budgets ------------------------------------------------------------------------------------
 
+PROGRESS_CARDS = html_rows('<article class="card progress-card"')
+HISTORY_LESSONS = html_rows('<li class="card lesson history-lesson">')
+
 
 def test_the_progress_page_runs_the_same_queries_for_5_and_100_enrolments(client, people):
     _enrol(people.student_a, people.teacher, 5)
@@ -204,6 +207,7 @@ def test_the_progress_page_runs_the_same_queries_for_5_and_100_enrolments(client
         lambda: client.get("/progress/"),
         grow=lambda: _enrol(people.student_a, people.teacher, 95),
         budget=20,
+        rows=PROGRESS_CARDS,
     )
 
 
@@ -226,7 +230,12 @@ def test_the_parents_progress_page_runs_the_same_queries_for_more_children_and_l
             LessonFactory(teacher=teacher, student=child, start=scenario.hours_from_now(5 + 2 * h))
 
     as_user(client, people.parent_of_a)
-    assert_constant_queries(lambda: client.get("/progress/"), grow=grow, budget=20)
+    assert_constant_queries(
+        lambda: client.get("/progress/"),
+        grow=grow,
+        budget=20,
+        rows=lambda r: PROGRESS_CARDS(r) + html_rows('<li><time datetime="')(r),
+    )
 
 
 def test_the_teachers_progress_page_runs_the_same_queries_for_5_and_100_students(client, people):
@@ -237,7 +246,12 @@ def test_the_teachers_progress_page_runs_the_same_queries_for_5_and_100_students
     course = CourseFactory(owner=people.teacher, capacity=200)
     students(5)
     as_user(client, people.teacher)
-    assert_constant_queries(lambda: client.get("/progress/"), grow=lambda: students(95), budget=20)
+    assert_constant_queries(
+        lambda: client.get("/progress/"),
+        grow=lambda: students(95),
+        budget=20,
+        rows=html_rows('<th scope="row"><a href="/progress/students/'),
+    )
 
 
 def test_the_history_page_runs_the_same_queries_for_5_and_100_lessons(client, people):
@@ -254,6 +268,7 @@ def test_the_history_page_runs_the_same_queries_for_5_and_100_lessons(client, pe
         lambda: client.get(f"/progress/history/?student={people.student_a.pk}"),
         grow=grow,
         budget=20,
+        rows=HISTORY_LESSONS,
     )
 
 
@@ -268,7 +283,10 @@ def test_the_teachers_student_page_runs_the_same_queries_for_5_and_100_lessons(c
         _enrol(people.student_a, people.teacher, 30)
 
     assert_constant_queries(
-        lambda: client.get(f"/progress/students/{people.student_a.pk}/"), grow=grow, budget=20
+        lambda: client.get(f"/progress/students/{people.student_a.pk}/"),
+        grow=grow,
+        budget=20,
+        rows=HISTORY_LESSONS,
     )
 
 

@@ -9,7 +9,7 @@ from django.utils import translation
 from cplatform import search as search_module
 from cplatform.search import PAGE_SIZE, highlight
 from tests.faq.factories import FAQPageFactory, english_home
-from tests.query_budget import count_queries
+from tests.query_budget import assert_constant_queries
 from tests.seo.conftest import soup
 
 pytestmark = pytest.mark.django_db
@@ -238,14 +238,13 @@ def test_a_query_of_punctuation_asks_for_a_word(client, faq_page):
 def test_a_search_costs_the_same_queries_for_a_few_or_many_results(client, monkeypatch):
     monkeypatch.setattr(search_module, "PAGE_SIZE", 5)
     many_pages(2)
-    search(client, "xylophone")  # warm-up: per-process caches (site, content types)
-    few, _ = count_queries(lambda: search(client, "xylophone"))
-    many_pages(8)
-    search(client, "xylophone")  # warm-up: publishing cleared cached fragments
-    many, response = count_queries(lambda: search(client, "xylophone"))
-
-    assert len(result_titles(response)) == 5
-    assert many == few
+    assert_constant_queries(
+        lambda: search(client, "xylophone"),
+        # the warm-up after growing: publishing cleared cached fragments
+        grow=lambda: (many_pages(8), search(client, "xylophone")),
+        rows=lambda response: len(result_titles(response)),  # 2 results, then a page of 5
+    )
+    assert len(result_titles(search(client, "xylophone"))) == 5
 
 
 def test_the_search_page_is_not_indexed_once_a_query_is_given(client, faq_page):

@@ -113,7 +113,12 @@ def test_creating_a_session_takes_the_same_queries_for_few_or_many_enrolled_stud
             EnrollmentFactory(course=course, student=child(age=12)[0])
             EnrollmentFactory(course=course, student=StudentFactory())
 
-    assert_constant_queries(lambda: session(course=course, hour=next(hours)), grow=grow)
+    assert_constant_queries(
+        lambda: session(course=course, hour=next(hours)),
+        grow=grow,
+        expect_status=None,  # a service call, not a request
+        rows=lambda lesson: lesson.seats.filter(cancelled_at=None).count(),  # more seated
+    )
     latest = Lesson.objects.filter(course=course).latest("start")
     assert latest.seats.count() == course.enrollments.count() - 3 - 5
 

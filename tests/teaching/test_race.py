@@ -5,7 +5,8 @@ Control: with the row locks off (`SCHEDULING_BOOKING_LOCK=False`, as the booking
 the same count-then-write lets more than one student through, so the lock is what holds the limit.
 The race is a matter of timing: the control tries up to CONTROL_ROUNDS fresh sessions.
 
-The same over real HTTP: 50 students POST /api/v1/lessons/{id}/seat at once → 1 × 201, 49 × 409."""
+The same over real HTTP: 50 students POST /api/v1/lessons/{id}/seat at once → 1 × 201, 49 × 409, and
+its control without the lock overruns the limit over HTTP too."""
 
 import threading
 from collections import Counter
@@ -95,23 +96,45 @@ wide_live_server = race.wide_live_server  # the fixture: a live server accepting
 HTTP_ATTEMPTS = 50
 
 
-def test_fifty_students_racing_over_http_for_the_last_seat_leave_one_seated(
-    wide_live_server, client
-):
+def _http_stampede(live_server_url: str, client, *, day: int = 7) -> tuple[Counter, list, int]:
+    """(statuses, failures, live seats) after HTTP_ATTEMPTS students POST for the last of 2 seats."""
     teacher = TeacherFactory()
     first = StudentFactory()
     course = group_course(teacher=teacher, students=[first], capacity=2)
-    lesson = session(course=course, day=7)  # `first` holds one of the two seats
+    lesson = session(course=course, day=day)  # `first` holds one of the two seats
     racers = [StudentFactory() for _ in range(HTTP_ATTEMPTS)]
     for student in racers:
         EnrollmentFactory(course=course, student=student)
     tokens = [session_token(client, s.email, n) for n, s in enumerate(racers)]
 
     statuses, failures = simultaneous_posts(
-        wide_live_server, f"/api/v1/lessons/{lesson.pk}/seat", {}, tokens
+        live_server_url, f"/api/v1/lessons/{lesson.pk}/seat", {}, tokens
     )
     live = LessonSeat.objects.filter(lesson=lesson, cancelled_at__isnull=True).count()
+    return statuses, failures, live
+
+
+def test_fifty_students_racing_over_http_for_the_last_seat_leave_one_seated(
+    wide_live_server, client
+):
+    statuses, failures, live = _http_stampede(wide_live_server, client)
     print(f"last session seat over HTTP: {dict(statuses)}, live seats {live} of 2")
     assert not failures, failures
     assert statuses == Counter({201: 1, 409: HTTP_ATTEMPTS - 1})
     assert live == 2
+
+
+def test_control_over_http_without_the_lock_the_seat_limit_is_overrun(wide_live_server, client):
+    """The same HTTP stampede with the row locks off: more than one student gets the last seat, so the
+    test above passes because of the lock, not because the requests happen to arrive one by one."""
+    rounds = []
+    with override_settings(SCHEDULING_BOOKING_LOCK=False):
+        for n in range(CONTROL_ROUNDS):
+            statuses, failures, live = _http_stampede(wide_live_server, client, day=7 + n)
+            rounds.append((dict(statuses), live))
+            assert not failures, failures
+            assert statuses[201] == live - 1  # every 201 is a seat: no answer lies
+            if live > 2:
+                break
+    print(f"last session seat over HTTP without the lock, per round: {rounds}")
+    assert rounds[-1][1] > 2, f"no round showed the race: {rounds}"
