@@ -175,16 +175,6 @@ def module_create(*, actor: User, course: Course, data: dict) -> Module:
     return module
 
 
-def module_update(*, actor: User, module: Module, data: dict) -> Module:
-    if not can_manage_course(user=actor, course=module.course):
-        raise NotFound()
-    for field, value in data.items():
-        setattr(module, field, value)
-    _full_clean(module, exclude=["course"])
-    module.save()
-    return module
-
-
 def _full_clean(obj, *, exclude=()):
     try:
         obj.full_clean(exclude=list(exclude))

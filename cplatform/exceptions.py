@@ -43,11 +43,6 @@ class Conflict(DomainError):
     default_detail = "This conflicts with the current state."
 
 
-class NotAuthenticated(DomainError):
-    status_code = 401
-    default_detail = "Authentication required."
-
-
 def refused(*, visible: bool, detail: str | None = None) -> DomainError:
     """What a service raises for an actor who may not do this to an object: NotFound when they may
     not even see it (a forbidden object answers exactly like a missing one), PermissionDenied (with

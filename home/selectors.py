@@ -16,15 +16,6 @@ from .models import Menu, MenuItem, Testimonial
 TESTIMONIAL_PHOTO_SPEC = "fill-96x96"
 
 
-def active_locale() -> Locale | None:
-    """The Locale of the active language, else the default one (no query after the first per process
-    for `Locale.get_active` is not cached, so keep calls few)."""
-    try:
-        return Locale.get_active()
-    except Locale.DoesNotExist:
-        return Locale.objects.filter(language_code=settings.LANGUAGE_CODE).first()
-
-
 def testimonial_list_localized(*, testimonials: list[Testimonial]) -> list[Testimonial]:
     """The given testimonials in the active language where translated (else as given), photos with
     their renditions: one query for the translations and one each for photos and renditions."""

@@ -233,12 +233,6 @@ def series_get_for_user(*, user, series_id: int) -> LessonSeries:
         raise NotFound() from exc
 
 
-def series_lessons(*, series: LessonSeries) -> QuerySet[Lesson]:
-    return series.lessons.select_related(
-        "teacher__user", "student", "booked_by", "cancelled_by"
-    ).order_by("start", "pk")
-
-
 def private_courses_for_booking(*, teacher: TeacherProfile, student_ids: list[int]) -> list[Course]:
     """The teacher's 1:1 courses in which one of `student_ids` (the booker, or their children) is
     actively enrolled: a 1:1 lesson can be booked under one of them."""

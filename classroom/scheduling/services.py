@@ -476,7 +476,8 @@ def _locked_scheduled(lesson: Lesson, now: datetime) -> Lesson:
 def lesson_cancel(
     *, lesson: Lesson, actor: User, reason: str = "", now: datetime | None = None
 ) -> Lesson:
-    """Cancel under the teacher's policy: the teacher's side always free; the student's side free until
+    """Cancel under the lesson's cancellation policy (its course's, else the teacher's: see
+    `cancellation_policy_for`): the teacher's side always free; the student's side free until
     the cut-off, after it the lesson counts as taken (charged). The outcome is recorded for billing."""
     now = now or timezone.now()
     _require_changer(lesson=lesson, actor=actor)

@@ -361,7 +361,7 @@ def attendance_record(
     student or the live seat holders. Only once the lesson has started, never on a cancelled one.
     Then the lesson's status follows: a 1:1 lesson whose student is absent is a no-show (charged), one
     whose absence the teacher excused is a no-show settled like a free cancellation (refund or credit,
-    the teacher's policy); otherwise the lesson is completed (charged)."""
+    as the lesson's cancellation policy says: its course's, else the teacher's); otherwise the lesson is completed (charged)."""
     now = now or timezone.now()
     _require_runner(actor=actor, lesson=lesson)
     marks = [dict(m) for m in marks]

@@ -470,11 +470,6 @@ def _course_rows() -> list[Row]:
             lambda w, actor, fn: fn(actor=actor, course=w.course(), data={"title": "Week 3"}),
         ),
         Row(
-            f"{COURSES}:module_update",
-            "admin",
-            lambda w, actor, fn: fn(actor=actor, module=w.module(), data={"title": "Week 1"}),
-        ),
-        Row(
             f"{COURSES}:material_create",
             "teacher",
             lambda w, actor, fn: fn(
