@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from .models import Menu, MenuItem, Testimonial
 
