@@ -152,7 +152,8 @@ def course_update(*, actor: User, course: Course, data: dict) -> Course:
                             _("%(taken)d seats are taken; the capacity cannot be lower.")
                             % {"taken": taken}
                         ]
-                    }
+                    },
+                    code="capacity_below_taken",
                 )
         locked.save()
         if "capacity" in data:
@@ -303,12 +304,16 @@ def enrollment_create(
             status__in=[*SEAT_STATUSES, EnrollmentStatus.WAITLISTED],
         ).first()
         if live is not None:
-            raise Conflict(_("Already enrolled or on the waitlist for this course."))
+            raise Conflict(
+                _("Already enrolled or on the waitlist for this course."), code="already_enrolled"
+            )
         taken = locked.enrollments.filter(status__in=SEAT_STATUSES).count()
         now = timezone.now()
         if locked.capacity is not None and taken >= locked.capacity:
             if not waitlist:
-                raise Conflict(_("The course is full. You can join the waitlist."))
+                raise Conflict(
+                    _("The course is full. You can join the waitlist."), code="course_full"
+                )
             status = EnrollmentStatus.WAITLISTED
         else:
             status = EnrollmentStatus.ACTIVE if locked.is_free else EnrollmentStatus.PENDING
@@ -323,7 +328,9 @@ def enrollment_create(
                     activated_at=now if status == EnrollmentStatus.ACTIVE else None,
                 )
         except IntegrityError as exc:
-            raise Conflict(_("Already enrolled or on the waitlist for this course.")) from exc
+            raise Conflict(
+                _("Already enrolled or on the waitlist for this course."), code="already_enrolled"
+            ) from exc
         if status == EnrollmentStatus.ACTIVE:
             enrollment_activated.send(sender=Enrollment, enrollment=enrollment)
         return enrollment
@@ -366,7 +373,7 @@ def _end(enrollment: Enrollment, *, actor: User, status: str) -> Enrollment:
         course = Course.objects.select_for_update().get(pk=enrollment.course_id)
         current = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if not current.is_live:
-            raise Conflict(_("This enrolment has already ended."))
+            raise Conflict(_("This enrolment has already ended."), code="enrollment_ended")
         previous_status = current.status
         current.status = status
         current.ended_at = timezone.now()
@@ -414,7 +421,9 @@ def enrollment_activate(*, actor: User | None, enrollment: Enrollment) -> Enroll
         if current.status == EnrollmentStatus.ACTIVE:
             return current
         if current.status != EnrollmentStatus.PENDING:
-            raise Conflict(_("Only a pending enrolment can be activated."))
+            raise Conflict(
+                _("Only a pending enrolment can be activated."), code="enrollment_not_pending"
+            )
         if enrollment_needs_consent(course=course):
             guardian_consent_require(student=current.student, actor=actor)
         current.status = EnrollmentStatus.ACTIVE

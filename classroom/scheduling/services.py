@@ -151,7 +151,8 @@ def student_for_booking(*, actor: User, student_id: int | None) -> User:
     if student_id is None or student_id == actor.pk:
         if not has_role(actor, Role.STUDENT):
             raise ValidationFailed(
-                errors={"student_id": [_("Name the child you are booking for.")]}
+                errors={"student_id": [_("Name the child you are booking for.")]},
+                code="student_required",
             )
         return actor
     if not acts_for_student(user=actor, student_id=student_id):
@@ -169,22 +170,23 @@ def _lock(teacher: TeacherProfile, student: User) -> None:
 
 def _overlap_problem(
     *, teacher: TeacherProfile, student: User, start, end, exclude_pk=None
-) -> str | None:
+) -> tuple[int, str, str] | None:
+    """(409, message, code) when the teacher or the student already has a lesson in [start, end)."""
     live = Lesson.objects.exclude(status=LessonStatus.CANCELLED).filter(
         start__lt=end, end__gt=start
     )
     if exclude_pk is not None:
         live = live.exclude(pk=exclude_pk)
     if live.filter(teacher=teacher).exists():
-        return _("The teacher already has a lesson at that time.")
+        return 409, _("The teacher already has a lesson at that time."), "slot_taken"
     if student is None:  # a group session: its seat holders are checked when seats are taken
         return None
     if live.filter(student=student).exists():
-        return _("The student already has a lesson at that time.")
+        return 409, _("The student already has a lesson at that time."), "student_busy"
     # A seat in a group session counts as the student's lesson (callers hold the student's row lock,
     # which seat_take takes too).
     if live.filter(seats__student=student, seats__cancelled_at__isnull=True).exists():
-        return _("The student already has a group session at that time.")
+        return 409, _("The student already has a group session at that time."), "student_busy"
     return None
 
 
@@ -196,15 +198,15 @@ def _slot_problem(
     now: datetime,
     exclude_pk=None,
     enforce_horizon: bool = True,
-) -> tuple[int, str] | None:
-    """(status, message) when [start, start + length) is not a bookable slot of the teacher."""
+) -> tuple[int, str, str] | None:
+    """(status, message, code) when [start, start + length) is not a bookable slot of the teacher."""
     policy = policy_of(scheduling_settings_of(teacher=teacher))
     if length not in policy.lesson_lengths:
-        return 400, _("The teacher does not offer lessons of that length.")
+        return 400, _("The teacher does not offer lessons of that length."), "length_not_offered"
     if start < now + policy.notice:
-        return 400, _("That is too soon: the teacher needs more notice.")
+        return 400, _("That is too soon: the teacher needs more notice."), "notice_too_short"
     if enforce_horizon and start > now + policy.horizon:
-        return 400, _("That is too far ahead to book.")
+        return 400, _("That is too far ahead to book."), "beyond_horizon"
     # Beyond the horizon (later occurrences of a series) the check moves `now` so the horizon holds.
     check_now = now if enforce_horizon else start - policy.notice
     query = SlotQuery(start=start, end=start + timedelta(microseconds=1), length=length)
@@ -220,24 +222,25 @@ def _slot_problem(
         teacher=teacher, query=query, now=check_now, ignore_lessons=True
     )
     if any(s == start for s, _e in ignoring_lessons):
-        return 409, _("That time is too close to another lesson of the teacher.")
-    return 400, _("The teacher is not available at that time.")
+        return 409, _("That time is too close to another lesson of the teacher."), "slot_too_close"
+    return 400, _("The teacher is not available at that time."), "outside_availability"
 
 
-def _raise(problem: tuple[int, str], field: str = "start"):
-    status, message = problem
+def _raise(problem: tuple[int, str, str], field: str = "start"):
+    status, message, code = problem
     error = Conflict if status == 409 else ValidationFailed
-    raise error(message, errors={field: [message]})
+    raise error(message, errors={field: [message]}, code=code)
 
 
 def _check_people(*, teacher: TeacherProfile, student: User, length: int) -> None:
     if length not in policy_of(scheduling_settings_of(teacher=teacher)).lesson_lengths:
         raise ValidationFailed(
-            errors={"length": [_("The teacher does not offer lessons of that length.")]}
+            errors={"length": [_("The teacher does not offer lessons of that length.")]},
+            code="length_not_offered",
         )
     if teacher.user_id == student.pk:
         raise ValidationFailed(
-            errors={"teacher_id": [_("You cannot book a lesson with yourself.")]}
+            errors={"teacher_id": [_("You cannot book a lesson with yourself.")]}, code="own_lesson"
         )
     if not teacher.user.is_active or not has_role(teacher.user, Role.TEACHER):
         raise NotFound()
@@ -257,7 +260,7 @@ def _private_course(*, course_id: int, teacher: TeacherProfile, student: User) -
     elif not course.enrollments.filter(student=student, status=EnrollmentStatus.ACTIVE).exists():
         message = _("The student is not actively enrolled in this course.")
     if message:
-        raise ValidationFailed(message, errors={"course_id": [message]})
+        raise ValidationFailed(message, errors={"course_id": [message]}, code="course_not_bookable")
     return course
 
 
@@ -275,7 +278,7 @@ def _check_package(*, course: Course, student: User) -> None:
     """Called under the student's row lock, so two bookings cannot both take the last lesson."""
     if package_lessons_used(course=course, student=student) >= course.lessons_included:
         message = _("All %(n)d lessons of this package are used.") % {"n": course.lessons_included}
-        raise Conflict(message, errors={"course_id": [message]})
+        raise Conflict(message, errors={"course_id": [message]}, code="package_used_up")
 
 
 def lesson_book(
@@ -304,10 +307,9 @@ def lesson_book(
         with transaction.atomic():
             if booking_lock_enabled():
                 _lock(teacher, student)
-            problem = _overlap_problem(teacher=teacher, student=student, start=start, end=end)
-            if problem:
-                raise Conflict(problem, errors={"start": [problem]})
-            problem = _slot_problem(teacher=teacher, start=start, length=length, now=now)
+            problem = _overlap_problem(
+                teacher=teacher, student=student, start=start, end=end
+            ) or _slot_problem(teacher=teacher, start=start, length=length, now=now)
             if problem:
                 _raise(problem)
             if course is not None and course.lessons_included is not None:
@@ -326,7 +328,7 @@ def lesson_book(
 
 def _overlap_conflict() -> Conflict:
     message = _("That time is no longer free.")
-    return Conflict(message, errors={"start": [message]})
+    return Conflict(message, errors={"start": [message]}, code="slot_taken")
 
 
 def series_occurrences(
@@ -387,8 +389,7 @@ def series_book(
                 problem = _overlap_problem(
                     teacher=teacher, student=student, start=start, end=start + duration
                 )
-                status_message = (409, problem) if problem else None
-                status_message = status_message or _slot_problem(
+                status_message = problem or _slot_problem(
                     teacher=teacher, start=start, length=length, now=now, enforce_horizon=n == 0
                 )
                 if status_message:
@@ -399,6 +400,7 @@ def series_book(
                 raise Conflict(
                     _("Some lessons of the series cannot be booked; nothing was booked."),
                     errors={"dates": problems},
+                    code="series_unavailable",
                 )
             local = first_start.astimezone(tz)
             series = LessonSeries.objects.create(
@@ -467,9 +469,9 @@ def _is_late(*, lesson: Lesson, now: datetime) -> bool:
 def _locked_scheduled(lesson: Lesson, now: datetime) -> Lesson:
     locked = Lesson.objects.select_for_update().select_related("teacher__user").get(pk=lesson.pk)
     if locked.status != LessonStatus.SCHEDULED:
-        raise Conflict(_("Only a scheduled lesson can be changed."))
+        raise Conflict(_("Only a scheduled lesson can be changed."), code="lesson_not_scheduled")
     if locked.start <= now:
-        raise Conflict(_("The lesson has already started."))
+        raise Conflict(_("The lesson has already started."), code="lesson_started")
     return locked
 
 
@@ -509,7 +511,10 @@ def lesson_reschedule(
         raise NotFound()
     if lesson.kind == LessonKind.GROUP:
         # Its seat holders' other lessons would all need checking: cancel and create a new session.
-        raise Conflict(_("A group session cannot be moved; cancel it and create a new one."))
+        raise Conflict(
+            _("A group session cannot be moved; cancel it and create a new one."),
+            code="group_session_not_movable",
+        )
     _require_changer(lesson=lesson, actor=actor)
     try:
         with transaction.atomic():
@@ -518,7 +523,8 @@ def lesson_reschedule(
             lesson = _locked_scheduled(lesson, now)
             if not _teacher_side(lesson=lesson, actor=actor) and _is_late(lesson=lesson, now=now):
                 raise Conflict(
-                    _("It is too late to reschedule this lesson; cancelling now counts as taken.")
+                    _("It is too late to reschedule this lesson; cancelling now counts as taken."),
+                    code="reschedule_too_late",
                 )
             length = int((lesson.end - lesson.start).total_seconds() // 60)
             end = start + timedelta(minutes=length)
@@ -529,9 +535,7 @@ def lesson_reschedule(
                 end=end,
                 exclude_pk=lesson.pk,
             )
-            if problem:
-                raise Conflict(problem, errors={"start": [problem]})
-            problem = _slot_problem(
+            problem = problem or _slot_problem(
                 teacher=lesson.teacher, start=start, length=length, now=now, exclude_pk=lesson.pk
             )
             if problem:

@@ -123,7 +123,9 @@ def _session_teacher(*, actor: User, course: Course) -> TeacherProfile:
         return TeacherProfile.objects.select_related("user").get(user=user)
     except TeacherProfile.DoesNotExist as exc:
         message = _("The course's teacher has no teacher profile.")
-        raise ValidationFailed(message, errors={"course_id": [message]}) from exc
+        raise ValidationFailed(
+            message, errors={"course_id": [message]}, code="teacher_profile_missing"
+        ) from exc
 
 
 def group_session_create(
@@ -184,7 +186,7 @@ def group_session_create(
             )
             if clash:
                 message = _("The teacher already has a lesson at that time.")
-                raise Conflict(message, errors={"start": [message]})
+                raise Conflict(message, errors={"start": [message]}, code="slot_taken")
             lesson = Lesson.objects.create(
                 kind=LessonKind.GROUP,
                 teacher=teacher,
@@ -216,7 +218,7 @@ def group_session_create(
             return lesson
     except IntegrityError as exc:
         message = _("That time is no longer free.")
-        raise Conflict(message, errors={"start": [message]}) from exc
+        raise Conflict(message, errors={"start": [message]}, code="slot_taken") from exc
 
 
 def seat_take(
@@ -230,18 +232,22 @@ def seat_take(
         with transaction.atomic():
             locked = _locked_lesson(lesson) if booking_lock_enabled() else lesson
             if locked.kind != LessonKind.GROUP:
-                raise ValidationFailed(_("Seats belong to group sessions."))
+                raise ValidationFailed(
+                    _("Seats belong to group sessions."), code="not_a_group_session"
+                )
             if locked.status != LessonStatus.SCHEDULED or locked.start <= now:
-                raise Conflict(_("Seats can only be taken in an upcoming session."))
+                raise Conflict(
+                    _("Seats can only be taken in an upcoming session."), code="lesson_started"
+                )
             if not _is_active_student(course_id=locked.course_id, student_id=student.pk):
                 raise NotFound()
             # A session is live contact with a teacher: the consent gate holds here too (for an
             # enrolment made before it, or a guardian's consent withdrawn since).
             guardian_consent_require(student=student, actor=actor)
             if locked.seats.filter(student=student, cancelled_at__isnull=True).exists():
-                raise Conflict(_("You already have a seat in this session."))
+                raise Conflict(_("You already have a seat in this session."), code="already_seated")
             if locked.seats.filter(cancelled_at__isnull=True).count() >= locked.capacity:
-                raise Conflict(_("This session is full."))
+                raise Conflict(_("This session is full."), code="session_full")
             _lock_students([student.pk])
             if _student_busy(
                 student_id=student.pk,
@@ -249,12 +255,16 @@ def seat_take(
                 end=locked.end,
                 exclude_lesson_id=locked.pk,
             ):
-                raise Conflict(_("The student already has a lesson at that time."))
+                raise Conflict(
+                    _("The student already has a lesson at that time."), code="student_busy"
+                )
             return LessonSeat.objects.create(
                 lesson=locked, student=student, booked_by=actor, created_at=now
             )
     except IntegrityError as exc:
-        raise Conflict(_("You already have a seat in this session.")) from exc
+        raise Conflict(
+            _("You already have a seat in this session."), code="already_seated"
+        ) from exc
 
 
 def seat_release(
@@ -273,7 +283,10 @@ def seat_release(
         if seat is None:
             raise NotFound(_("There is no seat to give up."))
         if locked.status != LessonStatus.SCHEDULED or locked.start <= now:
-            raise Conflict(_("The session has already started or is no longer scheduled."))
+            raise Conflict(
+                _("The session has already started or is no longer scheduled."),
+                code="lesson_started",
+            )
         seat.cancelled_at = now
         seat.save(update_fields=["cancelled_at"])
         return seat
@@ -370,9 +383,12 @@ def attendance_record(
     with transaction.atomic():
         locked = _locked_lesson(lesson)
         if locked.status == LessonStatus.CANCELLED:
-            raise Conflict(_("The lesson was cancelled."))
+            raise Conflict(_("The lesson was cancelled."), code="lesson_cancelled")
         if locked.start > now:
-            raise Conflict(_("Attendance can be recorded once the lesson has started."))
+            raise Conflict(
+                _("Attendance can be recorded once the lesson has started."),
+                code="lesson_not_started",
+            )
         allowed = {s.pk for s in lesson_students(lesson=locked)}
         problems: list[str] = []
         seen: set[int] = set()
@@ -452,7 +468,7 @@ def lesson_update(*, actor: User, lesson: Lesson, data: dict) -> Lesson:
     with transaction.atomic():
         locked = _locked_lesson(lesson)
         if locked.status == LessonStatus.CANCELLED:
-            raise Conflict(_("The lesson was cancelled."))
+            raise Conflict(_("The lesson was cancelled."), code="lesson_cancelled")
         for field, value in data.items():
             setattr(locked, field, value)
         locked.save(update_fields=[*data, "updated_at"])
@@ -478,7 +494,7 @@ def lesson_material_attach(
         message = _("The material belongs to another course.")
         raise ValidationFailed(message, errors={"material_id": [message]})
     if lesson.status == LessonStatus.CANCELLED:
-        raise Conflict(_("The lesson was cancelled."))
+        raise Conflict(_("The lesson was cancelled."), code="lesson_cancelled")
     lesson.materials.add(material)
     return lesson
 

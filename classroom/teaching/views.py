@@ -26,18 +26,11 @@ from .forms import AttachMaterialForm, AttendanceForm, LessonDetailsForm, Sessio
 SESSIONS_SHOWN = 100
 
 
-def _or_404(func, **kwargs):
-    try:
-        return func(**kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
 @role_required()
 def lesson_detail(request, lesson_id: int):
     """Everyone who may see the lesson reads its notes, homework, attendance, materials and video link;
     its teacher (or an admin) also gets the forms to write them."""
-    lesson = _or_404(selectors.lesson_get_for_viewer, user=request.user, lesson_id=lesson_id)
+    lesson = selectors.lesson_get_for_viewer(user=request.user, lesson_id=lesson_id)
     can_run = services.can_run_lesson(user=request.user, lesson=lesson)
     action = request.POST.get("action") if request.method == "POST" else None
     roster = selectors.lesson_roster(lesson=lesson)
@@ -149,8 +142,8 @@ def _act(request, lesson, action, attendance_form, details_form, attach_form, up
                 actor=user, lesson=lesson, material_id=_int(request.POST.get("material_id"))
             )
             return _("The material is no longer shared in this lesson.")
-    except NotFound as exc:
-        raise Http404 from exc
+    except NotFound:
+        raise  # an Http404: Django answers with the 404 page
     except DomainError as exc:
         form = {
             "attendance": attendance_form,
@@ -175,7 +168,7 @@ def _int(value) -> int | None:
 @role_required()
 def session_list(request, course_id: int):
     """A group course's sessions: for its teachers, admins, and its enrolled students and parents."""
-    course = _or_404(selectors.course_get_for_sessions, user=request.user, course_id=course_id)
+    course = selectors.course_get_for_sessions(user=request.user, course_id=course_id)
     upcoming = selectors.session_list_for_course(user=request.user, course=course, when="upcoming")
     past = selectors.session_list_for_course(user=request.user, course=course, when="past")
     return render(
@@ -196,7 +189,7 @@ def session_list(request, course_id: int):
 def session_create(request, course_id: int):
     """A teacher of a group course schedules a session: the page twin of
     `POST /api/v1/courses/{id}/sessions`."""
-    course = _or_404(course_get_for_editor, user=request.user, course_id=course_id)
+    course = course_get_for_editor(user=request.user, course_id=course_id)
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -211,8 +204,8 @@ def session_create(request, course_id: int):
                 capacity=data["capacity"],
                 video_call_url=data["video_call_url"],
             )
-        except NotFound as exc:
-            raise Http404 from exc
+        except NotFound:
+            raise  # an Http404: Django answers with the 404 page
         except DomainError as exc:
             apply_domain_error(form, exc, aliases={"course_id": None})
         else:
