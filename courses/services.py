@@ -31,7 +31,12 @@ from .page_services import (
     course_pages_unpublish,
     course_publish_through_page,
 )
-from .selectors import can_manage_course, enrollment_visible_to, material_visible_to
+from .selectors import (
+    can_manage_course,
+    enrollment_needs_consent,
+    enrollment_visible_to,
+    material_visible_to,
+)
 from .signals import enrollment_activated, enrollment_ended
 from .validators import validate_material_file
 
@@ -266,14 +271,6 @@ def _check_can_enrol_for(*, actor: User, student: User) -> None:
         raise NotFound()
     if not is_student(student):
         raise ValidationFailed(errors={"student_id": [_("This person is not a student.")]})
-
-
-def enrollment_needs_consent(*, course: Course) -> bool:
-    """Whether enrolling passes the guardian-consent gate: a course with a price (a payment) or with a
-    teacher in the loop (a group course's enrolment gives seats in its live sessions; a 1:1 course
-    exists to book lessons with its teacher). A free self-paced course is reading materials alone:
-    neither contact nor payment, so a minor may start it without a guardian."""
-    return not course.is_free or course.format != CourseFormat.SELF_PACED
 
 
 def enrollment_create(

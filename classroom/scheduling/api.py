@@ -190,7 +190,7 @@ def _lesson_out(request, lesson_id: int):
 
 
 def _booking_parts(request, payload: BookingIn):
-    student = services.student_for_booking(actor=request.auth, student_id=payload.student_id)
+    student = selectors.student_get_for_booking(user=request.auth, student_id=payload.student_id)
     teacher = selectors.teacher_get_bookable(teacher_id=payload.teacher_id, viewer=request.auth)
     return teacher, student, _aware(payload.start, request.auth.timezone)
 

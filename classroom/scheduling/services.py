@@ -39,10 +39,12 @@ from .selectors import (
     SlotQuery,
     cancellation_policy_for,
     lesson_visible_to,
+    package_lessons_used,
     policy_of,
     scheduling_settings_of,
     series_visible_to,
     slots_for_teacher,
+    student_get_for_booking,
 )
 from .wallclock import local_to_utc, zone
 
@@ -146,23 +148,6 @@ def time_off_delete(*, actor: User, exception: AvailabilityException) -> None:
 # Booking
 
 
-def student_for_booking(*, actor: User, student_id: int | None) -> User:
-    """Whom the actor may book for: themself (a student) or a linked child (a parent). Others: 404."""
-    if student_id is None or student_id == actor.pk:
-        if not has_role(actor, Role.STUDENT):
-            raise ValidationFailed(
-                errors={"student_id": [_("Name the child you are booking for.")]},
-                code="student_required",
-            )
-        return actor
-    if not acts_for_student(user=actor, student_id=student_id):
-        raise NotFound()
-    student = User.objects.filter(pk=student_id, is_active=True).first()
-    if student is None or not has_role(student, Role.STUDENT):
-        raise NotFound()
-    return student
-
-
 def _lock(teacher: TeacherProfile, student: User) -> None:
     TeacherProfile.objects.select_for_update().filter(pk=teacher.pk).first()
     User.objects.select_for_update().filter(pk=student.pk).first()
@@ -264,16 +249,6 @@ def _private_course(*, course_id: int, teacher: TeacherProfile, student: User) -
     return course
 
 
-def package_lessons_used(*, course: Course, student: User) -> int:
-    """Lessons of a 1:1 package the student has used: every lesson booked under the course except
-    those cancelled for free (a late cancellation counts as taken)."""
-    return (
-        Lesson.objects.filter(course=course, student=student)
-        .exclude(status=LessonStatus.CANCELLED, cancelled_late=False)
-        .count()
-    )
-
-
 def _check_package(*, course: Course, student: User) -> None:
     """Called under the student's row lock, so two bookings cannot both take the last lesson."""
     if package_lessons_used(course=course, student=student) >= course.lessons_included:
@@ -296,7 +271,7 @@ def lesson_book(
     shared in the lesson). A student held back by the guardian-consent gate → PermissionDenied with a
     `code` (a lesson is contact with a teacher and is paid for)."""
     now = now or timezone.now()
-    student_for_booking(actor=actor, student_id=student.pk)  # else NotFound
+    student_get_for_booking(user=actor, student_id=student.pk)  # else NotFound
     _check_people(teacher=teacher, student=student, length=length)
     guardian_consent_require(student=student, actor=actor)
     course = None
@@ -362,7 +337,7 @@ def series_book(
     """Book a weekly series, all or nothing: any occurrence that is not free → Conflict (409) listing
     every such date (the teacher's local dates)."""
     now = now or timezone.now()
-    student_for_booking(actor=actor, student_id=student.pk)  # else NotFound
+    student_get_for_booking(user=actor, student_id=student.pk)  # else NotFound
     if (count is None) == (until is None):
         raise ValidationFailed(
             errors={"count": [_("Give either a number of lessons or an end date.")]}

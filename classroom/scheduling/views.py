@@ -71,7 +71,7 @@ def lesson_book(request, teacher_id: int):
             messages.error(request, _("Choose one of the times offered."))
             return redirect("lesson-book", teacher_id=teacher.pk)
         try:
-            student = services.student_for_booking(actor=request.user, student_id=student_id)
+            student = selectors.student_get_for_booking(user=request.user, student_id=student_id)
             services.lesson_book(
                 actor=request.user,
                 teacher=teacher,

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from authentication.models import User
-from authentication.roles import is_admin, is_teacher
+from authentication.roles import is_teacher
 from authentication.selectors import guardian_consent_require, students_held_by_consent
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course, Enrollment, Material
@@ -36,18 +36,18 @@ from cplatform.validators import model_field_errors
 
 from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus
 from ..models import Attendance, Lesson, LessonSeat, TeacherProfile
-from ..scheduling.selectors import cancellation_policy_for, lesson_visible_to
-from ..scheduling.services import booking_lock_enabled, student_for_booking
+from ..scheduling.selectors import (
+    cancellation_policy_for,
+    lesson_visible_to,
+    student_get_for_booking,
+)
+from ..scheduling.services import booking_lock_enabled
+from .selectors import can_run_lesson, student_list_for_lesson
 
 MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 15, 8 * 60
 MAX_SESSION_CAPACITY = 500
 EDITABLE_FIELDS = ("title", "notes", "homework", "homework_due", "video_call_url")
 https_only = URLValidator(schemes=["https"])
-
-
-def can_run_lesson(*, user, lesson: Lesson) -> bool:
-    """The lesson's teacher, or an admin acting for the school."""
-    return lesson.teacher.user_id == user.pk or is_admin(user)
 
 
 def _require_runner(*, actor: User, lesson: Lesson) -> None:
@@ -224,10 +224,10 @@ def group_session_create(
 def seat_take(
     *, actor: User, lesson: Lesson, student: User, now: datetime | None = None
 ) -> LessonSeat:
-    """An actively enrolled student (or their parent: `student_for_booking` decides whom the actor may
+    """An actively enrolled student (or their parent: `student_get_for_booking` decides whom the actor may
     act for) takes a seat in an upcoming group session. Full, already seated or busy at that time: 409."""
     now = now or timezone.now()
-    student_for_booking(actor=actor, student_id=student.pk)  # else NotFound
+    student_get_for_booking(user=actor, student_id=student.pk)  # else NotFound
     try:
         with transaction.atomic():
             locked = _locked_lesson(lesson) if booking_lock_enabled() else lesson
@@ -272,7 +272,7 @@ def seat_release(
 ) -> LessonSeat:
     """Give up a seat in a session that has not started; the row stays as history."""
     now = now or timezone.now()
-    student_for_booking(actor=actor, student_id=student.pk)  # else NotFound
+    student_get_for_booking(user=actor, student_id=student.pk)  # else NotFound
     with transaction.atomic():
         locked = _locked_lesson(lesson)
         seat = (
@@ -355,18 +355,6 @@ def seats_release_for_enrollment(*, enrollment: Enrollment, now: datetime | None
 # Running a lesson
 
 
-def lesson_students(*, lesson: Lesson) -> list[User]:
-    """Whose attendance the lesson records: the 1:1 student, or the live seat holders."""
-    if lesson.kind == LessonKind.PRIVATE:
-        return [lesson.student] if lesson.student_id else []
-    return [
-        seat.student
-        for seat in lesson.seats.filter(cancelled_at__isnull=True)
-        .select_related("student")
-        .order_by("created_at", "pk")
-    ]
-
-
 def attendance_record(
     *, actor: User, lesson: Lesson, marks: Iterable[dict], now: datetime | None = None
 ) -> list[Attendance]:
@@ -389,7 +377,7 @@ def attendance_record(
                 _("Attendance can be recorded once the lesson has started."),
                 code="lesson_not_started",
             )
-        allowed = {s.pk for s in lesson_students(lesson=locked)}
+        allowed = {s.pk for s in student_list_for_lesson(lesson=locked)}
         problems: list[str] = []
         seen: set[int] = set()
         for mark in marks:

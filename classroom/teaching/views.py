@@ -18,7 +18,7 @@ from courses.services import material_create
 from cplatform.exceptions import DomainError, NotFound
 
 from ..choices import LessonKind, LessonStatus
-from ..scheduling.services import student_for_booking
+from ..scheduling.selectors import student_get_for_booking
 from ..scheduling.wallclock import zone
 from . import selectors, services
 from .forms import AttachMaterialForm, AttendanceForm, LessonDetailsForm, SessionForm
@@ -31,7 +31,7 @@ def lesson_detail(request, lesson_id: int):
     """Everyone who may see the lesson reads its notes, homework, attendance, materials and video link;
     its teacher (or an admin) also gets the forms to write them."""
     lesson = selectors.lesson_get_for_viewer(user=request.user, lesson_id=lesson_id)
-    can_run = services.can_run_lesson(user=request.user, lesson=lesson)
+    can_run = selectors.can_run_lesson(user=request.user, lesson=lesson)
     action = request.POST.get("action") if request.method == "POST" else None
     roster = selectors.lesson_roster(lesson=lesson)
     attendance_form = details_form = attach_form = upload_form = None
@@ -97,15 +97,15 @@ def _act(request, lesson, action, attendance_form, details_form, attach_form, up
     user = request.user
     try:
         if action in ("take", "release"):
-            student = student_for_booking(
-                actor=user, student_id=_int(request.POST.get("student_id"))
+            student = student_get_for_booking(
+                user=user, student_id=_int(request.POST.get("student_id"))
             )
             if action == "take":
                 services.seat_take(actor=user, lesson=lesson, student=student)
                 return _("The seat is taken.")
             services.seat_release(actor=user, lesson=lesson, student=student)
             return _("The seat is given up.")
-        if not services.can_run_lesson(user=user, lesson=lesson):
+        if not selectors.can_run_lesson(user=user, lesson=lesson):
             raise Http404
         if action == "attendance" and attendance_form.is_valid():
             services.attendance_record(actor=user, lesson=lesson, marks=attendance_form.marks())
