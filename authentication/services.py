@@ -18,13 +18,22 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from cplatform.signals import announce
 
 from .choices import SELF_SERVICE_ROLES, GuardianLinkStatus, Role
 from .models import GuardianLink, User
 from .permissions import NOT_MANAGEABLE, user_may_manage
 from .roles import forget_roles, has_role, is_admin, user_roles
 from .selectors import guardian_link_visible_to, user_verified_emails
-from .signals import role_granted
+from .signals import (
+    guardian_accepted,
+    guardian_accepted_committed,
+    guardian_consent_given,
+    guardian_consent_given_committed,
+    guardian_invited,
+    guardian_invited_committed,
+    role_granted,
+)
 
 PROFILE_FIELDS = ("first_name", "last_name", "display_name", "bio", "timezone", "language", "phone")
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
@@ -347,6 +356,13 @@ def guardian_invite(*, actor: User, email: str, as_role: str) -> GuardianLink:
             initiated_by=actor,
         )
         transaction.on_commit(lambda: _guardian_invite_email(link_id=link.pk))
+        announce(
+            guardian_invited,
+            guardian_invited_committed,
+            sender=GuardianLink,
+            link=link,
+            actor=actor,
+        )
     return link
 
 
@@ -405,6 +421,13 @@ def guardian_accept(*, link: GuardianLink, actor: User) -> GuardianLink:
                 link.save(update_fields=["guardian", "child", "status", "responded_at"])
         except IntegrityError as exc:
             raise Conflict(_("You are already linked."), code="already_linked") from exc
+        announce(
+            guardian_accepted,
+            guardian_accepted_committed,
+            sender=GuardianLink,
+            link=link,
+            actor=actor,
+        )
     return link
 
 
@@ -437,6 +460,13 @@ def guardian_consent(*, link: GuardianLink, actor: User) -> GuardianLink:
             link.consent_given_at = timezone.now()
             link.consent_given_by = actor
             link.save(update_fields=["consent_given_at", "consent_given_by"])
+            announce(
+                guardian_consent_given,
+                guardian_consent_given_committed,
+                sender=GuardianLink,
+                link=link,
+                actor=actor,
+            )
     return link
 
 

@@ -4,6 +4,7 @@ both take the last one."""
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 from django.conf import settings as django_settings
@@ -22,8 +23,17 @@ from authentication.selectors import (
     students_held_by_consent,
 )
 from classroom.models import Level, Subject, TeachingLanguage
-from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed, refused
+from cplatform.exceptions import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    refused,
+)
+from cplatform.signals import announce
 
+from . import signals
 from .choices import SEAT_STATUSES, CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
 from .models import Course, Enrollment, Material, Module
 from .page_services import (
@@ -37,8 +47,9 @@ from .selectors import (
     enrollment_visible_to,
     material_visible_to,
 )
-from .signals import enrollment_activated, enrollment_ended
 from .validators import validate_material_file
+
+logger = logging.getLogger(__name__)
 
 COURSE_FIELDS = {
     "title",
@@ -251,6 +262,26 @@ def material_delete(*, actor: User, material: Material) -> None:
             transaction.on_commit(lambda: storage.delete(name))
 
 
+def material_file_open(*, user: User, material: Material):
+    """Open a material's private file for `user` (who got `material` from `material_get_for_user`,
+    the access check) and announce the download. No file (a link or text, or one gone from the
+    storage): NotFound."""
+    if not material.file:
+        raise NotFound()
+    try:
+        handle = material.file.storage.open(material.file.name, "rb")
+    except FileNotFoundError as exc:
+        raise NotFound() from exc
+    announce(
+        signals.material_downloaded,
+        signals.material_downloaded_committed,
+        sender=Material,
+        material=material,
+        user=user,
+    )
+    return handle
+
+
 # Enrolment ------------------------------------------------------------------------------------------
 
 
@@ -281,6 +312,17 @@ def enrollment_create(
     `waitlist=True` joins the waitlist; otherwise Conflict. Where `enrollment_needs_consent`, a student
     held back by the guardian-consent gate is refused (PermissionDenied with a `code`), waitlist too:
     a waitlisted student is later given the seat without asking again."""
+    try:
+        return _enrollment_create(actor=actor, course=course, student=student, waitlist=waitlist)
+    except DomainError as exc:
+        level = logging.WARNING if exc.status_code == 409 else logging.INFO
+        logger.log(level, "enrollment_create refused (%s): course %s", exc.code, course.pk)
+        raise
+
+
+def _enrollment_create(
+    *, actor: User, course: Course, student: User | None = None, waitlist: bool = False
+) -> Enrollment:
     student = student or actor
     _check_can_enrol_for(actor=actor, student=student)
     with transaction.atomic():
@@ -325,12 +367,31 @@ def enrollment_create(
                     activated_at=now if status == EnrollmentStatus.ACTIVE else None,
                 )
         except IntegrityError as exc:
+            logger.warning("A second enrolment reached the database constraint: answered 409")
             raise Conflict(
                 _("Already enrolled or on the waitlist for this course."), code="already_enrolled"
             ) from exc
-        if status == EnrollmentStatus.ACTIVE:
-            enrollment_activated.send(sender=Enrollment, enrollment=enrollment)
+        _announce_status(enrollment)
         return enrollment
+
+
+def _announce_status(enrollment: Enrollment) -> None:
+    """The event of an enrolment's new status: activated, requested (pending payment) or waitlisted."""
+    pair = {
+        EnrollmentStatus.ACTIVE: (
+            signals.enrollment_activated,
+            signals.enrollment_activated_committed,
+        ),
+        EnrollmentStatus.PENDING: (
+            signals.enrollment_requested,
+            signals.enrollment_requested_committed,
+        ),
+        EnrollmentStatus.WAITLISTED: (
+            signals.enrollment_waitlisted,
+            signals.enrollment_waitlisted_committed,
+        ),
+    }[enrollment.status]
+    announce(*pair, sender=Enrollment, enrollment=enrollment)
 
 
 def _promote_waitlist(course: Course) -> list[Enrollment]:
@@ -359,8 +420,7 @@ def _promote_waitlist(course: Course) -> list[Enrollment]:
         else:
             enrollment.status = EnrollmentStatus.PENDING
         enrollment.save(update_fields=["status", "activated_at"])
-        if enrollment.status == EnrollmentStatus.ACTIVE:
-            enrollment_activated.send(sender=Enrollment, enrollment=enrollment)
+        _announce_status(enrollment)
         promoted.append(enrollment)
     return promoted
 
@@ -376,8 +436,12 @@ def _end(enrollment: Enrollment, *, actor: User, status: str) -> Enrollment:
         current.ended_at = timezone.now()
         current.ended_by = actor
         current.save(update_fields=["status", "ended_at", "ended_by"])
-        enrollment_ended.send(
-            sender=Enrollment, enrollment=current, previous_status=previous_status
+        announce(
+            signals.enrollment_ended,
+            signals.enrollment_ended_committed,
+            sender=Enrollment,
+            enrollment=current,
+            previous_status=previous_status,
         )
         _promote_waitlist(course)
     return current
@@ -426,5 +490,5 @@ def enrollment_activate(*, actor: User | None, enrollment: Enrollment) -> Enroll
         current.status = EnrollmentStatus.ACTIVE
         current.activated_at = timezone.now()
         current.save(update_fields=["status", "activated_at"])
-        enrollment_activated.send(sender=Enrollment, enrollment=current)
+        _announce_status(current)
     return current

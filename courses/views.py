@@ -37,18 +37,14 @@ from .services import (
     enrollment_remove,
     enrollment_withdraw,
     material_create,
+    material_file_open,
     module_create,
 )
 
 
-def material_file_response(material: Material) -> FileResponse:
+def material_file_response(material: Material, *, user) -> FileResponse:
     """The private file as a download: never rendered inline, never sniffed into another type."""
-    if not material.file:
-        raise NotFound()
-    try:
-        handle = material.file.storage.open(material.file.name, "rb")
-    except FileNotFoundError as exc:
-        raise NotFound() from exc
+    handle = material_file_open(user=user, material=material)
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -172,7 +168,7 @@ def my_courses(request):
 def material_download(request, material_id: int):
     """The page twin of `GET /api/v1/materials/{id}/download` (session login)."""
     material = material_get_for_user(user=request.user, material_id=material_id)
-    return material_file_response(material=material)
+    return material_file_response(material, user=request.user)
 
 
 # Teacher area -----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ IntegrityError becomes a Conflict (409). On SQLite (dev) IMMEDIATE transactions 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
@@ -22,7 +23,8 @@ from authentication.roles import has_role, is_admin
 from authentication.selectors import acts_for_student, guardian_consent_require
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course
-from cplatform.exceptions import Conflict, NotFound, ValidationFailed, refused
+from cplatform.exceptions import Conflict, DomainError, NotFound, ValidationFailed, refused
+from cplatform.signals import announce
 from cplatform.validators import model_field_errors
 
 from ..choices import BillingOutcome, LessonKind, LessonStatus
@@ -34,6 +36,14 @@ from ..models import (
     TeacherProfile,
     TeacherSchedulingSettings,
     minutes_of_day,
+)
+from ..signals import (
+    lesson_booked,
+    lesson_booked_committed,
+    lesson_cancelled,
+    lesson_cancelled_committed,
+    lesson_rescheduled,
+    lesson_rescheduled_committed,
 )
 from .selectors import (
     SlotQuery,
@@ -47,6 +57,8 @@ from .selectors import (
     student_get_for_booking,
 )
 from .wallclock import local_to_utc, zone
+
+logger = logging.getLogger(__name__)
 
 MIN_LENGTH, MAX_LENGTH = 15, 240
 MAX_SERIES_OCCURRENCES = 52
@@ -251,9 +263,23 @@ def _private_course(*, course_id: int, teacher: TeacherProfile, student: User) -
 
 def _check_package(*, course: Course, student: User) -> None:
     """Called under the student's row lock, so two bookings cannot both take the last lesson."""
-    if package_lessons_used(course=course, student=student) >= course.lessons_included:
+    used = package_lessons_used(course=course, student=student)
+    if used >= course.lessons_included:
         message = _("All %(n)d lessons of this package are used.") % {"n": course.lessons_included}
         raise Conflict(message, errors={"course_id": [message]}, code="package_used_up")
+    logger.info(
+        "Package use: course %s, student %s takes lesson %d of %d",
+        course.pk,
+        student.pk,
+        used + 1,
+        course.lessons_included,
+    )
+
+
+def _log_refusal(service: str, exc: DomainError, **ids) -> None:
+    """A refused write: info, or a warning for a 409 (a conflict with what is already booked)."""
+    level = logging.WARNING if exc.status_code == 409 else logging.INFO
+    logger.log(level, "%s refused (%s, %s): %s", service, exc.status_code, exc.code, ids)
 
 
 def lesson_book(
@@ -289,7 +315,7 @@ def lesson_book(
                 _raise(problem)
             if course is not None and course.lessons_included is not None:
                 _check_package(course=course, student=student)
-            return Lesson.objects.create(
+            lesson = Lesson.objects.create(
                 teacher=teacher,
                 student=student,
                 booked_by=actor,
@@ -297,11 +323,25 @@ def lesson_book(
                 end=end,
                 course=course,
             )
+            announce(
+                lesson_booked,
+                lesson_booked_committed,
+                sender=Lesson,
+                lesson=lesson,
+                actor=actor,
+                series=None,
+            )
+            return lesson
     except IntegrityError as exc:
         raise _overlap_conflict() from exc
+    except DomainError as exc:
+        _log_refusal("lesson_book", exc, teacher=teacher.pk, student=student.pk, start=start)
+        raise
 
 
 def _overlap_conflict() -> Conflict:
+    """What the database's exclusion constraint (a write that lost a race) becomes: a 409."""
+    logger.warning("A lesson overlap reached the database constraint: answered 409 slot_taken")
     message = _("That time is no longer free.")
     return Conflict(message, errors={"start": [message]}, code="slot_taken")
 
@@ -390,7 +430,7 @@ def series_book(
                 count=count,
                 until=until,
             )
-            Lesson.objects.bulk_create(
+            lessons = Lesson.objects.bulk_create(
                 Lesson(
                     teacher=teacher,
                     student=student,
@@ -401,9 +441,21 @@ def series_book(
                 )
                 for start in starts
             )
+            for lesson in lessons:
+                announce(
+                    lesson_booked,
+                    lesson_booked_committed,
+                    sender=Lesson,
+                    lesson=lesson,
+                    actor=actor,
+                    series=series,
+                )
             return series
     except IntegrityError as exc:
         raise _overlap_conflict() from exc
+    except DomainError as exc:
+        _log_refusal("series_book", exc, teacher=teacher.pk, student=student.pk)
+        raise
 
 
 # Cancelling and rescheduling
@@ -472,6 +524,22 @@ def lesson_cancel(
         lesson.billing_outcome = BillingOutcome.CHARGE if late else BillingOutcome(free_outcome)
         lesson.sequence += 1
         lesson.save()
+        logger.info(
+            "Lesson %s cancelled by user %s: late=%s, billing outcome %s",
+            lesson.pk,
+            actor.pk,
+            late,
+            lesson.billing_outcome,
+        )
+        announce(
+            lesson_cancelled,
+            lesson_cancelled_committed,
+            sender=Lesson,
+            lesson=lesson,
+            actor=actor,
+            late=late,
+            billing_outcome=lesson.billing_outcome,
+        )
     return lesson
 
 
@@ -515,12 +583,25 @@ def lesson_reschedule(
             )
             if problem:
                 _raise(problem)
+            previous_start, previous_end = lesson.start, lesson.end
             lesson.start, lesson.end = start, end
             lesson.sequence += 1
             lesson.save(update_fields=["start", "end", "sequence", "updated_at"])
+            announce(
+                lesson_rescheduled,
+                lesson_rescheduled_committed,
+                sender=Lesson,
+                lesson=lesson,
+                actor=actor,
+                previous_start=previous_start,
+                previous_end=previous_end,
+            )
             return lesson
     except IntegrityError as exc:
         raise _overlap_conflict() from exc
+    except DomainError as exc:
+        _log_refusal("lesson_reschedule", exc, lesson=lesson.pk, start=start)
+        raise
 
 
 def series_cancel(

@@ -15,6 +15,7 @@ course row → teacher profile row → lesson rows (by id) → student user rows
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -31,9 +32,11 @@ from authentication.selectors import guardian_consent_require, students_held_by_
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course, Enrollment, Material
 from courses.selectors import can_manage_course, material_get_for_user
-from cplatform.exceptions import Conflict, NotFound, ValidationFailed, refused
+from cplatform.exceptions import Conflict, DomainError, NotFound, ValidationFailed, refused
+from cplatform.signals import announce
 from cplatform.validators import model_field_errors
 
+from .. import signals
 from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus
 from ..models import Attendance, Lesson, LessonSeat, TeacherProfile
 from ..scheduling.selectors import (
@@ -43,6 +46,8 @@ from ..scheduling.selectors import (
 )
 from ..scheduling.services import booking_lock_enabled
 from .selectors import can_run_lesson, student_list_for_lesson
+
+logger = logging.getLogger(__name__)
 
 MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 15, 8 * 60
 MAX_SESSION_CAPACITY = 500
@@ -211,12 +216,15 @@ def group_session_create(
             )
             left_out |= students_held_by_consent(student_ids=student_ids)
             free = [(s, by) for s, by in enrolled if s not in left_out][:seats]
-            LessonSeat.objects.bulk_create(
+            seats_given = LessonSeat.objects.bulk_create(
                 LessonSeat(lesson=lesson, student_id=s, booked_by_id=by, created_at=now)
                 for s, by in free
             )
+            for seat in seats_given:
+                _announce_seat(signals.seat_taken, signals.seat_taken_committed, seat, actor=None)
             return lesson
     except IntegrityError as exc:
+        logger.warning("A session overlap reached the database constraint: answered 409")
         message = _("That time is no longer free.")
         raise Conflict(message, errors={"start": [message]}, code="slot_taken") from exc
 
@@ -258,10 +266,17 @@ def seat_take(
                 raise Conflict(
                     _("The student already has a lesson at that time."), code="student_busy"
                 )
-            return LessonSeat.objects.create(
+            seat = LessonSeat.objects.create(
                 lesson=locked, student=student, booked_by=actor, created_at=now
             )
+            _announce_seat(signals.seat_taken, signals.seat_taken_committed, seat, actor=actor)
+            return seat
+    except DomainError as exc:
+        level = logging.WARNING if exc.status_code == 409 else logging.INFO
+        logger.log(level, "seat_take refused (%s): lesson %s", exc.code, lesson.pk)
+        raise
     except IntegrityError as exc:
+        logger.warning("A second seat reached the database constraint: answered 409")
         raise Conflict(
             _("You already have a seat in this session."), code="already_seated"
         ) from exc
@@ -289,6 +304,7 @@ def seat_release(
             )
         seat.cancelled_at = now
         seat.save(update_fields=["cancelled_at"])
+        _announce_seat(signals.seat_released, signals.seat_released_committed, seat, actor=actor)
         return seat
 
 
@@ -325,12 +341,13 @@ def seats_give_for_enrollment(*, enrollment: Enrollment, now: datetime | None = 
             exclude_lesson_id=lesson.pk,
         ):
             continue
-        LessonSeat.objects.create(
+        seat = LessonSeat.objects.create(
             lesson=lesson,
             student_id=enrollment.student_id,
             booked_by_id=enrollment.enrolled_by_id,
             created_at=now,
         )
+        _announce_seat(signals.seat_taken, signals.seat_taken_committed, seat, actor=None)
         given += 1
     return given
 
@@ -347,9 +364,28 @@ def seats_release_for_enrollment(*, enrollment: Enrollment, now: datetime | None
     )
     if not sessions:
         return 0
-    return LessonSeat.objects.filter(
-        lesson_id__in=sessions, student_id=enrollment.student_id, cancelled_at__isnull=True
-    ).update(cancelled_at=now)
+    seats = list(
+        LessonSeat.objects.select_for_update().filter(
+            lesson_id__in=sessions, student_id=enrollment.student_id, cancelled_at__isnull=True
+        )
+    )
+    LessonSeat.objects.filter(pk__in=[seat.pk for seat in seats]).update(cancelled_at=now)
+    for seat in seats:
+        seat.cancelled_at = now
+        _announce_seat(signals.seat_released, signals.seat_released_committed, seat, actor=None)
+    return len(seats)
+
+
+def _announce_seat(signal, committed, seat: LessonSeat, *, actor: User | None) -> None:
+    announce(
+        signal,
+        committed,
+        sender=LessonSeat,
+        seat=seat,
+        lesson=seat.lesson,
+        student_id=seat.student_id,
+        actor=actor,
+    )
 
 
 # Running a lesson
@@ -420,6 +456,20 @@ def attendance_record(
         else:
             locked.status = LessonStatus.COMPLETED
         locked.save(update_fields=["status", "billing_outcome", "updated_at"])
+        logger.info(
+            "Attendance of lesson %s recorded: %s, billing outcome %s",
+            locked.pk,
+            locked.status,
+            locked.billing_outcome,
+        )
+        announce(
+            signals.attendance_recorded,
+            signals.attendance_recorded_committed,
+            sender=Lesson,
+            lesson=locked,
+            attendances=rows,
+            actor=actor,
+        )
     return rows
 
 
@@ -457,9 +507,23 @@ def lesson_update(*, actor: User, lesson: Lesson, data: dict) -> Lesson:
         locked = _locked_lesson(lesson)
         if locked.status == LessonStatus.CANCELLED:
             raise Conflict(_("The lesson was cancelled."), code="lesson_cancelled")
+        posted = [
+            field
+            for field in ("notes", "homework", "homework_due")
+            if field in data and data[field] != getattr(locked, field)
+        ]
         for field, value in data.items():
             setattr(locked, field, value)
         locked.save(update_fields=[*data, "updated_at"])
+        if posted:
+            announce(
+                signals.lesson_notes_posted,
+                signals.lesson_notes_posted_committed,
+                sender=Lesson,
+                lesson=locked,
+                actor=actor,
+                fields=posted,
+            )
     return locked
 
 
@@ -483,7 +547,17 @@ def lesson_material_attach(
         raise ValidationFailed(message, errors={"material_id": [message]})
     if lesson.status == LessonStatus.CANCELLED:
         raise Conflict(_("The lesson was cancelled."), code="lesson_cancelled")
-    lesson.materials.add(material)
+    with transaction.atomic():
+        if not lesson.materials.filter(pk=material.pk).exists():
+            lesson.materials.add(material)
+            announce(
+                signals.lesson_material_shared,
+                signals.lesson_material_shared_committed,
+                sender=Lesson,
+                lesson=lesson,
+                material=material,
+                actor=actor,
+            )
     return lesson
 
 

@@ -647,6 +647,8 @@ NO_ROW = {
     "classroom.calendar.services:calendar_feed_note_fetch": SYSTEM
     + "the feed's secret token is the credential (selector calendar_feed_get_by_token)",
     f"{COURSES}:enrollment_lock_enabled": "reads a setting, writes nothing",
+    f"{COURSES}:material_file_open": "opens a file for the person the selector material_get_for_user "
+    "let see it, writes nothing (announces the download)",
     f"{PAGES}:course_index_ensure": SYSTEM + "the catalog page every course page goes under",
     f"{PAGES}:course_page_create": SYSTEM + "a new course's draft page (course_create, "
     "course_page_publish and course_publish_through_page check the actor first)",
