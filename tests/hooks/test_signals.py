@@ -24,12 +24,12 @@ from classroom.teaching.services import (
 )
 from courses import signals as course_signals
 from courses.choices import EnrollmentStatus
-from courses.models import Enrollment
-from courses.services import enrollment_create, enrollment_withdraw
+from courses.models import Enrollment, Material
+from courses.services import enrollment_create, enrollment_withdraw, material_file_open
 from cplatform.exceptions import Conflict, DomainError
 from tests.authentication.factories import ParentFactory, StudentFactory
 from tests.booking.factories import bookable_teacher, days_ahead, student
-from tests.courses.factories import CourseFactory
+from tests.courses.factories import CourseFactory, EnrollmentFactory, MaterialFactory
 from tests.teaching.factories import group_course, session, started_lesson
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +161,7 @@ def test_seats_taken_and_released_are_announced(django_capture_on_commit_callbac
     learner = StudentFactory()
     course = group_course(teacher=teacher.user, students=[])
     lesson = session(course=course)
-    Enrollment.objects.create(course=course, student=learner, status=EnrollmentStatus.ACTIVE)
+    EnrollmentFactory(course=course, student=learner)
     with heard_pair(
         signals.seat_taken, signals.seat_taken_committed, django_capture_on_commit_callbacks
     ) as (now, later):
@@ -284,3 +284,21 @@ def test_a_failing_after_commit_receiver_is_logged_and_does_not_undo_the_event(
         signals.lesson_booked_committed.disconnect(broken)
     assert Lesson.objects.filter(pk=lesson.pk).exists()
     assert "After-commit receiver" in caplog.text
+
+
+def test_a_material_download_is_announced_and_a_missing_file_is_not(
+    django_capture_on_commit_callbacks,
+):
+    material = MaterialFactory()
+    reader = StudentFactory()
+    with heard_pair(
+        course_signals.material_downloaded,
+        course_signals.material_downloaded_committed,
+        django_capture_on_commit_callbacks,
+    ) as (now, later):
+        material_file_open(user=reader, material=material).close()
+    assert now == later == [{"sender": Material, "material": material, "user": reader}]
+    link_material = MaterialFactory(kind="link", file=None, url="https://example.com/")
+    with heard(course_signals.material_downloaded) as refused, pytest.raises(DomainError):
+        material_file_open(user=reader, material=link_material)
+    assert refused == []
