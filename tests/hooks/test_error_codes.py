@@ -12,11 +12,13 @@ from django.test import Client
 from django.utils import timezone
 from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
 
+from authentication.choices import Role
 from authentication.models import GuardianLink
 from authentication.services import (
     guardian_accept,
     guardian_invite,
     guardian_link_admin_create,
+    user_add_role,
     user_create,
 )
 from classroom.models import TeacherProfile
@@ -27,6 +29,7 @@ from classroom.scheduling.services import (
     lesson_cancel,
     lesson_reschedule,
     series_book,
+    time_off_add,
 )
 from classroom.services import student_profile_update
 from classroom.teaching.services import attendance_record, lesson_update, seat_take
@@ -42,7 +45,7 @@ from cplatform.editorial import MODERATORS
 from cplatform.error_codes import CODES
 from cplatform.exceptions import DomainError
 from home.models import HomePage
-from tests.authentication.consent import child, link
+from tests.authentication.consent import child, link, set_birthday
 from tests.authentication.factories import (
     AdminFactory,
     ParentFactory,
@@ -68,9 +71,7 @@ def book(teacher, learner, day=3, hour=10, length=60, **kwargs):
 
 
 def _invalid():
-    lesson_book(
-        actor=(s := student()), teacher=bookable_teacher(), student=s, start=days_ahead(3), length=7
-    )
+    time_off_add(teacher=bookable_teacher(), start=days_ahead(3), end=days_ahead(2))
 
 
 def _not_found():
@@ -134,18 +135,18 @@ def _own_guardian():
 
 
 def _guardian_consent_required():
-    book(bookable_teacher(), child(age=12))
+    kid, _parent = child(age=12)
+    book(bookable_teacher(), kid)
 
 
 def _date_of_birth_required():
     kid = StudentFactory()
-    kid.student_profile.date_of_birth = None
-    kid.student_profile.save()
+    set_birthday(kid, None)
     book(bookable_teacher(), kid)
 
 
 def _date_of_birth_locked():
-    kid = child(age=12, consent=True)
+    kid, _parent = child(age=12, consent=True)
     student_profile_update(user=kid, data={"date_of_birth": None})
 
 
@@ -279,10 +280,7 @@ def _course_not_bookable():
 
 def _own_lesson():
     teacher = bookable_teacher()
-    teacher.user.groups.add(Group.objects.get_or_create(name="student")[0])
-    from authentication.roles import forget_roles
-
-    forget_roles(teacher.user)
+    user_add_role(user=teacher.user, role=Role.STUDENT)
     book(teacher, teacher.user)
 
 
