@@ -18,13 +18,22 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
+from cplatform.signals import announce
 
 from .choices import SELF_SERVICE_ROLES, GuardianLinkStatus, Role
 from .models import GuardianLink, User
 from .permissions import NOT_MANAGEABLE, user_may_manage
 from .roles import forget_roles, has_role, is_admin, user_roles
 from .selectors import guardian_link_visible_to, user_verified_emails
-from .signals import role_granted
+from .signals import (
+    guardian_accepted,
+    guardian_accepted_committed,
+    guardian_consent_given,
+    guardian_consent_given_committed,
+    guardian_invited,
+    guardian_invited_committed,
+    role_granted,
+)
 
 PROFILE_FIELDS = ("first_name", "last_name", "display_name", "bio", "timezone", "language", "phone")
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
@@ -143,7 +152,9 @@ def user_create(
     else:
         user.set_unusable_password()
     taken = Conflict(
-        _("A user with this email already exists."), errors={"email": [_("Already in use.")]}
+        _("A user with this email already exists."),
+        errors={"email": [_("Already in use.")]},
+        code="email_taken",
     )
     if User.objects.filter(email__iexact=email).exists():
         raise taken
@@ -330,11 +341,13 @@ def guardian_invite(*, actor: User, email: str, as_role: str) -> GuardianLink:
             raise Conflict(
                 _("You already have an invitation or link with this person."),
                 errors={"email": [_("Already invited or linked.")]},
+                code="already_invited",
             )
         if as_role == "guardian" and mine.count() >= MAX_GUARDIANS_PER_CHILD:
             raise Conflict(
                 _("A child can have at most two guardians."),
                 errors={"email": [_("You already have two guardians or invitations.")]},
+                code="guardian_limit_reached",
             )
         link = GuardianLink.objects.create(
             guardian=actor if as_role == "child" else None,
@@ -343,6 +356,13 @@ def guardian_invite(*, actor: User, email: str, as_role: str) -> GuardianLink:
             initiated_by=actor,
         )
         transaction.on_commit(lambda: _guardian_invite_email(link_id=link.pk))
+        announce(
+            guardian_invited,
+            guardian_invited_committed,
+            sender=GuardianLink,
+            link=link,
+            actor=actor,
+        )
     return link
 
 
@@ -369,25 +389,29 @@ def guardian_accept(*, link: GuardianLink, actor: User) -> GuardianLink:
             or link.initiated_by_id == actor.pk
             or link.invited_email.lower() not in user_verified_emails(user=actor)
         ):
-            raise Conflict(_("This invitation cannot be accepted."))
+            raise Conflict(
+                _("This invitation cannot be accepted."), code="invitation_not_acceptable"
+            )
         if link.invited_role == "child":
             if not has_role(actor, Role.STUDENT):
                 raise PermissionDenied(_("Only a student account can accept as a child."))
             if link.guardian_id == actor.pk:
-                raise Conflict(_("You cannot be your own guardian."))
+                raise Conflict(_("You cannot be your own guardian."), code="own_guardian")
             link.child = actor
         else:
             if link.child_id == actor.pk:
-                raise Conflict(_("You cannot be your own guardian."))
+                raise Conflict(_("You cannot be your own guardian."), code="own_guardian")
             link.guardian = actor
         User.objects.select_for_update().filter(pk=link.child_id).first()
         active = GuardianLink.objects.filter(
             child_id=link.child_id, status=GuardianLinkStatus.ACTIVE
         )
         if active.filter(guardian_id=link.guardian_id).exists():
-            raise Conflict(_("You are already linked."))
+            raise Conflict(_("You are already linked."), code="already_linked")
         if active.count() >= MAX_GUARDIANS_PER_CHILD:
-            raise Conflict(_("A child can have at most two guardians."))
+            raise Conflict(
+                _("A child can have at most two guardians."), code="guardian_limit_reached"
+            )
         if link.invited_role == "guardian" and not has_role(actor, Role.PARENT):
             user_add_role(user=actor, role=Role.PARENT)
         link.status = GuardianLinkStatus.ACTIVE
@@ -396,7 +420,14 @@ def guardian_accept(*, link: GuardianLink, actor: User) -> GuardianLink:
             with transaction.atomic():
                 link.save(update_fields=["guardian", "child", "status", "responded_at"])
         except IntegrityError as exc:
-            raise Conflict(_("You are already linked.")) from exc
+            raise Conflict(_("You are already linked."), code="already_linked") from exc
+        announce(
+            guardian_accepted,
+            guardian_accepted_committed,
+            sender=GuardianLink,
+            link=link,
+            actor=actor,
+        )
     return link
 
 
@@ -429,6 +460,13 @@ def guardian_consent(*, link: GuardianLink, actor: User) -> GuardianLink:
             link.consent_given_at = timezone.now()
             link.consent_given_by = actor
             link.save(update_fields=["consent_given_at", "consent_given_by"])
+            announce(
+                guardian_consent_given,
+                guardian_consent_given_committed,
+                sender=GuardianLink,
+                link=link,
+                actor=actor,
+            )
     return link
 
 
@@ -437,18 +475,25 @@ def guardian_link_admin_create(*, actor: User, guardian: User, child: User) -> G
     if not is_admin(actor):
         raise PermissionDenied()
     if guardian.pk == child.pk:
-        raise ValidationFailed(errors={"child": [_("A person cannot be their own guardian.")]})
+        raise ValidationFailed(
+            errors={"child": [_("A person cannot be their own guardian.")]}, code="own_guardian"
+        )
     if not has_role(child, Role.STUDENT):
         raise ValidationFailed(errors={"child": [_("The child must have the Student role.")]})
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=child.pk).first()
         active = GuardianLink.objects.filter(child=child, status=GuardianLinkStatus.ACTIVE)
         if active.filter(guardian=guardian).exists():
-            raise Conflict(_("They are already linked."), errors={"child": [_("Already linked.")]})
+            raise Conflict(
+                _("They are already linked."),
+                errors={"child": [_("Already linked.")]},
+                code="already_linked",
+            )
         if active.count() >= MAX_GUARDIANS_PER_CHILD:
             raise Conflict(
                 _("A child can have at most two guardians."),
                 errors={"child": [_("This child already has two guardians.")]},
+                code="guardian_limit_reached",
             )
         if not has_role(guardian, Role.PARENT):
             user_add_role(user=guardian, role=Role.PARENT)
@@ -468,6 +513,7 @@ def guardian_link_admin_create(*, actor: User, guardian: User, child: User) -> G
             raise Conflict(
                 _("An invitation between them is still pending."),
                 errors={"child": [_("An invitation between them is still pending.")]},
+                code="invitation_pending",
             ) from exc
     return link
 

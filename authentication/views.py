@@ -1,7 +1,6 @@
 from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -60,13 +59,6 @@ def profile_edit(request):
     return render(request, "authentication/profile_edit.html", {"form": form})
 
 
-def _link_or_404(request, link_id):
-    try:
-        return guardian_link_get_for_user(user=request.user, link_id=link_id)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
 @login_required
 def guardian_list(request):
     form = GuardianInviteForm(request.POST or None)
@@ -97,11 +89,11 @@ def guardian_list(request):
 
 
 def _guardian_action(request, link_id, service, success_message):
-    link = _link_or_404(request, link_id)
+    link = guardian_link_get_for_user(user=request.user, link_id=link_id)
     try:
         service(link=link, actor=request.user)
-    except NotFound as exc:
-        raise Http404 from exc
+    except NotFound:
+        raise  # an Http404: Django answers with the 404 page
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:

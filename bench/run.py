@@ -159,7 +159,7 @@ def seed(*, users: int, teachers: int) -> dict[str, int]:
     from authentication.choices import Role
     from authentication.models import User
     from authentication.services import user_create
-    from classroom.models import Level, Subject, TeachingLanguage
+    from catalog.models import Level, Subject, TeachingLanguage
     from classroom.selectors import teacher_list_public
     from classroom.services import teacher_profile_approve, teacher_profile_update
 

@@ -1,13 +1,11 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from authentication.choices import Role
 from authentication.roles import is_admin, role_required
 from catalog.selectors import filter_options
-from cplatform.exceptions import NotFound
 
 from .forms import (
     StudentDateOfBirthForm,
@@ -44,10 +42,7 @@ def teacher_directory(request):
 
 
 def teacher_detail(request, slug):
-    try:
-        profile = teacher_get_for_viewer(viewer=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    profile = teacher_get_for_viewer(viewer=request.user, slug=slug)
     return render(
         request,
         "classroom/teacher_detail.html",
@@ -87,10 +82,7 @@ def student_profile_edit(request):
 def student_date_of_birth(request, student_id: int):
     """A guardian (or an admin) sets a student's date of birth (the page twin of
     `PUT /api/v1/students/{id}/date-of-birth`). A student the visitor may not see: 404."""
-    try:
-        profile = student_get_for_user(user=request.user, student_id=student_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    profile = student_get_for_user(user=request.user, student_id=student_id)
     form = StudentDateOfBirthForm(request.POST or None, profile=profile)
     if (
         request.method == "POST"

@@ -275,4 +275,4 @@ def download_material(request, material_id: int):
     """A material's file, for enrolled students (once released), their parents, the course's teachers
     and admins. Anyone else gets 404, as for a missing file."""
     material = material_get_for_user(user=request.auth, material_id=material_id)
-    return material_file_response(material)
+    return material_file_response(material, user=request.auth)

@@ -85,12 +85,17 @@ def course_page_publish(*, actor: User, course: Course) -> str:
     with transaction.atomic():
         page = course_page_create(course=course, owner=course.owner)
         if page is None:
-            raise Conflict(_("The site has no course catalog page yet."))
+            raise Conflict(
+                _("The site has no course catalog page yet."), code="catalog_page_missing"
+            )
         page = CoursePage.objects.select_for_update().get(pk=page.pk)
         workflow = page.get_workflow()
         if workflow is not None:
             if page.workflow_in_progress:
-                raise Conflict(_("The course is already waiting for a moderator."))
+                raise Conflict(
+                    _("The course is already waiting for a moderator."),
+                    code="moderation_in_progress",
+                )
             if page.live and not page.has_unpublished_changes:
                 return PUBLISHED
             page.save_revision(user=actor, log_action=True)

@@ -1,5 +1,14 @@
 """Reads of courses, enrolments and materials, each checking who asks. A course, enrolment or material
-the person may not see answers exactly like a missing one (NotFound)."""
+the person may not see answers exactly like a missing one (NotFound).
+
+Selector names, the project's convention (what most selectors already use):
+- `<noun>_list_for_<who>` / `<noun>_get_for_<who>`: a list, or one object (NotFound otherwise), that
+  depends on who asks (`enrollment_list_for_user`, `lesson_get_for_user`, `student_get_for_booking`);
+  `<noun>_list_<scope>` / `<noun>_get_<scope>` when it does not (`course_list_public`).
+- `<noun>_visible_to`, `can_<verb>`, `is_<adjective>`, `<noun>_needs_<thing>`: predicates (bool).
+- `<noun>_of`: a plain read of one owner's rows, no access check (`scheduling_settings_of`).
+Reads live here, never in services.py (a service calls a selector for what it reads).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +29,7 @@ from authentication.roles import is_admin, is_parent, is_student, is_teacher
 from authentication.selectors import children_of
 from cplatform.exceptions import NotFound
 
-from .choices import SEAT_STATUSES, CourseStatus, EnrollmentStatus
+from .choices import SEAT_STATUSES, CourseFormat, CourseStatus, EnrollmentStatus
 from .models import Course, Enrollment, Material, Module
 from .pages import CourseIndexPage, CoursePage
 
@@ -496,3 +505,11 @@ def course_json_ld(*, page: CoursePage, course: Course, request=None) -> dict:
             instance["maximumAttendeeCapacity"] = course.capacity
         data["hasCourseInstance"] = [instance]
     return data
+
+
+def enrollment_needs_consent(*, course: Course) -> bool:
+    """Whether enrolling passes the guardian-consent gate: a course with a price (a payment) or with a
+    teacher in the loop (a group course's enrolment gives seats in its live sessions; a 1:1 course
+    exists to book lessons with its teacher). A free self-paced course is reading materials alone:
+    neither contact nor payment, so a minor may start it without a guardian."""
+    return not course.is_free or course.format != CourseFormat.SELF_PACED

@@ -4,6 +4,7 @@ both take the last one."""
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 from django.conf import settings as django_settings
@@ -22,8 +23,17 @@ from authentication.selectors import (
     students_held_by_consent,
 )
 from catalog.models import Level, Subject, TeachingLanguage
-from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed, refused
+from cplatform.exceptions import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    refused,
+)
+from cplatform.signals import announce
 
+from . import signals
 from .choices import SEAT_STATUSES, CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
 from .models import Course, Enrollment, Material, Module
 from .page_services import (
@@ -31,9 +41,15 @@ from .page_services import (
     course_pages_unpublish,
     course_publish_through_page,
 )
-from .selectors import can_manage_course, enrollment_visible_to, material_visible_to
-from .signals import enrollment_activated, enrollment_ended
+from .selectors import (
+    can_manage_course,
+    enrollment_needs_consent,
+    enrollment_visible_to,
+    material_visible_to,
+)
 from .validators import validate_material_file
+
+logger = logging.getLogger(__name__)
 
 COURSE_FIELDS = {
     "title",
@@ -152,7 +168,8 @@ def course_update(*, actor: User, course: Course, data: dict) -> Course:
                             _("%(taken)d seats are taken; the capacity cannot be lower.")
                             % {"taken": taken}
                         ]
-                    }
+                    },
+                    code="capacity_below_taken",
                 )
         locked.save()
         if "capacity" in data:
@@ -170,16 +187,6 @@ def module_create(*, actor: User, course: Course, data: dict) -> Module:
     module = Module(course=course, **data)
     if "position" not in data:
         module.position = course.modules.count()
-    _full_clean(module, exclude=["course"])
-    module.save()
-    return module
-
-
-def module_update(*, actor: User, module: Module, data: dict) -> Module:
-    if not can_manage_course(user=actor, course=module.course):
-        raise NotFound()
-    for field, value in data.items():
-        setattr(module, field, value)
     _full_clean(module, exclude=["course"])
     module.save()
     return module
@@ -255,6 +262,26 @@ def material_delete(*, actor: User, material: Material) -> None:
             transaction.on_commit(lambda: storage.delete(name))
 
 
+def material_file_open(*, user: User, material: Material):
+    """Open a material's private file for `user` (who got `material` from `material_get_for_user`,
+    the access check) and announce the download. No file (a link or text, or one gone from the
+    storage): NotFound."""
+    if not material.file:
+        raise NotFound()
+    try:
+        handle = material.file.storage.open(material.file.name, "rb")
+    except FileNotFoundError as exc:
+        raise NotFound() from exc
+    announce(
+        signals.material_downloaded,
+        signals.material_downloaded_committed,
+        sender=Material,
+        material=material,
+        user=user,
+    )
+    return handle
+
+
 # Enrolment ------------------------------------------------------------------------------------------
 
 
@@ -277,14 +304,6 @@ def _check_can_enrol_for(*, actor: User, student: User) -> None:
         raise ValidationFailed(errors={"student_id": [_("This person is not a student.")]})
 
 
-def enrollment_needs_consent(*, course: Course) -> bool:
-    """Whether enrolling passes the guardian-consent gate: a course with a price (a payment) or with a
-    teacher in the loop (a group course's enrolment gives seats in its live sessions; a 1:1 course
-    exists to book lessons with its teacher). A free self-paced course is reading materials alone:
-    neither contact nor payment, so a minor may start it without a guardian."""
-    return not course.is_free or course.format != CourseFormat.SELF_PACED
-
-
 def enrollment_create(
     *, actor: User, course: Course, student: User | None = None, waitlist: bool = False
 ) -> Enrollment:
@@ -293,6 +312,17 @@ def enrollment_create(
     `waitlist=True` joins the waitlist; otherwise Conflict. Where `enrollment_needs_consent`, a student
     held back by the guardian-consent gate is refused (PermissionDenied with a `code`), waitlist too:
     a waitlisted student is later given the seat without asking again."""
+    try:
+        return _enrollment_create(actor=actor, course=course, student=student, waitlist=waitlist)
+    except DomainError as exc:
+        level = logging.WARNING if exc.status_code == 409 else logging.INFO
+        logger.log(level, "enrollment_create refused (%s): course %s", exc.code, course.pk)
+        raise
+
+
+def _enrollment_create(
+    *, actor: User, course: Course, student: User | None = None, waitlist: bool = False
+) -> Enrollment:
     student = student or actor
     _check_can_enrol_for(actor=actor, student=student)
     with transaction.atomic():
@@ -313,12 +343,16 @@ def enrollment_create(
             status__in=[*SEAT_STATUSES, EnrollmentStatus.WAITLISTED],
         ).first()
         if live is not None:
-            raise Conflict(_("Already enrolled or on the waitlist for this course."))
+            raise Conflict(
+                _("Already enrolled or on the waitlist for this course."), code="already_enrolled"
+            )
         taken = locked.enrollments.filter(status__in=SEAT_STATUSES).count()
         now = timezone.now()
         if locked.capacity is not None and taken >= locked.capacity:
             if not waitlist:
-                raise Conflict(_("The course is full. You can join the waitlist."))
+                raise Conflict(
+                    _("The course is full. You can join the waitlist."), code="course_full"
+                )
             status = EnrollmentStatus.WAITLISTED
         else:
             status = EnrollmentStatus.ACTIVE if locked.is_free else EnrollmentStatus.PENDING
@@ -333,10 +367,31 @@ def enrollment_create(
                     activated_at=now if status == EnrollmentStatus.ACTIVE else None,
                 )
         except IntegrityError as exc:
-            raise Conflict(_("Already enrolled or on the waitlist for this course.")) from exc
-        if status == EnrollmentStatus.ACTIVE:
-            enrollment_activated.send(sender=Enrollment, enrollment=enrollment)
+            logger.warning("A second enrolment reached the database constraint: answered 409")
+            raise Conflict(
+                _("Already enrolled or on the waitlist for this course."), code="already_enrolled"
+            ) from exc
+        _announce_status(enrollment)
         return enrollment
+
+
+def _announce_status(enrollment: Enrollment) -> None:
+    """The event of an enrolment's new status: activated, requested (pending payment) or waitlisted."""
+    pair = {
+        EnrollmentStatus.ACTIVE: (
+            signals.enrollment_activated,
+            signals.enrollment_activated_committed,
+        ),
+        EnrollmentStatus.PENDING: (
+            signals.enrollment_requested,
+            signals.enrollment_requested_committed,
+        ),
+        EnrollmentStatus.WAITLISTED: (
+            signals.enrollment_waitlisted,
+            signals.enrollment_waitlisted_committed,
+        ),
+    }[enrollment.status]
+    announce(*pair, sender=Enrollment, enrollment=enrollment)
 
 
 def _promote_waitlist(course: Course) -> list[Enrollment]:
@@ -365,8 +420,7 @@ def _promote_waitlist(course: Course) -> list[Enrollment]:
         else:
             enrollment.status = EnrollmentStatus.PENDING
         enrollment.save(update_fields=["status", "activated_at"])
-        if enrollment.status == EnrollmentStatus.ACTIVE:
-            enrollment_activated.send(sender=Enrollment, enrollment=enrollment)
+        _announce_status(enrollment)
         promoted.append(enrollment)
     return promoted
 
@@ -376,14 +430,18 @@ def _end(enrollment: Enrollment, *, actor: User, status: str) -> Enrollment:
         course = Course.objects.select_for_update().get(pk=enrollment.course_id)
         current = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if not current.is_live:
-            raise Conflict(_("This enrolment has already ended."))
+            raise Conflict(_("This enrolment has already ended."), code="enrollment_ended")
         previous_status = current.status
         current.status = status
         current.ended_at = timezone.now()
         current.ended_by = actor
         current.save(update_fields=["status", "ended_at", "ended_by"])
-        enrollment_ended.send(
-            sender=Enrollment, enrollment=current, previous_status=previous_status
+        announce(
+            signals.enrollment_ended,
+            signals.enrollment_ended_committed,
+            sender=Enrollment,
+            enrollment=current,
+            previous_status=previous_status,
         )
         _promote_waitlist(course)
     return current
@@ -424,11 +482,13 @@ def enrollment_activate(*, actor: User | None, enrollment: Enrollment) -> Enroll
         if current.status == EnrollmentStatus.ACTIVE:
             return current
         if current.status != EnrollmentStatus.PENDING:
-            raise Conflict(_("Only a pending enrolment can be activated."))
+            raise Conflict(
+                _("Only a pending enrolment can be activated."), code="enrollment_not_pending"
+            )
         if enrollment_needs_consent(course=course):
             guardian_consent_require(student=current.student, actor=actor)
         current.status = EnrollmentStatus.ACTIVE
         current.activated_at = timezone.now()
         current.save(update_fields=["status", "activated_at"])
-        enrollment_activated.send(sender=Enrollment, enrollment=current)
+        _announce_status(current)
     return current

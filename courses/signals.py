@@ -1,11 +1,14 @@
-"""Facts about enrolments that other apps act on. courses never imports them (dependency direction:
-classroom listens here and gives or frees seats in group sessions).
+"""Facts about enrolments and materials that other apps act on. courses never imports them
+(dependency direction: classroom listens here and gives or frees seats in group sessions; billing
+and inbox will).
 
-Both signals are sent inside the transaction that changes the enrolment, while the course row is
-locked: a receiver's writes commit or roll back together with the enrolment, so an active enrolment
-never ends up without its session seats (nor a withdrawn one keeping them) after a crash between the
-two, and receivers see the course's seat count frozen. A receiver must therefore be quick and must not
-raise for ordinary situations (a full session is skipped, not an error).
+Each event is a pair (see cplatform/signals.py): `<event>`, sent inside the transaction that changes
+the enrolment, while the course row is locked, and `<event>_committed`, sent after the commit (for
+email, Stripe, WebSocket pushes). An in-transaction receiver's writes commit or roll back together
+with the enrolment, so an active enrolment never ends up without its session seats (nor a withdrawn
+one keeping them) after a crash between the two, and receivers see the course's seat count frozen. A
+receiver must therefore be quick and must not raise for ordinary situations (a full session is
+skipped, not an error). The sender is the model class.
 """
 
 from django.dispatch import Signal
@@ -13,7 +16,22 @@ from django.dispatch import Signal
 # An enrolment became active (created active, activated by an admin or billing, or promoted from the
 # waitlist of a free course). Sent with `enrollment`.
 enrollment_activated = Signal()
+enrollment_activated_committed = Signal()
 
 # An enrolment ended (withdrawn or removed). Sent with `enrollment` (its new status) and
 # `previous_status`.
 enrollment_ended = Signal()
+enrollment_ended_committed = Signal()
+
+# A seat waits for payment: a pending enrolment was created in a paid course, or a waitlisted one
+# was promoted to pending. Sent with `enrollment` (billing asks for the payment, then activates it).
+enrollment_requested = Signal()
+enrollment_requested_committed = Signal()
+
+# A student joined a full course's waitlist. Sent with `enrollment`.
+enrollment_waitlisted = Signal()
+enrollment_waitlisted_committed = Signal()
+
+# A person downloaded a material's file (it was opened for them). Sent with `material`, `user`.
+material_downloaded = Signal()
+material_downloaded_committed = Signal()

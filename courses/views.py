@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from authentication.choices import Role
 from authentication.forms import apply_domain_error
 from authentication.models import User
-from authentication.next_steps import domain_error_message
+from authentication.next_steps import NEXT_STEPS, domain_error_message
 from authentication.roles import role_required
 from authentication.selectors import children_of
 from cplatform.exceptions import DomainError, NotFound
@@ -37,18 +37,14 @@ from .services import (
     enrollment_remove,
     enrollment_withdraw,
     material_create,
+    material_file_open,
     module_create,
 )
 
 
-def material_file_response(material: Material) -> FileResponse:
+def material_file_response(material: Material, *, user) -> FileResponse:
     """The private file as a download: never rendered inline, never sniffed into another type."""
-    if not material.file:
-        raise NotFound()
-    try:
-        handle = material.file.storage.open(material.file.name, "rb")
-    except FileNotFoundError as exc:
-        raise NotFound() from exc
+    handle = material_file_open(user=user, material=material)
     response = FileResponse(
         handle,
         as_attachment=True,
@@ -59,13 +55,6 @@ def material_file_response(material: Material) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _or_404(func, **kwargs):
-    try:
-        return func(**kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
 
 
 # Public -----------------------------------------------------------------------------------------
@@ -89,7 +78,7 @@ def course_detail(request, slug):
 @role_required(Role.STUDENT, Role.PARENT)
 def course_enrol(request, slug):
     """Enrol (or join the waitlist with `waitlist=1`); a parent posts `student_id` of a linked child."""
-    course = _or_404(course_get_for_viewer, viewer=request.user, slug=slug)
+    course = course_get_for_viewer(viewer=request.user, slug=slug)
     student = None
     student_id = request.POST.get("student_id", "")
     if student_id:
@@ -105,10 +94,10 @@ def course_enrol(request, slug):
             student=student,
             waitlist=request.POST.get("waitlist") == "1",
         )
-    except NotFound as exc:
-        raise Http404 from exc
+    except NotFound:
+        raise  # an Http404: Django answers with the 404 page
     except DomainError as exc:
-        if exc.code:  # a reason with a next step (the consent gate): say it, with its link
+        if exc.code in NEXT_STEPS:  # a reason with a next step (the consent gate): with its link
             messages.error(request, domain_error_message(exc))
         else:
             messages.error(
@@ -131,7 +120,7 @@ def course_enrol(request, slug):
 @require_POST
 @role_required()
 def enrollment_withdraw_view(request, enrollment_id):
-    enrollment = _or_404(enrollment_get_for_user, user=request.user, enrollment_id=enrollment_id)
+    enrollment = enrollment_get_for_user(user=request.user, enrollment_id=enrollment_id)
     try:
         enrollment_withdraw(actor=request.user, enrollment=enrollment)
         messages.success(request, _("The enrolment has been withdrawn."))
@@ -143,7 +132,7 @@ def enrollment_withdraw_view(request, enrollment_id):
 @require_POST
 @role_required(Role.TEACHER, Role.ADMIN)
 def enrollment_remove_view(request, enrollment_id):
-    enrollment = _or_404(enrollment_get_for_user, user=request.user, enrollment_id=enrollment_id)
+    enrollment = enrollment_get_for_user(user=request.user, enrollment_id=enrollment_id)
     try:
         enrollment_remove(actor=request.user, enrollment=enrollment)
         messages.success(request, _("The student has been removed from the course."))
@@ -178,8 +167,8 @@ def my_courses(request):
 @role_required()
 def material_download(request, material_id: int):
     """The page twin of `GET /api/v1/materials/{id}/download` (session login)."""
-    material = _or_404(material_get_for_user, user=request.user, material_id=material_id)
-    return _or_404(material_file_response, material=material)
+    material = material_get_for_user(user=request.user, material_id=material_id)
+    return material_file_response(material, user=request.user)
 
 
 # Teacher area -----------------------------------------------------------------------------------
@@ -210,7 +199,7 @@ def teach_course_create(request):
 
 @role_required(Role.TEACHER, Role.ADMIN)
 def teach_course_edit(request, course_id):
-    course = _or_404(course_get_for_editor, user=request.user, course_id=course_id)
+    course = course_get_for_editor(user=request.user, course_id=course_id)
     form = CourseForm(request.POST or None, course=course)
     if request.method == "POST" and form.is_valid():
         try:
@@ -228,11 +217,11 @@ def teach_course_edit(request, course_id):
 def teach_course_publish(request, course_id):
     """Publish the course's page (and the course), or submit it to the course section's
     moderation workflow when the admin has turned one on."""
-    course = _or_404(course_get_for_editor, user=request.user, course_id=course_id)
+    course = course_get_for_editor(user=request.user, course_id=course_id)
     try:
         outcome = course_page_publish(actor=request.user, course=course)
-    except NotFound as exc:
-        raise Http404 from exc
+    except NotFound:
+        raise  # an Http404: Django answers with the 404 page
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
@@ -248,7 +237,7 @@ def teach_course_publish(request, course_id):
 @role_required(Role.TEACHER, Role.ADMIN)
 def teach_course(request, course_id):
     """One course for its teachers: modules, materials (upload) and the enrolled students."""
-    course = _or_404(course_get_for_editor, user=request.user, course_id=course_id)
+    course = course_get_for_editor(user=request.user, course_id=course_id)
     module_form = ModuleForm(request.POST if request.POST.get("add") == "module" else None)
     material_form = MaterialForm(
         request.POST if request.POST.get("add") == "material" else None,
@@ -279,8 +268,8 @@ def teach_course(request, course_id):
                 )
                 messages.success(request, _("The material has been added."))
                 return redirect("teach-course", course_id=course.pk)
-        except NotFound as exc:
-            raise Http404 from exc
+        except NotFound:
+            raise  # an Http404: Django answers with the 404 page
         except DomainError as exc:
             form = module_form if request.POST.get("add") == "module" else material_form
             apply_domain_error(form, exc)

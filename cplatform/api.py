@@ -43,24 +43,28 @@ api = NinjaAPI(
         "The JSON API of cplatform. Authenticate with allauth headless: "
         "`POST /_allauth/app/v1/auth/login` returns `meta.session_token`, sent as `X-Session-Token`; "
         "browsers may use the session cookie with `X-CSRFToken`. Errors are "
-        '`{"detail": "...", "errors": {"field": ["message"]}}`, plus a stable `code` where a client '
-        "can act on the reason (e.g. `guardian_consent_required`, `date_of_birth_required`)."
+        '`{"detail": "...", "errors": {"field": ["message"]}, "code": "..."}`: `code` is a stable '
+        "reason a client branches on (e.g. `slot_taken`, `course_full`, `guardian_consent_required`; "
+        "the error schema lists them all), never the English of `detail`."
     ),
     urls_namespace="api",
     docs_decorator=_docs_guard,
 )
 
 
-def _error(request, status: int, detail: str, errors: dict | None = None, code: str | None = None):
-    body = {"detail": detail, "errors": errors or {}}
-    if code:
-        body["code"] = code
+def _error(request, status: int, detail: str, errors: dict | None = None, *, code: str):
+    body = {"detail": detail, "errors": errors or {}, "code": code}
     return api.create_response(request, body, status=status)
 
 
+HTTP_ERROR_CODES = {401: "not_authenticated", 403: "permission_denied", 404: "not_found"}
+
+
+# Ninja picks the handler of the first class in the exception's MRO: NotFound (a DomainError and an
+# Http404) is answered by on_domain_error, with the same body as on_not_found.
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return _error(request, exc.status_code, exc.detail, exc.errors, exc.code)
+    return _error(request, exc.status_code, exc.detail, exc.errors, code=exc.code)
 
 
 @api.exception_handler(NinjaValidationError)
@@ -75,7 +79,7 @@ def on_validation_error(request, exc: NinjaValidationError):
             loc = loc[1:]
         field = ".".join(loc) or "__all__"
         field_errors.setdefault(field, []).append(str(error.get("msg", "Invalid value.")))
-    return _error(request, 422, "The request is not valid.", field_errors)
+    return _error(request, 422, "The request is not valid.", field_errors, code="invalid")
 
 
 @api.exception_handler(DjangoValidationError)
@@ -87,27 +91,28 @@ def on_django_validation_error(request, exc: DjangoValidationError):
         }
     else:
         field_errors = {"__all__": [str(m) for m in exc.messages]}
-    return _error(request, 400, "Some fields are not valid.", field_errors)
+    return _error(request, 400, "Some fields are not valid.", field_errors, code="invalid")
 
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request, exc):
-    return _error(request, 401, "Authentication required.")
+    return _error(request, 401, "Authentication required.", code="not_authenticated")
 
 
 @api.exception_handler(DjangoPermissionDenied)
 def on_permission_denied(request, exc):
-    return _error(request, 403, "You do not have permission to do this.")
+    return _error(request, 403, "You do not have permission to do this.", code="permission_denied")
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return _error(request, 404, "Not found.")
+    return _error(request, 404, "Not found.", code="not_found")
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, str(exc))
+    code = HTTP_ERROR_CODES.get(exc.status_code, "invalid")
+    return _error(request, exc.status_code, str(exc), code=code)
 
 
 # Unknown form fields answer 422 like unknown JSON fields (which every InputSchema refuses).

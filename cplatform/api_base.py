@@ -2,7 +2,7 @@
 
 import inspect
 from functools import wraps
-from typing import Annotated, Any, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -14,7 +14,10 @@ from ninja.params.models import Form as FormParam
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from .error_codes import CODES
 from .validators import CODE, text_problem
+
+ErrorCode = Literal[tuple(CODES)]  # an enum in the OpenAPI schema
 
 
 class _Multiline:
@@ -125,11 +128,11 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = Field(
         default_factory=dict, examples=[{"email": ["Enter a valid email address."]}]
     )
-    code: str | None = Field(
-        None,
-        description="A stable reason a client can act on, where there is one "
-        "(`guardian_consent_required`, `date_of_birth_required`, `date_of_birth_locked`).",
-        examples=["guardian_consent_required"],
+    code: ErrorCode = Field(
+        ...,
+        description="The stable reason of the refusal: clients branch on it, never on `detail`.\n"
+        + "".join(f"\n- `{code}`: {meaning}" for code, meaning in CODES.items()),
+        examples=["slot_taken"],
     )
 
 

@@ -7,6 +7,7 @@ class CplatformConfig(AppConfig):
     verbose_name = "cplatform site"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
         from .editorial import on_post_migrate
 
         post_migrate.connect(on_post_migrate, dispatch_uid="cplatform-editorial")

@@ -1,12 +1,18 @@
 """The one domain error base class. The API turns it into JSON, forms into a field message."""
 
+from django.http import Http404
+
+from .error_codes import CODES
+
 
 class DomainError(Exception):
-    """A rule of the domain refused the action. Carries an HTTP status for interfaces to use, and
-    optionally a stable `code` that clients branch on (never on the English of `detail`)."""
+    """A rule of the domain refused the action. Carries an HTTP status for interfaces to use, and a
+    stable `code` that clients branch on (never on the English of `detail`): the class's default
+    code unless the raise names one (every code is listed in `cplatform.error_codes.CODES`)."""
 
     status_code = 400
     default_detail = "The request could not be completed."
+    default_code = "invalid"
 
     def __init__(
         self,
@@ -17,7 +23,11 @@ class DomainError(Exception):
     ):
         self.detail = str(detail or self.default_detail)
         self.errors = {field: [str(m) for m in msgs] for field, msgs in (errors or {}).items()}
-        self.code = code
+        self.code = code or self.default_code
+        if self.code not in CODES:
+            raise ValueError(
+                f"Unknown error code {self.code!r}: list it in cplatform/error_codes.py"
+            )
         super().__init__(self.detail)
 
 
@@ -26,26 +36,25 @@ class ValidationFailed(DomainError):
     default_detail = "Some fields are not valid."
 
 
-class NotFound(DomainError):
-    """A missing object, or one the person may not see: both answer the same."""
+class NotFound(DomainError, Http404):
+    """A missing object, or one the person may not see: both answer the same. An Http404 too, so an
+    HTML view lets it through to Django's 404 page; the API's DomainError handler comes first in its
+    MRO and answers the usual JSON (`code` "not_found")."""
 
     status_code = 404
     default_detail = "Not found."
+    default_code = "not_found"
 
 
 class PermissionDenied(DomainError):
     status_code = 403
     default_detail = "You do not have permission to do this."
+    default_code = "permission_denied"
 
 
 class Conflict(DomainError):
     status_code = 409
     default_detail = "This conflicts with the current state."
-
-
-class NotAuthenticated(DomainError):
-    status_code = 401
-    default_detail = "Authentication required."
 
 
 def refused(*, visible: bool, detail: str | None = None) -> DomainError:

@@ -61,7 +61,8 @@ class RejectNulBytesMiddleware:
     @staticmethod
     def _refuse(request, status: int, detail: str, field: str):
         if request.path_info.startswith(JSON_PATHS):
-            return JsonResponse({"detail": detail, "errors": {field: [detail]}}, status=status)
+            body = {"detail": detail, "errors": {field: [detail]}, "code": "invalid"}
+            return JsonResponse(body, status=status)
         return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
 
     @staticmethod

@@ -9,20 +9,11 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 from .models import Menu, MenuItem, Testimonial
 
 TESTIMONIAL_PHOTO_SPEC = "fill-96x96"
-
-
-def active_locale() -> Locale | None:
-    """The Locale of the active language, else the default one (no query after the first per process
-    for `Locale.get_active` is not cached, so keep calls few)."""
-    try:
-        return Locale.get_active()
-    except Locale.DoesNotExist:
-        return Locale.objects.filter(language_code=settings.LANGUAGE_CODE).first()
 
 
 def testimonial_list_localized(*, testimonials: list[Testimonial]) -> list[Testimonial]:

@@ -2,11 +2,9 @@
 
 import hashlib
 
-from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-
-from cplatform.exceptions import NotFound
 
 from . import selectors, services
 from .ics import feed_calendar
@@ -15,10 +13,7 @@ from .ics import feed_calendar
 @require_safe
 def calendar_feed(request, token: str):
     """The owner's lessons as iCalendar. The token is the only credential: unknown or revoked → 404."""
-    try:
-        feed = selectors.calendar_feed_get_by_token(token=token)
-    except NotFound as exc:
-        raise Http404 from exc
+    feed = selectors.calendar_feed_get_by_token(token=token)
     now = timezone.now()
     lessons = selectors.calendar_feed_lessons(user=feed.user, now=now)
     body = feed_calendar(

@@ -30,9 +30,13 @@ def _check_module(*, actor: User, enrollment: Enrollment, module: Module) -> Non
     if module.course_id != enrollment.course_id:
         raise ValidationFailed(errors={"module": [_("This module belongs to another course.")]})
     if not module.is_released():
-        raise ValidationFailed(errors={"module": [_("This module is not released yet.")]})
+        raise ValidationFailed(
+            errors={"module": [_("This module is not released yet.")]}, code="module_not_released"
+        )
     if enrollment.status != EnrollmentStatus.ACTIVE:
-        raise Conflict(_("Only an active enrolment can record progress."))
+        raise Conflict(
+            _("Only an active enrolment can record progress."), code="enrollment_not_active"
+        )
 
 
 def module_complete(*, actor: User, enrollment: Enrollment, module: Module) -> ModuleCompletion:

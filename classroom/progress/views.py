@@ -79,17 +79,10 @@ def _detail_context(request, enrollment, note_form=None):
     }
 
 
-def _enrollment_or_404(request, enrollment_id):
-    try:
-        return selectors.progress_get_for_user(user=request.user, enrollment_id=enrollment_id)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
 @role_required()
 def enrollment_progress(request, enrollment_id: int):
     """One enrolment: figures, the modules checklist, the teachers' notes (and a form for teachers)."""
-    enrollment = _enrollment_or_404(request, enrollment_id)
+    enrollment = selectors.progress_get_for_user(user=request.user, enrollment_id=enrollment_id)
     return render(
         request,
         "classroom/progress/enrollment_progress.html",
@@ -101,11 +94,8 @@ def enrollment_progress(request, enrollment_id: int):
 @role_required()
 def module_mark(request, enrollment_id: int, module_id: int):
     """Mark a module done (`done=1`) or not (`done=0`)."""
-    enrollment = _enrollment_or_404(request, enrollment_id)
-    try:
-        module = selectors.module_get_for_enrollment(enrollment=enrollment, module_id=module_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    enrollment = selectors.progress_get_for_user(user=request.user, enrollment_id=enrollment_id)
+    module = selectors.module_get_for_enrollment(enrollment=enrollment, module_id=module_id)
     done = request.POST.get("done") != "0"
     try:
         if done:
@@ -124,7 +114,7 @@ def module_mark(request, enrollment_id: int, module_id: int):
 @require_POST
 @role_required()
 def note_add(request, enrollment_id: int):
-    enrollment = _enrollment_or_404(request, enrollment_id)
+    enrollment = selectors.progress_get_for_user(user=request.user, enrollment_id=enrollment_id)
     form = ProgressNoteForm(request.POST)
     if form.is_valid():
         try:
@@ -154,8 +144,8 @@ def note_delete(request, note_id: int):
     try:
         note = selectors.note_get_for_user(user=request.user, note_id=note_id)
         services.progress_note_delete(actor=request.user, note=note)
-    except NotFound as exc:
-        raise Http404 from exc
+    except NotFound:
+        raise  # an Http404: Django answers with the 404 page
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
@@ -179,12 +169,9 @@ def _student_param(request):
 def lesson_history(request):
     """A student's past lessons (newest first, with attendance, notes and homework), upcoming lessons
     and enrolment history: one's own, a child's (`?student=`), a teacher's student's."""
-    try:
-        student = selectors.student_get_for_viewer(
-            user=request.user, student_id=_student_param(request)
-        )
-    except NotFound as exc:
-        raise Http404 from exc
+    student = selectors.student_get_for_viewer(
+        user=request.user, student_id=_student_param(request)
+    )
     user = request.user
     past = _page(
         request,

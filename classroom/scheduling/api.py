@@ -190,7 +190,7 @@ def _lesson_out(request, lesson_id: int):
 
 
 def _booking_parts(request, payload: BookingIn):
-    student = services.student_for_booking(actor=request.auth, student_id=payload.student_id)
+    student = selectors.student_get_for_booking(user=request.auth, student_id=payload.student_id)
     teacher = selectors.teacher_get_bookable(teacher_id=payload.teacher_id, viewer=request.auth)
     return teacher, student, _aware(payload.start, request.auth.timezone)
 
@@ -244,7 +244,8 @@ def update_lesson(request, lesson_id: int, payload: LessonPatch):
     auth=auth_for(),
 )
 def cancel_lesson(request, lesson_id: int, payload: CancelIn):
-    """Cancel under the teacher's policy; the outcome (refund / credit / charge) is in the answer."""
+    """Cancel under the lesson's cancellation policy (its course's, else the teacher's); the outcome
+    (refund / credit / charge) is in the answer."""
     lesson = selectors.lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
     services.lesson_cancel(lesson=lesson, actor=request.auth, reason=payload.reason)
     return _lesson_out(request, lesson_id)
@@ -295,7 +296,8 @@ def retrieve_series(request, series_id: int):
     auth=auth_for(),
 )
 def cancel_series(request, series_id: int, payload: CancelIn):
-    """Cancel every lesson of the series that has not started yet, each under the teacher's policy."""
+    """Cancel every lesson of the series that has not started yet, each under its cancellation policy
+    (its course's, else the teacher's)."""
     series = selectors.series_get_for_user(user=request.auth, series_id=series_id)
     services.series_cancel(series=series, actor=request.auth, reason=payload.reason)
     return selectors.series_get_for_user(user=request.auth, series_id=series_id)

@@ -7,9 +7,12 @@ from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from authentication.roles import is_admin
-from authentication.selectors import child_ids_of
+from authentication.choices import Role
+from authentication.models import User
+from authentication.roles import has_role, is_admin
+from authentication.selectors import acts_for_student, child_ids_of
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course
 from cplatform.exceptions import NotFound, ValidationFailed
@@ -233,12 +236,6 @@ def series_get_for_user(*, user, series_id: int) -> LessonSeries:
         raise NotFound() from exc
 
 
-def series_lessons(*, series: LessonSeries) -> QuerySet[Lesson]:
-    return series.lessons.select_related(
-        "teacher__user", "student", "booked_by", "cancelled_by"
-    ).order_by("start", "pk")
-
-
 def private_courses_for_booking(*, teacher: TeacherProfile, student_ids: list[int]) -> list[Course]:
     """The teacher's 1:1 courses in which one of `student_ids` (the booker, or their children) is
     actively enrolled: a 1:1 lesson can be booked under one of them."""
@@ -275,3 +272,30 @@ def cancellation_policy_for(*, lesson: Lesson) -> CancellationPolicy:
     if course is not None and course.free_cancellation_outcome:
         outcome = course.free_cancellation_outcome
     return CancellationPolicy(cutoff_hours=cutoff, free_outcome=outcome)
+
+
+def student_get_for_booking(*, user, student_id: int | None) -> User:
+    """Whom `user` may book (or take a seat) for: themself (a student) or a linked child (a parent). Others: 404."""
+    if student_id is None or student_id == user.pk:
+        if not has_role(user, Role.STUDENT):
+            raise ValidationFailed(
+                errors={"student_id": [_("Name the child you are booking for.")]},
+                code="student_required",
+            )
+        return user
+    if not acts_for_student(user=user, student_id=student_id):
+        raise NotFound()
+    student = User.objects.filter(pk=student_id, is_active=True).first()
+    if student is None or not has_role(student, Role.STUDENT):
+        raise NotFound()
+    return student
+
+
+def package_lessons_used(*, course: Course, student: User) -> int:
+    """Lessons of a 1:1 package the student has used: every lesson booked under the course except
+    those cancelled for free (a late cancellation counts as taken)."""
+    return (
+        Lesson.objects.filter(course=course, student=student)
+        .exclude(status=LessonStatus.CANCELLED, cancelled_late=False)
+        .count()
+    )

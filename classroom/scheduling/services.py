@@ -8,6 +8,7 @@ IntegrityError becomes a Conflict (409). On SQLite (dev) IMMEDIATE transactions 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
@@ -22,7 +23,8 @@ from authentication.roles import has_role, is_admin
 from authentication.selectors import acts_for_student, guardian_consent_require
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course
-from cplatform.exceptions import Conflict, NotFound, ValidationFailed, refused
+from cplatform.exceptions import Conflict, DomainError, NotFound, ValidationFailed, refused
+from cplatform.signals import announce
 from cplatform.validators import model_field_errors
 
 from ..choices import BillingOutcome, LessonKind, LessonStatus
@@ -35,16 +37,28 @@ from ..models import (
     TeacherSchedulingSettings,
     minutes_of_day,
 )
+from ..signals import (
+    lesson_booked,
+    lesson_booked_committed,
+    lesson_cancelled,
+    lesson_cancelled_committed,
+    lesson_rescheduled,
+    lesson_rescheduled_committed,
+)
 from .selectors import (
     SlotQuery,
     cancellation_policy_for,
     lesson_visible_to,
+    package_lessons_used,
     policy_of,
     scheduling_settings_of,
     series_visible_to,
     slots_for_teacher,
+    student_get_for_booking,
 )
 from .wallclock import local_to_utc, zone
+
+logger = logging.getLogger(__name__)
 
 MIN_LENGTH, MAX_LENGTH = 15, 240
 MAX_SERIES_OCCURRENCES = 52
@@ -146,22 +160,6 @@ def time_off_delete(*, actor: User, exception: AvailabilityException) -> None:
 # Booking
 
 
-def student_for_booking(*, actor: User, student_id: int | None) -> User:
-    """Whom the actor may book for: themself (a student) or a linked child (a parent). Others: 404."""
-    if student_id is None or student_id == actor.pk:
-        if not has_role(actor, Role.STUDENT):
-            raise ValidationFailed(
-                errors={"student_id": [_("Name the child you are booking for.")]}
-            )
-        return actor
-    if not acts_for_student(user=actor, student_id=student_id):
-        raise NotFound()
-    student = User.objects.filter(pk=student_id, is_active=True).first()
-    if student is None or not has_role(student, Role.STUDENT):
-        raise NotFound()
-    return student
-
-
 def _lock(teacher: TeacherProfile, student: User) -> None:
     TeacherProfile.objects.select_for_update().filter(pk=teacher.pk).first()
     User.objects.select_for_update().filter(pk=student.pk).first()
@@ -169,22 +167,23 @@ def _lock(teacher: TeacherProfile, student: User) -> None:
 
 def _overlap_problem(
     *, teacher: TeacherProfile, student: User, start, end, exclude_pk=None
-) -> str | None:
+) -> tuple[int, str, str] | None:
+    """(409, message, code) when the teacher or the student already has a lesson in [start, end)."""
     live = Lesson.objects.exclude(status=LessonStatus.CANCELLED).filter(
         start__lt=end, end__gt=start
     )
     if exclude_pk is not None:
         live = live.exclude(pk=exclude_pk)
     if live.filter(teacher=teacher).exists():
-        return _("The teacher already has a lesson at that time.")
+        return 409, _("The teacher already has a lesson at that time."), "slot_taken"
     if student is None:  # a group session: its seat holders are checked when seats are taken
         return None
     if live.filter(student=student).exists():
-        return _("The student already has a lesson at that time.")
+        return 409, _("The student already has a lesson at that time."), "student_busy"
     # A seat in a group session counts as the student's lesson (callers hold the student's row lock,
     # which seat_take takes too).
     if live.filter(seats__student=student, seats__cancelled_at__isnull=True).exists():
-        return _("The student already has a group session at that time.")
+        return 409, _("The student already has a group session at that time."), "student_busy"
     return None
 
 
@@ -196,15 +195,15 @@ def _slot_problem(
     now: datetime,
     exclude_pk=None,
     enforce_horizon: bool = True,
-) -> tuple[int, str] | None:
-    """(status, message) when [start, start + length) is not a bookable slot of the teacher."""
+) -> tuple[int, str, str] | None:
+    """(status, message, code) when [start, start + length) is not a bookable slot of the teacher."""
     policy = policy_of(scheduling_settings_of(teacher=teacher))
     if length not in policy.lesson_lengths:
-        return 400, _("The teacher does not offer lessons of that length.")
+        return 400, _("The teacher does not offer lessons of that length."), "length_not_offered"
     if start < now + policy.notice:
-        return 400, _("That is too soon: the teacher needs more notice.")
+        return 400, _("That is too soon: the teacher needs more notice."), "notice_too_short"
     if enforce_horizon and start > now + policy.horizon:
-        return 400, _("That is too far ahead to book.")
+        return 400, _("That is too far ahead to book."), "beyond_horizon"
     # Beyond the horizon (later occurrences of a series) the check moves `now` so the horizon holds.
     check_now = now if enforce_horizon else start - policy.notice
     query = SlotQuery(start=start, end=start + timedelta(microseconds=1), length=length)
@@ -220,24 +219,25 @@ def _slot_problem(
         teacher=teacher, query=query, now=check_now, ignore_lessons=True
     )
     if any(s == start for s, _e in ignoring_lessons):
-        return 409, _("That time is too close to another lesson of the teacher.")
-    return 400, _("The teacher is not available at that time.")
+        return 409, _("That time is too close to another lesson of the teacher."), "slot_too_close"
+    return 400, _("The teacher is not available at that time."), "outside_availability"
 
 
-def _raise(problem: tuple[int, str], field: str = "start"):
-    status, message = problem
+def _raise(problem: tuple[int, str, str], field: str = "start"):
+    status, message, code = problem
     error = Conflict if status == 409 else ValidationFailed
-    raise error(message, errors={field: [message]})
+    raise error(message, errors={field: [message]}, code=code)
 
 
 def _check_people(*, teacher: TeacherProfile, student: User, length: int) -> None:
     if length not in policy_of(scheduling_settings_of(teacher=teacher)).lesson_lengths:
         raise ValidationFailed(
-            errors={"length": [_("The teacher does not offer lessons of that length.")]}
+            errors={"length": [_("The teacher does not offer lessons of that length.")]},
+            code="length_not_offered",
         )
     if teacher.user_id == student.pk:
         raise ValidationFailed(
-            errors={"teacher_id": [_("You cannot book a lesson with yourself.")]}
+            errors={"teacher_id": [_("You cannot book a lesson with yourself.")]}, code="own_lesson"
         )
     if not teacher.user.is_active or not has_role(teacher.user, Role.TEACHER):
         raise NotFound()
@@ -257,25 +257,29 @@ def _private_course(*, course_id: int, teacher: TeacherProfile, student: User) -
     elif not course.enrollments.filter(student=student, status=EnrollmentStatus.ACTIVE).exists():
         message = _("The student is not actively enrolled in this course.")
     if message:
-        raise ValidationFailed(message, errors={"course_id": [message]})
+        raise ValidationFailed(message, errors={"course_id": [message]}, code="course_not_bookable")
     return course
-
-
-def package_lessons_used(*, course: Course, student: User) -> int:
-    """Lessons of a 1:1 package the student has used: every lesson booked under the course except
-    those cancelled for free (a late cancellation counts as taken)."""
-    return (
-        Lesson.objects.filter(course=course, student=student)
-        .exclude(status=LessonStatus.CANCELLED, cancelled_late=False)
-        .count()
-    )
 
 
 def _check_package(*, course: Course, student: User) -> None:
     """Called under the student's row lock, so two bookings cannot both take the last lesson."""
-    if package_lessons_used(course=course, student=student) >= course.lessons_included:
+    used = package_lessons_used(course=course, student=student)
+    if used >= course.lessons_included:
         message = _("All %(n)d lessons of this package are used.") % {"n": course.lessons_included}
-        raise Conflict(message, errors={"course_id": [message]})
+        raise Conflict(message, errors={"course_id": [message]}, code="package_used_up")
+    logger.info(
+        "Package use: course %s, student %s takes lesson %d of %d",
+        course.pk,
+        student.pk,
+        used + 1,
+        course.lessons_included,
+    )
+
+
+def _log_refusal(service: str, exc: DomainError, **ids) -> None:
+    """A refused write: info, or a warning for a 409 (a conflict with what is already booked)."""
+    level = logging.WARNING if exc.status_code == 409 else logging.INFO
+    logger.log(level, "%s refused (%s, %s): %s", service, exc.status_code, exc.code, ids)
 
 
 def lesson_book(
@@ -293,7 +297,7 @@ def lesson_book(
     shared in the lesson). A student held back by the guardian-consent gate → PermissionDenied with a
     `code` (a lesson is contact with a teacher and is paid for)."""
     now = now or timezone.now()
-    student_for_booking(actor=actor, student_id=student.pk)  # else NotFound
+    student_get_for_booking(user=actor, student_id=student.pk)  # else NotFound
     _check_people(teacher=teacher, student=student, length=length)
     guardian_consent_require(student=student, actor=actor)
     course = None
@@ -304,15 +308,14 @@ def lesson_book(
         with transaction.atomic():
             if booking_lock_enabled():
                 _lock(teacher, student)
-            problem = _overlap_problem(teacher=teacher, student=student, start=start, end=end)
-            if problem:
-                raise Conflict(problem, errors={"start": [problem]})
-            problem = _slot_problem(teacher=teacher, start=start, length=length, now=now)
+            problem = _overlap_problem(
+                teacher=teacher, student=student, start=start, end=end
+            ) or _slot_problem(teacher=teacher, start=start, length=length, now=now)
             if problem:
                 _raise(problem)
             if course is not None and course.lessons_included is not None:
                 _check_package(course=course, student=student)
-            return Lesson.objects.create(
+            lesson = Lesson.objects.create(
                 teacher=teacher,
                 student=student,
                 booked_by=actor,
@@ -320,13 +323,27 @@ def lesson_book(
                 end=end,
                 course=course,
             )
+            announce(
+                lesson_booked,
+                lesson_booked_committed,
+                sender=Lesson,
+                lesson=lesson,
+                actor=actor,
+                series=None,
+            )
+            return lesson
     except IntegrityError as exc:
         raise _overlap_conflict() from exc
+    except DomainError as exc:
+        _log_refusal("lesson_book", exc, teacher=teacher.pk, student=student.pk, start=start)
+        raise
 
 
 def _overlap_conflict() -> Conflict:
+    """What the database's exclusion constraint (a write that lost a race) becomes: a 409."""
+    logger.warning("A lesson overlap reached the database constraint: answered 409 slot_taken")
     message = _("That time is no longer free.")
-    return Conflict(message, errors={"start": [message]})
+    return Conflict(message, errors={"start": [message]}, code="slot_taken")
 
 
 def series_occurrences(
@@ -360,7 +377,7 @@ def series_book(
     """Book a weekly series, all or nothing: any occurrence that is not free → Conflict (409) listing
     every such date (the teacher's local dates)."""
     now = now or timezone.now()
-    student_for_booking(actor=actor, student_id=student.pk)  # else NotFound
+    student_get_for_booking(user=actor, student_id=student.pk)  # else NotFound
     if (count is None) == (until is None):
         raise ValidationFailed(
             errors={"count": [_("Give either a number of lessons or an end date.")]}
@@ -387,8 +404,7 @@ def series_book(
                 problem = _overlap_problem(
                     teacher=teacher, student=student, start=start, end=start + duration
                 )
-                status_message = (409, problem) if problem else None
-                status_message = status_message or _slot_problem(
+                status_message = problem or _slot_problem(
                     teacher=teacher, start=start, length=length, now=now, enforce_horizon=n == 0
                 )
                 if status_message:
@@ -399,6 +415,7 @@ def series_book(
                 raise Conflict(
                     _("Some lessons of the series cannot be booked; nothing was booked."),
                     errors={"dates": problems},
+                    code="series_unavailable",
                 )
             local = first_start.astimezone(tz)
             series = LessonSeries.objects.create(
@@ -413,7 +430,7 @@ def series_book(
                 count=count,
                 until=until,
             )
-            Lesson.objects.bulk_create(
+            lessons = Lesson.objects.bulk_create(
                 Lesson(
                     teacher=teacher,
                     student=student,
@@ -424,9 +441,21 @@ def series_book(
                 )
                 for start in starts
             )
+            for lesson in lessons:
+                announce(
+                    lesson_booked,
+                    lesson_booked_committed,
+                    sender=Lesson,
+                    lesson=lesson,
+                    actor=actor,
+                    series=series,
+                )
             return series
     except IntegrityError as exc:
         raise _overlap_conflict() from exc
+    except DomainError as exc:
+        _log_refusal("series_book", exc, teacher=teacher.pk, student=student.pk)
+        raise
 
 
 # Cancelling and rescheduling
@@ -467,16 +496,17 @@ def _is_late(*, lesson: Lesson, now: datetime) -> bool:
 def _locked_scheduled(lesson: Lesson, now: datetime) -> Lesson:
     locked = Lesson.objects.select_for_update().select_related("teacher__user").get(pk=lesson.pk)
     if locked.status != LessonStatus.SCHEDULED:
-        raise Conflict(_("Only a scheduled lesson can be changed."))
+        raise Conflict(_("Only a scheduled lesson can be changed."), code="lesson_not_scheduled")
     if locked.start <= now:
-        raise Conflict(_("The lesson has already started."))
+        raise Conflict(_("The lesson has already started."), code="lesson_started")
     return locked
 
 
 def lesson_cancel(
     *, lesson: Lesson, actor: User, reason: str = "", now: datetime | None = None
 ) -> Lesson:
-    """Cancel under the teacher's policy: the teacher's side always free; the student's side free until
+    """Cancel under the lesson's cancellation policy (its course's, else the teacher's: see
+    `cancellation_policy_for`): the teacher's side always free; the student's side free until
     the cut-off, after it the lesson counts as taken (charged). The outcome is recorded for billing."""
     now = now or timezone.now()
     _require_changer(lesson=lesson, actor=actor)
@@ -494,6 +524,22 @@ def lesson_cancel(
         lesson.billing_outcome = BillingOutcome.CHARGE if late else BillingOutcome(free_outcome)
         lesson.sequence += 1
         lesson.save()
+        logger.info(
+            "Lesson %s cancelled by user %s: late=%s, billing outcome %s",
+            lesson.pk,
+            actor.pk,
+            late,
+            lesson.billing_outcome,
+        )
+        announce(
+            lesson_cancelled,
+            lesson_cancelled_committed,
+            sender=Lesson,
+            lesson=lesson,
+            actor=actor,
+            late=late,
+            billing_outcome=lesson.billing_outcome,
+        )
     return lesson
 
 
@@ -508,7 +554,10 @@ def lesson_reschedule(
         raise NotFound()
     if lesson.kind == LessonKind.GROUP:
         # Its seat holders' other lessons would all need checking: cancel and create a new session.
-        raise Conflict(_("A group session cannot be moved; cancel it and create a new one."))
+        raise Conflict(
+            _("A group session cannot be moved; cancel it and create a new one."),
+            code="group_session_not_movable",
+        )
     _require_changer(lesson=lesson, actor=actor)
     try:
         with transaction.atomic():
@@ -517,7 +566,8 @@ def lesson_reschedule(
             lesson = _locked_scheduled(lesson, now)
             if not _teacher_side(lesson=lesson, actor=actor) and _is_late(lesson=lesson, now=now):
                 raise Conflict(
-                    _("It is too late to reschedule this lesson; cancelling now counts as taken.")
+                    _("It is too late to reschedule this lesson; cancelling now counts as taken."),
+                    code="reschedule_too_late",
                 )
             length = int((lesson.end - lesson.start).total_seconds() // 60)
             end = start + timedelta(minutes=length)
@@ -528,19 +578,30 @@ def lesson_reschedule(
                 end=end,
                 exclude_pk=lesson.pk,
             )
-            if problem:
-                raise Conflict(problem, errors={"start": [problem]})
-            problem = _slot_problem(
+            problem = problem or _slot_problem(
                 teacher=lesson.teacher, start=start, length=length, now=now, exclude_pk=lesson.pk
             )
             if problem:
                 _raise(problem)
+            previous_start, previous_end = lesson.start, lesson.end
             lesson.start, lesson.end = start, end
             lesson.sequence += 1
             lesson.save(update_fields=["start", "end", "sequence", "updated_at"])
+            announce(
+                lesson_rescheduled,
+                lesson_rescheduled_committed,
+                sender=Lesson,
+                lesson=lesson,
+                actor=actor,
+                previous_start=previous_start,
+                previous_end=previous_end,
+            )
             return lesson
     except IntegrityError as exc:
         raise _overlap_conflict() from exc
+    except DomainError as exc:
+        _log_refusal("lesson_reschedule", exc, lesson=lesson.pk, start=start)
+        raise
 
 
 def series_cancel(

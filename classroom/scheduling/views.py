@@ -51,10 +51,7 @@ def lesson_list(request):
 @role_required(Role.STUDENT, Role.PARENT)
 def lesson_book(request, teacher_id: int):
     """The teacher's free slots for a week, in the visitor's zone; choosing one books it."""
-    try:
-        teacher = selectors.teacher_get_bookable(teacher_id=teacher_id, viewer=request.user)
-    except NotFound as exc:
-        raise Http404 from exc
+    teacher = selectors.teacher_get_bookable(teacher_id=teacher_id, viewer=request.user)
     children = (
         list(children_of(guardian=request.user)) if has_role(request.user, Role.PARENT) else []
     )
@@ -74,7 +71,7 @@ def lesson_book(request, teacher_id: int):
             messages.error(request, _("Choose one of the times offered."))
             return redirect("lesson-book", teacher_id=teacher.pk)
         try:
-            student = services.student_for_booking(actor=request.user, student_id=student_id)
+            student = selectors.student_get_for_booking(user=request.user, student_id=student_id)
             services.lesson_book(
                 actor=request.user,
                 teacher=teacher,
@@ -134,8 +131,8 @@ def lesson_cancel(request, lesson_id: int):
     try:
         lesson = selectors.lesson_get_for_user(user=request.user, lesson_id=lesson_id)
         lesson = services.lesson_cancel(lesson=lesson, actor=request.user)
-    except NotFound as exc:
-        raise Http404 from exc
+    except NotFound:
+        raise  # an Http404: Django answers with the 404 page
     except DomainError as exc:
         messages.error(request, exc.detail)
         return redirect("lesson-list")
@@ -170,10 +167,7 @@ def availability_edit(request):
 def week_schedule(request):
     """The teacher's week in their own zone: availability, time off and lessons (1:1 and group).
     An admin may look at any teacher's week with `?teacher=<profile id>`."""
-    try:
-        teacher = week_teacher_for(viewer=request.user, teacher_id=request.GET.get("teacher"))
-    except NotFound as exc:
-        raise Http404 from exc
+    teacher = week_teacher_for(viewer=request.user, teacher_id=request.GET.get("teacher"))
     if teacher is None:
         teacher = teacher_profile_ensure(user=request.user)
         teacher.user = request.user
@@ -247,20 +241,14 @@ def time_off(request):
 @require_POST
 @role_required(Role.TEACHER)
 def time_off_delete(request, time_off_id: int):
-    try:
-        exception = selectors.time_off_get_for_teacher(user=request.user, exception_id=time_off_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    exception = selectors.time_off_get_for_teacher(user=request.user, exception_id=time_off_id)
     services.time_off_delete(actor=request.user, exception=exception)
     messages.success(request, _("The time off has been removed."))
     return redirect("time-off")
 
 
 def _reschedulable(request, lesson_id: int):
-    try:
-        lesson = selectors.lesson_get_for_user(user=request.user, lesson_id=lesson_id)
-    except NotFound as exc:
-        raise Http404 from exc
+    lesson = selectors.lesson_get_for_user(user=request.user, lesson_id=lesson_id)
     if lesson.kind != LessonKind.PRIVATE:
         raise Http404  # group sessions move with their course, not from this page
     return lesson

@@ -14,8 +14,7 @@ from cplatform.api_base import LimitOffset, errors
 from ..api import _in_callers_language
 from ..scheduling.api import _aware
 from ..scheduling.schemas import LessonOut
-from ..scheduling.selectors import lesson_get_for_user
-from ..scheduling.services import student_for_booking
+from ..scheduling.selectors import lesson_get_for_user, student_get_for_booking
 from . import selectors, services
 from .schemas import AttendanceMarkIn, MaterialAttachIn, SeatIn, SessionFilter, SessionIn
 
@@ -71,7 +70,7 @@ def list_group_sessions(request, course_id: int, filters: Query[SessionFilter]):
 def take_seat(request, lesson_id: int, payload: SeatIn):
     """An actively enrolled student (or their parent, naming `student_id`) takes a seat in an upcoming
     group session. Full, already seated or another lesson at that time: 409."""
-    student = student_for_booking(actor=request.auth, student_id=payload.student_id)
+    student = student_get_for_booking(user=request.auth, student_id=payload.student_id)
     lesson = selectors.lesson_get_for_viewer(user=request.auth, lesson_id=lesson_id)
     services.seat_take(actor=request.auth, lesson=lesson, student=student)
     return Status(201, _lesson_out(request, lesson_id))
@@ -84,7 +83,7 @@ def take_seat(request, lesson_id: int, payload: SeatIn):
 )
 def release_seat(request, lesson_id: int, student_id: int | None = Query(None, ge=1, le=2**63 - 1)):
     """Give up a seat before the session starts; a parent names the child (`?student_id=`)."""
-    student = student_for_booking(actor=request.auth, student_id=student_id)
+    student = student_get_for_booking(user=request.auth, student_id=student_id)
     lesson = selectors.lesson_get_for_viewer(user=request.auth, lesson_id=lesson_id)
     services.seat_release(actor=request.auth, lesson=lesson, student=student)
     return Status(204, None)

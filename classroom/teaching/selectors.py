@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from authentication.choices import Role
+from authentication.models import User
 from authentication.roles import has_role, is_admin, is_parent
 from authentication.selectors import children_of, students_held_by_consent
 from courses.choices import EnrollmentStatus
@@ -187,4 +188,21 @@ def seat_takers_for(*, user, lesson: Lesson) -> list[dict]:
             "is_self": e.student_id == user.pk,
         }
         for e in enrolled
+    ]
+
+
+def can_run_lesson(*, user, lesson: Lesson) -> bool:
+    """The lesson's teacher, or an admin acting for the school."""
+    return lesson.teacher.user_id == user.pk or is_admin(user)
+
+
+def student_list_for_lesson(*, lesson: Lesson) -> list[User]:
+    """Whose attendance the lesson records: the 1:1 student, or the live seat holders."""
+    if lesson.kind == LessonKind.PRIVATE:
+        return [lesson.student] if lesson.student_id else []
+    return [
+        seat.student
+        for seat in lesson.seats.filter(cancelled_at__isnull=True)
+        .select_related("student")
+        .order_by("created_at", "pk")
     ]

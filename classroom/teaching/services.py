@@ -15,6 +15,7 @@ course row → teacher profile row → lesson rows (by id) → student user rows
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -26,28 +27,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from authentication.models import User
-from authentication.roles import is_admin, is_teacher
+from authentication.roles import is_teacher
 from authentication.selectors import guardian_consent_require, students_held_by_consent
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course, Enrollment, Material
 from courses.selectors import can_manage_course, material_get_for_user
-from cplatform.exceptions import Conflict, NotFound, ValidationFailed, refused
+from cplatform.exceptions import Conflict, DomainError, NotFound, ValidationFailed, refused
+from cplatform.signals import announce
 from cplatform.validators import model_field_errors
 
+from .. import signals
 from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus
 from ..models import Attendance, Lesson, LessonSeat, TeacherProfile
-from ..scheduling.selectors import cancellation_policy_for, lesson_visible_to
-from ..scheduling.services import booking_lock_enabled, student_for_booking
+from ..scheduling.selectors import (
+    cancellation_policy_for,
+    lesson_visible_to,
+    student_get_for_booking,
+)
+from ..scheduling.services import booking_lock_enabled
+from .selectors import can_run_lesson, student_list_for_lesson
+
+logger = logging.getLogger(__name__)
 
 MIN_SESSION_MINUTES, MAX_SESSION_MINUTES = 15, 8 * 60
 MAX_SESSION_CAPACITY = 500
 EDITABLE_FIELDS = ("title", "notes", "homework", "homework_due", "video_call_url")
 https_only = URLValidator(schemes=["https"])
-
-
-def can_run_lesson(*, user, lesson: Lesson) -> bool:
-    """The lesson's teacher, or an admin acting for the school."""
-    return lesson.teacher.user_id == user.pk or is_admin(user)
 
 
 def _require_runner(*, actor: User, lesson: Lesson) -> None:
@@ -123,7 +128,9 @@ def _session_teacher(*, actor: User, course: Course) -> TeacherProfile:
         return TeacherProfile.objects.select_related("user").get(user=user)
     except TeacherProfile.DoesNotExist as exc:
         message = _("The course's teacher has no teacher profile.")
-        raise ValidationFailed(message, errors={"course_id": [message]}) from exc
+        raise ValidationFailed(
+            message, errors={"course_id": [message]}, code="teacher_profile_missing"
+        ) from exc
 
 
 def group_session_create(
@@ -184,7 +191,7 @@ def group_session_create(
             )
             if clash:
                 message = _("The teacher already has a lesson at that time.")
-                raise Conflict(message, errors={"start": [message]})
+                raise Conflict(message, errors={"start": [message]}, code="slot_taken")
             lesson = Lesson.objects.create(
                 kind=LessonKind.GROUP,
                 teacher=teacher,
@@ -209,39 +216,46 @@ def group_session_create(
             )
             left_out |= students_held_by_consent(student_ids=student_ids)
             free = [(s, by) for s, by in enrolled if s not in left_out][:seats]
-            LessonSeat.objects.bulk_create(
+            seats_given = LessonSeat.objects.bulk_create(
                 LessonSeat(lesson=lesson, student_id=s, booked_by_id=by, created_at=now)
                 for s, by in free
             )
+            for seat in seats_given:
+                _announce_seat(signals.seat_taken, signals.seat_taken_committed, seat, actor=None)
             return lesson
     except IntegrityError as exc:
+        logger.warning("A session overlap reached the database constraint: answered 409")
         message = _("That time is no longer free.")
-        raise Conflict(message, errors={"start": [message]}) from exc
+        raise Conflict(message, errors={"start": [message]}, code="slot_taken") from exc
 
 
 def seat_take(
     *, actor: User, lesson: Lesson, student: User, now: datetime | None = None
 ) -> LessonSeat:
-    """An actively enrolled student (or their parent: `student_for_booking` decides whom the actor may
+    """An actively enrolled student (or their parent: `student_get_for_booking` decides whom the actor may
     act for) takes a seat in an upcoming group session. Full, already seated or busy at that time: 409."""
     now = now or timezone.now()
-    student_for_booking(actor=actor, student_id=student.pk)  # else NotFound
+    student_get_for_booking(user=actor, student_id=student.pk)  # else NotFound
     try:
         with transaction.atomic():
             locked = _locked_lesson(lesson) if booking_lock_enabled() else lesson
             if locked.kind != LessonKind.GROUP:
-                raise ValidationFailed(_("Seats belong to group sessions."))
+                raise ValidationFailed(
+                    _("Seats belong to group sessions."), code="not_a_group_session"
+                )
             if locked.status != LessonStatus.SCHEDULED or locked.start <= now:
-                raise Conflict(_("Seats can only be taken in an upcoming session."))
+                raise Conflict(
+                    _("Seats can only be taken in an upcoming session."), code="lesson_started"
+                )
             if not _is_active_student(course_id=locked.course_id, student_id=student.pk):
                 raise NotFound()
             # A session is live contact with a teacher: the consent gate holds here too (for an
             # enrolment made before it, or a guardian's consent withdrawn since).
             guardian_consent_require(student=student, actor=actor)
             if locked.seats.filter(student=student, cancelled_at__isnull=True).exists():
-                raise Conflict(_("You already have a seat in this session."))
+                raise Conflict(_("You already have a seat in this session."), code="already_seated")
             if locked.seats.filter(cancelled_at__isnull=True).count() >= locked.capacity:
-                raise Conflict(_("This session is full."))
+                raise Conflict(_("This session is full."), code="session_full")
             _lock_students([student.pk])
             if _student_busy(
                 student_id=student.pk,
@@ -249,12 +263,23 @@ def seat_take(
                 end=locked.end,
                 exclude_lesson_id=locked.pk,
             ):
-                raise Conflict(_("The student already has a lesson at that time."))
-            return LessonSeat.objects.create(
+                raise Conflict(
+                    _("The student already has a lesson at that time."), code="student_busy"
+                )
+            seat = LessonSeat.objects.create(
                 lesson=locked, student=student, booked_by=actor, created_at=now
             )
+            _announce_seat(signals.seat_taken, signals.seat_taken_committed, seat, actor=actor)
+            return seat
+    except DomainError as exc:
+        level = logging.WARNING if exc.status_code == 409 else logging.INFO
+        logger.log(level, "seat_take refused (%s): lesson %s", exc.code, lesson.pk)
+        raise
     except IntegrityError as exc:
-        raise Conflict(_("You already have a seat in this session.")) from exc
+        logger.warning("A second seat reached the database constraint: answered 409")
+        raise Conflict(
+            _("You already have a seat in this session."), code="already_seated"
+        ) from exc
 
 
 def seat_release(
@@ -262,7 +287,7 @@ def seat_release(
 ) -> LessonSeat:
     """Give up a seat in a session that has not started; the row stays as history."""
     now = now or timezone.now()
-    student_for_booking(actor=actor, student_id=student.pk)  # else NotFound
+    student_get_for_booking(user=actor, student_id=student.pk)  # else NotFound
     with transaction.atomic():
         locked = _locked_lesson(lesson)
         seat = (
@@ -273,9 +298,13 @@ def seat_release(
         if seat is None:
             raise NotFound(_("There is no seat to give up."))
         if locked.status != LessonStatus.SCHEDULED or locked.start <= now:
-            raise Conflict(_("The session has already started or is no longer scheduled."))
+            raise Conflict(
+                _("The session has already started or is no longer scheduled."),
+                code="lesson_started",
+            )
         seat.cancelled_at = now
         seat.save(update_fields=["cancelled_at"])
+        _announce_seat(signals.seat_released, signals.seat_released_committed, seat, actor=actor)
         return seat
 
 
@@ -312,12 +341,13 @@ def seats_give_for_enrollment(*, enrollment: Enrollment, now: datetime | None = 
             exclude_lesson_id=lesson.pk,
         ):
             continue
-        LessonSeat.objects.create(
+        seat = LessonSeat.objects.create(
             lesson=lesson,
             student_id=enrollment.student_id,
             booked_by_id=enrollment.enrolled_by_id,
             created_at=now,
         )
+        _announce_seat(signals.seat_taken, signals.seat_taken_committed, seat, actor=None)
         given += 1
     return given
 
@@ -334,24 +364,31 @@ def seats_release_for_enrollment(*, enrollment: Enrollment, now: datetime | None
     )
     if not sessions:
         return 0
-    return LessonSeat.objects.filter(
-        lesson_id__in=sessions, student_id=enrollment.student_id, cancelled_at__isnull=True
-    ).update(cancelled_at=now)
+    seats = list(
+        LessonSeat.objects.select_for_update().filter(
+            lesson_id__in=sessions, student_id=enrollment.student_id, cancelled_at__isnull=True
+        )
+    )
+    LessonSeat.objects.filter(pk__in=[seat.pk for seat in seats]).update(cancelled_at=now)
+    for seat in seats:
+        seat.cancelled_at = now
+        _announce_seat(signals.seat_released, signals.seat_released_committed, seat, actor=None)
+    return len(seats)
+
+
+def _announce_seat(signal, committed, seat: LessonSeat, *, actor: User | None) -> None:
+    announce(
+        signal,
+        committed,
+        sender=LessonSeat,
+        seat=seat,
+        lesson=seat.lesson,
+        student_id=seat.student_id,
+        actor=actor,
+    )
 
 
 # Running a lesson
-
-
-def lesson_students(*, lesson: Lesson) -> list[User]:
-    """Whose attendance the lesson records: the 1:1 student, or the live seat holders."""
-    if lesson.kind == LessonKind.PRIVATE:
-        return [lesson.student] if lesson.student_id else []
-    return [
-        seat.student
-        for seat in lesson.seats.filter(cancelled_at__isnull=True)
-        .select_related("student")
-        .order_by("created_at", "pk")
-    ]
 
 
 def attendance_record(
@@ -361,7 +398,7 @@ def attendance_record(
     student or the live seat holders. Only once the lesson has started, never on a cancelled one.
     Then the lesson's status follows: a 1:1 lesson whose student is absent is a no-show (charged), one
     whose absence the teacher excused is a no-show settled like a free cancellation (refund or credit,
-    the teacher's policy); otherwise the lesson is completed (charged)."""
+    as the lesson's cancellation policy says: its course's, else the teacher's); otherwise the lesson is completed (charged)."""
     now = now or timezone.now()
     _require_runner(actor=actor, lesson=lesson)
     marks = [dict(m) for m in marks]
@@ -370,10 +407,13 @@ def attendance_record(
     with transaction.atomic():
         locked = _locked_lesson(lesson)
         if locked.status == LessonStatus.CANCELLED:
-            raise Conflict(_("The lesson was cancelled."))
+            raise Conflict(_("The lesson was cancelled."), code="lesson_cancelled")
         if locked.start > now:
-            raise Conflict(_("Attendance can be recorded once the lesson has started."))
-        allowed = {s.pk for s in lesson_students(lesson=locked)}
+            raise Conflict(
+                _("Attendance can be recorded once the lesson has started."),
+                code="lesson_not_started",
+            )
+        allowed = {s.pk for s in student_list_for_lesson(lesson=locked)}
         problems: list[str] = []
         seen: set[int] = set()
         for mark in marks:
@@ -416,6 +456,20 @@ def attendance_record(
         else:
             locked.status = LessonStatus.COMPLETED
         locked.save(update_fields=["status", "billing_outcome", "updated_at"])
+        logger.info(
+            "Attendance of lesson %s recorded: %s, billing outcome %s",
+            locked.pk,
+            locked.status,
+            locked.billing_outcome,
+        )
+        announce(
+            signals.attendance_recorded,
+            signals.attendance_recorded_committed,
+            sender=Lesson,
+            lesson=locked,
+            attendances=rows,
+            actor=actor,
+        )
     return rows
 
 
@@ -452,10 +506,24 @@ def lesson_update(*, actor: User, lesson: Lesson, data: dict) -> Lesson:
     with transaction.atomic():
         locked = _locked_lesson(lesson)
         if locked.status == LessonStatus.CANCELLED:
-            raise Conflict(_("The lesson was cancelled."))
+            raise Conflict(_("The lesson was cancelled."), code="lesson_cancelled")
+        posted = [
+            field
+            for field in ("notes", "homework", "homework_due")
+            if field in data and data[field] != getattr(locked, field)
+        ]
         for field, value in data.items():
             setattr(locked, field, value)
         locked.save(update_fields=[*data, "updated_at"])
+        if posted:
+            announce(
+                signals.lesson_notes_posted,
+                signals.lesson_notes_posted_committed,
+                sender=Lesson,
+                lesson=locked,
+                actor=actor,
+                fields=posted,
+            )
     return locked
 
 
@@ -478,8 +546,18 @@ def lesson_material_attach(
         message = _("The material belongs to another course.")
         raise ValidationFailed(message, errors={"material_id": [message]})
     if lesson.status == LessonStatus.CANCELLED:
-        raise Conflict(_("The lesson was cancelled."))
-    lesson.materials.add(material)
+        raise Conflict(_("The lesson was cancelled."), code="lesson_cancelled")
+    with transaction.atomic():
+        if not lesson.materials.filter(pk=material.pk).exists():
+            lesson.materials.add(material)
+            announce(
+                signals.lesson_material_shared,
+                signals.lesson_material_shared_committed,
+                sender=Lesson,
+                lesson=lesson,
+                material=material,
+                actor=actor,
+            )
     return lesson
 
 

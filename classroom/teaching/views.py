@@ -18,7 +18,7 @@ from courses.services import material_create
 from cplatform.exceptions import DomainError, NotFound
 
 from ..choices import LessonKind, LessonStatus
-from ..scheduling.services import student_for_booking
+from ..scheduling.selectors import student_get_for_booking
 from ..scheduling.wallclock import zone
 from . import selectors, services
 from .forms import AttachMaterialForm, AttendanceForm, LessonDetailsForm, SessionForm
@@ -26,19 +26,12 @@ from .forms import AttachMaterialForm, AttendanceForm, LessonDetailsForm, Sessio
 SESSIONS_SHOWN = 100
 
 
-def _or_404(func, **kwargs):
-    try:
-        return func(**kwargs)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
 @role_required()
 def lesson_detail(request, lesson_id: int):
     """Everyone who may see the lesson reads its notes, homework, attendance, materials and video link;
     its teacher (or an admin) also gets the forms to write them."""
-    lesson = _or_404(selectors.lesson_get_for_viewer, user=request.user, lesson_id=lesson_id)
-    can_run = services.can_run_lesson(user=request.user, lesson=lesson)
+    lesson = selectors.lesson_get_for_viewer(user=request.user, lesson_id=lesson_id)
+    can_run = selectors.can_run_lesson(user=request.user, lesson=lesson)
     action = request.POST.get("action") if request.method == "POST" else None
     roster = selectors.lesson_roster(lesson=lesson)
     attendance_form = details_form = attach_form = upload_form = None
@@ -104,15 +97,15 @@ def _act(request, lesson, action, attendance_form, details_form, attach_form, up
     user = request.user
     try:
         if action in ("take", "release"):
-            student = student_for_booking(
-                actor=user, student_id=_int(request.POST.get("student_id"))
+            student = student_get_for_booking(
+                user=user, student_id=_int(request.POST.get("student_id"))
             )
             if action == "take":
                 services.seat_take(actor=user, lesson=lesson, student=student)
                 return _("The seat is taken.")
             services.seat_release(actor=user, lesson=lesson, student=student)
             return _("The seat is given up.")
-        if not services.can_run_lesson(user=user, lesson=lesson):
+        if not selectors.can_run_lesson(user=user, lesson=lesson):
             raise Http404
         if action == "attendance" and attendance_form.is_valid():
             services.attendance_record(actor=user, lesson=lesson, marks=attendance_form.marks())
@@ -149,8 +142,8 @@ def _act(request, lesson, action, attendance_form, details_form, attach_form, up
                 actor=user, lesson=lesson, material_id=_int(request.POST.get("material_id"))
             )
             return _("The material is no longer shared in this lesson.")
-    except NotFound as exc:
-        raise Http404 from exc
+    except NotFound:
+        raise  # an Http404: Django answers with the 404 page
     except DomainError as exc:
         form = {
             "attendance": attendance_form,
@@ -175,7 +168,7 @@ def _int(value) -> int | None:
 @role_required()
 def session_list(request, course_id: int):
     """A group course's sessions: for its teachers, admins, and its enrolled students and parents."""
-    course = _or_404(selectors.course_get_for_sessions, user=request.user, course_id=course_id)
+    course = selectors.course_get_for_sessions(user=request.user, course_id=course_id)
     upcoming = selectors.session_list_for_course(user=request.user, course=course, when="upcoming")
     past = selectors.session_list_for_course(user=request.user, course=course, when="past")
     return render(
@@ -196,7 +189,7 @@ def session_list(request, course_id: int):
 def session_create(request, course_id: int):
     """A teacher of a group course schedules a session: the page twin of
     `POST /api/v1/courses/{id}/sessions`."""
-    course = _or_404(course_get_for_editor, user=request.user, course_id=course_id)
+    course = course_get_for_editor(user=request.user, course_id=course_id)
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -211,8 +204,8 @@ def session_create(request, course_id: int):
                 capacity=data["capacity"],
                 video_call_url=data["video_call_url"],
             )
-        except NotFound as exc:
-            raise Http404 from exc
+        except NotFound:
+            raise  # an Http404: Django answers with the 404 page
         except DomainError as exc:
             apply_domain_error(form, exc, aliases={"course_id": None})
         else:

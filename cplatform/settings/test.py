@@ -7,6 +7,7 @@ import dj_database_url
 from .base import *
 
 DEBUG = False
+TESTING = True  # the test-only switches (SCHEDULING_BOOKING_LOCK …) may be off: cplatform/checks.py
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 DATABASES = {

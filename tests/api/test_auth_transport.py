@@ -87,7 +87,7 @@ def test_api_errors_use_one_shape_with_field_messages(client):
     )
     assert response.status_code == 422
     body = response.json()
-    assert set(body) == {"detail", "errors"}
+    assert set(body) == {"detail", "errors", "code"}
     assert "language" in body["errors"]
     assert "is_staff" in body["errors"]
     user.refresh_from_db()

@@ -61,7 +61,11 @@ def under_16(user):
 def test_me_requires_authentication(client):
     response = client.get("/api/v1/me")
     assert response.status_code == 401
-    assert response.json() == {"detail": "Authentication required.", "errors": {}}
+    assert response.json() == {
+        "detail": "Authentication required.",
+        "errors": {},
+        "code": "not_authenticated",
+    }
 
 
 def test_me_with_a_garbage_session_token_is_401(client):
@@ -334,11 +338,14 @@ def test_someone_elses_link_is_404_for_every_action(role):
         ):
             response = getattr(outsider, method)(url)
             assert response.status_code == 404, (method, url, response.content)
-            assert response.json() == {"detail": "Not found.", "errors": {}}
+            assert response.json() == {"detail": "Not found.", "errors": {}, "code": "not_found"}
     assert outsider.get("/api/v1/guardians").json()["count"] == 0
     # A missing link answers exactly the same.
     missing = outsider.post("/api/v1/guardians/999999999/accept")
-    assert (missing.status_code, missing.json()) == (404, {"detail": "Not found.", "errors": {}})
+    assert (missing.status_code, missing.json()) == (
+        404,
+        {"detail": "Not found.", "errors": {}, "code": "not_found"},
+    )
 
 
 def test_a_pending_invitation_to_an_unverified_email_is_invisible_to_its_owner():

@@ -144,7 +144,8 @@ def test_student_books_a_slot_and_a_second_booking_of_it_is_a_409(client):
     assert datetime.fromisoformat(first.json()["start"]) == start
     second = post(client, "/api/v1/lessons", payload, auth(client, student()))
     assert second.status_code == 409
-    assert set(second.json()) == {"detail", "errors"}
+    assert set(second.json()) == {"detail", "errors", "code"}
+    assert second.json()["code"] == "slot_taken"
 
 
 def test_a_naive_start_is_read_in_the_callers_zone(client):

@@ -10,14 +10,13 @@ from authentication.choices import Role
 from authentication.services import guardian_accept, guardian_invite
 from classroom.choices import BillingOutcome, LessonStatus
 from classroom.models import Lesson
-from classroom.scheduling.selectors import SlotQuery, slots_for_teacher
+from classroom.scheduling.selectors import SlotQuery, slots_for_teacher, student_get_for_booking
 from classroom.scheduling.services import (
     lesson_book,
     lesson_cancel,
     lesson_reschedule,
     series_book,
     series_cancel,
-    student_for_booking,
     time_off_add,
 )
 from cplatform.exceptions import Conflict, NotFound, ValidationFailed
@@ -145,9 +144,9 @@ def test_a_parent_books_for_a_linked_child_and_not_for_another_student():
     guardian_accept(
         link=guardian_invite(actor=parent, email=child.email, as_role="child"), actor=child
     )
-    assert student_for_booking(actor=parent, student_id=child.pk) == child
+    assert student_get_for_booking(user=parent, student_id=child.pk) == child
     with pytest.raises(NotFound):
-        student_for_booking(actor=parent, student_id=student().pk)
+        student_get_for_booking(user=parent, student_id=student().pk)
     lesson = book(bookable_teacher(), child, days_ahead(3), actor=parent)
     assert lesson.booked_by == parent
     assert lesson.student == child

@@ -2,7 +2,8 @@ from decimal import Decimal
 
 import factory
 
-from classroom.models import Level, StudentProfile, Subject, TeacherProfile, TeachingLanguage
+from catalog.models import Level, Subject, TeachingLanguage
+from classroom.models import StudentProfile, TeacherProfile
 from tests.authentication.factories import StudentFactory, TeacherFactory
 
 

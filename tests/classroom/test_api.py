@@ -97,7 +97,7 @@ def test_the_teacher_list_is_paginated_with_limit_and_offset(client):
 def test_bad_list_parameters_answer_422_in_the_error_shape(client, query):
     response = client.get(f"/api/v1/teachers?{query}")
     assert response.status_code == 422
-    assert set(response.json()) == {"detail", "errors"}
+    assert set(response.json()) == {"detail", "errors", "code"}
 
 
 def test_the_teacher_list_follows_accept_language(client):
@@ -267,7 +267,7 @@ def test_invalid_teacher_payloads_answer_field_errors(client, people, payload, s
 
     assert response.status_code == status
     body = response.json()
-    assert set(body) == {"detail", "errors"}
+    assert set(body) == {"detail", "errors", "code"}
     assert any(key == field or key.startswith(field + ".") for key in body["errors"]), body
 
 
@@ -382,7 +382,7 @@ def test_invalid_or_crafted_student_payloads_are_refused(client, people, payload
     response = send(client, "patch", ME_STUDENT, payload)
 
     assert response.status_code == status
-    assert set(response.json()) == {"detail", "errors"}
+    assert set(response.json()) == {"detail", "errors", "code"}
     profile = StudentProfile.objects.get(user=people.student_a)
     assert (profile.date_of_birth, profile.level, profile.learning_goals) == (
         ADULT_BIRTHDAY,
@@ -417,7 +417,7 @@ def test_each_role_lists_the_students_it_may_see(client, people, role, expected)
 def test_anonymous_visitors_cannot_list_students(client):
     response = client.get("/api/v1/students")
     assert response.status_code == 401
-    assert set(response.json()) == {"detail", "errors"}
+    assert set(response.json()) == {"detail", "errors", "code"}
 
 
 def test_the_student_list_is_paginated(client, people):

@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from wagtail.models import ModelLogEntry
 
-from classroom.models import Subject, TeacherProfile
+from catalog.models import Subject
+from classroom.models import TeacherProfile
 from tests.classroom.conftest import as_user
 from tests.classroom.factories import TeacherProfileFactory, listed_teacher
 

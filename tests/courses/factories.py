@@ -3,7 +3,7 @@ from decimal import Decimal
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from classroom.models import Level, Subject, TeachingLanguage
+from catalog.models import Level, Subject, TeachingLanguage
 from courses.choices import CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
 from courses.models import Course, Enrollment, Material, Module
 from tests.authentication.factories import StudentFactory, TeacherFactory

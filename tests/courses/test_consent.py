@@ -14,11 +14,11 @@ from authentication.services import guardian_consent, guardian_decline_or_remove
 from classroom.models import LessonSeat
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Enrollment
+from courses.selectors import enrollment_needs_consent
 from courses.services import (
     course_update,
     enrollment_activate,
     enrollment_create,
-    enrollment_needs_consent,
     enrollment_withdraw,
 )
 from cplatform.exceptions import PermissionDenied

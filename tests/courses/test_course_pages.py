@@ -20,7 +20,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from classroom.models import Level, Subject, TeachingLanguage
+from catalog.models import Level, Subject, TeachingLanguage
 from courses.choices import CourseFormat, CourseStatus
 from courses.models import Course
 from courses.page_services import course_page_create

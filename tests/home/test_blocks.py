@@ -149,7 +149,7 @@ def test_a_chosen_teacher_list_shows_listed_teachers_in_the_chosen_order():
 
 
 def test_an_automatic_teacher_list_filters_by_subject_level_and_language_up_to_its_limit():
-    from classroom.models import Level, Subject, TeachingLanguage
+    from catalog.models import Level, Subject, TeachingLanguage
 
     matching = [
         TeacherProfileFactory(

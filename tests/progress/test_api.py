@@ -49,7 +49,7 @@ def test_an_unreleased_module_answers_400_and_a_withdrawn_enrolment_409(client, 
     assert response.status_code == 409
     detail = client.get(f"/api/v1/enrollments/{s.enrollment.pk}/progress", **headers).json()
     assert detail["can_mark_modules"] is False
-    assert set(response.json()) == {"detail", "errors"}
+    assert set(response.json()) == {"detail", "errors", "code"}
 
 
 def test_a_teacher_adds_a_note_and_the_parent_reads_it_in_the_progress_list(client, people):

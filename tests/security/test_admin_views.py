@@ -36,7 +36,7 @@ from wagtail.snippets.models import get_snippet_models
 
 from authentication.models import User
 from authentication.services import guardian_invite
-from classroom.models import Level, Subject, TeachingLanguage
+from catalog.models import Level, Subject, TeachingLanguage
 from cplatform.editorial import EDITORS, MODERATORS
 from tests.authentication.factories import (
     PASSWORD,

@@ -311,12 +311,6 @@ def _lesson_rows() -> list[Row]:
         *(Row(f"{SCHED}:lesson_book", who, book) for who in LEARNERS),
         Row(f"{SCHED}:series_book", "parent_a", book_series),
         Row(
-            f"{SCHED}:student_for_booking",
-            "parent_a",
-            lambda w, actor, fn: fn(actor=actor, student_id=w.user_ids["student_a"]),
-            writes=False,
-        ),
-        Row(
             f"{SCHED}:time_off_delete",
             "teacher",
             lambda w, actor, fn: fn(actor=actor, exception=w.time_off()),
@@ -468,11 +462,6 @@ def _course_rows() -> list[Row]:
             f"{COURSES}:module_create",
             "teacher",
             lambda w, actor, fn: fn(actor=actor, course=w.course(), data={"title": "Week 3"}),
-        ),
-        Row(
-            f"{COURSES}:module_update",
-            "admin",
-            lambda w, actor, fn: fn(actor=actor, module=w.module(), data={"title": "Week 1"}),
         ),
         Row(
             f"{COURSES}:material_create",
@@ -646,10 +635,7 @@ NO_ROW = {
     f"{SCHED}:booking_lock_enabled": "reads a setting, writes nothing",
     f"{SCHED}:availability_replace": OWN_DATA + "their own teacher profile)",
     f"{SCHED}:time_off_add": OWN_DATA + "their own teacher profile)",
-    f"{SCHED}:package_lessons_used": "reads, writes nothing",
     f"{SCHED}:series_occurrences": "computes dates, writes nothing",
-    f"{TEACH}:can_run_lesson": "the predicate the teaching services check, writes nothing",
-    f"{TEACH}:lesson_students": "reads, writes nothing",
     f"{TEACH}:seats_give_for_enrollment": SYSTEM + "the enrolment's receiver, inside enrolment",
     f"{TEACH}:seats_release_for_enrollment": SYSTEM + "the receiver of an ended enrolment",
     f"{PROFILES}:teacher_profile_ensure": SYSTEM + "the profile that comes with the Teacher role",
@@ -661,7 +647,8 @@ NO_ROW = {
     "classroom.calendar.services:calendar_feed_note_fetch": SYSTEM
     + "the feed's secret token is the credential (selector calendar_feed_get_by_token)",
     f"{COURSES}:enrollment_lock_enabled": "reads a setting, writes nothing",
-    f"{COURSES}:enrollment_needs_consent": "a predicate of the course, writes nothing",
+    f"{COURSES}:material_file_open": "opens a file for the person the selector material_get_for_user "
+    "let see it, writes nothing (announces the download)",
     f"{PAGES}:course_index_ensure": SYSTEM + "the catalog page every course page goes under",
     f"{PAGES}:course_page_create": SYSTEM + "a new course's draft page (course_create, "
     "course_page_publish and course_publish_through_page check the actor first)",

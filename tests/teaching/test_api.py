@@ -57,7 +57,8 @@ def test_a_teacher_creates_a_session_and_enrolled_students_get_seats(client, peo
         headers,
     )
     assert again.status_code == 409
-    assert set(again.json()) == {"detail", "errors"}
+    assert set(again.json()) == {"detail", "errors", "code"}
+    assert again.json()["code"] == "slot_taken"
 
 
 def test_bad_session_input_answers_field_errors(client, people):

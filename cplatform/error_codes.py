@@ -1,0 +1,61 @@
+"""Every `code` a DomainError may carry: the stable, machine-readable reason of a refusal. Clients branch
+on these, never on the English of `detail`; the API's error schema lists them (an OpenAPI enum).
+
+One registry for the whole project (strings only: naming a code here imports no feature app). A code
+means the same wherever it is raised. Add a code here with a one-line meaning, raise it with
+`code=...`, and make tests/hooks/test_error_codes.py reach it (the test fails for a code no case
+reaches, and DomainError refuses a code that is not listed here).
+"""
+
+CODES: dict[str, str] = {
+    # Generic: the default code of each DomainError class.
+    "invalid": "Some fields are not valid; `errors` says which and why.",
+    "not_found": "No such object, or one the person may not see (both answer the same).",
+    "permission_denied": "The person sees the object but may not do this to it.",
+    "not_authenticated": "Sign in first (the API's 401).",
+    # People and guardians (authentication).
+    "email_taken": "An account with this email already exists.",
+    "already_invited": "The inviter already has an open invitation or link with this person.",
+    "already_linked": "The guardian and the child are already linked.",
+    "guardian_limit_reached": "A child can have at most two guardians (links or invitations).",
+    "invitation_not_acceptable": "The invitation is not pending or was not sent to this person.",
+    "invitation_pending": "An invitation between these two people is still pending.",
+    "own_guardian": "A person cannot be their own guardian.",
+    "guardian_consent_required": "A student under 16 needs a linked guardian's consent first.",
+    "date_of_birth_required": "The student's date of birth is needed before this.",
+    "date_of_birth_locked": "An under-16 student's date of birth is changed by a guardian or admin.",
+    # Courses and enrolments.
+    "course_full": "Every seat of the course is taken (the waitlist is open).",
+    "already_enrolled": "The student is already enrolled in, or waiting for, the course.",
+    "enrollment_ended": "The enrolment has already ended.",
+    "enrollment_not_pending": "Only a pending enrolment can be activated.",
+    "enrollment_not_active": "Only an active enrolment can do this (e.g. record progress).",
+    "capacity_below_taken": "A course's capacity cannot drop below the seats already taken.",
+    "module_not_released": "The module is not released yet.",
+    "catalog_page_missing": "The site has no course catalog page to put the course's page under.",
+    "moderation_in_progress": "The course's page is already waiting for a moderator.",
+    # Booking and scheduling (classroom).
+    "slot_taken": "The teacher already has a lesson at that time (or it was just taken).",
+    "student_busy": "The student already has a lesson or a group session at that time.",
+    "slot_too_close": "The time is too close to another lesson of the teacher (their buffer).",
+    "outside_availability": "The teacher is not available at that time.",
+    "length_not_offered": "The teacher does not offer lessons of that length.",
+    "notice_too_short": "The lesson starts too soon for the teacher's notice.",
+    "beyond_horizon": "The lesson is further ahead than the teacher lets students book.",
+    "series_unavailable": "Some lessons of a series cannot be booked; nothing was booked.",
+    "package_used_up": "Every lesson of the 1:1 package has been used.",
+    "course_not_bookable": "The course cannot hold this 1:1 lesson (format, teacher, enrolment).",
+    "own_lesson": "A person cannot book a lesson with themself.",
+    "student_required": "Name the student (a linked child) the lesson is for.",
+    "lesson_not_scheduled": "Only a scheduled lesson can be changed; this one is not.",
+    "lesson_started": "The lesson or session has already started (or is no longer scheduled).",
+    "reschedule_too_late": "Past the cancellation cut-off the student's side cannot reschedule.",
+    "group_session_not_movable": "A group session is cancelled and created anew, not moved.",
+    # Teaching (classroom).
+    "teacher_profile_missing": "The course's teacher has no teacher profile.",
+    "not_a_group_session": "Seats belong to group sessions.",
+    "already_seated": "The student already has a seat in this session.",
+    "session_full": "Every seat of the session is taken.",
+    "lesson_cancelled": "The lesson was cancelled; it is no longer run or edited.",
+    "lesson_not_started": "Attendance can be recorded once the lesson has started.",
+}

@@ -1,0 +1,378 @@
+"""Every error code of the registry (cplatform/error_codes.py) is reachable: one case per code makes a
+service (or the API) refuse with it. A code no case reaches fails, so the registry cannot hold codes
+that nothing raises, and a new code needs a case here."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import timezone
+from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+from authentication.choices import Role
+from authentication.models import GuardianLink
+from authentication.services import (
+    guardian_accept,
+    guardian_invite,
+    guardian_link_admin_create,
+    user_add_role,
+    user_create,
+)
+from classroom.models import TeacherProfile
+from classroom.progress.services import module_complete
+from classroom.scheduling.selectors import student_get_for_booking
+from classroom.scheduling.services import (
+    lesson_book,
+    lesson_cancel,
+    lesson_reschedule,
+    series_book,
+    time_off_add,
+)
+from classroom.services import student_profile_update
+from classroom.teaching.services import attendance_record, lesson_update, seat_take
+from courses.choices import EnrollmentStatus
+from courses.page_services import course_page_publish
+from courses.services import (
+    course_update,
+    enrollment_activate,
+    enrollment_create,
+    enrollment_withdraw,
+)
+from cplatform.editorial import MODERATORS
+from cplatform.error_codes import CODES
+from cplatform.exceptions import DomainError
+from home.models import HomePage
+from tests.authentication.consent import child, link, set_birthday
+from tests.authentication.factories import (
+    AdminFactory,
+    ParentFactory,
+    StudentFactory,
+)
+from tests.booking.factories import bookable_teacher, days_ahead, student
+from tests.courses.factories import CourseFactory, EnrollmentFactory, ModuleFactory
+from tests.courses.page_helpers import catalog
+from tests.teaching.factories import group_course, session, started_lesson
+
+pytestmark = pytest.mark.django_db
+
+
+def book(teacher, learner, day=3, hour=10, length=60, **kwargs):
+    return lesson_book(
+        actor=learner,
+        teacher=teacher,
+        student=learner,
+        start=days_ahead(day, hour=hour),
+        length=length,
+        **kwargs,
+    )
+
+
+def _invalid():
+    time_off_add(teacher=bookable_teacher(), start=days_ahead(3), end=days_ahead(2))
+
+
+def _not_found():
+    teacher = bookable_teacher()
+    lesson = book(teacher, student())
+    lesson_cancel(lesson=lesson, actor=StudentFactory())
+
+
+def _permission_denied():
+    teacher = bookable_teacher()
+    course = group_course(teacher=teacher.user, students=[(learner := StudentFactory())])
+    lesson_cancel(lesson=session(course=course), actor=learner)
+
+
+def _not_authenticated():
+    response = Client().get("/api/v1/lessons")
+    if response.status_code == 401:
+        raise DomainError(code=response.json()["code"])
+
+
+def _email_taken():
+    user_create(email=StudentFactory().email)
+
+
+def _already_invited():
+    parent = ParentFactory()
+    guardian_invite(actor=parent, email="kid@example.com", as_role="child")
+    guardian_invite(actor=parent, email="kid@example.com", as_role="child")
+
+
+def _already_linked():
+    parent, kid = ParentFactory(), StudentFactory()
+    link(parent, kid)
+    guardian_link_admin_create(actor=AdminFactory(), guardian=parent, child=kid)
+
+
+def _guardian_limit_reached():
+    kid = StudentFactory()
+    link(ParentFactory(), kid)
+    link(ParentFactory(), kid)
+    guardian_link_admin_create(actor=AdminFactory(), guardian=ParentFactory(), child=kid)
+
+
+def _invitation_not_acceptable():
+    parent = ParentFactory()
+    invitation = guardian_invite(actor=parent, email="kid@example.com", as_role="child")
+    guardian_accept(link=invitation, actor=parent)
+
+
+def _invitation_pending():
+    parent, kid = ParentFactory(), StudentFactory()
+    GuardianLink.objects.create(
+        guardian=parent, child=kid, invited_email=kid.email, initiated_by=parent
+    )
+    guardian_link_admin_create(actor=AdminFactory(), guardian=parent, child=kid)
+
+
+def _own_guardian():
+    kid = StudentFactory()
+    guardian_link_admin_create(actor=AdminFactory(), guardian=kid, child=kid)
+
+
+def _guardian_consent_required():
+    kid, _parent = child(age=12)
+    book(bookable_teacher(), kid)
+
+
+def _date_of_birth_required():
+    kid = StudentFactory()
+    set_birthday(kid, None)
+    book(bookable_teacher(), kid)
+
+
+def _date_of_birth_locked():
+    kid, _parent = child(age=12, consent=True)
+    student_profile_update(user=kid, data={"date_of_birth": None})
+
+
+def _course_full():
+    course = CourseFactory(capacity=1)
+    enrollment_create(actor=StudentFactory(), course=course)
+    enrollment_create(actor=StudentFactory(), course=course)
+
+
+def _already_enrolled():
+    course, learner = CourseFactory(), StudentFactory()
+    enrollment_create(actor=learner, course=course)
+    enrollment_create(actor=learner, course=course)
+
+
+def _enrollment_ended():
+    learner = StudentFactory()
+    enrollment = enrollment_create(actor=learner, course=CourseFactory())
+    enrollment_withdraw(actor=learner, enrollment=enrollment)
+    enrollment_withdraw(actor=learner, enrollment=enrollment)
+
+
+def _enrollment_not_pending():
+    enrollment = enrollment_create(actor=StudentFactory(), course=CourseFactory())
+    enrollment.status = EnrollmentStatus.WAITLISTED
+    enrollment.save()
+    enrollment_activate(actor=None, enrollment=enrollment)
+
+
+def _enrollment_not_active():
+    enrollment = EnrollmentFactory(status=EnrollmentStatus.PENDING)
+    module = ModuleFactory(course=enrollment.course)
+    module_complete(actor=enrollment.student, enrollment=enrollment, module=module)
+
+
+def _capacity_below_taken():
+    course = CourseFactory(capacity=2)
+    enrollment_create(actor=StudentFactory(), course=course)
+    enrollment_create(actor=StudentFactory(), course=course)
+    course_update(actor=course.owner, course=course, data={"capacity": 1})
+
+
+def _module_not_released():
+    enrollment = EnrollmentFactory()
+    module = ModuleFactory(course=enrollment.course, release_at=timezone.now() + timedelta(days=3))
+    module_complete(actor=enrollment.student, enrollment=enrollment, module=module)
+
+
+def _catalog_page_missing():
+    course = CourseFactory()
+    HomePage.objects.all().delete()
+    course_page_publish(actor=course.owner, course=course)
+
+
+def _moderation_in_progress():
+    index = catalog()
+    task = GroupApprovalTask.objects.create(name="Course review")
+    task.groups.set([Group.objects.get(name=MODERATORS)])
+    workflow = Workflow.objects.create(name="Course review")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.create(page=index, workflow=workflow)
+    course = CourseFactory()
+    course_page_publish(actor=course.owner, course=course)
+    course_page_publish(actor=course.owner, course=course)
+
+
+def _slot_taken():
+    teacher = bookable_teacher()
+    book(teacher, student())
+    book(teacher, student())
+
+
+def _student_busy():
+    learner = student()
+    book(bookable_teacher(), learner)
+    book(bookable_teacher(), learner)
+
+
+def _slot_too_close():
+    teacher = bookable_teacher(buffer_minutes=30)
+    book(teacher, student(), hour=10)
+    book(teacher, student(), hour=11)
+
+
+def _outside_availability():
+    from datetime import time
+
+    teacher = bookable_teacher(rules=[(d, time(9, 0), time(12, 0)) for d in range(7)])
+    book(teacher, student(), hour=20)
+
+
+def _length_not_offered():
+    book(bookable_teacher(lesson_lengths=[60]), student(), length=45)
+
+
+def _notice_too_short():
+    teacher = bookable_teacher(min_notice_minutes=60 * 24 * 10)
+    book(teacher, student(), day=3)
+
+
+def _beyond_horizon():
+    book(bookable_teacher(horizon_days=2), student(), day=5)
+
+
+def _series_unavailable():
+    teacher, learner = bookable_teacher(), student()
+    book(teacher, student(), day=10)
+    series_book(
+        actor=learner,
+        teacher=teacher,
+        student=learner,
+        first_start=days_ahead(3),
+        length=60,
+        count=3,
+    )
+
+
+def _package_used_up():
+    teacher, learner = bookable_teacher(), student()
+    course = CourseFactory(owner=teacher.user, format="one_to_one", lessons_included=1)
+    EnrollmentFactory(course=course, student=learner)
+    book(teacher, learner, day=3, course_id=course.pk)
+    book(teacher, learner, day=4, course_id=course.pk)
+
+
+def _course_not_bookable():
+    teacher, learner = bookable_teacher(), student()
+    course = CourseFactory(owner=teacher.user, format="one_to_one")
+    book(teacher, learner, course_id=course.pk)  # not enrolled
+
+
+def _own_lesson():
+    teacher = bookable_teacher()
+    user_add_role(user=teacher.user, role=Role.STUDENT)
+    book(teacher, teacher.user)
+
+
+def _student_required():
+    student_get_for_booking(user=ParentFactory(), student_id=None)
+
+
+def _lesson_not_scheduled():
+    teacher, learner = bookable_teacher(), student()
+    lesson = book(teacher, learner)
+    lesson_cancel(lesson=lesson, actor=learner)
+    lesson_cancel(lesson=lesson, actor=learner)
+
+
+def _lesson_started():
+    teacher, learner = bookable_teacher(), student()
+    lesson = started_lesson(teacher=teacher.user, student=learner)
+    lesson_cancel(lesson=lesson, actor=teacher.user)
+
+
+def _reschedule_too_late():
+    teacher, learner = bookable_teacher(cancellation_cutoff_hours=24 * 30), student()
+    lesson = book(teacher, learner)
+    lesson_reschedule(lesson=lesson, actor=learner, start=days_ahead(4))
+
+
+def _group_session_not_movable():
+    teacher = bookable_teacher()
+    lesson = session(course=group_course(teacher=teacher.user))
+    lesson_reschedule(lesson=lesson, actor=teacher.user, start=days_ahead(9))
+
+
+def _teacher_profile_missing():
+    teacher = bookable_teacher()
+    course = group_course(teacher=teacher.user)
+    TeacherProfile.objects.filter(pk=teacher.pk).delete()
+    session(course=course, actor=AdminFactory())
+
+
+def _not_a_group_session():
+    teacher, learner = bookable_teacher(), student()
+    seat_take(actor=learner, lesson=book(teacher, learner), student=learner)
+
+
+def _already_seated():
+    learner = StudentFactory()
+    lesson = session(course=group_course(teacher=bookable_teacher().user, students=[learner]))
+    seat_take(actor=learner, lesson=lesson, student=learner)
+
+
+def _session_full():
+    first, second = StudentFactory(), StudentFactory()
+    course = group_course(teacher=bookable_teacher().user, students=[first, second], capacity=1)
+    lesson = session(course=course)
+    seat_take(actor=second, lesson=lesson, student=second)
+
+
+def _lesson_cancelled():
+    teacher, learner = bookable_teacher(), student()
+    lesson = book(teacher, learner)
+    lesson_cancel(lesson=lesson, actor=teacher.user)
+    lesson_update(actor=teacher.user, lesson=lesson, data={"notes": "x"})
+
+
+def _lesson_not_started():
+    teacher, learner = bookable_teacher(), student()
+    lesson = book(teacher, learner)
+    attendance_record(
+        actor=teacher.user, lesson=lesson, marks=[{"student_id": learner.pk, "status": "present"}]
+    )
+
+
+CASES = {
+    name.removeprefix("_"): case
+    for name, case in list(globals().items())
+    if name.startswith("_") and not name.startswith("__") and callable(case)
+}
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_every_error_code_is_reachable(code):
+    case = CASES.get(code)
+    assert case is not None, f"no case reaches the error code {code!r}: add _{code}() here"
+    with pytest.raises(DomainError) as refusal:
+        case()
+    assert refusal.value.code == code, refusal.value.detail
+
+
+def test_every_case_names_a_registered_code():
+    assert set(CASES) <= set(CODES), set(CASES) - set(CODES)
+
+
+def test_an_unregistered_code_cannot_be_raised():
+    with pytest.raises(ValueError, match="Unknown error code"):
+        DomainError(code="no_such_code")
