@@ -1,13 +1,11 @@
 from decimal import Decimal
-from functools import wraps
 
-from django.utils import translation
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from authentication.api_auth import auth_for
 from authentication.choices import Role
-from cplatform.api_base import LimitOffset, errors
+from cplatform.api_base import LimitOffset, errors, in_callers_language
 
 from .schemas import (
     MyTeacherProfileOut,
@@ -36,20 +34,7 @@ from .services import (
 router = Router(tags=["teachers", "students"])
 
 
-def _in_callers_language(run):
-    """Answer in the caller's language (language cookie or `Accept-Language`, English by default).
-    The site's LocaleMiddleware pins unprefixed paths such as /api/ to English; this wraps the whole
-    operation, serialisation and error messages included."""
-
-    @wraps(run)
-    def wrapper(request, *args, **kwargs):
-        with translation.override(translation.get_language_from_request(request)):
-            return run(request, *args, **kwargs)
-
-    return wrapper
-
-
-router.add_decorator(_in_callers_language, mode="view")
+router.add_decorator(in_callers_language, mode="view")
 
 
 class TeacherFilterQuery(Schema):

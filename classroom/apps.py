@@ -6,3 +6,4 @@ class ClassroomConfig(AppConfig):
 
     def ready(self):
         from . import receivers  # noqa: F401
+        from .teaching import receivers as teaching_receivers  # noqa: F401

@@ -9,12 +9,14 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from authentication.choices import Role
+from authentication.models import User
 from authentication.roles import has_role, is_admin
 from authentication.selectors import child_ids_of
 from catalog.models import Level, Subject, TeachingLanguage
+from courses.models import Course, Enrollment
 from cplatform.exceptions import NotFound
 
-from .models import StudentProfile, TeacherProfile
+from .models import Lesson, LessonSeat, StudentProfile, TeacherProfile
 
 MAX_SEARCH_TERMS = 8
 
@@ -133,9 +135,6 @@ def student_list_for_user(*, user) -> QuerySet[StudentProfile]:
     if has_role(user, Role.STUDENT):
         visible |= Q(user=user)
     if has_role(user, Role.TEACHER):
-        # Imported here: progress reads scheduling, which reads this module.
-        from .progress.selectors import my_students
-
         visible |= Q(user__in=my_students(user).values("pk"))
     return qs.filter(visible, user__is_active=True).order_by("user__email", "pk")
 
@@ -146,3 +145,25 @@ def student_get_for_user(*, user, student_id: int) -> StudentProfile:
         return student_list_for_user(user=user).get(user_id=student_id)
     except (StudentProfile.DoesNotExist, ValueError, OverflowError) as exc:
         raise NotFound() from exc
+
+
+def teacher_course_ids(teacher: User) -> QuerySet:
+    """Ids of the courses a teacher owns or teaches (a subquery)."""
+    return Course.objects.filter(
+        Q(owner=teacher)
+        | Q(pk__in=Course.teachers.through.objects.filter(user=teacher).values("course"))
+    ).values("pk")
+
+
+def my_students(teacher: User) -> QuerySet[User]:
+    """Students who have (or had) a lesson with the teacher or an enrolment in one of their courses.
+    A queryset of users, not a bare `Q`: the rule's `pk` means a user's and must not be applied to
+    another model."""
+    taught = Lesson.objects.filter(teacher__user=teacher)
+    seats = LessonSeat.objects.filter(lesson__teacher__user=teacher)
+    enrolled = Enrollment.objects.filter(course__in=teacher_course_ids(teacher))
+    return User.objects.filter(
+        Q(pk__in=taught.filter(student__isnull=False).values("student"))
+        | Q(pk__in=seats.values("student"))
+        | Q(pk__in=enrolled.values("student"))
+    )

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import translation
 from ninja import Field, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PaginationBase
@@ -173,3 +174,16 @@ class LimitOffset(PaginationBase):
             "offset": offset,
             "items": list(queryset[offset : offset + limit]),
         }
+
+
+def in_callers_language(run):
+    """Answer in the caller's language (language cookie or `Accept-Language`, English by default).
+    The site's LocaleMiddleware pins unprefixed paths such as /api/ to English; this wraps the whole
+    operation, serialisation and error messages included."""
+
+    @wraps(run)
+    def wrapper(request, *args, **kwargs):
+        with translation.override(translation.get_language_from_request(request)):
+            return run(request, *args, **kwargs)
+
+    return wrapper

@@ -58,6 +58,7 @@ urlpatterns += i18n_patterns(
     path("teachers/", include("classroom.urls")),
     path("students/", include("classroom.student_urls")),
     path("lessons/", include("classroom.scheduling.urls")),
+    path("lessons/", include("classroom.calendar.lesson_urls")),
     path("lessons/", include("classroom.teaching.urls")),
     path("progress/", include("classroom.progress.urls")),
     path("courses/", include("courses.urls")),

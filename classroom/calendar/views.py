@@ -1,13 +1,24 @@
-"""The calendar feed itself: /calendar/<token>.ics, fetched by calendar apps without a session."""
+"""Calendars: the feed itself (/calendar/<token>.ics, fetched by calendar apps without a session), the
+person's feed page (/lessons/calendar/) and the teacher's week (/lessons/week/)."""
 
 import hashlib
+from datetime import date, timedelta
 
+from django.contrib import messages
 from django.http import HttpResponse, HttpResponseNotModified
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from authentication.choices import Role
+from authentication.roles import role_required
+
+from ..scheduling.wallclock import zone
+from ..services import teacher_profile_ensure
 from . import selectors, services
 from .ics import feed_calendar
+from .selectors import teacher_week, week_monday, week_teacher_for
 
 
 @require_safe
@@ -35,3 +46,70 @@ def calendar_feed(request, token: str):
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@role_required(Role.TEACHER, Role.ADMIN)
+def week_schedule(request):
+    """The teacher's week in their own zone: availability, time off and lessons (1:1 and group).
+    An admin may look at any teacher's week with `?teacher=<profile id>`."""
+    teacher = week_teacher_for(viewer=request.user, teacher_id=request.GET.get("teacher"))
+    if teacher is None:
+        teacher = teacher_profile_ensure(user=request.user)
+        teacher.user = request.user
+    tz = zone(teacher.user.timezone)
+    today = timezone.now().astimezone(tz).date()
+    try:
+        day = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = today
+    if not date(2000, 1, 10) <= day <= date(2100, 12, 20):
+        day = today
+    show_cancelled = request.GET.get("cancelled") == "1"
+    week = teacher_week(teacher=teacher, day=day, include_cancelled=show_cancelled)
+    others = teacher.user_id != request.user.pk
+    return render(
+        request,
+        "classroom/schedule/week.html",
+        {
+            "week": week,
+            "teacher": teacher,
+            "others": others,
+            "teacher_query": f"&teacher={teacher.pk}" if others else "",
+            "tz": tz,
+            "hours": range(week.first_hour, week.last_hour),
+            "previous": week.monday - timedelta(days=7),
+            "next": week.monday + timedelta(days=7),
+            "this_week": week_monday(today),
+            "show_cancelled": show_cancelled,
+            "offset": -60 * week.first_hour,
+        },
+    )
+
+
+@role_required()
+def calendar_feed_page(request):
+    """The person's calendar feed: subscribe (webcal), copy the address, regenerate or revoke it."""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "revoke":
+            services.calendar_feed_revoke(user=request.user)
+            messages.success(
+                request, _("Your calendar feed is revoked: its address no longer works.")
+            )
+        elif action in ("create", "regenerate"):
+            had_one = selectors.calendar_feed_of(user=request.user) is not None
+            services.calendar_feed_regenerate(user=request.user)
+            if had_one:
+                messages.success(
+                    request,
+                    _("Your calendar feed has a new address; the old one no longer works."),
+                )
+            else:
+                messages.success(request, _("Your calendar feed is ready."))
+        return redirect("calendar-feed-page")
+    feed = selectors.calendar_feed_of(user=request.user)
+    return render(
+        request,
+        "classroom/schedule/calendar_feed.html",
+        {"feed": selectors.calendar_feed_urls(feed), "has_feed": feed},
+    )

@@ -11,9 +11,8 @@ from authentication.api_auth import auth_for
 from authentication.choices import Role
 from courses.choices import EnrollmentStatus
 from courses.selectors import can_manage_course
-from cplatform.api_base import LimitOffset, errors
+from cplatform.api_base import LimitOffset, errors, in_callers_language
 
-from ..api import _in_callers_language
 from . import selectors, services
 from .schemas import (
     HistoryLessonOut,
@@ -25,7 +24,7 @@ from .schemas import (
 )
 
 router = Router(tags=["progress"])
-router.add_decorator(_in_callers_language, mode="view")
+router.add_decorator(in_callers_language, mode="view")
 
 ID = {"ge": 1, "le": 2**31 - 1}
 

@@ -29,13 +29,14 @@ from authentication.models import User
 from authentication.roles import is_admin, is_parent, is_teacher
 from authentication.selectors import acts_for_student, children_of, is_guardian_of
 from courses.choices import EnrollmentStatus
-from courses.models import Course, Enrollment, Module, ModuleCompletion, ProgressNote
+from courses.models import Enrollment, Module, ModuleCompletion, ProgressNote
 from courses.selectors import can_manage_course, enrollment_list_for_user
 from cplatform.exceptions import NotFound
 
 from ..choices import AttendanceStatus, LessonKind, LessonStatus
 from ..models import Attendance, Lesson, LessonSeat
 from ..scheduling.selectors import lesson_list_for_user
+from ..selectors import my_students, teacher_course_ids
 
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
@@ -126,28 +127,6 @@ def with_progress(qs: QuerySet[Enrollment], *, now: datetime | None = None) -> Q
 
 
 # --- who may see a student ---------------------------------------------------------------------------
-
-
-def teacher_course_ids(teacher: User) -> QuerySet:
-    """Ids of the courses a teacher owns or teaches (a subquery)."""
-    return Course.objects.filter(
-        Q(owner=teacher)
-        | Q(pk__in=Course.teachers.through.objects.filter(user=teacher).values("course"))
-    ).values("pk")
-
-
-def my_students(teacher: User) -> QuerySet[User]:
-    """Students who have (or had) a lesson with the teacher or an enrolment in one of their courses.
-    A queryset of users, not a bare `Q`: the rule's `pk` means a user's and must not be applied to
-    another model."""
-    taught = Lesson.objects.filter(teacher__user=teacher)
-    seats = LessonSeat.objects.filter(lesson__teacher__user=teacher)
-    enrolled = Enrollment.objects.filter(course__in=teacher_course_ids(teacher))
-    return User.objects.filter(
-        Q(pk__in=taught.filter(student__isnull=False).values("student"))
-        | Q(pk__in=seats.values("student"))
-        | Q(pk__in=enrolled.values("student"))
-    )
 
 
 def student_list_for_teacher(*, teacher: User, now: datetime | None = None) -> QuerySet[User]:

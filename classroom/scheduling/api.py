@@ -1,34 +1,21 @@
 """Availability, slots, lessons and series. Operations parse, call one selector or service, answer."""
 
 from datetime import datetime, timedelta
-from typing import Literal
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
 from pydantic import field_validator
 
 from authentication.api_auth import auth_for
 from authentication.choices import Role
-from cplatform.api_base import LimitOffset, errors
+from cplatform.api_base import errors, in_callers_language
 from cplatform.exceptions import ValidationFailed
 
-from ..api import _in_callers_language
 from ..services import teacher_profile_ensure
-from ..teaching import selectors as teaching_selectors
-from ..teaching import services as teaching_services
-from ..teaching.schemas import LessonPatch
 from . import selectors, services
 from .schemas import (
     AvailabilityIn,
     AvailabilityOut,
-    BookingIn,
-    CancelIn,
-    LessonBookingIn,
-    LessonOut,
-    RescheduleIn,
-    SeriesIn,
-    SeriesOut,
     SlotsOut,
     TimeOffIn,
     TimeOffOut,
@@ -37,7 +24,7 @@ from .schemas import (
 from .wallclock import is_valid_zone, zone
 
 router = Router(tags=["scheduling"])
-router.add_decorator(_in_callers_language, mode="view")
+router.add_decorator(in_callers_language, mode="view")
 
 BOOKERS = (Role.STUDENT, Role.PARENT)
 
@@ -167,137 +154,3 @@ def list_slots(request, filters: Query[SlotFilter]):
         "length": length,
         "slots": [{"start": s.astimezone(tz), "end": e.astimezone(tz)} for s, e in slots],
     }
-
-
-class LessonFilter(Schema):
-    when: Literal["upcoming", "past"] | None = Field(
-        None, description="upcoming: not yet ended, soonest first; past: ended, latest first"
-    )
-
-
-@router.get("/lessons", response={200: list[LessonOut], **errors(401)}, auth=auth_for())
-@paginate(LimitOffset)
-def list_lessons(request, filters: Query[LessonFilter]):
-    """Lessons the caller teaches, takes (1:1 or a seat in a group session), or (a parent) their
-    linked children take; admins: all. Seats, attendance and materials as the caller may see them."""
-    return teaching_selectors.with_lesson_details(
-        selectors.lesson_list_for_user(user=request.auth, when=filters.when), user=request.auth
-    )
-
-
-def _lesson_out(request, lesson_id: int):
-    return teaching_selectors.lesson_get_for_viewer(user=request.auth, lesson_id=lesson_id)
-
-
-def _booking_parts(request, payload: BookingIn):
-    student = selectors.student_get_for_booking(user=request.auth, student_id=payload.student_id)
-    teacher = selectors.teacher_get_bookable(teacher_id=payload.teacher_id, viewer=request.auth)
-    return teacher, student, _aware(payload.start, request.auth.timezone)
-
-
-@router.post(
-    "/lessons",
-    response={201: LessonOut, **errors(400, 401, 403, 404, 409)},
-    auth=auth_for(*BOOKERS),
-)
-def book_lesson(request, payload: LessonBookingIn):
-    """Book a free slot: a student for themself, a parent for a linked child (`student_id`),
-    optionally within a 1:1 course (`course_id`). A slot taken meanwhile answers 409."""
-    teacher, student, start = _booking_parts(request, payload)
-    lesson = services.lesson_book(
-        actor=request.auth,
-        teacher=teacher,
-        student=student,
-        start=start,
-        length=payload.length,
-        course_id=payload.course_id,
-    )
-    return Status(201, _lesson_out(request, lesson.pk))
-
-
-@router.get("/lessons/{lesson_id}", response={200: LessonOut, **errors(401, 404)}, auth=auth_for())
-def retrieve_lesson(request, lesson_id: int):
-    """A lesson the caller teaches or takes (or their child); a group session also for the course's
-    actively enrolled students and their parents (so they can take a seat)."""
-    return _lesson_out(request, lesson_id)
-
-
-@router.patch(
-    "/lessons/{lesson_id}",
-    response={200: LessonOut, **errors(400, 401, 403, 404, 409)},
-    auth=auth_for(),
-    tags=["teaching"],
-)
-def update_lesson(request, lesson_id: int, payload: LessonPatch):
-    """The lesson's teacher (or an admin) writes notes, homework (+ due date), the title and the
-    video-call link (https only). Students and parents read them; others get 404."""
-    lesson = selectors.lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
-    teaching_services.lesson_update(
-        actor=request.auth, lesson=lesson, data=payload.model_dump(exclude_unset=True)
-    )
-    return _lesson_out(request, lesson_id)
-
-
-@router.post(
-    "/lessons/{lesson_id}/cancel",
-    response={200: LessonOut, **errors(400, 401, 403, 404, 409)},
-    auth=auth_for(),
-)
-def cancel_lesson(request, lesson_id: int, payload: CancelIn):
-    """Cancel under the lesson's cancellation policy (its course's, else the teacher's); the outcome
-    (refund / credit / charge) is in the answer."""
-    lesson = selectors.lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
-    services.lesson_cancel(lesson=lesson, actor=request.auth, reason=payload.reason)
-    return _lesson_out(request, lesson_id)
-
-
-@router.post(
-    "/lessons/{lesson_id}/reschedule",
-    response={200: LessonOut, **errors(400, 401, 404, 409)},
-    auth=auth_for(),
-)
-def reschedule_lesson(request, lesson_id: int, payload: RescheduleIn):
-    lesson = selectors.lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
-    services.lesson_reschedule(
-        lesson=lesson, actor=request.auth, start=_aware(payload.start, request.auth.timezone)
-    )
-    return _lesson_out(request, lesson_id)
-
-
-@router.post(
-    "/series",
-    response={201: SeriesOut, **errors(400, 401, 403, 404, 409)},
-    auth=auth_for(*BOOKERS),
-)
-def book_series(request, payload: SeriesIn):
-    """Book weekly lessons at the first lesson's wall-clock time in the teacher's zone, `count` times or
-    until a date. All or nothing: 409 lists every date that is not free."""
-    teacher, student, start = _booking_parts(request, payload)
-    series = services.series_book(
-        actor=request.auth,
-        teacher=teacher,
-        student=student,
-        first_start=start,
-        length=payload.length,
-        count=payload.count,
-        until=payload.until,
-    )
-    return Status(201, selectors.series_get_for_user(user=request.auth, series_id=series.pk))
-
-
-@router.get("/series/{series_id}", response={200: SeriesOut, **errors(401, 404)}, auth=auth_for())
-def retrieve_series(request, series_id: int):
-    return selectors.series_get_for_user(user=request.auth, series_id=series_id)
-
-
-@router.post(
-    "/series/{series_id}/cancel",
-    response={200: SeriesOut, **errors(400, 401, 404)},
-    auth=auth_for(),
-)
-def cancel_series(request, series_id: int, payload: CancelIn):
-    """Cancel every lesson of the series that has not started yet, each under its cancellation policy
-    (its course's, else the teacher's)."""
-    series = selectors.series_get_for_user(user=request.auth, series_id=series_id)
-    services.series_cancel(series=series, actor=request.auth, reason=payload.reason)
-    return selectors.series_get_for_user(user=request.auth, series_id=series_id)

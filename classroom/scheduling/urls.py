@@ -6,10 +6,8 @@ from . import views
 urlpatterns = [
     path("", views.lesson_list, name="lesson-list"),
     path("availability/", views.availability_edit, name="availability-edit"),
-    path("week/", views.week_schedule, name="week-schedule"),
     path("time-off/", views.time_off, name="time-off"),
     path("time-off/<int:time_off_id>/delete/", views.time_off_delete, name="time-off-delete"),
-    path("calendar/", views.calendar_feed_page, name="calendar-feed-page"),
     path("book/<int:teacher_id>/", views.lesson_book, name="lesson-book"),
     path("<int:lesson_id>/cancel/", views.lesson_cancel, name="lesson-cancel"),
     path("<int:lesson_id>/reschedule/", views.lesson_reschedule, name="lesson-reschedule"),

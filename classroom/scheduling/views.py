@@ -1,7 +1,7 @@
 """Pages for lessons: my lessons (student, parent, teacher), book a lesson with a teacher, cancel.
 Each calls the same selectors and services as the API."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from itertools import groupby
 
 from django.contrib import messages
@@ -19,9 +19,6 @@ from authentication.roles import has_role, role_required
 from authentication.selectors import children_of
 from cplatform.exceptions import DomainError, NotFound
 
-from ..calendar import selectors as feed_selectors
-from ..calendar import services as feed_services
-from ..calendar.selectors import teacher_week, week_monday, week_teacher_for
 from ..choices import LessonKind, LessonStatus
 from ..services import teacher_profile_ensure
 from . import selectors, services
@@ -163,44 +160,6 @@ def availability_edit(request):
     )
 
 
-@role_required(Role.TEACHER, Role.ADMIN)
-def week_schedule(request):
-    """The teacher's week in their own zone: availability, time off and lessons (1:1 and group).
-    An admin may look at any teacher's week with `?teacher=<profile id>`."""
-    teacher = week_teacher_for(viewer=request.user, teacher_id=request.GET.get("teacher"))
-    if teacher is None:
-        teacher = teacher_profile_ensure(user=request.user)
-        teacher.user = request.user
-    tz = zone(teacher.user.timezone)
-    today = timezone.now().astimezone(tz).date()
-    try:
-        day = date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        day = today
-    if not date(2000, 1, 10) <= day <= date(2100, 12, 20):
-        day = today
-    show_cancelled = request.GET.get("cancelled") == "1"
-    week = teacher_week(teacher=teacher, day=day, include_cancelled=show_cancelled)
-    others = teacher.user_id != request.user.pk
-    return render(
-        request,
-        "classroom/schedule/week.html",
-        {
-            "week": week,
-            "teacher": teacher,
-            "others": others,
-            "teacher_query": f"&teacher={teacher.pk}" if others else "",
-            "tz": tz,
-            "hours": range(week.first_hour, week.last_hour),
-            "previous": week.monday - timedelta(days=7),
-            "next": week.monday + timedelta(days=7),
-            "this_week": week_monday(today),
-            "show_cancelled": show_cancelled,
-            "offset": -60 * week.first_hour,
-        },
-    )
-
-
 @role_required(Role.TEACHER)
 def time_off(request):
     """The teacher's current and coming time off, and a form to add some (on their own clock)."""
@@ -305,33 +264,4 @@ def lesson_reschedule(request, lesson_id: int):
             "tz": tz,
             "tz_name": tz_name,
         },
-    )
-
-
-@role_required()
-def calendar_feed_page(request):
-    """The person's calendar feed: subscribe (webcal), copy the address, regenerate or revoke it."""
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "revoke":
-            feed_services.calendar_feed_revoke(user=request.user)
-            messages.success(
-                request, _("Your calendar feed is revoked: its address no longer works.")
-            )
-        elif action in ("create", "regenerate"):
-            had_one = feed_selectors.calendar_feed_of(user=request.user) is not None
-            feed_services.calendar_feed_regenerate(user=request.user)
-            if had_one:
-                messages.success(
-                    request,
-                    _("Your calendar feed has a new address; the old one no longer works."),
-                )
-            else:
-                messages.success(request, _("Your calendar feed is ready."))
-        return redirect("calendar-feed-page")
-    feed = feed_selectors.calendar_feed_of(user=request.user)
-    return render(
-        request,
-        "classroom/schedule/calendar_feed.html",
-        {"feed": feed_selectors.calendar_feed_urls(feed), "has_feed": feed},
     )

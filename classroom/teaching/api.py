@@ -1,27 +1,42 @@
-"""Running lessons: group sessions and their seats, attendance, lesson notes, homework, the video-call
-link and materials shared in a lesson. (`PATCH /lessons/{id}` lives with the other operations on that
-path in classroom/scheduling/api.py: one path, one router.) Operations parse, call one selector or
+"""Lessons: the lessons and series themselves (list, book, read, write notes, cancel, reschedule: the
+booking rules are scheduling's services, the representation with seats, attendance and materials is
+teaching's, so the operations on /lessons and /series live here, tagged "scheduling" as before), and
+running them: group sessions and their seats, attendance, lesson notes, homework, the video-call link
+and materials shared in a lesson. One path, one router. Operations parse, call one selector or
 service, answer."""
 
-from ninja import Query, Router, Status
+from typing import Literal
+
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from authentication.api_auth import auth_for
 from authentication.choices import Role
 from courses.selectors import course_get_for_editor
-from cplatform.api_base import LimitOffset, errors
+from cplatform.api_base import LimitOffset, errors, in_callers_language
 
-from ..api import _in_callers_language
+from ..scheduling import selectors as scheduling_selectors
+from ..scheduling import services as scheduling_services
 from ..scheduling.api import _aware
-from ..scheduling.schemas import LessonOut
+from ..scheduling.schemas import BookingIn, CancelIn, LessonBookingIn, RescheduleIn, SeriesIn
 from ..scheduling.selectors import lesson_get_for_user, student_get_for_booking
 from . import selectors, services
-from .schemas import AttendanceMarkIn, MaterialAttachIn, SeatIn, SessionFilter, SessionIn
+from .schemas import (
+    AttendanceMarkIn,
+    LessonOut,
+    LessonPatch,
+    MaterialAttachIn,
+    SeatIn,
+    SeriesOut,
+    SessionFilter,
+    SessionIn,
+)
 
 router = Router(tags=["teaching"])
-router.add_decorator(_in_callers_language, mode="view")
+router.add_decorator(in_callers_language, mode="view")
 
 SEAT_TAKERS = (Role.STUDENT, Role.PARENT)
+BOOKERS = (Role.STUDENT, Role.PARENT)
 
 
 def _lesson_out(request, lesson_id: int):
@@ -130,3 +145,175 @@ def detach_material(request, lesson_id: int, material_id: int):
     lesson = lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
     services.lesson_material_detach(actor=request.auth, lesson=lesson, material_id=material_id)
     return Status(204, None)
+
+
+# These operations moved here from classroom/scheduling/api.py; they keep the operation ids clients
+# were generated with (issue 10 gives every operation a short stable id).
+class LessonFilter(Schema):
+    when: Literal["upcoming", "past"] | None = Field(
+        None, description="upcoming: not yet ended, soonest first; past: ended, latest first"
+    )
+
+
+@router.get(
+    "/lessons",
+    response={200: list[LessonOut], **errors(401)},
+    auth=auth_for(),
+    tags=["scheduling"],
+    operation_id="classroom_scheduling_api_list_lessons",
+)
+@paginate(LimitOffset)
+def list_lessons(request, filters: Query[LessonFilter]):
+    """Lessons the caller teaches, takes (1:1 or a seat in a group session), or (a parent) their
+    linked children take; admins: all. Seats, attendance and materials as the caller may see them."""
+    return selectors.with_lesson_details(
+        scheduling_selectors.lesson_list_for_user(user=request.auth, when=filters.when),
+        user=request.auth,
+    )
+
+
+def _lesson_out(request, lesson_id: int):
+    return selectors.lesson_get_for_viewer(user=request.auth, lesson_id=lesson_id)
+
+
+def _booking_parts(request, payload: BookingIn):
+    student = scheduling_selectors.student_get_for_booking(
+        user=request.auth, student_id=payload.student_id
+    )
+    teacher = scheduling_selectors.teacher_get_bookable(
+        teacher_id=payload.teacher_id, viewer=request.auth
+    )
+    return teacher, student, _aware(payload.start, request.auth.timezone)
+
+
+@router.post(
+    "/lessons",
+    response={201: LessonOut, **errors(400, 401, 403, 404, 409)},
+    auth=auth_for(*BOOKERS),
+    tags=["scheduling"],
+    operation_id="classroom_scheduling_api_book_lesson",
+)
+def book_lesson(request, payload: LessonBookingIn):
+    """Book a free slot: a student for themself, a parent for a linked child (`student_id`),
+    optionally within a 1:1 course (`course_id`). A slot taken meanwhile answers 409."""
+    teacher, student, start = _booking_parts(request, payload)
+    lesson = scheduling_services.lesson_book(
+        actor=request.auth,
+        teacher=teacher,
+        student=student,
+        start=start,
+        length=payload.length,
+        course_id=payload.course_id,
+    )
+    return Status(201, _lesson_out(request, lesson.pk))
+
+
+@router.get(
+    "/lessons/{lesson_id}",
+    response={200: LessonOut, **errors(401, 404)},
+    auth=auth_for(),
+    tags=["scheduling"],
+    operation_id="classroom_scheduling_api_retrieve_lesson",
+)
+def retrieve_lesson(request, lesson_id: int):
+    """A lesson the caller teaches or takes (or their child); a group session also for the course's
+    actively enrolled students and their parents (so they can take a seat)."""
+    return _lesson_out(request, lesson_id)
+
+
+@router.patch(
+    "/lessons/{lesson_id}",
+    response={200: LessonOut, **errors(400, 401, 403, 404, 409)},
+    auth=auth_for(),
+    tags=["teaching"],
+    operation_id="classroom_scheduling_api_update_lesson",
+)
+def update_lesson(request, lesson_id: int, payload: LessonPatch):
+    """The lesson's teacher (or an admin) writes notes, homework (+ due date), the title and the
+    video-call link (https only). Students and parents read them; others get 404."""
+    lesson = scheduling_selectors.lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
+    services.lesson_update(
+        actor=request.auth, lesson=lesson, data=payload.model_dump(exclude_unset=True)
+    )
+    return _lesson_out(request, lesson_id)
+
+
+@router.post(
+    "/lessons/{lesson_id}/cancel",
+    response={200: LessonOut, **errors(400, 401, 403, 404, 409)},
+    auth=auth_for(),
+    tags=["scheduling"],
+    operation_id="classroom_scheduling_api_cancel_lesson",
+)
+def cancel_lesson(request, lesson_id: int, payload: CancelIn):
+    """Cancel under the lesson's cancellation policy (its course's, else the teacher's); the outcome
+    (refund / credit / charge) is in the answer."""
+    lesson = scheduling_selectors.lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
+    scheduling_services.lesson_cancel(lesson=lesson, actor=request.auth, reason=payload.reason)
+    return _lesson_out(request, lesson_id)
+
+
+@router.post(
+    "/lessons/{lesson_id}/reschedule",
+    response={200: LessonOut, **errors(400, 401, 404, 409)},
+    auth=auth_for(),
+    tags=["scheduling"],
+    operation_id="classroom_scheduling_api_reschedule_lesson",
+)
+def reschedule_lesson(request, lesson_id: int, payload: RescheduleIn):
+    lesson = scheduling_selectors.lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
+    scheduling_services.lesson_reschedule(
+        lesson=lesson, actor=request.auth, start=_aware(payload.start, request.auth.timezone)
+    )
+    return _lesson_out(request, lesson_id)
+
+
+@router.post(
+    "/series",
+    response={201: SeriesOut, **errors(400, 401, 403, 404, 409)},
+    auth=auth_for(*BOOKERS),
+    tags=["scheduling"],
+    operation_id="classroom_scheduling_api_book_series",
+)
+def book_series(request, payload: SeriesIn):
+    """Book weekly lessons at the first lesson's wall-clock time in the teacher's zone, `count` times or
+    until a date. All or nothing: 409 lists every date that is not free."""
+    teacher, student, start = _booking_parts(request, payload)
+    series = scheduling_services.series_book(
+        actor=request.auth,
+        teacher=teacher,
+        student=student,
+        first_start=start,
+        length=payload.length,
+        count=payload.count,
+        until=payload.until,
+    )
+    return Status(
+        201, scheduling_selectors.series_get_for_user(user=request.auth, series_id=series.pk)
+    )
+
+
+@router.get(
+    "/series/{series_id}",
+    response={200: SeriesOut, **errors(401, 404)},
+    auth=auth_for(),
+    tags=["scheduling"],
+    operation_id="classroom_scheduling_api_retrieve_series",
+)
+def retrieve_series(request, series_id: int):
+    return scheduling_selectors.series_get_for_user(user=request.auth, series_id=series_id)
+
+
+@router.post(
+    "/series/{series_id}/cancel",
+    response={200: SeriesOut, **errors(400, 401, 404)},
+    auth=auth_for(),
+    tags=["scheduling"],
+    operation_id="classroom_scheduling_api_cancel_series",
+)
+def cancel_series(request, series_id: int, payload: CancelIn):
+    """Cancel every lesson of the series that has not started yet, each under its cancellation policy
+    (its course's, else the teacher's)."""
+    series = scheduling_selectors.series_get_for_user(user=request.auth, series_id=series_id)
+    scheduling_services.series_cancel(series=series, actor=request.auth, reason=payload.reason)
+    return scheduling_selectors.series_get_for_user(user=request.auth, series_id=series_id)

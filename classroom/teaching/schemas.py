@@ -1,12 +1,14 @@
-from datetime import datetime
+from datetime import date, datetime, time
 
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from courses.schemas import MaterialOut
 from cplatform.api_base import InputSchema, MultilineText
 
-from ..choices import AttendanceStatus
+from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus
 from ..scheduling.schemas import sane_instant
+from .selectors import with_lesson_details
 
 ID = {"ge": 1, "le": 2**63 - 1}
 
@@ -39,14 +41,6 @@ class SeatIn(InputSchema):
     )
 
 
-class SeatOut(Schema):
-    lesson_id: int
-    student_id: int
-    booked_by_id: int | None
-    created_at: datetime
-    cancelled_at: datetime | None
-
-
 class AttendanceMarkIn(InputSchema):
     student_id: int = Field(..., **ID, description="The 1:1 student or a seat holder (user id)")
     status: AttendanceStatus
@@ -74,3 +68,156 @@ class LessonPatch(InputSchema):
 
 class MaterialAttachIn(InputSchema):
     material_id: int = Field(..., **ID, description="A material of the lesson's course")
+
+
+# --- lessons as the API shows them (booked in scheduling, run here) -------------------------------
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+
+
+class CourseRefOut(Schema):
+    id: int
+    title: str
+    slug: str
+
+
+class SeatOut(Schema):
+    student: PersonOut = Field(..., description="`id` is the student's user id.")
+    taken_at: datetime
+
+    @staticmethod
+    def resolve_student(obj):
+        return {"id": obj.student_id, "name": obj.student.name}
+
+    @staticmethod
+    def resolve_taken_at(obj):
+        return obj.created_at
+
+
+class AttendanceOut(Schema):
+    student: PersonOut = Field(..., description="`id` is the student's user id.")
+    status: AttendanceStatus
+    note: str
+    recorded_at: datetime
+
+    @staticmethod
+    def resolve_student(obj):
+        return {"id": obj.student_id, "name": obj.student.name}
+
+
+def _details(obj, context):
+    """The per-caller parts of a lesson (seats, attendance, materials, seat count): from the prefetches
+    of `with_lesson_details` when the selector made them; otherwise loaded here for this one lesson."""
+    if not hasattr(obj, "visible_seats"):
+        request = (context or {}).get("request")
+        user = getattr(request, "auth", None) or getattr(request, "user", None)
+        loaded = None
+        if getattr(user, "is_authenticated", False):
+            loaded = with_lesson_details(type(obj).objects.filter(pk=obj.pk), user=user).first()
+        for name in ("visible_seats", "visible_attendance", "visible_materials", "seats_taken"):
+            setattr(obj, name, getattr(loaded, name, [] if name != "seats_taken" else 0))
+    return obj
+
+
+class LessonOut(Schema):
+    id: int
+    kind: LessonKind = Field(
+        ..., description="private (1:1) or group (a session of a group course)"
+    )
+    teacher: PersonOut = Field(
+        ..., description="`id` is the teacher's profile id (`/teachers/{id}`)."
+    )
+    student: PersonOut | None = Field(
+        ..., description="A 1:1 lesson's student (`id`: user id); null for a group session."
+    )
+    course: CourseRefOut | None
+    title: str
+    capacity: int | None = Field(..., description="Seats of a group session.")
+    seats_taken: int = Field(..., description="Live seats of a group session (0 for 1:1).")
+    seats: list[SeatOut] = Field(
+        ...,
+        description="Live seats the caller may see: all for the teacher, their own (or their "
+        "children's) for a student or parent.",
+    )
+    booked_by_id: int
+    series_id: int | None
+    start: datetime
+    end: datetime
+    status: LessonStatus
+    cancelled_by_id: int | None
+    cancelled_at: datetime | None
+    cancelled_late: bool
+    cancellation_reason: str
+    billing_outcome: BillingOutcome
+    video_call_url: str
+    notes: str
+    homework: str
+    homework_due: datetime | None
+    attendance: list[AttendanceOut] = Field(
+        ..., description="As the caller may see it: all for the teacher, their own or children's."
+    )
+    materials: list[MaterialOut] = Field(
+        ..., description="Materials shared in the lesson that the caller may open."
+    )
+
+    @staticmethod
+    def resolve_teacher(obj):
+        return {"id": obj.teacher_id, "name": obj.teacher.user.name}
+
+    @staticmethod
+    def resolve_student(obj):
+        if obj.student_id is None:
+            return None
+        return {"id": obj.student_id, "name": obj.student.name}
+
+    @staticmethod
+    def resolve_course(obj):
+        if obj.course_id is None:
+            return None
+        return {"id": obj.course_id, "title": obj.course.title, "slug": obj.course.slug}
+
+    @staticmethod
+    def resolve_seats_taken(obj, context):
+        return _details(obj, context).seats_taken or 0
+
+    @staticmethod
+    def resolve_seats(obj, context):
+        return _details(obj, context).visible_seats
+
+    @staticmethod
+    def resolve_attendance(obj, context):
+        return _details(obj, context).visible_attendance
+
+    @staticmethod
+    def resolve_materials(obj, context):
+        return _details(obj, context).visible_materials
+
+
+class SeriesOut(Schema):
+    id: int
+    teacher: PersonOut
+    student: PersonOut
+    timezone: str
+    weekday: int
+    local_start_time: time
+    length_minutes: int
+    count: int | None
+    until: date | None
+    lessons: list[LessonOut]
+
+    @staticmethod
+    def resolve_lessons(obj, context):
+        request = (context or {}).get("request")
+        user = getattr(request, "auth", None) or getattr(request, "user", None)
+        return list(with_lesson_details(obj.lessons.order_by("start", "pk"), user=user))
+
+    @staticmethod
+    def resolve_teacher(obj):
+        return {"id": obj.teacher_id, "name": obj.teacher.user.name}
+
+    @staticmethod
+    def resolve_student(obj):
+        return {"id": obj.student_id, "name": obj.student.name}
