@@ -376,3 +376,26 @@ def test_every_case_names_a_registered_code():
 def test_an_unregistered_code_cannot_be_raised():
     with pytest.raises(ValueError, match="Unknown error code"):
         DomainError(code="no_such_code")
+
+
+def test_every_conflict_raised_in_the_apps_names_its_code():
+    """Conflict has no default code (a 409 always says which conflict), so one constructed without
+    `code=` would fail at run time: read every app module and find none."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    apps = ["cplatform", "catalog", "authentication", "courses", "classroom", "home", "blog", "faq"]
+    missing = []
+    for app in apps:
+        for path in (root / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Conflict"
+                    and not any(k.arg == "code" for k in node.keywords)
+                ):
+                    missing.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert missing == []
