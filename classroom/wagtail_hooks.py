@@ -296,9 +296,6 @@ class TeacherProfileViewSet(SnippetViewSet):
 
 
 class SubjectViewSet(SnippetViewSet):
-    # The lookups live in `catalog` now; their admin keeps the addresses it had under Classroom.
-    url_prefix = "snippets/classroom/subject"
-    url_namespace = "wagtailsnippets_classroom_subject"
     model = Subject
     icon = "tag"
     menu_label = gettext_lazy("Subjects")
@@ -309,8 +306,6 @@ class SubjectViewSet(SnippetViewSet):
 
 
 class LevelViewSet(SnippetViewSet):
-    url_prefix = "snippets/classroom/level"
-    url_namespace = "wagtailsnippets_classroom_level"
     model = Level
     icon = "order"
     menu_label = gettext_lazy("Levels")
@@ -326,8 +321,6 @@ class LevelViewSet(SnippetViewSet):
 
 
 class TeachingLanguageViewSet(SnippetViewSet):
-    url_prefix = "snippets/classroom/teachinglanguage"
-    url_namespace = "wagtailsnippets_classroom_teachinglanguage"
     model = TeachingLanguage
     icon = "globe"
     menu_label = gettext_lazy("Teaching languages")

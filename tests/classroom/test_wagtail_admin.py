@@ -156,19 +156,19 @@ def test_an_admin_manages_subjects_as_snippets(client, people):
     client.force_login(people.admin)
 
     response = client.post(
-        "/admin/snippets/classroom/subject/add/",
+        "/admin/snippets/catalog/subject/add/",
         {"name": "Astronomy", "slug": "astronomy", "translations": '{"es": "Astronomía"}'},
     )
 
     assert response.status_code == 302
     assert Subject.objects.get(slug="astronomy").translations == {"es": "Astronomía"}
     for lookup in ("subject", "level", "teachinglanguage"):
-        assert client.get(f"/admin/snippets/classroom/{lookup}/").status_code == 200
+        assert client.get(f"/admin/snippets/catalog/{lookup}/").status_code == 200
 
 
 @pytest.mark.parametrize("who", ["teacher", "student_a", "parent_of_a"])
 def test_non_admins_do_not_reach_the_classroom_admin(client, people, who):
     client.force_login(getattr(people, who))
-    for url in (BASE, "/admin/snippets/classroom/subject/add/"):
+    for url in (BASE, "/admin/snippets/catalog/subject/add/"):
         response = client.get(url)
         assert response.status_code in (302, 403)

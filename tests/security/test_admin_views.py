@@ -176,11 +176,11 @@ def targets_for(model) -> list[Target]:
         return [Target("a link", guardian_invite(actor=parent, email=child.email, as_role="child"))]
     if label == "classroom.teacherprofile":
         return [Target("a teacher's profile", TeacherFactory().teacher_profile)]
-    if label == "classroom.subject":
+    if label == "catalog.subject":
         return [Target("a subject", Subject.objects.create(name="Astronomy", slug="astronomy"))]
-    if label == "classroom.level":
+    if label == "catalog.level":
         return [Target("a level", Level.objects.create(name="Expert", code="expert", position=9))]
-    if label == "classroom.teachinglanguage":
+    if label == "catalog.teachinglanguage":
         return [Target("a language", TeachingLanguage.objects.create(name="Klingon", code="tlh"))]
     if label == "home.testimonial":
         return [Target("a testimonial", TestimonialFactory())]
@@ -226,9 +226,9 @@ EDITS = {
     "auth.group": {"name": "Renamed group"},
     "authentication.guardianlink": {"status": "removed"},
     "classroom.teacherprofile": {"headline": "Changed headline"},
-    "classroom.subject": {"name": "Changed"},
-    "classroom.level": {"name": "Changed"},
-    "classroom.teachinglanguage": {"name": "Changed"},
+    "catalog.subject": {"name": "Changed"},
+    "catalog.level": {"name": "Changed"},
+    "catalog.teachinglanguage": {"name": "Changed"},
     "home.testimonial": {"name": "Changed"},
     "home.menu": {"text": "Changed"},
     "blog.blogauthor": {"name": "Changed"},
@@ -242,9 +242,9 @@ NEW_PASSWORD = "an-entirely-new-passphrase-42"
 PASSWORD_ON_EDIT = {"authentication.user"}
 # A copy must differ where the model is unique.
 COPIES = {
-    "classroom.subject": {"name": "Copied", "slug": "copied"},
-    "classroom.level": {"name": "Copied", "code": "copied"},
-    "classroom.teachinglanguage": {"name": "Copied", "code": "cp"},
+    "catalog.subject": {"name": "Copied", "slug": "copied"},
+    "catalog.level": {"name": "Copied", "code": "copied"},
+    "catalog.teachinglanguage": {"name": "Copied", "code": "cp"},
     "home.testimonial": {"name": "Copied"},
     "blog.blogauthor": {"name": "Copied"},
     "blog.blogcategory": {"name": "Copied", "slug": "copied"},
@@ -423,12 +423,12 @@ WAGTAIL_VIEWSETS: dict[str, dict[str, frozenset[str]]] = {
     },
     # Editors choose a teacher for a blog author.
     "wagtailsnippetchoosers_classroom_teacherprofile": {**_OPEN_CHOOSER, "create": NOBODY},
-    "wagtailsnippets_classroom_subject": _CLASSROOM_LOOKUP,
-    "wagtailsnippetchoosers_classroom_subject": {**_OPEN_CHOOSER, "create": ADMINS},
-    "wagtailsnippets_classroom_level": _CLASSROOM_LOOKUP,
-    "wagtailsnippetchoosers_classroom_level": {**_OPEN_CHOOSER, "create": ADMINS},
-    "wagtailsnippets_classroom_teachinglanguage": _CLASSROOM_LOOKUP,
-    "wagtailsnippetchoosers_classroom_teachinglanguage": {**_OPEN_CHOOSER, "create": ADMINS},
+    "wagtailsnippets_catalog_subject": _CLASSROOM_LOOKUP,
+    "wagtailsnippetchoosers_catalog_subject": {**_OPEN_CHOOSER, "create": ADMINS},
+    "wagtailsnippets_catalog_level": _CLASSROOM_LOOKUP,
+    "wagtailsnippetchoosers_catalog_level": {**_OPEN_CHOOSER, "create": ADMINS},
+    "wagtailsnippets_catalog_teachinglanguage": _CLASSROOM_LOOKUP,
+    "wagtailsnippetchoosers_catalog_teachinglanguage": {**_OPEN_CHOOSER, "create": ADMINS},
     # The public site's snippets (cplatform/editorial.py): editors write, moderators also delete.
     "wagtailsnippets_home_testimonial": _editorial_snippet(),
     "wagtailsnippetchoosers_home_testimonial": {**_OPEN_CHOOSER, "create": EDITORIAL},
@@ -681,9 +681,9 @@ BULK_ACTIONS: dict[tuple[str, str, str], Bulk | str] = {
     ),
     ("authentication", "guardianlink", "delete"): Bulk(NOBODY, {}),
     ("classroom", "teacherprofile", "delete"): Bulk(NOBODY, {}),
-    ("classroom", "subject", "delete"): Bulk(ADMINS, {}),
-    ("classroom", "level", "delete"): Bulk(ADMINS, {}),
-    ("classroom", "teachinglanguage", "delete"): Bulk(ADMINS, {}),
+    ("catalog", "subject", "delete"): Bulk(ADMINS, {}),
+    ("catalog", "level", "delete"): Bulk(ADMINS, {}),
+    ("catalog", "teachinglanguage", "delete"): Bulk(ADMINS, {}),
     ("home", "testimonial", "delete"): Bulk(PUBLISHERS, {}),
     ("home", "menu", "delete"): Bulk(PUBLISHERS, {}),
     ("blog", "blogauthor", "delete"): Bulk(PUBLISHERS, {}),
