@@ -284,7 +284,7 @@ def test_a_failing_seat_receiver_rolls_the_enrolment_back(people, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("seat writer down")
 
-    monkeypatch.setattr("classroom.receivers.seats_give_for_enrollment", broken)
+    monkeypatch.setattr("classroom.teaching.receivers.seats_give_for_enrollment", broken)
     with pytest.raises(RuntimeError):
         enrollment_create(actor=people.student_a, course=course)
     assert not course.enrollments.exists()
