@@ -129,7 +129,7 @@ class CourseIndexPage(CourseSectionWorkflowMixin, SeoPageMixin):
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator
 
-        from .forms import CourseFilterForm
+        from .forms import CourseFilterForm, catalog_choices_version
         from .selectors import catalog_languages, course_cards, course_list_public
 
         context = super().get_context(request, *args, **kwargs)
@@ -143,7 +143,13 @@ class CourseIndexPage(CourseSectionWorkflowMixin, SeoPageMixin):
         )
         query = request.GET.copy()
         query.pop("page", None)
-        context.update(courses=page, form=form, query=query.urlencode())
+        context.update(
+            courses=page,
+            form=form,
+            query=query.urlencode(),
+            # No filter given: the form looks the same for everyone (the template caches it).
+            filters_cache_key="" if query else catalog_choices_version(),
+        )
         return context
 
     def route(self, request, path_components):
@@ -253,6 +259,8 @@ class CoursePage(CourseSectionWorkflowMixin, SeoPageMixin):
     subpage_types: list[str] = []
     base_form_class = CoursePageForm
     og_type = "website"
+    # Its JSON-LD says whether seats are left, which enrolments change without a publish.
+    cache_head = False
 
     class Meta:
         # One page per course and language: `locale` lives on Page's table, out of a constraint's
