@@ -11,3 +11,31 @@ class CoursesConfig(AppConfig):
 
         page_published.connect(on_page_published, dispatch_uid="courses-page-published")
         page_unpublished.connect(on_page_unpublished, dispatch_uid="courses-page-unpublished")
+
+        self._connect_catalog_choices()
+
+    @staticmethod
+    def _connect_catalog_choices() -> None:
+        """The catalog filter's cached choices (forms.catalog_filter_choices) follow the rows they
+        show: the lookups, the courses (who teaches a published one) and the teachers' names."""
+        from django.conf import settings
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from classroom.models import Level, Subject, TeachingLanguage
+
+        from .forms import catalog_choices_changed
+        from .models import Course
+
+        for model in (Subject, Level, TeachingLanguage, Course, settings.AUTH_USER_MODEL):
+            name = model if isinstance(model, str) else model._meta.label
+            post_save.connect(
+                catalog_choices_changed, sender=model, dispatch_uid=f"catalog-choices-save-{name}"
+            )
+            post_delete.connect(
+                catalog_choices_changed, sender=model, dispatch_uid=f"catalog-choices-del-{name}"
+            )
+        m2m_changed.connect(
+            catalog_choices_changed,
+            sender=Course.teachers.through,
+            dispatch_uid="catalog-choices-course-teachers",
+        )
