@@ -20,6 +20,7 @@ class CoursesConfig(AppConfig):
         show: the lookups, the courses (who teaches a published one) and the teachers' names."""
         from django.conf import settings
         from django.db.models.signals import m2m_changed, post_delete, post_save
+        from wagtail.signals import page_published, page_unpublished
 
         from classroom.models import Level, Subject, TeachingLanguage
 
@@ -38,4 +39,10 @@ class CoursesConfig(AppConfig):
             catalog_choices_changed,
             sender=Course.teachers.through,
             dispatch_uid="catalog-choices-course-teachers",
+        )
+        # A course page published or taken down changes its course's status with a queryset
+        # update (page_services), which sends no post_save.
+        page_published.connect(catalog_choices_changed, dispatch_uid="catalog-choices-published")
+        page_unpublished.connect(
+            catalog_choices_changed, dispatch_uid="catalog-choices-unpublished"
         )

@@ -49,7 +49,7 @@ def catalog_choices_changed(sender=None, update_fields=None, **kwargs) -> None:
     are stale. Moved now and again at commit (a request that read the old rows in between would
     otherwise cache them under the new version)."""
     if (
-        sender is not None
+        getattr(sender, "_meta", None) is not None
         and sender._meta.label == settings.AUTH_USER_MODEL
         and update_fields is not None
         and not USER_FIELDS_SHOWN & set(update_fields)

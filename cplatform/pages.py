@@ -51,8 +51,8 @@ class SeoPageMixin(Page):
     ]
 
     # The head template caches what these methods return per page state and content version
-    # (home/templatetags/site_tags.py); a page whose head shows data that changes without a publish
-    # or a content-version signal sets this to False.
+    # (home/templatetags/site_tags.py); a page whose JSON-LD shows data that changes without a
+    # publish or a content-version signal sets this to False (its JSON-LD is then built each time).
     cache_head = True
 
     class Meta:

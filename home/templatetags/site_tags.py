@@ -166,16 +166,11 @@ def _view_alternates(request, site: dict | None) -> list[tuple[str, str]]:
 
 def _page_cache_key(kind: str, page: Page, request, site: dict | None) -> str | None:
     """The cache key of what `kind` derives from a live page alone, or None when it must be built
-    every time: previews (unsaved content under a saved page's id) and pages that opt out with
-    `cache_head = False` (a course page's JSON-LD shows its seats left). The content version moves
+    every time: previews (unsaved content under a saved page's id). The content version moves
     when a page is published, moved or deleted, an image, a blog author, category or tag changes
-    (home/signals.py), which covers everything a head or a language link shows."""
-    if (
-        request is None
-        or page.pk is None
-        or getattr(request, "is_preview", False)
-        or not getattr(page, "cache_head", True)
-    ):
+    (home/signals.py), which covers everything a head or a language link shows (but a course page's
+    JSON-LD: see _page_head)."""
+    if request is None or page.pk is None or getattr(request, "is_preview", False):
         return None
     return (
         f"page-{kind}:{page.pk}:{page.cache_key}:{site['pk'] if site else 0}:{request.get_host()}:"
@@ -190,10 +185,22 @@ def _page_head(page: Page, request, site: dict | None) -> dict:
     rendering and half its queries."""
     key = _page_cache_key("head", page, request, site)
     found = cache.get(key) if key else None
-    if found is not None:
-        return found
+    if found is None:
+        found = _page_head_built(page, request)
+        if key:
+            cache.set(key, found, site_cache.TIMEOUT)
+    if found["json_ld"] is None:  # a page with `cache_head = False`: its JSON-LD is built each time
+        found = {**found, "json_ld": _json_ld(page, request)}
+    return found
+
+
+def _json_ld(page: Page, request) -> str:
+    return page.json_ld_script(request) if hasattr(page, "json_ld_script") else ""
+
+
+def _page_head_built(page: Page, request) -> dict:
     image = page.get_share_image() if hasattr(page, "get_share_image") else None
-    found = {
+    return {
         "title": page.get_meta_title()
         if hasattr(page, "get_meta_title")
         else page.seo_title or page.title,
@@ -207,12 +214,9 @@ def _page_head(page: Page, request, site: dict | None) -> dict:
         if hasattr(page, "get_translations_for_hreflang")
         else [],
         "image": _rendition(image, request),
-        "json_ld": page.json_ld_script(request) if hasattr(page, "json_ld_script") else "",
+        "json_ld": _json_ld(page, request) if getattr(page, "cache_head", True) else None,
         "og_type": getattr(page, "og_type", "website"),
     }
-    if key:
-        cache.set(key, found, site_cache.TIMEOUT)
-    return found
 
 
 @register.simple_tag(takes_context=True)
