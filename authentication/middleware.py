@@ -1,6 +1,7 @@
 import math
 import zoneinfo
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -78,7 +79,13 @@ class UserTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
+        # Only a session makes anyone signed in here (AuthenticationMiddleware): without its cookie
+        # the visitor is anonymous, and the user need not be looked up (the bare view, most pages).
+        user = (
+            getattr(request, "user", None)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES
+            else None
+        )
         tz_name = (
             getattr(user, "timezone", None) if user is not None and user.is_authenticated else None
         )

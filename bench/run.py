@@ -5,7 +5,17 @@ The bare view (`/bench/ok/`: every middleware, no database, no template) is the 
 directory (`/teachers/`), the API list (`/api/v1/teachers`), the public site, the course catalog, a
 course page (its URL asked of `Course.get_absolute_url` at run time) and the slots of a busy teacher
 (`/api/v1/slots?teacher_id=…`: weekly availability and hundreds of booked lessons) are reported with
-their ratio to it. These are GETs, loaded with wrk (or Python threads) over several connections.
+their ratio to it, and so is site search (`/search/?q=teacher`: nine results of six page types).
+These are GETs, loaded with wrk (or Python threads) over several connections, in BENCH_ROUNDS
+interleaved rounds (every URL once per round, in turn): each ratio is taken within a round, and the
+table shows the median of the rounds, so a neighbour's load that comes and goes moves the bare view
+and the pages alike. The table also gives each page's SQL queries (one warm request).
+
+The bare view is also served by a second gunicorn (bench/default_middleware_wsgi.py: the same
+project, the same view, but Django's default `startproject` middleware only), loaded right after
+ours in every round, to see what our middleware stack costs. The run checks issue 9's ratios (ours
+at least 85 % of that reference; every public page at least 3.5 % of the bare view) and exits 1
+when one is missed.
 
 Booking is measured apart, because every request must book a different free slot (wrk repeats one
 body): one keep-alive connection sends BENCH_BOOKINGS sequential `POST /api/v1/lessons`, each for the
@@ -23,11 +33,12 @@ Environment (defaults in brackets):
   BENCH_USERS [300]   seeded accounts in all, of which BENCH_TEACHERS [100] are listed teachers
                       (approved, public, with subjects, levels and languages) and the rest students
   BENCH_DURATION [8]  seconds of measured load per URL, after BENCH_WARMUP [2] seconds of warm-up
+  BENCH_ROUNDS [3]    interleaved rounds (the table shows their median)
   BENCH_CONNECTIONS [4]  concurrent connections;  BENCH_WORKERS [2]  gunicorn worker processes
   BENCH_TOOL [wrk when installed, else python];  BENCH_MAX_REQUESTS [50000] per URL (python tool)
   BENCH_COURSES [60]  published courses (group, 1:1 and self-paced in turn), through the services
   BENCH_BUSY_LESSONS [300]  upcoming 30-minute lessons of the busy teacher (every other free slot)
-  BENCH_BOOKINGS [300]  sequential bookings measured (after 10 warm-up bookings)
+  BENCH_BOOKINGS [300]  sequential bookings measured (after 10 warm-up bookings); 0 skips booking
 """
 
 from __future__ import annotations
@@ -58,8 +69,19 @@ EMAIL_DOMAIN = "bench.example.com"
 BOOKER_PASSWORD = "bench-booker-pass-1234"  # noqa: S105 (throwaway accounts of the bench database)
 BOOKERS = 8
 BOOKING_WARMUP = 10
+BARE = ("bare view", "/bench/ok/")
+# The same view served by bench/default_middleware_wsgi.py: Django's default middleware only.
+BARE_DEFAULT_MW = ("bare view, Django's default middleware", "/bench/ok/")
+DEFAULT_MW_APP = "bench.default_middleware_wsgi:application"
+# Ours must serve at least this share of the default-middleware bare view's req/s (issue 9).
+BARE_VS_DEFAULT_MIN = 0.85
+# Every public page must serve at least this share of the bare view's req/s (issue 9).
+PUBLIC_PAGE_MIN = 0.035
+PUBLIC_PAGES = {"home page", "blog index", "blog post", "search", "course catalog", "course page"}
+# A word of the demo site's text: 9 results of six page types (blog posts and index, FAQ, home,
+# landing pages), so the results' specific pages come from several tables.
+SEARCH_QUERY = "teacher"
 URLS = [
-    ("bare view", "/bench/ok/"),
     ("teacher directory", "/teachers/"),
     ("teacher API", "/api/v1/teachers"),
 ]
@@ -78,6 +100,7 @@ def public_site_urls() -> list[tuple[str, str]]:
         ("home page", "/"),
         ("blog index", index.get_url()),
         ("blog post", post.get_url()),
+        ("search", f"/search/?q={SEARCH_QUERY}"),
     ]
 
 
@@ -462,10 +485,15 @@ def get(port: int, path: str, timeout: float = 10) -> tuple[int, bytes]:
 
 
 def start_gunicorn(
-    *, port: int, workers: int, env: dict[str, str], log_file: Path
+    *,
+    port: int,
+    workers: int,
+    env: dict[str, str],
+    log_file: Path,
+    app: str = "cplatform.wsgi:application",
 ) -> subprocess.Popen:
     command = [
-        sys.executable, "-m", "gunicorn", "cplatform.wsgi:application",
+        sys.executable, "-m", "gunicorn", app,
         "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
         "--log-level", "warning", "--error-logfile", str(log_file), "--timeout", "30",
     ]  # fmt: skip
@@ -702,19 +730,36 @@ def _label(row: dict) -> str:
     return f"{row['name']} {method}{row['path']}"
 
 
+def _pct(value: float) -> str:
+    return f"{value * 100:.1f} %"
+
+
+def _print_rows(rows: list[dict], *, width: int, ratio: str) -> None:
+    header = (
+        f"{'endpoint':<{width}}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{ratio:>12}{'p50 vs bare':>13}{'p95 vs bare':>13}{'queries':>9}{'errors':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        queries = row.get("queries")
+        print(
+            f"{_label(row):<{width}}{row['rps']:>9.1f}{row['p50_ms']:>9.2f}{row['p95_ms']:>9.2f}"
+            f"{_pct(row['rps_vs_bare']):>12}{row['p50_vs_bare']:>12.2f}x{row['p95_vs_bare']:>12.2f}x"
+            f"{'' if queries is None else queries:>9}{row['errors']:>8}"
+        )
+
+
 def print_table(report: dict) -> None:
     rows = report["results"] + report.get("sequential", {}).get("results", [])
     width = max(34, *(len(_label(row)) + 2 for row in rows))
-    header = (
-        f"{'endpoint':<{width}}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
-        f"{'req/s vs bare':>15}{'p50 vs bare':>13}{'p95 vs bare':>13}{'errors':>8}"
-    )
     print()
     print(
         f"cplatform bench · {report['seed']['bench_users']} users, {report['seed']['listed_teachers']} listed "
         f"teachers · gunicorn {report['workers']} sync workers · {report['tool']}, "
         f"{report['connections']} connections, {report['duration_s']} s per URL after "
-        f"{report['warmup_s']} s warm-up · {report['cpu_count']} CPUs, load {report['load_average_before']}"
+        f"{report['warmup_s']} s warm-up · {report['cpu_count']} CPUs, load {report['load_average_before']} "
+        f"before, {report['load_average_after']} after"
     )
     seed = report["seed"]
     if "bench_courses" in seed:
@@ -723,14 +768,12 @@ def print_table(report: dict) -> None:
             f"busy teacher {seed['busy_teacher_id']}: {seed['busy_teacher_upcoming_lessons']} upcoming "
             f"lessons ({seed['busy_teacher_lessons']} in all), slots asked for the next 7 days"
         )
-    print(header)
-    print("-" * len(header))
-    for row in report["results"]:
-        print(
-            f"{_label(row):<{width}}{row['rps']:>9.1f}{row['p50_ms']:>9.2f}{row['p95_ms']:>9.2f}"
-            f"{row['rps_vs_bare']:>14.2f}x{row['p50_vs_bare']:>12.2f}x{row['p95_vs_bare']:>12.2f}x"
-            f"{row['errors']:>8}"
-        )
+    print(
+        f"median of {report['rounds']} interleaved rounds (every URL once per round, in turn); "
+        "'of bare' is req/s as a share of the bare view measured in the same round (median of the "
+        "rounds); queries: SQL queries of one request after a warm-up one (Django's test client)"
+    )
+    _print_rows(report["results"], width=width, ratio="of bare")
     sequential = report.get("sequential")
     if sequential:
         print()
@@ -739,15 +782,105 @@ def print_table(report: dict) -> None:
             f"different free 30-minute slot ({sequential['bookers']} logged-in students in turn) and "
             f"must answer 201; baseline: the bare view loaded the same way"
         )
-        print(header)
-        print("-" * len(header))
-        for row in sequential["results"]:
-            print(
-                f"{_label(row):<{width}}{row['rps']:>9.1f}{row['p50_ms']:>9.2f}{row['p95_ms']:>9.2f}"
-                f"{row['rps_vs_bare']:>14.2f}x{row['p50_vs_bare']:>12.2f}x{row['p95_vs_bare']:>12.2f}x"
-                f"{row['errors']:>8}"
-            )
+        _print_rows(sequential["results"], width=width, ratio="of bare")
     print()
+    print("checks (issue 9):")
+    for check in report["checks"]:
+        mark = "ok  " if check["ok"] else "FAIL"
+        print(f"  {mark} {check['what']}: {_pct(check['value'])} (at least {_pct(check['min'])})")
+    print()
+
+
+def count_page_queries(urls: list[tuple[str, str]]) -> dict[str, int | None]:
+    """SQL queries of one request to each URL, made with Django's test client in this process on the
+    bench database, after a first request that fills per-process caches (as a warm gunicorn worker
+    has them). None when the page does not answer 200."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    counts: dict[str, int | None] = {}
+    for name, path in urls:
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        counts[name] = len(captured) if response.status_code == 200 else None
+    connection.close()
+    return counts
+
+
+def load_url(
+    port: int,
+    path: str,
+    *,
+    tool: str,
+    seconds: int,
+    warmup: int,
+    connections: int,
+    max_requests: int,
+) -> dict:
+    if tool == "wrk":
+        url = f"http://127.0.0.1:{port}{path}"
+        if warmup:
+            load_wrk(url, seconds=warmup, connections=connections)
+        return load_wrk(url, seconds=seconds, connections=connections)
+    options = {"connections": connections, "max_requests": max_requests}
+    if warmup:
+        load_python(port, path, seconds=warmup, **options)
+    return load_python(port, path, seconds=seconds, **options)
+
+
+def median_row(rows: list[dict]) -> dict:
+    """One URL's rounds as one row: the median of each measure, errors and requests summed."""
+    from statistics import median
+
+    row = {k: v for k, v in rows[0].items() if not isinstance(v, int | float) or k == "bytes"}
+    for key in ("rps", "p50_ms", "p95_ms", "p99_ms", "max_ms", "seconds"):
+        row[key] = median(r[key] for r in rows)
+    for key in ("rps_vs_bare", "p50_vs_bare", "p95_vs_bare"):
+        row[key] = median(r[key] for r in rows)
+    row["requests"] = sum(r["requests"] for r in rows)
+    row["errors"] = sum(r["errors"] for r in rows)
+    row["rounds_rps"] = [round(r["rps"], 1) for r in rows]
+    row["rounds_vs_bare"] = [round(r["rps_vs_bare"], 4) for r in rows]
+    return row
+
+
+def with_ratios(rows: list[dict]) -> list[dict]:
+    bare = rows[0]
+    for row in rows:
+        row["rps_vs_bare"] = row["rps"] / bare["rps"]
+        row["p50_vs_bare"] = row["p50_ms"] / bare["p50_ms"]
+        row["p95_vs_bare"] = row["p95_ms"] / bare["p95_ms"]
+    return rows
+
+
+def checks(results: list[dict], rounds: list[list[dict]]) -> list[dict]:
+    from statistics import median
+
+    found = []
+    # Ours against the default-middleware bare view, both measured in the same round.
+    ours_vs_default = median(r[0]["rps"] / r[1]["rps"] for r in rounds)
+    found.append(
+        {
+            "what": "bare view as a share of the default-middleware bare view",
+            "value": ours_vs_default,
+            "min": BARE_VS_DEFAULT_MIN,
+            "ok": ours_vs_default >= BARE_VS_DEFAULT_MIN,
+        }
+    )
+    for row in results:
+        if row["name"] in PUBLIC_PAGES:
+            found.append(
+                {
+                    "what": f"{row['name']} req/s as a share of the bare view",
+                    "value": row["rps_vs_bare"],
+                    "min": PUBLIC_PAGE_MIN,
+                    "ok": row["rps_vs_bare"] >= PUBLIC_PAGE_MIN,
+                }
+            )
+    return found
 
 
 def main() -> int:
@@ -767,12 +900,15 @@ def main() -> int:
     bookings = env_int("BENCH_BOOKINGS", 300)
     duration = env_int("BENCH_DURATION", 8)
     warmup = env_int("BENCH_WARMUP", 2)
+    rounds = env_int("BENCH_ROUNDS", 3)
     connections = env_int("BENCH_CONNECTIONS", 4)
     workers = env_int("BENCH_WORKERS", 2)
     max_requests = env_int("BENCH_MAX_REQUESTS", 50_000)
     tool = os.environ.get("BENCH_TOOL") or ("wrk" if shutil.which("wrk") else "python")
     if tool not in {"wrk", "python"}:
         sys.exit("bench: BENCH_TOOL is wrk or python.")
+    if rounds < 1:
+        sys.exit("bench: BENCH_ROUNDS must be at least 1.")
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE, "DATABASE_URL": database_url}
@@ -798,55 +934,73 @@ def main() -> int:
         + course_urls()
         + [("busy teacher's slots", f"/api/v1/slots?teacher_id={schedule['busy_teacher_id']}")]
     )
+    queries = count_page_queries([BARE, *urls])
     db_connections.close_all()
 
-    port = free_port()
-    log(f"gunicorn with {workers} workers on 127.0.0.1:{port}")
+    port, default_port = free_port(), free_port()
+    log(
+        f"gunicorn with {workers} workers on 127.0.0.1:{port}, and on :{default_port} the reference"
+    )
     server = start_gunicorn(port=port, workers=workers, env=env, log_file=RESULTS / "gunicorn.log")
+    reference = None
+    # (name, path, port): the bare view, its reference right after it, then the pages.
+    plan = [(*BARE, port), (*BARE_DEFAULT_MW, default_port), *((n, p, port) for n, p in urls)]
     load_before = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    results = []
+    per_round: list[list[dict]] = []
+    sequential: list[dict] = []
     try:
-        for name, path in urls:
-            status, body = get(port, path)
+        reference = start_gunicorn(
+            port=default_port,
+            workers=workers,
+            env=env,
+            log_file=RESULTS / "gunicorn-default-middleware.log",
+            app=DEFAULT_MW_APP,
+        )
+        for name, path, at in plan:
+            status, body = get(at, path)
             if status != 200:
                 raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
-            url = f"http://127.0.0.1:{port}{path}"
-            log(f"loading {path} ({len(body)} bytes)")
-            if tool == "wrk":
-                if warmup:
-                    load_wrk(url, seconds=warmup, connections=connections)
-                measured = load_wrk(url, seconds=duration, connections=connections)
-            else:
-                if warmup:
-                    load_python(
-                        port,
-                        path,
-                        seconds=warmup,
-                        connections=connections,
-                        max_requests=max_requests,
-                    )
-                measured = load_python(
-                    port, path, seconds=duration, connections=connections, max_requests=max_requests
+            if name == "search" and body.count(b'<li class="search-result') < 8:
+                raise RuntimeError(f"GET {path} found fewer than 8 results")
+        for number in range(1, rounds + 1):
+            rows = []
+            for name, path, at in plan:
+                log(f"round {number}/{rounds}: loading {path} on :{at} ({name})")
+                measured = load_url(
+                    at,
+                    path,
+                    tool=tool,
+                    seconds=duration,
+                    warmup=warmup,
+                    connections=connections,
+                    max_requests=max_requests,
                 )
-            results.append({"name": name, "path": path, "bytes": len(body), **measured})
-        sequential = measure_booking(port, schedule, bookings=bookings, seconds=duration * 8)
+                rows.append(
+                    {"name": name, "path": path, "bytes": len(get(at, path)[1]), **measured}
+                )
+            per_round.append(with_ratios(rows))
+        if bookings:
+            sequential = with_ratios(
+                measure_booking(port, schedule, bookings=bookings, seconds=duration * 8)
+            )
     finally:
         stop_gunicorn(server)
+        if reference is not None:
+            stop_gunicorn(reference)
         log("gunicorn stopped")
 
-    for rows in (results, sequential):
-        bare = rows[0]
-        for row in rows:
-            row["rps_vs_bare"] = row["rps"] / bare["rps"]
-            row["p50_vs_bare"] = row["p50_ms"] / bare["p50_ms"]
-            row["p95_vs_bare"] = row["p95_ms"] / bare["p95_ms"]
+    results = [median_row([r[i] for r in per_round]) for i in range(len(plan))]
+    for row in results:
+        row["queries"] = queries.get(row["name"])
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "git_commit": git_commit(),
         "settings": SETTINGS_MODULE,
+        "reference_app": DEFAULT_MW_APP,
         "database": database,
         "seed": seeded,
         "tool": tool,
+        "rounds": rounds,
         "connections": connections,
         "duration_s": duration,
         "warmup_s": warmup,
@@ -854,8 +1008,13 @@ def main() -> int:
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
         "load_average_before": load_before,
+        "load_average_after": ", ".join(f"{x:.2f}" for x in os.getloadavg()),
         "results": results,
-        "sequential": {
+        "checks": checks(results, per_round),
+        "per_round": per_round,
+    }
+    if sequential:
+        report["sequential"] = {
             "method": (
                 "one keep-alive connection, requests one after another (python http.client); "
                 f"{BOOKING_WARMUP} warm-up requests each, then the measured ones; every booking POSTs "
@@ -864,14 +1023,17 @@ def main() -> int:
             ),
             "bookers": BOOKERS,
             "results": sequential,
-        },
-    }
+        }
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
     print_table(report)
     log(f"written to {(RESULTS / 'latest.json').relative_to(ROOT)}")
     failed = [row["path"] for row in results + sequential if row["errors"]]
     if failed:
         log(f"errors while loading {', '.join(failed)}: see {RESULTS / 'gunicorn.log'}")
+        return 1
+    missed = [check["what"] for check in report["checks"] if not check["ok"]]
+    if missed:
+        log(f"below issue 9's ratios: {'; '.join(missed)}")
         return 1
     return 0
 

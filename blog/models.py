@@ -10,7 +10,7 @@ from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -179,27 +179,55 @@ class BlogIndexPage(RoutablePageMixin, SeoPageMixin):
         category_slug = category.slug if category is not None else request.GET.get("category", "")
         if category is None and category_slug:
             category = blog_category_get(slug=category_slug, locale_id=self.locale_id)
-        posts = blog_post_list(
-            index=self,
-            tag_slug=tag_slug or None,
-            category=category,
-            unknown_category=bool(category_slug and category is None),
-        )
-        page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
-        page.object_list = blog_attach_categories(
-            posts=list(page.object_list), locale_id=self.locale_id
-        )
+
+        def listing():
+            posts = blog_post_list(
+                index=self,
+                tag_slug=tag_slug or None,
+                category=category,
+                unknown_category=bool(category_slug and category is None),
+            )
+            page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+            page.object_list = blog_attach_categories(
+                posts=list(page.object_list), locale_id=self.locale_id
+            )
+            return page
+
+        filter_query = self._filter_query(request, kwargs)
+        # The listing, tags and categories are read when the template renders them: a cached
+        # listing (blog_index_page.html, `listing_cache_key`) needs none of them.
         context.update(
-            posts=page,
+            posts=SimpleLazyObject(listing),
             active_tag=tag,
             active_tag_slug=tag_slug,
             active_category=category,
-            tags=blog_tag_list_for_index(index=self),
-            categories=blog_category_list_for_index(index=self),
+            tags=SimpleLazyObject(lambda: blog_tag_list_for_index(index=self)),
+            categories=SimpleLazyObject(lambda: blog_category_list_for_index(index=self)),
             feeds=self.feed_links(tag=tag),
-            filter_query=self._filter_query(request, kwargs),
+            filter_query=filter_query,
+            listing_cache_key=self._listing_cache_key(request, tag, category, filter_query),
         )
         return context
+
+    def _listing_cache_key(self, request, tag, category, filter_query: str) -> str:
+        """What the cached listing varies by (with the page state, site, language and content
+        version), or "" when it is not cached. Only known filters are cached, so that made-up query
+        strings cannot fill the cache: parameters `page` (a number), `tag` and `category` (each
+        naming one that exists), each at most once."""
+        params = request.GET
+        page = params.get("page", "1")
+        if (
+            set(params) - {"page", "tag", "category"}
+            or any(len(params.getlist(name)) > 1 for name in params)
+            or not page.isdigit()
+            or len(page) > 4
+            or ("tag" in params and tag is None)
+            or ("category" in params and category is None)
+        ):
+            return ""
+        return (
+            f"{tag.pk if tag else ''}:{category.pk if category else ''}:{int(page)}:{filter_query}"
+        )
 
     @staticmethod
     def _filter_query(request, kwargs) -> str:
@@ -425,13 +453,17 @@ class BlogPage(SeoPageMixin):
 
         context = super().get_context(request, *args, **kwargs)
         index = self.get_parent().specific_deferred
+        # Read when the template renders them: the post's cached fragment (blog_page.html) needs
+        # none of them.
         context.update(
             blog_index=index,
-            post_categories=blog_categories_in_locale(
-                categories=list(self.categories.all()), locale_id=self.locale_id
+            post_categories=SimpleLazyObject(
+                lambda: blog_categories_in_locale(
+                    categories=list(self.categories.all()), locale_id=self.locale_id
+                )
             ),
-            post_tags=self.tag_list,
-            related_posts=blog_post_related(post=self),
+            post_tags=SimpleLazyObject(lambda: self.tag_list),
+            related_posts=SimpleLazyObject(lambda: blog_post_related(post=self)),
             feeds=index.feed_links() if isinstance(index, BlogIndexPage) else [],
         )
         return context

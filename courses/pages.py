@@ -129,7 +129,7 @@ class CourseIndexPage(CourseSectionWorkflowMixin, SeoPageMixin):
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator
 
-        from .forms import CourseFilterForm
+        from .forms import CourseFilterForm, catalog_choices_version
         from .selectors import catalog_languages, course_cards, course_list_public
 
         context = super().get_context(request, *args, **kwargs)
@@ -141,9 +141,18 @@ class CourseIndexPage(CourseSectionWorkflowMixin, SeoPageMixin):
         page.object_list = course_cards(
             list(page.object_list), languages=languages, request=request
         )
+        version = catalog_choices_version()
+        for course in page.object_list:
+            course.card_cache_key = _card_cache_key(course, version)
         query = request.GET.copy()
         query.pop("page", None)
-        context.update(courses=page, form=form, query=query.urlencode())
+        context.update(
+            courses=page,
+            form=form,
+            query=query.urlencode(),
+            # No filter given: the form looks the same for everyone (the template caches it).
+            filters_cache_key="" if query else version,
+        )
         return context
 
     def route(self, request, path_components):
@@ -168,6 +177,27 @@ class CourseIndexPage(CourseSectionWorkflowMixin, SeoPageMixin):
 
 
 CATALOG_PAGE_SIZE = 12
+
+
+def _card_cache_key(course, choices_version: str) -> str:
+    """What a catalog card shows, as a cache key (with the language): the course as last saved,
+    its seats taken, its page's state, address and cover image, and the catalog choices' version,
+    which moves when a lookup's names, the course's teachers or a person's name change."""
+    page = course.page
+    image = page.cover_image if page is not None else None
+    return ":".join(
+        str(part)
+        for part in (
+            course.pk,
+            course.slug,
+            course.updated_at.isoformat(),
+            getattr(course, "seats_taken", None),
+            page.cache_key if page is not None else "",
+            course.page_url,
+            f"{image.pk}-{image.file_hash}-{image.get_focal_point()}" if image else "",
+            choices_version,
+        )
+    )
 
 
 class CoursePageForm(WagtailAdminPageForm):
@@ -253,6 +283,9 @@ class CoursePage(CourseSectionWorkflowMixin, SeoPageMixin):
     subpage_types: list[str] = []
     base_form_class = CoursePageForm
     og_type = "website"
+    # Its JSON-LD says whether seats are left, which enrolments change without a publish: built on
+    # every request (the rest of the head is cached).
+    cache_head = False
 
     class Meta:
         # One page per course and language: `locale` lives on Page's table, out of a constraint's

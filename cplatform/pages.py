@@ -50,6 +50,11 @@ class SeoPageMixin(Page):
         MultiFieldPanel([FieldPanel("show_in_menus")], heading=_("For site menus")),
     ]
 
+    # The head template caches what these methods return per page state and content version
+    # (home/templatetags/site_tags.py); a page whose JSON-LD shows data that changes without a
+    # publish or a content-version signal sets this to False (its JSON-LD is then built each time).
+    cache_head = True
+
     class Meta:
         abstract = True
 

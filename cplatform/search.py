@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.html import escape, strip_tags
@@ -84,9 +85,25 @@ def excerpt(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
     return ("… " if start else "") + clipped
 
 
+SEARCHABLE_TEXT_TIMEOUT = 60 * 60
+
+
 def searchable_text(page: Page) -> str:
     """The text the search backend indexes for `page` (its SearchFields other than the title), from
-    the loaded page: no query."""
+    the loaded page. A StreamField's text needs its blocks loaded (the images, pages and snippets
+    they choose: queries, a quarter of a search's time), though chosen objects add no text: so it
+    is cached per page state (Page.cache_key: a publish changes it)."""
+    if page.pk is None or not page.live:
+        return _searchable_text(page)
+    key = f"search-text:{page.cache_key}"
+    text = cache.get(key)
+    if text is None:
+        text = _searchable_text(page)
+        cache.set(key, text, SEARCHABLE_TEXT_TIMEOUT)
+    return text
+
+
+def _searchable_text(page: Page) -> str:
     chunks = []
     for field in page.get_search_fields():
         if not isinstance(field, index.SearchField) or field.field_name == "title":

@@ -65,6 +65,16 @@ post_delete.connect(
 )
 
 
+# What cached page heads (site_tags._page_head: a post's JSON-LD names its author and tags) and the
+# blog's cached post and listing fragments show of the blog's snippets. Named by label, so that
+# home does not import the blog.
+for _label in ("blog.BlogAuthor", "blog.BlogCategory", "taggit.Tag"):
+    post_save.connect(invalidate_content, sender=_label, dispatch_uid=f"home-cache-save-{_label}")
+    post_delete.connect(
+        invalidate_content, sender=_label, dispatch_uid=f"home-cache-delete-{_label}"
+    )
+
+
 def _connect_teachers() -> None:
     """Teacher list blocks show listed teachers live from classroom: follow what decides the list."""
     from django.contrib.auth import get_user_model

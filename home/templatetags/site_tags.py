@@ -164,6 +164,61 @@ def _view_alternates(request, site: dict | None) -> list[tuple[str, str]]:
     )
 
 
+def _page_cache_key(kind: str, page: Page, request, site: dict | None) -> str | None:
+    """The cache key of what `kind` derives from a live page alone, or None when it must be built
+    every time: previews (unsaved content under a saved page's id). The content version moves
+    when a page is published, moved or deleted, an image, a blog author, category or tag changes
+    (home/signals.py), which covers everything a head or a language link shows (but a course page's
+    JSON-LD: see _page_head)."""
+    if request is None or page.pk is None or getattr(request, "is_preview", False):
+        return None
+    return (
+        f"page-{kind}:{page.pk}:{page.cache_key}:{site['pk'] if site else 0}:{request.get_host()}:"
+        f"{get_language() or settings.LANGUAGE_CODE}:{site_cache.version(site_cache.CONTENT)}"
+    )
+
+
+def _page_head(page: Page, request, site: dict | None) -> dict:
+    """The head's page part (title, description, canonical, hreflang, share image, JSON-LD), cached
+    per page state, site, host, language and content version: the translations, the share image's
+    rendition and the JSON-LD (a post's author, tags, word count) cost a third of a post's
+    rendering and half its queries."""
+    key = _page_cache_key("head", page, request, site)
+    found = cache.get(key) if key else None
+    if found is None:
+        found = _page_head_built(page, request)
+        if key:
+            cache.set(key, found, site_cache.TIMEOUT)
+    if found["json_ld"] is None:  # a page with `cache_head = False`: its JSON-LD is built each time
+        found = {**found, "json_ld": _json_ld(page, request)}
+    return found
+
+
+def _json_ld(page: Page, request) -> str:
+    return page.json_ld_script(request) if hasattr(page, "json_ld_script") else ""
+
+
+def _page_head_built(page: Page, request) -> dict:
+    image = page.get_share_image() if hasattr(page, "get_share_image") else None
+    return {
+        "title": page.get_meta_title()
+        if hasattr(page, "get_meta_title")
+        else page.seo_title or page.title,
+        "description": page.get_meta_description()
+        if hasattr(page, "get_meta_description")
+        else page.search_description,
+        "canonical": page.get_canonical_url(request)
+        if hasattr(page, "get_canonical_url")
+        else page.get_full_url(request),
+        "alternates": page.get_translations_for_hreflang(request)
+        if hasattr(page, "get_translations_for_hreflang")
+        else [],
+        "image": _rendition(image, request),
+        "json_ld": _json_ld(page, request) if getattr(page, "cache_head", True) else None,
+        "og_type": getattr(page, "og_type", "website"),
+    }
+
+
 @register.simple_tag(takes_context=True)
 def seo_context(context) -> dict:
     """Everything the head needs, for a Wagtail page (its SeoPageMixin methods, where it has them) or
@@ -179,29 +234,11 @@ def seo_context(context) -> dict:
     )
 
     if page is not None:
-        title = block_title or (
-            page.get_meta_title()
-            if hasattr(page, "get_meta_title")
-            else page.seo_title or page.title
-        )
-        description = block_description or (
-            page.get_meta_description()
-            if hasattr(page, "get_meta_description")
-            else page.search_description
-        )
-        canonical = (
-            page.get_canonical_url(request)
-            if hasattr(page, "get_canonical_url")
-            else page.get_full_url(request)
-        )
-        alternates = (
-            page.get_translations_for_hreflang(request)
-            if hasattr(page, "get_translations_for_hreflang")
-            else []
-        )
-        image = page.get_share_image() if hasattr(page, "get_share_image") else None
-        json_ld = page.json_ld_script(request) if hasattr(page, "json_ld_script") else ""
-        og_type = getattr(page, "og_type", "website")
+        found = _page_head(page, request, site)
+        title = block_title or found["title"]
+        description = block_description or found["description"]
+        canonical, alternates = found["canonical"], found["alternates"]
+        image, json_ld, og_type = found["image"], found["json_ld"], found["og_type"]
     else:
         title = block_title
         description = block_description
@@ -210,6 +247,7 @@ def seo_context(context) -> dict:
         image, json_ld, og_type = None, "", "website"
 
     site_name = site["site_name"] if site else settings.WAGTAIL_SITE_NAME
+    image = image or head["default_image"]
     x_default = next((url for code, url in alternates if code == settings.LANGUAGE_CODE), "")
     return {
         "title": title or site_name,
@@ -220,7 +258,7 @@ def seo_context(context) -> dict:
         "x_default": x_default if len(alternates) > 1 else "",
         "og_type": og_type,
         "og_locale": (get_language() or settings.LANGUAGE_CODE).replace("-", "_"),
-        "image": _rendition(image, request) or head["default_image"],
+        "image": image,
         "site_name": site_name,
         "x_handle": head["x_handle"],
         "organization_json_ld": json_ld_script_tag(head["organization"]),
@@ -260,6 +298,12 @@ def language_links(context) -> list[dict]:
     request = context.get("request")
     current = get_language() or settings.LANGUAGE_CODE
     page = _wagtail_page(context)
+    key = None
+    if page is not None and request is not None:
+        key = _page_cache_key("languages", page, request, _site_info(request))
+        found = cache.get(key) if key else None
+        if found is not None:
+            return found
     links = []
     for code, _name in settings.LANGUAGES:
         if code == current:
@@ -270,6 +314,8 @@ def language_links(context) -> list[dict]:
         elif request is not None:
             url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "url": url or "/"})
+    if key:
+        cache.set(key, links, site_cache.TIMEOUT)
     return links
 
 

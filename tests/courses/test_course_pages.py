@@ -498,7 +498,9 @@ def test_catalog_makes_the_same_queries_for_20_and_2000_courses(client, people):
         lambda: client.get("/courses/"), grow=lambda: add(1980), rows=courses_found
     )
     assert Page.objects.filter(coursepage__isnull=False).count() == 2000
-    assert n <= 25
+    # Measured 11 (routing 5, view restrictions 2, the courses 4): the filter's choices, the form,
+    # the cards and the head are cached (tests/courses/test_page_caches.py shows them follow changes).
+    assert n <= 12
     response = client.get("/courses/", {"page": 100})
     assert len(card_slugs(response)) == 12 and "2000 courses found" in response.content.decode()
 

@@ -214,3 +214,17 @@ def test_no_template_holds_what_the_strict_policy_refuses():
                 offenders.append(f"{name}: style element without the nonce: {tag}")
 
     assert offenders == []
+
+
+def test_the_policy_kept_between_requests_is_django_csps_and_follows_the_settings(client, settings):
+    """ContentSecurityPolicyMiddleware builds a nonce-free policy once (cplatform/middleware.py):
+    the header is what django-csp builds from the settings, and a changed setting is a new one."""
+    from csp.utils import build_policy
+
+    assert client.get("/bench/ok/")["Content-Security-Policy"] == build_policy()
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'none'"]}
+    }
+
+    header = client.get("/bench/ok/")["Content-Security-Policy"]
+    assert header == build_policy() and "img-src 'none'" in header

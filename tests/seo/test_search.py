@@ -251,3 +251,21 @@ def test_the_search_page_is_not_indexed_once_a_query_is_given(client, faq_page):
     assert soup(search(client)).select_one('meta[name="robots"]') is None
     robots = soup(search(client, "lessons")).select_one('meta[name="robots"]')
     assert robots["content"] == "noindex, follow"
+
+
+def test_a_published_edit_of_the_body_shows_in_the_snippet_at_once(client, faq_page):
+    """The text a snippet is cut from is cached per page state (cplatform.search.searchable_text)."""
+    import json
+
+    from faq.models import FAQPage
+
+    before = soup(search(client, "refund")).select_one(".search-result p").get_text()
+    assert "zeppelin" not in before.casefold()
+
+    page = FAQPage.objects.get(pk=faq_page.pk)
+    raw = json.dumps(page.body.get_prep_value()).replace("refund", "zeppelin refund", 1)
+    page.body = json.loads(raw)
+    page.save_revision().publish()
+
+    after = soup(search(client, "refund")).select_one(".search-result p").get_text()
+    assert "zeppelin" in after.casefold()
