@@ -159,7 +159,16 @@ class CourseIndexPage(CourseSectionWorkflowMixin, SeoPageMixin):
         """A course page not translated into this language yet: send the visitor to the
         default language's page rather than a 404."""
         try:
-            return super().route(request, path_components)
+            if not path_components:
+                return super().route(request, path_components)
+            # Only course pages live here (subpage_types): one query for the child as a CoursePage,
+            # where Wagtail's Page.route takes two (the plain page, then its specific one).
+            try:
+                child = CoursePage.objects.child_of(self).get(slug=path_components[0])
+            except CoursePage.DoesNotExist:
+                raise Http404 from None
+            child._cached_parent_obj = self  # as Page.route does: no query for the parent
+            return child.route(request, path_components[1:])
         except Http404:
             if len(path_components) != 1:
                 raise

@@ -11,3 +11,6 @@ class CplatformConfig(AppConfig):
         from .editorial import on_post_migrate
 
         post_migrate.connect(on_post_migrate, dispatch_uid="cplatform-editorial")
+        from . import wagtail_lookups
+
+        wagtail_lookups.install()

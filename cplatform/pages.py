@@ -58,6 +58,17 @@ class SeoPageMixin(Page):
     class Meta:
         abstract = True
 
+    def get_view_restrictions(self):
+        """Wagtail's, without its two queries while no page has a view restriction at all (the
+        usual case: privacy is a rare setting); `wagtail_lookups` remembers whether one exists."""
+        from wagtail.models import PageViewRestriction
+
+        from .wagtail_lookups import any_view_restriction
+
+        if not any_view_restriction():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
     def clean(self):
         """Wagtail's own text fields follow our text rule too (their models are not ours to give
         validators): a title or an SEO title on one line, a description without control characters.

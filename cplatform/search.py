@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -19,6 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from wagtail.models import Locale, Page
 from wagtail.search import index
+
+from .wagtail_lookups import any_view_restriction
 
 PAGE_SIZE = 10
 MAX_QUERY_LENGTH = 200
@@ -129,14 +132,25 @@ def page_text(page: Page, terms: list[str] = ()) -> str:
 def site_search(*, query: str, locale: Locale):
     """Live, public pages of `locale` matching every word of `query`, best first (a lazy
     SearchResults: the paginator asks for one count and one slice)."""
-    pages = Page.objects.live().public().filter(locale=locale, depth__gt=1)
+    pages = Page.objects.live().filter(locale=locale, depth__gt=1)
+    if any_view_restriction():  # else every page is public: no restriction query
+        pages = pages.public()
     return pages.search(query, operator="and")
 
 
 def hits_for(pages: list[Page], terms: list[str], request) -> list[SearchHit]:
     """Search results as the template shows them. The pages come back as their specific types, one
     query per page type, so a result can describe itself (`get_meta_description`)."""
-    specific = {p.pk: p for p in Page.objects.filter(pk__in=[p.pk for p in pages]).specific()}
+    # Grouped by the content type the results already carry: what `.specific()` does, without its
+    # first query (which reads the content types again).
+    by_type: dict[int, list[int]] = {}
+    for page in pages:
+        by_type.setdefault(page.content_type_id, []).append(page.pk)
+    specific = {}
+    for content_type_id, pks in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is not None:
+            specific.update((p.pk, p) for p in model._default_manager.filter(pk__in=pks))
     hits = []
     for page in pages:
         page = specific.get(page.pk, page)
