@@ -9,17 +9,9 @@ and add and choose images in the root collection.
 imports a migration.
 """
 
+from cplatform.editorial_rules import permission_row
+
 TEACHER = "Teacher"
-
-
-def _permission(apps, app_label, model, codename, name):
-    ContentType = apps.get_model("contenttypes.ContentType")
-    Permission = apps.get_model("auth.Permission")
-    content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
-    permission, _ = Permission.objects.get_or_create(
-        content_type=content_type, codename=codename, defaults={"name": name}
-    )
-    return permission
 
 
 def grant_teacher_permissions(apps, index_id) -> None:
@@ -31,10 +23,10 @@ def grant_teacher_permissions(apps, index_id) -> None:
     Collection = apps.get_model("wagtailcore.Collection")
     teachers, _ = Group.objects.get_or_create(name=TEACHER)
     teachers.permissions.add(
-        _permission(apps, "wagtailadmin", "admin", "access_admin", "Can access Wagtail admin")
+        permission_row(apps, "wagtailadmin", "admin", "access_admin", "Can access Wagtail admin")
     )
     if index_id is not None:
-        add_page = _permission(apps, "wagtailcore", "page", "add_page", "Can add page")
+        add_page = permission_row(apps, "wagtailcore", "page", "add_page", "Can add page")
         GroupPagePermission.objects.get_or_create(
             group=teachers, page_id=index_id, permission=add_page
         )
@@ -44,7 +36,7 @@ def grant_teacher_permissions(apps, index_id) -> None:
             GroupCollectionPermission.objects.get_or_create(
                 group=teachers,
                 collection=root_collection,
-                permission=_permission(
+                permission=permission_row(
                     apps, "wagtailimages", "image", f"{action}_image", f"Can {action} image"
                 ),
             )

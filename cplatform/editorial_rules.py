@@ -62,7 +62,9 @@ COLLECTION_PERMISSIONS = {
 }
 
 
-def _permission(apps, app_label, model, codename, name):
+def permission_row(apps, app_label, model, codename, name):
+    """The Permission (and its ContentType) with these names, made when missing; `apps` may be a
+    migration's historical registry. Data migrations of other apps use it too."""
     ContentType = apps.get_model("contenttypes.ContentType")
     Permission = apps.get_model("auth.Permission")
     content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
@@ -86,11 +88,13 @@ def install(apps, schema_editor=None):
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in (EDITORS, MODERATORS)}
 
     for name, group in groups.items():
-        group.permissions.set([_permission(apps, *spec) for spec in MODEL_PERMISSIONS[name]])
+        group.permissions.set([permission_row(apps, *spec) for spec in MODEL_PERMISSIONS[name]])
 
         if root_page is not None:
             wanted = [
-                _permission(apps, "wagtailcore", "page", codename, PAGE_PERMISSION_NAMES[codename])
+                permission_row(
+                    apps, "wagtailcore", "page", codename, PAGE_PERMISSION_NAMES[codename]
+                )
                 for codename in PAGE_PERMISSIONS[name]
             ]
             GroupPagePermission.objects.filter(group=group, page=root_page).exclude(
@@ -102,7 +106,7 @@ def install(apps, schema_editor=None):
                 )
 
         if root_collection is not None:
-            wanted = [_permission(apps, *spec) for spec in COLLECTION_PERMISSIONS[name]]
+            wanted = [permission_row(apps, *spec) for spec in COLLECTION_PERMISSIONS[name]]
             GroupCollectionPermission.objects.filter(
                 group=group, collection=root_collection
             ).exclude(permission__in=wanted).delete()
