@@ -1,9 +1,9 @@
 from django.contrib.auth.password_validation import validate_password
-from ninja import File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from cplatform.api_base import LimitOffset, errors
+from cplatform.api_base import LimitOffset, errors, sort_enum, sort_field, sorted_by
 
 from .api_auth import auth_for
 from .choices import Role
@@ -80,6 +80,17 @@ def delete_avatar(request):
     return avatar_remove(user=request.auth)
 
 
+GuardianLinkSort = sort_enum("GuardianLinkSort", {"created": ("created_at",)})
+UserSort = sort_enum(
+    "UserSort",
+    {"email": ("email",), "name": ("first_name", "last_name"), "joined": ("date_joined",)},
+)
+
+
+class GuardianLinkFilters(Schema):
+    sort: GuardianLinkSort = sort_field(GuardianLinkSort, "-created")
+
+
 @router.get(
     "/guardians",
     response={200: list[GuardianLinkOut], **errors(401, 422)},
@@ -87,9 +98,11 @@ def delete_avatar(request):
     tags=["guardians"],
 )
 @paginate(LimitOffset)
-def list_guardian_links(request):
+def list_guardian_links(request, filters: Query[GuardianLinkFilters]):
+    """Family links the caller is a side of, and invitations waiting for them."""
     user = request.auth
-    return [_link_out(link, user) for link in guardian_link_list_for_user(user=user)]
+    links = sorted_by(guardian_link_list_for_user(user=user), filters.sort)
+    return [_link_out(link, user) for link in links]
 
 
 @router.post(
@@ -138,14 +151,16 @@ def give_guardian_consent(request, link_id: int):
 
 
 class AdminUserFilters(Schema):
-    search: str | None = None
+    search: str | None = Field(None, max_length=100, description="In emails and names")
     role: Role | None = None
+    sort: UserSort = sort_field(UserSort, "email")
 
 
 @admin_router.get("/users", response={200: list[AdminUserOut], **errors(401, 403, 422)})
 @paginate(LimitOffset)
 def list_users(request, filters: Query[AdminUserFilters]):
-    return user_list_for_admin(actor=request.auth, search=filters.search, role=filters.role)
+    users = user_list_for_admin(actor=request.auth, search=filters.search, role=filters.role)
+    return sorted_by(users, filters.sort)
 
 
 @admin_router.post("/users", response={201: AdminUserOut, **errors(400, 401, 403, 409, 422)})

@@ -5,7 +5,16 @@ from ninja.pagination import paginate
 
 from authentication.api_auth import auth_for
 from authentication.choices import Role
-from cplatform.api_base import LimitOffset, errors, in_callers_language
+from catalog.selectors import unknown_vocabulary
+from cplatform.api_base import (
+    LimitOffset,
+    errors,
+    in_callers_language,
+    refuse_query_values,
+    sort_enum,
+    sort_field,
+    sorted_by,
+)
 
 from .schemas import (
     MyTeacherProfileOut,
@@ -37,15 +46,34 @@ router = Router(tags=["teachers", "students"])
 router.add_decorator(in_callers_language, mode="view")
 
 
+TeacherSort = sort_enum(
+    "TeacherSort",
+    {
+        "name": ("user__first_name", "user__last_name"),
+        "price": ("hourly_rate", "user__first_name", "user__last_name"),
+    },
+)
+StudentSort = sort_enum(
+    "StudentSort", {"email": ("user__email",), "name": ("user__first_name", "user__last_name")}
+)
+
+
 class TeacherFilterQuery(Schema):
-    subject: str | None = Field(None, max_length=80, description="Subject slug")
-    language: str | None = Field(None, max_length=8, description="Language code taught in")
-    level: str | None = Field(None, max_length=32, description="Level code")
+    subject: str | None = Field(None, max_length=80, description="Subject slug (unknown: 422)")
+    language: str | None = Field(
+        None, max_length=8, description="Language code taught in (unknown: 422)"
+    )
+    level: str | None = Field(None, max_length=32, description="Level code (unknown: 422)")
     min_price: float | None = Field(None, ge=0, le=999999.99, description="Minimum hourly rate")
     max_price: float | None = Field(None, ge=0, le=999999.99, description="Maximum hourly rate")
     q: str | None = Field(
         None, max_length=100, description="Search names, headlines, bios and subjects"
     )
+    sort: TeacherSort = sort_field(TeacherSort, "name")
+
+
+class StudentFilterQuery(Schema):
+    sort: StudentSort = sort_field(StudentSort, "email")
 
 
 @router.get("/teachers", response={200: list[TeacherOut], **errors(422)}, tags=["teachers"])
@@ -53,10 +81,13 @@ class TeacherFilterQuery(Schema):
 def list_teachers(request, filters: Query[TeacherFilterQuery]):
     """Listed teachers (public and approved), filtered like the directory page. Texts follow
     `Accept-Language` (English or Spanish)."""
-    data = filters.model_dump()
+    refuse_query_values(
+        unknown_vocabulary(subject=filters.subject, level=filters.level, language=filters.language)
+    )
+    data = filters.model_dump(exclude={"sort"})
     for key in ("min_price", "max_price"):
         data[key] = None if data[key] is None else Decimal(str(data[key]))
-    return teacher_list_public(filters=TeacherFilters(**data))
+    return sorted_by(teacher_list_public(filters=TeacherFilters(**data)), filters.sort)
 
 
 @router.get(
@@ -129,10 +160,10 @@ def update_my_student_profile(request, payload: StudentProfilePatch):
     tags=["students"],
 )
 @paginate(LimitOffset)
-def list_students(request):
+def list_students(request, filters: Query[StudentFilterQuery]):
     """Admins: every student. Parents: their linked children. Students: themselves. Teachers: their own
     students (none until lessons exist)."""
-    return student_list_for_user(user=request.auth)
+    return sorted_by(student_list_for_user(user=request.auth), filters.sort)
 
 
 @router.get(

@@ -2,10 +2,24 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from django.core.exceptions import ObjectDoesNotExist
 from ninja import Field, Schema
 
 from catalog.choices import Currency
 from cplatform.api_base import InputSchema, MultilineText
+
+from .models import default_lesson_lengths
+
+
+def offered_lengths(teacher) -> list[int]:
+    """The teacher's offered lesson lengths (their scheduling settings, loaded with the profile by
+    `_teacher_base`; the model's default when they never saved any)."""
+    try:
+        settings = teacher.scheduling_settings
+    except ObjectDoesNotExist:
+        settings = None
+    lengths = settings.lesson_lengths if settings is not None else default_lesson_lengths()
+    return [int(n) for n in lengths or ()]
 
 
 class NamedOut(Schema):
@@ -30,6 +44,21 @@ class TeacherOut(Schema):
     location: str
     teaching_preferences: str
     url: str
+    lesson_lengths: list[int] = Field(
+        ..., description="Lesson lengths the teacher offers (minutes), shortest first."
+    )
+    default_lesson_length: int = Field(
+        ..., description="The length `/slots` and booking use when none is named."
+    )
+
+    @staticmethod
+    def resolve_lesson_lengths(obj):
+        return offered_lengths(obj)
+
+    @staticmethod
+    def resolve_default_lesson_length(obj):
+        lengths = offered_lengths(obj)
+        return lengths[0] if lengths else 60
 
     @staticmethod
     def resolve_name(obj):

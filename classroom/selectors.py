@@ -34,7 +34,7 @@ class TeacherFilters:
 
 
 def _teacher_base() -> QuerySet[TeacherProfile]:
-    return TeacherProfile.objects.select_related("user").prefetch_related(
+    return TeacherProfile.objects.select_related("user", "scheduling_settings").prefetch_related(
         Prefetch("subjects", queryset=Subject.objects.order_by("name")),
         Prefetch("levels", queryset=Level.objects.order_by("position")),
         Prefetch("languages", queryset=TeachingLanguage.objects.order_by("name")),

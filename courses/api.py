@@ -8,9 +8,18 @@ from ninja.pagination import paginate
 from authentication.api_auth import auth_for
 from authentication.choices import Role
 from authentication.models import User
-from cplatform.api_base import LimitOffset, errors
+from catalog.selectors import unknown_vocabulary
+from cplatform.api_base import (
+    LimitOffset,
+    errors,
+    refuse_query_values,
+    sort_enum,
+    sort_field,
+    sorted_by,
+)
 from cplatform.exceptions import NotFound, ValidationFailed
 
+from .choices import CourseFormat, EnrollmentStatus
 from .schemas import (
     CourseIn,
     CourseOut,
@@ -23,12 +32,12 @@ from .schemas import (
     ModuleOut,
 )
 from .selectors import (
-    SORTS,
     CourseFilters,
     course_get_for_editor,
     course_get_public,
     course_list_public,
     enrollment_get_for_user,
+    enrollment_list_for_student,
     enrollment_list_for_user,
     material_get_for_user,
     material_list_for_user,
@@ -48,31 +57,53 @@ from .views import material_file_response
 
 router = Router(tags=["courses"])
 
+CourseSort = sort_enum(
+    "CourseSort",
+    {
+        "starts_on": ("starts_on", "title"),
+        "title": ("title",),
+        "price": ("price", "title"),
+        "created": ("created_at",),
+    },
+)
+EnrollmentSort = sort_enum("EnrollmentSort", {"created": ("created_at",)})
+MaterialSort = sort_enum(
+    "MaterialSort",
+    {
+        "course": ("course_id", "module__position", "position"),
+        "title": ("title",),
+        "created": ("created_at",),
+    },
+)
+
 
 class CourseFilterQuery(Schema):
-    subject: str | None = Field(None, max_length=80, description="Subject slug")
-    level: str | None = Field(None, max_length=32, description="Level code")
-    language: str | None = Field(None, max_length=8, description="Language code")
-    format: str | None = Field(None, max_length=16, description="group, one_to_one or self_paced")
+    subject: str | None = Field(None, max_length=80, description="Subject slug (unknown: 422)")
+    level: str | None = Field(None, max_length=32, description="Level code (unknown: 422)")
+    language: str | None = Field(
+        None, max_length=8, description="Teaching language code (unknown: 422)"
+    )
+    format: CourseFormat | None = Field(None, description="The course's format")
     teacher: int | None = Field(None, ge=1, le=2**31 - 1, description="A teacher's user id")
     min_price: float | None = Field(None, ge=0, le=999999.99)
     max_price: float | None = Field(None, ge=0, le=999999.99)
     free: bool | None = Field(None, description="true: free courses only; false: paid only")
     starting_soon: bool = Field(False, description="Starting within the next 30 days")
     q: str | None = Field(None, max_length=100, description="Search titles, summaries, subjects")
-    sort: str = Field(
-        "starts_on", max_length=16, description="One of: " + ", ".join(SORTS), examples=["price"]
-    )
+    sort: CourseSort = sort_field(CourseSort, "starts_on")
 
 
 @router.get("/courses", response={200: list[CourseOut], **errors(422)})
 @paginate(LimitOffset)
 def list_courses(request, filters: Query[CourseFilterQuery]):
     """The public catalog: published courses, filtered, searched and sorted."""
-    data = filters.model_dump()
+    refuse_query_values(
+        unknown_vocabulary(subject=filters.subject, level=filters.level, language=filters.language)
+    )
+    data = filters.model_dump(exclude={"sort"})
     for key in ("min_price", "max_price"):
         data[key] = None if data[key] is None else Decimal(str(data[key]))
-    return course_list_public(filters=CourseFilters(**data))
+    return sorted_by(course_list_public(filters=CourseFilters(**data)), filters.sort)
 
 
 @router.get("/courses/{course_id}", response={200: CourseOut, **errors(404, 422)})
@@ -152,23 +183,36 @@ def create_material(
 
 class EnrollmentFilterQuery(Schema):
     course_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    student_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    student_id: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="One student (user id): yourself, a linked child, a student in your course; "
+        "anyone else answers 404",
+    )
+    status: EnrollmentStatus | None = Field(None, description="Only enrolments in this status")
+    sort: EnrollmentSort = sort_field(EnrollmentSort, "-created")
 
 
 @router.get(
     "/enrollments",
-    response={200: list[EnrollmentOut], **errors(401, 422)},
+    response={200: list[EnrollmentOut], **errors(401, 404, 422)},
     auth=auth_for(),
     tags=["enrollments"],
 )
 @paginate(LimitOffset)
 def list_enrollments(request, filters: Query[EnrollmentFilterQuery]):
-    """Enrolments with their history: a student's own, a parent's children's, those in a teacher's
-    courses; admins see all."""
-    qs = enrollment_list_for_user(user=request.auth, course_id=filters.course_id)
+    """Enrolments with their history: a student's own, a parent's linked children's (all of them;
+    `student_id` narrows to one), those in a teacher's courses; admins see all."""
     if filters.student_id is not None:
-        qs = qs.filter(student_id=filters.student_id)
-    return qs
+        qs = enrollment_list_for_student(user=request.auth, student_id=filters.student_id)
+    else:
+        qs = enrollment_list_for_user(user=request.auth)
+    if filters.course_id is not None:
+        qs = qs.filter(course_id=filters.course_id)
+    if filters.status is not None:
+        qs = qs.filter(status=filters.status)
+    return sorted_by(qs, filters.sort)
 
 
 @router.post(
@@ -228,6 +272,13 @@ def activate_enrollment(request, enrollment_id: int):
     return enrollment_activate(actor=request.auth, enrollment=enrollment)
 
 
+class MaterialFilterQuery(Schema):
+    course_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    sort: MaterialSort = sort_field(
+        MaterialSort, "course", note="`course`: by course, then module and position in it."
+    )
+
+
 @router.get(
     "/materials",
     response={200: list[MaterialOut], **errors(401, 422)},
@@ -235,10 +286,11 @@ def activate_enrollment(request, enrollment_id: int):
     tags=["materials"],
 )
 @paginate(LimitOffset)
-def list_materials(request, course_id: int | None = Query(None, ge=1, le=2**31 - 1)):
+def list_materials(request, filters: Query[MaterialFilterQuery]):
     """Materials of the courses you teach, or of courses you (or your child) are actively enrolled in,
     released ones only for learners. `course_id` narrows to one course."""
-    return material_list_for_user(user=request.auth, course_id=course_id)
+    qs = material_list_for_user(user=request.auth, course_id=filters.course_id)
+    return sorted_by(qs, filters.sort)
 
 
 @router.delete(

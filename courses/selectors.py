@@ -218,6 +218,24 @@ def enrollment_history_for_student(*, user, student_id: int) -> QuerySet[Enrollm
     return enrollment_list_for_user(user=user).filter(student_id=student_id)
 
 
+def enrollment_list_for_student(*, user, student_id: int) -> QuerySet[Enrollment]:
+    """One student's enrolments (`GET /enrollments?student_id=`): the caller themself, a linked child,
+    a student in one of a teacher's courses, anyone for an admin. Anyone else answers NotFound, as a
+    missing person does (an empty list would tell "no such student" from "not yours")."""
+    qs = enrollment_list_for_user(user=user).filter(student_id=student_id)
+    if student_id == user.pk and (is_student(user) or is_parent(user) or is_teacher(user)):
+        return qs
+    if is_admin(user):
+        if not User.objects.filter(pk=student_id).exists():
+            raise NotFound()
+        return qs
+    if is_parent(user) and children_of(guardian=user).filter(pk=student_id).exists():
+        return qs
+    if qs.exists():  # a teacher's student, seen through their courses
+        return qs
+    raise NotFound()
+
+
 def enrollment_live_for(*, course: Course, student) -> Enrollment | None:
     if not getattr(student, "is_authenticated", False):
         return None

@@ -20,7 +20,7 @@ from classroom.scheduling.api import router as scheduling_router
 from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
 
-from .api_base import reject_undeclared_form_parts
+from .api_base import reject_undeclared_form_parts, reject_undeclared_query_params
 from .exceptions import DomainError
 
 
@@ -117,6 +117,8 @@ def on_http_error(request, exc: HttpError):
 
 # Unknown form fields answer 422 like unknown JSON fields (which every InputSchema refuses).
 api.add_decorator(reject_undeclared_form_parts, mode="operation")
+# Unknown query parameters answer 422 too: a misspelt filter never reads as "no filter".
+api.add_decorator(reject_undeclared_query_params, mode="operation")
 api.add_router("/", authentication_router)
 api.add_router("/admin", admin_users_router)
 api.add_router("/", classroom_router)

@@ -1,11 +1,14 @@
 """What every app's API shares: the error schema, the error responses, and list pagination."""
 
 import inspect
+from collections.abc import Mapping
+from enum import StrEnum
 from functools import wraps
 from typing import Annotated, Any, Literal, get_args, get_origin, get_type_hints
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import translation
 from ninja import Field, Schema
 from ninja.errors import ValidationError as NinjaValidationError
@@ -16,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from .error_codes import CODES
+from .exceptions import InvalidQuery
 from .validators import CODE, text_problem
 
 ErrorCode = Literal[tuple(CODES)]  # an enum in the OpenAPI schema
@@ -148,32 +152,171 @@ def errors(*codes: int) -> dict[int, type[ErrorOut]]:
 AUTH_ERRORS = (401, 403)
 
 
+MAX_PAGE = settings.API_MAX_PAGE_SIZE
+
+PAGINATION_DESCRIPTION = (
+    f"A page of at most `limit` items (1–{MAX_PAGE}; a larger `limit` is refused with 422, never "
+    "cut silently) after `offset` items. `count` is the whole list; `has_more` says whether a "
+    "next page exists and `next` is its absolute URL (null on the last page)."
+)
+
+
 class LimitOffset(PaginationBase):
-    """`?limit=&offset=` (limit ≤ API_MAX_PAGE_SIZE) → `{count, limit, offset, items}`."""
+    """`?limit=&offset=` → `{count, limit, offset, has_more, next, items}`: the one envelope of every
+    paginated list. A `limit` above API_MAX_PAGE_SIZE answers 422 on every list (a client asking
+    for more than it gets would otherwise believe it has the whole list)."""
 
     class Input(Schema):
         limit: int = Field(
-            20, ge=1, le=settings.API_MAX_PAGE_SIZE, description="Page size (1–100)."
+            20,
+            ge=1,
+            le=MAX_PAGE,
+            description=f"Page size, 1–{MAX_PAGE} (default 20); more is refused with 422.",
         )
         offset: int = Field(0, ge=0, le=10_000_000, description="Items to skip.")
 
     class Output(Schema):
-        count: int
+        count: int = Field(..., description="Items in the whole list (every page).")
         limit: int
         offset: int
+        has_more: bool = Field(..., description="Whether items follow this page.")
+        next: str | None = Field(
+            ...,
+            description="The absolute URL of the next page (same filters and sort), or null.",
+            examples=["https://example.com/api/v1/lessons?limit=20&offset=20"],
+        )
         items: list[Any]
 
     items_attribute = "items"
 
-    def paginate_queryset(self, queryset: QuerySet, pagination: Input, **params):
+    def paginate_queryset(self, queryset: QuerySet, pagination: Input, request=None, **params):
         offset, limit = pagination.offset, pagination.limit
         count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
+        has_more = offset + limit < count
         return {
             "count": count,
             "limit": limit,
             "offset": offset,
+            "has_more": has_more,
+            "next": _page_url(request, limit=limit, offset=offset + limit) if has_more else None,
             "items": list(queryset[offset : offset + limit]),
         }
+
+
+def _page_url(request, *, limit: int, offset: int) -> str | None:
+    if request is None:
+        return None
+    query = request.GET.copy() if request.GET else QueryDict(mutable=True)
+    query["limit"] = str(limit)
+    query["offset"] = str(offset)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+# --- sorting -----------------------------------------------------------------------------------------
+
+_SORT_FIELDS: dict[type, dict[str, tuple[str, ...]]] = {}
+
+
+def sort_enum(name: str, keys: Mapping[str, tuple[str, ...]]) -> type[StrEnum]:
+    """The `sort` values of one list as a named enum (a component of the OpenAPI schema): each key
+    ascending and, with a `-` prefix, descending. `keys` maps a key to the model fields it orders by
+    (the first field is the key itself; the others break ties); the primary key always ends the
+    order, so pages never overlap or skip a row."""
+    members = []
+    for key in keys:
+        members += [(key.upper(), key), (f"{key.upper()}_DESC", f"-{key}")]
+    enum = StrEnum(name, members)
+    enum.__doc__ = "Sort keys: `key` ascending, `-key` descending."
+    _SORT_FIELDS[enum] = dict(keys)
+    return enum
+
+
+def sorted_by(qs: QuerySet, sort: StrEnum) -> QuerySet:
+    """`qs` in the order `sort` (a member of a `sort_enum`) names."""
+    descending = sort.value.startswith("-")
+    fields = _SORT_FIELDS[type(sort)][sort.value.removeprefix("-")]
+    flip = (lambda f: f[1:] if f.startswith("-") else f"-{f}") if descending else (lambda f: f)
+    return qs.order_by(*(flip(f) for f in (*fields, "pk")))
+
+
+def sort_field(enum: type[StrEnum], default: str | None, *, note: str = "") -> Any:
+    """The `sort` query field of a list: the enum, its default, and what it means."""
+    keys = ", ".join(f"`{m.value}`" for m in enum)
+    description = f"Order of the list: one of {keys} (`-` = descending)."
+    if default is not None:
+        description += f" Default: `{default}`."
+    if note:
+        description += f" {note}"
+    return Field(enum(default) if default is not None else None, description=description)
+
+
+def refuse_query_values(problems: Mapping[str, str], *, code: str = "invalid") -> None:
+    """Answer 422 naming each query parameter whose value names nothing (an unknown subject slug…),
+    as for a value outside an enum: never an empty page that reads as "no such courses"."""
+    if problems:
+        raise InvalidQuery(
+            errors={name: [message] for name, message in problems.items()}, code=code
+        )
+
+
+# --- the zone times are written in ------------------------------------------------------------------
+
+RENDER_ZONE = "_api_render_zone"
+
+
+def render_times_in(request, tzinfo) -> None:
+    """Write the answer's times in `tzinfo` (a list's `tz` parameter): the instants stay the same,
+    their offset changes. Output schemas opt in with `in_render_zone`."""
+    setattr(request, RENDER_ZONE, tzinfo)
+
+
+def in_render_zone(value, info: ValidationInfo):
+    """A field validator of an output schema: `value` (an aware datetime) in the zone the operation
+    asked for with `render_times_in`, unchanged otherwise (UTC as stored)."""
+    request = (info.context or {}).get("request") if isinstance(info.context, dict) else None
+    tzinfo = getattr(request, RENDER_ZONE, None)
+    if tzinfo is None or value is None or getattr(value, "tzinfo", None) is None:
+        return value
+    return value.astimezone(tzinfo)
+
+
+# --- unknown query parameters ------------------------------------------------------------------------
+
+
+def _declared_query(view_func) -> set[str]:
+    operation = getattr(view_func, "_ninja_operation", None)
+    if operation is None:
+        return set()
+    names: set[str] = set()
+    for model in operation.models:
+        if model.__ninja_param_source__ == "query":
+            names |= set(getattr(model, "__ninja_flatten_map__", None) or model.model_fields)
+    return names
+
+
+def reject_undeclared_query_params(view_func):
+    """An operation decorator for the whole API: a query parameter the operation does not declare
+    answers 422 naming it (`errors: {"studnet_id": ["Extra inputs are not permitted"]}`), on
+    every method. Ninja would ignore it, and a client that misspells a filter (or sends one this
+    list does not have) would take the unfiltered list for the filtered one."""
+    declared: set[str] | None = None
+
+    @wraps(view_func)
+    def wrapper(request, *args, **kwargs):
+        nonlocal declared
+        if declared is None:
+            declared = _declared_query(view_func)
+        unknown = sorted(set(request.GET) - declared)
+        if unknown:
+            raise NinjaValidationError(
+                [
+                    {"type": "extra_forbidden", "loc": ("query", name), "msg": EXTRA_MESSAGE}
+                    for name in unknown
+                ]
+            )
+        return view_func(request, *args, **kwargs)
+
+    return wrapper
 
 
 def in_callers_language(run):

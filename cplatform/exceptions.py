@@ -36,6 +36,15 @@ class ValidationFailed(DomainError):
     default_detail = "Some fields are not valid."
 
 
+class InvalidQuery(DomainError):
+    """A query parameter is well-formed but names nothing this operation serves (an unknown subject
+    slug, a lesson length the teacher does not offer, a window wider than a list serves): 422, as a
+    value the schema refuses, never an empty answer that reads as "nothing there"."""
+
+    status_code = 422
+    default_detail = "The request is not valid."
+
+
 class NotFound(DomainError, Http404):
     """A missing object, or one the person may not see: both answer the same. An Http404 too, so an
     HTML view lets it through to Django's 404 page; the API's DomainError handler comes first in its

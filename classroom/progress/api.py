@@ -11,8 +11,16 @@ from authentication.api_auth import auth_for
 from authentication.choices import Role
 from courses.choices import EnrollmentStatus
 from courses.selectors import can_manage_course
-from cplatform.api_base import LimitOffset, errors, in_callers_language
+from cplatform.api_base import (
+    LimitOffset,
+    errors,
+    in_callers_language,
+    sort_enum,
+    sort_field,
+    sorted_by,
+)
 
+from ..teaching.schemas import LessonSort
 from . import selectors, services
 from .schemas import (
     HistoryLessonOut,
@@ -28,26 +36,50 @@ router.add_decorator(in_callers_language, mode="view")
 
 ID = {"ge": 1, "le": 2**31 - 1}
 
+ProgressSort = sort_enum(
+    "ProgressSort",
+    {
+        "student": ("student__first_name", "student_id", "course__title"),
+        "course": ("course__title",),
+        "created": ("created_at",),
+    },
+)
+MyStudentSort = sort_enum(
+    "MyStudentSort",
+    {"name": ("first_name", "last_name"), "next_lesson": ("next_lesson_start", "first_name")},
+)
+
 
 class ProgressFilter(Schema):
-    student_id: int | None = Field(None, **ID, description="A parent's child (their user id)")
+    student_id: int | None = Field(
+        None,
+        **ID,
+        description="One student (user id): yourself, a linked child, one of your students; "
+        "anyone else answers 404",
+    )
     course_id: int | None = Field(None, **ID, description="A teacher's course")
     include_ended: bool = Field(
         False, description="Also pending, waitlisted, withdrawn and removed enrolments"
     )
+    sort: ProgressSort = sort_field(ProgressSort, "student")
 
 
-@router.get("/progress", response={200: list[ProgressOut], **errors(401)}, auth=auth_for())
+@router.get(
+    "/progress", response={200: list[ProgressOut], **errors(401, 404, 422)}, auth=auth_for()
+)
 @paginate(LimitOffset)
 def list_progress(request, filters: Query[ProgressFilter]):
     """Active enrolments with their progress: the caller's own, a parent's children's (`student_id`
     for one child), those in a teacher's courses (`course_id` for one course); admins see all."""
-    return selectors.progress_list_for_user(
+    if filters.student_id is not None:
+        selectors.student_get_for_viewer(user=request.auth, student_id=filters.student_id)
+    qs = selectors.progress_list_for_user(
         user=request.auth,
         student_id=filters.student_id,
         course_id=filters.course_id,
         include_ended=filters.include_ended,
     )
+    return sorted_by(qs, filters.sort)
 
 
 def _detail(user, enrollment_id: int):
@@ -132,37 +164,49 @@ def delete_progress_note(request, note_id: int):
 
 class HistoryFilter(Schema):
     student_id: int | None = Field(
-        None, **ID, description="Whose lessons (a user id); default: the caller's own"
+        None,
+        **ID,
+        description="Whose lessons (a user id): yourself, a linked child, one of your students "
+        "(anyone else: 404). Default: the caller's own and their linked children's",
     )
     when: Literal["past", "upcoming"] = Field(
         "past", description="past: ended, newest first; upcoming: not yet ended, soonest first"
     )
+    sort: LessonSort | None = Field(
+        None,
+        description="Order of the list. Default: `-start` (newest first), or `start` with "
+        "`when=upcoming`.",
+    )
+
+
+class MyStudentFilter(Schema):
+    sort: MyStudentSort = sort_field(MyStudentSort, "name")
 
 
 @router.get(
     "/history/lessons",
-    response={200: list[HistoryLessonOut], **errors(401, 404)},
+    response={200: list[HistoryLessonOut], **errors(401, 404, 422)},
     auth=auth_for(),
 )
 @paginate(LimitOffset)
 def list_lesson_history(request, filters: Query[HistoryFilter]):
-    """A student's lessons with attendance, notes and homework: a student's own, a parent's child's, a
-    teacher's student's (the lessons with that teacher). A student the caller may not see: 404."""
-    student = selectors.student_get_for_viewer(
-        user=request.auth,
-        student_id=filters.student_id if filters.student_id is not None else request.auth.pk,
+    """A student's lessons with attendance, notes and homework: a student's own, a parent's children's
+    (all of them by default, `student_id` for one; a lesson two of them take appears once, with the
+    attendance of the child with the lower id), a teacher's student's (the lessons with that
+    teacher). A student the caller may not see: 404."""
+    students = selectors.history_students_for_user(user=request.auth, student_id=filters.student_id)
+    qs = selectors.lesson_history_for_student(
+        user=request.auth, students=students, when=filters.when
     )
-    return selectors.lesson_history_for_student(
-        user=request.auth, student=student, when=filters.when
-    )
+    return sorted_by(qs, filters.sort) if filters.sort is not None else qs
 
 
 @router.get(
     "/my-students",
-    response={200: list[MyStudentOut], **errors(401, 403)},
+    response={200: list[MyStudentOut], **errors(401, 403, 422)},
     auth=auth_for(Role.TEACHER),
 )
 @paginate(LimitOffset)
-def list_my_students(request):
+def list_my_students(request, filters: Query[MyStudentFilter]):
     """The caller's students: anyone with a lesson with them or an enrolment in one of their courses."""
-    return selectors.student_list_for_teacher(teacher=request.auth)
+    return sorted_by(selectors.student_list_for_teacher(teacher=request.auth), filters.sort)

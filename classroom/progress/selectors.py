@@ -261,20 +261,11 @@ def note_get_for_user(*, user, note_id) -> ProgressNote:
 # --- history ------------------------------------------------------------------------------------------
 
 
-def _takes_part(student_id: int) -> Q:
-    return Q(student_id=student_id) | Q(
-        Exists(
-            LessonSeat.objects.filter(
-                lesson=OuterRef("pk"), student_id=student_id, cancelled_at__isnull=True
-            )
-        )
-    )
-
-
 def lesson_history_for_student(
     *,
     user,
-    student: User,
+    student: User | None = None,
+    students: list[User] | None = None,
     when: str = "past",
     teacher_only: bool = False,
     now: datetime | None = None,
@@ -282,11 +273,19 @@ def lesson_history_for_student(
     """`student`'s lessons as `user` sees them (through `lesson_list_for_user`: a teacher sees only the
     lessons they teach), `when` "past" (newest first) or "upcoming" (soonest first), each annotated
     with the student's `attendance_status` and `attendance_note`, course and materials at hand.
+    `students` instead of `student`: the lessons any of them takes (a parent's children), each once,
+    with the attendance of the first of them (by id) who takes it.
     `teacher_only`: only lessons `user` teaches. Call `student_get_for_viewer` first."""
-    attendance = Attendance.objects.filter(lesson=OuterRef("pk"), student_id=student.pk)
+    ids = [student.pk] if student is not None else [s.pk for s in students or []]
+    attendance = Attendance.objects.filter(lesson=OuterRef("pk"), student_id__in=ids).order_by(
+        "student_id"
+    )
+    seats = LessonSeat.objects.filter(
+        lesson=OuterRef("pk"), student_id__in=ids, cancelled_at__isnull=True
+    )
     qs = (
         lesson_list_for_user(user=user, when=when, now=now)
-        .filter(_takes_part(student.pk))
+        .filter(Q(student_id__in=ids) | Q(Exists(seats)))
         .select_related("course")
         .prefetch_related("materials")
         .annotate(
@@ -308,6 +307,15 @@ def enrollment_history_for_student(*, user, student: User, teacher_only: bool = 
     if teacher_only:
         qs = qs.filter(course__in=teacher_course_ids(user))
     return qs.order_by("-created_at", "-pk")
+
+
+def history_students_for_user(*, user, student_id: int | None = None) -> list[User]:
+    """Whose lessons `GET /history/lessons` lists: `student_id` (checked by `student_get_for_viewer`:
+    NotFound for someone the user may not see), else the user and their linked children, as
+    `/lessons`, `/enrollments` and `/progress` do for a parent."""
+    if student_id is not None:
+        return [student_get_for_viewer(user=user, student_id=student_id)]
+    return [user, *children_for_progress(user=user)]
 
 
 def children_for_progress(*, user) -> list[User]:

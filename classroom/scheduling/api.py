@@ -3,13 +3,14 @@
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from authentication.api_auth import auth_for
 from authentication.choices import Role
-from cplatform.api_base import errors, in_callers_language
-from cplatform.exceptions import ValidationFailed
+from cplatform.api_base import errors, in_callers_language, refuse_query_values
+from cplatform.exceptions import InvalidQuery, ValidationFailed
 
 from ..services import teacher_profile_ensure
 from . import selectors, services
@@ -121,32 +122,43 @@ def delete_time_off(request, time_off_id: int):
 class SlotFilter(Schema):
     teacher_id: int = Field(..., ge=1, le=2**63 - 1, description="The teacher's profile id")
     from_: datetime | None = Field(None, alias="from", description="Default: now")
-    to: datetime | None = Field(None, description="Default: 7 days after `from`; at most 31 days")
+    to: datetime | None = Field(
+        None,
+        description=f"Default: 7 days after `from`. The window is bounded: at most "
+        f"{selectors.MAX_SLOT_DAYS} days after `from` (wider: 422).",
+    )
     length: int | None = Field(
-        None, ge=1, le=1440, description="Minutes; default the first offered"
+        None,
+        ge=1,
+        le=1440,
+        description="Minutes: one of the teacher's `lesson_lengths` (another: 422 "
+        "`length_not_offered`). Default: the teacher's `default_lesson_length`, as booking.",
     )
     tz: str | None = Field(
-        None, max_length=64, description="Zone of the answer; default the caller's, or UTC"
+        None,
+        max_length=64,
+        description="Zone of the answer (an IANA zone; unknown: 422); default the caller's, or UTC",
     )
 
     _sane = field_validator("from_", "to")(sane_instant)
 
 
-@router.get("/slots", response={200: SlotsOut, **errors(400, 404)})
+@router.get("/slots", response={200: SlotsOut, **errors(404, 422)})
 def list_slots(request, filters: Query[SlotFilter]):
-    """Bookable slots of a listed teacher, in the caller's time zone (or `tz`). Anyone may ask."""
+    """Bookable slots of a listed teacher, in the caller's time zone (or `tz`). Anyone may ask. Not
+    paginated: the answer is bounded by its window (`from` + at most 31 days)."""
     viewer = _viewer(request)
     tz_name = filters.tz or (viewer.timezone if viewer else "UTC")
     if not is_valid_zone(tz_name):
-        raise ValidationFailed(errors={"tz": ["Give an IANA time zone such as Europe/Madrid."]})
+        refuse_query_values({"tz": _("Give an IANA time zone such as Europe/Madrid.")})
     teacher = selectors.teacher_get_bookable(teacher_id=filters.teacher_id, viewer=viewer)
     try:
         start = _aware(filters.from_, tz_name) if filters.from_ else timezone.now()
         end = _aware(filters.to, tz_name) if filters.to else start + timedelta(days=7)
         query = selectors.SlotQuery(start=start, end=end, length=filters.length)
-        length, slots = selectors.slots_for_teacher(teacher=teacher, query=query)
+        length, slots = selectors.slots_for_teacher(teacher=teacher, query=query, offered_only=True)
     except OverflowError as exc:
-        raise ValidationFailed(errors={"to": ["Give dates between 2000 and 2100."]}) from exc
+        raise InvalidQuery(errors={"to": [_("Give dates between 2000 and 2100.")]}) from exc
     tz = zone(tz_name)
     return {
         "teacher_id": teacher.pk,

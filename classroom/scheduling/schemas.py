@@ -121,7 +121,13 @@ class BookingIn(InputSchema):
         examples=["2027-03-29T17:00:00+02:00"],
         description="Without an offset, read in the caller's time zone.",
     )
-    length: int = Field(60, ge=1, le=1440, description="Minutes; one the teacher offers")
+    length: int | None = Field(
+        None,
+        ge=1,
+        le=1440,
+        description="Minutes: one of the teacher's `lesson_lengths` (another: 400 "
+        "`length_not_offered`). Default: the teacher's `default_lesson_length`, as `/slots`.",
+    )
     student_id: int | None = Field(
         None, ge=1, le=2**63 - 1, description="A parent names the linked child; a student omits it"
     )

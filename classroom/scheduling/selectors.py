@@ -15,7 +15,7 @@ from authentication.roles import has_role, is_admin
 from authentication.selectors import acts_for_student, child_ids_of
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course
-from cplatform.exceptions import NotFound, ValidationFailed
+from cplatform.exceptions import InvalidQuery, NotFound, ValidationFailed
 
 from ..choices import LessonStatus
 from ..models import (
@@ -31,7 +31,8 @@ from ..selectors import _listed
 from .slots import Interval, Policy, WeeklyRule, free_slots
 from .wallclock import zone
 
-MAX_SLOT_WINDOW = timedelta(days=31)
+MAX_SLOT_DAYS = 31
+MAX_SLOT_WINDOW = timedelta(days=MAX_SLOT_DAYS)
 
 
 def scheduling_settings_of(*, teacher: TeacherProfile) -> TeacherSchedulingSettings:
@@ -49,6 +50,17 @@ def policy_of(settings: TeacherSchedulingSettings) -> Policy:
         notice=timedelta(minutes=settings.min_notice_minutes),
         horizon=timedelta(days=settings.horizon_days),
     )
+
+
+def lesson_lengths_of(*, teacher: TeacherProfile) -> tuple[int, ...]:
+    """The lesson lengths (minutes) the teacher offers, shortest first."""
+    return policy_of(scheduling_settings_of(teacher=teacher)).lesson_lengths
+
+
+def default_lesson_length(*, teacher: TeacherProfile) -> int:
+    """The length `/slots` and booking use when the client names none: the teacher's first."""
+    lengths = lesson_lengths_of(teacher=teacher)
+    return lengths[0] if lengths else 60
 
 
 def teacher_get_bookable(*, teacher_id: int, viewer=None) -> TeacherProfile:
@@ -116,15 +128,26 @@ def slots_for_teacher(
     now: datetime | None = None,
     exclude_lesson_id: int | None = None,
     ignore_lessons: bool = False,
+    offered_only: bool = False,
 ) -> tuple[int, list[Interval]]:
-    """(length, bookable UTC slots) of a teacher: four queries however busy the teacher is."""
+    """(length, bookable UTC slots) of a teacher: four queries however busy the teacher is. A window
+    that ends before it starts or is wider than MAX_SLOT_WINDOW is refused (422); `offered_only`
+    refuses a length the teacher does not offer too (422 `length_not_offered`) rather than answer no
+    slots."""
     if query.end <= query.start:
-        raise ValidationFailed(errors={"to": ["`to` must be after `from`."]})
+        raise InvalidQuery(errors={"to": [_("`to` must be after `from`.")]})
     if query.end - query.start > MAX_SLOT_WINDOW:
-        raise ValidationFailed(errors={"to": ["Ask for at most 31 days at a time."]})
+        raise InvalidQuery(
+            errors={"to": [_("Ask for at most %(days)d days at a time.") % {"days": MAX_SLOT_DAYS}]}
+        )
     settings = scheduling_settings_of(teacher=teacher)
     policy = policy_of(settings)
-    length = query.length or (policy.lesson_lengths[0] if policy.lesson_lengths else 60)
+    if offered_only and query.length is not None and query.length not in policy.lesson_lengths:
+        raise InvalidQuery(
+            errors={"length": [_("The teacher does not offer lessons of that length.")]},
+            code="length_not_offered",
+        )
+    length = query.length or default_lesson_length(teacher=teacher)
     margin = policy.buffer + timedelta(minutes=length) + timedelta(days=1)
     rules = [
         WeeklyRule(r.weekday, r.start_time, r.end_time)

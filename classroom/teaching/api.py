@@ -5,26 +5,47 @@ running them: group sessions and their seats, attendance, lesson notes, homework
 and materials shared in a lesson. One path, one router. Operations parse, call one selector or
 service, answer."""
 
+from datetime import datetime
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import field_validator
 
 from authentication.api_auth import auth_for
 from authentication.choices import Role
 from courses.selectors import course_get_for_editor
-from cplatform.api_base import LimitOffset, errors, in_callers_language
+from cplatform.api_base import (
+    LimitOffset,
+    errors,
+    in_callers_language,
+    refuse_query_values,
+    render_times_in,
+    sorted_by,
+)
 
+from ..choices import LessonStatus
 from ..scheduling import selectors as scheduling_selectors
 from ..scheduling import services as scheduling_services
 from ..scheduling.api import _aware
-from ..scheduling.schemas import BookingIn, CancelIn, LessonBookingIn, RescheduleIn, SeriesIn
+from ..scheduling.schemas import (
+    BookingIn,
+    CancelIn,
+    LessonBookingIn,
+    RescheduleIn,
+    SeriesIn,
+    sane_instant,
+)
 from ..scheduling.selectors import lesson_get_for_user, student_get_for_booking
+from ..scheduling.wallclock import is_valid_zone, zone
 from . import selectors, services
 from .schemas import (
+    LESSON_ORDER,
     AttendanceMarkIn,
     LessonOut,
     LessonPatch,
+    LessonSort,
     MaterialAttachIn,
     SeatIn,
     SeriesOut,
@@ -74,7 +95,8 @@ def list_group_sessions(request, course_id: int, filters: Query[SessionFilter]):
     """A group course's sessions, for its teachers and admins and its actively enrolled students and
     their parents (others: 404)."""
     course = selectors.course_get_for_sessions(user=request.auth, course_id=course_id)
-    return selectors.session_list_for_course(user=request.auth, course=course, when=filters.when)
+    qs = selectors.session_list_for_course(user=request.auth, course=course, when=filters.when)
+    return sorted_by(qs, filters.sort) if filters.sort is not None else qs
 
 
 @router.post(
@@ -153,23 +175,73 @@ class LessonFilter(Schema):
     when: Literal["upcoming", "past"] | None = Field(
         None, description="upcoming: not yet ended, soonest first; past: ended, latest first"
     )
+    from_: datetime | None = Field(
+        None,
+        alias="from",
+        description="Lessons that end after this instant (a calendar's window: with `to`, every "
+        "lesson overlapping it). Without an offset, read in `tz` (default: the caller's zone).",
+        examples=["2027-03-01T00:00:00+01:00"],
+    )
+    to: datetime | None = Field(
+        None,
+        description="Lessons that start before this instant. Without an offset, read in `tz`.",
+        examples=["2027-04-01T00:00:00+02:00"],
+    )
+    student_id: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="One student's lessons (user id), 1:1 or a seat in a group session alike: "
+        "yourself, a linked child, one of your students; anyone else answers 404.",
+    )
+    course_id: int | None = Field(None, ge=1, le=2**31 - 1, description="One course's lessons")
+    status: LessonStatus | None = Field(None, description="Only lessons in this status")
+    tz: str | None = Field(
+        None,
+        max_length=64,
+        description="An IANA zone (e.g. Europe/Madrid; unknown: 422): the answer's times are "
+        "written in it (default: UTC) and `from` / `to` without an offset are read in it.",
+        examples=["Europe/Madrid"],
+    )
+    sort: LessonSort | None = Field(None, description=f"Order of the list. {LESSON_ORDER}")
+
+    _sane = field_validator("from_", "to")(sane_instant)
 
 
 @router.get(
     "/lessons",
-    response={200: list[LessonOut], **errors(401)},
+    response={200: list[LessonOut], **errors(401, 404, 422)},
     auth=auth_for(),
     tags=["scheduling"],
     operation_id="classroom_scheduling_api_list_lessons",
 )
 @paginate(LimitOffset)
 def list_lessons(request, filters: Query[LessonFilter]):
-    """Lessons the caller teaches, takes (1:1 or a seat in a group session), or (a parent) their
-    linked children take; admins: all. Seats, attendance and materials as the caller may see them."""
-    return selectors.with_lesson_details(
-        scheduling_selectors.lesson_list_for_user(user=request.auth, when=filters.when),
+    """Lessons the caller teaches, takes (1:1 or a seat in a group session), or (a parent) all their
+    linked children take, group sessions as 1:1 lessons (`student_id` narrows to one child); admins:
+    all. Seats, attendance and materials as the caller may see them. The calendar's query:
+    `?from=&to=&tz=`."""
+    tz_name = filters.tz or request.auth.timezone
+    if filters.tz is not None and not is_valid_zone(filters.tz):
+        refuse_query_values({"tz": _("Give an IANA time zone such as Europe/Madrid.")})
+    if filters.tz is not None:
+        render_times_in(request, zone(filters.tz))
+    start = _aware(filters.from_, tz_name) if filters.from_ else None
+    end = _aware(filters.to, tz_name) if filters.to else None
+    if start and end and end <= start:
+        refuse_query_values({"to": _("Give an instant after `from`.")})
+    qs = selectors.lesson_list_for_viewer(
         user=request.auth,
+        filters=selectors.LessonFilters(
+            when=filters.when,
+            ends_after=start,
+            starts_before=end,
+            student_id=filters.student_id,
+            course_id=filters.course_id,
+            status=filters.status,
+        ),
     )
+    return sorted_by(qs, filters.sort) if filters.sort is not None else qs
 
 
 def _lesson_out(request, lesson_id: int):
@@ -184,6 +256,13 @@ def _booking_parts(request, payload: BookingIn):
         teacher_id=payload.teacher_id, viewer=request.auth
     )
     return teacher, student, _aware(payload.start, request.auth.timezone)
+
+
+def _length(teacher, payload: BookingIn) -> int:
+    """The booking's length: the one asked for, else the teacher's default (as `/slots`)."""
+    if payload.length is not None:
+        return payload.length
+    return scheduling_selectors.default_lesson_length(teacher=teacher)
 
 
 @router.post(
@@ -202,7 +281,7 @@ def book_lesson(request, payload: LessonBookingIn):
         teacher=teacher,
         student=student,
         start=start,
-        length=payload.length,
+        length=_length(teacher, payload),
         course_id=payload.course_id,
     )
     return Status(201, _lesson_out(request, lesson.pk))
@@ -284,7 +363,7 @@ def book_series(request, payload: SeriesIn):
         teacher=teacher,
         student=student,
         first_start=start,
-        length=payload.length,
+        length=_length(teacher, payload),
         count=payload.count,
         until=payload.until,
     )

@@ -4,7 +4,7 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from courses.schemas import MaterialOut
-from cplatform.api_base import InputSchema, MultilineText
+from cplatform.api_base import InputSchema, MultilineText, in_render_zone, sort_enum
 
 from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus
 from ..scheduling.schemas import sane_instant
@@ -27,12 +27,17 @@ class SessionIn(InputSchema):
     _sane = field_validator("start")(sane_instant)
 
 
+LessonSort = sort_enum("LessonSort", {"start": ("start",)})
+LESSON_ORDER = "Default: `start` (soonest first), or `-start` with `when=past`."
+
+
 class SessionFilter(Schema):
     when: str | None = Field(
         None,
         pattern="^(upcoming|past)$",
         description="upcoming: not yet ended, soonest first; past: ended, latest first",
     )
+    sort: LessonSort | None = Field(None, description=f"Order of the list. {LESSON_ORDER}")
 
 
 class SeatIn(InputSchema):
@@ -162,6 +167,8 @@ class LessonOut(Schema):
     materials: list[MaterialOut] = Field(
         ..., description="Materials shared in the lesson that the caller may open."
     )
+
+    _zone = field_validator("start", "end", "cancelled_at", "homework_due")(in_render_zone)
 
     @staticmethod
     def resolve_teacher(obj):

@@ -7,7 +7,10 @@ enrolled students (and their parents) who hold no seat, so they can take one.
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -23,6 +26,7 @@ from cplatform.exceptions import NotFound
 from ..choices import LessonKind, LessonStatus
 from ..models import Attendance, Lesson, LessonSeat
 from ..scheduling.selectors import lesson_list_for_user
+from ..selectors import student_get_for_user
 
 
 def learner_ids(user) -> list[int]:
@@ -105,6 +109,43 @@ def course_get_for_sessions(*, user, course_id: int) -> Course:
     ).exists():
         return course
     raise NotFound()
+
+
+@dataclass(frozen=True)
+class LessonFilters:
+    """`GET /lessons`: `ends_after` / `starts_before` (the API's `from` / `to`) keep the lessons that
+    overlap the window, as a calendar shows them."""
+
+    when: str | None = None
+    ends_after: datetime | None = None
+    starts_before: datetime | None = None
+    student_id: int | None = None
+    course_id: int | None = None
+    status: str | None = None
+
+
+def lesson_list_for_viewer(*, user, filters: LessonFilters | None = None) -> QuerySet[Lesson]:
+    """The lessons `user` may see (`lesson_list_for_user`), narrowed by `filters`, with everything
+    LessonOut shows. `student_id` names someone the user may see as a student (themself, a linked
+    child, one of a teacher's students; anyone for an admin), else NotFound; it keeps the lessons
+    that student takes, 1:1 or with a live seat in a group session, alike."""
+    filters = filters or LessonFilters()
+    qs = lesson_list_for_user(user=user, when=filters.when)
+    if filters.student_id is not None:
+        student_get_for_user(user=user, student_id=filters.student_id)
+        seat = LessonSeat.objects.filter(
+            lesson=OuterRef("pk"), student_id=filters.student_id, cancelled_at__isnull=True
+        )
+        qs = qs.filter(Q(student_id=filters.student_id) | Q(Exists(seat)))
+    if filters.ends_after is not None:
+        qs = qs.filter(end__gt=filters.ends_after)
+    if filters.starts_before is not None:
+        qs = qs.filter(start__lt=filters.starts_before)
+    if filters.course_id is not None:
+        qs = qs.filter(course_id=filters.course_id)
+    if filters.status is not None:
+        qs = qs.filter(status=filters.status)
+    return with_lesson_details(qs, user=user)
 
 
 def session_list_for_course(

@@ -109,4 +109,4 @@ def test_malformed_json_is_a_4xx_not_a_500(client):
 def test_lists_refuse_a_page_size_over_100(client):
     assert client.get("/api/v1/teachers", {"limit": 101}).status_code == 422
     body = client.get("/api/v1/teachers", {"limit": 100}).json()
-    assert set(body) == {"count", "limit", "offset", "items"}
+    assert set(body) == {"count", "limit", "offset", "has_more", "next", "items"}
