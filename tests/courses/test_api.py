@@ -40,7 +40,9 @@ def test_catalog_filters_by_subject_level_language_format_price_and_teacher(clie
     assert titles(client.get("/api/v1/courses", {"format": "self_paced"})) == ["Paid"]
     assert titles(client.get("/api/v1/courses", {"free": "true"})) == ["Maths"]
     assert titles(client.get("/api/v1/courses", {"min_price": 50})) == ["Paid"]
-    assert titles(client.get("/api/v1/courses", {"teacher": people.teacher.pk})) == ["Paid"]
+    assert titles(
+        client.get("/api/v1/courses", {"teacher_id": people.teacher.teacher_profile.pk})
+    ) == ["Paid"]
     assert titles(client.get("/api/v1/courses", {"level": "beginner", "language": "en"})) == [
         "Maths",
         "Paid",

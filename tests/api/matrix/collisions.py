@@ -68,7 +68,7 @@ DECOY_TYPES = (
 # What each principal legitimately reaches among the decoys at every N (less the probed type).
 # The decoys belong to `other_teacher` (owner and lesson teacher) and `student_b` (enrolled, seated,
 # in a series; `second_parent` is B's guardian); `teacher` co-teaches the decoy course (so sees its
-# enrolments, materials and notes, but not the other teacher's lessons, series or time off). The
+# enrolments, materials, notes and group sessions, but not the other teacher's series or time off). The
 # course is published, so its course and syllabus modules are everyone's to see. Student A is kept
 # out of the decoys: that they are not other_teacher's student is itself a row.
 _EVERY_DECOY = set(DECOY_TYPES)
@@ -78,7 +78,7 @@ DECOYS_SEEN_BY: dict[str, set[str]] = {
     "student_b": _EVERY_DECOY - {"time_off"},
     "parent_of_a": _PUBLIC,
     "second_parent": _EVERY_DECOY - {"time_off"},
-    "teacher": {"enrollment", "course", "module", "material", "note"},
+    "teacher": {"enrollment", "course", "module", "material", "note", "lesson"},
     "other_teacher": _EVERY_DECOY - {"guardian_link"},
     "editor": _PUBLIC,
     "moderator": _PUBLIC,
