@@ -117,7 +117,7 @@ def _get(client, built, principal, path):
 
 def _success_schema(schema: dict, key: str) -> dict | None:
     method, path = operation(key).split(" ", 1)
-    responses = schema["paths"][path][method.lower()]["responses"]
+    responses = schema["paths"].get(path, {}).get(method.lower(), {}).get("responses", {})
     content = responses.get("200", {}).get("content", {})
     return content.get("application/json", {}).get("schema")
 

@@ -234,10 +234,9 @@ def sees(user, kind: str, pk: int) -> bool:
     from authentication.selectors import guardian_link_get_for_user
     from classroom.progress.selectors import note_get_for_user, student_get_for_viewer
     from classroom.scheduling.selectors import series_get_for_user, time_off_get_for_teacher
-    from classroom.selectors import teacher_get_public
-    from classroom.teaching.selectors import lesson_get_for_viewer
+    from classroom.teaching.selectors import lesson_get_for_viewer, teacher_get_for_user
     from courses.selectors import (
-        course_get_for_editor,
+        course_get_for_user,
         course_get_public,
         enrollment_get_for_user,
         material_get_for_user,
@@ -260,9 +259,7 @@ def sees(user, kind: str, pk: int) -> bool:
     if kind == "enrollment":
         return _found(lambda: enrollment_get_for_user(user=user, enrollment_id=pk))
     if kind == "course":
-        return _found(lambda: course_get_public(course_id=pk)) or _found(
-            lambda: course_get_for_editor(user=user, course_id=pk)
-        )
+        return _found(lambda: course_get_for_user(user=user, course_id=pk))
     if kind == "module":
         module = Module.objects.filter(pk=pk).first()
         if module is None:
@@ -282,5 +279,5 @@ def sees(user, kind: str, pk: int) -> bool:
     if kind == "user":
         return _found(lambda: student_get_for_viewer(user=user, student_id=pk))
     if kind == "teacher_profile":
-        return _found(lambda: teacher_get_public(teacher_id=pk))
+        return _found(lambda: teacher_get_for_user(user=user, teacher_id=pk))
     raise AssertionError(f"unknown type {kind}")
