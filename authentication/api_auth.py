@@ -63,3 +63,16 @@ def _session_user(request):
 
 def auth_for(*roles) -> list:
     return [TokenAuth(*roles), CookieSessionAuth(*roles)]
+
+
+def api_viewer(request):
+    """The signed-in person on an operation that anyone may call (session token or cookie), or None
+    for an anonymous caller. What they may see is then their selector's business."""
+    for auth in auth_for():
+        try:
+            user = auth(request)
+        except Exception:  # noqa: BLE001 - a bad token on a public operation reads as anonymous
+            user = None
+        if user:
+            return user
+    return None

@@ -13,10 +13,22 @@ TimezoneName = Literal[tuple(sorted(zoneinfo.available_timezones()))]
 LanguageCode = Literal["en", "es"]
 
 
-class UserBriefOut(Schema):
-    id: int
+class PersonBrief(Schema):
+    """A person named in another resource in no particular role (a guardian, who booked or
+    cancelled a lesson, who wrote a note). A teacher in their role is a `TeacherBrief`
+    (`teacher_id`), a student a `StudentBrief` (`student_id`)."""
+
+    user_id: int = Field(
+        ...,
+        description="The person's account id: `GET /me` shows your own, `GET /admin/users/{user_id}` "
+        "any to admins. A student's `student_id` is the same number.",
+    )
     name: str
-    avatar_url: str | None = None
+    avatar_url: str | None
+
+    @staticmethod
+    def resolve_user_id(obj):
+        return obj.pk
 
     @staticmethod
     def resolve_avatar_url(obj):
@@ -92,12 +104,12 @@ class GuardianLinkOut(Schema):
     invited_email: str
     invited_role: Literal["child", "guardian"]
     initiated_by_me: bool
-    guardian: UserBriefOut | None
-    child: UserBriefOut | None
+    guardian: PersonBrief | None
+    child: PersonBrief | None
     created_at: datetime
     responded_at: datetime | None
     consent_given_at: datetime | None
-    consent_given_by: UserBriefOut | None
+    consent_given_by: PersonBrief | None
 
 
 class AdminUserOut(Schema):

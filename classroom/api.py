@@ -1,9 +1,9 @@
 from decimal import Decimal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from authentication.api_auth import auth_for
+from authentication.api_auth import api_viewer, auth_for
 from authentication.choices import Role
 from catalog.selectors import unknown_vocabulary
 from cplatform.api_base import (
@@ -29,7 +29,6 @@ from .selectors import (
     TeacherFilters,
     student_get_for_user,
     student_list_for_user,
-    teacher_get_public,
     teacher_list_public,
 )
 from .services import (
@@ -39,6 +38,7 @@ from .services import (
     teacher_profile_ensure,
     teacher_profile_update,
 )
+from .teaching.selectors import teacher_get_for_user
 
 router = Router(tags=["teachers", "students"])
 
@@ -94,8 +94,23 @@ def list_teachers(request, filters: Query[TeacherFilterQuery]):
     "/teachers/{teacher_id}", response={200: TeacherOut, **errors(404, 422)}, tags=["teachers"]
 )
 def retrieve_teacher(request, teacher_id: int):
-    """A listed teacher. Unlisted profiles answer 404; their owner reads them at `/me/teacher-profile`."""
-    return teacher_get_public(teacher_id=teacher_id)
+    """A teacher by `teacher_id`, the id every `teacher_id` field and parameter holds. A listed
+    teacher answers anyone; an unlisted one answers whoever can see a course or lesson they teach
+    (anyone, for a published course), themself and admins. Others: 404."""
+    return teacher_get_for_user(user=api_viewer(request), teacher_id=teacher_id)
+
+
+@router.get(
+    "/teachers/by-slug/{slug}",
+    response={200: TeacherOut, **errors(404, 422)},
+    tags=["teachers"],
+)
+def retrieve_teacher_by_slug(
+    request, slug: str = Path(..., max_length=100, pattern=r"^[-a-zA-Z0-9_]+$")
+):
+    """The same teacher by the slug of their page (`/teachers/<slug>/`), for deep links; the same
+    rule as `GET /teachers/{teacher_id}`."""
+    return teacher_get_for_user(user=api_viewer(request), slug=slug)
 
 
 @router.get(

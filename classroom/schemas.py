@@ -13,7 +13,7 @@ from .models import default_lesson_lengths
 
 def offered_lengths(teacher) -> list[int]:
     """The teacher's offered lesson lengths (their scheduling settings, loaded with the profile by
-    `_teacher_base`; the model's default when they never saved any)."""
+    `teacher_base`; the model's default when they never saved any)."""
     try:
         settings = teacher.scheduling_settings
     except ObjectDoesNotExist:

@@ -5,7 +5,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from authentication.api_auth import auth_for
+from authentication.api_auth import api_viewer, auth_for
 from authentication.choices import Role
 from authentication.models import User
 from catalog.selectors import unknown_vocabulary
@@ -34,6 +34,7 @@ from .schemas import (
 from .selectors import (
     CourseFilters,
     course_get_for_editor,
+    course_get_for_user,
     course_get_public,
     course_list_public,
     enrollment_get_for_user,
@@ -84,7 +85,12 @@ class CourseFilterQuery(Schema):
         None, max_length=8, description="Teaching language code (unknown: 422)"
     )
     format: CourseFormat | None = Field(None, description="The course's format")
-    teacher: int | None = Field(None, ge=1, le=2**31 - 1, description="A teacher's user id")
+    teacher_id: int | None = Field(
+        None,
+        ge=1,
+        le=2**63 - 1,
+        description="Courses this teacher owns or co-teaches (`/teachers/{teacher_id}`)",
+    )
     min_price: float | None = Field(None, ge=0, le=999999.99)
     max_price: float | None = Field(None, ge=0, le=999999.99)
     free: bool | None = Field(None, description="true: free courses only; false: paid only")
@@ -108,8 +114,10 @@ def list_courses(request, filters: Query[CourseFilterQuery]):
 
 @router.get("/courses/{course_id}", response={200: CourseOut, **errors(404, 422)})
 def retrieve_course(request, course_id: int):
-    """A published course; drafts and archived courses answer 404."""
-    return course_get_public(course_id=course_id)
+    """A published course, for anyone. Signed in, also a course you teach (any status; admins: any
+    course) or one you or your child have an enrolment in, so every `course_id` you were given
+    resolves. Any other draft or archived course answers 404."""
+    return course_get_for_user(user=api_viewer(request), course_id=course_id)
 
 
 @router.post(
@@ -213,6 +221,17 @@ def list_enrollments(request, filters: Query[EnrollmentFilterQuery]):
     if filters.status is not None:
         qs = qs.filter(status=filters.status)
     return sorted_by(qs, filters.sort)
+
+
+@router.get(
+    "/enrollments/{enrollment_id}",
+    response={200: EnrollmentOut, **errors(401, 404, 422)},
+    auth=auth_for(),
+    tags=["enrollments"],
+)
+def retrieve_enrollment(request, enrollment_id: int):
+    """One enrolment, for whoever sees it in `GET /enrollments` (others: 404)."""
+    return enrollment_get_for_user(user=request.auth, enrollment_id=enrollment_id)
 
 
 @router.post(

@@ -24,9 +24,55 @@ class CodeName(Schema):
     name: str
 
 
-class PersonOut(Schema):
-    id: int
+def _avatar_url(user) -> str | None:
+    return user.avatar.url if user.avatar else None
+
+
+class TeacherBrief(Schema):
+    """A teacher named in another resource (a course's owner and teachers, a lesson, a series).
+    Built from a teacher profile: `teacher_id` is what `/teachers/{teacher_id}` and `/slots`,
+    `/lessons` and `/courses?teacher_id=` take."""
+
+    teacher_id: int = Field(..., description="The teacher's id: `GET /teachers/{teacher_id}`.")
+    slug: str = Field(..., description="For deep links: `GET /teachers/by-slug/{slug}`.")
     name: str
+    avatar_url: str | None
+
+    @staticmethod
+    def resolve_teacher_id(obj):
+        return obj.pk
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.user.name
+
+    @staticmethod
+    def resolve_avatar_url(obj):
+        return _avatar_url(obj.user)
+
+
+class StudentBrief(Schema):
+    """A student named in another resource (an enrolment, a lesson, a seat, attendance, progress).
+    Built from the student's user: `student_id` is what `/students/{student_id}` and every
+    `student_id` parameter take."""
+
+    student_id: int = Field(..., description="The student's id: `GET /students/{student_id}`.")
+    name: str
+    avatar_url: str | None
+
+    @staticmethod
+    def resolve_student_id(obj):
+        return obj.pk
+
+    @staticmethod
+    def resolve_avatar_url(obj):
+        return _avatar_url(obj)
+
+
+def teacher_profile_of(user):
+    """The teacher profile of a course's teacher (every teacher has one: profiles follow roles),
+    read through the reverse one-to-one the selectors load; no import of the classroom app."""
+    return user.teacher_profile
 
 
 class CourseOut(Schema):
@@ -56,8 +102,8 @@ class CourseOut(Schema):
     language: CodeName | None
     starts_on: date | None
     ends_on: date | None
-    owner: PersonOut
-    teachers: list[PersonOut]
+    owner: TeacherBrief
+    teachers: list[TeacherBrief] = Field(..., description="Every teacher, the owner included.")
     url: str
 
     @staticmethod
@@ -84,11 +130,11 @@ class CourseOut(Schema):
 
     @staticmethod
     def resolve_owner(obj):
-        return {"id": obj.owner_id, "name": obj.owner.name}
+        return teacher_profile_of(obj.owner)
 
     @staticmethod
     def resolve_teachers(obj):
-        return [{"id": t.pk, "name": t.name} for t in obj.teachers.all()]
+        return [teacher_profile_of(t) for t in obj.teachers.all()]
 
     @staticmethod
     def resolve_url(obj):
@@ -141,11 +187,17 @@ class CoursePatch(InputSchema):
 
 
 class CourseBrief(Schema):
-    id: int
+    """A course named in another resource (an enrolment, a lesson, progress)."""
+
+    course_id: int = Field(..., description="The course's id: `GET /courses/{course_id}`.")
     slug: str
     title: str
     format: str
-    url: str
+    url: str = Field(..., description="The course's page on the site.")
+
+    @staticmethod
+    def resolve_course_id(obj):
+        return obj.pk
 
     @staticmethod
     def resolve_url(obj):
@@ -155,15 +207,11 @@ class CourseBrief(Schema):
 class EnrollmentOut(Schema):
     id: int
     course: CourseBrief
-    student: PersonOut
+    student: StudentBrief
     status: str
     created_at: datetime
     activated_at: datetime | None
     ended_at: datetime | None
-
-    @staticmethod
-    def resolve_student(obj):
-        return {"id": obj.student_id, "name": obj.student.name}
 
 
 class EnrollmentIn(InputSchema):

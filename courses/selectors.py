@@ -52,7 +52,8 @@ class CourseFilters:
     level: str | None = None
     language: str | None = None
     format: str | None = None
-    teacher: int | None = None
+    teacher: int | None = None  # the catalog page's filter: a teacher's user id
+    teacher_id: int | None = None  # the API's filter: a teacher's profile id (`/teachers/{id}`)
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     free: bool | None = None
@@ -63,9 +64,10 @@ class CourseFilters:
 
 def _with_listing_data(qs: QuerySet[Course], teachers: QuerySet | None = None) -> QuerySet[Course]:
     """Everything a course card or CourseOut shows, in a fixed number of queries."""
-    teachers = teachers if teachers is not None else User.objects.all()
+    # Each teacher's profile too: the API names a teacher by its profile id (TeacherBrief).
+    teachers = teachers if teachers is not None else User.objects.select_related("teacher_profile")
     return (
-        qs.select_related("owner", "subject", "level", "language")
+        qs.select_related("owner__teacher_profile", "subject", "level", "language")
         .prefetch_related(Prefetch("teachers", queryset=teachers.order_by("first_name", "pk")))
         .annotate(seats_taken=Count("enrollments", filter=Q(enrollments__status__in=SEAT_STATUSES)))
     )
@@ -98,6 +100,11 @@ def course_list_public(
         # A subquery, not a join: a join on teachers would multiply rows and the seat count.
         taught = Course.teachers.through.objects.filter(user_id=filters.teacher)
         qs = qs.filter(Q(owner_id=filters.teacher) | Q(pk__in=taught.values("course_id")))
+    if filters.teacher_id:
+        taught = Course.teachers.through.objects.filter(user__teacher_profile=filters.teacher_id)
+        qs = qs.filter(
+            Q(owner__teacher_profile=filters.teacher_id) | Q(pk__in=taught.values("course_id"))
+        )
     if filters.min_price is not None:
         qs = qs.filter(price__gte=filters.min_price)
     if filters.max_price is not None:
@@ -157,6 +164,49 @@ def course_get_for_viewer(*, viewer, slug: str) -> Course:
     if course.is_published or can_manage_course(user=viewer, course=course):
         return course
     raise NotFound()
+
+
+def _learner_ids(user) -> QuerySet | list:
+    """The user's id and, for a parent, their linked children's (a subquery)."""
+    if is_parent(user):
+        return User.objects.filter(
+            Q(pk=user.pk) | Q(pk__in=children_of(guardian=user).values("pk"))
+        ).values("pk")
+    return [user.pk]
+
+
+def course_ids_for_user(*, user=None) -> QuerySet:
+    """Ids (a subquery) of every course the user may read through the API: published ones for
+    anyone (anonymous included); for a signed-in user also the courses they teach (every status;
+    admins: all) and those in which they or a linked child have an enrolment of any status (an
+    archived course stays readable from its enrolment, progress and lessons)."""
+    qs = Course.objects.all()
+    if user is None or not getattr(user, "is_authenticated", False):
+        qs = qs.filter(status=CourseStatus.PUBLISHED)
+    elif not is_admin(user):
+        visible = Q(status=CourseStatus.PUBLISHED) | Q(
+            pk__in=Enrollment.objects.filter(student__in=_learner_ids(user)).values("course_id")
+        )
+        if is_teacher(user):
+            visible |= Q(owner=user) | Q(
+                pk__in=Course.teachers.through.objects.filter(user=user).values("course")
+            )
+        qs = qs.filter(visible)
+    return qs.values("pk")
+
+
+def course_list_for_user(*, user=None) -> QuerySet[Course]:
+    """The courses `course_ids_for_user` names, with their listing data."""
+    qs = Course.objects.filter(pk__in=course_ids_for_user(user=user))
+    return _with_listing_data(qs).order_by(*SORTS["starts_on"])
+
+
+def course_get_for_user(*, user=None, course_id: int) -> Course:
+    """`GET /courses/{course_id}`: a course `course_list_for_user` shows the user; else NotFound."""
+    try:
+        return course_list_for_user(user=user).get(pk=course_id)
+    except (Course.DoesNotExist, ValueError, OverflowError) as exc:
+        raise NotFound() from exc
 
 
 def course_list_for_teacher(*, user) -> QuerySet[Course]:

@@ -3,25 +3,15 @@ from datetime import datetime
 from django.urls import reverse
 from ninja import Field, Schema
 
+from authentication.schemas import PersonBrief
+from courses.schemas import CourseBrief, StudentBrief, TeacherBrief
 from cplatform.api_base import InputSchema, MultilineText
 
 from ..choices import AttendanceStatus, LessonKind, LessonStatus
 
 
-class PersonOut(Schema):
-    id: int = Field(..., description="The person's user id.")
-    name: str
-
-
-class CourseBriefOut(Schema):
-    id: int
-    title: str
-    slug: str
-    format: str
-
-
 class NextLessonOut(Schema):
-    id: int
+    lesson_id: int = Field(..., description="`GET /lessons/{lesson_id}`.")
     start: datetime
     end: datetime
 
@@ -29,13 +19,9 @@ class NextLessonOut(Schema):
 class ProgressNoteOut(Schema):
     id: int
     enrollment_id: int
-    author: PersonOut | None = Field(..., description="Null once the author's account is gone.")
+    author: PersonBrief | None = Field(..., description="Null once the author's account is gone.")
     body: str
     created_at: datetime
-
-    @staticmethod
-    def resolve_author(obj):
-        return {"id": obj.author_id, "name": obj.author.name} if obj.author_id else None
 
 
 class ProgressNoteIn(InputSchema):
@@ -49,8 +35,8 @@ class ProgressOut(Schema):
 
     enrollment_id: int
     status: str
-    course: CourseBriefOut
-    student: PersonOut
+    course: CourseBrief
+    student: StudentBrief
     created_at: datetime
     activated_at: datetime | None
     ended_at: datetime | None
@@ -73,15 +59,11 @@ class ProgressOut(Schema):
         return obj.pk
 
     @staticmethod
-    def resolve_student(obj):
-        return {"id": obj.student_id, "name": obj.student.name}
-
-    @staticmethod
     def resolve_next_lesson(obj):
         if obj.next_lesson_id is None:
             return None
         return {
-            "id": obj.next_lesson_id,
+            "lesson_id": obj.next_lesson_id,
             "start": obj.next_lesson_start,
             "end": obj.next_lesson_end,
         }
@@ -97,7 +79,7 @@ class ModuleProgressOut(Schema):
     position: int
     done: bool
     completed_at: datetime | None
-    marked_by: PersonOut | None
+    marked_by: PersonBrief | None
 
     @staticmethod
     def resolve_id(obj):
@@ -120,7 +102,7 @@ class ModuleProgressOut(Schema):
         c = obj.completion
         if c is None or c.marked_by_id is None:
             return None
-        return {"id": c.marked_by_id, "name": c.marked_by.name}
+        return c.marked_by
 
 
 class ProgressDetailOut(ProgressOut):
@@ -139,8 +121,8 @@ class HistoryLessonOut(Schema):
     id: int
     kind: LessonKind
     title: str
-    course: CourseBriefOut | None
-    teacher: PersonOut = Field(..., description="`id` is the teacher's profile id.")
+    course: CourseBrief | None
+    teacher: TeacherBrief
     start: datetime
     end: datetime
     status: LessonStatus
@@ -154,16 +136,12 @@ class HistoryLessonOut(Schema):
     video_call_url: str
 
     @staticmethod
-    def resolve_teacher(obj):
-        return {"id": obj.teacher_id, "name": obj.teacher.user.name}
-
-    @staticmethod
     def resolve_attendance(obj):
         return obj.attendance_status or None
 
 
 class MyStudentOut(Schema):
-    id: int = Field(..., description="The student's user id.")
+    id: int = Field(..., description="The student's id: `GET /students/{id}`.")
     name: str
     lessons_taken: int = Field(..., description="Ended, non-cancelled lessons with you.")
     next_lesson_start: datetime | None

@@ -3,7 +3,8 @@ from datetime import date, datetime, time
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from courses.schemas import MaterialOut
+from authentication.schemas import PersonBrief
+from courses.schemas import CourseBrief, MaterialOut, StudentBrief, TeacherBrief
 from cplatform.api_base import InputSchema, MultilineText, in_render_zone, sort_enum
 
 from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus
@@ -78,24 +79,9 @@ class MaterialAttachIn(InputSchema):
 # --- lessons as the API shows them (booked in scheduling, run here) -------------------------------
 
 
-class PersonOut(Schema):
-    id: int
-    name: str
-
-
-class CourseRefOut(Schema):
-    id: int
-    title: str
-    slug: str
-
-
 class SeatOut(Schema):
-    student: PersonOut = Field(..., description="`id` is the student's user id.")
+    student: StudentBrief
     taken_at: datetime
-
-    @staticmethod
-    def resolve_student(obj):
-        return {"id": obj.student_id, "name": obj.student.name}
 
     @staticmethod
     def resolve_taken_at(obj):
@@ -103,14 +89,10 @@ class SeatOut(Schema):
 
 
 class AttendanceOut(Schema):
-    student: PersonOut = Field(..., description="`id` is the student's user id.")
+    student: StudentBrief
     status: AttendanceStatus
     note: str
     recorded_at: datetime
-
-    @staticmethod
-    def resolve_student(obj):
-        return {"id": obj.student_id, "name": obj.student.name}
 
 
 def _details(obj, context):
@@ -132,13 +114,11 @@ class LessonOut(Schema):
     kind: LessonKind = Field(
         ..., description="private (1:1) or group (a session of a group course)"
     )
-    teacher: PersonOut = Field(
-        ..., description="`id` is the teacher's profile id (`/teachers/{id}`)."
+    teacher: TeacherBrief
+    student: StudentBrief | None = Field(
+        ..., description="A 1:1 lesson's student; null for a group session (see `seats`)."
     )
-    student: PersonOut | None = Field(
-        ..., description="A 1:1 lesson's student (`id`: user id); null for a group session."
-    )
-    course: CourseRefOut | None
+    course: CourseBrief | None
     title: str
     capacity: int | None = Field(..., description="Seats of a group session.")
     seats_taken: int = Field(..., description="Live seats of a group session (0 for 1:1).")
@@ -147,12 +127,12 @@ class LessonOut(Schema):
         description="Live seats the caller may see: all for the teacher, their own (or their "
         "children's) for a student or parent.",
     )
-    booked_by_id: int
-    series_id: int | None
+    booked_by: PersonBrief = Field(..., description="Who booked it: the student or a parent.")
+    series_id: int | None = Field(..., description="`GET /series/{series_id}`; null: a one-off.")
     start: datetime
     end: datetime
     status: LessonStatus
-    cancelled_by_id: int | None
+    cancelled_by: PersonBrief | None
     cancelled_at: datetime | None
     cancelled_late: bool
     cancellation_reason: str
@@ -169,22 +149,6 @@ class LessonOut(Schema):
     )
 
     _zone = field_validator("start", "end", "cancelled_at", "homework_due")(in_render_zone)
-
-    @staticmethod
-    def resolve_teacher(obj):
-        return {"id": obj.teacher_id, "name": obj.teacher.user.name}
-
-    @staticmethod
-    def resolve_student(obj):
-        if obj.student_id is None:
-            return None
-        return {"id": obj.student_id, "name": obj.student.name}
-
-    @staticmethod
-    def resolve_course(obj):
-        if obj.course_id is None:
-            return None
-        return {"id": obj.course_id, "title": obj.course.title, "slug": obj.course.slug}
 
     @staticmethod
     def resolve_seats_taken(obj, context):
@@ -205,8 +169,8 @@ class LessonOut(Schema):
 
 class SeriesOut(Schema):
     id: int
-    teacher: PersonOut
-    student: PersonOut
+    teacher: TeacherBrief
+    student: StudentBrief
     timezone: str
     weekday: int
     local_start_time: time
@@ -220,11 +184,3 @@ class SeriesOut(Schema):
         request = (context or {}).get("request")
         user = getattr(request, "auth", None) or getattr(request, "user", None)
         return list(with_lesson_details(obj.lessons.order_by("start", "pk"), user=user))
-
-    @staticmethod
-    def resolve_teacher(obj):
-        return {"id": obj.teacher_id, "name": obj.teacher.user.name}
-
-    @staticmethod
-    def resolve_student(obj):
-        return {"id": obj.student_id, "name": obj.student.name}

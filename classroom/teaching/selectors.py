@@ -16,17 +16,17 @@ from django.utils import timezone
 
 from authentication.choices import Role
 from authentication.models import User
-from authentication.roles import has_role, is_admin, is_parent
+from authentication.roles import has_role, is_admin, is_parent, is_teacher
 from authentication.selectors import children_of, students_held_by_consent
 from courses.choices import EnrollmentStatus
 from courses.models import Course, Enrollment
-from courses.selectors import can_manage_course, material_list_for_user
+from courses.selectors import can_manage_course, course_ids_for_user, material_list_for_user
 from cplatform.exceptions import NotFound
 
 from ..choices import LessonKind, LessonStatus
-from ..models import Attendance, Lesson, LessonSeat
+from ..models import Attendance, Lesson, LessonSeat, TeacherProfile
 from ..scheduling.selectors import lesson_list_for_user
-from ..selectors import student_get_for_user
+from ..selectors import _listed, student_get_for_user, teacher_base, teacher_course_ids
 
 
 def learner_ids(user) -> list[int]:
@@ -59,7 +59,7 @@ def with_lesson_details(qs: QuerySet[Lesson], *, user) -> QuerySet[Lesson]:
     else:
         people = Q(lesson__teacher__user=user) | Q(student_id__in=learner_ids(user))
     return (
-        qs.select_related("course", "teacher__user", "student")
+        qs.select_related("course", "teacher__user", "student", "booked_by", "cancelled_by")
         .annotate(seats_taken=Coalesce(Subquery(live_seats), Value(0)))
         .prefetch_related(
             Prefetch(
@@ -83,16 +83,53 @@ def with_lesson_details(qs: QuerySet[Lesson], *, user) -> QuerySet[Lesson]:
     )
 
 
-def lesson_get_for_viewer(*, user, lesson_id: int) -> Lesson:
-    """A lesson the user may see: scheduling's rule, or a group session of a course in which the user
-    (or their child) is actively enrolled."""
+def lesson_list_for_viewer(*, user) -> QuerySet[Lesson]:
+    """The lessons the user may see: scheduling's rule, or a group session of a course in which the
+    user (or their child) is actively enrolled, or that they co-teach (they list its sessions, and
+    its progress names the next one). A plain queryset (no details)."""
     visible = lesson_list_for_user(user=user)
-    enrolled = Lesson.objects.filter(kind=LessonKind.GROUP, course__in=_enrolled_course_ids(user))
+    sessions = Q(course__in=_enrolled_course_ids(user))
+    if is_teacher(user):
+        sessions |= Q(course__in=teacher_course_ids(user))
+    enrolled = Lesson.objects.filter(sessions, kind=LessonKind.GROUP)
+    return Lesson.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=enrolled.values("pk")))
+
+
+def lesson_get_for_viewer(*, user, lesson_id: int) -> Lesson:
+    """A lesson `lesson_list_for_viewer` shows the user, with its details."""
     try:
-        qs = Lesson.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=enrolled.values("pk")))
-        return with_lesson_details(qs, user=user).get(pk=lesson_id)
+        return with_lesson_details(lesson_list_for_viewer(user=user), user=user).get(pk=lesson_id)
     except (Lesson.DoesNotExist, ValueError, OverflowError) as exc:
         raise NotFound() from exc
+
+
+def teacher_get_for_user(
+    *, user=None, teacher_id: int | None = None, slug: str | None = None
+) -> TeacherProfile:
+    """`GET /teachers/{teacher_id}` (or by slug): a listed teacher, for anyone; listed or not, a
+    teacher of a course the user may read (`course_ids_for_user`: published courses for everyone)
+    or of a lesson they see, themself, and any teacher for an admin. So every `teacher_id` the API
+    hands someone resolves for them; an unrelated unlisted teacher answers NotFound."""
+    lookup = {"pk": teacher_id} if teacher_id is not None else {"slug": slug}
+    listed = _listed(TeacherProfile.objects.filter(pk=OuterRef("pk")))
+    try:
+        profile = teacher_base().annotate(is_listed=Exists(listed)).get(**lookup)
+    except (TeacherProfile.DoesNotExist, ValueError, OverflowError) as exc:
+        raise NotFound() from exc
+    if profile.is_listed:
+        return profile
+    signed_in = getattr(user, "is_authenticated", False)
+    if signed_in and (profile.user_id == user.pk or is_admin(user)):
+        return profile
+    taught = Course.objects.filter(
+        Q(owner_id=profile.user_id) | Q(teachers__pk=profile.user_id),
+        pk__in=course_ids_for_user(user=user),
+    )
+    if taught.exists():
+        return profile
+    if signed_in and lesson_list_for_viewer(user=user).filter(teacher=profile).exists():
+        return profile
+    raise NotFound()
 
 
 def course_get_for_sessions(*, user, course_id: int) -> Course:

@@ -182,6 +182,10 @@ COURSES: dict[str, Call] = {
         ),
         json=lambda w: {"course_id": w.open_course_id},
     ),
+    "GET /api/v1/enrollments/{enrollment_id}": Call(
+        expect(NOT_FOUND, student_a=200, parent_of_a=200, teacher=200, admin=200, superuser=200),
+        path_params={"enrollment_id": "enrollment_id"},
+    ),
     "POST /api/v1/enrollments/{enrollment_id}/withdraw": Call(
         OWN_ENROLLMENT, path_params={"enrollment_id": "enrollment_id"}
     ),
@@ -304,6 +308,7 @@ MATRIX: dict[str, Call] = {
     "GET /api/v1/teachers/{teacher_id}": Call(
         EVERYONE, path_params={"teacher_id": "teacher_profile_id"}
     ),
+    "GET /api/v1/teachers/by-slug/{slug}": Call(EVERYONE, path_params={"slug": "teacher_slug"}),
     "GET /api/v1/me/teacher-profile": Call(ONLY_TEACHERS),
     "PUT /api/v1/me/teacher-profile": Call(
         ONLY_TEACHERS,
@@ -383,6 +388,7 @@ class World:
             "teacher_profile",
             lambda: listed_teacher(email="teacher@example.com"),
         ).user
+        self.teacher_slug = self.users["teacher"].teacher_profile.slug
         self.users["other_teacher"] = listed_teacher(email="other.teacher@example.com").user
         self._families()
         self._courses(self.users["teacher"], child)
@@ -619,6 +625,8 @@ def test_ids_collide_across_types_for_everyone_refused(world):
     problems, refused_on = [], {}  # attribute → principals that must get 404 on it, from any row
     for key, spec in sorted(MATRIX.items()):
         for name, attribute in spec.addressed.items():
+            if not attribute.endswith("_id"):
+                continue  # a slug: no id to collide
             if attribute not in world.ids.of:
                 problems.append(f"{key}: {name} → {attribute} was not made with World.make")
                 continue

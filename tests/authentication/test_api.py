@@ -253,8 +253,8 @@ def test_parent_invites_a_child_and_the_child_accepts_through_the_api():
     accepted = child_api.post(f"/api/v1/guardians/{body['id']}/accept")
     assert accepted.status_code == 200
     assert accepted.json()["status"] == "active"
-    assert accepted.json()["guardian"]["id"] == parent.pk
-    assert accepted.json()["child"]["id"] == child.pk
+    assert accepted.json()["guardian"]["user_id"] == parent.pk
+    assert accepted.json()["child"]["user_id"] == child.pk
 
 
 def test_student_invites_a_parent_who_accepts_through_the_api():
@@ -267,7 +267,7 @@ def test_student_invites_a_parent_who_accepts_through_the_api():
     assert invite.status_code == 201
     accepted = api_as(adult).post(f"/api/v1/guardians/{invite.json()['id']}/accept")
     assert accepted.status_code == 200
-    assert accepted.json()["guardian"]["id"] == adult.pk
+    assert accepted.json()["guardian"]["user_id"] == adult.pk
 
 
 @pytest.mark.parametrize(
@@ -384,7 +384,7 @@ def test_consent_through_the_api_records_who_and_when():
     response = api_as(parent).post(f"/api/v1/guardians/{active.pk}/consent")
     assert response.status_code == 200
     body = response.json()
-    assert body["consent_given_by"]["id"] == parent.pk
+    assert body["consent_given_by"]["user_id"] == parent.pk
     assert body["consent_given_at"] is not None
     assert api_as(child).get("/api/v1/me").json()["needs_guardian_consent"] is False
 

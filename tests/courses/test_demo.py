@@ -136,7 +136,9 @@ def test_a_parent_sees_her_childs_lessons_and_progress_through_the_api(demo, cli
     headers = {"HTTP_X_SESSION_TOKEN": token}
 
     lessons = client.get("/api/v1/lessons", {"when": "upcoming"}, **headers).json()["items"]
-    students = {seat["student"]["id"] for lesson in lessons for seat in lesson.get("seats", [])}
-    students |= {lesson["student"]["id"] for lesson in lessons if lesson.get("student")}
+    students = {
+        seat["student"]["student_id"] for lesson in lessons for seat in lesson.get("seats", [])
+    }
+    students |= {lesson["student"]["student_id"] for lesson in lessons if lesson.get("student")}
     lucas = Enrollment.objects.filter(student__email="lucas.lopez@example.com").first().student
     assert lucas.pk in students

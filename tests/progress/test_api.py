@@ -27,10 +27,10 @@ def test_a_student_marks_a_module_done_and_sees_the_figures(client, people):
     body = client.post(url, **headers).json()
     assert body["modules_completed"] == 1 and body["modules_released"] == 3
     assert [m["done"] for m in body["modules"]] == [True, False, False]
-    assert body["modules"][0]["marked_by"]["id"] == people.student_a.pk
+    assert body["modules"][0]["marked_by"]["user_id"] == people.student_a.pk
     assert body["sessions_planned"] == 5 and body["sessions_attended"] == 2
     assert body["absences"] == 1
-    assert body["next_lesson"]["id"] == s.next_lesson.pk
+    assert body["next_lesson"]["lesson_id"] == s.next_lesson.pk
     assert body["can_mark_modules"] is True and body["can_add_notes"] is False
     assert client.post(url, **headers).json()["modules_completed"] == 1  # idempotent
     body = client.delete(url, **headers).json()
@@ -61,7 +61,11 @@ def test_a_teacher_adds_a_note_and_the_parent_reads_it_in_the_progress_list(clie
         **auth(client, people.teacher),
     )
     assert response.status_code == 201
-    assert response.json()["author"] == {"id": people.teacher.pk, "name": people.teacher.name}
+    assert response.json()["author"] == {
+        "user_id": people.teacher.pk,
+        "name": people.teacher.name,
+        "avatar_url": None,
+    }
     body = client.get(
         "/api/v1/progress",
         {"student_id": people.student_a.pk},

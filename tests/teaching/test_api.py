@@ -44,9 +44,13 @@ def test_a_teacher_creates_a_session_and_enrolled_students_get_seats(client, peo
     body = response.json()
     assert body["kind"] == "group"
     assert body["student"] is None
-    assert body["course"] == {"id": course.pk, "title": course.title, "slug": course.slug}
+    assert (body["course"]["course_id"], body["course"]["title"], body["course"]["slug"]) == (
+        course.pk,
+        course.title,
+        course.slug,
+    )
     assert (body["title"], body["capacity"], body["seats_taken"]) == ("Week 1", 5, 1)
-    assert [s["student"]["id"] for s in body["seats"]] == [people.student_a.pk]
+    assert [s["student"]["student_id"] for s in body["seats"]] == [people.student_a.pk]
     assert body["video_call_url"] == "https://meet.example/w1"
     # The same time again: the teacher is busy.
     again = send(
@@ -108,7 +112,7 @@ def test_a_student_takes_and_gives_up_a_seat_and_a_parent_does_it_for_the_child(
     taken = send(client, "post", f"/api/v1/lessons/{lesson.pk}/seat", {}, student)
     assert taken.status_code == 201, taken.content
     assert taken.json()["seats_taken"] == 1
-    assert [s["student"]["id"] for s in taken.json()["seats"]] == [people.student_a.pk]
+    assert [s["student"]["student_id"] for s in taken.json()["seats"]] == [people.student_a.pk]
     full = send(
         client, "post", f"/api/v1/lessons/{lesson.pk}/seat", {}, auth(client, people.student_b)
     )
@@ -167,16 +171,16 @@ def test_the_teacher_records_attendance_and_the_student_and_parent_see_their_own
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == "completed"
-    assert {(a["student"]["id"], a["status"]) for a in body["attendance"]} == {
+    assert {(a["student"]["student_id"], a["status"]) for a in body["attendance"]} == {
         (people.student_a.pk, "present"),
         (people.student_b.pk, "excused"),
     }
     for viewer in (people.student_a, people.parent_of_a):
         seen = client.get(f"/api/v1/lessons/{lesson.pk}", **auth(client, viewer)).json()
-        assert [(a["student"]["id"], a["note"]) for a in seen["attendance"]] == [
+        assert [(a["student"]["student_id"], a["note"]) for a in seen["attendance"]] == [
             (people.student_a.pk, "Great")
         ]
-        assert [s["student"]["id"] for s in seen["seats"]] == [people.student_a.pk]
+        assert [s["student"]["student_id"] for s in seen["seats"]] == [people.student_a.pk]
         assert seen["seats_taken"] == 2
     assert Attendance.objects.count() == 2
 
@@ -284,7 +288,7 @@ def test_a_1_to_1_booking_can_name_the_course(client, people):
     EnrollmentFactory(course=tutoring, student=people.student_a)
     booked = send(client, "post", "/api/v1/lessons", body, headers)
     assert booked.status_code == 201, booked.content
-    assert booked.json()["course"]["id"] == tutoring.pk
+    assert booked.json()["course"]["course_id"] == tutoring.pk
     assert booked.json()["kind"] == "private"
 
 

@@ -68,7 +68,7 @@ DECOY_TYPES = (
 # What each principal legitimately reaches among the decoys at every N (less the probed type).
 # The decoys belong to `other_teacher` (owner and lesson teacher) and `student_b` (enrolled, seated,
 # in a series; `second_parent` is B's guardian); `teacher` co-teaches the decoy course (so sees its
-# enrolments, materials and notes, but not the other teacher's lessons, series or time off). The
+# enrolments, materials, notes and group sessions, but not the other teacher's series or time off). The
 # course is published, so its course and syllabus modules are everyone's to see. Student A is kept
 # out of the decoys: that they are not other_teacher's student is itself a row.
 _EVERY_DECOY = set(DECOY_TYPES)
@@ -78,7 +78,7 @@ DECOYS_SEEN_BY: dict[str, set[str]] = {
     "student_b": _EVERY_DECOY - {"time_off"},
     "parent_of_a": _PUBLIC,
     "second_parent": _EVERY_DECOY - {"time_off"},
-    "teacher": {"enrollment", "course", "module", "material", "note"},
+    "teacher": {"enrollment", "course", "module", "material", "note", "lesson"},
     "other_teacher": _EVERY_DECOY - {"guardian_link"},
     "editor": _PUBLIC,
     "moderator": _PUBLIC,
@@ -234,10 +234,9 @@ def sees(user, kind: str, pk: int) -> bool:
     from authentication.selectors import guardian_link_get_for_user
     from classroom.progress.selectors import note_get_for_user, student_get_for_viewer
     from classroom.scheduling.selectors import series_get_for_user, time_off_get_for_teacher
-    from classroom.selectors import teacher_get_public
-    from classroom.teaching.selectors import lesson_get_for_viewer
+    from classroom.teaching.selectors import lesson_get_for_viewer, teacher_get_for_user
     from courses.selectors import (
-        course_get_for_editor,
+        course_get_for_user,
         course_get_public,
         enrollment_get_for_user,
         material_get_for_user,
@@ -260,9 +259,7 @@ def sees(user, kind: str, pk: int) -> bool:
     if kind == "enrollment":
         return _found(lambda: enrollment_get_for_user(user=user, enrollment_id=pk))
     if kind == "course":
-        return _found(lambda: course_get_public(course_id=pk)) or _found(
-            lambda: course_get_for_editor(user=user, course_id=pk)
-        )
+        return _found(lambda: course_get_for_user(user=user, course_id=pk))
     if kind == "module":
         module = Module.objects.filter(pk=pk).first()
         if module is None:
@@ -282,5 +279,5 @@ def sees(user, kind: str, pk: int) -> bool:
     if kind == "user":
         return _found(lambda: student_get_for_viewer(user=user, student_id=pk))
     if kind == "teacher_profile":
-        return _found(lambda: teacher_get_public(teacher_id=pk))
+        return _found(lambda: teacher_get_for_user(user=user, teacher_id=pk))
     raise AssertionError(f"unknown type {kind}")
