@@ -83,7 +83,7 @@ def with_lesson_details(qs: QuerySet[Lesson], *, user) -> QuerySet[Lesson]:
     )
 
 
-def lesson_list_for_viewer(*, user) -> QuerySet[Lesson]:
+def lesson_list_visible(*, user) -> QuerySet[Lesson]:
     """The lessons the user may see: scheduling's rule, or a group session of a course in which the
     user (or their child) is actively enrolled, or that they co-teach (they list its sessions, and
     its progress names the next one). A plain queryset (no details)."""
@@ -96,9 +96,9 @@ def lesson_list_for_viewer(*, user) -> QuerySet[Lesson]:
 
 
 def lesson_get_for_viewer(*, user, lesson_id: int) -> Lesson:
-    """A lesson `lesson_list_for_viewer` shows the user, with its details."""
+    """A lesson `lesson_list_visible` shows the user, with its details."""
     try:
-        return with_lesson_details(lesson_list_for_viewer(user=user), user=user).get(pk=lesson_id)
+        return with_lesson_details(lesson_list_visible(user=user), user=user).get(pk=lesson_id)
     except (Lesson.DoesNotExist, ValueError, OverflowError) as exc:
         raise NotFound() from exc
 
@@ -127,7 +127,7 @@ def teacher_get_for_user(
     )
     if taught.exists():
         return profile
-    if signed_in and lesson_list_for_viewer(user=user).filter(teacher=profile).exists():
+    if signed_in and lesson_list_visible(user=user).filter(teacher=profile).exists():
         return profile
     raise NotFound()
 
