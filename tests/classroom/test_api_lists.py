@@ -245,7 +245,7 @@ def test_a_parents_lists_default_to_their_childrens_items(client, family):
     assert len(_ids(upcoming)) == 2
     enrollments = client.get("/api/v1/enrollments", **headers).json()["items"]
     progress = client.get("/api/v1/progress", **headers).json()["items"]
-    assert {e["student"]["id"] for e in enrollments} == {people.student_a.pk}
+    assert {e["student"]["student_id"] for e in enrollments} == {people.student_a.pk}
     assert len(progress) == len(enrollments) == 1
 
 
