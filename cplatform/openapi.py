@@ -117,7 +117,28 @@ def finish_document(schema: dict, operations: dict) -> None:
             _refer_to_named_enums(details, enums)
             _finish_operation(details, operation, components)
     _refer_to_named_enums(components, enums, top=True)
+    _unwrap_single_all_of(schema)
     _drop_unused_components(schema)
+
+
+def _unwrap_single_all_of(node) -> None:
+    """`{"allOf": [{"$ref": X}], "default": ...}` (pydantic's way to put a default beside a reference,
+    needed before OpenAPI 3.1) → `{"$ref": X, "default": ...}`: the same schema, without a composition
+    linters call illogical."""
+    if isinstance(node, list):
+        for item in node:
+            _unwrap_single_all_of(item)
+        return
+    if not isinstance(node, dict):
+        return
+    parts = node.get("allOf")
+    if isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], dict):
+        inner = parts[0]
+        if not set(inner) & (set(node) - {"allOf"}):
+            del node["allOf"]
+            node.update(inner)
+    for value in node.values():
+        _unwrap_single_all_of(value)
 
 
 def _finish_operation(details: dict, operation, components: dict) -> None:
