@@ -16,6 +16,9 @@ from django.utils.translation import gettext
 from pydantic import AfterValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .validators import CODE as TEXT_CODE
+from .validators import text_problem
+
 TIME_ZONE_CODE = "unknown_time_zone"
 
 
@@ -26,6 +29,10 @@ def known_time_zones() -> frozenset[str]:
 
 
 def _known_time_zone(value: str) -> str:
+    # Control characters get the message every text field gives them (InputSchema's check runs later).
+    problem = text_problem(value, multiline=False)
+    if problem:
+        raise PydanticCustomError(TEXT_CODE, problem)
     if value not in known_time_zones():
         # Short on purpose: never the list of zones.
         raise PydanticCustomError(
