@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -22,6 +21,7 @@ from courses.api import router as courses_router
 
 from .api_base import reject_undeclared_form_parts, reject_undeclared_query_params
 from .exceptions import DomainError
+from .openapi import DocumentedAPI
 
 
 def _docs_guard(view):
@@ -36,7 +36,7 @@ def _docs_guard(view):
     return wrapper
 
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="cplatform API",
     version="1.0.0",
     description=(

@@ -2,8 +2,6 @@
 lesson history of students, for them, their parents and their teachers. Enrolment history is
 `GET /enrollments?student_id=` (courses). Operations parse, call one selector or service, answer."""
 
-from typing import Literal
-
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -20,6 +18,7 @@ from cplatform.api_base import (
     sorted_by,
 )
 
+from ..choices import LessonWhen
 from ..teaching.schemas import LessonSort
 from . import selectors, services
 from .schemas import (
@@ -169,8 +168,9 @@ class HistoryFilter(Schema):
         description="Whose lessons (a user id): yourself, a linked child, one of your students "
         "(anyone else: 404). Default: the caller's own and their linked children's",
     )
-    when: Literal["past", "upcoming"] = Field(
-        "past", description="past: ended, newest first; upcoming: not yet ended, soonest first"
+    when: LessonWhen = Field(
+        LessonWhen.PAST,
+        description="past: ended, newest first; upcoming: not yet ended, soonest first",
     )
     sort: LessonSort | None = Field(
         None,

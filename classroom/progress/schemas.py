@@ -4,6 +4,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 
 from authentication.schemas import PersonBrief
+from courses.choices import EnrollmentStatus
 from courses.schemas import CourseBrief, StudentBrief, TeacherBrief
 from cplatform.api_base import InputSchema, MultilineText
 
@@ -34,7 +35,7 @@ class ProgressOut(Schema):
     """An enrolment and how it is going."""
 
     enrollment_id: int
-    status: str
+    status: EnrollmentStatus
     course: CourseBrief
     student: StudentBrief
     created_at: datetime

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from ninja import Field, Schema
 from pydantic import field_validator
@@ -6,8 +6,9 @@ from pydantic import field_validator
 from authentication.schemas import PersonBrief
 from courses.schemas import CourseBrief, MaterialOut, StudentBrief, TeacherBrief
 from cplatform.api_base import InputSchema, MultilineText, in_render_zone, sort_enum
+from cplatform.api_types import TimeZoneNameOut, WallClockTime
 
-from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus
+from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus, LessonWhen
 from ..scheduling.schemas import sane_instant
 from .selectors import with_lesson_details
 
@@ -33,9 +34,8 @@ LESSON_ORDER = "Default: `start` (soonest first), or `-start` with `when=past`."
 
 
 class SessionFilter(Schema):
-    when: str | None = Field(
+    when: LessonWhen | None = Field(
         None,
-        pattern="^(upcoming|past)$",
         description="upcoming: not yet ended, soonest first; past: ended, latest first",
     )
     sort: LessonSort | None = Field(None, description=f"Order of the list. {LESSON_ORDER}")
@@ -171,9 +171,9 @@ class SeriesOut(Schema):
     id: int
     teacher: TeacherBrief
     student: StudentBrief
-    timezone: str
+    timezone: TimeZoneNameOut
     weekday: int
-    local_start_time: time
+    local_start_time: WallClockTime
     length_minutes: int
     count: int | None
     until: date | None
