@@ -5,7 +5,7 @@ from ninja.pagination import paginate
 
 from authentication.api_auth import auth_for
 from authentication.choices import Role
-from cplatform.api_base import LimitOffset, errors, in_callers_language
+from cplatform.api_base import LimitOffset, errors
 
 from .schemas import (
     MyTeacherProfileOut,
@@ -32,9 +32,6 @@ from .services import (
 )
 
 router = Router(tags=["teachers", "students"])
-
-
-router.add_decorator(in_callers_language, mode="view")
 
 
 class TeacherFilterQuery(Schema):

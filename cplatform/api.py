@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -21,6 +22,7 @@ from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
 
 from .api_base import reject_undeclared_form_parts
+from .api_errors import django_field_errors, error_body, pydantic_field_errors
 from .exceptions import DomainError
 
 
@@ -52,67 +54,75 @@ api = NinjaAPI(
 )
 
 
-def _error(request, status: int, detail: str, errors: dict | None = None, *, code: str):
-    body = {"detail": detail, "errors": errors or {}, "code": code}
-    return api.create_response(request, body, status=status)
+def _error(request, status: int, detail, *, code: str, **fields):
+    return api.create_response(request, error_body(detail, code=code, **fields), status=status)
 
 
-HTTP_ERROR_CODES = {401: "not_authenticated", 403: "permission_denied", 404: "not_found"}
+HTTP_ERROR_CODES = {
+    400: "malformed_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+}
 
 
 # Ninja picks the handler of the first class in the exception's MRO: NotFound (a DomainError and an
 # Http404) is answered by on_domain_error, with the same body as on_not_found.
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return _error(request, exc.status_code, exc.detail, exc.errors, code=exc.code)
+    return _error(request, exc.status_code, exc.detail, code=exc.code, errors=exc.errors)
 
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc: NinjaValidationError):
-    field_errors: dict[str, list[str]] = {}
-    for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", ())]
-        # Drop the location and the `payload` argument in front, not a field that is called `body`.
-        if loc and loc[0] in ("body", "query", "path", "form", "payload"):
-            loc = loc[1:]
-        if loc and loc[0] == "payload":
-            loc = loc[1:]
-        field = ".".join(loc) or "__all__"
-        field_errors.setdefault(field, []).append(str(error.get("msg", "Invalid value.")))
-    return _error(request, 422, "The request is not valid.", field_errors, code="invalid")
+    messages, codes = pydantic_field_errors(exc.errors)
+    return _error(
+        request,
+        422,
+        _("Some fields are not valid."),
+        code="invalid",
+        errors=messages,
+        error_codes=codes,
+    )
 
 
 @api.exception_handler(DjangoValidationError)
 def on_django_validation_error(request, exc: DjangoValidationError):
-    if hasattr(exc, "error_dict"):
-        field_errors = {
-            field: [str(m) for e in errs for m in e.messages]
-            for field, errs in exc.error_dict.items()
-        }
-    else:
-        field_errors = {"__all__": [str(m) for m in exc.messages]}
-    return _error(request, 400, "Some fields are not valid.", field_errors, code="invalid")
+    messages, codes = django_field_errors(exc)
+    return _error(
+        request,
+        422,
+        _("Some fields are not valid."),
+        code="invalid",
+        errors=messages,
+        error_codes=codes,
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request, exc):
-    return _error(request, 401, "Authentication required.", code="not_authenticated")
+    return _error(request, 401, _("Authentication required."), code="not_authenticated")
 
 
 @api.exception_handler(DjangoPermissionDenied)
 def on_permission_denied(request, exc):
-    return _error(request, 403, "You do not have permission to do this.", code="permission_denied")
+    return _error(
+        request, 403, _("You do not have permission to do this."), code="permission_denied"
+    )
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return _error(request, 404, "Not found.", code="not_found")
+    return _error(request, 404, _("Not found."), code="not_found")
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     code = HTTP_ERROR_CODES.get(exc.status_code, "invalid")
-    return _error(request, exc.status_code, str(exc), code=code)
+    # Ninja's only 400 is a body that does not parse (its English names no field).
+    detail = _("The request body is not valid JSON.") if exc.status_code == 400 else str(exc)
+    return _error(request, exc.status_code, detail, code=code)
 
 
 # Unknown form fields answer 422 like unknown JSON fields (which every InputSchema refuses).

@@ -11,7 +11,7 @@ from authentication.api_auth import auth_for
 from authentication.choices import Role
 from courses.choices import EnrollmentStatus
 from courses.selectors import can_manage_course
-from cplatform.api_base import LimitOffset, errors, in_callers_language
+from cplatform.api_base import LimitOffset, errors
 
 from . import selectors, services
 from .schemas import (
@@ -24,7 +24,6 @@ from .schemas import (
 )
 
 router = Router(tags=["progress"])
-router.add_decorator(in_callers_language, mode="view")
 
 ID = {"ge": 1, "le": 2**31 - 1}
 

@@ -8,7 +8,7 @@ from pydantic import field_validator
 
 from authentication.api_auth import auth_for
 from authentication.choices import Role
-from cplatform.api_base import errors, in_callers_language
+from cplatform.api_base import errors
 from cplatform.exceptions import ValidationFailed
 
 from ..services import teacher_profile_ensure
@@ -24,7 +24,6 @@ from .schemas import (
 from .wallclock import is_valid_zone, zone
 
 router = Router(tags=["scheduling"])
-router.add_decorator(in_callers_language, mode="view")
 
 BOOKERS = (Role.STUDENT, Role.PARENT)
 

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from authentication.api_auth import auth_for
 from authentication.choices import Role
 from courses.selectors import course_get_for_editor
-from cplatform.api_base import LimitOffset, errors, in_callers_language
+from cplatform.api_base import LimitOffset, errors
 
 from ..scheduling import selectors as scheduling_selectors
 from ..scheduling import services as scheduling_services
@@ -33,7 +33,6 @@ from .schemas import (
 )
 
 router = Router(tags=["teaching"])
-router.add_decorator(in_callers_language, mode="view")
 
 SEAT_TAKERS = (Role.STUDENT, Role.PARENT)
 BOOKERS = (Role.STUDENT, Role.PARENT)
