@@ -1,5 +1,5 @@
 """The one NinjaAPI at /api/v1/: assembles each app's router and turns every error into
-`{"detail": ..., "errors": {field: [messages]}}`."""
+the one error shape of cplatform/api_errors.py."""
 
 from functools import wraps
 
@@ -38,17 +38,44 @@ def _docs_guard(view):
     return wrapper
 
 
+API_DESCRIPTION = """The JSON API of cplatform.
+
+**Authentication.** Sign in with allauth headless: `POST /_allauth/app/v1/auth/login` returns
+`meta.session_token`; send it as `X-Session-Token`. A request that carries the header is that
+session's person, or it answers **401 `session_invalid`** on every path and method, public
+operations included: drop the token and sign in again. It never falls back to the session cookie.
+Browsers may instead use the session cookie of `/_allauth/browser/v1/` with `X-CSRFToken` on
+unsafe methods (403 without it).
+
+**Errors** all have one shape:
+`{"detail": "...", "code": "...", "errors": {"field": ["message"]}, "error_codes": {"field": ["code"]}}`.
+`code` is the stable reason a client branches on (`slot_taken`, `course_full`,
+`guardian_consent_required` …; the error schema lists them all), never the words of `detail`.
+`error_codes` gives the reason of each message of `errors`, field by field (`required`,
+`unknown_field`, `too_long` …, or the domain's code on the field it names).
+
+- **400** `malformed_request`: the body cannot be read (not JSON, nested too deeply).
+- **401** `not_authenticated` (no credentials) or `session_invalid` (a bad or expired token).
+- **403** `permission_denied`: signed in, not allowed.
+- **404** `not_found`: no such object, one you may not see (both answer the same), or no such path.
+- **405** `method_not_allowed`, with `Allow`.
+- **409**: the current state refuses (`slot_taken`, `course_full` …).
+- **422** `invalid` or a rule's code: the input does not validate, by the schema or by a rule.
+
+**Language.** Messages and content come in the signed-in person's language (their profile), else
+the language cookie or `Accept-Language`; `Content-Language` says which.
+
+**Answers of others.** allauth's endpoints (`/_allauth/…`) keep allauth's shape,
+`{"status": 400, "errors": [{"message", "code", "param"}]}`. Too many sign-in attempts answer 429
+with `Retry-After` (seconds) and
+`{"status": 429, "detail", "errors": [{"message", "code": "too_many_login_attempts"}], "retry_after"}`;
+allauth's own rate limits answer `{"status": 429}`. This API itself does not throttle.
+"""
+
 api = NinjaAPI(
     title="cplatform API",
     version="1.0.0",
-    description=(
-        "The JSON API of cplatform. Authenticate with allauth headless: "
-        "`POST /_allauth/app/v1/auth/login` returns `meta.session_token`, sent as `X-Session-Token`; "
-        "browsers may use the session cookie with `X-CSRFToken`. Errors are "
-        '`{"detail": "...", "errors": {"field": ["message"]}, "code": "..."}`: `code` is a stable '
-        "reason a client branches on (e.g. `slot_taken`, `course_full`, `guardian_consent_required`; "
-        "the error schema lists them all), never the English of `detail`."
-    ),
+    description=API_DESCRIPTION,
     urls_namespace="api",
     docs_decorator=_docs_guard,
 )
