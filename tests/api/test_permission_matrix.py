@@ -177,8 +177,8 @@ COURSES: dict[str, Call] = {
             ROLE_REFUSED,  # students enrol, parents enrol a child
             student_a=201,
             student_b=201,
-            parent_of_a=400,  # a parent names the child to enrol (student_id)
-            second_parent=400,
+            parent_of_a=422,  # a parent names the child to enrol (student_id)
+            second_parent=422,
         ),
         json=lambda w: {"course_id": w.open_course_id},
     ),
