@@ -1,4 +1,5 @@
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -179,7 +180,10 @@ def list_users(request, filters: Query[AdminUserFilters]):
 def create_user(request, payload: AdminUserIn):
     """Admins create an account with roles (verified email; a password or none)."""
     if payload.password:
-        validate_password(payload.password)
+        try:
+            validate_password(payload.password)
+        except ValidationError as exc:  # the field it is about, for the answer's `errors`
+            raise ValidationError({"password": exc.error_list}) from exc
     user = user_create(
         email=payload.email,
         password=payload.password,

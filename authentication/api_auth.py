@@ -3,6 +3,7 @@
 
 from allauth.headless.contrib.ninja.security import XSessionTokenAuth
 from django.contrib.auth.middleware import get_user
+from django.utils.translation import gettext as _
 from ninja.security import SessionAuth
 
 from cplatform.exceptions import PermissionDenied
@@ -14,7 +15,7 @@ def _authorize(user, roles):
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if roles and not has_role(user, *roles):
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(_("Your role does not allow this."))
     return user
 
 
@@ -32,7 +33,10 @@ class TokenAuth(XSessionTokenAuth):
         self.roles = roles
 
     def __call__(self, request):
-        return _authorize(super().__call__(request), self.roles)
+        # cplatform.api_middleware.ApiRequestMiddleware has already resolved the token (and answered
+        # 401 for a bad one); elsewhere (a test calling an operation directly) allauth looks it up.
+        user = getattr(request, "session_token_user", None) or super().__call__(request)
+        return _authorize(user, self.roles)
 
 
 class CookieSessionAuth(SessionAuth):
@@ -40,13 +44,17 @@ class CookieSessionAuth(SessionAuth):
 
     CSRF guards a cookie the browser sends on its own, so it is checked only when a logged-in
     session cookie came with the request: a request without credentials gets the documented 401,
-    not "403 CSRF check Failed"; a logged-in cookie without the CSRF token is still refused (403)."""
+    not "403 CSRF check Failed"; a logged-in cookie without the CSRF token is still refused (403).
+    A request that carries `X-Session-Token` is the token's person or nobody: it never falls back
+    to the cookie (nor its CSRF check)."""
 
     def __init__(self, *roles):
         super().__init__(csrf=True)
         self.roles = roles
 
     def __call__(self, request):
+        if request.headers.get("X-Session-Token"):
+            return None
         if not request.COOKIES.get(self.param_name) or not _session_user(request):
             return None
         return super().__call__(request)

@@ -9,7 +9,6 @@ from catalog.selectors import unknown_vocabulary
 from cplatform.api_base import (
     LimitOffset,
     errors,
-    in_callers_language,
     refuse_query_values,
     sort_enum,
     sort_field,
@@ -41,9 +40,6 @@ from .services import (
 from .teaching.selectors import teacher_get_for_user
 
 router = Router(tags=["teachers", "students"])
-
-
-router.add_decorator(in_callers_language, mode="view")
 
 
 TeacherSort = sort_enum(

@@ -1,5 +1,5 @@
 """The one NinjaAPI at /api/v1/: assembles each app's router and turns every error into
-`{"detail": ..., "errors": {field: [messages]}}`."""
+the one error shape of cplatform/api_errors.py."""
 
 from functools import wraps
 
@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -20,6 +21,7 @@ from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
 
 from .api_base import reject_undeclared_form_parts, reject_undeclared_query_params
+from .api_errors import django_field_errors, error_body, pydantic_field_errors
 from .exceptions import DomainError
 from .openapi import DocumentedAPI
 
@@ -36,83 +38,118 @@ def _docs_guard(view):
     return wrapper
 
 
+API_DESCRIPTION = """The JSON API of cplatform.
+
+**Authentication.** Sign in with allauth headless: `POST /_allauth/app/v1/auth/login` returns
+`meta.session_token`; send it as `X-Session-Token`. A request that carries the header is that
+session's person, or it answers **401 `session_invalid`** on every path and method, public
+operations included: drop the token and sign in again. It never falls back to the session cookie.
+Browsers may instead use the session cookie of `/_allauth/browser/v1/` with `X-CSRFToken` on
+unsafe methods (403 without it).
+
+**Errors** all have one shape:
+`{"detail": "...", "code": "...", "errors": {"field": ["message"]}, "error_codes": {"field": ["code"]}}`.
+`code` is the stable reason a client branches on (`slot_taken`, `course_full`,
+`guardian_consent_required` …; the error schema lists them all), never the words of `detail`.
+`error_codes` gives the reason of each message of `errors`, field by field (`required`,
+`unknown_field`, `too_long` …, or the domain's code on the field it names).
+
+- **400** `malformed_request`: the body cannot be read (not JSON, nested too deeply).
+- **401** `not_authenticated` (no credentials) or `session_invalid` (a bad or expired token).
+- **403** `permission_denied`: signed in, not allowed.
+- **404** `not_found`: no such object, one you may not see (both answer the same), or no such path.
+- **405** `method_not_allowed`, with `Allow`.
+- **409**: the current state refuses (`slot_taken`, `course_full` …).
+- **422** `invalid` or a rule's code: the input does not validate, by the schema or by a rule.
+
+**Language.** Messages and content come in the signed-in person's language (their profile), else
+the language cookie or `Accept-Language`; `Content-Language` says which.
+
+**Answers of others.** allauth's endpoints (`/_allauth/…`) keep allauth's shape,
+`{"status": 400, "errors": [{"message", "code", "param"}]}`. Too many sign-in attempts answer 429
+with `Retry-After` (seconds) and
+`{"status": 429, "detail", "errors": [{"message", "code": "too_many_login_attempts"}], "retry_after"}`;
+allauth's own rate limits answer `{"status": 429}`. This API itself does not throttle.
+"""
+
 api = DocumentedAPI(
     title="cplatform API",
     version="1.0.0",
-    description=(
-        "The JSON API of cplatform. Authenticate with allauth headless: "
-        "`POST /_allauth/app/v1/auth/login` returns `meta.session_token`, sent as `X-Session-Token`; "
-        "browsers may use the session cookie with `X-CSRFToken`. Errors are "
-        '`{"detail": "...", "errors": {"field": ["message"]}, "code": "..."}`: `code` is a stable '
-        "reason a client branches on (e.g. `slot_taken`, `course_full`, `guardian_consent_required`; "
-        "the error schema lists them all), never the English of `detail`."
-    ),
+    description=API_DESCRIPTION,
     urls_namespace="api",
     docs_decorator=_docs_guard,
 )
 
 
-def _error(request, status: int, detail: str, errors: dict | None = None, *, code: str):
-    body = {"detail": detail, "errors": errors or {}, "code": code}
-    return api.create_response(request, body, status=status)
+def _error(request, status: int, detail, *, code: str, **fields):
+    return api.create_response(request, error_body(detail, code=code, **fields), status=status)
 
 
-HTTP_ERROR_CODES = {401: "not_authenticated", 403: "permission_denied", 404: "not_found"}
+HTTP_ERROR_CODES = {
+    400: "malformed_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+}
 
 
 # Ninja picks the handler of the first class in the exception's MRO: NotFound (a DomainError and an
 # Http404) is answered by on_domain_error, with the same body as on_not_found.
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return _error(request, exc.status_code, exc.detail, exc.errors, code=exc.code)
+    return _error(request, exc.status_code, exc.detail, code=exc.code, errors=exc.errors)
 
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request, exc: NinjaValidationError):
-    field_errors: dict[str, list[str]] = {}
-    for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", ())]
-        # Drop the location and the `payload` argument in front, not a field that is called `body`.
-        if loc and loc[0] in ("body", "query", "path", "form", "payload"):
-            loc = loc[1:]
-        if loc and loc[0] == "payload":
-            loc = loc[1:]
-        field = ".".join(loc) or "__all__"
-        field_errors.setdefault(field, []).append(str(error.get("msg", "Invalid value.")))
-    return _error(request, 422, "The request is not valid.", field_errors, code="invalid")
+    messages, codes = pydantic_field_errors(exc.errors)
+    return _error(
+        request,
+        422,
+        _("Some fields are not valid."),
+        code="invalid",
+        errors=messages,
+        error_codes=codes,
+    )
 
 
 @api.exception_handler(DjangoValidationError)
 def on_django_validation_error(request, exc: DjangoValidationError):
-    if hasattr(exc, "error_dict"):
-        field_errors = {
-            field: [str(m) for e in errs for m in e.messages]
-            for field, errs in exc.error_dict.items()
-        }
-    else:
-        field_errors = {"__all__": [str(m) for m in exc.messages]}
-    return _error(request, 400, "Some fields are not valid.", field_errors, code="invalid")
+    messages, codes = django_field_errors(exc)
+    return _error(
+        request,
+        422,
+        _("Some fields are not valid."),
+        code="invalid",
+        errors=messages,
+        error_codes=codes,
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request, exc):
-    return _error(request, 401, "Authentication required.", code="not_authenticated")
+    return _error(request, 401, _("Authentication required."), code="not_authenticated")
 
 
 @api.exception_handler(DjangoPermissionDenied)
 def on_permission_denied(request, exc):
-    return _error(request, 403, "You do not have permission to do this.", code="permission_denied")
+    return _error(
+        request, 403, _("You do not have permission to do this."), code="permission_denied"
+    )
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return _error(request, 404, "Not found.", code="not_found")
+    return _error(request, 404, _("Not found."), code="not_found")
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     code = HTTP_ERROR_CODES.get(exc.status_code, "invalid")
-    return _error(request, exc.status_code, str(exc), code=code)
+    # Ninja's only 400 is a body that does not parse (its English names no field).
+    detail = _("The request body is not valid JSON.") if exc.status_code == 400 else str(exc)
+    return _error(request, exc.status_code, detail, code=code)
 
 
 # Unknown form fields answer 422 like unknown JSON fields (which every InputSchema refuses).

@@ -9,7 +9,6 @@ from typing import Annotated, Any, get_args, get_origin, get_type_hints
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.utils import translation
 from ninja import Field, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PaginationBase
@@ -18,7 +17,7 @@ from ninja.params.models import Form as FormParam
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from .error_codes import CODES
+from .error_codes import CODES, FIELD_CODES
 from .exceptions import InvalidQuery
 from .validators import CODE, text_problem
 
@@ -28,6 +27,9 @@ ErrorCode.__doc__ = (
     "The stable reason of a refusal: clients branch on it, never on `detail`."
     + "".join(f"\n- `{code}`: {meaning}" for code, meaning in CODES.items())
 )
+# A per-field code: the input codes, or a domain refusal's code on the field it names.
+FieldErrorCode = StrEnum("FieldErrorCode", {code: code for code in {**FIELD_CODES, **CODES}})
+FieldErrorCode.__doc__ = "The stable reason of one field's message."
 
 
 class _Multiline:
@@ -134,19 +136,41 @@ EXTRA_MESSAGE = "Extra inputs are not permitted"  # pydantic's words for an unkn
 
 
 class ErrorOut(Schema):
-    detail: str = Field(..., examples=["Some fields are not valid."])
-    errors: dict[str, list[str]] = Field(
-        default_factory=dict, examples=[{"email": ["Enter a valid email address."]}]
+    """Every error of the API (cplatform/api_errors.py). `errors` and `error_codes` have the same
+    fields and lists of the same length: the n-th code is the reason of the n-th message."""
+
+    detail: str = Field(
+        ..., examples=["Some fields are not valid."], description="For people, in their language."
     )
-    code: ErrorCode = Field(..., examples=["slot_taken"])
+    code: ErrorCode = Field(
+        ...,
+        description="The stable reason of the refusal: clients branch on it, never on `detail`.\n"
+        + "".join(f"\n- `{code}`: {meaning}" for code, meaning in CODES.items()),
+        examples=["invalid"],
+    )
+    errors: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Messages by field (`__all__`: the request as a whole), in the person's language.",
+        examples=[{"email": ["Enter a valid email address."]}],
+    )
+    error_codes: dict[str, list[FieldErrorCode]] = Field(
+        default_factory=dict,
+        description="The stable reason of each message of `errors`, by field. A field that does not "
+        "validate carries one of these; a field refused by a rule of the domain carries the "
+        "refusal's `code` (e.g. `slot_taken` on `start`).\n"
+        + "".join(f"\n- `{code}`: {meaning}" for code, meaning in FIELD_CODES.items()),
+        examples=[{"email": ["invalid"]}],
+    )
 
 
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:
     """Declare error answers in the OpenAPI schema: `response={200: X, **errors(401, 404)}`.
 
-    422 (input that cannot be processed: wrong types, NUL characters…) is declared on every operation.
+    Declared on every operation: 422 (input that does not validate: wrong types, unknown fields,
+    NUL characters, a rule of the field) and 401 (a bad or expired `X-Session-Token` answers 401
+    everywhere, public operations included).
     """
-    return dict.fromkeys({*codes, 422}, ErrorOut)
+    return dict.fromkeys({*codes, 401, 422}, ErrorOut)
 
 
 AUTH_ERRORS = (401, 403)
@@ -315,18 +339,5 @@ def reject_undeclared_query_params(view_func):
                 ]
             )
         return view_func(request, *args, **kwargs)
-
-    return wrapper
-
-
-def in_callers_language(run):
-    """Answer in the caller's language (language cookie or `Accept-Language`, English by default).
-    The site's LocaleMiddleware pins unprefixed paths such as /api/ to English; this wraps the whole
-    operation, serialisation and error messages included."""
-
-    @wraps(run)
-    def wrapper(request, *args, **kwargs):
-        with translation.override(translation.get_language_from_request(request)):
-            return run(request, *args, **kwargs)
 
     return wrapper

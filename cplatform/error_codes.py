@@ -13,6 +13,9 @@ CODES: dict[str, str] = {
     "not_found": "No such object, or one the person may not see (both answer the same).",
     "permission_denied": "The person sees the object but may not do this to it.",
     "not_authenticated": "Sign in first (the API's 401).",
+    "session_invalid": "The `X-Session-Token` is unknown, expired or signed out: sign in again (401).",
+    "method_not_allowed": "The path exists but not with this method; `Allow` lists the methods (405).",
+    "malformed_request": "The body cannot be read: not JSON, nested too deeply, wrong type (400).",
     # People and guardians (authentication).
     "email_taken": "An account with this email already exists.",
     "already_invited": "The inviter already has an open invitation or link with this person.",
@@ -58,4 +61,22 @@ CODES: dict[str, str] = {
     "session_full": "Every seat of the session is taken.",
     "lesson_cancelled": "The lesson was cancelled; it is no longer run or edited.",
     "lesson_not_started": "Attendance can be recorded once the lesson has started.",
+}
+
+
+# The per-field codes of `error_codes` (beside `errors`, one code per message) when the input itself
+# does not validate, derived from pydantic's error `type` and Django's ValidationError `code`. A field
+# refused by a rule of the domain carries the refusal's code from CODES instead (`slot_taken` …).
+FIELD_CODES: dict[str, str] = {
+    "invalid": "The value is not valid for the field (wrong type, format or rule).",
+    "required": "The field is required and was not given.",
+    "unknown_field": "The request names a field the operation does not take.",
+    "invalid_choice": "The value is not one of the field's choices.",
+    "too_short": "The value is shorter (or has fewer items) than the field allows.",
+    "too_long": "The value is longer (or has more items) than the field allows.",
+    "too_small": "The number or date is below the field's minimum.",
+    "too_large": "The number or date is above the field's maximum.",
+    "control_characters": "Text holds line breaks or control characters the field refuses.",
+    "password_too_common": "The password is too common.",
+    "password_entirely_numeric": "The password is entirely numeric.",
 }

@@ -1,6 +1,7 @@
 """The one domain error base class. The API turns it into JSON, forms into a field message."""
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from .error_codes import CODES
 
@@ -10,8 +11,8 @@ class DomainError(Exception):
     stable `code` that clients branch on (never on the English of `detail`): the class's default
     code unless the raise names one (every code is listed in `cplatform.error_codes.CODES`)."""
 
-    status_code = 400
-    default_detail = "The request could not be completed."
+    status_code = 422
+    default_detail = _("The request could not be completed.")
     default_code = "invalid"
 
     def __init__(
@@ -32,8 +33,10 @@ class DomainError(Exception):
 
 
 class ValidationFailed(DomainError):
-    status_code = 400
-    default_detail = "Some fields are not valid."
+    """Input that does not satisfy a rule (422, like input that does not match the schema)."""
+
+    status_code = 422
+    default_detail = _("Some fields are not valid.")
 
 
 class InvalidQuery(DomainError):
@@ -51,19 +54,19 @@ class NotFound(DomainError, Http404):
     MRO and answers the usual JSON (`code` "not_found")."""
 
     status_code = 404
-    default_detail = "Not found."
+    default_detail = _("Not found.")
     default_code = "not_found"
 
 
 class PermissionDenied(DomainError):
     status_code = 403
-    default_detail = "You do not have permission to do this."
+    default_detail = _("You do not have permission to do this.")
     default_code = "permission_denied"
 
 
 class Conflict(DomainError):
     status_code = 409
-    default_detail = "This conflicts with the current state."
+    default_detail = _("This conflicts with the current state.")
 
 
 def refused(*, visible: bool, detail: str | None = None) -> DomainError:

@@ -4,7 +4,9 @@ from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
 from csp.utils import build_policy
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest
+
+from .api_errors import error_response
 
 NUL = "\x00"
 # No input of ours nests more than a few levels (availability rules, profile translations);
@@ -54,17 +56,23 @@ class RejectNulBytesMiddleware:
             field = self._offending_field(request)
         except TooDeep:
             detail = f"The JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)."
-            return self._refuse(request, 400, detail, "__all__")
+            return self._refuse(request, 400, detail, "__all__", "malformed_request", "invalid")
         if field is not None:
             detail = "Text may not contain NUL (0x00) characters."
-            return self._refuse(request, 422, detail, field)
+            return self._refuse(request, 422, detail, field, "invalid", "control_characters")
         return self.get_response(request)
 
     @staticmethod
-    def _refuse(request, status: int, detail: str, field: str):
+    def _refuse(request, status: int, detail: str, field: str, code: str, field_code: str):
+        # Before the language is known (and before sessions): English, in the API's error shape.
         if request.path_info.startswith(JSON_PATHS):
-            body = {"detail": detail, "errors": {field: [detail]}, "code": "invalid"}
-            return JsonResponse(body, status=status)
+            return error_response(
+                status,
+                detail,
+                code=code,
+                errors={field: [detail]},
+                error_codes={field: [field_code]},
+            )
         return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
 
     @staticmethod

@@ -42,6 +42,9 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
     path("api/v1/", api.urls),
+    # Any other address under /api/ is the API's JSON 404 (ApiRequestMiddleware), not a page of
+    # the site behind a slash redirect.
+    re_path(r"^api/", not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("bench/ok/", bare_ok, name="bench-ok"),
     path("calendar/", include("classroom.calendar.urls")),

@@ -12,7 +12,6 @@ from courses.selectors import can_manage_course
 from cplatform.api_base import (
     LimitOffset,
     errors,
-    in_callers_language,
     sort_enum,
     sort_field,
     sorted_by,
@@ -31,7 +30,6 @@ from .schemas import (
 )
 
 router = Router(tags=["progress"])
-router.add_decorator(in_callers_language, mode="view")
 
 ID = {"ge": 1, "le": 2**31 - 1}
 

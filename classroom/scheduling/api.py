@@ -9,7 +9,7 @@ from pydantic import field_validator
 
 from authentication.api_auth import auth_for
 from authentication.choices import Role
-from cplatform.api_base import errors, in_callers_language, refuse_query_values
+from cplatform.api_base import errors, refuse_query_values
 from cplatform.exceptions import InvalidQuery, ValidationFailed
 
 from ..services import teacher_profile_ensure
@@ -25,7 +25,6 @@ from .schemas import (
 from .wallclock import is_valid_zone, zone
 
 router = Router(tags=["scheduling"])
-router.add_decorator(in_callers_language, mode="view")
 
 BOOKERS = (Role.STUDENT, Role.PARENT)
 

@@ -18,7 +18,6 @@ from courses.selectors import course_get_for_editor
 from cplatform.api_base import (
     LimitOffset,
     errors,
-    in_callers_language,
     refuse_query_values,
     render_times_in,
     sorted_by,
@@ -53,7 +52,6 @@ from .schemas import (
 )
 
 router = Router(tags=["teaching"])
-router.add_decorator(in_callers_language, mode="view")
 
 SEAT_TAKERS = (Role.STUDENT, Role.PARENT)
 BOOKERS = (Role.STUDENT, Role.PARENT)

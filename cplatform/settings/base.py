@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # /api/: X-Session-Token (a bad one answers 401), the caller's language, JSON 404 / 405.
+    "cplatform.api_middleware.ApiRequestMiddleware",
     "authentication.middleware.LoginRateLimitMiddleware",
     "authentication.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

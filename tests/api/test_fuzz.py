@@ -22,7 +22,7 @@ MIN_CASES = 300
 EXAMPLES_PER_OPERATION = 25  # per operation and per mode (schema-valid, then schema-invalid input)
 
 # Schema-valid input may still break a business rule the schema cannot express (an image smaller than
-# 32 px, an unknown subject slug, inviting yourself): that is a documented 400/409, not a contradiction.
+# 32 px, an unknown subject slug, inviting yourself): that is a documented 422/409, not a contradiction.
 EXCLUDED_CHECKS = [positive_data_acceptance]
 
 

@@ -174,9 +174,9 @@ def test_api_upload_stores_a_clean_jpeg_and_returns_its_url(student_api):
         (images.png_bomb(), "bomb.png", "The image has too many pixels."),
     ],
 )
-def test_api_refuses_bad_uploads_with_a_400_and_the_field_error(student_api, data, name, message):
+def test_api_refuses_bad_uploads_with_a_422_and_the_field_error(student_api, data, name, message):
     response = student_api.post("/api/v1/me/avatar", {"avatar": images.upload(data, name)})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["errors"] == {"avatar": [message]}
     student_api.user.refresh_from_db()
     assert not student_api.user.avatar

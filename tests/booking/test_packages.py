@@ -125,7 +125,7 @@ def test_a_group_course_cannot_be_a_package_through_the_api(client):
         content_type="application/json",
         HTTP_X_SESSION_TOKEN=token,
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "lessons_included" in response.json()["errors"]
 
 

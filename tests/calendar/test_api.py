@@ -64,7 +64,7 @@ def test_the_feed_api_needs_a_signed_in_person(client):
     assert client.post("/api/v1/calendar-feed").status_code == 401
     response = client.delete("/api/v1/calendar-feed")
     assert response.status_code == 401
-    assert set(response.json()) == {"detail", "errors", "code"}
+    assert set(response.json()) == {"detail", "errors", "code", "error_codes"}
 
 
 def test_one_persons_feed_calls_never_touch_anothers(client):

@@ -124,7 +124,7 @@ def test_a_guardian_gives_a_date_not_an_empty_one():
 # API
 
 
-def test_the_childs_patch_of_the_date_answers_400_with_a_field_error_and_code(client):
+def test_the_childs_patch_of_the_date_answers_422_with_a_field_error_and_code(client):
     kid, _parent = child(age=12)
     before = born(kid)
     for value in (None, "2000-01-01"):
@@ -134,7 +134,7 @@ def test_the_childs_patch_of_the_date_answers_400_with_a_field_error_and_code(cl
             content_type="application/json",
             **auth(client, kid),
         )
-        assert response.status_code == 400, response.content
+        assert response.status_code == 422, response.content
         assert response.json()["code"] == "date_of_birth_locked"
         assert response.json()["errors"]["date_of_birth"]
     assert born(kid) == before
@@ -165,7 +165,7 @@ def test_the_guardian_sets_the_date_through_the_api_and_others_are_refused(clien
     assert other_parent.json() == missing.json()
     future = {"date_of_birth": (date.today() + timedelta(days=2)).isoformat()}
     response = client.put(path, future, content_type="application/json", **auth(client, parent))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["errors"]["date_of_birth"]
 
 

@@ -125,14 +125,14 @@ def test_teacher_creates_and_edits_their_own_course_but_not_anothers(client, peo
     assert Course.objects.get(pk=other.pk).title != "Hijacked"
 
 
-def test_group_course_without_capacity_is_a_400_on_the_field(client, people):
+def test_group_course_without_capacity_is_a_422_on_the_field(client, people):
     response = client.post(
         "/api/v1/courses",
         {"title": "Choir", "format": "group", "subject": "mathematics"},
         content_type="application/json",
         **auth(client, people.teacher),
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "capacity" in response.json()["errors"]
 
 
@@ -269,7 +269,7 @@ def test_teacher_adds_a_module_and_a_file_material_through_the_api(client, peopl
     assert body["download_url"] == f"/api/v1/materials/{body['id']}/download"
 
 
-def test_material_upload_with_content_not_matching_its_extension_is_a_400(client, people):
+def test_material_upload_with_content_not_matching_its_extension_is_a_422(client, people):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     course = CourseFactory(owner=people.teacher)
@@ -278,7 +278,7 @@ def test_material_upload_with_content_not_matching_its_extension_is_a_400(client
         {"title": "Fake", "kind": "file", "file": SimpleUploadedFile("x.pdf", b"<html>")},
         **auth(client, people.teacher),
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "file" in response.json()["errors"]
 
 

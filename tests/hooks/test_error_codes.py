@@ -52,6 +52,7 @@ from tests.authentication.factories import (
     StudentFactory,
 )
 from tests.booking.factories import bookable_teacher, days_ahead, student
+from tests.conftest import login_token
 from tests.courses.factories import CourseFactory, EnrollmentFactory, ModuleFactory
 from tests.courses.page_helpers import catalog
 from tests.teaching.factories import group_course, session, started_lesson
@@ -89,6 +90,27 @@ def _permission_denied():
 def _not_authenticated():
     response = Client().get("/api/v1/lessons")
     if response.status_code == 401:
+        raise DomainError(code=response.json()["code"])
+
+
+def _session_invalid():
+    response = Client().get("/api/v1/teachers", HTTP_X_SESSION_TOKEN="signed-out-long-ago")
+    if response.status_code == 401:
+        raise DomainError(code=response.json()["code"])
+
+
+def _method_not_allowed():
+    response = Client().delete("/api/v1/teachers")
+    if response.status_code == 405:
+        raise DomainError(code=response.json()["code"])
+
+
+def _malformed_request():
+    token = login_token(Client(), StudentFactory().email)
+    response = Client().patch(
+        "/api/v1/me", "{", content_type="application/json", HTTP_X_SESSION_TOKEN=token
+    )
+    if response.status_code == 400:
         raise DomainError(code=response.json()["code"])
 
 

@@ -33,7 +33,7 @@ def test_a_refused_booking_is_logged_at_info(caplog):
     with caplog.at_level(logging.INFO, logger=SCHEDULING), pytest.raises(ValidationFailed):
         book(teacher, student(), day=5)
     assert any(
-        "lesson_book refused (400, beyond_horizon)" in m for m in records(caplog, logging.INFO)
+        "lesson_book refused (422, beyond_horizon)" in m for m in records(caplog, logging.INFO)
     )
 
 

@@ -59,8 +59,8 @@ ROWS: dict[str, Call] = {
             **SEATS,
             "student_a": 204,
             "student_b": 404,  # holds no seat and may not see the session
-            "parent_of_a": 400,  # must name the child (?student_id=)
-            "second_parent": 400,  # the same, before any lesson is looked at
+            "parent_of_a": 422,  # must name the child (?student_id=)
+            "second_parent": 422,  # the same, before any lesson is looked at
         },
         path_params={"lesson_id": "session_id"},
     ),
