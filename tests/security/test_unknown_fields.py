@@ -187,4 +187,4 @@ def test_a_teacher_cannot_slip_an_owner_or_a_slug_into_a_new_course(field, value
         "/api/v1/courses", body, content_type="application/json", HTTP_X_SESSION_TOKEN=token
     )
     assert response.status_code == 422
-    assert response.json()["errors"] == {field: ["Extra inputs are not permitted"]}
+    assert response.json()["error_codes"] == {field: ["unknown_field"]}
