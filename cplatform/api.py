@@ -20,6 +20,7 @@ from classroom.scheduling.api import router as scheduling_router
 from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
 
+from . import api_http, idempotency
 from .api_base import reject_undeclared_form_parts
 from .exceptions import DomainError
 
@@ -115,6 +116,11 @@ def on_http_error(request, exc: HttpError):
     return _error(request, exc.status_code, str(exc), code=code)
 
 
+# First: these find each operation under its `run` (cplatform.api_http.operation_of). Location is
+# added inside the idempotency wrapper, so a replay repeats it.
+api.add_decorator(api_http.add_location, mode="view")
+api.add_decorator(idempotency.install, mode="view")
+api.add_decorator(api_http.conditional_get, mode="view")
 # Unknown form fields answer 422 like unknown JSON fields (which every InputSchema refuses).
 api.add_decorator(reject_undeclared_form_parts, mode="operation")
 api.add_router("/", authentication_router)

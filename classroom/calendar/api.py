@@ -6,6 +6,7 @@ from ninja import Field, Router, Schema, Status
 
 from authentication.api_auth import auth_for
 from cplatform.api_base import errors
+from cplatform.api_http import location
 
 from . import selectors, services
 
@@ -37,6 +38,7 @@ def retrieve_my_calendar_feed(request):
 
 
 @router.post("/calendar-feed", response={201: CalendarFeedOut, **errors(401)}, auth=auth_for())
+@location("api:retrieve_my_calendar_feed")
 def create_my_calendar_feed(request):
     """Create your calendar feed, or regenerate it: a new secret address; the old one answers 404
     at once. Teachers get the lessons they teach, students theirs (1:1 and group seats), parents their

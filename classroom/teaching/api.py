@@ -14,6 +14,7 @@ from authentication.api_auth import auth_for
 from authentication.choices import Role
 from courses.selectors import course_get_for_editor
 from cplatform.api_base import LimitOffset, errors, in_callers_language
+from cplatform.api_http import location
 
 from ..scheduling import selectors as scheduling_selectors
 from ..scheduling import services as scheduling_services
@@ -48,6 +49,7 @@ def _lesson_out(request, lesson_id: int):
     response={201: LessonOut, **errors(400, 401, 403, 404, 409)},
     auth=auth_for(Role.TEACHER, Role.ADMIN),
 )
+@location("api:retrieve_lesson", lesson_id="id")
 def create_group_session(request, course_id: int, payload: SessionIn):
     """A teacher of a group course (or an admin) schedules a session. It must not overlap the teacher's
     other lessons (409). Actively enrolled students get seats in enrolment order, up to `capacity`."""
@@ -82,6 +84,7 @@ def list_group_sessions(request, course_id: int, filters: Query[SessionFilter]):
     response={201: LessonOut, **errors(400, 401, 403, 404, 409)},
     auth=auth_for(*SEAT_TAKERS),
 )
+@location("api:retrieve_lesson", lesson_id="id")
 def take_seat(request, lesson_id: int, payload: SeatIn):
     """An actively enrolled student (or their parent, naming `student_id`) takes a seat in an upcoming
     group session. Full, already seated or another lesson at that time: 409."""
@@ -193,6 +196,7 @@ def _booking_parts(request, payload: BookingIn):
     tags=["scheduling"],
     operation_id="classroom_scheduling_api_book_lesson",
 )
+@location("api:retrieve_lesson", lesson_id="id")
 def book_lesson(request, payload: LessonBookingIn):
     """Book a free slot: a student for themself, a parent for a linked child (`student_id`),
     optionally within a 1:1 course (`course_id`). A slot taken meanwhile answers 409."""
@@ -275,6 +279,7 @@ def reschedule_lesson(request, lesson_id: int, payload: RescheduleIn):
     tags=["scheduling"],
     operation_id="classroom_scheduling_api_book_series",
 )
+@location("api:retrieve_series", series_id="id")
 def book_series(request, payload: SeriesIn):
     """Book weekly lessons at the first lesson's wall-clock time in the teacher's zone, `count` times or
     until a date. All or nothing: 409 lists every date that is not free."""
