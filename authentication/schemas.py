@@ -6,6 +6,7 @@ from ninja import Field, Schema
 from pydantic import EmailStr
 
 from cplatform.api_base import InputSchema, MultilineText
+from cplatform.api_http import AbsoluteURL
 
 RoleName = Literal["Student", "Teacher", "Parent", "Admin"]
 # Every IANA zone name this server knows, so the schema says exactly what PATCH /me accepts.
@@ -16,7 +17,7 @@ LanguageCode = Literal["en", "es"]
 class UserBriefOut(Schema):
     id: int
     name: str
-    avatar_url: str | None = None
+    avatar_url: AbsoluteURL | None = None
 
     @staticmethod
     def resolve_avatar_url(obj):
@@ -30,7 +31,7 @@ class MeOut(Schema):
     last_name: str
     display_name: str
     name: str
-    avatar_url: str | None
+    avatar_url: AbsoluteURL | None
     bio: str
     timezone: str
     language: str

@@ -6,6 +6,7 @@ from ninja import Field, Schema
 
 from catalog.choices import Currency
 from cplatform.api_base import InputSchema, MultilineText
+from cplatform.api_http import AbsoluteURL
 
 
 class NamedOut(Schema):
@@ -17,7 +18,7 @@ class TeacherOut(Schema):
     id: int
     slug: str
     name: str
-    avatar_url: str | None
+    avatar_url: AbsoluteURL | None
     headline: str
     bio: str
     subjects: list[NamedOut]
@@ -29,7 +30,7 @@ class TeacherOut(Schema):
     teaches_in_person: bool
     location: str
     teaching_preferences: str
-    url: str
+    url: AbsoluteURL
 
     @staticmethod
     def resolve_name(obj):
@@ -141,7 +142,7 @@ class StudentOut(Schema):
     id: int
     name: str
     email: str
-    avatar_url: str | None
+    avatar_url: AbsoluteURL | None
     date_of_birth: date | None
     level: NamedOut | None
     learning_goals: str

@@ -7,6 +7,7 @@ from ninja import Field, Schema
 
 from catalog.choices import Currency
 from cplatform.api_base import InputSchema, MultilineText
+from cplatform.api_http import AbsoluteURL
 
 from .choices import CourseFormat, CourseStatus
 
@@ -58,7 +59,7 @@ class CourseOut(Schema):
     ends_on: date | None
     owner: PersonOut
     teachers: list[PersonOut]
-    url: str
+    url: AbsoluteURL
 
     @staticmethod
     def resolve_seats_taken(obj):
@@ -145,7 +146,7 @@ class CourseBrief(Schema):
     slug: str
     title: str
     format: str
-    url: str
+    url: AbsoluteURL
 
     @staticmethod
     def resolve_url(obj):
@@ -186,7 +187,7 @@ class MaterialOut(Schema):
     url: str | None = Field(..., description="Links only.")
     body: str | None = Field(..., description="Texts only.")
     file_name: str | None
-    download_url: str | None
+    download_url: AbsoluteURL | None
     release_at: datetime | None
 
     @staticmethod

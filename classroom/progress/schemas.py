@@ -4,6 +4,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 
 from cplatform.api_base import InputSchema, MultilineText
+from cplatform.api_http import AbsoluteURL
 
 from ..choices import AttendanceStatus, LessonKind, LessonStatus
 
@@ -66,7 +67,7 @@ class ProgressOut(Schema):
     modules_released: int
     next_lesson: NextLessonOut | None
     notes: list[ProgressNoteOut] = Field(..., description="The teachers' notes, newest first.")
-    url: str = Field(..., description="The progress page of this enrolment.")
+    url: AbsoluteURL = Field(..., description="The progress page of this enrolment.")
 
     @staticmethod
     def resolve_enrollment_id(obj):
@@ -168,7 +169,7 @@ class MyStudentOut(Schema):
     lessons_taken: int = Field(..., description="Ended, non-cancelled lessons with you.")
     next_lesson_start: datetime | None
     enrollments_count: int = Field(..., description="Enrolments in your courses, any status.")
-    url: str
+    url: AbsoluteURL
 
     @staticmethod
     def resolve_url(obj):

@@ -134,3 +134,40 @@ def test_cors_is_off_by_default(client, settings):
     assert settings.CORS_ALLOWED_ORIGINS == []
     actual = client.get(API, HTTP_ORIGIN=FRONTEND)
     assert not actual.has_header("Access-Control-Allow-Origin")
+
+
+def _url_fields(value, path=""):
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if name.endswith("url") and isinstance(item, str):
+                yield f"{path}.{name}", item
+            yield from _url_fields(item, f"{path}.{name}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _url_fields(item, f"{path}[{index}]")
+
+
+@pytest.mark.parametrize("key", READING + CREATING)
+def test_every_url_in_an_answer_is_absolute_on_the_requests_host(world, client, key):
+    principal = _first(key, 200) or _first(key, 201)
+    with transaction.atomic():
+        response = _request(client, world, key, principal)
+        transaction.set_rollback(True)
+    if response.streaming:
+        return
+    relative = [
+        (where, url)
+        for where, url in _url_fields(response.json())
+        if url and "://" not in url  # a typed-in link (https://…) is absolute already
+    ]
+    assert not relative, relative
+    ours = [url for _where, url in _url_fields(response.json()) if "testserver" in url]
+    assert all(url.startswith(("http://testserver/", "webcal://testserver/")) for url in ours)
+
+
+def test_without_a_request_urls_are_built_on_site_url(settings):
+    from cplatform.api_http import absolute_url
+
+    settings.SITE_URL = "https://learn.example.org"
+    assert absolute_url("/calendar/x.ics") == "https://learn.example.org/calendar/x.ics"
+    assert absolute_url("https://cdn.example/a.png") == "https://cdn.example/a.png"
