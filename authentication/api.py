@@ -5,6 +5,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from cplatform.api_base import LimitOffset, errors, sort_enum, sort_field, sorted_by
+from cplatform.api_http import location
 
 from .api_auth import auth_for
 from .choices import Role
@@ -177,6 +178,7 @@ def list_users(request, filters: Query[AdminUserFilters]):
 
 
 @admin_router.post("/users", response={201: AdminUserOut, **errors(400, 401, 403, 409, 422)})
+@location("api:retrieve_user", user_id="id")
 def create_user(request, payload: AdminUserIn):
     """Admins create an account with roles (verified email; a password or none)."""
     if payload.password:

@@ -4,6 +4,7 @@ from ninja import Field, Schema
 from pydantic import EmailStr
 
 from cplatform.api_base import InputSchema, MultilineText
+from cplatform.api_http import AbsoluteURL
 from cplatform.api_types import SiteLanguage, TimeZoneName, TimeZoneNameOut
 
 from .choices import GuardianInviteRole, GuardianLinkStatus, Role
@@ -20,7 +21,7 @@ class PersonBrief(Schema):
         "any to admins. A student's `student_id` is the same number.",
     )
     name: str
-    avatar_url: str | None
+    avatar_url: AbsoluteURL | None
 
     @staticmethod
     def resolve_user_id(obj):
@@ -38,7 +39,7 @@ class MeOut(Schema):
     last_name: str
     display_name: str
     name: str
-    avatar_url: str | None
+    avatar_url: AbsoluteURL | None
     bio: str
     timezone: TimeZoneNameOut
     language: SiteLanguage

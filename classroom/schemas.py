@@ -6,6 +6,7 @@ from ninja import Field, Schema
 
 from catalog.choices import Currency
 from cplatform.api_base import InputSchema, MultilineText
+from cplatform.api_http import AbsoluteURL
 from cplatform.api_types import SiteLanguage
 
 from .models import default_lesson_lengths
@@ -31,7 +32,7 @@ class TeacherOut(Schema):
     id: int
     slug: str
     name: str
-    avatar_url: str | None
+    avatar_url: AbsoluteURL | None
     headline: str
     bio: str
     subjects: list[NamedOut]
@@ -43,7 +44,7 @@ class TeacherOut(Schema):
     teaches_in_person: bool
     location: str
     teaching_preferences: str
-    url: str
+    url: AbsoluteURL
     lesson_lengths: list[int] = Field(
         ..., description="Lesson lengths the teacher offers (minutes), shortest first."
     )
@@ -170,7 +171,7 @@ class StudentOut(Schema):
     id: int
     name: str
     email: str
-    avatar_url: str | None
+    avatar_url: AbsoluteURL | None
     date_of_birth: date | None
     level: NamedOut | None
     learning_goals: str

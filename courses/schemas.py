@@ -7,6 +7,7 @@ from ninja import Field, Schema
 
 from catalog.choices import Currency, FreeCancellationOutcome
 from cplatform.api_base import InputSchema, MultilineText
+from cplatform.api_http import AbsoluteURL
 
 from .choices import CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
 
@@ -31,7 +32,7 @@ class TeacherBrief(Schema):
     teacher_id: int = Field(..., description="The teacher's id: `GET /teachers/{teacher_id}`.")
     slug: str = Field(..., description="For deep links: `GET /teachers/by-slug/{slug}`.")
     name: str
-    avatar_url: str | None
+    avatar_url: AbsoluteURL | None
 
     @staticmethod
     def resolve_teacher_id(obj):
@@ -53,7 +54,7 @@ class StudentBrief(Schema):
 
     student_id: int = Field(..., description="The student's id: `GET /students/{student_id}`.")
     name: str
-    avatar_url: str | None
+    avatar_url: AbsoluteURL | None
 
     @staticmethod
     def resolve_student_id(obj):
@@ -99,7 +100,7 @@ class CourseOut(Schema):
     ends_on: date | None
     owner: TeacherBrief
     teachers: list[TeacherBrief] = Field(..., description="Every teacher, the owner included.")
-    url: str
+    url: AbsoluteURL
 
     @staticmethod
     def resolve_seats_taken(obj):
@@ -188,7 +189,7 @@ class CourseBrief(Schema):
     slug: str
     title: str
     format: CourseFormat
-    url: str = Field(..., description="The course's page on the site.")
+    url: AbsoluteURL = Field(..., description="The course's page on the site.")
 
     @staticmethod
     def resolve_course_id(obj):
@@ -229,7 +230,7 @@ class MaterialOut(Schema):
     url: str | None = Field(..., description="Links only.")
     body: str | None = Field(..., description="Texts only.")
     file_name: str | None
-    download_url: str | None
+    download_url: AbsoluteURL | None
     release_at: datetime | None
 
     @staticmethod

@@ -20,6 +20,7 @@ from classroom.scheduling.api import router as scheduling_router
 from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
 
+from . import api_http, idempotency
 from .api_base import reject_undeclared_form_parts, reject_undeclared_query_params
 from .api_errors import django_field_errors, error_body, pydantic_field_errors
 from .exceptions import DomainError
@@ -152,6 +153,11 @@ def on_http_error(request, exc: HttpError):
     return _error(request, exc.status_code, detail, code=code)
 
 
+# First: these find each operation under its `run` (cplatform.api_http.operation_of). Location is
+# added inside the idempotency wrapper, so a replay repeats it.
+api.add_decorator(api_http.add_location, mode="view")
+api.add_decorator(idempotency.install, mode="view")
+api.add_decorator(api_http.conditional_get, mode="view")
 # Unknown form fields answer 422 like unknown JSON fields (which every InputSchema refuses).
 api.add_decorator(reject_undeclared_form_parts, mode="operation")
 # Unknown query parameters answer 422 too: a misspelt filter never reads as "no filter".

@@ -61,6 +61,9 @@ CODES: dict[str, str] = {
     "session_full": "Every seat of the session is taken.",
     "lesson_cancelled": "The lesson was cancelled; it is no longer run or edited.",
     "lesson_not_started": "Attendance can be recorded once the lesson has started.",
+    # Retries (cplatform.idempotency).
+    "idempotency_key_reused": "This Idempotency-Key was already used with another request (422).",
+    "idempotency_key_in_use": "A request with this Idempotency-Key is still running; retry (409).",
 }
 
 

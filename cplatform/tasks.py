@@ -14,3 +14,11 @@ def publish_scheduled_pages() -> None:
     from django.core.management import call_command
 
     call_command("publish_scheduled", verbosity=0)
+
+
+def purge_idempotency_keys() -> int:
+    """Delete the Idempotency-Keys older than a day. Run every hour by the django-q2 schedule the
+    cplatform migration 0002 creates."""
+    from .idempotency import purge_expired
+
+    return purge_expired()

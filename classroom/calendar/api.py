@@ -6,6 +6,7 @@ from ninja import Field, Router, Schema, Status
 
 from authentication.api_auth import auth_for
 from cplatform.api_base import errors
+from cplatform.api_http import location
 
 from . import selectors, services
 
@@ -33,16 +34,18 @@ class CalendarFeedOut(Schema):
 def retrieve_my_calendar_feed(request):
     """Your calendar feed. Without one (never created, or revoked) every field is null: create it
     with POST."""
-    return selectors.calendar_feed_urls(selectors.calendar_feed_of(user=request.auth))
+    return selectors.calendar_feed_urls(selectors.calendar_feed_of(user=request.auth), request)
 
 
 @router.post("/calendar-feed", response={201: CalendarFeedOut, **errors(401)}, auth=auth_for())
+@location("api:retrieve_my_calendar_feed")
 def create_my_calendar_feed(request):
     """Create your calendar feed, or regenerate it: a new secret address; the old one answers 404
     at once. Teachers get the lessons they teach, students theirs (1:1 and group seats), parents their
     linked children's; a person with several roles gets all of them."""
     return Status(
-        201, selectors.calendar_feed_urls(services.calendar_feed_regenerate(user=request.auth))
+        201,
+        selectors.calendar_feed_urls(services.calendar_feed_regenerate(user=request.auth), request),
     )
 
 

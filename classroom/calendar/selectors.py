@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from authentication.choices import Role
 from authentication.roles import has_role, is_admin
+from cplatform.api_http import absolute_url
 from cplatform.exceptions import NotFound
 
 from ..choices import LessonStatus
@@ -51,12 +51,12 @@ def calendar_feed_get_by_token(*, token: str) -> CalendarFeed:
     return feed
 
 
-def calendar_feed_urls(feed: CalendarFeed | None) -> dict:
-    """The feed's address (https in production, from SITE_URL) and its webcal:// twin; nulls
-    without a feed."""
+def calendar_feed_urls(feed: CalendarFeed | None, request=None) -> dict:
+    """The feed's address on the request's host (on SITE_URL without a request) and its webcal://
+    twin; nulls without a feed."""
     if feed is None:
         return {"url": None, "webcal_url": None, "created_at": None, "last_fetched_at": None}
-    url = f"{settings.SITE_URL}{reverse('calendar-feed', kwargs={'token': feed.token})}"
+    url = absolute_url(reverse("calendar-feed", kwargs={"token": feed.token}), request)
     return {
         "url": url,
         "webcal_url": "webcal://" + url.split("://", 1)[1],

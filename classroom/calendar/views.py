@@ -111,5 +111,5 @@ def calendar_feed_page(request):
     return render(
         request,
         "classroom/schedule/calendar_feed.html",
-        {"feed": selectors.calendar_feed_urls(feed), "has_feed": feed},
+        {"feed": selectors.calendar_feed_urls(feed, request), "has_feed": feed},
     )

@@ -7,6 +7,7 @@ from authentication.schemas import PersonBrief
 from courses.choices import EnrollmentStatus
 from courses.schemas import CourseBrief, StudentBrief, TeacherBrief
 from cplatform.api_base import InputSchema, MultilineText
+from cplatform.api_http import AbsoluteURL
 
 from ..choices import AttendanceStatus, LessonKind, LessonStatus
 
@@ -53,7 +54,7 @@ class ProgressOut(Schema):
     modules_released: int
     next_lesson: NextLessonOut | None
     notes: list[ProgressNoteOut] = Field(..., description="The teachers' notes, newest first.")
-    url: str = Field(..., description="The progress page of this enrolment.")
+    url: AbsoluteURL = Field(..., description="The progress page of this enrolment.")
 
     @staticmethod
     def resolve_enrollment_id(obj):
@@ -147,7 +148,7 @@ class MyStudentOut(Schema):
     lessons_taken: int = Field(..., description="Ended, non-cancelled lessons with you.")
     next_lesson_start: datetime | None
     enrollments_count: int = Field(..., description="Enrolments in your courses, any status.")
-    url: str
+    url: AbsoluteURL
 
     @staticmethod
     def resolve_url(obj):

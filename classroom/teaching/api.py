@@ -22,6 +22,7 @@ from cplatform.api_base import (
     render_times_in,
     sorted_by,
 )
+from cplatform.api_http import location
 
 from ..choices import LessonStatus, LessonWhen
 from ..scheduling import selectors as scheduling_selectors
@@ -66,6 +67,7 @@ def _lesson_out(request, lesson_id: int):
     response={201: LessonOut, **errors(400, 401, 403, 404, 409)},
     auth=auth_for(Role.TEACHER, Role.ADMIN),
 )
+@location("api:retrieve_lesson", lesson_id="id")
 def create_group_session(request, course_id: int, payload: SessionIn):
     """A teacher of a group course (or an admin) schedules a session. It must not overlap the teacher's
     other lessons (409). Actively enrolled students get seats in enrolment order, up to `capacity`."""
@@ -101,6 +103,7 @@ def list_group_sessions(request, course_id: int, filters: Query[SessionFilter]):
     response={201: LessonOut, **errors(400, 401, 403, 404, 409)},
     auth=auth_for(*SEAT_TAKERS),
 )
+@location("api:retrieve_lesson", lesson_id="id")
 def take_seat(request, lesson_id: int, payload: SeatIn):
     """An actively enrolled student (or their parent, naming `student_id`) takes a seat in an upcoming
     group session. Full, already seated or another lesson at that time: 409."""
@@ -266,6 +269,7 @@ def _length(teacher, payload: BookingIn) -> int:
     auth=auth_for(*BOOKERS),
     tags=["scheduling"],
 )
+@location("api:retrieve_lesson", lesson_id="id")
 def book_lesson(request, payload: LessonBookingIn):
     """Book a free slot: a student for themself, a parent for a linked child (`student_id`),
     optionally within a 1:1 course (`course_id`). A slot taken meanwhile answers 409."""
@@ -345,6 +349,7 @@ def reschedule_lesson(request, lesson_id: int, payload: RescheduleIn):
     auth=auth_for(*BOOKERS),
     tags=["scheduling"],
 )
+@location("api:retrieve_series", series_id="id")
 def book_series(request, payload: SeriesIn):
     """Book weekly lessons at the first lesson's wall-clock time in the teacher's zone, `count` times or
     until a date. All or nothing: 409 lists every date that is not free."""

@@ -15,6 +15,26 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A frontend on another origin calls the API (and allauth's app endpoints) only from these origins:
+# none by default. Token auth (X-Session-Token), so no cookies cross origins.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+CORS_URLS_REGEX = r"^/(api/|_allauth/).*$"
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "accept-language",
+    "authorization",
+    "content-type",
+    "x-session-token",
+    "idempotency-key",
+    "if-none-match",
+)
+CORS_EXPOSE_HEADERS = (
+    "ETag",
+    "Location",
+    "Content-Language",
+    "Idempotent-Replayed",
+    "Retry-After",
+)
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_SITE_NAME = "cplatform"
 
@@ -52,6 +72,7 @@ INSTALLED_APPS = [
     "django_filters",
     "ninja",  # the API docs' Swagger UI from our static files, not a CDN (CSP: script-src 'self')
     "csp",
+    "corsheaders",
     "cplatform.admin_site.AdminConfig",  # django.contrib.admin, with cplatform/admin_site.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -75,6 +96,8 @@ MIDDLEWARE = [
     # First after SecurityMiddleware: every response, early refusals (400, 429) included.
     "cplatform.middleware.ContentSecurityPolicyMiddleware",
     "cplatform.middleware.PermissionsPolicyMiddleware",
+    # Before anything that may answer early, so refusals carry the CORS headers a browser needs.
+    "corsheaders.middleware.CorsMiddleware",
     "cplatform.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -19,11 +19,16 @@ def path_of(url: str) -> str:
 
 
 def test_a_student_creates_regenerates_and_revokes_their_feed_through_the_api(client, settings):
-    settings.SITE_URL = "https://school.example.com"
+    # The feed's address is built on the host the app called (SITE_URL only without a request).
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "school.example.com"]
     teacher = listed_teacher(timezone="Europe/Madrid")
     learner = student()
     lesson = private_lesson(teacher=teacher, student=learner, start=days_ahead(2))
-    headers = {"HTTP_X_SESSION_TOKEN": login_token(client, learner.email, PASSWORD)}
+    headers = {
+        "HTTP_X_SESSION_TOKEN": login_token(client, learner.email, PASSWORD),
+        "HTTP_HOST": "school.example.com",
+        "secure": True,
+    }
 
     none = client.get("/api/v1/calendar-feed", **headers)
     assert none.status_code == 200

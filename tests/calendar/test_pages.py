@@ -421,7 +421,9 @@ def test_the_lesson_list_links_to_moving_a_lesson_and_teacher_pages(client):
 
 @pytest.mark.parametrize("role", [Role.STUDENT, Role.TEACHER, Role.PARENT])
 def test_each_role_creates_regenerates_and_revokes_a_feed_on_the_page(client, role, settings):
-    settings.SITE_URL = "https://school.example.com"
+    # The page shows the feed on the host it was served from.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "school.example.com"]
+    client.defaults.update(HTTP_HOST="school.example.com")
     person = UserFactory(roles=[role])
     client.force_login(person)
     page = client.get("/lessons/calendar/").content.decode()
@@ -429,7 +431,7 @@ def test_each_role_creates_regenerates_and_revokes_a_feed_on_the_page(client, ro
     response = client.post("/lessons/calendar/", {"action": "create"}, follow=True)
     assert "Your calendar feed is ready." in response.content.decode()
     token = CalendarFeed.objects.get(user=person).token
-    page = client.get("/lessons/calendar/").content.decode()
+    page = client.get("/lessons/calendar/", secure=True).content.decode()
     assert f'href="webcal://school.example.com/calendar/{token}.ics"' in page
     assert f'value="https://school.example.com/calendar/{token}.ics"' in page
     assert client.get(f"/calendar/{token}.ics").status_code == 200

@@ -266,7 +266,7 @@ def test_teacher_adds_a_module_and_a_file_material_through_the_api(client, peopl
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["module_id"], body["file_name"]) == (module_id, "slides.pdf")
-    assert body["download_url"] == f"/api/v1/materials/{body['id']}/download"
+    assert body["download_url"] == f"http://testserver/api/v1/materials/{body['id']}/download"
 
 
 def test_material_upload_with_content_not_matching_its_extension_is_a_422(client, people):

@@ -375,6 +375,32 @@ def _lesson_not_started():
     )
 
 
+def post_with_key(learner, key: str, day: int):
+    client = Client()
+    client.force_login(learner)
+    teacher = bookable_teacher()
+    body = {"teacher_id": teacher.pk, "start": days_ahead(day).isoformat(), "length": 60}
+    response = client.post(
+        "/api/v1/lessons", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key
+    )
+    if response.status_code >= 400:
+        raise DomainError(code=response.json()["code"])
+
+
+def _idempotency_key_reused():
+    learner = student()
+    post_with_key(learner, "key-1", day=3)
+    post_with_key(learner, "key-1", day=4)
+
+
+def _idempotency_key_in_use():
+    from cplatform.models import IdempotencyKey
+
+    learner = student()
+    IdempotencyKey.objects.create(user_id=learner.pk, key="key-1", fingerprint="running")
+    post_with_key(learner, "key-1", day=3)
+
+
 CASES = {
     name.removeprefix("_"): case
     for name, case in list(globals().items())
