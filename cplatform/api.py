@@ -1,9 +1,6 @@
 """The one NinjaAPI at /api/v1/: assembles each app's router and turns every error into
 `{"detail": ..., "errors": {field: [messages]}}`."""
 
-from functools import wraps
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -21,20 +18,8 @@ from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
 
 from .api_base import reject_undeclared_form_parts
+from .api_docs import docs_guard
 from .exceptions import DomainError
-
-
-def _docs_guard(view):
-    """The docs and schema are public in dev; in production only staff see them (API_DOCS_PUBLIC)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if settings.API_DOCS_PUBLIC or (request.user.is_authenticated and request.user.is_staff):
-            return view(request, *args, **kwargs)
-        raise Http404
-
-    return wrapper
-
 
 api = NinjaAPI(
     title="cplatform API",
@@ -45,10 +30,13 @@ api = NinjaAPI(
         "browsers may use the session cookie with `X-CSRFToken`. Errors are "
         '`{"detail": "...", "errors": {"field": ["message"]}, "code": "..."}`: `code` is a stable '
         "reason a client branches on (e.g. `slot_taken`, `course_full`, `guardian_consent_required`; "
-        "the error schema lists them all), never the English of `detail`."
+        "the error schema lists them all), never the English of `detail`. "
+        "Sign-up, login, email verification and sessions are allauth's headless API, described by "
+        "its own OpenAPI document: [/_allauth/openapi.json](/_allauth/openapi.json) "
+        "(browse it at [/_allauth/openapi.html](/_allauth/openapi.html))."
     ),
     urls_namespace="api",
-    docs_decorator=_docs_guard,
+    docs_decorator=docs_guard,
 )
 
 
