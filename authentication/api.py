@@ -58,6 +58,7 @@ def _link_out(link, user) -> dict:
 
 @router.get("/me", response={200: MeOut, **errors(401)}, auth=authenticated, tags=["me"])
 def retrieve_me(request):
+    """The signed-in person: profile, roles, and what they must still give before booking."""
     return request.auth
 
 
@@ -65,6 +66,8 @@ def retrieve_me(request):
     "/me", response={200: MeOut, **errors(400, 401, 422)}, auth=authenticated, tags=["me"]
 )
 def update_me(request, payload: MePatch):
+    """Change one's own profile fields (names, bio, time zone, language, phone); only the fields
+    sent change. Roles, email and staff status are not here (422)."""
     return profile_update(user=request.auth, data=payload.model_dump(exclude_unset=True))
 
 
@@ -72,11 +75,13 @@ def update_me(request, payload: MePatch):
     "/me/avatar", response={200: MeOut, **errors(400, 401, 422)}, auth=authenticated, tags=["me"]
 )
 def upload_avatar(request, avatar: File[UploadedFile]):
+    """Upload a profile picture (multipart `avatar`: JPEG, PNG, WebP or GIF, at most 5 MB)."""
     return avatar_set(user=request.auth, upload=avatar)
 
 
 @router.delete("/me/avatar", response={200: MeOut, **errors(401)}, auth=authenticated, tags=["me"])
 def delete_avatar(request):
+    """Remove one's profile picture."""
     return avatar_remove(user=request.auth)
 
 
@@ -88,6 +93,7 @@ def delete_avatar(request):
 )
 @paginate(LimitOffset)
 def list_guardian_links(request):
+    """The caller's guardian links and invitations, as guardian or as child, in any status."""
     user = request.auth
     return [_link_out(link, user) for link in guardian_link_list_for_user(user=user)]
 
@@ -99,6 +105,8 @@ def list_guardian_links(request):
     tags=["guardians"],
 )
 def invite_guardian_link(request, payload: GuardianInviteIn):
+    """Invite a person by email: a parent invites their child (`invite_as=child`), a student
+    invites a parent (`invite_as=guardian`). An open invitation or link with them answers 409."""
     link = guardian_invite(actor=request.auth, email=payload.email, as_role=payload.invite_as)
     return Status(201, _link_out(link, request.auth))
 
@@ -110,6 +118,8 @@ def invite_guardian_link(request, payload: GuardianInviteIn):
     tags=["guardians"],
 )
 def accept_guardian_link(request, link_id: int):
+    """The invited person accepts a pending invitation sent to them (409 when it is not
+    pending or is not theirs to accept)."""
     link = guardian_link_get_for_user(user=request.auth, link_id=link_id)
     return _link_out(guardian_accept(link=link, actor=request.auth), request.auth)
 
@@ -121,6 +131,7 @@ def accept_guardian_link(request, link_id: int):
     tags=["guardians"],
 )
 def delete_guardian_link(request, link_id: int):
+    """Decline a pending invitation, or end a link, from either side."""
     link = guardian_link_get_for_user(user=request.auth, link_id=link_id)
     guardian_decline_or_remove(link=link, actor=request.auth)
     return Status(204, None)
@@ -133,6 +144,7 @@ def delete_guardian_link(request, link_id: int):
     tags=["guardians"],
 )
 def give_guardian_consent(request, link_id: int):
+    """A linked guardian consents for a student under 16 (who cannot book or pay without it)."""
     link = guardian_link_get_for_user(user=request.auth, link_id=link_id)
     return _link_out(guardian_consent(link=link, actor=request.auth), request.auth)
 
@@ -145,11 +157,13 @@ class AdminUserFilters(Schema):
 @admin_router.get("/users", response={200: list[AdminUserOut], **errors(401, 403, 422)})
 @paginate(LimitOffset)
 def list_users(request, filters: Query[AdminUserFilters]):
+    """Admins: every account, searched by name or email and filtered by role."""
     return user_list_for_admin(actor=request.auth, search=filters.search, role=filters.role)
 
 
 @admin_router.post("/users", response={201: AdminUserOut, **errors(400, 401, 403, 409, 422)})
 def create_user(request, payload: AdminUserIn):
+    """Admins create an account with roles (verified email; a password or none)."""
     if payload.password:
         validate_password(payload.password)
     user = user_create(
@@ -166,6 +180,7 @@ def create_user(request, payload: AdminUserIn):
 
 @admin_router.get("/users/{user_id}", response={200: AdminUserOut, **errors(401, 403, 404, 422)})
 def retrieve_user(request, user_id: int):
+    """Admins: one account."""
     return user_get_for_admin(actor=request.auth, user_id=user_id)
 
 
@@ -173,6 +188,7 @@ def retrieve_user(request, user_id: int):
     "/users/{user_id}", response={200: AdminUserOut, **errors(400, 401, 403, 404, 422)}
 )
 def update_user(request, user_id: int, payload: AdminUserPatch):
+    """Admins change an account's roles or deactivate it."""
     user = user_get_for_admin(actor=request.auth, user_id=user_id)
     user_admin_update(
         user=user, actor=request.auth, roles=payload.roles, is_active=payload.is_active

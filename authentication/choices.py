@@ -19,3 +19,11 @@ class GuardianLinkStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     DECLINED = "declined", _("Declined")
     REMOVED = "removed", _("Removed")
+
+
+class GuardianInviteRole(models.TextChoices):
+    """Who a guardian invitation invites: `child` (a parent invited their child) or `guardian`
+    (a student invited a parent)."""
+
+    CHILD = "child", _("Child")
+    GUARDIAN = "guardian", _("Guardian")

@@ -1,16 +1,12 @@
-import zoneinfo
 from datetime import datetime
-from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import EmailStr
 
 from cplatform.api_base import InputSchema, MultilineText
+from cplatform.api_types import SiteLanguage, TimeZoneName, TimeZoneNameOut
 
-RoleName = Literal["Student", "Teacher", "Parent", "Admin"]
-# Every IANA zone name this server knows, so the schema says exactly what PATCH /me accepts.
-TimezoneName = Literal[tuple(sorted(zoneinfo.available_timezones()))]
-LanguageCode = Literal["en", "es"]
+from .choices import GuardianInviteRole, GuardianLinkStatus, Role
 
 
 class UserBriefOut(Schema):
@@ -32,10 +28,10 @@ class MeOut(Schema):
     name: str
     avatar_url: str | None
     bio: str
-    timezone: str
-    language: str
+    timezone: TimeZoneNameOut
+    language: SiteLanguage
     phone: str
-    roles: list[RoleName]
+    roles: list[Role]
     is_staff: bool
     date_joined: datetime
     needs_guardian_consent: bool
@@ -73,14 +69,14 @@ class MePatch(InputSchema):
     last_name: str | None = Field(None, max_length=150)
     display_name: str | None = Field(None, max_length=80)
     bio: MultilineText | None = Field(None, max_length=2000)
-    timezone: TimezoneName | None = Field(None, examples=["Europe/Madrid"])
-    language: LanguageCode | None = None
+    timezone: TimeZoneName | None = None
+    language: SiteLanguage | None = None
     phone: str | None = Field(None, max_length=32)
 
 
 class GuardianInviteIn(InputSchema):
     email: EmailStr
-    invite_as: Literal["child", "guardian"] = Field(
+    invite_as: GuardianInviteRole = Field(
         ...,
         description="`child`: a parent invites their child; `guardian`: a student invites a parent.",
     )
@@ -88,9 +84,9 @@ class GuardianInviteIn(InputSchema):
 
 class GuardianLinkOut(Schema):
     id: int
-    status: str
+    status: GuardianLinkStatus
     invited_email: str
-    invited_role: Literal["child", "guardian"]
+    invited_role: GuardianInviteRole
     initiated_by_me: bool
     guardian: UserBriefOut | None
     child: UserBriefOut | None
@@ -106,7 +102,7 @@ class AdminUserOut(Schema):
     name: str
     first_name: str
     last_name: str
-    roles: list[RoleName]
+    roles: list[Role]
     is_active: bool
     is_staff: bool
     date_joined: datetime
@@ -114,8 +110,6 @@ class AdminUserOut(Schema):
 
     @staticmethod
     def resolve_roles(obj):
-        from .choices import Role
-
         names = {g.name for g in obj.groups.all()} & set(Role.values)
         if obj.is_superuser:
             names.add(Role.ADMIN.value)
@@ -127,9 +121,9 @@ class AdminUserIn(InputSchema):
     password: str | None = Field(None, min_length=8, max_length=128)
     first_name: str = Field("", max_length=150)
     last_name: str = Field("", max_length=150)
-    roles: list[RoleName] = Field(default_factory=lambda: ["Student"], max_length=4)
+    roles: list[Role] = Field(default_factory=lambda: [Role.STUDENT], max_length=4)
 
 
 class AdminUserPatch(InputSchema):
-    roles: list[RoleName] | None = Field(None, max_length=4)
+    roles: list[Role] | None = Field(None, max_length=4)
     is_active: bool | None = None

@@ -74,6 +74,8 @@ def retrieve_teacher(request, teacher_id: int):
     tags=["teachers"],
 )
 def retrieve_my_teacher_profile(request):
+    """The teacher's own profile as written (all translations) with its listing state;
+    created empty on first read."""
     return teacher_profile_ensure(user=request.auth)
 
 
@@ -84,6 +86,7 @@ def retrieve_my_teacher_profile(request):
     tags=["teachers"],
 )
 def replace_my_teacher_profile(request, payload: TeacherProfileIn):
+    """Replace the whole editable profile (fields left out take their defaults)."""
     data = payload.model_dump(mode="python")
     return teacher_profile_update(user=request.auth, data=data, replace=True, actor=request.auth)
 
@@ -95,6 +98,7 @@ def replace_my_teacher_profile(request, payload: TeacherProfileIn):
     tags=["teachers"],
 )
 def update_my_teacher_profile(request, payload: TeacherProfilePatch):
+    """Change some fields of the teacher's profile; only the fields sent change."""
     return teacher_profile_update(
         user=request.auth,
         data=payload.model_dump(mode="python", exclude_unset=True),
@@ -109,6 +113,7 @@ def update_my_teacher_profile(request, payload: TeacherProfilePatch):
     tags=["students"],
 )
 def retrieve_my_student_profile(request):
+    """The student's own profile (created empty on first read)."""
     return student_profile_ensure(user=request.auth)
 
 
@@ -119,6 +124,8 @@ def retrieve_my_student_profile(request):
     tags=["students"],
 )
 def update_my_student_profile(request, payload: StudentProfilePatch):
+    """Change the student's date of birth, level or learning goals; only the fields sent
+    change. A locked date of birth (under 16) is changed by a guardian or an admin (400)."""
     return student_profile_update(user=request.auth, data=payload.model_dump(exclude_unset=True))
 
 

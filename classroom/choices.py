@@ -27,3 +27,11 @@ class BillingOutcome(models.TextChoices):
     CHARGE = "charge", _("Charge")
     REFUND = "refund", _("Refund")
     CREDIT = "credit", _("Credit")
+
+
+class LessonWhen(models.TextChoices):
+    """Which lessons a list shows: `upcoming` (not yet ended, soonest first) or `past` (ended,
+    latest first)."""
+
+    UPCOMING = "upcoming", _("Upcoming")
+    PAST = "past", _("Past")

@@ -1,11 +1,11 @@
 from datetime import date
 from decimal import Decimal
-from typing import Literal
 
 from ninja import Field, Schema
 
 from catalog.choices import Currency
 from cplatform.api_base import InputSchema, MultilineText
+from cplatform.api_types import SiteLanguage
 
 
 class NamedOut(Schema):
@@ -24,7 +24,7 @@ class TeacherOut(Schema):
     levels: list[NamedOut]
     languages: list[NamedOut]
     hourly_rate: Decimal | None
-    currency: str
+    currency: Currency
     teaches_online: bool
     teaches_in_person: bool
     location: str
@@ -102,7 +102,7 @@ class TeacherProfileIn(InputSchema):
 
     headline: str = Field("", max_length=160)
     bio: MultilineText = Field("", max_length=5000)
-    translations: dict[Literal["en", "es"], TeacherTranslation] = Field(default_factory=dict)
+    translations: dict[SiteLanguage, TeacherTranslation] = Field(default_factory=dict)
     subjects: list[str] = Field(default_factory=list, max_length=30)
     levels: list[str] = Field(default_factory=list, max_length=10)
     languages: list[str] = Field(default_factory=list, max_length=20)
@@ -120,7 +120,7 @@ class TeacherProfileIn(InputSchema):
 class TeacherProfilePatch(InputSchema):
     headline: str | None = Field(None, max_length=160)
     bio: MultilineText | None = Field(None, max_length=5000)
-    translations: dict[Literal["en", "es"], TeacherTranslation] | None = Field(
+    translations: dict[SiteLanguage, TeacherTranslation] | None = Field(
         None, description="Replaces all translations when given."
     )
     subjects: list[str] | None = Field(None, max_length=30)

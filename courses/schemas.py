@@ -5,18 +5,13 @@ from typing import Literal
 from django.urls import reverse
 from ninja import Field, Schema
 
-from catalog.choices import Currency
+from catalog.choices import Currency, FreeCancellationOutcome
 from cplatform.api_base import InputSchema, MultilineText
 
-from .choices import CourseFormat, CourseStatus
+from .choices import CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
 
-FormatCode = Literal["group", "one_to_one", "self_paced"]
-StatusCode = Literal["draft", "published", "archived"]
-CurrencyCode = Literal["EUR", "USD", "GBP", "MXN"]
-OutcomeCode = Literal["", "refund", "credit"]
-assert set(FormatCode.__args__) == set(CourseFormat.values)  # noqa: S101 - kept in step at import
-assert set(StatusCode.__args__) == set(CourseStatus.values)  # noqa: S101
-assert set(CurrencyCode.__args__) == set(Currency.values)  # noqa: S101
+# A course's own free-cancellation outcome, or "" for the teacher's.
+OutcomeCode = FreeCancellationOutcome | Literal[""]
 
 
 class CodeName(Schema):
@@ -34,10 +29,10 @@ class CourseOut(Schema):
     slug: str
     title: str
     summary: str
-    format: str
-    status: str
+    format: CourseFormat
+    status: CourseStatus
     price: Decimal
-    currency: str
+    currency: Currency
     is_free: bool
     capacity: int | None = Field(..., description="Seats; null means unlimited.")
     lessons_included: int | None = Field(
@@ -46,7 +41,7 @@ class CourseOut(Schema):
     cancellation_cutoff_hours: int | None = Field(
         ..., description="The course's cancellation cut-off in hours; null: the teacher's."
     )
-    free_cancellation_outcome: str = Field(
+    free_cancellation_outcome: OutcomeCode = Field(
         ..., description="refund or credit for a free cancellation; empty: the teacher's."
     )
     seats_taken: int = Field(..., description="Active and pending (awaiting payment) enrolments.")
@@ -101,11 +96,11 @@ _TITLE = Field(..., min_length=1, max_length=160, examples=["Algebra for beginne
 class CourseIn(InputSchema):
     title: str = _TITLE
     summary: MultilineText = Field("", max_length=2000)
-    format: FormatCode
+    format: CourseFormat
     price: Decimal = Field(
         Decimal("0"), ge=0, le=Decimal("999999.99"), decimal_places=2, description="0: free"
     )
-    currency: CurrencyCode = "EUR"
+    currency: Currency = Currency.EUR
     capacity: int | None = Field(None, ge=1, le=100000, description="Required for group courses")
     lessons_included: int | None = Field(
         None, ge=1, le=500, description="1:1 courses: lessons in the package (null: single lessons)"
@@ -119,15 +114,15 @@ class CourseIn(InputSchema):
     language: str | None = Field(None, max_length=8, examples=["en"])
     starts_on: date | None = None
     ends_on: date | None = None
-    status: StatusCode = "draft"
+    status: CourseStatus = CourseStatus.DRAFT
 
 
 class CoursePatch(InputSchema):
     title: str = Field(None, min_length=1, max_length=160)
     summary: MultilineText = Field(None, max_length=2000)
-    format: FormatCode = None
+    format: CourseFormat = None
     price: Decimal = Field(None, ge=0, le=Decimal("999999.99"), decimal_places=2)
-    currency: CurrencyCode = None
+    currency: Currency = None
     capacity: int | None = Field(None, ge=1, le=100000)
     lessons_included: int | None = Field(None, ge=1, le=500)
     cancellation_cutoff_hours: int | None = Field(None, ge=0, le=336)
@@ -137,14 +132,14 @@ class CoursePatch(InputSchema):
     language: str | None = Field(None, max_length=8)
     starts_on: date | None = None
     ends_on: date | None = None
-    status: StatusCode = None
+    status: CourseStatus = None
 
 
 class CourseBrief(Schema):
     id: int
     slug: str
     title: str
-    format: str
+    format: CourseFormat
     url: str
 
     @staticmethod
@@ -156,7 +151,7 @@ class EnrollmentOut(Schema):
     id: int
     course: CourseBrief
     student: PersonOut
-    status: str
+    status: EnrollmentStatus
     created_at: datetime
     activated_at: datetime | None
     ended_at: datetime | None
@@ -182,7 +177,7 @@ class MaterialOut(Schema):
     module_id: int | None
     module_title: str | None
     title: str
-    kind: str
+    kind: MaterialKind
     url: str | None = Field(..., description="Links only.")
     body: str | None = Field(..., description="Texts only.")
     file_name: str | None
@@ -232,7 +227,7 @@ class MaterialIn(InputSchema):
     """Multipart form fields; a `file` part is required for `kind=file`."""
 
     title: str = Field(..., min_length=1, max_length=160)
-    kind: Literal["file", "link", "text"]
+    kind: MaterialKind
     module_id: int | None = Field(None, ge=1, le=2**31 - 1)
     url: str = Field("", max_length=500, description="For links")
     body: MultilineText = Field("", max_length=20000, description="For texts")

@@ -4,7 +4,6 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -20,8 +19,9 @@ from courses.api import router as courses_router
 from .api_base import reject_undeclared_form_parts
 from .api_docs import docs_guard
 from .exceptions import DomainError
+from .openapi import DocumentedAPI
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="cplatform API",
     version="1.0.0",
     description=(

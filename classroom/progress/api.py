@@ -2,8 +2,6 @@
 lesson history of students, for them, their parents and their teachers. Enrolment history is
 `GET /enrollments?student_id=` (courses). Operations parse, call one selector or service, answer."""
 
-from typing import Literal
-
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -13,6 +11,7 @@ from courses.choices import EnrollmentStatus
 from courses.selectors import can_manage_course
 from cplatform.api_base import LimitOffset, errors, in_callers_language
 
+from ..choices import LessonWhen
 from . import selectors, services
 from .schemas import (
     HistoryLessonOut,
@@ -134,8 +133,9 @@ class HistoryFilter(Schema):
     student_id: int | None = Field(
         None, **ID, description="Whose lessons (a user id); default: the caller's own"
     )
-    when: Literal["past", "upcoming"] = Field(
-        "past", description="past: ended, newest first; upcoming: not yet ended, soonest first"
+    when: LessonWhen = Field(
+        LessonWhen.PAST,
+        description="past: ended, newest first; upcoming: not yet ended, soonest first",
     )
 
 

@@ -3,6 +3,7 @@ from datetime import datetime
 from django.urls import reverse
 from ninja import Field, Schema
 
+from courses.choices import CourseFormat, EnrollmentStatus
 from cplatform.api_base import InputSchema, MultilineText
 
 from ..choices import AttendanceStatus, LessonKind, LessonStatus
@@ -17,7 +18,7 @@ class CourseBriefOut(Schema):
     id: int
     title: str
     slug: str
-    format: str
+    format: CourseFormat
 
 
 class NextLessonOut(Schema):
@@ -48,7 +49,7 @@ class ProgressOut(Schema):
     """An enrolment and how it is going."""
 
     enrollment_id: int
-    status: str
+    status: EnrollmentStatus
     course: CourseBriefOut
     student: PersonOut
     created_at: datetime

@@ -113,6 +113,7 @@ def add_time_off(request, payload: TimeOffIn):
     auth=auth_for(Role.TEACHER),
 )
 def delete_time_off(request, time_off_id: int):
+    """Remove a time off of the teacher's; slots in it are offered again."""
     exception = selectors.time_off_get_for_teacher(user=request.auth, exception_id=time_off_id)
     services.time_off_delete(actor=request.auth, exception=exception)
     return Status(204, None)

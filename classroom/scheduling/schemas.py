@@ -5,6 +5,7 @@ from pydantic import field_validator
 
 from catalog.choices import FreeCancellationOutcome
 from cplatform.api_base import InputSchema
+from cplatform.api_types import TimeZoneNameOut, WallClockTime
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
@@ -26,8 +27,8 @@ def sane_instant(value: datetime | None) -> datetime | None:
 
 class RuleIn(InputSchema):
     weekday: int = Field(..., ge=0, le=6, description="0 = Monday … 6 = Sunday", examples=[0])
-    start_time: time = Field(..., examples=["17:00"])
-    end_time: time = Field(
+    start_time: WallClockTime = Field(..., examples=["17:00"])
+    end_time: WallClockTime = Field(
         ...,
         examples=["20:00"],
         description="00:00 (or 24:00) is the midnight that ends the day: 20:00–00:00 runs until "
@@ -51,8 +52,10 @@ class RuleIn(InputSchema):
 
 class RuleOut(Schema):
     weekday: int
-    start_time: time
-    end_time: time = Field(..., description="00:00 is the midnight that ends the day.")
+    start_time: WallClockTime = Field(..., examples=["17:00:00"])
+    end_time: WallClockTime = Field(
+        ..., examples=["20:00:00"], description="00:00 is the midnight that ends the day."
+    )
 
 
 class SchedulingSettingsIn(InputSchema):
@@ -72,7 +75,7 @@ class SchedulingSettingsOut(Schema):
     min_notice_minutes: int
     horizon_days: int
     cancellation_cutoff_hours: int
-    free_cancellation_outcome: str
+    free_cancellation_outcome: FreeCancellationOutcome
 
 
 class TimeOffIn(InputSchema):
@@ -96,7 +99,9 @@ class AvailabilityIn(InputSchema):
 
 
 class AvailabilityOut(Schema):
-    timezone: str = Field(..., description="The teacher's zone: rules are wall-clock times in it.")
+    timezone: TimeZoneNameOut = Field(
+        ..., description="The teacher's zone: rules are wall-clock times in it."
+    )
     rules: list[RuleOut]
     settings: SchedulingSettingsOut
     time_off: list[TimeOffOut]
@@ -109,7 +114,7 @@ class SlotOut(Schema):
 
 class SlotsOut(Schema):
     teacher_id: int
-    timezone: str = Field(..., description="The zone the slots are given in.")
+    timezone: TimeZoneNameOut = Field(..., description="The zone the slots are given in.")
     length: int
     slots: list[SlotOut]
 

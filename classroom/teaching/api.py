@@ -5,8 +5,6 @@ running them: group sessions and their seats, attendance, lesson notes, homework
 and materials shared in a lesson. One path, one router. Operations parse, call one selector or
 service, answer."""
 
-from typing import Literal
-
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -15,6 +13,7 @@ from authentication.choices import Role
 from courses.selectors import course_get_for_editor
 from cplatform.api_base import LimitOffset, errors, in_callers_language
 
+from ..choices import LessonWhen
 from ..scheduling import selectors as scheduling_selectors
 from ..scheduling import services as scheduling_services
 from ..scheduling.api import _aware
@@ -147,10 +146,9 @@ def detach_material(request, lesson_id: int, material_id: int):
     return Status(204, None)
 
 
-# These operations moved here from classroom/scheduling/api.py; they keep the operation ids clients
-# were generated with (issue 10 gives every operation a short stable id).
+# These operations moved here from classroom/scheduling/api.py (tagged "scheduling" as before).
 class LessonFilter(Schema):
-    when: Literal["upcoming", "past"] | None = Field(
+    when: LessonWhen | None = Field(
         None, description="upcoming: not yet ended, soonest first; past: ended, latest first"
     )
 
@@ -160,7 +158,6 @@ class LessonFilter(Schema):
     response={200: list[LessonOut], **errors(401)},
     auth=auth_for(),
     tags=["scheduling"],
-    operation_id="classroom_scheduling_api_list_lessons",
 )
 @paginate(LimitOffset)
 def list_lessons(request, filters: Query[LessonFilter]):
@@ -191,7 +188,6 @@ def _booking_parts(request, payload: BookingIn):
     response={201: LessonOut, **errors(400, 401, 403, 404, 409)},
     auth=auth_for(*BOOKERS),
     tags=["scheduling"],
-    operation_id="classroom_scheduling_api_book_lesson",
 )
 def book_lesson(request, payload: LessonBookingIn):
     """Book a free slot: a student for themself, a parent for a linked child (`student_id`),
@@ -213,7 +209,6 @@ def book_lesson(request, payload: LessonBookingIn):
     response={200: LessonOut, **errors(401, 404)},
     auth=auth_for(),
     tags=["scheduling"],
-    operation_id="classroom_scheduling_api_retrieve_lesson",
 )
 def retrieve_lesson(request, lesson_id: int):
     """A lesson the caller teaches or takes (or their child); a group session also for the course's
@@ -226,7 +221,6 @@ def retrieve_lesson(request, lesson_id: int):
     response={200: LessonOut, **errors(400, 401, 403, 404, 409)},
     auth=auth_for(),
     tags=["teaching"],
-    operation_id="classroom_scheduling_api_update_lesson",
 )
 def update_lesson(request, lesson_id: int, payload: LessonPatch):
     """The lesson's teacher (or an admin) writes notes, homework (+ due date), the title and the
@@ -243,7 +237,6 @@ def update_lesson(request, lesson_id: int, payload: LessonPatch):
     response={200: LessonOut, **errors(400, 401, 403, 404, 409)},
     auth=auth_for(),
     tags=["scheduling"],
-    operation_id="classroom_scheduling_api_cancel_lesson",
 )
 def cancel_lesson(request, lesson_id: int, payload: CancelIn):
     """Cancel under the lesson's cancellation policy (its course's, else the teacher's); the outcome
@@ -258,9 +251,10 @@ def cancel_lesson(request, lesson_id: int, payload: CancelIn):
     response={200: LessonOut, **errors(400, 401, 404, 409)},
     auth=auth_for(),
     tags=["scheduling"],
-    operation_id="classroom_scheduling_api_reschedule_lesson",
 )
 def reschedule_lesson(request, lesson_id: int, payload: RescheduleIn):
+    """Move a scheduled lesson to a free time of the same teacher and length, under the
+    cancellation cut-off for the student's side (409 past it, or when the time is not free)."""
     lesson = scheduling_selectors.lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
     scheduling_services.lesson_reschedule(
         lesson=lesson, actor=request.auth, start=_aware(payload.start, request.auth.timezone)
@@ -273,7 +267,6 @@ def reschedule_lesson(request, lesson_id: int, payload: RescheduleIn):
     response={201: SeriesOut, **errors(400, 401, 403, 404, 409)},
     auth=auth_for(*BOOKERS),
     tags=["scheduling"],
-    operation_id="classroom_scheduling_api_book_series",
 )
 def book_series(request, payload: SeriesIn):
     """Book weekly lessons at the first lesson's wall-clock time in the teacher's zone, `count` times or
@@ -298,9 +291,9 @@ def book_series(request, payload: SeriesIn):
     response={200: SeriesOut, **errors(401, 404)},
     auth=auth_for(),
     tags=["scheduling"],
-    operation_id="classroom_scheduling_api_retrieve_series",
 )
 def retrieve_series(request, series_id: int):
+    """A weekly series the caller booked, takes (or their child), or teaches, with its lessons."""
     return scheduling_selectors.series_get_for_user(user=request.auth, series_id=series_id)
 
 
@@ -309,7 +302,6 @@ def retrieve_series(request, series_id: int):
     response={200: SeriesOut, **errors(400, 401, 404)},
     auth=auth_for(),
     tags=["scheduling"],
-    operation_id="classroom_scheduling_api_cancel_series",
 )
 def cancel_series(request, series_id: int, payload: CancelIn):
     """Cancel every lesson of the series that has not started yet, each under its cancellation policy

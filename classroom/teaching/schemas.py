@@ -1,12 +1,13 @@
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from ninja import Field, Schema
 from pydantic import field_validator
 
 from courses.schemas import MaterialOut
 from cplatform.api_base import InputSchema, MultilineText
+from cplatform.api_types import TimeZoneNameOut, WallClockTime
 
-from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus
+from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus, LessonWhen
 from ..scheduling.schemas import sane_instant
 from .selectors import with_lesson_details
 
@@ -28,9 +29,8 @@ class SessionIn(InputSchema):
 
 
 class SessionFilter(Schema):
-    when: str | None = Field(
+    when: LessonWhen | None = Field(
         None,
-        pattern="^(upcoming|past)$",
         description="upcoming: not yet ended, soonest first; past: ended, latest first",
     )
 
@@ -200,9 +200,9 @@ class SeriesOut(Schema):
     id: int
     teacher: PersonOut
     student: PersonOut
-    timezone: str
+    timezone: TimeZoneNameOut
     weekday: int
-    local_start_time: time
+    local_start_time: WallClockTime
     length_minutes: int
     count: int | None
     until: date | None
