@@ -269,12 +269,12 @@ def test_a_parent_links_their_child_and_books_for_them_through_generated_clients
         ours("post", "/api/v1/guardians").sync_detailed(
             client=parent,
             body=ours.model("GuardianInviteIn")(
-                email=child_email, invite_as=ours.model("GuardianInviteInInviteAs").CHILD
+                email=child_email, invite_as=ours.model("GuardianInviteRole").CHILD
             ),
         ),
         ours.model("GuardianLinkOut"),
     )
-    assert invited.status == "pending" and invited.initiated_by_me
+    assert invited.status == ours.model("GuardianLinkStatus").PENDING and invited.initiated_by_me
     waiting = ok(
         ours("get", "/api/v1/guardians").sync_detailed(client=child),
         ours.model("PagedGuardianLinkOut"),
@@ -284,7 +284,7 @@ def test_a_parent_links_their_child_and_books_for_them_through_generated_clients
         ours("post", "/api/v1/guardians/{link_id}/accept").sync_detailed(invited.id, client=child),
         ours.model("GuardianLinkOut"),
     )
-    assert accepted.status == "active"
+    assert accepted.status == ours.model("GuardianLinkStatus").ACTIVE
     child_id = accepted.child.id
 
     # The parent fills in the child's date of birth (12: a guardian's consent is needed) and consents.
