@@ -1,9 +1,6 @@
 """The one NinjaAPI at /api/v1/: assembles each app's router and turns every error into
 the one error shape of cplatform/api_errors.py."""
 
-from functools import wraps
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -22,22 +19,10 @@ from courses.api import router as courses_router
 
 from . import api_http, idempotency
 from .api_base import reject_undeclared_form_parts, reject_undeclared_query_params
+from .api_docs import docs_guard
 from .api_errors import django_field_errors, error_body, pydantic_field_errors
 from .exceptions import DomainError
 from .openapi import DocumentedAPI
-
-
-def _docs_guard(view):
-    """The docs and schema are public in dev; in production only staff see them (API_DOCS_PUBLIC)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if settings.API_DOCS_PUBLIC or (request.user.is_authenticated and request.user.is_staff):
-            return view(request, *args, **kwargs)
-        raise Http404
-
-    return wrapper
-
 
 API_DESCRIPTION = """The JSON API of cplatform.
 
@@ -71,6 +56,10 @@ the language cookie or `Accept-Language`; `Content-Language` says which.
 with `Retry-After` (seconds) and
 `{"status": 429, "detail", "errors": [{"message", "code": "too_many_login_attempts"}], "retry_after"}`;
 allauth's own rate limits answer `{"status": 429}`. This API itself does not throttle.
+
+**Sign-up, login, email verification and sessions** are allauth's headless API, described by its
+own OpenAPI document: [/_allauth/openapi.json](/_allauth/openapi.json) (browse it at
+[/_allauth/openapi.html](/_allauth/openapi.html)).
 """
 
 api = DocumentedAPI(
@@ -78,7 +67,7 @@ api = DocumentedAPI(
     version="1.0.0",
     description=API_DESCRIPTION,
     urls_namespace="api",
-    docs_decorator=_docs_guard,
+    docs_decorator=docs_guard,
 )
 
 

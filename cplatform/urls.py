@@ -11,6 +11,7 @@ from classroom.selectors import teacher_list_public
 
 from . import search, seo
 from .api import api
+from .api_docs import allauth_spec_urls
 from .views import bare_ok, not_found
 
 SITEMAPS = {
@@ -39,6 +40,8 @@ urlpatterns = [
         r"^_allauth/(?:app|browser)/v1/(?:account/phone|auth/phone/verify(?:/resend)?)$",
         not_found,
     ),
+    # allauth's OpenAPI document of those endpoints, served (and guarded) like ours: api_docs.py.
+    path("_allauth/", include(allauth_spec_urls)),
     path("_allauth/", include("allauth.headless.urls")),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
     path("api/v1/", api.urls),

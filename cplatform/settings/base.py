@@ -263,6 +263,11 @@ HEADLESS_FRONTEND_URLS = {
     "account_reset_password_from_key": "/auth/password/reset/key/{key}/",
     "account_signup": "/auth/register/",
 }
+# allauth's own OpenAPI document of the headless API (sign-up, login, email verification …) at
+# /_allauth/openapi.json (.yaml, .html), behind the same guard as ours (API_DOCS_PUBLIC; see
+# cplatform/api_docs.py). Its page is Swagger UI from our static files, not allauth's CDN template.
+HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = "headless/spec/swagger.html"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
 # Failed password checks within the window before every login door (web, headless, both admins),
