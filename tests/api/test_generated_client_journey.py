@@ -236,7 +236,7 @@ def test_a_student_signs_up_browses_books_lists_and_cancels_through_generated_cl
         lesson = ok(answer, ours.model("LessonOut"))
         assert lesson.start == start and lesson.end == start + timedelta(minutes=60)
         assert lesson.status == ours.model("LessonStatus").SCHEDULED
-        assert lesson.teacher.id == profile.id and lesson.student.name
+        assert lesson.teacher.teacher_id == profile.id and lesson.student.name
         booked.append(lesson.id)
 
     mine = ok(ours("get", "/api/v1/lessons").sync_detailed(client=me), ours.model("PagedLessonOut"))
@@ -285,7 +285,7 @@ def test_a_parent_links_their_child_and_books_for_them_through_generated_clients
         ours.model("GuardianLinkOut"),
     )
     assert accepted.status == ours.model("GuardianLinkStatus").ACTIVE
-    child_id = accepted.child.id
+    child_id = accepted.child.user_id
 
     # The parent fills in the child's date of birth (12: a guardian's consent is needed) and consents.
     twelve = date(date.today().year - 12, 1, 1)
@@ -313,7 +313,7 @@ def test_a_parent_links_their_child_and_books_for_them_through_generated_clients
     )
     assert answer.status_code == 201
     lesson = ok(answer, ours.model("LessonOut"))
-    assert lesson.student.id == child_id and lesson.teacher.id == teacher.pk
+    assert lesson.student.student_id == child_id and lesson.teacher.teacher_id == teacher.pk
 
     # Both see it in their list; the parent by default, as the child's guardian.
     for who in (parent, child):
