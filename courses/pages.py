@@ -199,7 +199,8 @@ CATALOG_PAGE_SIZE = 12
 # locales) together with the filter choices' version (lookups, people's names). A third of the
 # catalog's time and four of its queries before.
 LISTING_VERSION_KEY = "catalog-listing-version"
-# Free text and prices are not cached: any string would be a new entry.
+# Free text and prices are not cached (any string would be a new entry), nor a "starting soon" other
+# than the form's own "on" (the field takes any text for yes).
 UNCACHED_FILTERS = ("q", "max_price")
 MAX_CACHED_PAGE = 1000
 
@@ -235,26 +236,32 @@ def catalog_listing_version() -> str:
 
 def _results_cache_key(request, form, choices_version: str) -> str:
     """The cache key of the catalog's results for this request, or "" when they are not cached: an
-    invalid filter (shown with its error), free text, a price, or a page that is not a number."""
+    invalid filter (shown with its error), free text, a price, an unknown or repeated parameter, or
+    a page that is not a number. The parameters are part of the key as given: the pagination links
+    repeat them."""
     from django.utils import timezone
 
-    page = request.GET.get("page", "")
+    query = request.GET
+    page = query.get("page", "")
     if (
         form.errors
-        or any(request.GET.get(name) for name in UNCACHED_FILTERS)
+        or any(query.get(name) for name in UNCACHED_FILTERS)
+        or any(name != "page" and name not in form.fields for name in query)
+        or any(len(values) > 1 for _, values in query.lists())
+        or query.get("starting_soon", "on") != "on"
         or (page and not (page.isdigit() and int(page) <= MAX_CACHED_PAGE))
     ):
         return ""
-    filters = form.filters()
+    filters = query.copy()
+    filters.pop("page", None)
     return ":".join(
-        str(part)
-        for part in (
+        (
             catalog_listing_version(),
             choices_version,
             request.get_host(),
             timezone.localdate().isoformat(),  # "starting soon" counts from today
-            ",".join(f"{k}={getattr(filters, k)}" for k in sorted(filters.__dataclass_fields__)),
-            int(page) if page else 1,
+            filters.urlencode(),
+            str(int(page) if page else 1),
         )
     )
 

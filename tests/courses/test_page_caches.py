@@ -168,7 +168,8 @@ def test_the_results_filtered_by_choices_and_paged_are_served_without_a_course_q
         with capture_queries() as captured:
             listed = slugs_listed(client, url)
         assert listed  # the answer, not only its cost
-        assert 'FROM "courses_course"' not in " ".join(q["sql"] for q in captured.captured_queries)
+        sql = " ".join(q["sql"] for q in captured.captured_queries)
+        assert 'FROM "courses_course"' not in sql, url
     assert len(slugs_listed(client, "/courses/?page=2")) == 2
 
     client.get("/courses/?q=Course")
@@ -236,3 +237,20 @@ def test_starting_soon_counts_from_the_day_the_results_are_asked_for(client):
     assert slugs_listed(client, "/courses/?starting_soon=on") == []
     with time_machine.travel(timezone.now() + timedelta(days=2)):
         assert slugs_listed(client, "/courses/?starting_soon=on") == [course.slug]
+
+
+def test_the_pagination_links_keep_each_requests_own_parameters(client):
+    """The links repeat the request's parameters: an unknown one is not served from (or into) the
+    cached results of the same filters."""
+    for n in range(13):
+        live_course(title=f"Course {n:02}")
+
+    def next_link(url: str) -> str:
+        response = client.get(url)
+        return BeautifulSoup(response.content, "html.parser").select_one('a[rel="next"]')["href"]
+
+    assert next_link("/courses/?format=group") == "?format=group&page=2"
+    assert next_link("/courses/?format=group&utm_source=news") == (
+        "?format=group&utm_source=news&page=2"
+    )
+    assert next_link("/courses/?format=group") == "?format=group&page=2"
