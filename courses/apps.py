@@ -13,6 +13,7 @@ class CoursesConfig(AppConfig):
         page_unpublished.connect(on_page_unpublished, dispatch_uid="courses-page-unpublished")
 
         self._connect_catalog_choices()
+        self._connect_catalog_listing()
 
     @staticmethod
     def _connect_catalog_choices() -> None:
@@ -46,3 +47,40 @@ class CoursesConfig(AppConfig):
         page_unpublished.connect(
             catalog_choices_changed, dispatch_uid="catalog-choices-unpublished"
         )
+
+    @staticmethod
+    def _connect_catalog_listing() -> None:
+        """The catalog's cached results (pages.catalog_listing_version) follow what they show and
+        the order they list it in: the courses and their teachers, the seats taken (enrolments),
+        the course pages and the catalog (any page: a save, delete, unpublish or move), the cover
+        images, and the sites and locales the cards' addresses come from. The lookups' and people's
+        names move the filter choices' version, which the results' key includes."""
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from wagtail.images import get_image_model
+        from wagtail.models import Locale, Page, Site
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from .models import Course, Enrollment
+        from .pages import catalog_listing_changed
+
+        for model in (Course, Enrollment, get_image_model(), Site, Locale):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    catalog_listing_changed,
+                    sender=model,
+                    dispatch_uid=f"catalog-listing-{model._meta.label}-{id(signal)}",
+                )
+        m2m_changed.connect(
+            catalog_listing_changed,
+            sender=Course.teachers.through,
+            dispatch_uid="catalog-listing-course-teachers",
+        )
+
+        def page_changed(sender=None, instance=None, **kwargs):
+            if isinstance(instance, Page):
+                catalog_listing_changed()
+
+        for signal in (post_save, post_delete, page_published, page_unpublished, post_page_move):
+            signal.connect(
+                page_changed, weak=False, dispatch_uid=f"catalog-listing-page-{id(signal)}"
+            )

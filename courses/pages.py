@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -135,23 +135,29 @@ class CourseIndexPage(CourseSectionWorkflowMixin, SeoPageMixin):
         context = super().get_context(request, *args, **kwargs)
         form = CourseFilterForm(request.GET)
         form.is_valid()
-        languages = catalog_languages()
-        courses = course_list_public(filters=form.filters(), live_page_languages=languages)
-        page = Paginator(courses, CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = course_cards(
-            list(page.object_list), languages=languages, request=request
-        )
         version = catalog_choices_version()
-        for course in page.object_list:
-            course.card_cache_key = _card_cache_key(course, version)
+
+        def listing():
+            languages = catalog_languages()
+            courses = course_list_public(filters=form.filters(), live_page_languages=languages)
+            page = Paginator(courses, CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
+            page.object_list = course_cards(
+                list(page.object_list), languages=languages, request=request
+            )
+            for course in page.object_list:
+                course.card_cache_key = _card_cache_key(course, version)
+            return page
+
         query = request.GET.copy()
         query.pop("page", None)
         context.update(
-            courses=page,
+            # Read only when the template renders the results (not when they come from its cache).
+            courses=SimpleLazyObject(listing),
             form=form,
             query=query.urlencode(),
             # No filter given: the form looks the same for everyone (the template caches it).
             filters_cache_key="" if query else version,
+            results_cache_key=_results_cache_key(request, form, version),
         )
         return context
 
@@ -186,6 +192,78 @@ class CourseIndexPage(CourseSectionWorkflowMixin, SeoPageMixin):
 
 
 CATALOG_PAGE_SIZE = 12
+
+# The catalog's results (count, cards, pagination) are cached per filter combination, language,
+# host and day under a version that `catalog_listing_changed` moves (courses/apps.py connects it to
+# the saves and deletes of courses and their teachers, enrolments, pages, images, sites and
+# locales) together with the filter choices' version (lookups, people's names). A third of the
+# catalog's time and four of its queries before.
+LISTING_VERSION_KEY = "catalog-listing-version"
+# Free text and prices are not cached (any string would be a new entry), nor a "starting soon" other
+# than the form's own "on" (the field takes any text for yes).
+UNCACHED_FILTERS = ("q", "max_price")
+MAX_CACHED_PAGE = 1000
+
+
+def catalog_listing_changed(sender=None, **kwargs) -> None:
+    """Something a catalog card or the results' order shows changed: the cached results are stale.
+    Moved now and again at commit (a request that read the old rows in between would otherwise
+    cache them under the new version)."""
+    from django.db import transaction
+
+    _move_listing_version()
+    transaction.on_commit(_move_listing_version)
+
+
+def _move_listing_version() -> None:
+    from django.core.cache import cache
+
+    cache.delete(LISTING_VERSION_KEY)
+
+
+def catalog_listing_version() -> str:
+    import uuid
+
+    from django.core.cache import cache
+
+    value = cache.get(LISTING_VERSION_KEY)
+    if value is None:
+        value = uuid.uuid4().hex[:12]
+        if not cache.add(LISTING_VERSION_KEY, value, None):
+            value = cache.get(LISTING_VERSION_KEY) or value
+    return value
+
+
+def _results_cache_key(request, form, choices_version: str) -> str:
+    """The cache key of the catalog's results for this request, or "" when they are not cached: an
+    invalid filter (shown with its error), free text, a price, an unknown or repeated parameter, or
+    a page that is not a number. The parameters are part of the key as given: the pagination links
+    repeat them."""
+    from django.utils import timezone
+
+    query = request.GET
+    page = query.get("page", "")
+    if (
+        form.errors
+        or any(query.get(name) for name in UNCACHED_FILTERS)
+        or any(name != "page" and name not in form.fields for name in query)
+        or any(len(values) > 1 for _, values in query.lists())
+        or query.get("starting_soon", "on") != "on"
+        or (page and not (page.isdigit() and int(page) <= MAX_CACHED_PAGE))
+    ):
+        return ""
+    filters = query.copy()
+    filters.pop("page", None)
+    return ":".join(
+        (
+            catalog_listing_version(),
+            choices_version,
+            request.get_host(),
+            timezone.localdate().isoformat(),  # "starting soon" counts from today
+            filters.urlencode(),
+            str(int(page) if page else 1),
+        )
+    )
 
 
 def _card_cache_key(course, choices_version: str) -> str:

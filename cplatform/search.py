@@ -121,12 +121,19 @@ def page_text(page: Page, terms: list[str] = ()) -> str:
     """What a result shows under its title: the page's meta description (the editor's or its
     summary), unless it has none of the query's words and the indexed text does: then the indexed
     text, so the visitor sees why the page matched."""
+    return _pick_text(_description(page), lambda: searchable_text(page), terms)
+
+
+def _description(page: Page) -> str:
     describe = getattr(page, "get_meta_description", None)
-    description = (describe() if describe else "") or page.search_description or ""
+    return (describe() if describe else "") or page.search_description or ""
+
+
+def _pick_text(description: str, body, terms) -> str:
     if not terms or term_pattern(terms).search(description):
         return description
-    body = searchable_text(page)
-    return body if term_pattern(terms).search(body) else description
+    text = body()
+    return text if term_pattern(terms).search(text) else description
 
 
 def site_search(*, query: str, locale: Locale):
@@ -138,29 +145,55 @@ def site_search(*, query: str, locale: Locale):
     return pages.search(query, operator="and")
 
 
-def hits_for(pages: list[Page], terms: list[str], request) -> list[SearchHit]:
-    """Search results as the template shows them. The pages come back as their specific types, one
-    query per page type, so a result can describe itself (`get_meta_description`)."""
+def _hit_key(page: Page) -> str:
+    return f"search-hit:{page.content_type_id}:{page.cache_key}"
+
+
+def _hit_texts(pages: list[Page]) -> dict[int, tuple[str, str]]:
+    """(meta description, indexed text) of each live page, by id. Both come from the page's own
+    fields (its specific type's: its summary, its StreamFields), so they are cached per page state
+    (Page.cache_key: a publish, move or rename changes it); the pages missing from the cache are
+    loaded as their specific types, one query per page type. Four to six queries and half of a
+    search's time before."""
+    keys = {page.pk: _hit_key(page) for page in pages if page.live}
+    found = cache.get_many(list(keys.values())) if keys else {}
+    texts = {pk: tuple(found[key]) for pk, key in keys.items() if key in found}
     # Grouped by the content type the results already carry: what `.specific()` does, without its
     # first query (which reads the content types again).
     by_type: dict[int, list[int]] = {}
     for page in pages:
-        by_type.setdefault(page.content_type_id, []).append(page.pk)
-    specific = {}
+        if page.pk not in texts:
+            by_type.setdefault(page.content_type_id, []).append(page.pk)
+    fresh = {}
     for content_type_id, pks in by_type.items():
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        if model is not None:
-            specific.update((p.pk, p) for p in model._default_manager.filter(pk__in=pks))
+        if model is None:
+            continue
+        for specific in model._default_manager.filter(pk__in=pks):
+            texts[specific.pk] = (_description(specific), _searchable_text(specific))
+            if specific.pk in keys:
+                fresh[keys[specific.pk]] = texts[specific.pk]
+    if fresh:
+        cache.set_many(fresh, SEARCHABLE_TEXT_TIMEOUT)
+    return texts
+
+
+def hits_for(pages: list[Page], terms: list[str], request) -> list[SearchHit]:
+    """Search results as the template shows them: each page's title, address and the text that
+    describes it (`_hit_texts`, cached per page state)."""
+    texts = _hit_texts(pages)
     hits = []
     for page in pages:
-        page = specific.get(page.pk, page)
         url = page.get_url(request)
         if not url:
             continue
+        description, body = texts.get(page.pk, (page.search_description or "", ""))
         hits.append(
             SearchHit(
                 title=highlight(page.title, terms),
-                snippet=highlight(excerpt(page_text(page, terms), terms), terms),
+                snippet=highlight(
+                    excerpt(_pick_text(description, lambda b=body: b, terms), terms), terms
+                ),
                 url=url,
                 page=page,
             )

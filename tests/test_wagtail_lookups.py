@@ -1,10 +1,12 @@
 """Wagtail's per-request lookups are cached (cplatform.wagtail_lookups): the request's Site, the
-active Locale and whether any page has a view restriction. A served page asks none of them once
-warm, and every edit of a site, its root page, a locale or a privacy setting shows at once."""
+active Locale, whether any page has a view restriction and the page a path routes to. A served page
+asks none of them once warm, and every edit of a site, its root page, a locale, a page or a privacy
+setting shows at once."""
 
 import pytest
+from django.test import RequestFactory
 from django.utils import translation
-from wagtail.models import Locale, PageViewRestriction, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from home.models import LandingPage
 from tests.home.factories import english_home
@@ -93,3 +95,62 @@ def test_a_view_restriction_added_to_a_page_applies_at_once_and_removed_lifts(cl
     response = client.get("/summer/")
     assert 'name="password"' not in response.content.decode()
     assert found(client, "summer")
+
+
+def test_a_warm_page_is_routed_without_a_page_query(client):
+    landing()
+    sql = sql_of(client, "/summer/")
+    assert 'FROM "wagtailcore_page"' not in sql
+    assert 'FROM "home_landingpage"' not in sql
+
+
+def test_a_page_renamed_moved_unpublished_republished_and_deleted_routes_at_once(client):
+    page = landing()
+    assert "Summer school" in client.get("/summer/").content.decode()  # now remembered
+
+    page.slug = "sun"
+    page.save_revision().publish()
+    assert client.get("/summer/").status_code == 404
+    assert "Summer school" in client.get("/sun/").content.decode()
+
+    page.title = "Sun school"
+    page.save_revision().publish()
+    assert "Sun school" in client.get("/sun/").content.decode()
+
+    parent = landing(title="Camps", slug="camps")
+    page.refresh_from_db()
+    page.move(parent, pos="last-child")
+    moved = client.get("/sun/")  # Wagtail's redirect to the new address, not the page
+    assert (moved.status_code, moved.get("Location")) == (301, "/camps/sun/")
+    assert "Sun school" in client.get("/camps/sun/").content.decode()
+
+    page.refresh_from_db()
+    page.unpublish()
+    assert client.get("/camps/sun/").status_code == 404
+    page.save_revision().publish()
+    assert client.get("/camps/sun/").status_code == 200
+
+    page.delete()
+    assert client.get("/camps/sun/").status_code == 404
+
+
+def test_a_route_is_remembered_per_language_and_a_new_translation_serves_at_once(client):
+    from tests.courses.page_helpers import translate_page
+
+    page = landing()
+    # no Spanish copy yet: Wagtail serves the English page there, and that route is remembered
+    assert "Summer school" in client.get("/es/summer/").content.decode()
+    translate_page(page, title="Escuela de verano")
+    assert "Escuela de verano" in client.get("/es/summer/").content.decode()
+    assert "Summer school" in client.get("/summer/").content.decode()
+
+
+def test_each_request_gets_its_own_copy_of_a_remembered_page(client):
+    page = landing()
+    client.get("/summer/")
+    first = Page.route_for_request(RequestFactory().get("/summer/"), "/summer/").page
+    first.title = "Changed in one request only"
+    again = Page.route_for_request(RequestFactory().get("/summer/"), "/summer/").page
+    assert again.title == "Summer school"
+    assert again.pk == page.pk
+    assert type(again) is LandingPage

@@ -14,7 +14,7 @@ from wagtail.models import Locale, Page
 
 from courses.models import Course
 from courses.page_services import course_index_ensure, course_page_create
-from courses.pages import CourseIndexPage, CoursePage
+from courses.pages import CourseIndexPage, CoursePage, catalog_listing_changed
 from tests.courses.factories import CourseFactory
 
 
@@ -111,3 +111,5 @@ def bulk_live_course_pages(courses: list[Course], index: CourseIndexPage) -> Non
             [(created[c.slug], c.pk, "[]", "[]") for c in courses],
         )
     Page.objects.filter(pk=index.pk).update(numchild=index.numchild + len(courses))
+    # Raw rows send no signal: the catalog's cached results learn of them as of a publish.
+    catalog_listing_changed()

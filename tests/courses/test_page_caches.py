@@ -1,7 +1,10 @@
 """What the course pages cache shows every change at once: the catalog filter's choices (subjects,
 levels, languages, teachers; cached per language, courses.forms.catalog_filter_choices) and the
-unfiltered form, each catalog card (courses.pages._card_cache_key), and a course page's head,
-whose JSON-LD (seats left) is built on every request."""
+unfiltered form, each catalog card (courses.pages._card_cache_key), the results per filter
+combination and page (courses.pages._results_cache_key), and a course page's head, whose JSON-LD
+(seats left) is built on every request."""
+
+from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -33,9 +36,10 @@ def _catalog(db):
 
 def test_the_choices_are_read_once_then_served_from_the_cache(client):
     live_course()
-    client.get("/courses/")
+    url = "/courses/?q=Course"  # free text: the results are read every time, the choices are not
+    client.get(url)
     with capture_queries() as captured:
-        assert client.get("/courses/").status_code == 200
+        assert client.get(url).status_code == 200
 
     sql = " ".join(q["sql"] for q in captured.captured_queries)
     # (the course cards join the lookups; the choices read them on their own)
@@ -45,7 +49,7 @@ def test_the_choices_are_read_once_then_served_from_the_cache(client):
     # and a change costs the four queries once
     catalog_choices_changed()
     with capture_queries() as cold:
-        assert client.get("/courses/").status_code == 200
+        assert client.get(url).status_code == 200
     assert len(cold) == len(captured) + 4
 
 
@@ -145,3 +149,108 @@ def test_a_course_pages_json_ld_follows_its_seats_while_the_rest_of_its_head_is_
     assert availability() == "https://schema.org/InStock"
     EnrollmentFactory(course=course, student=student)
     assert availability() == "https://schema.org/SoldOut"
+
+
+def slugs_listed(client, url: str = "/courses/") -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    cards = BeautifulSoup(response.content, "html.parser").select("li.course-card")
+    return [card["data-course"] for card in cards]
+
+
+def test_the_results_filtered_by_choices_and_paged_are_served_without_a_course_query(client):
+    """The results are cached per filter combination and page (courses.pages._results_cache_key);
+    free text is not (any string would be a new entry)."""
+    for n in range(14):
+        live_course(title=f"Course {n:02}")
+    for url in ("/courses/", "/courses/?format=group&sort=title", "/courses/?page=2"):
+        client.get(url)
+        with capture_queries() as captured:
+            listed = slugs_listed(client, url)
+        assert listed  # the answer, not only its cost
+        sql = " ".join(q["sql"] for q in captured.captured_queries)
+        assert 'FROM "courses_course"' not in sql, url
+    assert len(slugs_listed(client, "/courses/?page=2")) == 2
+
+    client.get("/courses/?q=Course")
+    with capture_queries() as searched:
+        assert len(slugs_listed(client, "/courses/?q=Course")) == 12
+    assert 'FROM "courses_course"' in " ".join(q["sql"] for q in searched.captured_queries)
+
+
+def test_the_cached_results_follow_new_changed_unpublished_and_deleted_courses(client):
+    first = live_course(title="Algebra")
+    assert slugs_listed(client) == [first.slug]
+    assert slugs_listed(client, "/courses/?format=one_to_one") == []
+
+    second = live_course(title="Geometry")  # a new course, live through its page
+    assert set(slugs_listed(client)) == {first.slug, second.slug}
+
+    second.format = "one_to_one"  # an edit that moves it between filters
+    second.save()
+    assert slugs_listed(client, "/courses/?format=one_to_one") == [second.slug]
+    assert slugs_listed(client, "/courses/?format=group") == [first.slug]
+
+    second.page.unpublish()  # the page taken down: the course leaves the catalog
+    assert slugs_listed(client) == [first.slug]
+    publish(second.page)
+    assert set(slugs_listed(client)) == {first.slug, second.slug}
+
+    second.page.title = "Geometry for everyone"  # the page's title is the card's
+    publish(second.page)
+    assert "Geometry for everyone" in card_text(client, second)
+
+    helper = UserFactory(roles=["Teacher"], first_name="Tilda")
+    first.teachers.add(helper)
+    assert "Tilda" in card_text(client, first)
+
+    second.page.delete()
+    Course.objects.filter(pk=second.pk).delete()
+    assert slugs_listed(client) == [first.slug]
+
+
+def test_the_cached_results_follow_a_translation_and_the_seats_taken(client):
+    from tests.courses.factories import EnrollmentFactory
+    from tests.courses.page_helpers import translate_page
+
+    course = live_course(title="Algebra", capacity=3)
+    assert "Algebra" in card_text(client, course)
+    listed = BeautifulSoup(client.get("/es/courses/").content, "html.parser")
+    assert "Algebra" in listed.select_one("li.course-card").get_text()
+
+    translate_page(course.page, title="Álgebra")
+    listed = BeautifulSoup(client.get("/es/courses/").content, "html.parser")
+    assert "Álgebra" in listed.select_one("li.course-card").get_text()
+
+    enrollment = EnrollmentFactory(course=course)
+    assert "1 of 3 taken" in card_text(client, course)
+    enrollment.delete()
+    assert "0 of 3 taken" in card_text(client, course)
+
+
+def test_starting_soon_counts_from_the_day_the_results_are_asked_for(client):
+    import time_machine
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    course = live_course(starts_on=today + timedelta(days=31))
+    assert slugs_listed(client, "/courses/?starting_soon=on") == []
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        assert slugs_listed(client, "/courses/?starting_soon=on") == [course.slug]
+
+
+def test_the_pagination_links_keep_each_requests_own_parameters(client):
+    """The links repeat the request's parameters: an unknown one is not served from (or into) the
+    cached results of the same filters."""
+    for n in range(13):
+        live_course(title=f"Course {n:02}")
+
+    def next_link(url: str) -> str:
+        response = client.get(url)
+        return BeautifulSoup(response.content, "html.parser").select_one('a[rel="next"]')["href"]
+
+    assert next_link("/courses/?format=group") == "?format=group&page=2"
+    assert next_link("/courses/?format=group&utm_source=news") == (
+        "?format=group&utm_source=news&page=2"
+    )
+    assert next_link("/courses/?format=group") == "?format=group&page=2"

@@ -269,3 +269,24 @@ def test_a_published_edit_of_the_body_shows_in_the_snippet_at_once(client, faq_p
 
     after = soup(search(client, "refund")).select_one(".search-result p").get_text()
     assert "zeppelin" in after.casefold()
+
+
+def test_a_warm_search_reads_the_index_only_and_a_new_description_shows_at_once(client, faq_page):
+    """What a result shows of a page is cached per page state (cplatform.search._hit_texts): a warm
+    search reads no page type's table, and a published edit shows at once."""
+    from faq.models import FAQPage
+    from tests.query_budget import capture_queries
+
+    search(client, "refund")
+    with capture_queries() as captured:
+        response = search(client, "refund")
+    assert result_titles(response)
+    sql = " ".join(q["sql"] for q in captured.captured_queries)
+    assert 'FROM "faq_faqpage"' not in sql
+    assert "zeppelin" not in soup(response).select_one(".search-result p").get_text().casefold()
+
+    page = FAQPage.objects.get(pk=faq_page.pk)
+    page.search_description = "Zeppelin refund rules, in short."
+    page.save_revision().publish()
+    shown = soup(search(client, "refund")).select_one(".search-result p").get_text()
+    assert shown == "Zeppelin refund rules, in short."
