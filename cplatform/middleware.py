@@ -4,7 +4,11 @@ from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
 from csp.utils import build_policy
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.http import HttpResponseBadRequest
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from .api_errors import error_response
 
@@ -114,13 +118,25 @@ class RejectNulBytesMiddleware:
         return None
 
 
+def permissions_policy_header() -> str:
+    """The Permissions-Policy header from settings.PERMISSIONS_POLICY ({feature: [allowlist]}: an
+    empty list denies the feature to the page and everything it embeds)."""
+    return ", ".join(
+        f"{feature}=({' '.join(allowlist)})"
+        for feature, allowlist in settings.PERMISSIONS_POLICY.items()
+    )
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware with one more policy: paths under CONTENT_SECURITY_POLICY_ADMIN's
     PATH_PREFIXES (the Wagtail and Django admins) get its DIRECTIVES, the rest CONTENT_SECURITY_POLICY.
-    A view's own header (Wagtail's document and image serving set `default-src 'none'`) is kept."""
+    A view's own header (Wagtail's document and image serving set `default-src 'none'`) is kept.
+    It also sets Permissions-Policy on every response (one middleware for both policy headers: each
+    layer of the stack costs every request)."""
 
     def __init__(self, get_response):
         super().__init__(get_response)
+        self.permissions_policy = permissions_policy_header()
         # (report_only, the config object) -> (that object, the header). Only policies without a
         # nonce, per-view update or replace are kept: those depend on the settings alone.
         self._built: dict[tuple[bool, int], tuple[object, str]] = {}
@@ -169,6 +185,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
                 response[header] = csp
         if getattr(request, "_csp_nonce", None) is None:
             request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        if self.permissions_policy:
+            response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         return response
 
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
@@ -183,19 +201,33 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         return parts
 
 
-class PermissionsPolicyMiddleware:
-    """The Permissions-Policy header from settings.PERMISSIONS_POLICY ({feature: [allowlist]}, an
-    empty list denies the feature to the page and everything it embeds) on every response."""
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's LocaleMiddleware, with a short path for the way this site uses it.
+
+    The public pages are `i18n_patterns(prefix_default_language=False)`: English without a prefix,
+    other languages under theirs. Then Django's middleware always ends with the language of the
+    path's prefix, or LANGUAGE_CODE when there is none: it reads the cookie and `Accept-Language`
+    only to throw them away, parses the path three times, and never redirects a 404. This answers
+    the same (the activated language, `request.LANGUAGE_CODE`, `Vary` and `Content-Language`) with
+    one parse; any other URLconf shape goes through Django's own code. Sync only, like the stack.
+    """
+
+    async_capable = False
 
     def __init__(self, get_response):
-        self.get_response = get_response
-        self.header = ", ".join(
-            f"{feature}=({' '.join(allowlist)})"
-            for feature, allowlist in settings.PERMISSIONS_POLICY.items()
-        )
+        super().__init__(get_response)
+        self.default_language = settings.LANGUAGE_CODE
 
     def __call__(self, request):
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        used, prefixed_default = is_language_prefix_patterns_used(urlconf)
+        if not used or prefixed_default:
+            return super().__call__(request)
+        from_path = translation.get_language_from_path(request.path_info)
+        translation.activate(from_path or self.default_language)
+        request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
-        if self.header:
-            response.headers.setdefault("Permissions-Policy", self.header)
+        if not from_path:
+            patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
         return response

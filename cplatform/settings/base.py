@@ -93,14 +93,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # First after SecurityMiddleware: every response, early refusals (400, 429) included.
+    # First after SecurityMiddleware: every response, early refusals (400, 429) included, gets the
+    # Content-Security-Policy and Permissions-Policy headers.
     "cplatform.middleware.ContentSecurityPolicyMiddleware",
-    "cplatform.middleware.PermissionsPolicyMiddleware",
     # Before anything that may answer early, so refusals carry the CORS headers a browser needs.
     "corsheaders.middleware.CorsMiddleware",
     "cplatform.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cplatform.middleware.LocaleMiddleware",  # Django's, with a short path for our i18n_patterns
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -361,7 +361,7 @@ CONTENT_SECURITY_POLICY_ADMIN = {
     },
 }
 
-# Permissions-Policy (cplatform.middleware.PermissionsPolicyMiddleware), on every response: no page
+# Permissions-Policy (set by cplatform.middleware.ContentSecurityPolicyMiddleware), on every response: no page
 # of ours uses these devices or APIs (video calls and payments open on their providers' sites), so
 # neither may anything a page embeds. Autoplay, fullscreen and picture-in-picture stay for players.
 PERMISSIONS_POLICY = {
