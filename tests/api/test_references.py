@@ -159,7 +159,13 @@ def test_every_reference_in_every_answer_resolves_to_what_it_names(world, client
         if followed[path] != 200:
             problems.append(f"{where} = {pk}: {path} answers {followed[path]} to {principal}")
     assert not problems, "\n".join(sorted(set(problems)))
+    kinds = {template for _where, _what, template, _pk in found}
     if principal in ("student_a", "teacher", "admin"):
-        kinds = {template for _where, _what, template, _pk in found}
         # The World gives these principals lessons, courses, teachers and students to refer to.
         assert {"/teachers/{}", "/courses/{}", "/lessons/{}", "/students/{}"} <= kinds, kinds
+        # … and the parts of a course: its modules, materials and progress notes.
+        assert {"/modules/{}", "/materials/{}", "/progress-notes/{}"} <= kinds, kinds
+    if principal == "teacher":
+        assert "/availability/time-off/{}" in kinds, kinds
+    if principal in ("student_a", "parent_of_a"):
+        assert "/guardians/{}" in kinds, kinds
