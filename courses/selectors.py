@@ -353,16 +353,6 @@ def module_get_for_user(*, user=None, module_id: int) -> Module:
         raise NotFound() from exc
 
 
-def module_get_for_editor(*, user, module_id: int) -> Module:
-    try:
-        module = Module.objects.select_related("course").get(pk=module_id)
-    except (Module.DoesNotExist, ValueError, OverflowError) as exc:
-        raise NotFound() from exc
-    if not can_manage_course(user=user, course=module.course):
-        raise NotFound()
-    return module
-
-
 def course_is_full(course: Course) -> bool:
     taken = getattr(course, "seats_taken", None)
     if taken is None:
