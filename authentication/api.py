@@ -118,11 +118,26 @@ def list_guardian_links(request, filters: Query[GuardianLinkFilters]):
     auth=authenticated,
     tags=["guardians"],
 )
+@location("api:retrieve_guardian_link", link_id="id")
 def invite_guardian_link(request, payload: GuardianInviteIn):
     """Invite a person by email: a parent invites their child (`invite_as=child`), a student
     invites a parent (`invite_as=guardian`). An open invitation or link with them answers 409."""
     link = guardian_invite(actor=request.auth, email=payload.email, as_role=payload.invite_as)
     return Status(201, _link_out(link, request.auth))
+
+
+@router.get(
+    "/guardians/{link_id}",
+    response={200: GuardianLinkOut, **errors(401, 404, 422)},
+    auth=authenticated,
+    tags=["guardians"],
+)
+def retrieve_guardian_link(request, link_id: int):
+    """One link or invitation, for whoever sees it in `GET /guardians`: its two sides, and the
+    invited person while it is pending. Others (admins included: they manage links in the admin)
+    get 404."""
+    link = guardian_link_get_for_user(user=request.auth, link_id=link_id)
+    return _link_out(link, request.auth)
 
 
 @router.post(

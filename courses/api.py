@@ -17,6 +17,7 @@ from cplatform.api_base import (
     sort_field,
     sorted_by,
 )
+from cplatform.api_http import location
 from cplatform.exceptions import NotFound, ValidationFailed
 
 from .choices import CourseFormat, EnrollmentStatus
@@ -42,6 +43,7 @@ from .selectors import (
     enrollment_list_for_user,
     material_get_for_user,
     material_list_for_user,
+    module_get_for_user,
 )
 from .services import (
     course_create,
@@ -125,6 +127,7 @@ def retrieve_course(request, course_id: int):
     response={201: CourseOut, **errors(400, 401, 403, 422)},
     auth=auth_for(Role.TEACHER),
 )
+@location("api:retrieve_course", course_id="id")
 def create_course(request, payload: CourseIn):
     """A teacher creates a course they own (a draft unless `status` says otherwise)."""
     course = course_create(actor=request.auth, data=payload.model_dump())
@@ -151,6 +154,7 @@ def update_course(request, course_id: int, payload: CoursePatch):
     response={201: ModuleOut, **errors(400, 401, 403, 404, 422)},
     auth=auth_for(Role.TEACHER, Role.ADMIN),
 )
+@location("api:retrieve_module", module_id="id")
 def create_module(request, course_id: int, payload: ModuleIn):
     """A teacher of the course (or an admin) adds a module to its syllabus."""
     course = course_get_for_editor(user=request.auth, course_id=course_id)
@@ -164,6 +168,7 @@ def create_module(request, course_id: int, payload: ModuleIn):
     auth=auth_for(Role.TEACHER, Role.ADMIN),
     tags=["materials"],
 )
+@location("api:retrieve_material", material_id="id")
 def create_material(
     request, course_id: int, payload: Form[MaterialIn], file: File[UploadedFile] = None
 ):
@@ -187,6 +192,14 @@ def create_material(
         release_at=payload.release_at,
     )
     return Status(201, material)
+
+
+@router.get("/modules/{module_id}", response={200: ModuleOut, **errors(404, 422)})
+def retrieve_module(request, module_id: int):
+    """A module of a course you may read (`GET /courses/{course_id}`): the syllabus of a published
+    course for anyone; of any other course for its teachers, admins and the learners (and their
+    parents) who have an enrolment in it. Others: 404."""
+    return module_get_for_user(user=api_viewer(request), module_id=module_id)
 
 
 class EnrollmentFilterQuery(Schema):
@@ -240,6 +253,7 @@ def retrieve_enrollment(request, enrollment_id: int):
     auth=auth_for(Role.STUDENT, Role.PARENT),
     tags=["enrollments"],
 )
+@location("api:retrieve_enrollment", enrollment_id="id")
 def create_enrollment(request, payload: EnrollmentIn):
     """Enrol yourself, or (a parent) a linked child with `student_id`. Free courses enrol at once
     (`active`); paid ones answer `pending` until paid. A full course answers 409 unless `waitlist`."""
@@ -310,6 +324,18 @@ def list_materials(request, filters: Query[MaterialFilterQuery]):
     released ones only for learners. `course_id` narrows to one course."""
     qs = material_list_for_user(user=request.auth, course_id=filters.course_id)
     return sorted_by(qs, filters.sort)
+
+
+@router.get(
+    "/materials/{material_id}",
+    response={200: MaterialOut, **errors(401, 404, 422)},
+    auth=auth_for(),
+    tags=["materials"],
+)
+def retrieve_material(request, material_id: int):
+    """One material, for whoever sees it in `GET /materials`: the course's teachers and admins, and
+    once released, students actively enrolled in the course and their parents. Others: 404."""
+    return material_get_for_user(user=request.auth, material_id=material_id)
 
 
 @router.delete(

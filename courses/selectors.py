@@ -344,14 +344,13 @@ def module_list_for_course(*, course: Course) -> QuerySet[Module]:
     return course.modules.all()
 
 
-def module_get_for_editor(*, user, module_id: int) -> Module:
+def module_get_for_user(*, user=None, module_id: int) -> Module:
+    """`GET /modules/{module_id}`: a module of a course `course_get_for_user` shows the user (the
+    whole syllabus, released or not, as the course page shows it); else NotFound."""
     try:
-        module = Module.objects.select_related("course").get(pk=module_id)
+        return Module.objects.get(pk=module_id, course__in=course_ids_for_user(user=user))
     except (Module.DoesNotExist, ValueError, OverflowError) as exc:
         raise NotFound() from exc
-    if not can_manage_course(user=user, course=module.course):
-        raise NotFound()
-    return module
 
 
 def course_is_full(course: Course) -> bool:

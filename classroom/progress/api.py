@@ -16,6 +16,7 @@ from cplatform.api_base import (
     sort_field,
     sorted_by,
 )
+from cplatform.api_http import location
 
 from ..choices import LessonWhen
 from ..teaching.schemas import LessonSort
@@ -140,11 +141,24 @@ def uncomplete_module(request, enrollment_id: int, module_id: int):
     auth=auth_for(),
     tags=["progress", "enrollments"],
 )
+@location("api:retrieve_progress_note", note_id="id")
 def add_progress_note(request, enrollment_id: int, payload: ProgressNoteIn):
     """A teacher of the course (or an admin) writes a progress note; the student and parents see it."""
     enrollment = selectors.progress_get_for_user(user=request.auth, enrollment_id=enrollment_id)
     note = services.progress_note_add(actor=request.auth, enrollment=enrollment, body=payload.body)
     return Status(201, selectors.note_get_for_user(user=request.auth, note_id=note.pk))
+
+
+@router.get(
+    "/progress-notes/{note_id}",
+    response={200: ProgressNoteOut, **errors(401, 404)},
+    auth=auth_for(),
+)
+def retrieve_progress_note(request, note_id: int):
+    """One progress note, for whoever sees it in its enrolment's progress
+    (`GET /enrollments/{enrollment_id}/progress`): the student, their parents, the course's teachers,
+    admins. Others: 404."""
+    return selectors.note_get_for_user(user=request.auth, note_id=note_id)
 
 
 @router.delete(

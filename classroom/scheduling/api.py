@@ -10,6 +10,7 @@ from pydantic import field_validator
 from authentication.api_auth import auth_for
 from authentication.choices import Role
 from cplatform.api_base import errors, refuse_query_values
+from cplatform.api_http import location
 from cplatform.exceptions import InvalidQuery, ValidationFailed
 
 from ..services import teacher_profile_ensure
@@ -92,6 +93,7 @@ def replace_my_availability(request, payload: AvailabilityIn):
     response={201: TimeOffOut, **errors(400, 401, 403)},
     auth=auth_for(Role.TEACHER),
 )
+@location("api:retrieve_time_off", time_off_id="id")
 def add_time_off(request, payload: TimeOffIn):
     """Time off (holidays, a sick day): no lesson can be booked in it. Existing lessons stay."""
     teacher = teacher_profile_ensure(user=request.auth)
@@ -105,6 +107,16 @@ def add_time_off(request, payload: TimeOffIn):
             reason=payload.reason,
         ),
     )
+
+
+@router.get(
+    "/availability/time-off/{time_off_id}",
+    response={200: TimeOffOut, **errors(401, 403, 404)},
+    auth=auth_for(Role.TEACHER),
+)
+def retrieve_time_off(request, time_off_id: int):
+    """One time off of the teacher's (as in `GET /availability`); another teacher's answers 404."""
+    return selectors.time_off_get_for_teacher(user=request.auth, exception_id=time_off_id)
 
 
 @router.delete(

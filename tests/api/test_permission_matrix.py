@@ -100,6 +100,11 @@ SCHEDULING: dict[str, Call] = {
         expect(ONLY_TEACHERS, teacher=201, other_teacher=201),
         json=lambda w: {"start": days_ahead(20).isoformat(), "end": days_ahead(21).isoformat()},
     ),
+    # The teacher's own time off; another teacher's answers 404 (shown only in GET /availability).
+    "GET /api/v1/availability/time-off/{time_off_id}": Call(
+        expect(ONLY_TEACHERS, other_teacher=404),
+        path_params={"time_off_id": "time_off_id"},
+    ),
     "DELETE /api/v1/availability/time-off/{time_off_id}": Call(
         expect(ONLY_TEACHERS, teacher=204, other_teacher=404),
         path_params={"time_off_id": "time_off_id"},
@@ -206,6 +211,23 @@ COURSES: dict[str, Call] = {
     "POST /api/v1/courses/{course_id}/modules": Call(
         COURSE_WRITE, path_params={"course_id": "course_id"}, json={"title": "Week 1"}
     ),
+    # A module of the published course: its syllabus is public, as on the course page.
+    "GET /api/v1/modules/{module_id}": Call(
+        EVERYONE, path_params={"module_id": "progress_module_id"}
+    ),
+    # A module of an archived course student A was enrolled in: its readers are the course's.
+    "GET /api/v1/modules/{module_id} #archived": Call(
+        expect(
+            NOT_FOUND,
+            anonymous=404,  # a public operation: nobody's to see, as a missing module
+            student_a=200,  # enrolled
+            parent_of_a=200,  # their child is enrolled
+            teacher=200,  # teaches the course
+            admin=200,
+            superuser=200,
+        ),
+        path_params={"module_id": "archived_module_id"},
+    ),
     "POST /api/v1/courses/{course_id}/materials": Call(
         COURSE_WRITE,
         path_params={"course_id": "course_id"},
@@ -223,6 +245,9 @@ COURSES: dict[str, Call] = {
         path_params={"material_id": "material_id"},
     ),
     "GET /api/v1/materials": Call({"anonymous": 401, **ALL_SIGNED_IN}),
+    "GET /api/v1/materials/{material_id}": Call(
+        COURSE_MATERIAL, path_params={"material_id": "material_id"}
+    ),
     "GET /api/v1/materials/{material_id}/download": Call(
         COURSE_MATERIAL, path_params={"material_id": "material_id"}
     ),
@@ -237,6 +262,17 @@ FAMILY: dict[str, Call] = {
             second_parent=201,  # a parent may have several children
         ),
         json={"email": "new.child@example.com", "invite_as": "child"},
+    ),
+    # Parent A ↔ student A: its two sides see it. Admins manage links in the admin (404 here, as
+    # in their GET /guardians, which holds only their own).
+    "GET /api/v1/guardians/{link_id}": Call(
+        expect(NOT_FOUND, student_a=200, parent_of_a=200),
+        path_params={"link_id": "active_link_id"},
+    ),
+    # The second parent's invitation to student A: the inviter and the invited see it.
+    "GET /api/v1/guardians/{link_id} #pending": Call(
+        expect(NOT_FOUND, student_a=200, second_parent=200),
+        path_params={"link_id": "pending_link_id"},
     ),
     # The second parent's invitation to student A.
     "POST /api/v1/guardians/{link_id}/accept": Call(
@@ -469,8 +505,14 @@ class World:
 
     def _courses(self, teacher, child):
         """A free course of the teacher with student A enrolled and a file; a paid one where student A
-        waits for payment; an open course nobody is in yet."""
-        from tests.courses.factories import CourseFactory, EnrollmentFactory, MaterialFactory
+        waits for payment; an open course nobody is in yet; an archived one student A withdrew from,
+        with a module."""
+        from tests.courses.factories import (
+            CourseFactory,
+            EnrollmentFactory,
+            MaterialFactory,
+            ModuleFactory,
+        )
 
         course = self.make(
             "course_id", "course", lambda: CourseFactory(owner=teacher, title="Algebra")
@@ -488,6 +530,13 @@ class World:
             lambda: EnrollmentFactory(course=paid, student=child, status="pending"),
         )
         self.open_course_id = CourseFactory(owner=teacher).pk
+        archived = CourseFactory(owner=teacher, status="archived", title="Old algebra")
+        EnrollmentFactory(course=archived, student=child, status="withdrawn")
+        self.make(
+            "archived_module_id",
+            "module",
+            lambda: ModuleFactory(course=archived, title="Equations"),
+        )
 
     @staticmethod
     def pdf_upload():
@@ -636,7 +685,7 @@ def test_ids_collide_across_types_for_everyone_refused(world):
         kind, pk = world.ids.of[attribute]
         assert MODELS[kind].objects.filter(pk=pk).exists(), (attribute, kind, pk)
         for principal in sorted(refused):
-            user = world.users[principal]
+            user = world.users.get(principal)  # None: anonymous
             seen = {other for other in MODELS if other != kind and sees(user, other, pk)}
             lacking = DECOYS_SEEN_BY[principal] - {kind} - seen
             if lacking or not seen:

@@ -258,6 +258,25 @@ def test_parent_invites_a_child_and_the_child_accepts_through_the_api():
     assert accepted.json()["child"]["user_id"] == child.pk
 
 
+def test_a_link_is_read_at_its_location_by_both_sides_until_it_ends():
+    parent, child = ParentFactory(), StudentFactory()
+    parent_api, child_api = api_as(parent), api_as(child)
+    invite = parent_api.post(
+        "/api/v1/guardians",
+        {"email": child.email, "invite_as": "child"},
+        content_type="application/json",
+    )
+    url = invite["Location"]
+    assert url == f"http://testserver/api/v1/guardians/{invite.json()['id']}"
+    assert parent_api.get(url).json() == invite.json()
+    assert child_api.get(url).json()["initiated_by_me"] is False  # the invited person's view
+    assert api_as(AdminFactory()).get(url).status_code == 404  # links are managed in the admin
+    assert api_as(ParentFactory()).get(url).status_code == 404
+    assert child_api.delete(url).status_code == 204  # declined: gone from GET /guardians, and here
+    assert parent_api.get(url).status_code == 404
+    assert child_api.get(url).status_code == 404
+
+
 def test_student_invites_a_parent_who_accepts_through_the_api():
     child, adult = StudentFactory(), ParentFactory()
     invite = api_as(child).post(

@@ -73,11 +73,14 @@ def test_time_off_is_added_and_only_its_teacher_deletes_it(client):
     )
     assert response.status_code == 201, response.content
     time_off_id = response.json()["id"]
+    url = f"/api/v1/availability/time-off/{time_off_id}"
+    assert response["Location"] == f"http://testserver{url}"
+    assert client.get(url, **headers).json() == response.json()
     other = auth(client, bookable_teacher().user)
-    assert client.delete(f"/api/v1/availability/time-off/{time_off_id}", **other).status_code == 404
-    assert (
-        client.delete(f"/api/v1/availability/time-off/{time_off_id}", **headers).status_code == 204
-    )
+    assert client.get(url, **other).status_code == 404
+    assert client.delete(url, **other).status_code == 404
+    assert client.delete(url, **headers).status_code == 204
+    assert client.get(url, **headers).status_code == 404
 
 
 def test_anonymous_visitors_see_slots_in_utc_or_the_zone_they_name(client):

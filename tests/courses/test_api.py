@@ -269,6 +269,61 @@ def test_teacher_adds_a_module_and_a_file_material_through_the_api(client, peopl
     assert body["download_url"] == f"http://testserver/api/v1/materials/{body['id']}/download"
 
 
+def test_new_module_and_material_are_at_their_location_and_learners_read_them_once_released(
+    client, people
+):
+    course = CourseFactory(owner=people.teacher)
+    EnrollmentFactory(course=course, student=people.student_a)
+    teacher = auth(client, people.teacher)
+    created = client.post(
+        f"/api/v1/courses/{course.pk}/modules",
+        {"title": "Week 2"},
+        content_type="application/json",
+        **teacher,
+    )
+    module_url = f"http://testserver/api/v1/modules/{created.json()['id']}"
+    assert created["Location"] == module_url
+    assert client.get(module_url, **teacher).json() == created.json()
+    later = (timezone.now() + timedelta(days=2)).isoformat()
+    created = client.post(
+        f"/api/v1/courses/{course.pk}/materials",
+        {
+            "title": "Reading",
+            "kind": "link",
+            "url": "https://example.com/r",
+            "module_id": created.json()["id"],
+            "release_at": later,
+        },
+        **teacher,
+    )
+    material_url = created["Location"]
+    assert material_url == f"http://testserver/api/v1/materials/{created.json()['id']}"
+    assert client.get(material_url, **teacher).json() == created.json()
+    # As in GET /materials: learners see a material once it is released; others never.
+    student = auth(client, people.student_a)
+    assert client.get(material_url, **student).status_code == 404
+    course.materials.update(release_at=None)
+    assert client.get(material_url, **student).json()["title"] == "Reading"
+    assert client.get(material_url, **auth(client, people.parent_of_a)).status_code == 200
+    assert client.get(material_url, **auth(client, people.student_b)).status_code == 404
+    # The syllabus of a published course is public, as on its page.
+    assert client.get(module_url).json()["title"] == "Week 2"
+
+
+def test_a_module_of_a_draft_course_is_read_by_its_teachers_and_learners_only(client, people):
+    course = CourseFactory(owner=people.teacher, status=CourseStatus.DRAFT)
+    module = course.modules.create(title="Draft week")
+    url = f"/api/v1/modules/{module.pk}"
+    assert client.get(url).status_code == 404
+    assert client.get(url, **auth(client, people.student_a)).status_code == 404
+    assert client.get(url, **auth(client, people.other_teacher)).status_code == 404
+    assert client.get(url, **auth(client, people.teacher)).json()["course_id"] == course.pk
+    assert client.get(url, **auth(client, people.admin)).status_code == 200
+    EnrollmentFactory(course=course, student=people.student_a)
+    assert client.get(url, **auth(client, people.student_a)).status_code == 200
+    assert client.get(url, **auth(client, people.parent_of_a)).status_code == 200
+
+
 def test_material_upload_with_content_not_matching_its_extension_is_a_422(client, people):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -74,6 +74,7 @@ DECOY_TYPES = (
 _EVERY_DECOY = set(DECOY_TYPES)
 _PUBLIC = {"course", "module"}
 DECOYS_SEEN_BY: dict[str, set[str]] = {
+    "anonymous": _PUBLIC,
     "student_a": _PUBLIC,
     "student_b": _EVERY_DECOY - {"time_off"},
     "parent_of_a": _PUBLIC,
@@ -230,18 +231,21 @@ def _found(read: Callable[[], Any]) -> bool:
 
 
 def sees(user, kind: str, pk: int) -> bool:
-    """Whether `user` reaches the object `kind` #`pk` by the project's own access rules."""
+    """Whether `user` (None: anonymous) reaches the object `kind` #`pk` by the project's own access
+    rules."""
     from authentication.selectors import guardian_link_get_for_user
     from classroom.progress.selectors import note_get_for_user, student_get_for_viewer
     from classroom.scheduling.selectors import series_get_for_user, time_off_get_for_teacher
     from classroom.teaching.selectors import lesson_get_for_viewer, teacher_get_for_user
     from courses.selectors import (
         course_get_for_user,
-        course_get_public,
         enrollment_get_for_user,
         material_get_for_user,
-        module_get_for_editor,
+        module_get_for_user,
     )
+
+    if user is None and kind not in _PUBLIC:
+        return False  # anonymous reads only the public catalog
 
     if kind == "lesson":
         return _found(lambda: lesson_get_for_viewer(user=user, lesson_id=pk))
@@ -261,13 +265,8 @@ def sees(user, kind: str, pk: int) -> bool:
     if kind == "course":
         return _found(lambda: course_get_for_user(user=user, course_id=pk))
     if kind == "module":
-        module = Module.objects.filter(pk=pk).first()
-        if module is None:
-            return False
-        # A published course's syllabus is public; its teachers and admins see every module.
-        return _found(lambda: course_get_public(course_id=module.course_id)) or _found(
-            lambda: module_get_for_editor(user=user, module_id=pk)
-        )
+        # A published course's syllabus is public; any other course's, its readers'.
+        return _found(lambda: module_get_for_user(user=user, module_id=pk))
     if kind == "material":
         return _found(lambda: material_get_for_user(user=user, material_id=pk))
     if kind == "note":

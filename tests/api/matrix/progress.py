@@ -37,6 +37,9 @@ ROWS: dict[str, Call] = {
         path_params={"enrollment_id": "enrollment_id"},
         json={"body": "Fractions are solid now."},
     ),
+    "GET /api/v1/progress-notes/{note_id}": Call(
+        SEES_ENROLLMENT, path_params={"note_id": "progress_note_id"}
+    ),
     "DELETE /api/v1/progress-notes/{note_id}": Call(
         expect(
             SEES_ENROLLMENT,
