@@ -70,7 +70,7 @@ def retrieve_me(request):
 def update_me(request, payload: MePatch):
     """Change one's own profile fields (names, bio, time zone, language, phone); only the fields
     sent change. Roles, email and staff status are not here (422)."""
-    return profile_update(user=request.auth, data=payload.model_dump(exclude_unset=True))
+    return profile_update(user=request.auth, data=payload.changes())
 
 
 @router.post(

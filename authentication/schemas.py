@@ -3,7 +3,12 @@ from datetime import datetime
 from ninja import Field, Schema
 from pydantic import EmailStr
 
-from cplatform.api_base import InputSchema, MultilineText
+from cplatform.api_base import (
+    ClearableMultilineText,
+    ClearableText,
+    InputSchema,
+    PatchSchema,
+)
 from cplatform.api_http import AbsoluteURL
 from cplatform.api_types import SiteLanguage, TimeZoneName, TimeZoneNameOut
 
@@ -75,16 +80,16 @@ class MeOut(Schema):
         return user_needs_date_of_birth(user=obj)
 
 
-class MePatch(InputSchema):
+class MePatch(PatchSchema):
     """Only profile fields; anything else (roles, is_staff, email…) is refused with 422."""
 
-    first_name: str | None = Field(None, max_length=150)
-    last_name: str | None = Field(None, max_length=150)
-    display_name: str | None = Field(None, max_length=80)
-    bio: MultilineText | None = Field(None, max_length=2000)
-    timezone: TimeZoneName | None = None
-    language: SiteLanguage | None = None
-    phone: str | None = Field(None, max_length=32)
+    first_name: ClearableText = Field(None, max_length=150)
+    last_name: ClearableText = Field(None, max_length=150)
+    display_name: ClearableText = Field(None, max_length=80)
+    bio: ClearableMultilineText = Field(None, max_length=2000)
+    timezone: TimeZoneName = None
+    language: SiteLanguage = None
+    phone: ClearableText = Field(None, max_length=32)
 
 
 class GuardianInviteIn(InputSchema):
@@ -137,6 +142,6 @@ class AdminUserIn(InputSchema):
     roles: list[Role] = Field(default_factory=lambda: [Role.STUDENT], max_length=4)
 
 
-class AdminUserPatch(InputSchema):
-    roles: list[Role] | None = Field(None, max_length=4)
-    is_active: bool | None = None
+class AdminUserPatch(PatchSchema):
+    roles: list[Role] = Field(None, max_length=4)
+    is_active: bool = None

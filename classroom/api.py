@@ -143,7 +143,7 @@ def update_my_teacher_profile(request, payload: TeacherProfilePatch):
     """Change some fields of the teacher's profile; only the fields sent change."""
     return teacher_profile_update(
         user=request.auth,
-        data=payload.model_dump(mode="python", exclude_unset=True),
+        data=payload.changes(mode="python"),
         actor=request.auth,
     )
 
@@ -168,7 +168,7 @@ def retrieve_my_student_profile(request):
 def update_my_student_profile(request, payload: StudentProfilePatch):
     """Change the student's date of birth, level or learning goals; only the fields sent
     change. A locked date of birth (under 16) is changed by a guardian or an admin (400)."""
-    return student_profile_update(user=request.auth, data=payload.model_dump(exclude_unset=True))
+    return student_profile_update(user=request.auth, data=payload.changes())
 
 
 @router.get(

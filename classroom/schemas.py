@@ -5,7 +5,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from ninja import Field, Schema
 
 from catalog.choices import Currency
-from cplatform.api_base import InputSchema, MultilineText
+from cplatform.api_base import (
+    ClearableMultilineText,
+    ClearableText,
+    InputSchema,
+    MultilineText,
+    PatchSchema,
+)
 from cplatform.api_http import AbsoluteURL
 from cplatform.api_types import SiteLanguage
 
@@ -147,24 +153,24 @@ class TeacherProfileIn(InputSchema):
     is_public: bool = False
 
 
-class TeacherProfilePatch(InputSchema):
-    headline: str | None = Field(None, max_length=160)
-    bio: MultilineText | None = Field(None, max_length=5000)
-    translations: dict[SiteLanguage, TeacherTranslation] | None = Field(
-        None, description="Replaces all translations when given."
+class TeacherProfilePatch(PatchSchema):
+    headline: ClearableText = Field(None, max_length=160)
+    bio: ClearableMultilineText = Field(None, max_length=5000)
+    translations: dict[SiteLanguage, TeacherTranslation] = Field(
+        None, description="Replaces all translations when given (`{}`: none)."
     )
-    subjects: list[str] | None = Field(None, max_length=30)
-    levels: list[str] | None = Field(None, max_length=10)
-    languages: list[str] | None = Field(None, max_length=20)
+    subjects: list[str] = Field(None, max_length=30)
+    levels: list[str] = Field(None, max_length=10)
+    languages: list[str] = Field(None, max_length=20)
     hourly_rate: Decimal | None = Field(
         None, ge=0, le=Decimal("999999.99"), multiple_of=Decimal("0.01")
     )
-    currency: Currency | None = None
-    teaches_online: bool | None = None
-    teaches_in_person: bool | None = None
-    location: str | None = Field(None, max_length=160)
-    teaching_preferences: MultilineText | None = Field(None, max_length=2000)
-    is_public: bool | None = None
+    currency: Currency = None
+    teaches_online: bool = None
+    teaches_in_person: bool = None
+    location: ClearableText = Field(None, max_length=160)
+    teaching_preferences: ClearableMultilineText = Field(None, max_length=2000)
+    is_public: bool = None
 
 
 class StudentOut(Schema):
@@ -197,10 +203,10 @@ class StudentOut(Schema):
         return {"code": obj.level.code, "name": obj.level.label} if obj.level else None
 
 
-class StudentProfilePatch(InputSchema):
+class StudentProfilePatch(PatchSchema):
     date_of_birth: date | None = Field(None, ge=date(1900, 1, 1))
-    level: str | None = Field(None, max_length=32)
-    learning_goals: MultilineText | None = Field(None, max_length=2000)
+    level: str | None = Field(None, max_length=32, description="A level code; null: none.")
+    learning_goals: ClearableMultilineText = Field(None, max_length=2000)
 
 
 class StudentDateOfBirthIn(InputSchema):

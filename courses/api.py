@@ -145,7 +145,7 @@ def update_course(request, course_id: int, payload: CoursePatch):
     workflow on the course catalog, submits it (the course stays a draft until a moderator
     approves; 409 while it waits)."""
     course = course_get_for_editor(user=request.auth, course_id=course_id)
-    course_update(actor=request.auth, course=course, data=payload.model_dump(exclude_unset=True))
+    course_update(actor=request.auth, course=course, data=payload.changes())
     return course_get_for_editor(user=request.auth, course_id=course_id)
 
 

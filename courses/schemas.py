@@ -1,12 +1,18 @@
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
 
 from catalog.choices import Currency, FreeCancellationOutcome
-from cplatform.api_base import InputSchema, MultilineText
+from cplatform.api_base import (
+    BLANK_WHEN_CLEARED,
+    ClearableMultilineText,
+    InputSchema,
+    MultilineText,
+    PatchSchema,
+)
 from cplatform.api_http import AbsoluteURL
 
 from .choices import CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
@@ -164,16 +170,20 @@ class CourseIn(InputSchema):
     status: CourseStatus = CourseStatus.DRAFT
 
 
-class CoursePatch(InputSchema):
+class CoursePatch(PatchSchema):
     title: str = Field(None, min_length=1, max_length=160)
-    summary: MultilineText = Field(None, max_length=2000)
+    summary: ClearableMultilineText = Field(None, max_length=2000)
     format: CourseFormat = None
     price: Decimal = Field(None, ge=0, le=Decimal("999999.99"), decimal_places=2)
     currency: Currency = None
-    capacity: int | None = Field(None, ge=1, le=100000)
-    lessons_included: int | None = Field(None, ge=1, le=500)
-    cancellation_cutoff_hours: int | None = Field(None, ge=0, le=336)
-    free_cancellation_outcome: OutcomeCode = None
+    capacity: int | None = Field(None, ge=1, le=100000, description="null: none (1:1 courses)")
+    lessons_included: int | None = Field(None, ge=1, le=500, description="null: single lessons")
+    cancellation_cutoff_hours: int | None = Field(
+        None, ge=0, le=336, description="null: the teacher's"
+    )
+    free_cancellation_outcome: Annotated[OutcomeCode | None, BLANK_WHEN_CLEARED] = Field(
+        None, description="Empty or null: the teacher's"
+    )
     subject: str = Field(None, max_length=80)
     level: str | None = Field(None, max_length=32)
     language: str | None = Field(None, max_length=8)

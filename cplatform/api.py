@@ -18,7 +18,12 @@ from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
 
 from . import api_http, idempotency
-from .api_base import reject_undeclared_form_parts, reject_undeclared_query_params
+from .api_base import (
+    DELETE_RULE,
+    PATCH_RULE,
+    reject_undeclared_form_parts,
+    reject_undeclared_query_params,
+)
 from .api_docs import docs_guard
 from .api_errors import django_field_errors, error_body, pydantic_field_errors
 from .exceptions import DomainError
@@ -61,6 +66,9 @@ allauth's own rate limits answer `{"status": 429}`. This API itself does not thr
 own OpenAPI document: [/_allauth/openapi.json](/_allauth/openapi.json) (browse it at
 [/_allauth/openapi.html](/_allauth/openapi.html)).
 """
+
+# What `null` in a PATCH and a repeated DELETE mean, on every operation (cplatform.api_base).
+API_DESCRIPTION += f"\n{PATCH_RULE}\n\n{DELETE_RULE}\n"
 
 api = DocumentedAPI(
     title="cplatform API",

@@ -83,6 +83,68 @@ class InputSchema(Schema):
         return value
 
 
+class _BlankWhenCleared:
+    """Marks a nullable text field of a PatchSchema stored as a blank string: null clears it to ""."""
+
+
+BLANK_WHEN_CLEARED = _BlankWhenCleared()
+
+PATCH_RULE = (
+    "**PATCH**: a field left out keeps its value; `null` clears a field whose type allows null (text "
+    'becomes `""`, anything else `null`); `null` on any other field answers 422 with '
+    '`error_codes: {field: ["not_nullable"]}`. Lists and maps are emptied with `[]` / `{}`.'
+)
+
+
+DELETE_RULE = (
+    "**DELETE**, repeated: a DELETE whose path ends in the id of what it removes answers the repeat "
+    "with 404 `not_found`, like any missing object; a DELETE of a singleton of the caller's (a path "
+    "ending in a word: `/me/avatar`, `/calendar-feed`, `/lessons/{lesson_id}/seat`, "
+    "`…/modules/{module_id}/complete`) is idempotent and answers the repeat as it answered the first."
+)
+
+
+def delete_repeats_as_missing(path: str) -> bool:
+    """Whether a repeated DELETE of `path` answers 404 (DELETE_RULE): its path ends in an id."""
+    return path.rstrip("/").endswith("}")
+
+
+def _allows_null(field) -> bool:
+    annotation = field.annotation
+    return annotation is type(None) or type(None) in get_args(annotation)
+
+
+class PatchSchema(InputSchema):
+    """The base of every PATCH body (`<Entity>Patch`): one meaning of a field left out and of `null`.
+
+    - A field left out keeps its value: read the body with `changes()` (only the fields sent).
+    - `null` clears a field whose annotation allows None, to NULL, or to "" for text stored as a
+      blank string: annotate those `Annotated[str | None, BLANK_WHEN_CLEARED]` (`ClearableText`).
+    - `null` on a field whose annotation does not allow None (a required field, a flag, a list or a
+      map: `[]` / `{}` empty those) answers 422 naming it, with the field code `not_nullable`.
+    Declare every field with the default `None` (never applied: `changes()` leaves it out).
+    """
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_null_where_it_does_not_clear(cls, value, info: ValidationInfo):
+        if value is None and not _allows_null(cls.model_fields[info.field_name]):
+            raise PydanticCustomError("not_nullable", "This field cannot be null.")
+        return value
+
+    def changes(self, **dump) -> dict[str, Any]:
+        """The fields sent, `null` turned into each field's empty value (see the class)."""
+        data = self.model_dump(exclude_unset=True, **dump)
+        for name, value in data.items():
+            if value is None and BLANK_WHEN_CLEARED in type(self).model_fields[name].metadata:
+                data[name] = ""
+        return data
+
+
+ClearableText = Annotated[str | None, BLANK_WHEN_CLEARED]
+ClearableMultilineText = Annotated[MultilineText | None, BLANK_WHEN_CLEARED]
+
+
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 

@@ -30,6 +30,7 @@ PYDANTIC_CODES = {
     "less_than": "too_large",
     "less_than_equal": "too_large",
     "control_characters": "control_characters",
+    "not_nullable": "not_nullable",  # cplatform.api_base.PatchSchema
 }
 
 # Django's ValidationError `code` → the field code (the ones FIELD_CODES names pass as they are).
@@ -56,6 +57,7 @@ def _pydantic_message(error: dict) -> str:
     simple = {
         "missing": _("This field is required."),
         "extra_forbidden": _("This operation does not take this field."),
+        "not_nullable": _("This field cannot be cleared: leave it out to keep its value."),
         "int_parsing": _("Enter a whole number."),
         "int_type": _("Enter a whole number."),
         "int_from_float": _("Enter a whole number."),

@@ -73,6 +73,7 @@ CODES: dict[str, str] = {
 FIELD_CODES: dict[str, str] = {
     "invalid": "The value is not valid for the field (wrong type, format or rule).",
     "required": "The field is required and was not given.",
+    "not_nullable": "`null` does not clear this field (PATCH): leave it out to keep its value.",
     "unknown_field": "The request names a field the operation does not take.",
     "invalid_choice": "The value is not one of the field's choices.",
     "too_short": "The value is shorter (or has fewer items) than the field allows.",

@@ -13,7 +13,9 @@ gets it without a line of its own:
   and so valid against them;
 - named enum components used for input and output alike (an enum ninja inlined into a parameter is
   pointed back at its component), a parameter example as OpenAPI 3.1 wants it (`example`, not a list),
-  and no unused components (ninja's pagination `Input`, the query-filter schemas).
+  and no unused components (ninja's pagination `Input`, the query-filter schemas);
+- on every PATCH and DELETE, what `null` and a repeat mean (cplatform.api_base: PATCH_RULE,
+  DELETE_RULE).
 """
 
 import copy
@@ -22,6 +24,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 
+from .api_base import PATCH_RULE, delete_repeats_as_missing
 from .error_codes import CODES
 
 REF_PREFIX = "#/components/schemas/"
@@ -115,6 +118,7 @@ def finish_document(schema: dict, operations: dict) -> None:
                 continue
             operation = operations.get((method.upper(), path))
             _refer_to_named_enums(details, enums)
+            _describe_write_rule(details, method, path)
             _finish_operation(details, operation, components)
     _refer_to_named_enums(components, enums, top=True)
     _unwrap_single_all_of(schema)
@@ -179,6 +183,22 @@ def _finish_operation(details: dict, operation, components: dict) -> None:
     body = details.get("requestBody", {}).get("content", {}).get(JSON)
     if body is not None and "example" not in body:
         body["example"] = example_for(body["schema"], components, request=True)
+
+
+def _describe_write_rule(details: dict, method: str, path: str) -> None:
+    """Every PATCH and DELETE says what `null` and a repeat mean (cplatform.api_base)."""
+    if method == "patch":
+        rule = PATCH_RULE
+    elif method == "delete":
+        rule = "Repeated, this DELETE answers " + (
+            "404 `not_found`: what it removed is gone, like any missing object."
+            if delete_repeats_as_missing(path)
+            else "as the first did (idempotent): it removes a singleton of the caller's."
+        )
+    else:
+        return
+    description = details.get("description", "").rstrip()
+    details["description"] = f"{description}\n\n{rule}" if description else rule
 
 
 def _limited_to_roles(operation) -> bool:

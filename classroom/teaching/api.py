@@ -119,7 +119,8 @@ def take_seat(request, lesson_id: int, payload: SeatIn):
     auth=auth_for(*SEAT_TAKERS),
 )
 def release_seat(request, lesson_id: int, student_id: int | None = Query(None, ge=1, le=2**63 - 1)):
-    """Give up a seat before the session starts; a parent names the child (`?student_id=`)."""
+    """Give up a seat before the session starts; a parent names the child (`?student_id=`). Without
+    a seat (given up already, or never taken) nothing changes: 204."""
     student = student_get_for_booking(user=request.auth, student_id=student_id)
     lesson = selectors.lesson_get_for_viewer(user=request.auth, lesson_id=lesson_id)
     services.seat_release(actor=request.auth, lesson=lesson, student=student)
@@ -307,9 +308,7 @@ def update_lesson(request, lesson_id: int, payload: LessonPatch):
     """The lesson's teacher (or an admin) writes notes, homework (+ due date), the title and the
     video-call link (https only). Students and parents read them; others get 404."""
     lesson = scheduling_selectors.lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
-    services.lesson_update(
-        actor=request.auth, lesson=lesson, data=payload.model_dump(exclude_unset=True)
-    )
+    services.lesson_update(actor=request.auth, lesson=lesson, data=payload.changes())
     return _lesson_out(request, lesson_id)
 
 

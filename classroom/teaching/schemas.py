@@ -5,7 +5,14 @@ from pydantic import field_validator
 
 from authentication.schemas import PersonBrief
 from courses.schemas import CourseBrief, MaterialOut, StudentBrief, TeacherBrief
-from cplatform.api_base import InputSchema, MultilineText, in_render_zone, sort_enum
+from cplatform.api_base import (
+    ClearableMultilineText,
+    ClearableText,
+    InputSchema,
+    PatchSchema,
+    in_render_zone,
+    sort_enum,
+)
 from cplatform.api_types import TimeZoneNameOut, WallClockTime
 
 from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus, LessonWhen
@@ -53,23 +60,18 @@ class AttendanceMarkIn(InputSchema):
     note: str = Field("", max_length=300)
 
 
-class LessonPatch(InputSchema):
-    title: str | None = Field(None, max_length=160)
-    notes: MultilineText | None = Field(
+class LessonPatch(PatchSchema):
+    title: ClearableText = Field(None, max_length=160)
+    notes: ClearableMultilineText = Field(
         None, max_length=10000, description="The student and parents read it"
     )
-    homework: MultilineText | None = Field(None, max_length=10000)
+    homework: ClearableMultilineText = Field(None, max_length=10000)
     homework_due: datetime | None = None
-    video_call_url: str | None = Field(
+    video_call_url: ClearableText = Field(
         None, max_length=500, description="An https:// address; empty or null removes it"
     )
 
     _sane = field_validator("homework_due")(sane_instant)
-
-    @field_validator("title", "notes", "homework", "video_call_url")
-    @classmethod
-    def _null_clears(cls, value):
-        return "" if value is None else value
 
 
 class MaterialAttachIn(InputSchema):

@@ -284,8 +284,9 @@ def seat_take(
 
 def seat_release(
     *, actor: User, lesson: Lesson, student: User, now: datetime | None = None
-) -> LessonSeat:
-    """Give up a seat in a session that has not started; the row stays as history."""
+) -> LessonSeat | None:
+    """Give up a seat in a session that has not started; the row stays as history. Idempotent (the
+    API's rule for a singleton of the caller's): with no seat to give up, nothing happens (None)."""
     now = now or timezone.now()
     student_get_for_booking(user=actor, student_id=student.pk)  # else NotFound
     with transaction.atomic():
@@ -296,7 +297,7 @@ def seat_release(
             .first()
         )
         if seat is None:
-            raise NotFound(_("There is no seat to give up."))
+            return None
         if locked.status != LessonStatus.SCHEDULED or locked.start <= now:
             raise Conflict(
                 _("The session has already started or is no longer scheduled."),

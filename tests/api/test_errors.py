@@ -212,6 +212,7 @@ FIELD_CODE_CASES = {
     "invalid": (lambda: Client().get("/api/v1/slots", {"teacher_id": "abc"}), "teacher_id"),
     "required": (lambda: Client().get("/api/v1/slots"), "teacher_id"),
     "unknown_field": (lambda: _patch_me({"is_staff": True}), "is_staff"),
+    "not_nullable": (lambda: _patch_me({"timezone": None}), "timezone"),
     "invalid_choice": (lambda: _patch_me({"language": "xx"}), "language"),
     "too_short": (
         lambda: _create_user({"email": "a@example.com", "password": "short"}),
