@@ -118,6 +118,7 @@ def pydantic_field_errors(errors) -> tuple[dict[str, list[str]], dict[str, list[
     """`errors` and `error_codes` of a pydantic (ninja) validation error, by field path."""
     messages: dict[str, list[str]] = {}
     codes: dict[str, list[str]] = {}
+    union_fields: set[str] = set()
     for error in errors:
         loc = [str(part) for part in error.get("loc", ())]
         # Drop the location and the `payload` argument in front, not a field that is called `body`.
@@ -125,7 +126,16 @@ def pydantic_field_errors(errors) -> tuple[dict[str, list[str]], dict[str, list[
             loc = loc[1:]
         if loc and loc[0] == "payload":
             loc = loc[1:]
+        # A union's members add their tags to the path (`str-enum[FreeCancellationOutcome]`,
+        # `literal['']`): the field is what precedes them, and it gets the first member's message.
+        member = next((i for i, part in enumerate(loc) if "[" in part), None)
+        if member is not None:
+            loc = loc[:member]
         field = ".".join(loc) or "__all__"
+        if member is not None and field in union_fields:
+            continue
+        if member is not None:
+            union_fields.add(field)
         messages.setdefault(field, []).append(_pydantic_message(error))
         codes.setdefault(field, []).append(field_code(error.get("type"), source=PYDANTIC_CODES))
     return messages, codes

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils import timezone
 
+from .validators import validate_single_line
+
 
 class IdempotencyKey(models.Model):
     """The first answer to a POST sent with an `Idempotency-Key`, kept 24 hours per caller, so that a
@@ -11,9 +13,9 @@ class IdempotencyKey(models.Model):
     # The caller's user id; not a foreign key: the site package sits below `authentication`, and a
     # row outlives nobody by more than a day (the purge drops it).
     user_id = models.BigIntegerField()
-    key = models.CharField(max_length=255)
+    key = models.CharField(max_length=255, validators=[validate_single_line])
     # sha256 of the method, path, query and body: the same key with another request is refused.
-    fingerprint = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64, validators=[validate_single_line])
     # Null while the first request runs.
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.BinaryField(default=b"")

@@ -47,6 +47,7 @@ def test_every_write_operation_answers_401_without_credentials_even_when_csrf_is
         if response.status_code != 401 or response.json() != {
             "detail": "Authentication required.",
             "errors": {},
+            "error_codes": {},
             "code": "not_authenticated",
         }:
             wrong[f"{method} {path}"] = (response.status_code, response.content[:80])
