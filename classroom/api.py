@@ -204,7 +204,7 @@ def retrieve_student(request, student_id: int):
 def set_student_date_of_birth(request, student_id: int, payload: StudentDateOfBirthIn):
     """A linked guardian (or an admin) sets a student's date of birth: how a parent fills it in for a
     child, and the only way to change it once it says under 16 (the student's own
-    `PATCH /me/student-profile` then answers 400 with `code` `date_of_birth_locked`). A student the
+    `PATCH /me/student-profile` then answers 422 with `code` `date_of_birth_locked`). A student the
     caller may not see answers 404; one they see but do not guard (a teacher), 403."""
     profile = student_get_for_user(user=request.auth, student_id=student_id)
     return student_date_of_birth_set(

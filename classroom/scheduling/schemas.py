@@ -130,7 +130,7 @@ class BookingIn(InputSchema):
         None,
         ge=1,
         le=1440,
-        description="Minutes: one of the teacher's `lesson_lengths` (another: 400 "
+        description="Minutes: one of the teacher's `lesson_lengths` (another: 422 "
         "`length_not_offered`). Default: the teacher's `default_lesson_length`, as `/slots`.",
     )
     student_id: int | None = Field(
