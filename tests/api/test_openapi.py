@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client, override_settings
@@ -175,13 +176,28 @@ def _schemas_with_examples(node, where="#"):
             yield from _schemas_with_examples(value, f"{where}/{index}")
 
 
+def format_checker() -> FormatChecker:
+    """jsonschema's format checks, with `uri` checked too (jsonschema leaves it unchecked unless an
+    optional package is installed; Redocly and clients check it): an absolute URL."""
+    checker = FormatChecker()
+
+    @checker.checks("uri")
+    def _is_uri(value) -> bool:
+        if not isinstance(value, str):
+            return True
+        parts = urlsplit(value)
+        return bool(parts.scheme and parts.netloc)
+
+    return checker
+
+
 def test_every_example_is_valid_for_its_schema_and_formats(document):
     components = document["components"]
     checked = 0
     for where, schema, example in _schemas_with_examples(document):
         # `$ref`s point into the document's components: validate with them at the root.
         validator = Draft202012Validator(
-            {"allOf": [schema], "components": components}, format_checker=FormatChecker()
+            {"allOf": [schema], "components": components}, format_checker=format_checker()
         )
         problems = [error.message for error in validator.iter_errors(example)]
         assert not problems, (where, example, problems)
@@ -192,9 +208,13 @@ def test_every_example_is_valid_for_its_schema_and_formats(document):
 def test_the_format_checker_would_catch_a_bad_example():
     # The check above can fail: a time without an offset is not a JSON Schema `time`.
     validator = Draft202012Validator(
-        {"type": "string", "format": "time"}, format_checker=FormatChecker()
+        {"type": "string", "format": "time"}, format_checker=format_checker()
     )
     assert list(validator.iter_errors("17:00"))
+    # Nor is a path a `uri` (answers carry absolute URLs).
+    uri = Draft202012Validator({"type": "string", "format": "uri"}, format_checker=format_checker())
+    assert list(uri.iter_errors("/media/avatars/3/ana.png"))
+    assert not list(uri.iter_errors("https://example.com/media/avatars/3/ana.png"))
 
 
 def _reachable(document) -> set[str]:
