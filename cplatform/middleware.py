@@ -127,6 +127,14 @@ def permissions_policy_header() -> str:
     )
 
 
+# What the csp decorators put on a response to change its policy or exempt it.
+_CSP_OVERRIDES = frozenset(
+    f"_csp_{kind}{suffix}"
+    for kind in ("config", "update", "replace", "exempt")
+    for suffix in ("", "_ro")
+)
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware with one more policy: paths under CONTENT_SECURITY_POLICY_ADMIN's
     PATH_PREFIXES (the Wagtail and Django admins) get its DIRECTIVES, the rest CONTENT_SECURITY_POLICY.
@@ -140,6 +148,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         # (report_only, the config object) -> (that object, the header). Only policies without a
         # nonce, per-view update or replace are kept: those depend on the settings alone.
         self._built: dict[tuple[bool, int], tuple[object, str]] = {}
+        self._plain: dict[tuple[bool, bool, bool], tuple[tuple, tuple]] = {}
 
     def _policy(self, parts: PolicyParts, report_only: bool) -> str:
         """django-csp's build_policy, remembered for the settings' policies: a page that used no
@@ -172,6 +181,50 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         """CSPMiddleware.process_response (django-csp 4), with the policy from `_policy`."""
         if response.status_code in (500, 404) and settings.DEBUG:
             return response
+        if (
+            getattr(request, "_csp_nonce", None) is None
+            and not _CSP_OVERRIDES & vars(response).keys()
+        ):
+            # The common answer (no nonce used, no per-view policy): the settings' headers.
+            for header, value in self._plain_headers(request.path_info):
+                if header not in response:
+                    response[header] = value
+        else:
+            self._set_policies(request, response)
+        if getattr(request, "_csp_nonce", None) is None:
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        if self.permissions_policy:
+            response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        return response
+
+    def _plain_headers(self, path: str) -> tuple[tuple[str, str], ...]:
+        """What `_set_policies` writes for a path when neither the page (a nonce) nor its view (the
+        csp decorators) changes the policy: remembered per settings objects and kind of path."""
+        enforced = settings.CONTENT_SECURITY_POLICY
+        report_only = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+        admin = settings.CONTENT_SECURITY_POLICY_ADMIN
+        key = (
+            path.startswith(admin["PATH_PREFIXES"]),
+            path.startswith(tuple((enforced or {}).get("EXCLUDE_URL_PREFIXES") or ())),
+            path.startswith(tuple((report_only or {}).get("EXCLUDE_URL_PREFIXES") or ())),
+        )
+        sources = (enforced, report_only, admin)
+        found = self._plain.get(key)
+        if found is None or any(a is not b for a, b in zip(found[0], sources, strict=True)):
+            is_admin, excluded, excluded_ro = key
+            headers = []
+            parts = PolicyParts(config=admin["DIRECTIVES"] if is_admin else None)
+            csp = self._policy(parts, False)
+            if csp and not excluded:
+                headers.append((HEADER, csp))
+            csp_ro = self._policy(PolicyParts(), True)
+            if csp_ro and not excluded_ro:
+                headers.append((HEADER_REPORT_ONLY, csp_ro))
+            found = (sources, tuple(headers))
+            self._plain[key] = found
+        return found[1]
+
+    def _set_policies(self, request, response) -> None:
         for report_only, header, exempt, setting in (
             (False, HEADER, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
             (True, HEADER_REPORT_ONLY, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
@@ -183,11 +236,6 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
             if not request.path_info.startswith(tuple(prefixes)):
                 response[header] = csp
-        if getattr(request, "_csp_nonce", None) is None:
-            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
-        if self.permissions_policy:
-            response.headers.setdefault("Permissions-Policy", self.permissions_policy)
-        return response
 
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)

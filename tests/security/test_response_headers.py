@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from csp.decorators import csp_exempt, csp_replace, csp_update
 from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 from wagtail.models import Collection
@@ -228,3 +229,48 @@ def test_the_policy_kept_between_requests_is_django_csps_and_follows_the_setting
 
     header = client.get("/bench/ok/")["Content-Security-Policy"]
     assert header == build_policy() and "img-src 'none'" in header
+
+
+@pytest.mark.parametrize(
+    ("decorate", "expect"),
+    [
+        pytest.param(lambda view: view, "object-src 'none'", id="plain"),
+        pytest.param(
+            lambda view: csp_update({"img-src": ["https://img.example"]})(view),
+            "https://img.example",
+            id="update",
+        ),
+        pytest.param(
+            lambda view: csp_replace({"img-src": ["'none'"]})(view), "img-src 'none'", id="replace"
+        ),
+        pytest.param(lambda view: csp_exempt()(view), None, id="exempt"),
+    ],
+)
+@pytest.mark.parametrize("path", ["/bench/ok/", "/admin/", "/api/v1/teachers"])
+def test_the_middlewares_short_path_writes_what_django_csp_would(rf, decorate, expect, path):
+    """The common answer (no nonce, no per-view policy) takes a short path in
+    ContentSecurityPolicyMiddleware; a view with django-csp's decorators takes django-csp's own.
+    Either way the headers are those of the full path (`_set_policies`)."""
+    from django.http import HttpResponse
+
+    from cplatform.middleware import ContentSecurityPolicyMiddleware
+
+    view = decorate(lambda request: HttpResponse("ok"))
+    middleware = ContentSecurityPolicyMiddleware(view)
+
+    def headers(full: bool) -> dict:
+        request = rf.get(path)
+        middleware.process_request(request)
+        response = view(request)
+        if full:
+            middleware._set_policies(request, response)
+        else:
+            middleware.process_response(request, response)
+        return {k: v for k, v in response.items() if k.startswith("Content-Security-Policy")}
+
+    short, full = headers(False), headers(True)
+    assert short == full
+    if expect is None:
+        assert short == {}
+    else:
+        assert expect in short["Content-Security-Policy"]
