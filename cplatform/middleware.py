@@ -272,10 +272,17 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         if not used or prefixed_default:
             return super().__call__(request)
         from_path = translation.get_language_from_path(request.path_info)
-        translation.activate(from_path or self.default_language)
-        request.LANGUAGE_CODE = translation.get_language()
+        language = from_path or self.default_language
+        # The thread's active language is often already the one (activating costs a context
+        # variable write); the answer is the same either way.
+        if translation.get_language() != language:
+            translation.activate(language)
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
         if not from_path:
-            patch_vary_headers(response, ("Accept-Language",))
+            if "Vary" in response:
+                patch_vary_headers(response, ("Accept-Language",))
+            else:
+                response.headers["Vary"] = "Accept-Language"
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
