@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
-from authentication.api_auth import auth_for
+from authentication.api_auth import api_viewer, auth_for
 from authentication.choices import Role
 from cplatform.api_base import errors, refuse_query_values
 from cplatform.api_http import location
@@ -28,18 +28,6 @@ from .wallclock import is_valid_zone, zone
 router = Router(tags=["scheduling"])
 
 BOOKERS = (Role.STUDENT, Role.PARENT)
-
-
-def _viewer(request):
-    """The signed-in person on an operation that anyone may call, or None."""
-    for auth in auth_for():
-        try:
-            user = auth(request)
-        except Exception:  # noqa: BLE001 - a bad token on a public operation reads as anonymous
-            user = None
-        if user:
-            return user
-    return None
 
 
 def _aware(value: datetime, tz_name: str) -> datetime:
@@ -159,7 +147,7 @@ class SlotFilter(Schema):
 def list_slots(request, filters: Query[SlotFilter]):
     """Bookable slots of a listed teacher, in the caller's time zone (or `tz`). Anyone may ask. Not
     paginated: the answer is bounded by its window (`from` + at most 31 days)."""
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     tz_name = filters.tz or (viewer.timezone if viewer else "UTC")
     if not is_valid_zone(tz_name):
         refuse_query_values({"tz": _("Give an IANA time zone such as Europe/Madrid.")})
