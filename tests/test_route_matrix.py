@@ -189,6 +189,7 @@ ROUTES.update(
         ),
         # Progress
         "progress-home": Row(SIGNED_IN_ONLY, lambda w: "/progress/"),
+        "dashboard": Row(SIGNED_IN_ONLY, lambda w: "/dashboard/"),
         "progress-history": Row(
             OWN, lambda w: f"/progress/history/?student={w.users['student_a'].pk}"
         ),

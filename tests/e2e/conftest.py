@@ -110,6 +110,46 @@ def new_context(browser, **kwargs):
     return context
 
 
+# What makes the page wider than a 375 px screen: the document's scroll width and the widest
+# elements that stick out past the right edge (to name the culprit in the failure).
+_OVERFLOW = """
+() => {
+  const width = window.innerWidth;
+  if (document.documentElement.scrollWidth <= width) return null;
+  const culprits = [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > width + 1)
+    .slice(0, 5)
+    .map((el) => el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ").join(".") : ""));
+  return {scrollWidth: document.documentElement.scrollWidth, innerWidth: width, culprits};
+}
+"""
+# Same-site links of the page outside the language switcher, as paths.
+_LINKS = """
+() => [...document.querySelectorAll("a[href]")]
+  .filter((a) => !a.closest(".language-switcher") && a.origin === location.origin)
+  .map((a) => a.pathname)
+"""
+# Addresses that are not pages in a language: files, feeds, the APIs, the admin, documents.
+_LANGUAGELESS = (
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/admin/",
+    "/django-admin/",
+    "/api/",
+    "/_allauth/",
+    "/calendar/",
+    "/stripe/",
+    "/i18n/",
+    "/sitemap.xml",
+    "/robots.txt",
+)
+
+
+def _is_english_page(path: str) -> bool:
+    return not (path == "/es" or path.startswith("/es/") or path.startswith(_LANGUAGELESS))
+
+
 class Journey:
     """A page plus the bookkeeping every journey needs: axe on each page, screenshots, login."""
 
@@ -155,7 +195,22 @@ class Journey:
         assert not blocking, f"axe found serious/critical violations on {path}:\n{report}"
         violations = self.violations.take()
         assert not violations, f"policy violations up to {path}:\n" + "\n".join(violations)
+        self.check_layout_and_language(path)
         self.checked.add(path)
+
+    def check_layout_and_language(self, path: str) -> None:
+        """Every checked page: nothing scrolls sideways on a 375 px phone, and a Spanish page links
+        only to Spanish pages (the language switcher and addresses that have no language aside)."""
+        viewport = self.page.viewport_size
+        if viewport != PHONE:
+            self.page.set_viewport_size(PHONE)
+        overflow = self.page.evaluate(_OVERFLOW)
+        if viewport != PHONE:
+            self.page.set_viewport_size(viewport)
+        assert not overflow, f"{path} scrolls sideways at 375 px: {overflow}"
+        if path == "/es" or path.startswith("/es/"):
+            english = [href for href in self.page.evaluate(_LINKS) if _is_english_page(href)]
+            assert not english, f"{path} (Spanish) links to English pages: {english}"
 
     def screenshot(self, name: str) -> None:
         """Save the final page at desktop and phone widths (test-artifacts/<name>-desktop/phone.png)."""

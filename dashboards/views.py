@@ -1,0 +1,9 @@
+"""The page after login: a home per role (student, parent, teacher, admin)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+
+@login_required
+def dashboard(request):
+    return render(request, "dashboards/home.html", {})
