@@ -73,7 +73,9 @@ class LoginRateLimitMiddleware:
 
 
 class UserTimezoneMiddleware:
-    """Render times in the viewer's own time zone."""
+    """Render times in the viewer's own time zone: theirs is active while their request is answered
+    and deactivated after it, so a request that has none (anonymous, the bare view, most pages)
+    finds the default zone active and touches nothing."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -89,11 +91,14 @@ class UserTimezoneMiddleware:
         tz_name = (
             getattr(user, "timezone", None) if user is not None and user.is_authenticated else None
         )
-        if tz_name:
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(tz_name))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
-        else:
+        if not tz_name:
+            return self.get_response(request)
+        try:
+            zone = zoneinfo.ZoneInfo(tz_name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return self.get_response(request)
+        timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
             timezone.deactivate()
-        return self.get_response(request)

@@ -5,7 +5,7 @@ from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
 from csp.utils import build_policy
 from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -144,11 +144,19 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     def __init__(self, get_response):
         super().__init__(get_response)
-        self.permissions_policy = permissions_policy_header()
+        # Stored as HttpResponse.__setitem__ stores a header: (name, checked value), or None.
+        policy = permissions_policy_header()
+        self.permissions_policy = None
+        if policy:
+            probe = HttpResponse()
+            probe["Permissions-Policy"] = policy
+            self.permissions_policy = probe.headers._store["permissions-policy"]
         # (report_only, the config object) -> (that object, the header). Only policies without a
         # nonce, per-view update or replace are kept: those depend on the settings alone.
         self._built: dict[tuple[bool, int], tuple[object, str]] = {}
-        self._plain: dict[tuple[bool, bool, bool], tuple[tuple, tuple]] = {}
+        self._plain: dict[tuple[bool, bool, bool], tuple[tuple[str, str, str], ...]] = {}
+        self._plain_settings = None
+        self._plain_prefixes: tuple[tuple[str, ...], ...] = ((), (), ())
 
     def _policy(self, parts: PolicyParts, report_only: bool) -> str:
         """django-csp's build_policy, remembered for the settings' policies: a page that used no
@@ -181,48 +189,61 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         """CSPMiddleware.process_response (django-csp 4), with the policy from `_policy`."""
         if response.status_code in (500, 404) and settings.DEBUG:
             return response
-        if (
-            getattr(request, "_csp_nonce", None) is None
-            and not _CSP_OVERRIDES & vars(response).keys()
-        ):
-            # The common answer (no nonce used, no per-view policy): the settings' headers.
-            for header, value in self._plain_headers(request.path_info):
-                if header not in response:
-                    response[header] = value
+        nonce = getattr(request, "_csp_nonce", None)
+        if nonce is None and not _CSP_OVERRIDES & vars(response).keys():
+            # The common answer (no nonce used, no per-view policy): the settings' headers, stored
+            # as HttpResponse.__setitem__ would (they were checked once, when first built).
+            store = response.headers._store
+            for key, header, value in self._plain_headers(request.path_info):
+                if key not in store:
+                    store[key] = (header, value)
         else:
             self._set_policies(request, response)
-        if getattr(request, "_csp_nonce", None) is None:
+        if nonce is None:
             request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         if self.permissions_policy:
-            response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+            response.headers._store.setdefault("permissions-policy", self.permissions_policy)
         return response
 
-    def _plain_headers(self, path: str) -> tuple[tuple[str, str], ...]:
+    def _plain_headers(self, path: str) -> tuple[tuple[str, str, str], ...]:
         """What `_set_policies` writes for a path when neither the page (a nonce) nor its view (the
-        csp decorators) changes the policy: remembered per settings objects and kind of path."""
-        enforced = settings.CONTENT_SECURITY_POLICY
-        report_only = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-        admin = settings.CONTENT_SECURITY_POLICY_ADMIN
+        csp decorators) changes the policy, as (lower-case name, name, value): remembered per kind
+        of path for the settings in force (override_settings swaps the object behind `settings`,
+        which starts the memory again)."""
+        current = settings._wrapped
+        if current is not self._plain_settings:
+            enforced = settings.CONTENT_SECURITY_POLICY
+            report_only = getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            self._plain_prefixes = (
+                tuple(settings.CONTENT_SECURITY_POLICY_ADMIN["PATH_PREFIXES"]),
+                tuple((enforced or {}).get("EXCLUDE_URL_PREFIXES") or ()),
+                tuple((report_only or {}).get("EXCLUDE_URL_PREFIXES") or ()),
+            )
+            self._plain, self._plain_settings = {}, current
+        admin, excluded, excluded_ro = self._plain_prefixes
         key = (
-            path.startswith(admin["PATH_PREFIXES"]),
-            path.startswith(tuple((enforced or {}).get("EXCLUDE_URL_PREFIXES") or ())),
-            path.startswith(tuple((report_only or {}).get("EXCLUDE_URL_PREFIXES") or ())),
+            path.startswith(admin),
+            bool(excluded) and path.startswith(excluded),
+            bool(excluded_ro) and path.startswith(excluded_ro),
         )
-        sources = (enforced, report_only, admin)
         found = self._plain.get(key)
-        if found is None or any(a is not b for a, b in zip(found[0], sources, strict=True)):
-            is_admin, excluded, excluded_ro = key
-            headers = []
-            parts = PolicyParts(config=admin["DIRECTIVES"] if is_admin else None)
-            csp = self._policy(parts, False)
-            if csp and not excluded:
-                headers.append((HEADER, csp))
+        if found is None:
+            is_admin, is_excluded, is_excluded_ro = key
+            probe = HttpResponse()  # validates and encodes the values once, as headers always are
+            config = settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"] if is_admin else None
+            csp = self._policy(PolicyParts(config=config), False)
+            if csp and not is_excluded:
+                probe[HEADER] = csp
             csp_ro = self._policy(PolicyParts(), True)
-            if csp_ro and not excluded_ro:
-                headers.append((HEADER_REPORT_ONLY, csp_ro))
-            found = (sources, tuple(headers))
+            if csp_ro and not is_excluded_ro:
+                probe[HEADER_REPORT_ONLY] = csp_ro
+            found = tuple(
+                (key, header, value)
+                for key, (header, value) in probe.headers._store.items()
+                if key in (HEADER.lower(), HEADER_REPORT_ONLY.lower())
+            )
             self._plain[key] = found
-        return found[1]
+        return found
 
     def _set_policies(self, request, response) -> None:
         for report_only, header, exempt, setting in (
@@ -262,21 +283,42 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
 
     async_capable = False
 
+    # How many first path segments (`teachers`, `es`, `bench` …) keep their answer: Django's
+    # get_language_from_path caches a language it finds but not the LookupError of a segment that
+    # is none, so every unprefixed page paid the whole variant search (about 10 µs) again.
+    # Bounded, so made-up paths cannot grow it.
+    PATH_MEMO_SIZE = 512
+
     def __init__(self, get_response):
         super().__init__(get_response)
         self.default_language = settings.LANGUAGE_CODE
+        self._from_segment: dict[str, str | None] = {}
+        self._languages = settings.LANGUAGES
+
+    def _language_from_path(self, path: str) -> str | None:
+        """translation.get_language_from_path(path), remembered per first path segment (its
+        answer depends on that segment only: `^/(\\w+([@-]\\w+){0,2})(/|$)`)."""
+        segment = path.split("/", 2)[1] if path.count("/") >= 2 else path
+        languages = settings.LANGUAGES
+        if languages is not self._languages:  # changed settings (tests): start again
+            self._from_segment, self._languages = {}, languages
+        try:
+            return self._from_segment[segment]
+        except KeyError:
+            pass
+        language = translation.get_language_from_path(path)
+        if len(self._from_segment) < self.PATH_MEMO_SIZE:
+            self._from_segment[segment] = language
+        return language
 
     def __call__(self, request):
         urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
         used, prefixed_default = is_language_prefix_patterns_used(urlconf)
         if not used or prefixed_default:
             return super().__call__(request)
-        from_path = translation.get_language_from_path(request.path_info)
+        from_path = self._language_from_path(request.path_info)
         language = from_path or self.default_language
-        # The thread's active language is often already the one (activating costs a context
-        # variable write); the answer is the same either way.
-        if translation.get_language() != language:
-            translation.activate(language)
+        translation.activate(language)  # cheaper than asking which one is active first
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         if not from_path:

@@ -47,3 +47,28 @@ def test_the_short_path_answers_as_djangos_locale_middleware(rf, path, headers, 
     django = answer(DjangoLocaleMiddleware, rf, path, headers, cookie, vary)
     assert ours == django
     assert ours[0]["active"] == ("es" if path.startswith("/es/") else "en")
+
+
+def test_one_middleware_remembers_path_languages_and_forgets_them_when_languages_change(
+    rf, settings
+):
+    """The memory of the short path (per first segment) answers every later request as Django
+    does, and a change of LANGUAGES starts it again."""
+    ours = LocaleMiddleware(lambda request: HttpResponse(translation.get_language()))
+    paths = [*PATHS, "/es", "/es/", "/es-mx/x/", "/ES/x/", "/es.x/", "/teachers/es/", "/fr/page/"]
+
+    def answers():
+        return {
+            path: ours(rf.get(path)).content.decode()
+            for path in paths + paths  # the second round is answered from the memory
+        }
+
+    assert answers() == {
+        path: DjangoLocaleMiddleware(lambda r: HttpResponse(translation.get_language()))(
+            rf.get(path)
+        ).content.decode()
+        for path in paths
+    }
+    assert answers()["/fr/page/"] == "en"
+    settings.LANGUAGES = [*settings.LANGUAGES, ("fr", "Français")]  # Django has French files
+    assert answers()["/fr/page/"] == "fr"
