@@ -45,7 +45,7 @@
 
   // Mouse and pen: press, drag a rectangle, release. Touch: a tap switches one cell (a drag scrolls).
   var drag = null;
-  var suppressClick = false;
+  var pointerType = "";
   function paint(to) {
     var a = drag.anchor, b = position(to);
     if (!b) return;
@@ -58,10 +58,10 @@
     });
   }
   root.addEventListener("pointerdown", function (event) {
+    pointerType = event.pointerType;
     var cell = event.target.closest(".avail-cell[data-cell]");
     if (!cell || event.pointerType === "touch" || event.button !== 0) return;
     event.preventDefault();
-    suppressClick = true;
     drag = {
       anchor: position(cell),
       mode: !isOn(cell),
@@ -81,8 +81,8 @@
   });
   root.addEventListener("click", function (event) {
     var cell = event.target.closest(".avail-cell[data-cell]");
-    if (!cell) return;
-    if (suppressClick) { suppressClick = false; return; }
+    // A mouse press was handled as a drag; a tap (touch) or Space / Enter (detail 0) switches here.
+    if (!cell || (event.detail > 0 && pointerType !== "touch")) return;
     set(cell, !isOn(cell));
     focusCell(cell);
     sync();
