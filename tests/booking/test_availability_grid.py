@@ -97,14 +97,30 @@ def test_an_unreadable_grid_saves_nothing_and_says_so(client):
     teacher = bookable_teacher(rules=[(0, time(9), time(10))])
     client.force_login(teacher.user)
 
-    response = client.post(URL, {**SETTINGS, "editor": "grid", "grid": "0-09:00 0-09:10"})
+    response = client.post(URL, {**SETTINGS, "editor": "grid", "grid": "0-14:00 0-09:10"})
 
     assert response.status_code == 200
     assert "The weekly grid could not be read" in response.content.decode()
     assert rules_of(teacher) == [(0, "09:00", "10:00")]
-    # The page keeps the cells the teacher had marked, not the saved rules.
-    page = soup(response)
+    page = soup(response)  # the grid shows what is saved
     assert page.select_one('[data-cell="0-09:00"]')["aria-pressed"] == "true"
+    assert page.select_one('[data-cell="0-14:00"]')["aria-pressed"] == "false"
+
+
+def test_a_refused_setting_keeps_the_cells_the_teacher_marked(client):
+    teacher = bookable_teacher(rules=[(0, time(9), time(10))])
+    client.force_login(teacher.user)
+    data = {**SETTINGS, "lesson_lengths": "5", "editor": "grid", "grid": "0-14:00 0-14:30"}
+
+    response = client.post(URL, data)
+
+    assert response.status_code == 200
+    assert rules_of(teacher) == [(0, "09:00", "10:00")]
+    page = soup(response)
+    assert [b["data-cell"] for b in page.select('.avail-cell[aria-pressed="true"]')] == [
+        "0-14:00",
+        "0-14:30",
+    ]
 
 
 def test_the_page_draws_the_saved_rules_on_the_grid_with_labels(client):

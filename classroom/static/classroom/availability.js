@@ -146,5 +146,6 @@
   start.tabIndex = 0;
   var top = Math.max(0, (firstRow === -1 ? 14 : firstRow - 2));
   var header = root.querySelector("thead");
-  scroller.scrollTop = rows[top][0].closest("tr").offsetTop - (header ? header.offsetHeight : 0);
+  // (less a few pixels: the hour labels sit on the line above their row)
+  scroller.scrollTop = rows[top][0].closest("tr").offsetTop - (header ? header.offsetHeight : 0) - 12;
 })();
