@@ -11,6 +11,7 @@ from classroom.models import AvailabilityRule
 from classroom.scheduling.forms import cells_to_windows, parse_grid
 from classroom.scheduling.selectors import SlotQuery, slots_for_teacher
 from tests.booking.factories import at, bookable_teacher, coming_dst_change
+from tests.query_budget import assert_constant_queries
 from tests.seo.conftest import soup
 
 pytestmark = pytest.mark.django_db
@@ -228,3 +229,22 @@ def test_grid_hours_keep_their_wall_clock_time_across_a_dst_change(client, clock
         )
         _length, slots = slots_for_teacher(teacher=teacher, query=query)
         assert [s.astimezone(zone).time() for s, _e in slots] == [time(9), time(10), time(11)]
+
+
+def test_the_availability_page_costs_the_same_queries_for_few_or_many_rules(client):
+    teacher = bookable_teacher(rules=[(0, time(9), time(10))])
+    client.force_login(teacher.user)
+
+    def more_rules():
+        AvailabilityRule.objects.bulk_create(
+            AvailabilityRule(teacher=teacher, weekday=day, start_time=time(h), end_time=time(h, 30))
+            for day in range(1, 7)
+            for h in (8, 12, 16)
+        )
+
+    assert_constant_queries(
+        lambda: client.get(URL),
+        grow=more_rules,
+        rows=lambda response: len(soup(response).select('.avail-cell[aria-pressed="true"]')),
+        budget=12,
+    )
