@@ -88,3 +88,25 @@ def test_a_teacher_drags_and_types_their_weekly_hours_on_the_grid(journey):
     cell("6-09:00").scroll_into_view_if_needed()
     sunday = cell("6-09:00").bounding_box()
     assert sunday is not None and sunday["x"] + sunday["width"] <= box["x"] + box["width"]
+
+
+def test_a_spanish_visitor_finds_a_teacher_through_the_site_search(journey):
+    teacher = bookable_teacher(
+        tz=TZ,
+        first_name="Zuleika",
+        last_name="Quarrington",
+        email="zuleika@example.com",
+        translations={"es": {"headline": "Matemáticas con calma"}},
+    )
+    page = journey.page
+
+    journey.goto("/es/search/?q=zuleika")
+
+    group = page.locator("section.search-group--teachers")
+    expect(group.get_by_role("heading", level=2)).to_have_text("Profesores")
+    expect(group.locator(".search-result p")).to_have_text("Matemáticas con calma")
+    journey.screenshot("search-teachers")
+    with page.expect_navigation():
+        group.get_by_role("link", name="Zuleika Quarrington").click()
+    journey.check_a11y()
+    assert page.url.endswith(f"/es/teachers/{teacher.slug}/")
