@@ -5,5 +5,5 @@ class ClassroomConfig(AppConfig):
     name = "classroom"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import receivers, search_results  # noqa: F401
         from .teaching import receivers as teaching_receivers  # noqa: F401

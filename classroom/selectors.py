@@ -101,6 +101,16 @@ def teacher_list_public(*, filters: TeacherFilters | None = None) -> QuerySet[Te
     return qs.order_by("user__first_name", "user__last_name", "pk")
 
 
+def teacher_list_matching(*, q: str) -> QuerySet[TeacherProfile]:
+    """Listed teachers matching every word of `q` (as the directory's search: names, headline and bio
+    in every site language, subject names), for the site search: with their user only, so a page
+    of them is one query."""
+    qs = _listed(TeacherProfile.objects.select_related("user"))
+    for term in _text(q).split()[:MAX_SEARCH_TERMS]:
+        qs = qs.filter(_search(term))
+    return qs.order_by("user__first_name", "user__last_name", "pk")
+
+
 def teacher_get_public(*, teacher_id: int) -> TeacherProfile:
     """A listed teacher by profile id (the API's `/teachers/{id}`)."""
     try:

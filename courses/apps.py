@@ -7,6 +7,7 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published, page_unpublished
 
+        from . import search_results  # noqa: F401  (its hook groups course pages in the site search)
         from .page_services import on_page_published, on_page_unpublished
 
         page_published.connect(on_page_published, dispatch_uid="courses-page-published")

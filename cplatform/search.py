@@ -4,6 +4,13 @@
 Course pages (courses.pages.CoursePage) are pages like any other: a live one is found by its title,
 description and its course's title and summary; a course leaving the published status takes its
 pages down (courses.page_services), so unpublished courses never show here.
+
+Apps add to the results without this module knowing them (it imports no feature app), through two
+Wagtail hooks:
+- `register_search_results`: `fn(*, query, terms, request) -> ResultGroup | None`, a group shown
+  above the pages on the first result page (classroom: the listed teachers);
+- `register_search_page_groups`: `fn() -> (key, title, [page models])`, which pages of the results
+  form a group of their own (courses: course pages under "Courses"); the other pages are "Pages".
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from django.shortcuts import render
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.models import Locale, Page
 from wagtail.search import index
 
@@ -35,7 +44,19 @@ class SearchHit:
     title: SafeString
     snippet: SafeString
     url: str
-    page: Page
+    page: Page | None = None
+
+
+@dataclass(frozen=True)
+class ResultGroup:
+    """A heading and its results: what an app contributes, and the groups of pages."""
+
+    key: str
+    title: str
+    hits: list[SearchHit]
+    total: int = 0  # how many match in all (the hits may be the first few)
+    more_url: str = ""  # where to see them all, when there are more than the hits
+    more_label: str = ""
 
 
 def clean_query(raw: str | None) -> str:
@@ -129,6 +150,12 @@ def _description(page: Page) -> str:
     return (describe() if describe else "") or page.search_description or ""
 
 
+def pick_text(description: str, body, terms) -> str:
+    """`description`, unless it has none of the terms and `body()` (a callable: it may be costly)
+    does: then the body. For an app's results that show a short and a long text."""
+    return _pick_text(description, body, terms)
+
+
 def _pick_text(description: str, body, terms) -> str:
     if not terms or term_pattern(terms).search(description):
         return description
@@ -201,20 +228,58 @@ def hits_for(pages: list[Page], terms: list[str], request) -> list[SearchHit]:
     return hits
 
 
+def contributed_groups(*, query: str, terms: list[str], request) -> list[ResultGroup]:
+    """The groups apps add above the pages (`register_search_results`), in hook order."""
+    groups = []
+    for contribute in hooks.get_hooks("register_search_results"):
+        group = contribute(query=query, terms=terms, request=request)
+        if group is not None and group.hits:
+            groups.append(group)
+    return groups
+
+
+def page_groups(hits: list[SearchHit]) -> list[ResultGroup]:
+    """The page hits by kind: each app's group (`register_search_page_groups`) in hook order, then
+    the other pages under "Pages". Content types come from Django's cache."""
+    claimed: list[tuple[str, str, set[int]]] = []
+    for describe in hooks.get_hooks("register_search_page_groups"):
+        key, title, models = describe()
+        types = ContentType.objects.get_for_models(*models, for_concrete_models=False)
+        claimed.append((key, title, {ct.pk for ct in types.values()}))
+    by_key: dict[str, list[SearchHit]] = {key: [] for key, _title, _types in claimed}
+    rest: list[SearchHit] = []
+    for hit in hits:
+        key = next((k for k, _t, types in claimed if hit.page.content_type_id in types), None)
+        (by_key[key] if key else rest).append(hit)
+    groups = [ResultGroup(key=k, title=t, hits=by_key[k]) for k, t, _types in claimed]
+    groups.append(ResultGroup(key="pages", title=_("Pages"), hits=rest))
+    return [g for g in groups if g.hits]
+
+
 def search_view(request):
     """`/search/?q=…&page=…` (and `/es/search/`). An empty query shows the form; a page number out of
     range shows the nearest page, a garbage one the first."""
     query = clean_query(request.GET.get("q"))
     terms = query_terms(query)
-    results_page, hits = None, []
+    results_page, groups, total = None, [], 0
     if terms:
         # The backend gets the words only: punctuation means nothing to it and some of it is syntax.
         words = " ".join(WORD.findall(query))
         results = site_search(query=words, locale=Locale.get_active())
         results_page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
         hits = hits_for(list(results_page.object_list), terms, request)
+        contributed = contributed_groups(query=words, terms=terms, request=request)
+        total = results_page.paginator.count + sum(g.total or len(g.hits) for g in contributed)
+        # Apps' groups head the first page; later pages go on through the pages only.
+        groups = (contributed if results_page.number == 1 else []) + page_groups(hits)
     return render(
         request,
         "search/search.html",
-        {"query": query, "results_page": results_page, "hits": hits, "searched": bool(terms)},
+        {
+            "query": query,
+            "results_page": results_page,
+            "groups": groups,
+            "total": total,
+            "searched": bool(terms),
+        },
     )

@@ -2,6 +2,8 @@
 booking settings. The form parses; `availability_replace` decides and writes."""
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from django import forms
@@ -11,6 +13,7 @@ from authentication.forms import apply_domain_error
 from catalog.choices import FreeCancellationOutcome
 from cplatform.exceptions import DomainError
 
+from ..models import minutes_of_day
 from .services import availability_replace, time_off_add
 from .wallclock import local_to_utc, zone
 
@@ -46,15 +49,117 @@ def window_label(start: time, end: time) -> str:
     return f"{start:%H:%M}-{'24:00' if end == time(0, 0) else f'{end:%H:%M}'}"
 
 
+GRID_STEP = 30  # minutes per cell of the weekly grid
+GRID_CELL = re.compile(r"^([0-6])-(\d{2}):(\d{2})$")
+DAY_MINUTES = 24 * 60
+
+
+def cells_to_windows(starts: Iterable[int]) -> list[tuple[time, time]]:
+    """The windows that cover the given grid cells (minutes of the day each cell starts at),
+    adjacent cells merged into one window; a window that reaches the end of the day ends at 00:00."""
+    windows: list[list[int]] = []
+    for start in sorted(set(starts)):
+        if windows and windows[-1][1] == start:
+            windows[-1][1] = start + GRID_STEP
+        else:
+            windows.append([start, start + GRID_STEP])
+    return [(time(a // 60, a % 60), time((b // 60) % 24, b % 60)) for a, b in windows]
+
+
+def parse_grid(text: str) -> dict[int, list[int]]:
+    """The cells a grid submission marks ("0-09:00 0-09:30 3-14:00": weekday 0-6, start of the
+    cell), by weekday. Refuses a cell that is not on the grid."""
+    cells: dict[int, list[int]] = {day: [] for day in range(7)}
+    for token in text.split()[: 7 * DAY_MINUTES // GRID_STEP]:
+        match = GRID_CELL.match(token)
+        if not match:
+            raise forms.ValidationError(_("The weekly grid could not be read; reload the page."))
+        day, hours, minutes = (int(g) for g in match.groups())
+        at = hours * 60 + minutes
+        if at >= DAY_MINUTES or minutes >= 60 or at % GRID_STEP:
+            raise forms.ValidationError(_("The weekly grid could not be read; reload the page."))
+        cells[day].append(at)
+    return cells
+
+
+def rules_fit_grid(rules) -> bool:
+    """Whether every window starts and ends on a cell boundary (else the page opens the text
+    fields, which can say 09:15)."""
+    return all(
+        minutes_of_day(r.start_time) % GRID_STEP == 0
+        and minutes_of_day(r.end_time, end=True) % GRID_STEP == 0
+        for r in rules
+    )
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@dataclass(frozen=True)
+class GridCell:
+    day: int
+    start: int  # minutes of the day
+    on: bool
+    label: str  # "Monday 09:00–09:30"
+
+    @property
+    def key(self) -> str:
+        return f"{self.day}-{_hhmm(self.start)}"
+
+
+@dataclass(frozen=True)
+class GridRow:
+    start: int
+    cells: list[GridCell]
+
+    @property
+    def time_label(self) -> str:
+        return _hhmm(self.start)
+
+    @property
+    def on_the_hour(self) -> bool:
+        return self.start % 60 == 0
+
+
+class DurationField:
+    """Hours and minutes typed in two boxes, stored as whole minutes under `name`."""
+
+    def __init__(self, name: str, label, *, max_minutes: int):
+        self.name, self.label, self.max_minutes = name, label, max_minutes
+
+    def fields(self) -> dict[str, forms.Field]:
+        return {
+            f"{self.name}_h": forms.IntegerField(
+                label=_("hours"),
+                min_value=0,
+                max_value=self.max_minutes // 60,
+                widget=forms.NumberInput(attrs={"class": "duration__input"}),
+            ),
+            f"{self.name}_m": forms.IntegerField(
+                label=_("minutes"),
+                min_value=0,
+                max_value=59,
+                widget=forms.NumberInput(attrs={"class": "duration__input"}),
+            ),
+        }
+
+
+DURATIONS = [
+    DurationField("buffer_minutes", _("Break between lessons"), max_minutes=240),
+    DurationField(
+        "min_notice_minutes", _("Minimum notice before a lesson"), max_minutes=60 * 24 * 30
+    ),
+]
+
+
 class AvailabilityForm(forms.Form):
+    """The weekly hours, as the grid's cells (`editor=grid`, sent by the page's script) or as one line
+    of windows per weekday (the plain form), and the booking settings. Notice and break are typed
+    in hours and minutes and stored as minutes."""
+
     lesson_lengths = forms.CharField(
         label=_("Lesson lengths (minutes)"), max_length=60, help_text=_("For example: 30, 45, 60")
-    )
-    buffer_minutes = forms.IntegerField(
-        label=_("Break between lessons (minutes)"), min_value=0, max_value=240
-    )
-    min_notice_minutes = forms.IntegerField(
-        label=_("Minimum notice (minutes)"), min_value=0, max_value=60 * 24 * 30
     )
     horizon_days = forms.IntegerField(
         label=_("Bookable up to (days ahead)"), min_value=1, max_value=366
@@ -65,21 +170,36 @@ class AvailabilityForm(forms.Form):
     free_cancellation_outcome = forms.ChoiceField(
         label=_("A free cancellation gives back"), choices=FreeCancellationOutcome.choices
     )
+    editor = forms.CharField(required=False, widget=forms.HiddenInput)
+    grid = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20000)
+
+    SETTINGS = (
+        "lesson_lengths",
+        "horizon_days",
+        "cancellation_cutoff_hours",
+        "free_cancellation_outcome",
+    )
 
     def __init__(self, data=None, *, settings, rules):
+        self.rules = list(rules)
         initial = {
             "lesson_lengths": ", ".join(str(n) for n in settings.lesson_lengths or []),
-            "buffer_minutes": settings.buffer_minutes,
-            "min_notice_minutes": settings.min_notice_minutes,
             "horizon_days": settings.horizon_days,
             "cancellation_cutoff_hours": settings.cancellation_cutoff_hours,
             "free_cancellation_outcome": settings.free_cancellation_outcome,
         }
+        for duration in DURATIONS:
+            total = getattr(settings, duration.name) or 0
+            initial[f"{duration.name}_h"], initial[f"{duration.name}_m"] = divmod(total, 60)
         for day in range(7):
             initial[f"day_{day}"] = ", ".join(
-                window_label(r.start_time, r.end_time) for r in rules if r.weekday == day
+                window_label(r.start_time, r.end_time) for r in self.rules if r.weekday == day
             )
+        if data is not None:
+            data = self._with_split_minutes(data)
         super().__init__(data, initial=initial)
+        for duration in DURATIONS:
+            self.fields.update(duration.fields())
         for day, name in enumerate(WEEKDAYS):
             self.fields[f"day_{day}"] = forms.CharField(
                 label=name,
@@ -88,11 +208,69 @@ class AvailabilityForm(forms.Form):
                 widget=forms.TextInput(attrs={"placeholder": "09:00-12:00, 17:00-24:00"}),
             )
 
+    @staticmethod
+    def _with_split_minutes(data):
+        """A post that gives a duration as plain minutes (`buffer_minutes=90`, the form before hours
+        and minutes) reads as 1 h 30 min."""
+        if not any(d.name in data and f"{d.name}_h" not in data for d in DURATIONS):
+            return data
+        data = data.copy()
+        for d in DURATIONS:
+            if d.name in data and f"{d.name}_h" not in data:
+                try:
+                    data[f"{d.name}_h"], data[f"{d.name}_m"] = divmod(int(data[d.name]), 60)
+                except (TypeError, ValueError):
+                    data[f"{d.name}_h"], data[f"{d.name}_m"] = data[d.name], 0
+        return data
+
     def day_fields(self):
         return [self[f"day_{day}"] for day in range(7)]
 
     def setting_fields(self):
-        return [self[name] for name in self.base_fields]
+        return [self["lesson_lengths"]]
+
+    def later_setting_fields(self):
+        return [self[name] for name in self.SETTINGS[1:]]
+
+    def duration_fields(self):
+        """(name, legend, hours field, minutes field) of each duration, for a fieldset each."""
+        return [(d.name, d.label, self[f"{d.name}_h"], self[f"{d.name}_m"]) for d in DURATIONS]
+
+    def uses_grid(self) -> bool:
+        return self.is_bound and self.data.get("editor") == "grid"
+
+    def grid_fits(self) -> bool:
+        """Whether the grid can show the weekly hours (every window on half hours)."""
+        return self.uses_grid() or rules_fit_grid(self.rules)
+
+    def grid_rows(self) -> list[GridRow]:
+        """The weekly grid: a row per half hour, a cell per weekday, marked from the submitted cells
+        after a refused grid submission, else from the saved rules."""
+        marked: set[tuple[int, int]] = set()
+        submitted = self.uses_grid() and getattr(self, "_grid_cells", None)
+        if submitted:
+            marked = {(day, at) for day, starts in submitted.items() for at in starts}
+        else:
+            for r in self.rules:
+                start = minutes_of_day(r.start_time)
+                end = minutes_of_day(r.end_time, end=True)
+                first = start - start % GRID_STEP
+                marked |= {(r.weekday, at) for at in range(first, end, GRID_STEP)}
+        return [
+            GridRow(
+                start=at,
+                cells=[
+                    GridCell(
+                        day=day,
+                        start=at,
+                        on=(day, at) in marked,
+                        label=f"{WEEKDAYS[day]} {_hhmm(at)}–{_hhmm(at + GRID_STEP)}",
+                    )
+                    for day in range(7)
+                ],
+            )
+            for at in range(0, DAY_MINUTES, GRID_STEP)
+        ]
 
     def clean_lesson_lengths(self):
         try:
@@ -102,6 +280,27 @@ class AvailabilityForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for duration in DURATIONS:
+            hours = cleaned.get(f"{duration.name}_h")
+            minutes = cleaned.get(f"{duration.name}_m")
+            if hours is None or minutes is None:
+                continue
+            total = hours * 60 + minutes
+            if total > duration.max_minutes:
+                self.add_error(
+                    f"{duration.name}_h",
+                    _("Enter at most %(hours)d hours.") % {"hours": duration.max_minutes // 60},
+                )
+            cleaned[duration.name] = total
+        if self.uses_grid():
+            try:
+                self._grid_cells = parse_grid(cleaned.get("grid") or "")
+            except forms.ValidationError as exc:
+                self.add_error(None, exc)
+                return cleaned
+            for day, starts in self._grid_cells.items():
+                cleaned[f"day_{day}"] = cells_to_windows(starts)
+            return cleaned
         for day in range(7):
             name = f"day_{day}"
             if name in cleaned:
@@ -117,7 +316,8 @@ class AvailabilityForm(forms.Form):
             for day in range(7)
             for start, end in self.cleaned_data[f"day_{day}"]
         ]
-        settings = {name: self.cleaned_data[name] for name in self.base_fields}
+        settings = {name: self.cleaned_data[name] for name in self.SETTINGS}
+        settings.update({d.name: self.cleaned_data[d.name] for d in DURATIONS})
         try:
             return availability_replace(teacher=teacher, rules=rules, settings=settings)
         except DomainError as exc:

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -22,7 +23,7 @@ from cplatform.exceptions import DomainError, NotFound
 from ..choices import LessonKind, LessonStatus
 from ..services import teacher_profile_ensure
 from . import selectors, services
-from .forms import AvailabilityForm, TimeOffForm
+from .forms import WEEKDAYS, AvailabilityForm, TimeOffForm
 from .wallclock import zone
 
 UPCOMING_SHOWN = 50
@@ -143,7 +144,8 @@ def lesson_cancel(request, lesson_id: int):
 @role_required(Role.TEACHER)
 def availability_edit(request):
     """A teacher's weekly availability (in their own zone) and booking settings: the page twin of
-    `PUT /api/v1/availability`."""
+    `PUT /api/v1/availability`. The weekly grid (availability.js) submits its cells, the form
+    without the script one line of windows per weekday; both become the same rules."""
     teacher = teacher_profile_ensure(user=request.user)
     form = AvailabilityForm(
         request.POST or None,
@@ -156,7 +158,11 @@ def availability_edit(request):
     return render(
         request,
         "classroom/schedule/availability_edit.html",
-        {"form": form, "tz_name": request.user.timezone},
+        {
+            "form": form,
+            "tz_name": request.user.timezone,
+            "weekdays": [(WEEKDAYS_ABBR[day], WEEKDAYS[day]) for day in range(7)],
+        },
     )
 
 

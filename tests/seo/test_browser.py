@@ -48,4 +48,4 @@ def test_the_spanish_search_page_passes_axe(journey):
 
     journey.goto("/es/search/?q=pagos")
 
-    expect(journey.page.locator(".search-result h2")).to_have_text(["Preguntas frecuentes"])
+    expect(journey.page.locator(".search-result h3")).to_have_text(["Preguntas frecuentes"])

@@ -24,11 +24,11 @@ def search(client, query=None, *, language="en", **params):
 
 
 def result_titles(response) -> list[str]:
-    return [" ".join(h.get_text().split()) for h in soup(response).select(".search-result h2")]
+    return [" ".join(h.get_text().split()) for h in soup(response).select(".search-result h3")]
 
 
 def results_by_title(response) -> dict:
-    return {li.h2.get_text(strip=True): li for li in soup(response).select(".search-result")}
+    return {li.h3.get_text(strip=True): li for li in soup(response).select(".search-result")}
 
 
 def many_pages(count: int, word: str = "xylophone"):
@@ -84,7 +84,7 @@ def test_spanish_search_finds_spanish_pages_only(client, spanish_faq):
     response = search(client, "stripe", language="es")
 
     assert result_titles(response) == ["Preguntas frecuentes"]
-    link = soup(response).select_one(".search-result h2 a")["href"]
+    link = soup(response).select_one(".search-result h3 a")["href"]
     assert link == "/es/preguntas-frecuentes/"
 
 
@@ -115,11 +115,11 @@ def test_query_words_are_highlighted_in_titles_and_snippets(client, faq_page):
     response = search(client, "lessons")
     result = soup(response).select_one(".search-result")
 
-    assert [m.get_text() for m in result.h2.select("mark")] == []  # not in the title
+    assert [m.get_text() for m in result.h3.select("mark")] == []  # not in the title
     assert "lessons" in [m.get_text() for m in result.p.select("mark")]
 
     result = soup(search(client, "ASKED")).select_one(".search-result")
-    assert [m.get_text() for m in result.h2.select("mark")] == ["asked"]
+    assert [m.get_text() for m in result.h3.select("mark")] == ["asked"]
 
 
 def test_a_page_found_by_its_body_shows_the_passage_that_matched(client, faq_page):
@@ -145,7 +145,7 @@ def test_highlighting_escapes_the_page_text(client):
     response = search(client, "BOLD xylophone")
 
     assert "<script>alert(1)</script>" not in response.content.decode()
-    title = soup(response).select_one(".search-result h2")
+    title = soup(response).select_one(".search-result h3")
     assert title.get_text() == "Tags like <b>bold</b> & <script>alert(1)</script> xylophone"
     assert [m.get_text() for m in title.select("mark")] == ["bold", "xylophone"]
     assert title.select("b, script") == []
