@@ -227,8 +227,8 @@ def time_off_delete(request, time_off_id: int):
     exception = selectors.time_off_get_for_teacher(user=request.user, exception_id=time_off_id)
     tz = zone(request.user.timezone)
     span = _("%(start)s to %(end)s") % {
-        "start": date_format(timezone.localtime(exception.start, tz), "DATETIME_FORMAT"),
-        "end": date_format(timezone.localtime(exception.end, tz), "DATETIME_FORMAT"),
+        "start": date_format(timezone.localtime(exception.start, tz), "l j F Y, H:i"),
+        "end": date_format(timezone.localtime(exception.end, tz), "l j F Y, H:i"),
     }
     if request.method == "POST":
         services.time_off_delete(actor=request.user, exception=exception)

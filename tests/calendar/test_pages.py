@@ -250,8 +250,11 @@ def test_teacher_adds_time_off_in_their_zone_sees_it_and_removes_it(client):
     other = bookable_teacher()
     client.force_login(other.user)
     assert client.post(f"/lessons/time-off/{off.pk}/delete/").status_code == 404
-    assert client.get(f"/lessons/time-off/{off.pk}/delete/").status_code == 405
+    assert client.get(f"/lessons/time-off/{off.pk}/delete/").status_code == 404
     client.force_login(teacher.user)
+    asked = text(client.get(f"/lessons/time-off/{off.pk}/delete/"))
+    assert "Remove this time off?" in asked and "09:00" in asked  # in the teacher's zone
+    assert AvailabilityException.objects.exists()
     assert client.post(f"/lessons/time-off/{off.pk}/delete/").status_code == 302
     assert not AvailabilityException.objects.exists()
 
