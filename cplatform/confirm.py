@@ -27,8 +27,8 @@ class Confirmation:
     hidden: dict[str, str] = field(default_factory=dict)
 
 
-def confirm_page(request: HttpRequest, confirmation: Confirmation, status: int = 200) -> HttpResponse:
+def confirm_page(
+    request: HttpRequest, confirmation: Confirmation, status: int = 200
+) -> HttpResponse:
     """The confirmation page; its form posts to the address it was asked at."""
-    return render(
-        request, "components/confirm_page.html", {"confirm": confirmation}, status=status
-    )
+    return render(request, "components/confirm_page.html", {"confirm": confirmation}, status=status)

@@ -157,9 +157,7 @@ def test_my_children_links_each_childs_lessons_progress_and_booking(client):
     ):
         assert f'href="{href}"' in page
         assert client.get(href).status_code == 200
-    assert (
-        f"{kid.name}'s lessons" in client.get(f"/lessons/?student={kid.pk}").content.decode()
-    )
+    assert f"{kid.name}'s lessons" in client.get(f"/lessons/?student={kid.pk}").content.decode()
     stranger = StudentFactory()
     assert client.get(f"/lessons/?student={stranger.pk}").status_code == 404
     assert client.get("/lessons/?student=abc").status_code == 404
