@@ -155,12 +155,13 @@ def accept_guardian_link(request, link_id: int):
 
 @router.delete(
     "/guardians/{link_id}",
-    response={204: None, **errors(401, 404, 422)},
+    response={204: None, **errors(401, 403, 404, 422)},
     auth=authenticated,
     tags=["guardians"],
 )
 def delete_guardian_link(request, link_id: int):
-    """Decline a pending invitation, or end a link, from either side."""
+    """Decline a pending invitation, or end a link, from either side; a child under 16 may not end
+    an active link (403 `guardian_removal_locked`: the guardian or an admin does)."""
     link = guardian_link_get_for_user(user=request.auth, link_id=link_id)
     guardian_decline_or_remove(link=link, actor=request.auth)
     return Status(204, None)

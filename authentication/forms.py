@@ -1,3 +1,4 @@
+import functools
 import zoneinfo
 
 from django import forms
@@ -22,6 +23,11 @@ from .services import (
 )
 
 WAGTAIL_USER_EXTRA_FIELDS = ("display_name", "timezone", "language", "phone")
+
+
+@functools.cache
+def known_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 def timezone_choices():
@@ -52,6 +58,14 @@ class SignupExtraForm(forms.Form):
     last_name = forms.CharField(
         label=_("Last name"), max_length=150, required=False, validators=[validate_single_line]
     )
+    # The browser's zone (static/js/timezone.js fills it from Intl), or an app's; without either,
+    # the site's default. An unknown name is refused (a 400 naming `timezone` in the headless API).
+    timezone = forms.CharField(
+        label=_("Time zone"),
+        max_length=64,
+        required=False,
+        widget=forms.HiddenInput(attrs={"data-browser-timezone": ""}),
+    )
     role = forms.ChoiceField(
         label=_("I am joining as"),
         choices=[(r.value, r.label) for r in SELF_SERVICE_ROLES],
@@ -61,11 +75,23 @@ class SignupExtraForm(forms.Form):
         help_text=_("You can add another role later."),
     )
 
+    def clean_timezone(self) -> str:
+        value = (self.cleaned_data.get("timezone") or "").strip()
+        if not value:
+            return settings.TIME_ZONE
+        if value not in known_timezones():
+            raise forms.ValidationError(
+                _("%(value)s is not a known time zone.") % {"value": value[:64]},
+                code="invalid",
+            )
+        return value
+
     def signup(self, request, user):
         user.first_name = self.cleaned_data.get("first_name", "")
         user.last_name = self.cleaned_data.get("last_name", "")
         user.language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
-        user.save(update_fields=["first_name", "last_name", "language"])
+        user.timezone = self.cleaned_data.get("timezone") or settings.TIME_ZONE
+        user.save(update_fields=["first_name", "last_name", "language", "timezone"])
         user_signup_complete(user=user, role=self.cleaned_data.get("role") or None)
 
 

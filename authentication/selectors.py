@@ -111,6 +111,15 @@ def user_age(*, user: User) -> int | None:
     return age_on(born=born, today=timezone.localdate())
 
 
+def guardian_link_locked_for(*, user: User, link: GuardianLink) -> bool:
+    """Whether `user` is the child of an active link whose date of birth says under 16: such a
+    child may not end the link (the guardian or an admin may), as they may not change that date."""
+    if link.status != GuardianLinkStatus.ACTIVE or link.child_id != user.pk:
+        return False
+    age = user_age(user=user)
+    return age is not None and age < CONSENT_AGE
+
+
 def _consents() -> QuerySet[GuardianLink]:
     """Guardian links that carry a guardian's consent: active, with consent given."""
     return GuardianLink.objects.filter(

@@ -24,7 +24,7 @@ from .choices import SELF_SERVICE_ROLES, GuardianLinkStatus, Role
 from .models import GuardianLink, User
 from .permissions import NOT_MANAGEABLE, user_may_manage
 from .roles import forget_roles, has_role, is_admin, user_roles
-from .selectors import guardian_link_visible_to, user_verified_emails
+from .selectors import guardian_link_locked_for, guardian_link_visible_to, user_verified_emails
 from .signals import (
     guardian_accepted,
     guardian_accepted_committed,
@@ -433,13 +433,22 @@ def guardian_accept(*, link: GuardianLink, actor: User) -> GuardianLink:
 
 def guardian_decline_or_remove(*, link: GuardianLink, actor: User) -> GuardianLink:
     """Either side ends a link (and with it any consent given through it); the invited side may
-    decline a pending invitation. Nobody else: to them the link does not exist."""
+    decline a pending invitation. Nobody else: to them the link does not exist. A child under 16
+    may not end an active link (403 `guardian_removal_locked`): the guardian or an admin does."""
     if not guardian_link_visible_to(user=actor, link=link):
         raise NotFound()
     with transaction.atomic():
         link = GuardianLink.objects.select_for_update().get(pk=link.pk)
         if link.status not in OPEN_LINK_STATUSES:
             raise NotFound()
+        if guardian_link_locked_for(user=actor, link=link):
+            raise PermissionDenied(
+                _(
+                    "Under 16, a link with a guardian is ended by the guardian or by an admin. "
+                    "Ask them if it should end."
+                ),
+                code="guardian_removal_locked",
+            )
         declined = link.status == GuardianLinkStatus.PENDING and link.initiated_by_id != actor.pk
         link.status = GuardianLinkStatus.DECLINED if declined else GuardianLinkStatus.REMOVED
         link.responded_at = timezone.now()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("register/", views.signup, name="account_signup"),
     path("profile/", views.profile_view, name="profile"),
     path("profile/edit/", views.profile_edit, name="profile-edit"),
+    path("profile/timezone/", views.profile_timezone, name="profile-timezone"),
     path("guardians/", views.guardian_list, name="guardians"),
     path("guardians/<int:link_id>/accept/", views.guardian_accept_view, name="guardian-accept"),
     path("guardians/<int:link_id>/remove/", views.guardian_remove_view, name="guardian-remove"),

@@ -4,15 +4,17 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from authentication.choices import Role
 from authentication.forms import apply_domain_error
 from authentication.models import User
 from authentication.next_steps import NEXT_STEPS, domain_error_message
 from authentication.roles import role_required
-from authentication.selectors import children_of
+from authentication.selectors import acts_for_student, children_of
+from cplatform.confirm import Confirmation, confirm_page
 from cplatform.exceptions import DomainError, NotFound
 from cplatform.validators import single_line
 
@@ -21,6 +23,7 @@ from .forms import CourseForm, MaterialForm, ModuleForm
 from .models import Material
 from .page_services import PUBLISHED, course_page_publish
 from .selectors import (
+    can_manage_course,
     course_get_for_editor,
     course_get_for_viewer,
     course_list_for_teacher,
@@ -117,28 +120,83 @@ def course_enrol(request, slug):
     return redirect(course.get_absolute_url())
 
 
-@require_POST
+def _ending_consequences(enrollment, *, removed: bool) -> list[str]:
+    """What ending an enrolment does (courses.services._end and its receivers), for its page."""
+    names = {"student": enrollment.student.name, "course": enrollment.course.title}
+    if enrollment.status == EnrollmentStatus.WAITLISTED:
+        lines = [_("%(student)s leaves the waitlist of %(course)s.") % names]
+    elif enrollment.status == EnrollmentStatus.PENDING:
+        lines = [_("The place reserved for %(student)s in %(course)s is released.") % names]
+    else:
+        lines = [
+            _(
+                "%(student)s leaves %(course)s and gives up their seats in its upcoming group "
+                "sessions; the first person on the waitlist gets the seat."
+            )
+            % names
+        ]
+    if removed:
+        lines.append(_("%(student)s sees the course as removed in their history.") % names)
+    lines.append(
+        _("Progress and teachers' notes stay in the history. Coming back means enrolling again.")
+    )
+    return lines
+
+
+@require_http_methods(["GET", "POST"])
 @role_required()
 def enrollment_withdraw_view(request, enrollment_id):
+    """GET asks (saying what leaving means), POST withdraws."""
     enrollment = enrollment_get_for_user(user=request.user, enrollment_id=enrollment_id)
-    try:
-        enrollment_withdraw(actor=request.user, enrollment=enrollment)
-        messages.success(request, _("The enrolment has been withdrawn."))
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    return redirect("my-courses")
+    names = {"student": enrollment.student.name, "course": enrollment.course.title}
+    if request.method == "POST":
+        try:
+            enrollment_withdraw(actor=request.user, enrollment=enrollment)
+            messages.success(request, _("%(student)s has withdrawn from %(course)s.") % names)
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        return redirect("my-courses")
+    if not enrollment.is_live or not acts_for_student(
+        user=request.user, student_id=enrollment.student_id
+    ):
+        raise Http404
+    return confirm_page(
+        request,
+        Confirmation(
+            title=_("Withdraw %(student)s from %(course)s?") % names,
+            consequences=_ending_consequences(enrollment, removed=False),
+            confirm_label=_("Withdraw"),
+            cancel_url=reverse("my-courses"),
+            cancel_label=_("Stay enrolled"),
+        ),
+    )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.TEACHER, Role.ADMIN)
 def enrollment_remove_view(request, enrollment_id):
+    """GET asks (saying what removing means), POST removes the student from the course."""
     enrollment = enrollment_get_for_user(user=request.user, enrollment_id=enrollment_id)
-    try:
-        enrollment_remove(actor=request.user, enrollment=enrollment)
-        messages.success(request, _("The student has been removed from the course."))
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    return redirect("teach-course", course_id=enrollment.course_id)
+    names = {"student": enrollment.student.name, "course": enrollment.course.title}
+    back = reverse("teach-course", kwargs={"course_id": enrollment.course_id})
+    if request.method == "POST":
+        try:
+            enrollment_remove(actor=request.user, enrollment=enrollment)
+            messages.success(request, _("%(student)s is removed from %(course)s.") % names)
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        return redirect(back)
+    if not enrollment.is_live or not can_manage_course(user=request.user, course=enrollment.course):
+        raise Http404
+    return confirm_page(
+        request,
+        Confirmation(
+            title=_("Remove %(student)s from %(course)s?") % names,
+            consequences=_ending_consequences(enrollment, removed=True),
+            confirm_label=_("Remove from the course"),
+            cancel_url=back,
+        ),
+    )
 
 
 # Student and parent ---------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ CODES: dict[str, str] = {
     "own_guardian": "A person cannot be their own guardian.",
     "guardian_consent_required": "A student under 16 needs a linked guardian's consent first.",
     "date_of_birth_required": "The student's date of birth is needed before this.",
+    "guardian_removal_locked": "A child under 16 cannot end a guardian link (the guardian can).",
     "date_of_birth_locked": "An under-16 student's date of birth is changed by a guardian or admin.",
     # Courses and enrolments.
     "course_full": "Every seat of the course is taken (the waitlist is open).",

@@ -147,15 +147,20 @@ ROUTES.update(
         "account_signup": Row(expect(302, anonymous=200), lambda w: "/auth/register/"),
         "profile": Row(SIGNED_IN_ONLY, lambda w: "/auth/profile/"),
         "profile-edit": Row(SIGNED_IN_ONLY, lambda w: "/auth/profile/edit/"),
+        "profile-timezone": Row(LOGIN_THEN_POST_ONLY, lambda w: "/auth/profile/timezone/"),
         "guardians": Row(SIGNED_IN_ONLY, lambda w: "/auth/guardians/"),
         "guardian-accept": Row(
             LOGIN_THEN_POST_ONLY, lambda w: f"/auth/guardians/{w.link.pk}/accept/"
         ),
+        # Either side of the link is asked before ending it (tests/test_confirmations.py).
         "guardian-remove": Row(
-            LOGIN_THEN_POST_ONLY, lambda w: f"/auth/guardians/{w.link.pk}/remove/"
+            expect(404, anonymous=LOGIN, student_a=200, parent_of_a=200),
+            lambda w: f"/auth/guardians/{w.link.pk}/remove/",
         ),
+        # The guardian reads what they consent to; the child sees the link but does not consent.
         "guardian-consent": Row(
-            LOGIN_THEN_POST_ONLY, lambda w: f"/auth/guardians/{w.link.pk}/consent/"
+            expect(404, anonymous=LOGIN, parent_of_a=200),
+            lambda w: f"/auth/guardians/{w.link.pk}/consent/",
         ),
         # Teachers and students
         "teacher-directory": Row(EVERYONE, lambda w: "/teachers/"),
@@ -175,8 +180,18 @@ ROUTES.update(
         # An admin without a teacher profile has no week to show: 404 rather than the role's 403.
         "week-schedule": Row(expect(TEACHERS, admin=404), lambda w: "/lessons/week/"),
         "time-off": Row(TEACHERS, lambda w: "/lessons/time-off/"),
-        "time-off-delete": Row(POST_ONLY, lambda w: f"/lessons/time-off/{w.time_off.pk}/delete/"),
+        "time-off-delete": Row(
+            expect(TEACHERS, other_teacher=404),
+            lambda w: f"/lessons/time-off/{w.time_off.pk}/delete/",
+        ),
         "calendar-feed-page": Row(SIGNED_IN_ONLY, lambda w: "/lessons/calendar/"),
+        # Asked before: only student A has a feed; anyone else is sent back to the feed page.
+        "calendar-feed-regenerate": Row(
+            expect(302, anonymous=LOGIN, student_a=200), lambda w: "/lessons/calendar/new-address/"
+        ),
+        "calendar-feed-turn-off": Row(
+            expect(302, anonymous=LOGIN, student_a=200), lambda w: "/lessons/calendar/turn-off/"
+        ),
         "lesson-book": Row(LEARNERS, lambda w: f"/lessons/book/{w.teacher_profile.pk}/"),
         "lesson-cancel": Row(POST_ONLY, lambda w: f"/lessons/{w.lesson.pk}/cancel/"),
         "lesson-reschedule": Row(OWN, lambda w: f"/lessons/{w.lesson.pk}/reschedule/"),
@@ -205,7 +220,11 @@ ROUTES.update(
         "progress-note-add": Row(
             POST_ONLY, lambda w: f"/progress/enrollments/{w.enrollment.pk}/notes/"
         ),
-        "progress-note-delete": Row(POST_ONLY, lambda w: f"/progress/notes/{w.note.pk}/delete/"),
+        # The note's author (the teacher) and admins are asked; the note's readers meet a 404.
+        "progress-note-delete": Row(
+            expect(404, anonymous=LOGIN, teacher=200, admin=200),
+            lambda w: f"/progress/notes/{w.note.pk}/delete/",
+        ),
         # Courses
         "course-catalog": Row(EVERYONE, lambda w: "/courses/"),
         "my-courses": Row(LEARNERS, lambda w: "/courses/mine/"),
@@ -221,11 +240,15 @@ ROUTES.update(
         ),
         "teach-course-publish": Row(POST_ONLY, lambda w: f"/courses/teach/{w.course.pk}/publish/"),
         "material-download": Row(OWN, lambda w: f"/courses/materials/{w.material.pk}/download/"),
+        # Asked before: the student and their parent withdraw; the course's teacher and admins
+        # remove (the role's 403 for learners, 404 for a teacher of another course).
         "enrollment-withdraw": Row(
-            POST_ONLY, lambda w: f"/courses/enrollments/{w.enrollment.pk}/withdraw/"
+            expect(404, anonymous=LOGIN, student_a=200, parent_of_a=200),
+            lambda w: f"/courses/enrollments/{w.enrollment.pk}/withdraw/",
         ),
         "enrollment-remove": Row(
-            POST_ONLY, lambda w: f"/courses/enrollments/{w.enrollment.pk}/remove/"
+            expect(403, anonymous=LOGIN, teacher=200, other_teacher=404, admin=200),
+            lambda w: f"/courses/enrollments/{w.enrollment.pk}/remove/",
         ),
         "course-detail": Row(EVERYONE, lambda w: f"/courses/{w.course.slug}/"),
         "course-enrol": Row(POST_ONLY, lambda w: f"/courses/{w.course.slug}/enrol/"),
@@ -273,6 +296,24 @@ ROUTES.update(
             method="post",
             done=lambda w: not type(w.note).objects.filter(pk=w.note.pk).exists(),
         ),
+        "guardian-consent #post": Row(
+            expect(404, anonymous=LOGIN, parent_of_a=DONE, student_a=KEPT),
+            lambda w: f"/auth/guardians/{w.link.pk}/consent/",
+            method="post",
+            done=lambda w: type(w.link).objects.get(pk=w.link.pk).consent_given_at is not None,
+        ),
+        "calendar-feed-turn-off #post": Row(
+            expect(KEPT, anonymous=LOGIN, student_a=DONE),
+            lambda w: "/lessons/calendar/turn-off/",
+            method="post",
+            done=lambda w: _feed_token(w) is None,
+        ),
+        "calendar-feed-regenerate #post": Row(
+            expect(KEPT, anonymous=LOGIN, student_a=DONE),
+            lambda w: "/lessons/calendar/new-address/",
+            method="post",
+            done=lambda w: _feed_token(w) != w.feed_token,
+        ),
         "guardian-remove #post": Row(
             expect(404, anonymous=LOGIN, student_a=DONE, parent_of_a=DONE),
             lambda w: f"/auth/guardians/{w.link.pk}/remove/",
@@ -281,6 +322,13 @@ ROUTES.update(
         ),
     }
 )
+
+
+def _feed_token(world) -> str | None:
+    from classroom.models import CalendarFeed
+
+    feed = CalendarFeed.objects.filter(user=world.users["student_a"]).first()
+    return feed.token if feed else None
 
 
 def _enrollment_ended(world) -> bool:

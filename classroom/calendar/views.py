@@ -7,12 +7,15 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
 
 from authentication.choices import Role
 from authentication.roles import role_required
+from cplatform.confirm import Confirmation, confirm_page
 
 from ..scheduling.wallclock import zone
 from ..services import teacher_profile_ensure
@@ -88,28 +91,81 @@ def week_schedule(request):
 
 @role_required()
 def calendar_feed_page(request):
-    """The person's calendar feed: subscribe (webcal), copy the address, regenerate or revoke it."""
+    """The person's calendar feed: subscribe (webcal), copy the address; create one here, and make
+    a new address or turn it off on their confirmation pages."""
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "revoke":
-            services.calendar_feed_revoke(user=request.user)
-            messages.success(
-                request, _("Your calendar feed is revoked: its address no longer works.")
-            )
-        elif action in ("create", "regenerate"):
-            had_one = selectors.calendar_feed_of(user=request.user) is not None
-            services.calendar_feed_regenerate(user=request.user)
-            if had_one:
-                messages.success(
-                    request,
-                    _("Your calendar feed has a new address; the old one no longer works."),
-                )
-            else:
-                messages.success(request, _("Your calendar feed is ready."))
+        if request.POST.get("action") == "create":
+            if selectors.calendar_feed_of(user=request.user) is None:
+                services.calendar_feed_regenerate(user=request.user)
+            messages.success(request, _("Your calendar feed is ready."))
         return redirect("calendar-feed-page")
     feed = selectors.calendar_feed_of(user=request.user)
     return render(
         request,
         "classroom/schedule/calendar_feed.html",
         {"feed": selectors.calendar_feed_urls(feed, request), "has_feed": feed},
+    )
+
+
+_FEED_STOPS = gettext_lazy(
+    "Calendars subscribed to the current address stop updating: lessons already in them stay, "
+    "but new, moved and cancelled lessons no longer show."
+)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required()
+def calendar_feed_regenerate_view(request):
+    """GET asks (the old address stops working), POST gives the feed a new address."""
+    if selectors.calendar_feed_of(user=request.user) is None:
+        return redirect("calendar-feed-page")
+    if request.method == "POST":
+        services.calendar_feed_regenerate(user=request.user)
+        messages.success(
+            request,
+            _(
+                "Your calendar feed has a new address; the old one no longer works. Subscribe "
+                "again with the new one."
+            ),
+        )
+        return redirect("calendar-feed-page")
+    return confirm_page(
+        request,
+        Confirmation(
+            title=_("Make a new address for your calendar feed?"),
+            consequences=[
+                _("The current address stops working at once."),
+                _FEED_STOPS,
+                _("You then subscribe again with the new address."),
+            ],
+            confirm_label=_("Make a new address"),
+            cancel_url=reverse("calendar-feed-page"),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required()
+def calendar_feed_turn_off_view(request):
+    """GET asks (the address stops working), POST deletes the feed."""
+    if selectors.calendar_feed_of(user=request.user) is None:
+        return redirect("calendar-feed-page")
+    if request.method == "POST":
+        services.calendar_feed_revoke(user=request.user)
+        messages.success(
+            request, _("Your calendar feed is turned off: its address no longer works.")
+        )
+        return redirect("calendar-feed-page")
+    return confirm_page(
+        request,
+        Confirmation(
+            title=_("Turn off your calendar feed?"),
+            consequences=[
+                _("Its address stops working at once."),
+                _FEED_STOPS,
+                _("You can create a new feed later; it gets a new address."),
+            ],
+            confirm_label=_("Turn off the feed"),
+            cancel_url=reverse("calendar-feed-page"),
+        ),
     )

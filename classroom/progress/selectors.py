@@ -251,9 +251,9 @@ def can_mark_modules(*, user, enrollment: Enrollment) -> bool:
 def note_get_for_user(*, user, note_id) -> ProgressNote:
     """A progress note on an enrolment `user` may see."""
     try:
-        return ProgressNote.objects.select_related("enrollment__course", "author").get(
-            pk=note_id, enrollment__in=enrollment_list_for_user(user=user).values("pk")
-        )
+        return ProgressNote.objects.select_related(
+            "enrollment__course", "enrollment__student", "author"
+        ).get(pk=note_id, enrollment__in=enrollment_list_for_user(user=user).values("pk"))
     except (ProgressNote.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise NotFound() from exc
 

@@ -81,9 +81,13 @@ def progress_note_add(*, actor: User, enrollment: Enrollment, body: str) -> Prog
     return ProgressNote.objects.create(enrollment=enrollment, author=actor, body=body)
 
 
+def progress_note_deletable_by(*, actor: User, note: ProgressNote) -> bool:
+    return note.author_id == actor.pk or is_admin(actor)
+
+
 def progress_note_delete(*, actor: User, note: ProgressNote) -> None:
     """Its author or an admin deletes a note."""
-    if not (note.author_id == actor.pk or is_admin(actor)):
+    if not progress_note_deletable_by(actor=actor, note=note):
         raise refused(
             visible=enrollment_visible_to(user=actor, enrollment=note.enrollment),
             detail=_("Only the note's author can delete it."),

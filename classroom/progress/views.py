@@ -7,15 +7,18 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from authentication.choices import Role
 from authentication.forms import apply_domain_error
 from authentication.roles import has_role, is_student, is_teacher, role_required
 from courses.choices import EnrollmentStatus
 from courses.selectors import can_manage_course
+from cplatform.confirm import Confirmation, confirm_page
 from cplatform.exceptions import DomainError, NotFound
 
 from ..choices import AttendanceStatus
@@ -138,19 +141,45 @@ def note_add(request, enrollment_id: int):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required()
 def note_delete(request, note_id: int):
-    try:
-        note = selectors.note_get_for_user(user=request.user, note_id=note_id)
-        services.progress_note_delete(actor=request.user, note=note)
-    except NotFound:
-        raise  # an Http404: Django answers with the 404 page
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, _("The note is deleted."))
-    return redirect("progress-enrollment", enrollment_id=note.enrollment_id)
+    """GET asks (saying who will no longer read it), POST deletes the note."""
+    note = selectors.note_get_for_user(user=request.user, note_id=note_id)
+    back = reverse("progress-enrollment", kwargs={"enrollment_id": note.enrollment_id})
+    student = note.enrollment.student.name
+    if request.method == "POST":
+        try:
+            services.progress_note_delete(actor=request.user, note=note)
+        except NotFound:
+            raise  # an Http404: Django answers with the 404 page
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(
+                request,
+                _("The note is deleted: %(student)s and their parents no longer see it.")
+                % {"student": student},
+            )
+        return redirect(back)
+    if not services.progress_note_deletable_by(actor=request.user, note=note):
+        raise Http404
+    return confirm_page(
+        request,
+        Confirmation(
+            title=_("Delete this note?"),
+            consequences=[
+                _("“%(excerpt)s”") % {"excerpt": Truncator(note.body).chars(140)},
+                _(
+                    "%(student)s and their parents will no longer see it on the progress page of "
+                    "%(course)s. It cannot be brought back."
+                )
+                % {"student": student, "course": note.enrollment.course.title},
+            ],
+            confirm_label=_("Delete the note"),
+            cancel_url=back,
+        ),
+    )
 
 
 def _student_param(request):

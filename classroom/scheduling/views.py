@@ -10,14 +10,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from authentication.choices import Role
 from authentication.next_steps import consent_notice, domain_error_message
 from authentication.roles import has_role, role_required
 from authentication.selectors import children_of
+from cplatform.confirm import Confirmation, confirm_page
 from cplatform.exceptions import DomainError, NotFound
 
 from ..choices import LessonKind, LessonStatus
@@ -35,15 +37,36 @@ TIME_OFF_SHOWN = 100
 def lesson_list(request):
     """Upcoming and recent lessons the person teaches, takes, or (a parent) their children take."""
     tz = zone(request.user.timezone)
-    upcoming = list(
-        selectors.lesson_list_for_user(user=request.user, when="upcoming")[:UPCOMING_SHOWN]
-    )
-    past = list(selectors.lesson_list_for_user(user=request.user, when="past")[:PAST_SHOWN])
+    # `?student=<id>`: one person's lessons, for a parent with several children (oneself or a
+    # linked child; anyone else is a 404, as in the API's `student_id`).
+    student = None
+    raw_student = request.GET.get("student")
+    if raw_student:
+        student = children_of(guardian=request.user).filter(pk=_int_or_none(raw_student)).first()
+        if student is None:
+            raise Http404
+
+    def lessons(when):
+        qs = selectors.lesson_list_for_user(user=request.user, when=when)
+        return qs.filter(student=student) if student is not None else qs
+
+    upcoming = list(lessons("upcoming")[:UPCOMING_SHOWN])
+    past = list(lessons("past")[:PAST_SHOWN])
     return render(
         request,
         "classroom/schedule/lesson_list.html",
-        {"upcoming": upcoming, "past": past, "tz": tz, "tz_name": request.user.timezone},
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "tz": tz,
+            "tz_name": request.user.timezone,
+            "for_student": student,
+        },
     )
+
+
+def _int_or_none(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 18 else None
 
 
 @role_required(Role.STUDENT, Role.PARENT)
@@ -203,13 +226,40 @@ def time_off(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.TEACHER)
 def time_off_delete(request, time_off_id: int):
+    """GET asks (saying the time becomes bookable again), POST removes the time off."""
     exception = selectors.time_off_get_for_teacher(user=request.user, exception_id=time_off_id)
-    services.time_off_delete(actor=request.user, exception=exception)
-    messages.success(request, _("The time off has been removed."))
-    return redirect("time-off")
+    tz = zone(request.user.timezone)
+    span = _("%(start)s to %(end)s") % {
+        "start": date_format(timezone.localtime(exception.start, tz), "l j F Y, H:i"),
+        "end": date_format(timezone.localtime(exception.end, tz), "l j F Y, H:i"),
+    }
+    if request.method == "POST":
+        services.time_off_delete(actor=request.user, exception=exception)
+        messages.success(
+            request,
+            _("Your time off from %(span)s is removed: students can book you then again.")
+            % {"span": span},
+        )
+        return redirect("time-off")
+    return confirm_page(
+        request,
+        Confirmation(
+            title=_("Remove this time off?"),
+            consequences=[
+                _(
+                    "%(span)s becomes bookable again wherever your weekly availability is open "
+                    "(times in %(zone)s)."
+                )
+                % {"span": span, "zone": request.user.timezone},
+                _("Lessons already booked are not changed."),
+            ],
+            confirm_label=_("Remove the time off"),
+            cancel_url=reverse("time-off"),
+        ),
+    )
 
 
 def _reschedulable(request, lesson_id: int):

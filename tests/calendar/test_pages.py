@@ -250,8 +250,11 @@ def test_teacher_adds_time_off_in_their_zone_sees_it_and_removes_it(client):
     other = bookable_teacher()
     client.force_login(other.user)
     assert client.post(f"/lessons/time-off/{off.pk}/delete/").status_code == 404
-    assert client.get(f"/lessons/time-off/{off.pk}/delete/").status_code == 405
+    assert client.get(f"/lessons/time-off/{off.pk}/delete/").status_code == 404
     client.force_login(teacher.user)
+    asked = text(client.get(f"/lessons/time-off/{off.pk}/delete/"))
+    assert "Remove this time off?" in asked and "09:00" in asked  # in the teacher's zone
+    assert AvailabilityException.objects.exists()
     assert client.post(f"/lessons/time-off/{off.pk}/delete/").status_code == 302
     assert not AvailabilityException.objects.exists()
 
@@ -436,14 +439,23 @@ def test_each_role_creates_regenerates_and_revokes_a_feed_on_the_page(client, ro
     assert f'value="https://school.example.com/calendar/{token}.ics"' in page
     assert client.get(f"/calendar/{token}.ics").status_code == 200
 
-    response = client.post("/lessons/calendar/", {"action": "regenerate"}, follow=True)
+    page = client.get("/lessons/calendar/").content.decode()
+    assert 'href="/lessons/calendar/new-address/"' in page
+    assert 'href="/lessons/calendar/turn-off/"' in page
+    asked = client.get("/lessons/calendar/new-address/").content.decode()
+    assert "The current address stops working at once." in asked
+    assert CalendarFeed.objects.get(user=person).token == token  # asking changes nothing
+    response = client.post("/lessons/calendar/new-address/", follow=True)
     assert "the old one no longer works" in response.content.decode()
     new_token = CalendarFeed.objects.get(user=person).token
     assert new_token != token
     assert client.get(f"/calendar/{token}.ics").status_code == 404
 
-    response = client.post("/lessons/calendar/", {"action": "revoke"}, follow=True)
-    assert "revoked" in response.content.decode()
+    asked = client.get("/lessons/calendar/turn-off/").content.decode()
+    assert "Its address stops working at once." in asked
+    assert client.get(f"/calendar/{new_token}.ics").status_code == 200
+    response = client.post("/lessons/calendar/turn-off/", follow=True)
+    assert "turned off" in response.content.decode()
     assert client.get(f"/calendar/{new_token}.ics").status_code == 404
     assert not CalendarFeed.objects.filter(user=person).exists()
 
@@ -456,7 +468,8 @@ def test_the_feed_page_shows_only_ones_own_feed(client):
     client.force_login(b)
     page = client.get("/lessons/calendar/").content.decode()
     assert token not in page
-    client.post("/lessons/calendar/", {"action": "revoke"})
+    client.post("/lessons/calendar/turn-off/")
+    client.post("/lessons/calendar/new-address/")
     assert CalendarFeed.objects.filter(user=a, token=token).exists()
     client.post("/lessons/calendar/", {"action": "nonsense"})
     assert not CalendarFeed.objects.filter(user=b).exists()

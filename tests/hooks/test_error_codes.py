@@ -167,6 +167,13 @@ def _date_of_birth_required():
     book(bookable_teacher(), kid)
 
 
+def _guardian_removal_locked():
+    from authentication.services import guardian_decline_or_remove
+
+    kid, _parent = child(age=12)
+    guardian_decline_or_remove(link=kid.guardian_links.get(), actor=kid)
+
+
 def _date_of_birth_locked():
     kid, _parent = child(age=12, consent=True)
     student_profile_update(user=kid, data={"date_of_birth": None})

@@ -105,8 +105,11 @@ def test_the_author_deletes_a_note_from_the_page(client, people):
     client.post(f"/progress/notes/{note.pk}/delete/")
     assert ProgressNote.objects.filter(pk=note.pk).exists()
     as_user(client, people.teacher)
+    asked = client.get(f"/progress/notes/{note.pk}/delete/").content.decode()
+    assert "Delete this note?" in asked and "It cannot be brought back." in asked
+    assert ProgressNote.objects.filter(pk=note.pk).exists()
     response = client.post(f"/progress/notes/{note.pk}/delete/", follow=True)
-    assert b"The note is deleted." in response.content
+    assert "The note is deleted: " in response.content.decode()
     assert not ProgressNote.objects.exists()
 
 
