@@ -95,7 +95,7 @@ def homework_by_student(
     private = (
         Lesson.objects.filter(due, student_id__in=ids)
         .exclude(status=LessonStatus.CANCELLED)
-        .select_related("teacher__user", "course")
+        .select_related("teacher__user", "student", "course")
         .annotate(
             rank=Window(
                 RowNumber(), partition_by=F("student_id"), order_by=[F("homework_due"), F("pk")]

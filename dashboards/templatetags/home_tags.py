@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from classroom.choices import LessonKind
@@ -31,7 +32,9 @@ def home_day(value) -> str:
     if value is None:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return date_format(local, "l, " + get_format("MONTH_DAY_FORMAT"))
+    text = date_format(local, "l, " + get_format("MONTH_DAY_FORMAT"))
+    # Spanish writes weekdays and months in lower case ("lunes, 7 de diciembre").
+    return text.lower() if (get_language() or "").startswith("es") else text
 
 
 @register.filter
