@@ -15,7 +15,8 @@ class AccountAdapter(DefaultAccountAdapter):
         url = super().get_login_redirect_url(request)
         language = getattr(request.user, "language", None)
         if url == settings.LOGIN_REDIRECT_URL and language in dict(settings.LANGUAGES):
-            # translate_url resolves in the active language; the login page may be English or /es/.
-            with translation.override(translation.get_language()):
+            # LOGIN_REDIRECT_URL is the English (unprefixed) address: resolve it as English, whether
+            # the login page was English or /es/ (resolved in Spanish it would not match).
+            with translation.override(settings.LANGUAGE_CODE):
                 return translate_url(url, language)
         return url

@@ -16,6 +16,7 @@ from classroom.progress.api import router as progress_router
 from classroom.scheduling.api import router as scheduling_router
 from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
+from dashboards.api import router as dashboards_router
 
 from . import api_http, idempotency
 from .api_base import (
@@ -167,3 +168,4 @@ api.add_router("/", scheduling_router)
 api.add_router("/", teaching_router)
 api.add_router("/", progress_router)
 api.add_router("/", calendar_router)
+api.add_router("/", dashboards_router)

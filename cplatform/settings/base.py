@@ -168,7 +168,9 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+# Every role lands on its home after login and sign-up (allauth's SIGNUP_REDIRECT_URL follows it);
+# a `next` parameter still wins, and the adapter keeps the person's language (/es/dashboard/).
+LOGIN_REDIRECT_URL = "/dashboard/"
 LOGOUT_REDIRECT_URL = "/"
 
 # Internationalisation: English and Spanish; public pages carry a language prefix (none for English).

@@ -302,17 +302,17 @@ def test_link_actions_refuse_get(client):
 
 
 @pytest.mark.django_db
-def test_logging_in_lands_on_the_home_page_in_the_persons_own_language(client):
+def test_logging_in_lands_on_the_role_home_in_the_persons_own_language(client):
     from tests.authentication.factories import PASSWORD, UserFactory
 
     spanish = UserFactory(roles=["Student"], language="es")
     response = client.post("/auth/login/", {"login": spanish.email, "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == "/es/"
+    assert response["Location"] == "/es/dashboard/"
     client.logout()
     english = UserFactory(roles=["Student"], language="en")
     response = client.post("/es/auth/login/", {"login": english.email, "password": PASSWORD})
-    assert response["Location"] == "/"
+    assert response["Location"] == "/dashboard/"
 
 
 @pytest.mark.django_db
