@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page, Site
 
+from . import api_http
 from .html import json_ld_script_tag
 from .validators import validate_multiline_text, validate_single_line
 
@@ -140,7 +141,8 @@ class SeoPageMixin(Page):
 
 
 def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    """The one helper of cplatform.api_http (the request's address, else SITE_URL)."""
+    return api_http.absolute_url(path)
 
 
 def absolute_media_url(url: str, page: Page | None = None, request=None) -> str:
