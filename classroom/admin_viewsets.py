@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
@@ -56,7 +56,10 @@ def _students(request=None):
 class _TeacherChoice(django_filters.ModelChoiceFilter):
     def __init__(self, **kwargs):
         super().__init__(
-            field_name="teacher", queryset=_teachers, label=gettext_lazy("Teacher"), **kwargs
+            field_name="teacher",
+            queryset=_teachers,
+            label=pgettext_lazy("lesson look-up", "Teacher"),
+            **kwargs,
         )
 
 
@@ -157,7 +160,6 @@ class LessonViewSet(_ReadOnlyViewSet):
     url_prefix = "lessons"
     icon = "date"
     menu_label = gettext_lazy("1:1 lessons")
-    add_item_label = gettext_lazy("Add a lesson")
     filterset_class = LessonFilterSet
     ordering = "-start"
     search_fields = [
@@ -169,7 +171,7 @@ class LessonViewSet(_ReadOnlyViewSet):
     ]
     list_display = [
         "start",  # the first column links to the inspect view (in the admin's own zone)
-        Column("teacher", label=gettext_lazy("Teacher")),
+        Column("teacher", label=pgettext_lazy("lesson look-up", "Teacher")),
         Column("student", label=gettext_lazy("Student"), accessor=lambda o: _person(o.student)),
         Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
         Column(
@@ -213,7 +215,7 @@ class GroupSessionViewSet(_ReadOnlyViewSet):
     list_display = [
         "start",
         Column("course", label=gettext_lazy("Course")),
-        Column("teacher", label=gettext_lazy("Teacher")),
+        Column("teacher", label=pgettext_lazy("lesson look-up", "Teacher")),
         Column(
             "seats",
             label=gettext_lazy("Seats taken"),

@@ -463,8 +463,9 @@ WAGTAIL_VIEWSETS: dict[str, dict[str, frozenset[str]]] = {
         "add": NOBODY,
         "delete": NOBODY,
     },
-    # Look-ups for support work (classroom/admin_viewsets.py): admins read; nobody writes there
-    # (lessons change through the booking and teaching services).
+    # Look-ups for support work (classroom/admin_viewsets.py): admins list and inspect; nobody
+    # writes there (lessons change through the booking and teaching services), and the history and
+    # usage views, which Wagtail keeps for editors of the object, answer nobody either.
     **dict.fromkeys(
         (
             "classroom_lessons",
@@ -473,8 +474,8 @@ WAGTAIL_VIEWSETS: dict[str, dict[str, frozenset[str]]] = {
             "classroom_time_off",
         ),
         {
-            **_all(("index", "index_results", "inspect", "usage", *_HISTORY), ADMINS),
-            **_all(("add", "edit", "delete"), NOBODY),
+            **_all(("index", "index_results", "inspect"), ADMINS),
+            **_all(("add", "edit", "delete", "usage", *_HISTORY), NOBODY),
         },
     ),
     # Editors choose a teacher for a blog author.
