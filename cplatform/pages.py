@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page, Site
 
-from . import api_http
 from .html import json_ld_script_tag
 from .validators import validate_multiline_text, validate_single_line
 
@@ -141,8 +140,10 @@ class SeoPageMixin(Page):
 
 
 def absolute_url(path: str) -> str:
-    """The one helper of cplatform.api_http (the request's address, else SITE_URL)."""
-    return api_http.absolute_url(path)
+    """A canonical URL for structured data (JSON-LD), on the configured address like the page's own
+    (its Site's root): search engines must see one address, whatever host served the page. Links a
+    person follows use cplatform.api_http.absolute_url (the address they reached the site at)."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def absolute_media_url(url: str, page: Page | None = None, request=None) -> str:
