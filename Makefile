@@ -50,8 +50,10 @@ demo: migrate ## Load the demo data (idempotent)
 # One command, two processes (Procfile, run by honcho): the web server and the django-q2 worker, which
 # sends the queued email (printed here in dev) and runs the schedules (publishing pages at their
 # go-live time). Links in email and feeds use SITE_URL, so it follows PORT unless set.
+# The demo's queued emails (guardian invitations) are sent by the worker: their links too.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: demo compilemessages ## Install, migrate, load demo data, serve on http://127.0.0.1:$(PORT) and run the task worker
-	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" $(VENV)/bin/honcho start -f Procfile -p $(PORT)
+	$(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
 # The suite runs at an instant derived from the commit (scripts/suite-instant, tests/clock.py), printed
 # first; TEST_NOW=<instant> replays a run, TEST_NOW=real uses the real clock.

@@ -42,4 +42,17 @@ def test_make_run_starts_both_on_port_and_links_on_it():
 
     assert len(start) == 1, dry_run.stdout
     assert "-f Procfile -p 8001" in start[0]
-    assert 'SITE_URL="${SITE_URL:-http://127.0.0.1:8001}"' in start[0]
+
+
+def test_make_run_sets_site_url_on_its_port_for_the_demo_and_both_processes():
+    printed = subprocess.run(  # noqa: S603 — a fixed command: make, printing a variable
+        ["/usr/bin/make", "-n", "-p", "run", "PORT=8001"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", "TEST_NOW": "real"},
+    ).stdout
+
+    # make -p prints the target-specific variable (`export`ed to the recipe and the prerequisites).
+    assert "run: SITE_URL = http://127.0.0.1:$(PORT)" in printed

@@ -59,6 +59,9 @@ def test_the_sign_up_confirmation_email_links_to_the_host_signed_up_at(client):
     (message,) = outbox_to("new@example.com")
     assert_on_host(message.body)
     assert f"{ORIGIN}/auth/confirm-email/" in message.body
+    # The words name the same address ("… register an account on school.example:8042").
+    assert f"account on {HOST}." in message.body
+    assert "configured.example" not in message.body and "127.0.0.1" not in message.body
 
 
 def test_an_apps_sign_up_confirmation_email_links_to_the_host_the_app_called(client):
