@@ -47,8 +47,13 @@ migrate: install ## Apply migrations (SQLite db.sqlite3 unless DATABASE_URL is s
 demo: migrate ## Load the demo data (idempotent)
 	$(PY) manage.py load_demo_data
 
-run: demo compilemessages ## Install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+# One command, two processes (Procfile, run by honcho): the web server and the django-q2 worker, which
+# sends the queued email (printed here in dev) and runs the schedules (publishing pages at their
+# go-live time). Links in email and feeds use SITE_URL, so it follows PORT unless set.
+# The demo's queued emails (guardian invitations) are sent by the worker: their links too.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run: demo compilemessages ## Install, migrate, load demo data, serve on http://127.0.0.1:$(PORT) and run the task worker
+	$(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
 # The suite runs at an instant derived from the commit (scripts/suite-instant, tests/clock.py), printed
 # first; TEST_NOW=<instant> replays a run, TEST_NOW=real uses the real clock.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -13,10 +12,12 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from cplatform.api_http import absolute_url
 from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from cplatform.signals import announce
 
@@ -368,7 +369,11 @@ def guardian_invite(*, actor: User, email: str, as_role: str) -> GuardianLink:
 
 def _guardian_invite_email(*, link_id: int) -> None:
     link = GuardianLink.objects.select_related("initiated_by").get(pk=link_id)
-    context = {"link": link, "inviter": link.initiated_by, "site_url": settings.SITE_URL}
+    context = {
+        "link": link,
+        "inviter": link.initiated_by,
+        "guardians_url": absolute_url(reverse("guardians")),
+    }
     subject = render_to_string("authentication/email/guardian_invite_subject.txt", context).strip()
     body = render_to_string("authentication/email/guardian_invite_message.txt", context)
     send_mail(subject, body, None, [link.invited_email])

@@ -1,9 +1,21 @@
 """The Wagtail admin's user views with our profile fields (Wagtail 8: a `UserViewSet` subclass,
 installed through `authentication.apps.WagtailUsersConfig`), and its bulk actions. Who may act on
-whom: `authentication.permissions`."""
+whom: `authentication.permissions`.
 
+The listing shows each person's roles. Apps above this one add to it without being imported here,
+through two hooks of ours (classroom adds "teachers waiting for approval" and an Approve button):
+`construct_user_listing_queryset(queryset, request)` returns the listing's queryset with what its
+filters and buttons read (annotations, so no query per row), and
+`register_user_listing_filters(filterset)` adds filters (`filterset.filters[name] = Filter`).
+Wagtail's own `register_user_listing_buttons` adds the buttons."""
+
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.users.views import users as wagtail_users
 from wagtail.users.views.bulk_actions import (
@@ -12,6 +24,7 @@ from wagtail.users.views.bulk_actions import (
     SetActiveStateBulkAction,
 )
 
+from .choices import Role
 from .forms import WagtailUserCreationForm, WagtailUserEditForm
 from .permissions import groups_grantable_by, user_may_manage, users_manageable_by
 
@@ -32,13 +45,49 @@ class _ManagedUserMixin:
         return user
 
 
+class UserFilterSet(wagtail_users.UserFilterSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for extend in hooks.get_hooks("register_user_listing_filters"):
+            extend(self)
+        for filter_ in self.filters.values():
+            filter_.parent = self
+
+
+def _roles(user) -> str:
+    labels = dict(Role.choices)
+    return ", ".join(str(labels[g.name]) for g in user.role_groups)
+
+
 class UserIndexView(wagtail_users.IndexView):
     """Everyone is listed to those who manage people (support work); the edit and delete links
-    only for the people the requester may manage, read in the listing's own query."""
+    only for the people the requester may manage, read in the listing's own query. A column shows
+    each person's roles."""
 
     def get_base_queryset(self):
         manageable = users_manageable_by(self.request.user).filter(pk=OuterRef("pk"))
-        return super().get_base_queryset().annotate(manageable=Exists(manageable))
+        queryset = (
+            super()
+            .get_base_queryset()
+            .annotate(manageable=Exists(manageable))
+            .prefetch_related(
+                Prefetch(
+                    "groups",
+                    queryset=Group.objects.filter(name__in=Role.values).order_by("name"),
+                    to_attr="role_groups",
+                )
+            )
+        )
+        for construct in hooks.get_hooks("construct_user_listing_queryset"):
+            queryset = construct(queryset, self.request)
+        return queryset
+
+    @cached_property
+    def columns(self):
+        columns = list(super().columns)
+        roles = Column("roles", label=gettext_lazy("Roles"), accessor=_roles, width="15%")
+        columns.insert(2, roles)  # after the checkbox and the name
+        return columns
 
     def _may_manage(self, instance) -> bool:
         manageable = getattr(instance, "manageable", None)
@@ -75,6 +124,7 @@ class UserUsageView(_ManagedUserMixin, UsageView):
 
 class UserViewSet(wagtail_users.UserViewSet):
     index_view_class = UserIndexView
+    filterset_class = UserFilterSet
     add_view_class = UserCreateView
     edit_view_class = UserEditView
     delete_view_class = UserDeleteView

@@ -1,11 +1,12 @@
-"""Wagtail admin for the classroom: teacher profiles (review and approval) and the lookups teachers pick
-from (subjects, levels, teaching languages). Admin-role users manage them; approval and edits go through
-`classroom.services`."""
+"""Wagtail admin for the classroom: teacher profiles (review and approval, also from the users list)
+and the lookups teachers pick from (subjects, levels, teaching languages); read-only look-ups of
+lessons, group sessions and availability (`admin_viewsets.py`). Admin-role users manage them;
+approval and edits go through `classroom.services`."""
 
 import django_filters
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.http import urlencode
@@ -19,10 +20,10 @@ from wagtail.admin.ui.tables import BooleanColumn, DateColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, ListingButton
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 
@@ -32,7 +33,8 @@ from authentication.roles import is_admin
 from catalog.models import Level, Subject, TeachingLanguage
 from cplatform.exceptions import DomainError
 
-from .models import TeacherProfile
+from .admin_viewsets import ScheduleViewSetGroup
+from .models import AvailabilityException, AvailabilityRule, Lesson, TeacherProfile
 from .services import (
     TEACHER_FIELDS,
     TEACHER_LOOKUPS,
@@ -78,6 +80,17 @@ register_permission_policy(
 )
 for _lookup_model in (Subject, Level, TeachingLanguage):
     register_permission_policy(_lookup_model, AdminRolePermissionPolicy(_lookup_model))
+# Looked up, never written here: lessons change through the booking and teaching services.
+for _record_model in (Lesson, AvailabilityRule, AvailabilityException):
+    register_permission_policy(
+        _record_model,
+        AdminRolePermissionPolicy(_record_model, denied_actions={"add", "change", "delete"}),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_schedule_lookups():
+    return ScheduleViewSetGroup()
 
 
 @hooks.register("register_log_actions")
@@ -128,6 +141,62 @@ def _approval_button(profile, url_namespace: str, next_url: str, button_class=Bu
     if profile.is_approved:
         return button_class(_("Withdraw approval"), url=url, icon_name="cross", priority=5)
     return button_class(_("Approve"), url=url, icon_name="check", priority=5)
+
+
+# --- the users list: teachers waiting for approval, and their Approve button --------------------
+# (hooks of authentication/viewsets.py; approving goes through the profile's approve view above)
+
+WAITING_FOR_APPROVAL = Q(is_public=True, is_approved=False)
+
+
+@hooks.register("construct_user_listing_queryset")
+def annotate_teacher_approval(queryset, request):
+    profiles = TeacherProfile.objects.filter(user=OuterRef("pk"))
+    return queryset.annotate(
+        teacher_profile_pk=Subquery(profiles.values("pk")[:1]),
+        teacher_waiting=Subquery(
+            profiles.annotate(waiting=WAITING_FOR_APPROVAL).values("waiting")[:1]
+        ),
+    )
+
+
+class TeacherApprovalFilter(django_filters.ChoiceFilter):
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=gettext_lazy("Teachers"),
+            empty_label=gettext_lazy("Any"),
+            choices=[
+                ("waiting", gettext_lazy("Waiting for approval")),
+                ("approved", gettext_lazy("Approved")),
+            ],
+            method=self.filter_approval,
+            **kwargs,
+        )
+
+    def filter_approval(self, queryset, name, value):
+        condition = {"waiting": WAITING_FOR_APPROVAL, "approved": Q(is_approved=True)}.get(value)
+        if condition is None:
+            return queryset
+        return queryset.filter(pk__in=TeacherProfile.objects.filter(condition).values("user_id"))
+
+
+@hooks.register("register_user_listing_filters")
+def add_teacher_approval_filter(filterset):
+    filterset.filters["teacher_approval"] = TeacherApprovalFilter()
+    filterset.filters.move_to_end("teacher_approval", last=False)
+
+
+@hooks.register("register_user_listing_buttons")
+def teacher_approve_button(user, request_user):
+    if not getattr(user, "teacher_waiting", False):
+        return []
+    if not policy_registry.get_by_type(TeacherProfile).user_has_permission(request_user, "change"):
+        return []
+    profile = TeacherProfile(pk=user.teacher_profile_pk, is_approved=False)
+    namespace = TeacherProfile.snippet_viewset.url_namespace  # set by register_snippet
+    return [
+        _approval_button(profile, namespace, reverse("wagtailusers_users:index"), ListingButton)
+    ]
 
 
 class TeacherProfileIndexView(IndexView):

@@ -8,11 +8,18 @@ and absolute URLs in answers.
   without a body. Answers depend on who asks, so they are `Cache-Control: private, no-cache`.
 - `AbsoluteURL` is a response field type: a path becomes an absolute URL on the request's host
   (`absolute_url` does the same outside a schema, with `SITE_URL` when there is no request, as in
-  the emails the django-q2 worker sends)."""
+  the emails the django-q2 worker sends).
+
+`absolute_url` is the one way the project makes a link that leaves the page (API answers, the
+calendar feed, lesson links in it, email): the site's address as the person reached it. Code that
+has no request at hand but runs inside one (a service sending an email on commit) gets the
+request `RequestOriginMiddleware` remembers for the duration of the request; a task of the worker
+has none and uses `SITE_URL`."""
 
 import hashlib
 import inspect
 import json
+from contextvars import ContextVar
 from functools import wraps
 from typing import Annotated
 
@@ -86,11 +93,31 @@ def conditional_get(run):
     return with_etag
 
 
+_serving: ContextVar = ContextVar("cplatform_serving_request", default=None)
+
+
+class RequestOriginMiddleware:
+    """Remembers the request being served, so `absolute_url` without a request (a service sending
+    an email) uses the address the person reached the site at, not a configured one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _serving.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _serving.reset(token)
+
+
 def absolute_url(url: str, request=None) -> str:
-    """`url` on the request's scheme and host; on `SITE_URL` without a request. A URL that is
-    already absolute (a storage backend's, an https link) is returned as it is."""
+    """`url` on the request's scheme and host (the given request, else the one being served); on
+    `SITE_URL` outside a request (a task of the worker). A URL that is already absolute (a storage
+    backend's, an https link) is returned as it is."""
     if not url or url.startswith(("http://", "https://", "//", "webcal://")):
         return url
+    request = request if request is not None else _serving.get()
     if request is not None:
         return request.build_absolute_uri(url)
     return settings.SITE_URL.rstrip("/") + url

@@ -140,6 +140,9 @@ class SeoPageMixin(Page):
 
 
 def absolute_url(path: str) -> str:
+    """A canonical URL for structured data (JSON-LD), on the configured address like the page's own
+    (its Site's root): search engines must see one address, whatever host served the page. Links a
+    person follows use cplatform.api_http.absolute_url (the address they reached the site at)."""
     return settings.SITE_URL.rstrip("/") + path
 
 

@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
+from cplatform.api_http import absolute_url
 from cplatform.validators import single_line
 
 from ..choices import LessonKind, LessonStatus
@@ -29,7 +30,8 @@ PRODID = "-//cplatform//Lessons//EN"
 
 
 def feed_host() -> str:
-    """The host part of lesson UIDs: stable as long as the site's address is."""
+    """The host part of lesson UIDs: an identifier, not a link, so the configured address (a UID
+    must not change with the address a calendar app fetched the feed at)."""
     return urlsplit(settings.SITE_URL).hostname or "cplatform"
 
 
@@ -65,8 +67,9 @@ def _summary_text(lesson: Lesson, owner) -> str:
 
 
 def lesson_page_url(lesson: Lesson) -> str:
-    """The lesson's page in the active language (English unprefixed, others under /<code>/)."""
-    return f"{settings.SITE_URL}{reverse('lesson-list')}{lesson.pk}/"
+    """The lesson's page in the active language (English unprefixed, others under /<code>/), on the
+    address the feed was fetched at."""
+    return absolute_url(f"{reverse('lesson-list')}{lesson.pk}/")
 
 
 def _in_zone(instant: datetime, tz) -> datetime:

@@ -93,6 +93,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Links that leave the page (email sent while serving a request) use the request's address.
+    "cplatform.api_http.RequestOriginMiddleware",
     # First after SecurityMiddleware: every response, early refusals (400, 429) included, gets the
     # Content-Security-Policy and Permissions-Policy headers.
     "cplatform.middleware.ContentSecurityPolicyMiddleware",

@@ -149,7 +149,8 @@ def test_calendar_headers_and_event_fields(client, settings):
         start=days_ahead(3),
         video_call_url="https://meet.example.com/abc",
     )
-    response = client.get(feed_url(learner))
+    # The lesson's link is on the address the feed is fetched at (tests/test_site_links.py).
+    response = client.get(feed_url(learner), HTTP_HOST="school.example.com", secure=True)
     assert response["Content-Disposition"].startswith("inline")
     assert "private" in response["Cache-Control"]
     cal = Calendar.from_ical(response.content)

@@ -210,6 +210,12 @@ def targets_for(model) -> list[Target]:
                 wagtail_factories.DocumentFactory(collection=Collection.get_first_root_node()),
             )
         ]
+    if label == "classroom.lesson":
+        return [Target("a lesson", _lesson())]
+    if label == "classroom.availabilityrule":
+        return [Target("a weekly window", _availability()[0])]
+    if label == "classroom.availabilityexception":
+        return [Target("time off", _availability()[1])]
     if label == "courses.course":
         return [Target("a course", CourseFactory())]
     if label == "courses.material":
@@ -217,6 +223,42 @@ def targets_for(model) -> list[Target]:
     if label == "courses.enrollment":
         return [Target("an enrolment", EnrollmentFactory())]
     return []
+
+
+def _lesson():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from classroom.models import Lesson
+
+    teacher, student = TeacherFactory(), StudentFactory()
+    start = timezone.now() + timedelta(days=3)
+    return Lesson.objects.create(
+        teacher=teacher.teacher_profile,
+        student=student,
+        booked_by=student,
+        start=start,
+        end=start + timedelta(hours=1),
+    )
+
+
+def _availability():
+    from datetime import time, timedelta
+
+    from django.utils import timezone
+
+    from classroom.models import AvailabilityException, AvailabilityRule
+
+    profile = TeacherFactory().teacher_profile
+    rule = AvailabilityRule.objects.create(
+        teacher=profile, weekday=1, start_time=time(9), end_time=time(12)
+    )
+    start = timezone.now() + timedelta(days=5)
+    off = AvailabilityException.objects.create(
+        teacher=profile, start=start, end=start + timedelta(days=1), reason="Holiday"
+    )
+    return rule, off
 
 
 # The change a positive control makes through an edit (or copy) form: {field: new value}. A model
@@ -421,6 +463,21 @@ WAGTAIL_VIEWSETS: dict[str, dict[str, frozenset[str]]] = {
         "add": NOBODY,
         "delete": NOBODY,
     },
+    # Look-ups for support work (classroom/admin_viewsets.py): admins list and inspect; nobody
+    # writes there (lessons change through the booking and teaching services), and the history and
+    # usage views, which Wagtail keeps for editors of the object, answer nobody either.
+    **dict.fromkeys(
+        (
+            "classroom_lessons",
+            "classroom_group_sessions",
+            "classroom_availability",
+            "classroom_time_off",
+        ),
+        {
+            **_all(("index", "index_results", "inspect"), ADMINS),
+            **_all(("add", "edit", "delete", "usage", *_HISTORY), NOBODY),
+        },
+    ),
     # Editors choose a teacher for a blog author.
     "wagtailsnippetchoosers_classroom_teacherprofile": {**_OPEN_CHOOSER, "create": NOBODY},
     "wagtailsnippets_catalog_subject": _CLASSROOM_LOOKUP,
