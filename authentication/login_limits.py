@@ -26,7 +26,6 @@ import math
 import re
 import time
 from collections.abc import Callable
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from asgiref.sync import sync_to_async
@@ -36,10 +35,10 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q
 
+from cplatform.api_http import serving_request
+
 _ATTEMPTS = "_password_attempts"  # this request's attempts, in order
 _CHECKED = "_passwords_checked"  # this request's checks outside authenticate(), and their answers
-# The request being answered, for password checks that are not handed one (User.check_password).
-_current_request: ContextVar = ContextVar("password_attempt_request", default=None)
 # Credentials that are secrets rather than names (as django.contrib.auth hides them from signals).
 _SECRET = re.compile("api|token|key|secret|password|signature", re.IGNORECASE)
 
@@ -199,7 +198,7 @@ def login_attempt_begin(*, request, credentials: dict) -> None:
 def login_attempt_failed(*, request) -> None:
     """`authenticate()` found no user (the user_login_failed receiver): a reserved attempt keeps its
     reservation; a refused one was never checked and holds nothing."""
-    request = _current_request.get() or request
+    request = serving_request() or request
     if request is None:
         return
     attempt = _open_attempt(request)
@@ -214,7 +213,7 @@ def password_check(*, user, raw_password, check: Callable[[], bool]) -> bool:
     authenticate() attempt that holds the account already, it is that attempt's check; otherwise
     (the current password when changing it, or an account the attempt did not name) the check is
     reserved first, and refused (False, unchecked) over the limit."""
-    request = _current_request.get()
+    request = serving_request()
     if request is None or user.pk is None:
         return check()
     account = _account(user.pk)
@@ -250,16 +249,15 @@ class request_attempts:  # noqa: N801 - used as `with request_attempts(request):
     are counted for it; at the end, every attempt that was not a wrong password gives its
     reservation back. A class rather than a generator: it wraps every request, the bare view's too."""
 
-    __slots__ = ("request", "token")
+    __slots__ = ("request",)
 
     def __init__(self, request):
         self.request = request
 
     def __enter__(self) -> None:
-        self.token = _current_request.set(self.request)
+        pass  # the request is known to password checks as cplatform.api_http.serving_request()
 
     def __exit__(self, *exc_info) -> bool:
-        _current_request.reset(self.token)
         for attempt in self.request.__dict__.get(_ATTEMPTS, ()):
             attempt.open = False
             if not attempt.failed:
@@ -281,7 +279,7 @@ class LoginLimitBackend:
     def authenticate(self, request, **credentials):
         # The request being answered, whatever object the caller handed on: the middleware settles
         # and answers what is recorded on it.
-        request = _current_request.get() or request
+        request = serving_request() or request
         if request is not None:
             login_attempt_begin(request=request, credentials=credentials)
         return None

@@ -96,6 +96,13 @@ def conditional_get(run):
 _serving: ContextVar = ContextVar("cplatform_serving_request", default=None)
 
 
+def serving_request():
+    """The request RequestOriginMiddleware is answering on this thread or task, or None (a worker
+    task, a management command). For code that is not handed the request: outgoing links, the
+    password checks the login limits count."""
+    return _serving.get()
+
+
 class RequestOriginMiddleware:
     """Remembers the request being served, so `absolute_url` without a request (a service sending
     an email) uses the address the person reached the site at, not a configured one."""
