@@ -1,0 +1,51 @@
+"""Links typed as site-relative addresses follow the reader's language.
+
+Editors (and the demo) type some links as addresses, `/teachers/` or `/search/`; English has no prefix,
+so on a Spanish page such a link would drop the reader onto an English page. `localized_url` maps an
+address of one of our language-prefixed routes (a view under `i18n_patterns`, or a Wagtail page served
+by its catch-all) to the same route in the active language, at render time, without editing content:
+`/teachers/` → `/es/teachers/` while Spanish is active. Anything else passes unchanged: other sites,
+`mailto:`, addresses that have no language (the API, the admin, feeds, files), addresses that already
+carry a language prefix, and addresses that name no route.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.urls import NoReverseMatch, Resolver404, get_urlconf, resolve, reverse
+from django.utils import translation
+
+
+def localized_url(url: str, language: str | None = None) -> str:
+    """`url` in `language` (the active one by default) when it is an address of a language-prefixed
+    route of this site written without its prefix; else `url` unchanged."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    if not url or language == settings.LANGUAGE_CODE or not url.startswith("/"):
+        return url
+    if url.startswith("//"):  # another host, scheme-relative
+        return url
+    return _localized(url, language, get_urlconf())
+
+
+@lru_cache(maxsize=2048)
+def _localized(url: str, language: str, urlconf) -> str:
+    parts = urlsplit(url)
+    prefixes = {f"/{code}/" for code, _name in settings.LANGUAGES} | {
+        f"/{code}" for code, _name in settings.LANGUAGES
+    }
+    if parts.path in prefixes or parts.path.startswith(tuple(p for p in prefixes if p[-1] == "/")):
+        return url  # already in a language
+    try:
+        # Resolve as the default (unprefixed) language reads it, reverse as `language` writes it.
+        with translation.override(settings.LANGUAGE_CODE):
+            match = resolve(parts.path, urlconf)
+        with translation.override(language):
+            path = reverse(match.view_name, urlconf, args=match.args, kwargs=match.kwargs)
+    except (Resolver404, NoReverseMatch):
+        return url
+    if path == parts.path:  # a route outside the language prefixes
+        return url
+    return urlunsplit(("", "", path, parts.query, parts.fragment))
