@@ -4,7 +4,9 @@ Editors (and the demo) type some links as addresses, `/teachers/` or `/search/`;
 so on a Spanish page such a link would drop the reader onto an English page. `localized_url` maps an
 address of one of our language-prefixed routes (a view under `i18n_patterns`, or a Wagtail page served
 by its catch-all) to the same route in the active language, at render time, without editing content:
-`/teachers/` → `/es/teachers/` while Spanish is active. Anything else passes unchanged: other sites,
+`/teachers/` → `/es/teachers/` while Spanish is active; a Wagtail page's address becomes its live
+translation's (`/teach/` → `/es/ensena/`: translated pages may have their own slugs), and stays as it is
+when the page has no translation in that language. Anything else passes unchanged: other sites,
 `mailto:`, addresses that have no language (the API, the admin, feeds, files), addresses that already
 carry a language prefix, and addresses that name no route.
 """
@@ -27,11 +29,17 @@ def localized_url(url: str, language: str | None = None) -> str:
         return url
     if url.startswith("//"):  # another host, scheme-relative
         return url
-    return _localized(url, language, get_urlconf())
+    found = _localized(url, language, get_urlconf())
+    if found is _PAGE:
+        return _translated_page_url(url, language)
+    return found
+
+
+_PAGE = object()  # the address is served by Wagtail: look the page up (not cached: pages change)
 
 
 @lru_cache(maxsize=2048)
-def _localized(url: str, language: str, urlconf) -> str:
+def _localized(url: str, language: str, urlconf):
     parts = urlsplit(url)
     prefixes = {f"/{code}/" for code, _name in settings.LANGUAGES} | {
         f"/{code}" for code, _name in settings.LANGUAGES
@@ -46,6 +54,34 @@ def _localized(url: str, language: str, urlconf) -> str:
             path = reverse(match.view_name, urlconf, args=match.args, kwargs=match.kwargs)
     except (Resolver404, NoReverseMatch):
         return url
+    if match.url_name == "wagtail_serve":
+        return _PAGE
     if path == parts.path:  # a route outside the language prefixes
         return url
     return urlunsplit(("", "", path, parts.query, parts.fragment))
+
+
+def _translated_page_url(url: str, language: str) -> str:
+    """The live translation in `language` of the default site's page at `url`; else `url`."""
+    from wagtail.models import Locale, Page, Site
+
+    parts = urlsplit(url)
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        return url
+    root = site.root_page
+    page = (
+        Page.objects.filter(
+            url_path=root.url_path + parts.path.lstrip("/"), locale_id=root.locale_id
+        )
+        .only("id", "translation_key")
+        .first()
+    )
+    locale = Locale.objects.filter(language_code=language).first()
+    if page is None or locale is None:
+        return url
+    translated = (
+        Page.objects.live().filter(translation_key=page.translation_key, locale=locale).first()
+    )
+    found = translated.get_url() if translated is not None else None
+    return urlunsplit(("", "", found, parts.query, parts.fragment)) if found else url

@@ -999,6 +999,7 @@ MENUS = {
         "text": "",
         "items": [
             {"url": "/teachers/", "text": T("Teachers", "Profesores")},
+            {"url": "/courses/", "text": T("Courses", "Cursos")},
             {"page": "summer"},
             {"page": "blog"},
             {"page": "faq"},
