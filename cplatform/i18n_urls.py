@@ -14,7 +14,7 @@ carry a language prefix, and addresses that name no route.
 from __future__ import annotations
 
 from functools import lru_cache
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, get_urlconf, resolve, reverse
@@ -30,8 +30,8 @@ def localized_url(url: str, language: str | None = None) -> str:
     if url.startswith("//"):  # another host, scheme-relative
         return url
     found = _localized(url, language, get_urlconf())
-    if found is _PAGE:
-        return _translated_page_url(url, language)
+    if isinstance(found, tuple):
+        return _translated_page_url(url, language, prefixed=found[1])
     return found
 
 
@@ -49,39 +49,49 @@ def _localized(url: str, language: str, urlconf):
     try:
         # Resolve as the default (unprefixed) language reads it, reverse as `language` writes it.
         with translation.override(settings.LANGUAGE_CODE):
-            match = resolve(parts.path, urlconf)
+            match = resolve(unquote(parts.path), urlconf)  # resolve reads decoded paths
         with translation.override(language):
             path = reverse(match.view_name, urlconf, args=match.args, kwargs=match.kwargs)
     except (Resolver404, NoReverseMatch):
         return url
+    prefixed = urlunsplit(("", "", path, parts.query, parts.fragment))
     if match.url_name == "wagtail_serve":
-        return _PAGE
-    if path == parts.path:  # a route outside the language prefixes
+        return (_PAGE, prefixed)
+    if unquote(path) == unquote(parts.path):  # a route outside the language prefixes
         return url
-    return urlunsplit(("", "", path, parts.query, parts.fragment))
+    return prefixed
 
 
-def _translated_page_url(url: str, language: str) -> str:
-    """The live translation in `language` of the default site's page at `url`; else `url`."""
+def _translated_page_url(url: str, language: str, *, prefixed: str) -> str:
+    """The live translation in `language` of the default site's page at `url`. Without one: the
+    prefixed address while that language has no home page of its own (Wagtail then serves the
+    default language's tree there), else `url` itself (the page exists in its language only)."""
     from wagtail.models import Locale, Page, Site
 
     parts = urlsplit(url)
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    if site is None:
+    locale = Locale.objects.filter(language_code=language).first()
+    if site is None or locale is None:
         return url
     root = site.root_page
+    keys = [root.translation_key]
     page = (
         Page.objects.filter(
-            url_path=root.url_path + parts.path.lstrip("/"), locale_id=root.locale_id
+            url_path=root.url_path + unquote(parts.path).lstrip("/"), locale_id=root.locale_id
         )
         .only("id", "translation_key")
         .first()
     )
-    locale = Locale.objects.filter(language_code=language).first()
-    if page is None or locale is None:
-        return url
-    translated = (
-        Page.objects.live().filter(translation_key=page.translation_key, locale=locale).first()
-    )
-    found = translated.get_url() if translated is not None else None
-    return urlunsplit(("", "", found, parts.query, parts.fragment)) if found else url
+    if page is not None:
+        keys.append(page.translation_key)
+    translations = {
+        found.translation_key: found
+        for found in Page.objects.live().filter(translation_key__in=keys, locale=locale)
+    }
+    if page is not None and page.translation_key in translations:
+        found = translations[page.translation_key].get_url()
+        if found:
+            return urlunsplit(("", "", found, parts.query, parts.fragment))
+    if root.translation_key not in translations:
+        return prefixed
+    return url
