@@ -1,13 +1,13 @@
 from types import SimpleNamespace
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
-from django.urls import translate_url
 from django.utils import translation
 
 from cplatform.api_http import absolute_url
+from cplatform.i18n_urls import localized_url
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,10 +27,29 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         url = super().get_login_redirect_url(request)
-        language = getattr(request.user, "language", None)
+        # Someone not signed in yet (confirming their email logs them in afterwards) goes on in the
+        # language of the page they are on.
+        language = getattr(request.user, "language", None) or translation.get_language()
         if url == settings.LOGIN_REDIRECT_URL and language in dict(settings.LANGUAGES):
-            # LOGIN_REDIRECT_URL is the English (unprefixed) address: resolve it as English, whether
-            # the login page was English or /es/ (resolved in Spanish it would not match).
-            with translation.override(settings.LANGUAGE_CODE):
-                return translate_url(url, language)
+            return localized_url(url, language)
         return url
+
+    def get_signup_redirect_url(self, request) -> str:
+        """After signing up (and confirming the email, which resumes the sign-up's login), a
+        person goes on in the language of the sign-up page."""
+        return localized_url(super().get_signup_redirect_url(request))
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        """The link in the confirmation email opens the page in the language the email is written
+        in (the sign-up page's): allauth builds it from HEADLESS_FRONTEND_URLS, which has no
+        language prefix."""
+        return _in_active_language(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def get_reset_password_from_key_url(self, key) -> str:
+        return _in_active_language(super().get_reset_password_from_key_url(key))
+
+
+def _in_active_language(url: str) -> str:
+    parts = urlsplit(url)
+    path = localized_url(urlunsplit(("", "", parts.path, parts.query, parts.fragment)))
+    return urlunsplit((parts.scheme, parts.netloc, *urlsplit(path)[2:]))

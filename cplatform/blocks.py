@@ -26,6 +26,8 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from .i18n_urls import localized_url
+
 PREVIEW_TEMPLATE = "components/blocks/preview.html"
 
 # Two of these blocks show rows owned by apps above `cplatform` and `courses` (testimonials live in
@@ -71,7 +73,7 @@ class LinkValue(blocks.StructValue):
         page = self.get("page")
         if page is not None:
             return page.localized.url or ""
-        return self.get("url") or ""
+        return localized_url(self.get("url") or "")
 
     @property
     def label(self) -> str:

@@ -202,6 +202,7 @@ EXTRA_MEMORY = [
     T("home", "inicio"),
     same("/teachers/"),
     same("/search/"),
+    same("/courses/"),
 ]
 
 # --- pages ---------------------------------------------------------------------------------------------
@@ -999,6 +1000,7 @@ MENUS = {
         "text": "",
         "items": [
             {"url": "/teachers/", "text": T("Teachers", "Profesores")},
+            {"url": "/courses/", "text": T("Courses", "Cursos")},
             {"page": "summer"},
             {"page": "blog"},
             {"page": "faq"},

@@ -11,6 +11,8 @@ from django.utils.translation import get_language
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from cplatform.i18n_urls import localized_url
+
 from .models import Menu, MenuItem, Testimonial
 
 TESTIMONIAL_PHOTO_SPEC = "fill-96x96"
@@ -96,7 +98,7 @@ def menu_links(*, slot: str, language: str) -> tuple[list[MenuLink], str] | None
     links = []
     for item in items:
         if item.link_page is None:
-            links.append(MenuLink(url=item.link_url, text=item.link_text))
+            links.append(MenuLink(url=localized_url(item.link_url, language), text=item.link_text))
             continue
         page = translated.get(item.link_page.translation_key, item.link_page)
         if not page.live:

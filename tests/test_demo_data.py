@@ -278,6 +278,38 @@ class TestDemoSite:
         # strings of list items (feature cards) too
         assert "Profesores revisados" in html and "Reviewed teachers" not in html
 
+    def test_the_main_menu_offers_the_courses_in_both_languages(self, client):
+        for prefix, words in (("", "Courses"), ("/es", "Cursos")):
+            html = client.get(f"{prefix}/").content.decode()
+            menu = BeautifulSoup(html, "html.parser").select_one(".site-header .site-nav")
+            links = {a.get_text(strip=True): a["href"] for a in menu.select("a[href]")}
+            assert links.get(words) == f"{prefix}/courses/", links
+
+    def test_a_spanish_reader_of_the_demo_site_meets_no_link_to_an_english_page(self, client):
+        """Header, footer and the pages' blocks (links typed as addresses included) lead to
+        Spanish pages, signed out and signed in, on every kind of public page."""
+        from tests.test_reachability import LANGUAGELESS, is_spanish, page_links
+
+        pages = ["/es/", "/es/espanol-en-verano/", "/es/teachers/", "/es/courses/", "/es/search/"]
+        english = {}
+        for who in (None, "maria.lopez@example.com"):
+            if who:
+                client.force_login(User.objects.get(email=who))
+            for path in pages:
+                response = client.get(path)
+                assert response.status_code == 200, path
+                links = page_links(response.content.decode())
+                found = [
+                    link
+                    for link, hreflang in links
+                    if not is_spanish(link)
+                    and not link.startswith(LANGUAGELESS)
+                    and hreflang in ("", "es")
+                ]
+                if found:
+                    english[(who, path)] = found
+        assert not english
+
     def test_the_spanish_landing_page_quotes_the_spanish_faq(self, client):
         html = client.get("/es/espanol-en-verano/").content.decode()
 

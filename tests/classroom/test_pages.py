@@ -464,9 +464,13 @@ def test_the_student_edit_page_speaks_spanish(client):
 
 
 def test_the_navigation_links_teachers_and_students_to_their_own_profile_pages(client, people):
-    teacher_nav = as_user(client, people.teacher).get("/teachers/").content.decode()
-    assert 'href="/teachers/me/edit/"' in teacher_nav
-    assert 'href="/students/me/edit/"' not in teacher_nav
-    student_nav = as_user(client, people.student_a).get("/teachers/").content.decode()
-    assert 'href="/students/me/edit/"' in student_nav
-    assert 'href="/teachers/me/edit/"' not in student_nav
+    """The teaching area (under the header on its pages) and the profile page lead each role to
+    its own profile page."""
+    teacher_week = as_user(client, people.teacher).get("/lessons/week/").content.decode()
+    assert 'href="/teachers/me/edit/"' in teacher_week
+    teacher_profile = as_user(client, people.teacher).get("/auth/profile/").content.decode()
+    assert 'href="/teachers/me/edit/"' in teacher_profile
+    assert 'href="/students/me/edit/"' not in teacher_profile
+    student_profile = as_user(client, people.student_a).get("/auth/profile/").content.decode()
+    assert 'href="/students/me/edit/"' in student_profile
+    assert 'href="/teachers/me/edit/"' not in student_profile

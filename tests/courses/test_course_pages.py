@@ -163,7 +163,9 @@ def test_spanish_catalog_links_to_spanish_pages_and_falls_back_to_english_ones(c
     assert response.status_code == 200 and 'lang="es"' in html
     assert "<h1>Cursos</h1>" in html and "Mostrar cursos" in html
     assert f'href="/es/courses/{translated.slug}/">Álgebra</a>' in html
-    assert f'href="/courses/{untranslated.slug}/">Geometry</a>' in html
+    # The English-only page says so: hreflang on the link, "in English" beside it.
+    assert f'href="/courses/{untranslated.slug}/" hreflang="en">Geometry</a>' in html
+    assert "en inglés" in html
     # Filters work the same under /es/.
     assert card_slugs(client.get("/es/courses/", {"q": "geometry"})) == [untranslated.slug]
     page = client.get(f"/es/courses/{translated.slug}/")

@@ -123,10 +123,12 @@ _OVERFLOW = """
   return {scrollWidth: document.documentElement.scrollWidth, innerWidth: width, culprits};
 }
 """
-# Same-site links of the page outside the language switcher, as paths.
+# Same-site links of the page outside the language switcher, as paths (a link whose hreflang says
+# it leads to a page in another language, labelled so, is not one that drops the reader silently).
 _LINKS = """
 () => [...document.querySelectorAll("a[href]")]
   .filter((a) => !a.closest(".language-switcher") && a.origin === location.origin)
+  .filter((a) => !a.hreflang || a.hreflang === document.documentElement.lang)
   .map((a) => a.pathname)
 """
 # Addresses that are not pages in a language: files, feeds, the APIs, the admin, documents.

@@ -60,7 +60,7 @@ def test_student_signs_up_confirms_email_logs_in_edits_profile_switches_to_spani
     assert user.emailaddress_set.get().verified
 
     journey.login(email, NEW_PASSWORD)
-    expect(page.locator("header")).to_contain_text("My guardians")  # navigation by role
+    expect(page.get_by_role("navigation", name="Your areas")).to_contain_text("Lessons")  # by role
 
     journey.goto("/auth/profile/edit/")
     form = page.locator("main form")
@@ -99,7 +99,7 @@ def test_parent_invites_a_child_who_accepts_and_the_parent_gives_consent(journey
     student_profile_update(user=child, data={"date_of_birth": date(today.year - 12, 1, 1)})
 
     journey.login(parent.email)
-    expect(page.locator("header")).to_contain_text("My children")
+    expect(page.get_by_role("navigation", name="Your areas")).to_contain_text("Children")
     journey.goto("/auth/guardians/")
     form = page.locator("main form").filter(has=page.get_by_label("Their email address"))
     form.get_by_label("Their email address").fill(child.email)

@@ -43,8 +43,10 @@ def summer(spanish_home):
 
 
 def test_without_menus_the_header_and_footer_show_their_built_in_links(client, home):
-    assert main_menu(client) == [("Teachers", "/teachers/")]
+    assert main_menu(client) == [("Teachers", "/teachers/"), ("Courses", "/courses/")]
     assert ("Find a teacher", "/teachers/") in footer_links(client)
+    assert ("Courses", "/courses/") in footer_links(client)
+    assert ("Search", "/search/") in footer_links(client)
     assert "An open-source teaching platform" in soup_of(client).footer.get_text()
 
 
@@ -81,6 +83,27 @@ def test_a_language_without_its_own_menu_uses_the_default_one_with_translated_pa
     MenuItemFactory(menu=menu, link_url="", link_page=summer, link_text="")
 
     assert main_menu(client, "/es/") == [("Cursos de verano", "/es/verano/")]
+
+
+def test_a_typed_address_of_our_pages_follows_the_readers_language(client, summer):
+    """A menu that exists in English only, its links typed as addresses: on a Spanish page they
+    lead to the Spanish pages (a view, a translated page with its own slug); other addresses stay."""
+    menu = MenuFactory(slot=Menu.Slot.MAIN)
+    for order, url in enumerate(["/teachers/", "/summer/", "/api/v1/docs", "https://example.org/"]):
+        MenuItemFactory(menu=menu, link_url=url, link_text=url, sort_order=order)
+
+    assert [url for _text, url in main_menu(client, "/es/")] == [
+        "/es/teachers/",
+        "/es/verano/",
+        "/api/v1/docs",
+        "https://example.org/",
+    ]
+    assert [url for _text, url in main_menu(client, "/")] == [
+        "/teachers/",
+        "/summer/",
+        "/api/v1/docs",
+        "https://example.org/",
+    ]
 
 
 def test_the_footer_shows_its_menu_text_contact_details_and_social_links(client, home):
