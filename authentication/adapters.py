@@ -27,9 +27,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         url = super().get_login_redirect_url(request)
-        # Someone not signed in yet (confirming their email logs them in afterwards) goes on in the
-        # language of the page they are on.
-        language = getattr(request.user, "language", None) or translation.get_language()
+        # A login from a page in another language than the default (/es/…) goes on in that
+        # language: the visitor chose it. From an unprefixed page the person's saved language
+        # decides; someone not signed in yet (confirming their email logs them in afterwards)
+        # goes on in the language of the page they are on.
+        active = translation.get_language()
+        language = (
+            active
+            if active != settings.LANGUAGE_CODE
+            else getattr(request.user, "language", None) or active
+        )
         if url == settings.LOGIN_REDIRECT_URL and language in dict(settings.LANGUAGES):
             return localized_url(url, language)
         return url

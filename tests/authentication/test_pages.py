@@ -302,7 +302,9 @@ def test_link_actions_refuse_get(client):
 
 
 @pytest.mark.django_db
-def test_logging_in_lands_on_the_role_home_in_the_persons_own_language(client):
+def test_logging_in_lands_on_the_role_home_in_the_pages_or_the_persons_language(client):
+    """From /es/ the visitor chose Spanish: they stay in it. From an unprefixed page the saved
+    language decides."""
     from tests.authentication.factories import PASSWORD, UserFactory
 
     spanish = UserFactory(roles=["Student"], language="es")
@@ -312,6 +314,9 @@ def test_logging_in_lands_on_the_role_home_in_the_persons_own_language(client):
     client.logout()
     english = UserFactory(roles=["Student"], language="en")
     response = client.post("/es/auth/login/", {"login": english.email, "password": PASSWORD})
+    assert response["Location"] == "/es/dashboard/"
+    client.logout()
+    response = client.post("/auth/login/", {"login": english.email, "password": PASSWORD})
     assert response["Location"] == "/dashboard/"
 
 
