@@ -16,9 +16,9 @@ from tests.query_budget import assert_constant_queries, assert_page_queries
 
 pytestmark = pytest.mark.django_db
 
-TEACHER_PAGE_BUDGET = (
-    13  # profile, courses (count-free list + teachers + pages), 4 of slots, chrome
-)
+# Measured 10 for an anonymous visitor: the profile with subjects, levels and languages (4), the free
+# times (rules, time off, lessons: 3), the courses with their teachers and pages (3).
+TEACHER_PAGE_BUDGET = 10
 
 
 def soup(response):
