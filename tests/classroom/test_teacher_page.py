@@ -128,3 +128,20 @@ def test_the_teacher_page_makes_the_same_queries_for_2_and_20_courses_and_free_t
     page = soup(load())
     assert len(page.select('[data-testid="next-slots"] a')) == 6
     assert_page_queries(load, budget=TEACHER_PAGE_BUDGET, contains=["<h1>Ana "])
+
+
+def test_the_spanish_teacher_page_says_it_all_in_spanish(client):
+    teacher = one_slot_a_week()
+    page = soup(client.get(f"/es/teachers/{teacher.slug}/"))
+    panel = page.select_one(".booking-panel").get_text(" ", strip=True)
+    assert "Próximos horarios libres" in panel and "Reservar" in panel
+    assert "Clases de 60 minutos; horas en la zona horaria del profesor" in panel
+    first = page.select_one('[data-testid="next-slots"] a').get_text()
+    day = days_ahead(2, hour=10).astimezone(zoneinfo.ZoneInfo("Europe/Madrid"))
+    spanish_days = ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"]
+    assert first.lower().startswith(spanish_days[day.weekday()])
+    assert page.select_one('[data-testid="book-button"]')["href"].startswith("/es/lessons/book/")
+
+    idle = listed_teacher(first_name="Nora")
+    assert "Todavía no acepta reservas" in soup(client.get("/es/teachers/")).get_text()
+    assert "Todavía no acepta reservas" in soup(client.get(f"/es/teachers/{idle.slug}/")).get_text()

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from tests.authentication.factories import StudentFactory
 from tests.blog.factories import ImageFactory
 from tests.booking.factories import bookable_teacher
+from tests.courses.factories import EnrollmentFactory
 from tests.courses.page_helpers import live_course, publish
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.teaching.factories import started_lesson
@@ -115,3 +116,14 @@ def test_catalog_course_page_teacher_page_and_book_then_the_teachers_lesson_page
     journey.submit("Add and share")
     expect(main).to_contain_text("Useful phrases")
     journey.screenshot("teacher-lesson")
+
+    # The teacher's pages with tables: each row a labelled card on a phone (journey.goto checks
+    # that nothing scrolls sideways at 375 px).
+    EnrollmentFactory(course=course, student=student)
+    for path in ("/courses/teach/", f"/courses/teach/{course.pk}/", "/progress/"):
+        journey.goto(path)
+    page.set_viewport_size(PHONE)
+    row = main.locator("table.table tbody tr").first
+    expect(row.locator("[data-label]").first).to_be_visible()
+    assert row.evaluate("tr => getComputedStyle(tr).display") == "block"
+    journey.screenshot("teacher-students-table")
