@@ -91,6 +91,12 @@ def test_catalog_course_page_teacher_page_and_book_then_the_teachers_lesson_page
     expect(main).to_contain_text("America/Mexico_City")
     expect(main.locator(".teacher-courses li.course-card")).to_have_count(2)
     journey.screenshot("teacher-page")
+    page.set_viewport_size(PHONE)
+    book_high = main.locator(".teacher-profile__book a")
+    expect(book_high).to_be_visible()
+    assert book_high.bounding_box()["y"] < PHONE["height"]  # on the first screen of a phone
+    page.set_viewport_size(DESKTOP)
+    expect(book_high).to_be_hidden()  # the panel's own button beside the profile is enough
     with page.expect_navigation():
         main.locator('[data-testid="book-button"]').click()
     journey.check_a11y()
