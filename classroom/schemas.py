@@ -16,6 +16,7 @@ from cplatform.api_http import AbsoluteURL
 from cplatform.api_types import SiteLanguage
 
 from .models import default_lesson_lengths
+from .selectors import is_taking_bookings
 
 
 def offered_lengths(teacher) -> list[int]:
@@ -57,6 +58,15 @@ class TeacherOut(Schema):
     default_lesson_length: int = Field(
         ..., description="The length `/slots` and booking use when none is named."
     )
+    taking_bookings: bool = Field(
+        ...,
+        description="Whether the teacher has set weekly availability. False: `/slots` has no "
+        'times for them and the site shows "not taking bookings yet" instead of a Book button.',
+    )
+
+    @staticmethod
+    def resolve_taking_bookings(obj):
+        return is_taking_bookings(obj)
 
     @staticmethod
     def resolve_lesson_lengths(obj):

@@ -16,7 +16,7 @@ from catalog.models import Level, Subject, TeachingLanguage
 from courses.models import Course, Enrollment
 from cplatform.exceptions import NotFound
 
-from .models import Lesson, LessonSeat, StudentProfile, TeacherProfile
+from .models import AvailabilityRule, Lesson, LessonSeat, StudentProfile, TeacherProfile
 
 MAX_SEARCH_TERMS = 8
 
@@ -34,12 +34,27 @@ class TeacherFilters:
 
 
 def teacher_base() -> QuerySet[TeacherProfile]:
-    """Teacher profiles with what TeacherOut shows, in a fixed number of queries."""
-    return TeacherProfile.objects.select_related("user", "scheduling_settings").prefetch_related(
-        Prefetch("subjects", queryset=Subject.objects.order_by("name")),
-        Prefetch("levels", queryset=Level.objects.order_by("position")),
-        Prefetch("languages", queryset=TeachingLanguage.objects.order_by("name")),
+    """Teacher profiles with what TeacherOut shows, in a fixed number of queries; each carries
+    `taking_bookings` (see `is_taking_bookings`)."""
+    return (
+        TeacherProfile.objects.select_related("user", "scheduling_settings")
+        .prefetch_related(
+            Prefetch("subjects", queryset=Subject.objects.order_by("name")),
+            Prefetch("levels", queryset=Level.objects.order_by("position")),
+            Prefetch("languages", queryset=TeachingLanguage.objects.order_by("name")),
+        )
+        .annotate(taking_bookings=Exists(AvailabilityRule.objects.filter(teacher=OuterRef("pk"))))
     )
+
+
+def is_taking_bookings(profile: TeacherProfile) -> bool:
+    """Whether the teacher has set any weekly availability: without it there is nothing to book, so
+    the directory says "not taking bookings yet" and no Book button is shown. Read from the
+    `teacher_base` annotation when there is one (no query)."""
+    known = getattr(profile, "taking_bookings", None)
+    if known is not None:
+        return known
+    return AvailabilityRule.objects.filter(teacher=profile).exists()
 
 
 def _text(value: str | None) -> str:

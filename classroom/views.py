@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from authentication.choices import Role
-from authentication.roles import is_admin, role_required
+from authentication.roles import role_required
 from catalog.selectors import filter_options
 
 from .forms import (
@@ -15,7 +15,6 @@ from .forms import (
 )
 from .selectors import (
     student_get_for_user,
-    teacher_get_for_viewer,
     teacher_list_public,
 )
 from .services import student_profile_ensure, teacher_profile_ensure
@@ -38,19 +37,6 @@ def teacher_directory(request):
         request,
         "classroom/teacher_directory.html",
         {"page": page, "form": form, "query": query.urlencode()},
-    )
-
-
-def teacher_detail(request, slug):
-    profile = teacher_get_for_viewer(viewer=request.user, slug=slug)
-    return render(
-        request,
-        "classroom/teacher_detail.html",
-        {
-            "teacher": profile,
-            "is_owner": request.user.is_authenticated and profile.user_id == request.user.pk,
-            "viewer_is_admin": is_admin(request.user),
-        },
     )
 
 

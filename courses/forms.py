@@ -7,7 +7,8 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from authentication.forms import apply_domain_error
@@ -274,8 +275,27 @@ class MaterialForm(forms.Form):
         help_text=_("Students see it from then on; empty: at once."),
     )
 
+    # The field each kind fills: the page shows only the chosen kind's (static/js/site.js); without
+    # the script all show, each with a hint of its kind, and `clean` decides as before.
+    KIND_FIELDS = (
+        ("file", MaterialKind.FILE),
+        ("url", MaterialKind.LINK),
+        ("body", MaterialKind.TEXT),
+    )
+
     def __init__(self, data=None, files=None, *, course):
         super().__init__(data, files, label_suffix="", prefix="material")
         self.fields["module"].choices = [("", _("Whole course"))] + [
             (m.pk, m.title) for m in course.modules.all()
         ]
+        self.fields["kind"].widget.attrs["data-kind-switch"] = ""
+        for name, kind in self.KIND_FIELDS:
+            field = self.fields[name]
+            field.widget.attrs["data-kind-field"] = kind.value
+            hint = format_html(
+                "<span data-kind-hint>{}</span>",
+                gettext("Only for the kind “%(kind)s”.") % {"kind": kind.label},
+            )
+            field.help_text = (
+                format_html("{} {}", hint, field.help_text) if field.help_text else hint
+            )

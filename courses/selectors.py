@@ -428,6 +428,19 @@ def course_cards(courses: list[Course], *, languages: list[str], request=None) -
     return courses
 
 
+TEACHER_PAGE_COURSES = 6
+
+
+def course_list_for_teacher_page(*, teacher_id: int, request=None) -> list[Course]:
+    """A teacher's published courses with a live page, as catalog cards, for their public page
+    (`teacher_id`: the teacher's profile id); a fixed number of queries."""
+    languages = catalog_languages()
+    courses = course_list_public(
+        filters=CourseFilters(teacher_id=teacher_id), live_page_languages=languages
+    )
+    return course_cards(list(courses[:TEACHER_PAGE_COURSES]), languages=languages, request=request)
+
+
 def course_get_for_page(*, course_id: int) -> Course:
     """A course as its page shows it: listing data plus each teacher's public profile."""
     teachers = User.objects.select_related("teacher_profile")
@@ -451,6 +464,21 @@ def teacher_links(course: Course) -> list[dict]:
             }
         )
     return links
+
+
+def course_next_session(*, course: Course):
+    """The start (UTC) of a group course's next scheduled session, or None: one query, read through
+    the reverse relation `classroom` gives its lessons (`course.lessons`), as courses may not import
+    classroom. Other formats have no sessions of their own (their lessons are booked one by one)."""
+    lessons = getattr(course, "lessons", None)
+    if course.format != CourseFormat.GROUP or lessons is None:
+        return None
+    return (
+        lessons.filter(kind="group", status="scheduled", start__gt=timezone.now())
+        .order_by("start")
+        .values_list("start", flat=True)
+        .first()
+    )
 
 
 def course_page_context(*, course: Course, user) -> dict:
@@ -489,6 +517,7 @@ def course_page_context(*, course: Course, user) -> dict:
         None,
     )
     return {
+        "next_session": course_next_session(course=course),
         # Whose availability a 1:1 course's lessons are booked from (a listed owner only).
         "booking_teacher_id": owner_profile.pk
         if owner_profile is not None and owner_profile.is_public and owner_profile.is_approved

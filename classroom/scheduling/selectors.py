@@ -182,6 +182,23 @@ def slots_for_teacher(
     return length, slots
 
 
+NEXT_FREE_DAYS = 14
+
+
+def next_free_slots(
+    *, teacher: TeacherProfile, count: int = 6, now: datetime | None = None
+) -> tuple[int, list[Interval]]:
+    """(length, the first `count` bookable UTC slots of the teacher's default length) within the
+    next NEXT_FREE_DAYS days, for their public page: the four queries of `slots_for_teacher`."""
+    start = now or timezone.now()
+    length, slots = slots_for_teacher(
+        teacher=teacher,
+        query=SlotQuery(start=start, end=start + timedelta(days=NEXT_FREE_DAYS)),
+        now=start,
+    )
+    return length, slots[:count]
+
+
 # Each model's access rule is written for that model and returns that model's queryset: a `Q` built
 # for lessons (its seat subquery matches `OuterRef("pk")` against a seat's lesson) once leaked
 # series, whose ids it compared with lesson ids, to the seat holders of the lesson with that id.

@@ -17,12 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from authentication.choices import Role
 from authentication.next_steps import consent_notice, domain_error_message
-from authentication.roles import has_role, role_required
+from authentication.roles import has_role, is_admin, role_required
 from authentication.selectors import children_of
+from courses.selectors import course_list_for_teacher_page
 from cplatform.confirm import Confirmation, confirm_page
 from cplatform.exceptions import DomainError, NotFound
 
 from ..choices import LessonKind, LessonStatus
+from ..selectors import is_taking_bookings, teacher_get_for_viewer
 from ..services import teacher_profile_ensure
 from . import selectors, services
 from .forms import WEEKDAYS, AvailabilityForm, TimeOffForm
@@ -31,6 +33,33 @@ from .wallclock import zone
 UPCOMING_SHOWN = 50
 PAST_SHOWN = 20
 TIME_OFF_SHOWN = 100
+
+
+def teacher_detail(request, slug):
+    """A teacher's public page: the profile, their next free times (in the viewer's zone, or the
+    teacher's for a visitor who is not signed in), each leading to booking, and their courses. A
+    teacher without weekly availability is "not taking bookings yet": no Book button, no times."""
+    profile = teacher_get_for_viewer(viewer=request.user, slug=slug)
+    signed_in = request.user.is_authenticated
+    tz_name = request.user.timezone if signed_in else profile.user.timezone
+    tz = zone(tz_name)
+    taking_bookings = is_taking_bookings(profile)
+    length, slots = selectors.next_free_slots(teacher=profile) if taking_bookings else (None, [])
+    return render(
+        request,
+        "classroom/teacher_detail.html",
+        {
+            "teacher": profile,
+            "is_owner": signed_in and profile.user_id == request.user.pk,
+            "viewer_is_admin": is_admin(request.user),
+            "taking_bookings": taking_bookings,
+            "next_slots": [start.astimezone(tz) for start, _end in slots],
+            "slot_length": length,
+            "tz_name": tz_name,
+            "zone_is_teachers": not signed_in,
+            "courses": course_list_for_teacher_page(teacher_id=profile.pk, request=request),
+        },
+    )
 
 
 @role_required()

@@ -33,3 +33,33 @@
     summary.focus({ preventScroll: false });
   }
 })();
+
+/* pages: the catalog's filters open on wide screens; a material form shows only its kind's fields. */
+(function () {
+  "use strict";
+
+  // <details data-open-wide>: open from the layout breakpoint (48rem), folded below it.
+  var wide = window.matchMedia("(min-width: 48rem)");
+  var folds = document.querySelectorAll("details[data-open-wide]");
+  var syncFolds = function () {
+    folds.forEach(function (fold) { if (wide.matches) { fold.open = true; } });
+  };
+  syncFolds();
+  if (wide.addEventListener) { wide.addEventListener("change", syncFolds); }
+
+  // A form with a [data-kind-switch] select: each [data-kind-field="<kind>"] field shows only while
+  // that kind is chosen. Without this script every field shows with its hint; the server decides.
+  document.querySelectorAll("form [data-kind-switch]").forEach(function (select) {
+    var form = select.form;
+    form.classList.add("js-kinds");
+    var fields = form.querySelectorAll("[data-kind-field]");
+    var sync = function () {
+      fields.forEach(function (input) {
+        var wrapper = input.closest(".field") || input;
+        wrapper.hidden = input.getAttribute("data-kind-field") !== select.value;
+      });
+    };
+    select.addEventListener("change", sync);
+    sync();
+  });
+})();

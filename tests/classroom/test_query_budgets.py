@@ -2,7 +2,7 @@
 
 Measured on PostgreSQL, anonymous unless said: /teachers/ 8 (also /es/teachers/ with every filter and a
 search), /api/v1/teachers?limit=100 5, /api/v1/students?limit=100 as admin 5 with the session cookie
-(6 with X-Session-Token), a teacher page 4. The same counts for 5 and for 100 teachers (50 students).
+(6 with X-Session-Token), a teacher page 5 (no availability, no course; with both see tests/classroom/test_teacher_page.py). The same counts for 5 and for 100 teachers (50 students).
 An N+1 makes the second run of a pair bigger than the first and fails with both query lists printed.
 Budgets are upper bounds so that the shared base template may grow a little without breaking them.
 """
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 DIRECTORY_BUDGET = 8  # teachers: count + page + subjects + levels + languages; filter choices: 3
 API_TEACHERS_BUDGET = 5  # count + page + subjects + levels + languages
 API_STUDENTS_BUDGET = 5  # session + user + roles + count + page
-TEACHER_PAGE_BUDGET = 4  # profile (with is_listed) + subjects + levels + languages
+TEACHER_PAGE_BUDGET = 5  # profile (with is_listed) + subjects + levels + languages + their courses
 
 SUBJECTS = ["mathematics", "physics", "chemistry", "biology", "english", "spanish", "piano"]
 LEVELS = ["beginner", "elementary", "intermediate", "advanced"]
