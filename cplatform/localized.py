@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from .validators import text_problem
 
 
 class LocalizedText(str):
@@ -77,3 +80,70 @@ def translatable_models():
     from django.apps import apps
 
     return [m for m in apps.get_models() if issubclass(m, TranslatedTextMixin)]
+
+
+def translations_problems(value, *, fields: dict[str, int], multiline=frozenset()) -> list[str]:
+    """Why a `translations` value is not {"<site language>": {"<field>": "text"}} for these fields
+    (an empty value is fine): the model's clean() raises them on `translations`."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    shape = _("Give texts per language and field, such as %(example)s.") % {
+        "example": '{"es": {"' + next(iter(fields)) + '": "…"}}'
+    }
+    if not isinstance(value, dict):
+        return [shape]
+    problems = []
+    for lang, texts in value.items():
+        if lang not in codes:
+            problems.append(_("%(lang)s is not a language of this site.") % {"lang": lang})
+        elif not isinstance(texts, dict) or not set(texts) <= set(fields):
+            problems.append(shape)
+        else:
+            for field, text in texts.items():
+                if not isinstance(text, str):
+                    problems.append(
+                        _("The %(field)s in %(lang)s must be text.")
+                        % {"field": field, "lang": lang}
+                    )
+                elif len(text) > fields[field]:
+                    problems.append(
+                        _("The %(field)s in %(lang)s is longer than %(max)d characters.")
+                        % {"field": field, "lang": lang, "max": fields[field]}
+                    )
+                elif problem := text_problem(text, multiline=field in multiline):
+                    problems.append(
+                        _("The %(field)s in %(lang)s: %(problem)s")
+                        % {"field": field, "lang": lang, "problem": problem}
+                    )
+    return problems
+
+
+def other_languages() -> list[tuple[str, str]]:
+    """(code, the language's own name, capitalised: "Español") of each site language besides the
+    default one: the languages a form offers next to the main text."""
+    from django.utils.text import capfirst
+    from django.utils.translation import get_language_info
+
+    return [
+        (code, capfirst(get_language_info(code)["name_local"]))
+        for code, _name in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE
+    ]
+
+
+def clean_translations(value):
+    """Drop empty texts and languages, so {"es": {"summary": ""}} means "no Spanish summary"."""
+    if not isinstance(value, dict):
+        return value
+    cleaned = {}
+    for lang, fields in value.items():
+        if not isinstance(fields, dict):
+            cleaned[lang] = fields
+            continue
+        kept = {
+            key: text.strip() if isinstance(text, str) else text
+            for key, text in fields.items()
+            if text is not None and (not isinstance(text, str) or text.strip())
+        }
+        if kept:
+            cleaned[lang] = kept
+    return cleaned

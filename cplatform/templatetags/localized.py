@@ -3,7 +3,7 @@
 from django import template
 from django.template.defaultfilters import linebreaks_filter
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
@@ -22,27 +22,34 @@ def language_label(code: str) -> str:
 
 
 @register.simple_tag
-def user_text(value, multiline=False):
+def user_text(value, multiline=False, truncate=None):
     """The text as HTML: line breaks kept when `multiline`; a text in another language than the page
     is wrapped in an element with its `lang` and a visible label (see cplatform/localized.py)."""
     if not value:
         return ""
+    if truncate:
+        value = (
+            LocalizedText(Truncator(value).chars(int(truncate)), value.language)
+            if isinstance(value, LocalizedText)
+            else Truncator(value).chars(int(truncate))
+        )
     body = linebreaks_filter(value, autoescape=True) if multiline else conditional_escape(value)
     if not (isinstance(value, LocalizedText) and value.is_other_language):
-        return mark_safe(body)  # noqa: S308 - escaped above
-    label = format_html(
-        '<span class="other-language__label">{}</span>', language_label(value.language)
-    )
+        return body  # escaped (or built as safe HTML) above
+    # The label is in the page's language, so it stays outside the element marked with the text's.
+    label = language_label(value.language)
     if multiline:
         return format_html(
-            '<div class="other-language" lang="{}">{}{}</div>',
-            value.language,
+            '<div class="other-language"><p class="other-language__label">{}</p>'
+            '<div lang="{}">{}</div></div>',
             label,
-            mark_safe(body),  # noqa: S308
+            value.language,
+            body,
         )
     return format_html(
-        '<span class="other-language" lang="{}">{}{}</span>',
+        '<span class="other-language"><span lang="{}">{}</span> '
+        '<span class="other-language__label">{}</span></span>',
         value.language,
-        mark_safe(body),
-        label,  # noqa: S308
+        body,
+        label,
     )
