@@ -462,6 +462,37 @@ class Lesson(models.Model):
     def __str__(self):
         return f"{self.teacher} / {self.student} {self.start:%Y-%m-%d %H:%M} UTC"
 
+    def title_for(self, viewer) -> str:
+        """The lesson's name for the person looking, in the active language: it names the other
+        person ("Lesson with Ana García" for the student and their parents, "Lesson with Leo" for
+        the teacher; both names for anyone else, such as an admin); a group session names its
+        course (and the session's own title when it has another). Pages, the calendar feed and the
+        API (`display_title`) all use this. Needs teacher.user, student and course loaded."""
+        if self.kind == LessonKind.GROUP:
+            course_title = self.course.title if self.course_id else ""
+            if self.title and course_title and self.title != course_title:
+                return f"{course_title}: {self.title}"
+            return self.title or course_title or str(_("Group session"))
+        teacher_name = self.teacher.user.name
+        student_name = self.student.name if self.student_id else ""
+        viewer_id = getattr(viewer, "pk", None)
+        if viewer_id is not None and viewer_id == self.teacher.user_id:
+            title = _("Lesson with %(person)s") % {"person": student_name}
+        elif viewer_id is not None and viewer_id == self.student_id:
+            title = _("Lesson with %(person)s") % {"person": teacher_name}
+        elif viewer_id is not None and viewer_id == self.booked_by_id:
+            # A parent who booked: the teacher, and which child.
+            title = _("Lesson with %(teacher)s for %(student)s") % {
+                "teacher": teacher_name,
+                "student": student_name,
+            }
+        else:
+            title = _("%(student)s with %(teacher)s") % {
+                "student": student_name,
+                "teacher": teacher_name,
+            }
+        return f"{self.title} · {title}" if self.title else title
+
 
 class LessonSeat(models.Model):
     """A student's seat in a group session. A cancelled seat keeps its row (`cancelled_at`)."""
