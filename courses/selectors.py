@@ -527,7 +527,7 @@ def course_json_ld(*, page: CoursePage, course: Course, request=None) -> dict:
         "@context": "https://schema.org",
         "@type": "Course",
         "name": page.title,
-        "description": page.get_meta_description() or course.summary or page.title,
+        "description": page.get_meta_description() or course.summary_display or page.title,
         "url": url,
         "courseCode": course.slug,
         "inLanguage": course.language.code if course.language else page.locale.language_code,
