@@ -101,3 +101,37 @@ def test_spanish_pages_show_no_english_string_of_our_catalog(client, world, role
     leaks = {path: sorted(s for s in english if s in text) for path, text in pages.items() if text}
     leaks = {path: found for path, found in leaks.items() if found}
     assert leaks == {}, f"English on Spanish pages as {role}: {leaks}"
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# Developer pages in English only: the OpenAPI browser of allauth's headless API.
+ENGLISH_ONLY_TEMPLATES = {"headless/spec/swagger.html"}
+_OUTSIDE_TEXT = [
+    r"\{% comment %\}.*?\{% endcomment %\}",
+    r"\{#.*?#\}",
+    r"\{% blocktrans(?:late)? .*?\{% endblocktrans(?:late)? %\}",
+    r"\{% block \w*class %\}.*?\{% endblock %\}",  # CSS classes
+    r"<(script|style)\b.*?</\1>",
+    r"\{%.*?%\}",
+    r"\{\{.*?\}\}",
+    r"<!--.*?-->",
+    r"<[^>]*>",
+    r"&[a-z]+;|&#\d+;",
+]
+
+
+def test_no_template_writes_words_outside_translate():
+    """What a template shows goes through {% translate %} / {% blocktranslate %} or comes from
+    data; a bare English word in the markup would reach the Spanish pages as it is."""
+    bare = {}
+    for path in TEMPLATES.rglob("*.html"):
+        name = path.relative_to(TEMPLATES).as_posix()
+        if name in ENGLISH_ONLY_TEMPLATES:
+            continue
+        text = path.read_text()
+        for pattern in _OUTSIDE_TEXT:
+            text = re.sub(pattern, " ", text, flags=re.S)
+        words = [w for w in re.findall(r"[A-Za-z][A-Za-z']{2,}", text) if w != "cplatform"]
+        if words:
+            bare[name] = words[:5]
+    assert bare == {}
