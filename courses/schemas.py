@@ -92,6 +92,10 @@ class CourseOut(Schema):
     summary_language: str = Field(
         ..., description="The language `summary` is written in; empty when there is none."
     )
+    translations: dict[str, dict[str, str]] = Field(
+        ...,
+        description='The texts in other languages as written: `{"es": {"summary": "…"}}`.',
+    )
     format: CourseFormat
     status: CourseStatus
     price: Decimal
@@ -121,6 +125,16 @@ class CourseOut(Schema):
     @staticmethod
     def resolve_summary(obj):
         return obj.summary_display
+
+    @staticmethod
+    def resolve_translations(obj):
+        # Only well-formed entries: an admin may have typed anything into the JSON field.
+        raw = obj.translations if isinstance(obj.translations, dict) else {}
+        return {
+            lang: {k: v for k, v in fields.items() if isinstance(v, str)}
+            for lang, fields in raw.items()
+            if isinstance(fields, dict)
+        }
 
     @staticmethod
     def resolve_summary_language(obj):
