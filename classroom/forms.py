@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +91,15 @@ def _other_languages() -> list[tuple[str, str]]:
     ]
 
 
+def _language_heading(code: str) -> str:
+    """A language's name as its speakers write it, capitalised: "English", "Español"."""
+    return capfirst(get_language_info(code)["name_local"])
+
+
+# The texts a teacher writes once per language (TeacherProfile.translations).
+TEXT_FIELDS = ("headline", "bio", "teaching_preferences")
+
+
 class TeacherProfileForm(forms.Form):
     """A teacher's own profile page. Saves through `teacher_profile_update` (as the API's PUT does)."""
 
@@ -152,18 +162,18 @@ class TeacherProfileForm(forms.Form):
         self.fields["subjects"].choices = _choices(options["subjects"], "slug")
         self.fields["levels"].choices = _choices(options["levels"], "code")
         self.fields["languages"].choices = _choices(options["languages"], "code")
-        for code, name in _other_languages():
-            self.fields[f"headline_{code}"] = forms.CharField(
-                label=_("Headline in %(language)s") % {"language": name},
-                max_length=TRANSLATABLE_FIELDS["headline"],
-                required=False,
-            )
-            self.fields[f"bio_{code}"] = forms.CharField(
-                label=_("About you in %(language)s") % {"language": name},
-                max_length=TRANSLATABLE_FIELDS["bio"],
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 6}),
-            )
+        for code, _name in _other_languages():
+            # The same three texts again, labelled as the main ones: the section says the language.
+            for field in TEXT_FIELDS:
+                main = self.fields[field]
+                self.fields[f"{field}_{code}"] = forms.CharField(
+                    label=main.label,
+                    max_length=TRANSLATABLE_FIELDS[field],
+                    required=False,
+                    widget=type(main.widget)(attrs={**main.widget.attrs, "lang": code}),
+                )
+            for field in TEXT_FIELDS:
+                self.fields[field].widget.attrs["lang"] = settings.LANGUAGE_CODE
 
     @staticmethod
     def _initial(profile: TeacherProfile) -> dict:
@@ -184,17 +194,17 @@ class TeacherProfileForm(forms.Form):
         translations = profile.translations if isinstance(profile.translations, dict) else {}
         for code, _name in _other_languages():
             fields = translations.get(code) if isinstance(translations.get(code), dict) else {}
-            initial[f"headline_{code}"] = fields.get("headline", "")
-            initial[f"bio_{code}"] = fields.get("bio", "")
+            for field in TEXT_FIELDS:
+                initial[f"{field}_{code}"] = fields.get(field, "")
         return initial
 
     def sections(self) -> list[tuple[str, list]]:
         """(heading, bound fields) in page order, for the template."""
-        groups = [(_("About you"), ["headline", "bio"])]
-        for code, name in _other_languages():
-            groups.append(
-                (_("In %(language)s") % {"language": name}, [f"headline_{code}", f"bio_{code}"])
-            )
+        # One section per language, headed by the language's own name ("English", "Español"),
+        # so a teacher sees at once where each text goes.
+        groups = [(_language_heading(settings.LANGUAGE_CODE), list(TEXT_FIELDS))]
+        for code, _name in _other_languages():
+            groups.append((_language_heading(code), [f"{field}_{code}" for field in TEXT_FIELDS]))
         groups += [
             (_("What you teach"), ["subjects", "levels", "languages"]),
             (
@@ -205,7 +215,6 @@ class TeacherProfileForm(forms.Form):
                     "teaches_online",
                     "teaches_in_person",
                     "location",
-                    "teaching_preferences",
                 ],
             ),
             (_("Visibility"), ["is_public"]),
@@ -232,10 +241,7 @@ class TeacherProfileForm(forms.Form):
             )
         }
         data["translations"] = {
-            code: {
-                "headline": self.cleaned_data.get(f"headline_{code}", ""),
-                "bio": self.cleaned_data.get(f"bio_{code}", ""),
-            }
+            code: {field: self.cleaned_data.get(f"{field}_{code}", "") for field in TEXT_FIELDS}
             for code, _name in _other_languages()
         }
         try:

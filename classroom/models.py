@@ -7,12 +7,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from authentication.selectors import CONSENT_AGE, age_on
 from catalog.choices import Currency, FreeCancellationOutcome
 from catalog.models import Level, Subject, TeachingLanguage
+from cplatform.localized import LocalizedText, TranslatedTextMixin
 from cplatform.validators import text_problem, validate_multiline_text, validate_single_line
 
 from .choices import (
@@ -26,7 +26,8 @@ from .choices import (
 RESERVED_SLUGS = frozenset({"me", "edit", "new", "search"})
 
 # Fields of a teacher profile that may be given in other languages, with their maximum length.
-TRANSLATABLE_FIELDS = {"headline": 160, "bio": 5000}
+TRANSLATABLE_FIELDS = {"headline": 160, "bio": 5000, "teaching_preferences": 2000}
+MULTILINE_TRANSLATABLE = frozenset({"bio", "teaching_preferences"})
 
 
 def translations_errors(value) -> list[str]:
@@ -52,7 +53,7 @@ def translations_errors(value) -> list[str]:
                         _("The %(field)s in %(lang)s is longer than %(max)d characters.")
                         % {"field": field, "lang": lang, "max": TRANSLATABLE_FIELDS[field]}
                     )
-                elif problem := text_problem(text, multiline=field == "bio"):
+                elif problem := text_problem(text, multiline=field in MULTILINE_TRANSLATABLE):
                     problems.append(
                         _("The %(field)s in %(lang)s: %(problem)s")
                         % {"field": field, "lang": lang, "problem": problem}
@@ -60,7 +61,7 @@ def translations_errors(value) -> list[str]:
     return problems
 
 
-class TeacherProfile(models.Model):
+class TeacherProfile(TranslatedTextMixin, models.Model):
     """What a teacher shows the public. Listed in the directory once public and approved by an admin."""
 
     user = models.OneToOneField(
@@ -79,7 +80,10 @@ class TeacherProfile(models.Model):
     translations = models.JSONField(
         default=dict,
         blank=True,
-        help_text=_('Headline and bio in other languages: {"es": {"headline": "…", "bio": "…"}}.'),
+        help_text=_(
+            "Headline, bio and how they teach in other languages: "
+            '{"es": {"headline": "…", "bio": "…", "teaching_preferences": "…"}}.'
+        ),
     )
     subjects = models.ManyToManyField(Subject, blank=True, related_name="teachers")
     levels = models.ManyToManyField(Level, blank=True, related_name="teachers")
@@ -152,20 +156,19 @@ class TeacherProfile(models.Model):
             slug, n = f"{base}-{n}", n + 1
         return slug
 
-    def translated(self, field: str) -> str:
-        """The field in the active language, falling back to the main text."""
-        translations = self.translations if isinstance(self.translations, dict) else {}
-        fields = translations.get(get_language() or settings.LANGUAGE_CODE)
-        value = fields.get(field) if isinstance(fields, dict) else None
-        return value if isinstance(value, str) and value.strip() else getattr(self, field)
+    TRANSLATABLE_FIELDS = TRANSLATABLE_FIELDS
 
     @property
-    def headline_display(self) -> str:
+    def headline_display(self) -> LocalizedText:
         return self.translated("headline")
 
     @property
-    def bio_display(self) -> str:
+    def bio_display(self) -> LocalizedText:
         return self.translated("bio")
+
+    @property
+    def teaching_preferences_display(self) -> LocalizedText:
+        return self.translated("teaching_preferences")
 
 
 MAX_AGE = 120  # an older date of birth is a typo (or a way around the consent gate), not a learner
@@ -458,6 +461,37 @@ class Lesson(models.Model):
 
     def __str__(self):
         return f"{self.teacher} / {self.student} {self.start:%Y-%m-%d %H:%M} UTC"
+
+    def title_for(self, viewer) -> str:
+        """The lesson's name for the person looking, in the active language: it names the other
+        person ("Lesson with Ana García" for the student and their parents, "Lesson with Leo" for
+        the teacher; both names for anyone else, such as an admin); a group session names its
+        course (and the session's own title when it has another). Pages, the calendar feed and the
+        API (`display_title`) all use this. Needs teacher.user, student and course loaded."""
+        if self.kind == LessonKind.GROUP:
+            course_title = self.course.title if self.course_id else ""
+            if self.title and course_title and self.title != course_title:
+                return f"{course_title}: {self.title}"
+            return self.title or course_title or str(_("Group session"))
+        teacher_name = self.teacher.user.name
+        student_name = self.student.name if self.student_id else ""
+        viewer_id = getattr(viewer, "pk", None)
+        if viewer_id is not None and viewer_id == self.teacher.user_id:
+            title = _("Lesson with %(person)s") % {"person": student_name}
+        elif viewer_id is not None and viewer_id == self.student_id:
+            title = _("Lesson with %(person)s") % {"person": teacher_name}
+        elif viewer_id is not None and viewer_id == self.booked_by_id:
+            # A parent who booked: the teacher, and which child.
+            title = _("Lesson with %(teacher)s for %(student)s") % {
+                "teacher": teacher_name,
+                "student": student_name,
+            }
+        else:
+            title = _("%(student)s with %(teacher)s") % {
+                "student": student_name,
+                "teacher": teacher_name,
+            }
+        return f"{self.title} · {title}" if self.title else title
 
 
 class LessonSeat(models.Model):

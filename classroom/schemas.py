@@ -1,6 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from ninja import Field, Schema
 
@@ -50,7 +51,17 @@ class TeacherOut(Schema):
     teaches_online: bool
     teaches_in_person: bool
     location: str
-    teaching_preferences: str
+    teaching_preferences: str = Field(
+        ..., description="How the teacher teaches, in the reader's language."
+    )
+    text_languages: dict[str, str] = Field(
+        ...,
+        description=(
+            "The language each of `headline`, `bio` and `teaching_preferences` is written in "
+            "(a text missing in the reader's language falls back to another one; label it so): "
+            '`{"headline": "es", "bio": "en"}`. Empty texts are left out.'
+        ),
+    )
     url: AbsoluteURL
     lesson_lengths: list[int] = Field(
         ..., description="Lesson lengths the teacher offers (minutes), shortest first."
@@ -94,6 +105,15 @@ class TeacherOut(Schema):
         return obj.bio_display
 
     @staticmethod
+    def resolve_teaching_preferences(obj):
+        return obj.teaching_preferences_display
+
+    @staticmethod
+    def resolve_text_languages(obj):
+        texts = {field: obj.translated(field) for field in obj.TRANSLATABLE_FIELDS}
+        return {field: text.language for field, text in texts.items() if text}
+
+    @staticmethod
     def resolve_subjects(obj):
         return [{"code": s.slug, "name": s.label} for s in obj.subjects.all()]
 
@@ -128,6 +148,18 @@ class MyTeacherProfileOut(TeacherOut):
         return obj.bio
 
     @staticmethod
+    def resolve_teaching_preferences(obj):
+        return obj.teaching_preferences
+
+    @staticmethod
+    def resolve_text_languages(obj):
+        return {
+            field: settings.LANGUAGE_CODE
+            for field in obj.TRANSLATABLE_FIELDS
+            if getattr(obj, field)
+        }
+
+    @staticmethod
     def resolve_translations(obj):
         # Only well-formed entries: an admin may have typed anything into the JSON field.
         raw = obj.translations if isinstance(obj.translations, dict) else {}
@@ -141,6 +173,7 @@ class MyTeacherProfileOut(TeacherOut):
 class TeacherTranslation(InputSchema):
     headline: str | None = Field(None, max_length=160)
     bio: MultilineText | None = Field(None, max_length=5000)
+    teaching_preferences: MultilineText | None = Field(None, max_length=2000)
 
 
 class TeacherProfileIn(InputSchema):

@@ -15,8 +15,10 @@ from authentication.forms import apply_domain_error
 from catalog.choices import Currency, FreeCancellationOutcome
 from catalog.selectors import filter_options
 from cplatform.exceptions import DomainError
+from cplatform.localized import other_languages
 
 from .choices import CourseFormat, CourseStatus, MaterialKind
+from .models import Course, Module
 from .selectors import SORTS, CourseFilters, course_teacher_options
 
 MAX_PRICE = Decimal("999999.99")
@@ -222,7 +224,22 @@ class CourseForm(forms.Form):
                 "ends_on": course.ends_on,
                 "status": course.status,
             }
+        for code, _name in other_languages():
+            texts = (course.translations if course is not None else None) or {}
+            texts = texts.get(code) if isinstance(texts.get(code), dict) else {}
+            initial[f"summary_{code}"] = texts.get("summary", "")
         super().__init__(data, initial=initial, label_suffix="")
+        # The summary in each other language, right under the main one (cplatform/localized.py).
+        order = list(self.fields)
+        for code, name in reversed(other_languages()):
+            self.fields[f"summary_{code}"] = forms.CharField(
+                label=_("Summary (%(language)s)") % {"language": name},
+                max_length=Course.TRANSLATABLE_FIELDS["summary"],
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4, "lang": code}),
+            )
+            order.insert(order.index("summary") + 1, f"summary_{code}")
+        self.order_fields(order)
         options = filter_options()
         none = [("", "—")]
         self.fields["subject"].choices = _choices(options["subjects"], "slug")
@@ -233,6 +250,9 @@ class CourseForm(forms.Form):
         data = dict(self.cleaned_data)
         for key in ("level", "language"):
             data[key] = data[key] or None
+        data["translations"] = {
+            code: {"summary": data.pop(f"summary_{code}", "")} for code, _name in other_languages()
+        }
         return data
 
     def show(self, exc: DomainError) -> None:
@@ -253,6 +273,34 @@ class ModuleForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("Students see it from then on; empty: at once."),
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        # Title and description in each other language, before the release date.
+        for code, name in other_languages():
+            self.fields[f"title_{code}"] = forms.CharField(
+                label=_("Module title (%(language)s)") % {"language": name},
+                max_length=Module.TRANSLATABLE_FIELDS["title"],
+                required=False,
+                widget=forms.TextInput(attrs={"lang": code}),
+            )
+            self.fields[f"description_{code}"] = forms.CharField(
+                label=_("Description (%(language)s)") % {"language": name},
+                max_length=Module.TRANSLATABLE_FIELDS["description"],
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
+            )
+        order = [name for name in self.fields if name != "release_at"]
+        self.order_fields([*order, "release_at"])
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["translations"] = {
+            code: {field: data.pop(f"{field}_{code}", "") for field in ("title", "description")}
+            for code, _name in other_languages()
+        }
+        return data
 
 
 class MaterialForm(forms.Form):

@@ -5,6 +5,7 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -13,18 +14,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import Currency, FreeCancellationOutcome
+from cplatform.localized import TranslatedTextMixin, translations_problems
 from cplatform.validators import validate_multiline_text, validate_single_line
 
 from .choices import LIVE_STATUSES, CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
 from .storage import private_storage
 
 
-class Course(models.Model):
+class Course(TranslatedTextMixin, models.Model):
     """What a student enrols in and pays for: who teaches, in which format, at what price, for how many."""
+
+    # The summary in other languages than the default one (cplatform/localized.py); the title is
+    # the course page's, which Wagtail translates per language.
+    TRANSLATABLE_FIELDS = {"summary": 2000}
 
     title = models.CharField(max_length=160, validators=[validate_single_line])
     slug = models.SlugField(unique=True, max_length=180, validators=[validate_single_line])
     summary = models.TextField(blank=True, max_length=2000, validators=[validate_multiline_text])
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_('The summary in other languages: {"es": {"summary": "…"}}.'),
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -128,18 +139,36 @@ class Course(models.Model):
     def is_free(self) -> bool:
         return self.price == 0
 
+    def clean(self):
+        super().clean()
+        if problems := translations_problems(
+            self.translations, fields=self.TRANSLATABLE_FIELDS, multiline={"summary"}
+        ):
+            raise ValidationError({"translations": problems})
+
+    @property
+    def summary_display(self):
+        return self.translated("summary")
+
     @property
     def is_published(self) -> bool:
         return self.status == CourseStatus.PUBLISHED
 
 
-class Module(models.Model):
+class Module(TranslatedTextMixin, models.Model):
     """An ordered part of a course's syllabus, released to students at `release_at`."""
+
+    TRANSLATABLE_FIELDS = {"title": 160, "description": 5000}
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
     title = models.CharField(max_length=160, validators=[validate_single_line])
     description = models.TextField(
         blank=True, max_length=5000, validators=[validate_multiline_text]
+    )
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_('Title and description in other languages: {"es": {"title": "…"}}.'),
     )
     position = models.PositiveIntegerField(default=0)
     release_at = models.DateTimeField(
@@ -151,6 +180,21 @@ class Module(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if problems := translations_problems(
+            self.translations, fields=self.TRANSLATABLE_FIELDS, multiline={"description"}
+        ):
+            raise ValidationError({"translations": problems})
+
+    @property
+    def title_display(self):
+        return self.translated("title")
+
+    @property
+    def description_display(self):
+        return self.translated("description")
 
     def is_released(self, now=None) -> bool:
         return self.release_at is None or self.release_at <= (now or timezone.now())

@@ -17,6 +17,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -413,6 +415,23 @@ class CoursePage(CourseSectionWorkflowMixin, SeoPageMixin):
 
     def get_share_image(self):
         return self.share_image or self.cover_image
+
+    def get_meta_description(self) -> str:
+        # A translated page keeps the English summary it was created with (course_page_create
+        # copies it): while it is still that, describe the page with the course's summary in the
+        # page's language when the course has one. Only when serving (the course is loaded then):
+        # search results must not load each page's course.
+        course = self.__dict__.get("course_for_display")
+        language = get_language()
+        if (
+            course is not None
+            and language != settings.LANGUAGE_CODE
+            and self.search_description == (course.summary or "")[:255]
+        ):
+            summary = course.translated("summary", language=language)
+            if summary.language == language:
+                return Truncator(" ".join(summary.split())).chars(160)
+        return super().get_meta_description()
 
     # --- serving --------------------------------------------------------------------------------
 

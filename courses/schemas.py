@@ -14,6 +14,7 @@ from cplatform.api_base import (
     PatchSchema,
 )
 from cplatform.api_http import AbsoluteURL
+from cplatform.api_types import SiteLanguage
 
 from .choices import CourseFormat, CourseStatus, EnrollmentStatus, MaterialKind
 
@@ -81,7 +82,20 @@ class CourseOut(Schema):
     id: int
     slug: str
     title: str
-    summary: str
+    summary: str = Field(
+        ...,
+        description=(
+            "In the reader's language when the course has it, else in the language "
+            "`summary_language` names (label it)."
+        ),
+    )
+    summary_language: str = Field(
+        ..., description="The language `summary` is written in; empty when there is none."
+    )
+    translations: dict[str, dict[str, str]] = Field(
+        ...,
+        description='The texts in other languages as written: `{"es": {"summary": "…"}}`.',
+    )
     format: CourseFormat
     status: CourseStatus
     price: Decimal
@@ -107,6 +121,24 @@ class CourseOut(Schema):
     owner: TeacherBrief
     teachers: list[TeacherBrief] = Field(..., description="Every teacher, the owner included.")
     url: AbsoluteURL
+
+    @staticmethod
+    def resolve_summary(obj):
+        return obj.summary_display
+
+    @staticmethod
+    def resolve_translations(obj):
+        # Only well-formed entries: an admin may have typed anything into the JSON field.
+        raw = obj.translations if isinstance(obj.translations, dict) else {}
+        return {
+            lang: {k: v for k, v in fields.items() if isinstance(v, str)}
+            for lang, fields in raw.items()
+            if isinstance(fields, dict)
+        }
+
+    @staticmethod
+    def resolve_summary_language(obj):
+        return obj.summary_display.language
 
     @staticmethod
     def resolve_seats_taken(obj):
@@ -146,9 +178,19 @@ class CourseOut(Schema):
 _TITLE = Field(..., min_length=1, max_length=160, examples=["Algebra for beginners"])
 
 
+class CourseTranslation(InputSchema):
+    summary: MultilineText | None = Field(None, max_length=2000)
+
+
 class CourseIn(InputSchema):
     title: str = _TITLE
-    summary: MultilineText = Field("", max_length=2000)
+    summary: MultilineText = Field(
+        "", max_length=2000, description="In the site's default language (en)."
+    )
+    translations: dict[SiteLanguage, CourseTranslation] = Field(
+        default_factory=dict,
+        description='The summary in other languages: `{"es": {"summary": "…"}}`.',
+    )
     format: CourseFormat
     price: Decimal = Field(
         Decimal("0"), ge=0, le=Decimal("999999.99"), decimal_places=2, description="0: free"
@@ -173,6 +215,9 @@ class CourseIn(InputSchema):
 class CoursePatch(PatchSchema):
     title: str = Field(None, min_length=1, max_length=160)
     summary: ClearableMultilineText = Field(None, max_length=2000)
+    translations: dict[SiteLanguage, CourseTranslation] = Field(
+        None, description="Replaces all translations when given (`{}`: none)."
+    )
     format: CourseFormat = None
     price: Decimal = Field(None, ge=0, le=Decimal("999999.99"), decimal_places=2)
     currency: Currency = None
@@ -266,9 +311,18 @@ class MaterialOut(Schema):
         return reverse("api:download_material", kwargs={"material_id": obj.pk})
 
 
+class ModuleTranslation(InputSchema):
+    title: str | None = Field(None, max_length=160)
+    description: MultilineText | None = Field(None, max_length=5000)
+
+
 class ModuleIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=160, examples=["Week 1: fractions"])
     description: MultilineText = Field("", max_length=5000)
+    translations: dict[SiteLanguage, ModuleTranslation] = Field(
+        default_factory=dict,
+        description='Title and description in other languages: `{"es": {"title": "…"}}`.',
+    )
     position: int | None = Field(None, ge=0, le=100000, description="Default: after the others.")
     release_at: datetime | None = Field(None, description="Students see it from then on.")
 
@@ -276,10 +330,29 @@ class ModuleIn(InputSchema):
 class ModuleOut(Schema):
     id: int
     course_id: int
-    title: str
+    title: str = Field(
+        ..., description="In the reader's language when the module has it (see `text_languages`)."
+    )
     description: str
+    text_languages: dict[str, str] = Field(
+        ...,
+        description='The language `title` and `description` are in: `{"title": "es", "description": "en"}`.',
+    )
     position: int
     release_at: datetime | None
+
+    @staticmethod
+    def resolve_title(obj):
+        return obj.title_display
+
+    @staticmethod
+    def resolve_description(obj):
+        return obj.description_display
+
+    @staticmethod
+    def resolve_text_languages(obj):
+        texts = {field: obj.translated(field) for field in obj.TRANSLATABLE_FIELDS}
+        return {field: text.language for field, text in texts.items() if text}
 
 
 class MaterialIn(InputSchema):

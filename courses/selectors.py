@@ -556,7 +556,7 @@ def course_json_ld(*, page: CoursePage, course: Course, request=None) -> dict:
         "@context": "https://schema.org",
         "@type": "Course",
         "name": page.title,
-        "description": page.get_meta_description() or course.summary or page.title,
+        "description": page.get_meta_description() or course.summary_display or page.title,
         "url": url,
         "courseCode": course.slug,
         "inLanguage": course.language.code if course.language else page.locale.language_code,
@@ -578,7 +578,7 @@ def course_json_ld(*, page: CoursePage, course: Course, request=None) -> dict:
     image_url, width, height = page.get_share_image_url(request)
     if image_url:
         data["image"] = image_url
-    modules = [m.title for m in course.modules.all()]
+    modules = [m.title_display for m in course.modules.all()]
     if modules:
         data["syllabusSections"] = [{"@type": "Syllabus", "name": title} for title in modules]
     if course.starts_on:

@@ -31,6 +31,7 @@ from cplatform.exceptions import (
     ValidationFailed,
     refused,
 )
+from cplatform.localized import clean_translations
 from cplatform.signals import announce
 
 from . import signals
@@ -54,6 +55,7 @@ logger = logging.getLogger(__name__)
 COURSE_FIELDS = {
     "title",
     "summary",
+    "translations",
     "format",
     "price",
     "currency",
@@ -129,6 +131,8 @@ def course_create(*, actor: User, data: dict, teachers: list[User] | None = None
     if not is_teacher(actor):
         raise PermissionDenied(_("Only teachers create courses."))
     data = _resolve_lookups({k: v for k, v in data.items() if k in COURSE_FIELDS})
+    if "translations" in data:
+        data["translations"] = clean_translations(data["translations"]) or {}
     if data.get("subject") is None:
         raise ValidationFailed(errors={"subject": [_("Choose a subject.")]})
     course = Course(owner=actor, **data)
@@ -151,6 +155,8 @@ def course_update(*, actor: User, course: Course, data: dict) -> Course:
     if not can_manage_course(user=actor, course=course):
         raise NotFound()
     data = _resolve_lookups({k: v for k, v in data.items() if k in COURSE_FIELDS})
+    if "translations" in data:
+        data["translations"] = clean_translations(data["translations"]) or {}
     with transaction.atomic():
         locked = Course.objects.select_for_update().get(pk=course.pk)
         was_published = locked.status == CourseStatus.PUBLISHED
@@ -184,6 +190,8 @@ def course_update(*, actor: User, course: Course, data: dict) -> Course:
 def module_create(*, actor: User, course: Course, data: dict) -> Module:
     if not can_manage_course(user=actor, course=course):
         raise NotFound()
+    if "translations" in data:
+        data = {**data, "translations": clean_translations(data["translations"]) or {}}
     module = Module(course=course, **data)
     if "position" not in data:
         module.position = course.modules.count()

@@ -305,7 +305,7 @@ def teach_course(request, course_id):
     if request.method == "POST":
         try:
             if request.POST.get("add") == "module" and module_form.is_valid():
-                module_create(actor=request.user, course=course, data=module_form.cleaned_data)
+                module_create(actor=request.user, course=course, data=module_form.service_data())
                 messages.success(request, _("The module has been added."))
                 return redirect("teach-course", course_id=course.pk)
             if request.POST.get("add") == "material" and material_form.is_valid():

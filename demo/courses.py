@@ -31,7 +31,10 @@ COURSES = [
         "slug": "algebra-basics",
         "data": {
             "title": "Algebra basics",
-            "summary": "Equations, functions and graphs for secondary school, in small groups.",
+            "summary": T(
+                "Equations, functions and graphs for secondary school, in small groups.",
+                "Ecuaciones, funciones y gráficas para secundaria, en grupos reducidos.",
+            ),
             "format": CourseFormat.GROUP,
             "capacity": 8,
             "price": Decimal("0"),
@@ -41,7 +44,11 @@ COURSES = [
             "starts_in_days": -21,  # under way: past sessions with attendance, upcoming ones
             "weeks": 8,
         },
-        "modules": ["Equations", "Functions", "Graphs"],
+        "modules": [
+            T("Equations", "Ecuaciones"),
+            T("Functions", "Funciones"),
+            T("Graphs", "Gráficas"),
+        ],
         # Not Noah: under 16, his father has not consented yet (a group course is contact).
         "students": ["liam.johnson@example.com"],
         # child → the parent who enrols them
@@ -52,7 +59,10 @@ COURSES = [
         "slug": "fisica-para-selectividad",
         "data": {
             "title": "Física para selectividad",
-            "summary": "Preparación del examen de física en grupo reducido, con simulacros.",
+            "summary": T(
+                "Physics exam preparation in a small group, with mock exams.",
+                "Preparación del examen de física en grupo reducido, con simulacros.",
+            ),
             "format": CourseFormat.GROUP,
             "capacity": 6,
             "price": Decimal("120.00"),
@@ -62,7 +72,11 @@ COURSES = [
             "starts_in_days": 20,
             "weeks": 12,
         },
-        "modules": ["Mecánica", "Electromagnetismo", "Simulacros"],
+        "modules": [
+            T("Mechanics", "Mecánica"),
+            T("Electromagnetism", "Electromagnetismo"),
+            T("Mock exams", "Simulacros"),
+        ],
         "students": ["sofia.ruiz@example.com"],
     },
     {
@@ -70,7 +84,10 @@ COURSES = [
         "slug": "business-english-one-to-one",
         "data": {
             "title": "Business English, one to one",
-            "summary": "Lessons around the meetings, emails and calls of your own job.",
+            "summary": T(
+                "Lessons around the meetings, emails and calls of your own job.",
+                "Clases en torno a las reuniones, los correos y las llamadas de tu trabajo.",
+            ),
             "format": CourseFormat.ONE_TO_ONE,
             "capacity": None,
             "lessons_included": 10,  # sold as a package of ten lessons
@@ -90,7 +107,10 @@ COURSES = [
         "slug": "piano-a-tu-ritmo",
         "data": {
             "title": "Piano a tu ritmo",
-            "summary": "Vídeos y partituras para empezar a tocar el piano desde cero.",
+            "summary": T(
+                "Videos and scores to start playing the piano from scratch.",
+                "Vídeos y partituras para empezar a tocar el piano desde cero.",
+            ),
             "format": CourseFormat.SELF_PACED,
             "capacity": None,
             "price": Decimal("0"),
@@ -100,7 +120,10 @@ COURSES = [
             "starts_in_days": None,
             "weeks": None,
         },
-        "modules": ["Postura y notas", "Primeras piezas"],
+        "modules": [
+            T("Posture and notes", "Postura y notas"),
+            T("First pieces", "Primeras piezas"),
+        ],
         "students": ["mia.lopez@example.com", "emma.wilson@example.com"],
     },
 ]
@@ -117,15 +140,21 @@ def _create_course(spec: dict, today) -> Course:
     teacher = User.objects.get(email=spec["teacher"])
     data = dict(spec["data"])
     starts_in, weeks = data.pop("starts_in_days"), data.pop("weeks")
+    # Texts in English with their Spanish (cplatform/localized.py), whatever language it is taught in.
+    summary = data.pop("summary")
+    data.update(summary=summary.en, translations={"es": {"summary": summary.es}})
     if starts_in is not None:
         data["starts_on"] = today + timedelta(days=starts_in)
         data["ends_on"] = data["starts_on"] + timedelta(weeks=weeks)
     course = course_create(actor=teacher, data={**data, "status": CourseStatus.PUBLISHED})
     Course.objects.filter(pk=course.pk).update(slug=spec["slug"])
     course.slug = spec["slug"]
-    for position, title in enumerate(spec["modules"]):
+    for position, name in enumerate(spec["modules"]):
+        title = name.en
         module = module_create(
-            actor=teacher, course=course, data={"title": title, "position": position}
+            actor=teacher,
+            course=course,
+            data={"title": title, "position": position, "translations": {"es": {"title": name.es}}},
         )
         material_create(
             actor=teacher,

@@ -22,7 +22,7 @@ from icalendar import Calendar, Event, Timezone
 from cplatform.api_http import absolute_url
 from cplatform.validators import single_line
 
-from ..choices import LessonKind, LessonStatus
+from ..choices import LessonStatus
 from ..models import Lesson
 from ..scheduling.wallclock import zone
 
@@ -54,16 +54,8 @@ def _summary(lesson: Lesson, owner) -> str:
 
 
 def _summary_text(lesson: Lesson, owner) -> str:
-    if lesson.kind == LessonKind.GROUP:
-        course_title = lesson.course.title if lesson.course_id else ""
-        if lesson.title and course_title and lesson.title != course_title:
-            return f"{course_title}: {lesson.title}"
-        return lesson.title or course_title or _("Group session")
-    # Both names, so the same summary reads right for the teacher, the student and a parent.
-    return _("%(student)s with %(teacher)s") % {
-        "student": lesson.student.name if lesson.student_id else "",
-        "teacher": lesson.teacher.user.name,
-    }
+    # Each feed has one owner: the summary names the other person, as the pages do.
+    return lesson.title_for(owner)
 
 
 def lesson_page_url(lesson: Lesson) -> str:

@@ -121,7 +121,18 @@ class LessonOut(Schema):
         ..., description="A 1:1 lesson's student; null for a group session (see `seats`)."
     )
     course: CourseBrief | None
-    title: str
+    title: str = Field(
+        ...,
+        description="The title the teacher gave (a group session's defaults to its course's); "
+        "often empty for a 1:1 lesson. Show `display_title`.",
+    )
+    display_title: str = Field(
+        ...,
+        description="The lesson's name for the caller, in their language: it names the other "
+        'person ("Lesson with Ana García" for the student, "Lesson with Leo Ruiz" for the '
+        'teacher, "Lesson with Ana García for Leo Ruiz" for the parent who booked); a group '
+        "session names its course. The same as the pages and the calendar feed show.",
+    )
     capacity: int | None = Field(..., description="Seats of a group session.")
     seats_taken: int = Field(..., description="Live seats of a group session (0 for 1:1).")
     seats: list[SeatOut] = Field(
@@ -151,6 +162,11 @@ class LessonOut(Schema):
     )
 
     _zone = field_validator("start", "end", "cancelled_at", "homework_due")(in_render_zone)
+
+    @staticmethod
+    def resolve_display_title(obj, context):
+        request = (context or {}).get("request")
+        return obj.title_for(getattr(request, "auth", None) or getattr(request, "user", None))
 
     @staticmethod
     def resolve_seats_taken(obj, context):

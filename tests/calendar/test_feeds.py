@@ -160,7 +160,7 @@ def test_calendar_headers_and_event_fields(client, settings):
     assert str(cal["PRODID"]).startswith("-//cplatform//")
     assert "Bob Lee" in str(cal["X-WR-CALNAME"])
     ev = events(cal)[f"lesson-{lesson.pk}@school.example.com"]
-    assert str(ev["SUMMARY"]) == "Bob Lee with Ana García"
+    assert str(ev["SUMMARY"]) == "Lesson with Ana García"  # the student's feed names the teacher
     assert str(ev["STATUS"]) == "CONFIRMED"
     assert int(ev["SEQUENCE"]) == 0
     assert str(ev["LOCATION"]) == "https://meet.example.com/abc"
@@ -202,10 +202,10 @@ def test_summaries_and_calendar_name_are_in_the_owners_language(client):
     other = private_lesson(teacher=teacher, student=english, start=days_ahead(3))
 
     ev = events(fetch(client, feed_url(learner)))[lesson_uid(lesson)]
-    assert str(ev["SUMMARY"]) == "Luis Pérez con Ana García"
+    assert str(ev["SUMMARY"]) == "Clase con Ana García"
     assert f"/es/lessons/{lesson.pk}/" in str(ev["DESCRIPTION"])
     ev = events(fetch(client, feed_url(english)))[lesson_uid(other)]
-    assert str(ev["SUMMARY"]) == "Bob Lee with Ana García"
+    assert str(ev["SUMMARY"]) == "Lesson with Ana García"
     assert f"/es/lessons/{other.pk}/" not in str(ev["DESCRIPTION"])
 
 
@@ -404,3 +404,30 @@ def test_a_steady_feed_fetch_is_two_reads_and_no_write(client):
     sql = [q["sql"] for q in queries.captured_queries]
     assert len(sql) == 2, sql
     assert all(statement.lstrip().upper().startswith("SELECT") for statement in sql)
+
+
+def test_each_feed_names_the_other_person_of_the_lesson(client):
+    """Read with the real iCalendar parser: the student's and the booking parent's feeds name the
+    teacher, the teacher's names the student, a group session names its course."""
+    teacher = listed_teacher(timezone="Europe/Madrid", first_name="Ana", last_name="García")
+    learner = student(first_name="Leo", last_name="Ruiz")
+    parent = parent_of(learner)
+    booked = lesson_book(
+        actor=parent,
+        teacher=bookable_teacher(lesson_lengths=[60], first_name="Marta", last_name="Sol"),
+        student=learner,
+        start=days_ahead(4),
+        length=60,
+    )
+    own = private_lesson(teacher=teacher, student=learner, start=days_ahead(2))
+    course = CourseFactory(title="Algebra", owner=teacher.user)
+    group = group_session(teacher=teacher, course=course, start=days_ahead(3), title="Week 2")
+
+    def summary(user, lesson):
+        return str(events(fetch(client, feed_url(user)))[lesson_uid(lesson)]["SUMMARY"])
+
+    assert summary(learner, own) == "Lesson with Ana García"
+    assert summary(teacher.user, own) == "Lesson with Leo Ruiz"
+    assert summary(parent, booked) == "Lesson with Marta Sol for Leo Ruiz"
+    assert summary(booked.teacher.user, booked) == "Lesson with Leo Ruiz"
+    assert summary(teacher.user, group) == "Algebra: Week 2"

@@ -474,3 +474,21 @@ def test_the_navigation_links_teachers_and_students_to_their_own_profile_pages(c
     student_profile = as_user(client, people.student_a).get("/auth/profile/").content.decode()
     assert 'href="/students/me/edit/"' in student_profile
     assert 'href="/teachers/me/edit/"' not in student_profile
+
+
+def test_the_teacher_form_has_an_english_and_a_spanish_section_each_with_how_i_teach(
+    client, people
+):
+    client.force_login(people.teacher)
+    html = client.get(EDIT).content.decode()
+    assert "<h2>English</h2>" in html and "<h2>Español</h2>" in html
+    assert 'name="teaching_preferences_es"' in html and 'lang="es"' in html
+
+    client.post(EDIT, valid_teacher_post(teaching_preferences_es="Mucha práctica."))
+
+    profile = TeacherProfile.objects.get(user=people.teacher)
+    assert profile.translations["es"]["teaching_preferences"] == "Mucha práctica."
+    spanish = client.get(f"/es/teachers/{profile.slug}/").content.decode()
+    assert "Mucha práctica." in spanish and "Lots of practice." not in spanish
+    english = client.get(f"/teachers/{profile.slug}/").content.decode()
+    assert "Lots of practice." in english and "Mucha práctica." not in english

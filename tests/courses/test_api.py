@@ -359,3 +359,52 @@ def test_filtering_by_teacher_counts_seats_once_for_a_course_with_several_teache
         teacher_id = teacher.teacher_profile.pk
         items = client.get("/api/v1/courses", {"teacher_id": teacher_id}).json()["items"]
         assert [(i["id"], i["seats_taken"]) for i in items] == [(course.pk, 1)]
+
+
+def test_a_teacher_writes_the_summary_and_a_module_in_spanish_and_readers_get_their_language(
+    client, people
+):
+    headers = auth(client, people.teacher)
+    response = client.post(
+        "/api/v1/courses",
+        {
+            "title": "Algebra",
+            "summary": "Step by step.",
+            "translations": {"es": {"summary": "Paso a paso."}},
+            "format": "group",
+            "capacity": 5,
+            "subject": "mathematics",
+            "status": "published",
+        },
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 201, response.content
+    course_id = response.json()["id"]
+    assert Course.objects.get(pk=course_id).translations == {"es": {"summary": "Paso a paso."}}
+    response = client.post(
+        f"/api/v1/courses/{course_id}/modules",
+        {"title": "Fractions", "translations": {"es": {"title": "Fracciones"}}},
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 201, response.content
+    module_id = response.json()["id"]
+
+    spanish = client.get(f"/api/v1/courses/{course_id}", HTTP_ACCEPT_LANGUAGE="es").json()
+    assert (spanish["summary"], spanish["summary_language"]) == ("Paso a paso.", "es")
+    english = client.get(f"/api/v1/courses/{course_id}", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert (english["summary"], english["summary_language"]) == ("Step by step.", "en")
+    people.teacher.language = "es"  # a signed-in caller reads in their own language
+    people.teacher.save(update_fields=["language"])
+    module = client.get(f"/api/v1/modules/{module_id}", **headers)
+    assert module.json()["title"] == "Fracciones"
+    assert module.json()["text_languages"] == {"title": "es"}
+
+    refused = client.patch(
+        f"/api/v1/courses/{course_id}",
+        {"translations": {"fr": {"summary": "Pas à pas."}}},
+        content_type="application/json",
+        **headers,
+    )
+    assert refused.status_code == 422

@@ -44,6 +44,7 @@ TEACHERS = [
                 "es": {
                     "headline": "Profesora de matemáticas y física, preparación de exámenes",
                     "bio": "Quince años ayudando a estudiantes de secundaria a disfrutar de los números.",
+                    "teaching_preferences": "Pasos pequeños y mucha práctica.",
                 }
             },
             "subjects": ["mathematics", "physics", "exam-preparation"],
