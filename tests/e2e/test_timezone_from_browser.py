@@ -47,7 +47,9 @@ def open_journeys():
     yield made
     for run in made:
         run.page.context.close()
-        assert not run.unchecked_pages(), f"pages visited without an axe check: {run.unchecked_pages()}"
+        assert not run.unchecked_pages(), (
+            f"pages visited without an axe check: {run.unchecked_pages()}"
+        )
 
 
 @pytest.fixture
@@ -192,7 +194,8 @@ def test_a_parent_on_a_spanish_phone_reads_what_ending_a_link_means_and_ends_it(
     page.set_viewport_size(DESKTOP)  # the screenshot takes both widths, then back to the phone
     journey.screenshot("confirm-es-phone")
     page.set_viewport_size(PHONE)
-    assert GuardianLink.objects.get(pk=link.pk).status == GuardianLinkStatus.ACTIVE  # asking changed nothing
+    # Asking changed nothing.
+    assert GuardianLink.objects.get(pk=link.pk).status == GuardianLinkStatus.ACTIVE
 
     journey.submit("Terminar el vínculo", within=confirm)
     assert page.url.endswith("/es/auth/guardians/")
