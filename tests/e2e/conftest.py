@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 375, "height": 812}
 BLOCKING_IMPACTS = {"serious", "critical"}
 TIMEOUT_MS = 10_000

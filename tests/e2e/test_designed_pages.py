@@ -1,4 +1,4 @@
-"""The designed pages in a real browser, at 1280 and 375 px: the catalog's card grid (on a phone the
+"""The designed pages in a real browser, at 1366 and 375 px: the catalog's card grid (on a phone the
 filters fold away and the first course is on the first screen), a course page's summary column, the
 teacher's page with its Book button and next free times, on to booking; and the teacher's lesson page,
 whose materials form shows only the chosen kind's field. Screenshots: catalog, course-page,

@@ -15,7 +15,7 @@ from classroom.scheduling.services import lesson_book
 from tests.booking.factories import bookable_teacher, days_ahead, student
 from tests.calendar.factories import group_session
 from tests.courses.factories import CourseFactory
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 MADRID = zoneinfo.ZoneInfo("Europe/Madrid")
@@ -49,7 +49,7 @@ def test_teacher_reads_the_week_adds_time_off_and_subscribes_to_the_feed(journey
     journey.screenshot("week-schedule")
     page.set_viewport_size(PHONE)
     expect(monday_column.get_by_role("link", name=re.compile("Lucía Ortega"))).to_be_visible()
-    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_viewport_size(DESKTOP)
 
     journey.goto("/lessons/time-off/")
     form = page.locator("main form.form")
