@@ -24,8 +24,8 @@ HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
 def confirm(client, review):
     """Press Confirm on a review page: post back the fields its confirm form carries."""
     page = review.content.decode()
-    form = page[page.index('<form method="post"') :]
-    form = form[: form.index("</form>")]
+    start = page.rindex('<form method="post"', 0, page.index('name="shown_price"'))
+    form = page[start : page.index("</form>", start)]
     data = {name: html.unescape(value) for name, value in HIDDEN.findall(form)}
     return client.post(review.request["PATH_INFO"], data)
 
