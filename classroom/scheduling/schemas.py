@@ -141,7 +141,7 @@ class BookingIn(InputSchema):
     )
     mode: LessonMode | None = Field(
         None,
-        description="Online or in person, one the teacher offers (another: 400 "
+        description="Online or in person, one the teacher offers (another: 422 "
         "`mode_not_offered`). Default: online when the teacher teaches online, else in person.",
     )
     expected_price: Decimal | None = Field(

@@ -376,7 +376,7 @@ def booking_quote(
     *, teacher: TeacherProfile, length: int, mode: str | None = None, course: Course | None = None
 ) -> BookingQuote:
     """The price (the teacher's hourly rate for `length` minutes, to the cent; 0 under a course) and
-    the policy of a booking. A mode the teacher does not offer is refused (400 `mode_not_offered`)."""
+    the policy of a booking. A mode the teacher does not offer is refused (422 `mode_not_offered`)."""
     offered = modes_offered(teacher=teacher)
     if mode is None:
         mode = offered[0]

@@ -495,6 +495,12 @@ def lesson_reschedule(request, lesson_id: int):
         {
             "lesson": lesson,
             "movable": movable,
+            # The student's side moves for free until the cut-off (after it the service refuses).
+            "consequence": (
+                selectors.cancellation_consequence(lesson=lesson, actor=request.user)
+                if movable
+                else None
+            ),
             "days": days,
             "length": length,
             "week": week,

@@ -231,3 +231,14 @@ def test_the_teacher_is_told_their_cancellation_is_free_for_the_student(client):
     client.force_login(teacher.user)
     ask = client.get(f"/lessons/{lesson.pk}/cancel/").content.decode()
     assert "Cancelling is free for the student" in ask
+
+
+def test_the_move_page_says_until_when_moving_is_free(client):
+    teacher = priced_teacher(cancellation_cutoff_hours=24)
+    learner = student(tz="America/Mexico_City")
+    start = days_ahead(5)
+    lesson = lesson_book(actor=learner, teacher=teacher, student=learner, start=start, length=60)
+    client.force_login(learner)
+    page = client.get(f"/lessons/{lesson.pk}/reschedule/").content.decode()
+    cutoff = dateformat.format((start - timedelta(hours=24)).astimezone(MEXICO), "l j F, H:i")
+    assert f"Moving is free until {cutoff} (your time)." in page
