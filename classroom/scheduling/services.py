@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from authentication.choices import Role
@@ -188,7 +189,7 @@ def _quote_now(
             message = _("The price has changed: the teacher no longer sets a price.")
         else:
             message = _("The price has changed: this lesson now costs %(price)s %(currency)s.") % {
-                "price": quote.price,
+                "price": number_format(quote.price, 2),
                 "currency": quote.currency,
             }
         raise Conflict(message, errors={"expected_price": [message]}, code="price_changed")

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -294,9 +295,7 @@ def lesson_book_review(request, teacher_id: int):
 def _consequence_text(consequence, lesson, tz) -> str:
     """The consequence of cancelling in plain words, with the cut-off in the viewer's zone."""
     cutoff = dateformat.format(consequence.cutoff.astimezone(tz), "l j F, H:i")
-    price = (
-        f"{lesson.price} {lesson.currency}" if lesson.price is not None and lesson.price else None
-    )
+    price = f"{number_format(lesson.price, 2)} {lesson.currency}" if lesson.price else None
     if consequence.teacher_side:
         text = _("Cancelling is free for the student: the lesson is not charged.")
     elif consequence.late:

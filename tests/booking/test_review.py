@@ -7,7 +7,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import dateformat
+from django.conf import settings
+from django.utils import dateformat, translation
 
 from classroom.choices import LessonStatus
 from classroom.models import Lesson, TeacherProfile
@@ -242,3 +243,17 @@ def test_the_move_page_says_until_when_moving_is_free(client):
     page = client.get(f"/lessons/{lesson.pk}/reschedule/").content.decode()
     cutoff = dateformat.format((start - timedelta(hours=24)).astimezone(MEXICO), "l j F, H:i")
     assert f"Moving is free until {cutoff} (your time)." in page
+
+
+def test_the_spanish_review_confirms_at_the_price_it_shows(client):
+    # Spanish writes 30,00: the confirm form must still carry the price the service can compare.
+    teacher = priced_teacher("40.00")
+    client.force_login(learner := student())
+    with translation.override(settings.LANGUAGE_CODE):
+        shown = client.get(
+            f"/es/lessons/book/{teacher.pk}/review/",
+            {"start": days_ahead(3, hour=9).isoformat(), "length": 45},
+        )
+        assert "30,00 EUR" in shown.content.decode()
+        assert confirm(client, shown).status_code == 302
+    assert Lesson.objects.get(student=learner).price == Decimal("30.00")
