@@ -247,6 +247,17 @@ def lesson_visible_to(*, user, lesson: Lesson) -> bool:
     return lesson_list_for_user(user=user).filter(pk=lesson.pk).exists()
 
 
+def lesson_may_change(*, user, lesson: Lesson) -> bool:
+    """Who may cancel or move a lesson: the teacher's side (its teacher, an admin), and for a 1:1
+    lesson its student or an active guardian of theirs (a group session's seat holders give up
+    their seat instead)."""
+    if lesson.teacher.user_id == user.pk or is_admin(user):
+        return True
+    return lesson.kind == LessonKind.PRIVATE and acts_for_student(
+        user=user, student_id=lesson.student_id
+    )
+
+
 def series_visible_to(*, user, series: LessonSeries) -> bool:
     """Whether `series_get_for_user` finds the series for the user (who are also the people who may
     cancel it)."""

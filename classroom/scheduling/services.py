@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from authentication.choices import Role
 from authentication.models import User
 from authentication.roles import has_role, is_admin
-from authentication.selectors import acts_for_student, guardian_consent_require
+from authentication.selectors import guardian_consent_require
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course
 from cplatform.exceptions import Conflict, DomainError, NotFound, ValidationFailed, refused
@@ -53,6 +53,7 @@ from .selectors import (
     booking_quote,
     cancellation_consequence,
     cancellation_policy_for,
+    lesson_may_change,
     lesson_visible_to,
     package_lessons_used,
     policy_of,
@@ -516,18 +517,8 @@ def _teacher_side(*, lesson: Lesson, actor: User) -> bool:
     return lesson.teacher.user_id == actor.pk or is_admin(actor)
 
 
-def may_change(*, lesson: Lesson, actor: User) -> bool:
-    """Who may cancel or move a lesson: the teacher's side, and for a 1:1 lesson its student or an
-    active guardian of theirs (a group session's seat holders give up their seat instead)."""
-    if _teacher_side(lesson=lesson, actor=actor):
-        return True
-    return lesson.kind == LessonKind.PRIVATE and acts_for_student(
-        user=actor, student_id=lesson.student_id
-    )
-
-
 def _require_changer(*, lesson: Lesson, actor: User) -> None:
-    if may_change(lesson=lesson, actor=actor):
+    if lesson_may_change(user=actor, lesson=lesson):
         return
     if lesson.kind == LessonKind.GROUP:
         detail = _("Only the teacher cancels a group session; give up your seat.")
@@ -599,7 +590,7 @@ def lesson_reschedule(
     """Move a lesson to another free slot of the same length. The student's side may do so only until
     the cancellation cut-off; the teacher's side at any time before it starts."""
     now = now or timezone.now()
-    allowed = may_change(lesson=lesson, actor=actor)
+    allowed = lesson_may_change(user=actor, lesson=lesson)
     if not allowed and not lesson_visible_to(user=actor, lesson=lesson):
         raise NotFound()
     if lesson.kind == LessonKind.GROUP:

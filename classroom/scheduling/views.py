@@ -353,7 +353,7 @@ def lesson_cancel(request, lesson_id: int):
             )
         return redirect("lesson-list")
     cancellable = lesson.status == LessonStatus.SCHEDULED and lesson.start > timezone.now()
-    may_change = services.may_change(lesson=lesson, actor=request.user)
+    may_change = selectors.lesson_may_change(user=request.user, lesson=lesson)
     consequence = (
         selectors.cancellation_consequence(lesson=lesson, actor=request.user)
         if cancellable and may_change
