@@ -35,3 +35,10 @@ class LessonWhen(models.TextChoices):
 
     UPCOMING = "upcoming", _("Upcoming")
     PAST = "past", _("Past")
+
+
+class LessonMode(models.TextChoices):
+    """Where a lesson happens, as shown and agreed when it was booked."""
+
+    ONLINE = "online", _("Online")
+    IN_PERSON = "in_person", _("In person")

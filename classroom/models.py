@@ -19,6 +19,7 @@ from .choices import (
     AttendanceStatus,
     BillingOutcome,
     LessonKind,
+    LessonMode,
     LessonStatus,
 )
 
@@ -342,6 +343,25 @@ class LessonSeries(models.Model):
     first_date = models.DateField()
     count = models.PositiveSmallIntegerField(null=True, blank=True)
     until = models.DateField(null=True, blank=True)
+    price = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "The price of each lesson shown at booking; empty when the teacher set no price."
+        ),
+    )
+    currency = models.CharField(
+        max_length=3, choices=Currency.choices, blank=True, help_text=_("The price's currency.")
+    )
+    mode = models.CharField(
+        max_length=10,
+        choices=LessonMode.choices,
+        default=LessonMode.ONLINE,
+        help_text=_("Online or in person, as shown at booking."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -414,6 +434,26 @@ class Lesson(models.Model):
         default=BillingOutcome.CHARGE,
         help_text=_("What billing must settle for this lesson."),
     )
+    price = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "The price shown at booking, which billing charges; 0 when a course covers it, empty "
+            "when the teacher set no price (and for group sessions, paid through their course)."
+        ),
+    )
+    currency = models.CharField(
+        max_length=3, choices=Currency.choices, blank=True, help_text=_("The price's currency.")
+    )
+    mode = models.CharField(
+        max_length=10,
+        choices=LessonMode.choices,
+        default=LessonMode.ONLINE,
+        help_text=_("Online or in person, as shown at booking."),
+    )
     video_call_url = models.URLField(blank=True, max_length=500, validators=[validate_single_line])
     notes = models.TextField(
         blank=True,
@@ -452,6 +492,10 @@ class Lesson(models.Model):
                     )
                 ),
                 name="lesson_kind_shape",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0) | models.Q(price__isnull=True),
+                name="lesson_price_not_negative",
             ),
         ]
         indexes = [

@@ -111,7 +111,10 @@ def course_enrol(request, slug):
         request,
         {
             EnrollmentStatus.ACTIVE: _("You are enrolled."),
-            EnrollmentStatus.PENDING: _("Your place is reserved until the payment is settled."),
+            EnrollmentStatus.PENDING: _(
+                "Your place is held. Paying on this site is not open yet: the school settles the "
+                "price with you directly, and your enrolment starts once they record the payment."
+            ),
             EnrollmentStatus.WAITLISTED: _(
                 "You are on the waitlist. We will give you a seat when one frees up."
             ),

@@ -55,6 +55,8 @@ CODES: dict[str, str] = {
     "lesson_started": "The lesson or session has already started (or is no longer scheduled).",
     "reschedule_too_late": "Past the cancellation cut-off the student's side cannot reschedule.",
     "group_session_not_movable": "A group session is cancelled and created anew, not moved.",
+    "price_changed": "The lesson's price is not the one the booker was shown; nothing was booked.",
+    "mode_not_offered": "The teacher does not teach this way (online or in person).",
     # Teaching (classroom).
     "teacher_profile_missing": "The course's teacher has no teacher profile.",
     "not_a_group_session": "Seats belong to group sessions.",

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.db import transaction
@@ -193,7 +194,16 @@ ROUTES.update(
             expect(302, anonymous=LOGIN, student_a=200), lambda w: "/lessons/calendar/turn-off/"
         ),
         "lesson-book": Row(LEARNERS, lambda w: f"/lessons/book/{w.teacher_profile.pk}/"),
-        "lesson-cancel": Row(POST_ONLY, lambda w: f"/lessons/{w.lesson.pk}/cancel/"),
+        # The review of a free time; a parent who names no child is sent back to choose one.
+        "lesson-book-review": Row(
+            expect(LEARNERS, parent_of_a=302),
+            lambda w: (
+                f"/lessons/book/{w.teacher_profile.pk}/review/?"
+                + urlencode({"start": _review_start().isoformat(), "length": 60})
+            ),
+        ),
+        # GET asks first, saying what cancelling means; the POST row below cancels.
+        "lesson-cancel": Row(OWN, lambda w: f"/lessons/{w.lesson.pk}/cancel/"),
         "lesson-reschedule": Row(OWN, lambda w: f"/lessons/{w.lesson.pk}/reschedule/"),
         # Teaching
         "lesson-detail": Row(OWN, lambda w: f"/lessons/{w.session.pk}/"),
@@ -329,6 +339,12 @@ def _feed_token(world) -> str | None:
 
     feed = CalendarFeed.objects.filter(user=world.users["student_a"]).first()
     return feed.token if feed else None
+
+
+def _review_start():
+    from tests.booking.factories import days_ahead
+
+    return days_ahead(6)
 
 
 def _enrollment_ended(world) -> bool:

@@ -1,11 +1,14 @@
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from catalog.choices import FreeCancellationOutcome
+from catalog.choices import Currency, FreeCancellationOutcome
 from cplatform.api_base import InputSchema
 from cplatform.api_types import TimeZoneNameOut, WallClockTime
+
+from ..choices import LessonMode
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
@@ -136,8 +139,33 @@ class BookingIn(InputSchema):
     student_id: int | None = Field(
         None, ge=1, le=2**63 - 1, description="A parent names the linked child; a student omits it"
     )
+    mode: LessonMode | None = Field(
+        None,
+        description="Online or in person, one the teacher offers (another: 422 "
+        "`mode_not_offered`). Default: online when the teacher teaches online, else in person.",
+    )
+    expected_price: Decimal | None = Field(
+        None,
+        ge=0,
+        le=Decimal("999999.99"),
+        decimal_places=2,
+        examples=["25.00"],
+        description="The price per lesson shown to the person (the teacher's hourly rate for the "
+        "length; 0 under a course). When given and the price is now different, nothing is booked: "
+        "409 `price_changed` with the new price in its message. Omit it to book at the current "
+        "price; the answer's `price` says what was stored.",
+    )
+    expected_currency: Currency | None = Field(
+        None, description="The currency of `expected_price`; checked with it when given."
+    )
 
     _sane = field_validator("start")(sane_instant)
+
+    def expected(self) -> tuple[Decimal | None, str] | None:
+        """The (price, currency) the booker was shown, for the service's check; None: unchecked."""
+        if self.expected_price is None:
+            return None
+        return self.expected_price, self.expected_currency or ""
 
 
 class LessonBookingIn(BookingIn):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -17,7 +18,7 @@ from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course
 from cplatform.exceptions import InvalidQuery, NotFound, ValidationFailed
 
-from ..choices import LessonStatus
+from ..choices import BillingOutcome, LessonKind, LessonMode, LessonStatus
 from ..models import (
     AvailabilityException,
     AvailabilityRule,
@@ -263,6 +264,17 @@ def lesson_visible_to(*, user, lesson: Lesson) -> bool:
     return lesson_list_for_user(user=user).filter(pk=lesson.pk).exists()
 
 
+def lesson_may_change(*, user, lesson: Lesson) -> bool:
+    """Who may cancel or move a lesson: the teacher's side (its teacher, an admin), and for a 1:1
+    lesson its student or an active guardian of theirs (a group session's seat holders give up
+    their seat instead)."""
+    if lesson.teacher.user_id == user.pk or is_admin(user):
+        return True
+    return lesson.kind == LessonKind.PRIVATE and acts_for_student(
+        user=user, student_id=lesson.student_id
+    )
+
+
 def series_visible_to(*, user, series: LessonSeries) -> bool:
     """Whether `series_get_for_user` finds the series for the user (who are also the people who may
     cancel it)."""
@@ -303,8 +315,14 @@ class CancellationPolicy:
 def cancellation_policy_for(*, lesson: Lesson) -> CancellationPolicy:
     """The cut-off and free-cancellation outcome that govern a lesson: its course's own, where the
     course sets them, otherwise the teacher's scheduling settings."""
-    settings = scheduling_settings_of(teacher=lesson.teacher)
-    course = lesson.course if lesson.course_id else None
+    return cancellation_policy_of(
+        teacher=lesson.teacher, course=lesson.course if lesson.course_id else None
+    )
+
+
+def cancellation_policy_of(*, teacher: TeacherProfile, course: Course | None) -> CancellationPolicy:
+    """The policy a lesson of `teacher` (under `course`, if any) is booked under."""
+    settings = scheduling_settings_of(teacher=teacher)
     cutoff = settings.cancellation_cutoff_hours
     outcome = settings.free_cancellation_outcome
     if course is not None and course.cancellation_cutoff_hours is not None:
@@ -338,4 +356,119 @@ def package_lessons_used(*, course: Course, student: User) -> int:
         Lesson.objects.filter(course=course, student=student)
         .exclude(status=LessonStatus.CANCELLED, cancelled_late=False)
         .count()
+    )
+
+
+# What a booking costs and what a cancellation means, said before the person confirms. The services
+# decide with the same functions, so the page never shows one thing and the service do another.
+
+CENT = Decimal("0.01")
+
+
+def modes_offered(*, teacher: TeacherProfile) -> tuple[str, ...]:
+    """Where the teacher teaches: online first; a profile that ticks neither is taught online."""
+    modes = tuple(
+        mode
+        for mode, offered in (
+            (LessonMode.ONLINE, teacher.teaches_online),
+            (LessonMode.IN_PERSON, teacher.teaches_in_person),
+        )
+        if offered
+    )
+    return modes or (LessonMode.ONLINE,)
+
+
+@dataclass(frozen=True)
+class BookingQuote:
+    """A lesson as it would be booked: what it costs, where, and under which cancellation policy.
+    `price` is None when the teacher has set no price (nothing is charged through the site); 0
+    when a course the student is enrolled in covers the lesson."""
+
+    length: int
+    price: Decimal | None
+    currency: str
+    mode: str
+    course: Course | None
+    cutoff_hours: int
+    free_outcome: str
+
+    def cutoff_before(self, start: datetime) -> datetime:
+        """The last moment a lesson starting at `start` can be cancelled or moved for free."""
+        return start - timedelta(hours=self.cutoff_hours)
+
+    def matches(self, *, price: Decimal | None, currency: str) -> bool:
+        return self.price == price and (self.price is None or self.currency == currency)
+
+
+def booking_quote(
+    *, teacher: TeacherProfile, length: int, mode: str | None = None, course: Course | None = None
+) -> BookingQuote:
+    """The price (the teacher's hourly rate for `length` minutes, to the cent; 0 under a course) and
+    the policy of a booking. A mode the teacher does not offer is refused (422 `mode_not_offered`)."""
+    offered = modes_offered(teacher=teacher)
+    if mode is None:
+        mode = offered[0]
+    elif mode not in offered:
+        message = _("The teacher does not teach this way (online or in person).")
+        raise ValidationFailed(message, errors={"mode": [message]}, code="mode_not_offered")
+    if course is not None:
+        price, currency = Decimal("0.00"), course.currency
+    elif teacher.hourly_rate is None:
+        price, currency = None, teacher.currency
+    else:
+        price = (teacher.hourly_rate * length / 60).quantize(CENT, rounding=ROUND_HALF_UP)
+        currency = teacher.currency
+    policy = cancellation_policy_of(teacher=teacher, course=course)
+    return BookingQuote(
+        length=length,
+        price=price,
+        currency=currency,
+        mode=str(mode),
+        course=course,
+        cutoff_hours=policy.cutoff_hours,
+        free_outcome=policy.free_outcome,
+    )
+
+
+@dataclass(frozen=True)
+class CancellationConsequence:
+    """What cancelling a lesson now would do, for the person asking: free (the policy's outcome) or
+    late (counts as taken), and for a package lesson how many lessons remain after it."""
+
+    teacher_side: bool
+    late: bool
+    cutoff: datetime
+    outcome: str
+    package_size: int | None
+    package_left_after: int | None
+
+
+def cancellation_consequence(
+    *, lesson: Lesson, actor, now: datetime | None = None
+) -> CancellationConsequence:
+    """The teacher's side (the teacher or an admin) always cancels for free; the student's side for
+    free until the cut-off, after it the lesson counts as taken (charged)."""
+    now = now or timezone.now()
+    policy = cancellation_policy_for(lesson=lesson)
+    cutoff = lesson.start - timedelta(hours=policy.cutoff_hours)
+    teacher_side = lesson.teacher.user_id == actor.pk or is_admin(actor)
+    late = not teacher_side and now > cutoff
+    size = left = None
+    course = lesson.course if lesson.course_id else None
+    if (
+        course is not None
+        and course.lessons_included is not None
+        and lesson.kind == LessonKind.PRIVATE
+    ):
+        size = course.lessons_included
+        used = package_lessons_used(course=course, student=lesson.student)
+        # This lesson is among those used now; a free cancellation gives it back.
+        left = size - used + (0 if late else 1)
+    return CancellationConsequence(
+        teacher_side=teacher_side,
+        late=late,
+        cutoff=cutoff,
+        outcome=BillingOutcome.CHARGE if late else policy.free_outcome,
+        package_size=size,
+        package_left_after=left,
     )

@@ -11,16 +11,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from authentication.choices import Role
 from authentication.models import User
 from authentication.roles import has_role, is_admin
-from authentication.selectors import acts_for_student, guardian_consent_require
+from authentication.selectors import guardian_consent_require
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course
 from cplatform.exceptions import Conflict, DomainError, NotFound, ValidationFailed, refused
@@ -46,8 +48,12 @@ from ..signals import (
     lesson_rescheduled_committed,
 )
 from .selectors import (
+    BookingQuote,
     SlotQuery,
+    booking_quote,
+    cancellation_consequence,
     cancellation_policy_for,
+    lesson_may_change,
     lesson_visible_to,
     package_lessons_used,
     policy_of,
@@ -163,6 +169,32 @@ def time_off_delete(*, actor: User, exception: AvailabilityException) -> None:
 def _lock(teacher: TeacherProfile, student: User) -> None:
     TeacherProfile.objects.select_for_update().filter(pk=teacher.pk).first()
     User.objects.select_for_update().filter(pk=student.pk).first()
+
+
+def _quote_now(
+    *,
+    teacher: TeacherProfile,
+    length: int,
+    mode: str | None,
+    course: Course | None,
+    expected: tuple[Decimal | None, str] | None,
+) -> BookingQuote:
+    """The booking's price and mode from the teacher's profile as it is now (read inside the booking's
+    transaction, after the teacher's row lock). `expected`, the (price, currency) the booker was
+    shown: a different price now refuses the booking (409 `price_changed`) rather than charging
+    another amount than the one shown."""
+    current = TeacherProfile.objects.select_related("user").get(pk=teacher.pk)
+    quote = booking_quote(teacher=current, length=length, mode=mode, course=course)
+    if expected is not None and not quote.matches(price=expected[0], currency=expected[1]):
+        if quote.price is None:
+            message = _("The price has changed: the teacher no longer sets a price.")
+        else:
+            message = _("The price has changed: this lesson now costs %(price)s %(currency)s.") % {
+                "price": number_format(quote.price, 2),
+                "currency": quote.currency,
+            }
+        raise Conflict(message, errors={"expected_price": [message]}, code="price_changed")
+    return quote
 
 
 def _overlap_problem(
@@ -291,11 +323,15 @@ def lesson_book(
     length: int,
     now: datetime | None = None,
     course_id: int | None = None,
+    mode: str | None = None,
+    expected: tuple[Decimal | None, str] | None = None,
 ) -> Lesson:
     """Book one lesson in a free slot of the teacher. Overlap → Conflict (409). `course_id`: a 1:1
     course the teacher teaches and the student is actively enrolled in (its materials can then be
     shared in the lesson). A student held back by the guardian-consent gate → PermissionDenied with a
-    `code` (a lesson is contact with a teacher and is paid for)."""
+    `code` (a lesson is contact with a teacher and is paid for). The lesson stores its price,
+    currency and mode (`booking_quote`) so billing charges what was shown; `expected` is the
+    (price, currency) shown to the booker (see `_quote_now`)."""
     now = now or timezone.now()
     student_get_for_booking(user=actor, student_id=student.pk)  # else NotFound
     _check_people(teacher=teacher, student=student, length=length)
@@ -315,6 +351,9 @@ def lesson_book(
                 _raise(problem)
             if course is not None and course.lessons_included is not None:
                 _check_package(course=course, student=student)
+            quote = _quote_now(
+                teacher=teacher, length=length, mode=mode, course=course, expected=expected
+            )
             lesson = Lesson.objects.create(
                 teacher=teacher,
                 student=student,
@@ -322,6 +361,9 @@ def lesson_book(
                 start=start,
                 end=end,
                 course=course,
+                price=quote.price,
+                currency=quote.currency,
+                mode=quote.mode,
             )
             announce(
                 lesson_booked,
@@ -373,9 +415,12 @@ def series_book(
     count: int | None = None,
     until: date | None = None,
     now: datetime | None = None,
+    mode: str | None = None,
+    expected: tuple[Decimal | None, str] | None = None,
 ) -> LessonSeries:
     """Book a weekly series, all or nothing: any occurrence that is not free → Conflict (409) listing
-    every such date (the teacher's local dates)."""
+    every such date (the teacher's local dates). Each lesson stores the price, currency and mode
+    shown (`expected` as in `lesson_book`)."""
     now = now or timezone.now()
     student_get_for_booking(user=actor, student_id=student.pk)  # else NotFound
     if (count is None) == (until is None):
@@ -417,6 +462,10 @@ def series_book(
                     errors={"dates": problems},
                     code="series_unavailable",
                 )
+            quote = _quote_now(
+                teacher=teacher, length=length, mode=mode, course=None, expected=expected
+            )
+            priced = {"price": quote.price, "currency": quote.currency, "mode": quote.mode}
             local = first_start.astimezone(tz)
             series = LessonSeries.objects.create(
                 teacher=teacher,
@@ -429,6 +478,7 @@ def series_book(
                 first_date=local.date(),
                 count=count,
                 until=until,
+                **priced,
             )
             lessons = Lesson.objects.bulk_create(
                 Lesson(
@@ -438,6 +488,7 @@ def series_book(
                     series=series,
                     start=start,
                     end=start + duration,
+                    **priced,
                 )
                 for start in starts
             )
@@ -466,18 +517,8 @@ def _teacher_side(*, lesson: Lesson, actor: User) -> bool:
     return lesson.teacher.user_id == actor.pk or is_admin(actor)
 
 
-def _may_change(*, lesson: Lesson, actor: User) -> bool:
-    """Who may cancel or move a lesson: the teacher's side, and for a 1:1 lesson its student or an
-    active guardian of theirs (a group session's seat holders give up their seat instead)."""
-    if _teacher_side(lesson=lesson, actor=actor):
-        return True
-    return lesson.kind == LessonKind.PRIVATE and acts_for_student(
-        user=actor, student_id=lesson.student_id
-    )
-
-
 def _require_changer(*, lesson: Lesson, actor: User) -> None:
-    if _may_change(lesson=lesson, actor=actor):
+    if lesson_may_change(user=actor, lesson=lesson):
         return
     if lesson.kind == LessonKind.GROUP:
         detail = _("Only the teacher cancels a group session; give up your seat.")
@@ -514,14 +555,14 @@ def lesson_cancel(
         raise ValidationFailed(errors={"reason": errors["cancellation_reason"]})
     with transaction.atomic():
         lesson = _locked_scheduled(lesson, now)
-        free_outcome = cancellation_policy_for(lesson=lesson).free_outcome
-        late = not _teacher_side(lesson=lesson, actor=actor) and _is_late(lesson=lesson, now=now)
+        consequence = cancellation_consequence(lesson=lesson, actor=actor, now=now)
+        late = consequence.late
         lesson.status = LessonStatus.CANCELLED
         lesson.cancelled_by = actor
         lesson.cancelled_at = now
         lesson.cancelled_late = late
         lesson.cancellation_reason = reason.strip()[:300]
-        lesson.billing_outcome = BillingOutcome.CHARGE if late else BillingOutcome(free_outcome)
+        lesson.billing_outcome = BillingOutcome(consequence.outcome)
         lesson.sequence += 1
         lesson.save()
         logger.info(
@@ -549,8 +590,8 @@ def lesson_reschedule(
     """Move a lesson to another free slot of the same length. The student's side may do so only until
     the cancellation cut-off; the teacher's side at any time before it starts."""
     now = now or timezone.now()
-    may_change = _may_change(lesson=lesson, actor=actor)
-    if not may_change and not lesson_visible_to(user=actor, lesson=lesson):
+    allowed = lesson_may_change(user=actor, lesson=lesson)
+    if not allowed and not lesson_visible_to(user=actor, lesson=lesson):
         raise NotFound()
     if lesson.kind == LessonKind.GROUP:
         # Its seat holders' other lessons would all need checking: cancel and create a new session.

@@ -1,19 +1,24 @@
 """Pages for lessons: my lessons (student, parent, teacher), book a lesson with a teacher, cancel.
 Each calls the same selectors and services as the API."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.dates import WEEKDAYS_ABBR
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from authentication.choices import Role
 from authentication.next_steps import consent_notice, domain_error_message
@@ -21,9 +26,9 @@ from authentication.roles import has_role, is_admin, role_required
 from authentication.selectors import children_of
 from courses.selectors import course_list_for_teacher_page
 from cplatform.confirm import Confirmation, confirm_page
-from cplatform.exceptions import DomainError, NotFound
+from cplatform.exceptions import Conflict, DomainError, NotFound, ValidationFailed
 
-from ..choices import LessonKind, LessonStatus
+from ..choices import BillingOutcome, LessonKind, LessonMode, LessonStatus
 from ..selectors import is_taking_bookings, teacher_get_for_viewer
 from ..services import teacher_profile_ensure
 from . import selectors, services
@@ -98,61 +103,100 @@ def _int_or_none(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 18 else None
 
 
+@dataclass
+class BookingChoice:
+    """What the booking pages carry from step to step in their query (and the confirm form): the
+    length, the mode, whom it is for, the course, the week shown and, once picked, the start."""
+
+    length: int | None = None
+    mode: str | None = None
+    student_id: int | None = None
+    course_id: int | None = None
+    week: int = 0
+    start: datetime | None = None
+
+    @classmethod
+    def read(cls, data) -> BookingChoice:
+        """Parse leniently: a value that does not parse is left out (the page then offers the
+        default again) rather than refused; the service judges what is left."""
+
+        def number(name):
+            try:
+                value = int(data.get(name) or "")
+            except ValueError:
+                return None
+            return value if 0 < value < 2**31 else None
+
+        try:
+            start = datetime.fromisoformat(data.get("start") or "")
+            if start.tzinfo is None:
+                start = None
+        except ValueError:
+            start = None
+        mode = data.get("mode")
+        return cls(
+            length=number("length"),
+            mode=mode if mode in LessonMode.values else None,
+            student_id=number("student_id"),
+            course_id=number("course_id") or number("course"),
+            week=max(0, min(number("week") or 0, 52)),
+            start=start,
+        )
+
+    def query(self, *, with_start: bool = False) -> str:
+        parts = {
+            "length": self.length,
+            "mode": self.mode,
+            "student_id": self.student_id,
+            "course_id": self.course_id,
+            "week": self.week or None,
+            "start": self.start.isoformat() if with_start and self.start else None,
+        }
+        return urlencode({k: v for k, v in parts.items() if v is not None})
+
+
+def _booking_page(teacher, choice: BookingChoice) -> str:
+    query = choice.query()
+    return reverse("lesson-book", args=[teacher.pk]) + (f"?{query}" if query else "")
+
+
+def _bookers(user) -> tuple[list, list[int], bool]:
+    """(children, ids of everyone the user books for, whether they book for themself)."""
+    children = list(children_of(guardian=user)) if has_role(user, Role.PARENT) else []
+    for_self = has_role(user, Role.STUDENT)
+    return children, [c.pk for c in children] + ([user.pk] if for_self else []), for_self
+
+
 @role_required(Role.STUDENT, Role.PARENT)
 def lesson_book(request, teacher_id: int):
-    """The teacher's free slots for a week, in the visitor's zone; choosing one books it."""
+    """Step 1 and 2 of booking: the length (and mode, person, course), then the teacher's free times
+    of that length for a week in the visitor's zone. A time leads to the review (step 3)."""
     teacher = selectors.teacher_get_bookable(teacher_id=teacher_id, viewer=request.user)
-    children = (
-        list(children_of(guardian=request.user)) if has_role(request.user, Role.PARENT) else []
-    )
+    choice = BookingChoice.read(request.POST if request.method == "POST" else request.GET)
+    if request.method == "POST":
+        # A form of an older page that booked on one click: it now goes through the review.
+        review = reverse("lesson-book-review", args=[teacher.pk])
+        return redirect(f"{review}?{choice.query(with_start=True)}", permanent=False)
+    children, booker_ids, books_for_self = _bookers(request.user)
     tz_name = request.user.timezone
     tz = zone(tz_name)
-    if request.method == "POST":
-        try:
-            start = datetime.fromisoformat(request.POST.get("start", ""))
-            length = int(request.POST.get("length", ""))
-            raw_student = request.POST.get("student_id") or None
-            student_id = int(raw_student) if raw_student else None
-            raw_course = request.POST.get("course_id") or None
-            course_id = int(raw_course) if raw_course else None
-            if start.tzinfo is None:
-                raise ValueError
-        except (TypeError, ValueError):
-            messages.error(request, _("Choose one of the times offered."))
-            return redirect("lesson-book", teacher_id=teacher.pk)
-        try:
-            student = selectors.student_get_for_booking(user=request.user, student_id=student_id)
-            services.lesson_book(
-                actor=request.user,
-                teacher=teacher,
-                student=student,
-                start=start,
-                length=length,
-                course_id=course_id,
-            )
-        except DomainError as exc:
-            messages.error(request, domain_error_message(exc))
-            return redirect("lesson-book", teacher_id=teacher.pk)
-        messages.success(request, _("Your lesson is booked."))
-        return redirect("lesson-list")
-    try:
-        week = max(0, min(int(request.GET.get("week", 0)), 52))
-    except ValueError:
-        week = 0
-    start = timezone.now() + timedelta(weeks=week)
+    lengths = selectors.lesson_lengths_of(teacher=teacher)
+    if choice.length not in lengths:
+        choice.length = selectors.default_lesson_length(teacher=teacher)
+    modes = selectors.modes_offered(teacher=teacher)
+    if choice.mode not in modes:
+        choice.mode = modes[0]
+    start = timezone.now() + timedelta(weeks=choice.week)
     length, slots = selectors.slots_for_teacher(
         teacher=teacher,
-        query=selectors.SlotQuery(start=start, end=start + timedelta(days=7)),
+        query=selectors.SlotQuery(start=start, end=start + timedelta(days=7), length=choice.length),
     )
     local = [(s.astimezone(tz), e.astimezone(tz)) for s, e in slots]
     days = [(day, list(items)) for day, items in groupby(local, key=lambda pair: pair[0].date())]
-    booker_ids = [child.pk for child in children]
-    if has_role(request.user, Role.STUDENT):
-        booker_ids.append(request.user.pk)
     # Said before a time is chosen: whom the consent gate would refuse, and what to do about it.
     consent_notices = [
         (person, notice)
-        for person in ([request.user] if has_role(request.user, Role.STUDENT) else []) + children
+        for person in ([request.user] if books_for_self else []) + children
         if (notice := consent_notice(student=person, actor=request.user)) is not None
     ]
     courses = selectors.private_courses_for_booking(teacher=teacher, student_ids=booker_ids)
@@ -160,37 +204,228 @@ def lesson_book(request, teacher_id: int):
         request,
         "classroom/schedule/lesson_book.html",
         {
-            "courses": courses,
-            "chosen_course": request.GET.get("course", ""),
             "teacher": teacher,
+            "choice": choice,
+            "lengths": lengths,
+            "modes": [(m, LessonMode(m).label) for m in modes],
+            "courses": courses,
             "days": days,
             "length": length,
             "children": children,
-            "books_for_self": has_role(request.user, Role.STUDENT),
+            "books_for_self": books_for_self,
             "consent_notices": consent_notices,
             "nobody_bookable": bool(booker_ids) and len(consent_notices) == len(booker_ids),
             "tz_name": tz_name,
-            "week": week,
+            "week": choice.week,
+            "previous_week_query": replace(choice, week=choice.week - 1).query(),
+            "next_week_query": replace(choice, week=choice.week + 1).query(),
         },
     )
 
 
-@require_POST
+def _slot_free(*, teacher, start: datetime, length: int) -> bool:
+    _length, slots = selectors.slots_for_teacher(
+        teacher=teacher,
+        query=selectors.SlotQuery(
+            start=start, end=start + timedelta(microseconds=1), length=length
+        ),
+    )
+    return any(s == start for s, _e in slots)
+
+
+def _shown(data) -> tuple[Decimal | None, str] | None:
+    """The (price, currency) the review showed, from its confirm form; None when it sent none."""
+    if "shown_price" not in data:
+        return None
+    raw = data.get("shown_price") or ""
+    try:
+        price = Decimal(raw) if raw else None
+    except InvalidOperation:
+        return (Decimal("-1"), "")  # matches no price: the review is shown again
+    return price, data.get("shown_currency") or ""
+
+
+@role_required(Role.STUDENT, Role.PARENT)
+def lesson_book_review(request, teacher_id: int):
+    """Step 3: the booking as it will be stored (time in the viewer's and the teacher's zone, length,
+    price, cancellation policy with its cut-off, mode, course), then Confirm. The confirm sends the
+    price shown: a different price now shows the review again with the new price, booking nothing.
+    A time taken meanwhile goes back to the times (choices kept) with the fresh ones."""
+    teacher = selectors.teacher_get_bookable(teacher_id=teacher_id, viewer=request.user)
+    data = request.POST if request.method == "POST" else request.GET
+    choice = BookingChoice.read(data)
+    back = _booking_page(teacher, choice)
+    if choice.start is None or choice.length is None:
+        messages.error(request, _("Choose one of the times offered."))
+        return redirect(back)
+    tz_name = request.user.timezone
+    try:
+        student = selectors.student_get_for_booking(user=request.user, student_id=choice.student_id)
+        course = None
+        if choice.course_id is not None:
+            course = next(
+                (
+                    c
+                    for c in selectors.private_courses_for_booking(
+                        teacher=teacher, student_ids=[student.pk]
+                    )
+                    if c.pk == choice.course_id
+                ),
+                None,
+            )
+            if course is None:
+                raise ValidationFailed(
+                    _("The student is not actively enrolled in this course."),
+                    code="course_not_bookable",
+                )
+        if request.method == "POST":
+            lesson = services.lesson_book(
+                actor=request.user,
+                teacher=teacher,
+                student=student,
+                start=choice.start,
+                length=choice.length,
+                course_id=choice.course_id,
+                mode=choice.mode,
+                expected=_shown(data),
+            )
+            when = dateformat.format(lesson.start.astimezone(zone(tz_name)), "l j F, H:i")
+            messages.success(
+                request,
+                _("Your lesson with %(teacher)s is booked for %(when)s.")
+                % {"teacher": teacher.user.name, "when": when},
+            )
+            return redirect("lesson-list")
+        quote = selectors.booking_quote(
+            teacher=teacher, length=choice.length, mode=choice.mode, course=course
+        )
+        if choice.length not in selectors.lesson_lengths_of(teacher=teacher) or not _slot_free(
+            teacher=teacher, start=choice.start, length=choice.length
+        ):
+            messages.error(request, _("That time is no longer free. Here are the free times now."))
+            return redirect(back)
+    except NotFound:
+        raise
+    except Conflict as exc:
+        if exc.code != "price_changed":
+            messages.error(request, domain_error_message(exc))
+            return redirect(back)
+        messages.error(request, exc.detail)
+        quote = selectors.booking_quote(
+            teacher=selectors.teacher_get_bookable(teacher_id=teacher.pk, viewer=request.user),
+            length=choice.length,
+            mode=choice.mode,
+            course=course,
+        )
+    except DomainError as exc:
+        messages.error(request, domain_error_message(exc))
+        return redirect(back)
+    notice = consent_notice(student=student, actor=request.user)
+    teacher_tz = teacher.user.timezone
+    end = choice.start + timedelta(minutes=choice.length)
+    return render(
+        request,
+        "classroom/schedule/lesson_book_review.html",
+        {
+            "teacher": teacher,
+            "student": student,
+            "for_self": student.pk == request.user.pk,
+            "choice": choice,
+            "start": choice.start,
+            "end": end,
+            "quote": quote,
+            "cutoff": quote.cutoff_before(choice.start),
+            "mode_label": LessonMode(quote.mode).label,
+            "consent_notice": notice,
+            "tz_name": tz_name,
+            "teacher_tz": teacher_tz if teacher_tz != tz_name else None,
+            "change_url": back,
+        },
+    )
+
+
+def _consequence_text(consequence, lesson, tz) -> str:
+    """The consequence of cancelling in plain words, with the cut-off in the viewer's zone."""
+    cutoff = dateformat.format(consequence.cutoff.astimezone(tz), "l j F, H:i")
+    price = f"{number_format(lesson.price, 2)} {lesson.currency}" if lesson.price else None
+    if consequence.teacher_side:
+        text = _("Cancelling is free for the student: the lesson is not charged.")
+    elif consequence.late:
+        text = _("The free cancellation ended on %(cutoff)s: the lesson counts as taken.") % {
+            "cutoff": cutoff
+        }
+        if price:
+            text += " " + _("Its price (%(price)s) stays due.") % {"price": price}
+    else:
+        text = _("Free to cancel until %(cutoff)s: the lesson is not charged.") % {"cutoff": cutoff}
+        if consequence.outcome == BillingOutcome.CREDIT:
+            text += " " + _("You keep it as a credit for another lesson with this teacher.")
+    if consequence.package_size is not None:
+        if consequence.late and not consequence.teacher_side:
+            text += " " + _("It counts as one of the %(size)d lessons of your package.") % {
+                "size": consequence.package_size
+            }
+        else:
+            text += " " + ngettext(
+                "It goes back to your package: %(left)d lesson of %(size)d left after this.",
+                "It goes back to your package: %(left)d lessons of %(size)d left after this.",
+                consequence.package_left_after,
+            ) % {"left": consequence.package_left_after, "size": consequence.package_size}
+    return text
+
+
 @role_required()
 def lesson_cancel(request, lesson_id: int):
-    try:
-        lesson = selectors.lesson_get_for_user(user=request.user, lesson_id=lesson_id)
-        lesson = services.lesson_cancel(lesson=lesson, actor=request.user)
-    except NotFound:
-        raise  # an Http404: Django answers with the 404 page
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    """Asks first (GET: the lesson and what cancelling it now means), then cancels (POST) and says
+    what happened."""
+    lesson = selectors.lesson_get_for_user(user=request.user, lesson_id=lesson_id)
+    tz = zone(request.user.timezone)
+    if request.method == "POST":
+        try:
+            lesson = services.lesson_cancel(
+                lesson=lesson, actor=request.user, reason=request.POST.get("reason", "")
+            )
+        except DomainError as exc:
+            messages.error(request, domain_error_message(exc))
+            return redirect("lesson-list")
+        when = dateformat.format(lesson.start.astimezone(tz), "l j F, H:i")
+        if lesson.cancelled_late:
+            messages.warning(
+                request,
+                _(
+                    "The lesson of %(when)s is cancelled. It was after the free cancellation, "
+                    "so it counts as taken."
+                )
+                % {"when": when},
+            )
+        else:
+            messages.success(
+                request,
+                _("The lesson of %(when)s is cancelled, free of charge.") % {"when": when},
+            )
         return redirect("lesson-list")
-    if lesson.cancelled_late:
-        messages.warning(request, _("The lesson is cancelled; it was late, so it counts as taken."))
-    else:
-        messages.success(request, _("The lesson is cancelled."))
-    return redirect("lesson-list")
+    cancellable = lesson.status == LessonStatus.SCHEDULED and lesson.start > timezone.now()
+    may_change = selectors.lesson_may_change(user=request.user, lesson=lesson)
+    consequence = (
+        selectors.cancellation_consequence(lesson=lesson, actor=request.user)
+        if cancellable and may_change
+        else None
+    )
+    return render(
+        request,
+        "classroom/schedule/lesson_cancel.html",
+        {
+            "lesson": lesson,
+            "tz": tz,
+            "tz_name": request.user.timezone,
+            "cancellable": cancellable,
+            "may_change": may_change,
+            "consequence": consequence,
+            "consequence_text": (
+                _consequence_text(consequence, lesson, tz) if consequence else None
+            ),
+        },
+    )
 
 
 @role_required(Role.TEACHER)
@@ -343,6 +578,12 @@ def lesson_reschedule(request, lesson_id: int):
         {
             "lesson": lesson,
             "movable": movable,
+            # The student's side moves for free until the cut-off (after it the service refuses).
+            "consequence": (
+                selectors.cancellation_consequence(lesson=lesson, actor=request.user)
+                if movable
+                else None
+            ),
             "days": days,
             "length": length,
             "week": week,

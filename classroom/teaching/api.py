@@ -273,7 +273,9 @@ def _length(teacher, payload: BookingIn) -> int:
 @location("api:retrieve_lesson", lesson_id="id")
 def book_lesson(request, payload: LessonBookingIn):
     """Book a free slot: a student for themself, a parent for a linked child (`student_id`),
-    optionally within a 1:1 course (`course_id`). A slot taken meanwhile answers 409."""
+    optionally within a 1:1 course (`course_id`), online or in person (`mode`). A slot taken
+    meanwhile answers 409 `slot_taken`; a price other than `expected_price` 409 `price_changed`.
+    The lesson keeps its price, currency and mode: billing charges what was shown."""
     teacher, student, start = _booking_parts(request, payload)
     lesson = scheduling_services.lesson_book(
         actor=request.auth,
@@ -282,6 +284,8 @@ def book_lesson(request, payload: LessonBookingIn):
         start=start,
         length=_length(teacher, payload),
         course_id=payload.course_id,
+        mode=payload.mode,
+        expected=payload.expected(),
     )
     return Status(201, _lesson_out(request, lesson.pk))
 
@@ -361,6 +365,8 @@ def book_series(request, payload: SeriesIn):
         length=_length(teacher, payload),
         count=payload.count,
         until=payload.until,
+        mode=payload.mode,
+        expected=payload.expected(),
     )
     return Status(
         201, scheduling_selectors.series_get_for_user(user=request.auth, series_id=series.pk)

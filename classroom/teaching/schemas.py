@@ -1,9 +1,11 @@
 from datetime import date, datetime
+from decimal import Decimal
 
 from ninja import Field, Schema
 from pydantic import field_validator
 
 from authentication.schemas import PersonBrief
+from catalog.choices import Currency
 from courses.schemas import CourseBrief, MaterialOut, StudentBrief, TeacherBrief
 from cplatform.api_base import (
     ClearableMultilineText,
@@ -15,7 +17,14 @@ from cplatform.api_base import (
 )
 from cplatform.api_types import TimeZoneNameOut, WallClockTime
 
-from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus, LessonWhen
+from ..choices import (
+    AttendanceStatus,
+    BillingOutcome,
+    LessonKind,
+    LessonMode,
+    LessonStatus,
+    LessonWhen,
+)
 from ..scheduling.schemas import sane_instant
 from .selectors import with_lesson_details
 
@@ -150,6 +159,15 @@ class LessonOut(Schema):
     cancelled_late: bool
     cancellation_reason: str
     billing_outcome: BillingOutcome
+    price: Decimal | None = Field(
+        ...,
+        examples=["25.00"],
+        description="The price shown when the lesson was booked, which billing charges: 0 when a "
+        "course covers it; null when the teacher set no price, or for a group session (its "
+        "course is paid instead).",
+    )
+    currency: Currency | None = Field(..., description="The currency of `price`; null with it.")
+    mode: LessonMode = Field(..., description="Online or in person, as booked.")
     video_call_url: str
     notes: str
     homework: str
@@ -167,6 +185,10 @@ class LessonOut(Schema):
     def resolve_display_title(obj, context):
         request = (context or {}).get("request")
         return obj.title_for(getattr(request, "auth", None) or getattr(request, "user", None))
+
+    @staticmethod
+    def resolve_currency(obj, context):
+        return obj.currency if obj.price is not None and obj.currency else None
 
     @staticmethod
     def resolve_seats_taken(obj, context):
@@ -195,7 +217,18 @@ class SeriesOut(Schema):
     length_minutes: int
     count: int | None
     until: date | None
+    price: Decimal | None = Field(
+        ...,
+        examples=["25.00"],
+        description="Each lesson's price as shown at booking (see lessons).",
+    )
+    currency: Currency | None
+    mode: LessonMode
     lessons: list[LessonOut]
+
+    @staticmethod
+    def resolve_currency(obj, context):
+        return obj.currency if obj.price is not None and obj.currency else None
 
     @staticmethod
     def resolve_lessons(obj, context):

@@ -1,5 +1,7 @@
 """The lesson pages: book a lesson from a teacher's free times, see it under upcoming, cancel it."""
 
+import html
+import re
 import zoneinfo
 
 import pytest
@@ -16,6 +18,17 @@ from tests.booking.factories import bookable_teacher, days_ahead, student
 
 pytestmark = pytest.mark.django_db
 
+HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
+
+
+def confirm(client, review):
+    """Press Confirm on a review page: post back the fields its confirm form carries."""
+    page = review.content.decode()
+    start = page.rindex('<form method="post"', 0, page.index('name="shown_price"'))
+    form = page[start : page.index("</form>", start)]
+    data = {name: html.unescape(value) for name, value in HIDDEN.findall(form)}
+    return client.post(review.request["PATH_INFO"], data)
+
 
 def test_student_books_a_lesson_on_the_page_and_sees_it_under_upcoming(client):
     teacher = bookable_teacher(lesson_lengths=[60], min_notice_minutes=60)
@@ -28,7 +41,10 @@ def test_student_books_a_lesson_on_the_page_and_sees_it_under_upcoming(client):
     offered = start.astimezone(zoneinfo.ZoneInfo("America/New_York")).isoformat()
     assert offered in page.content.decode()  # slots are offered in the student's zone
 
-    response = client.post(f"/lessons/book/{teacher.pk}/", {"start": offered, "length": 60})
+    review = client.get(f"/lessons/book/{teacher.pk}/review/", {"start": offered, "length": 60})
+    assert review.status_code == 200
+    assert not Lesson.objects.exists()  # the review books nothing
+    response = confirm(client, review)
     assert response.status_code == 302
     lesson = Lesson.objects.get(student=learner)
     assert lesson.start == start
@@ -44,10 +60,13 @@ def test_a_taken_slot_on_the_page_reports_the_conflict_and_books_nothing(client)
     second = student()
     client.force_login(second)
     response = client.post(
-        f"/lessons/book/{teacher.pk}/", {"start": start.isoformat(), "length": 60}, follow=True
+        f"/lessons/book/{teacher.pk}/review/",
+        {"start": start.isoformat(), "length": 60},
+        follow=True,
     )
     assert response.status_code == 200
     assert "already has a lesson" in response.content.decode()
+    assert response.redirect_chain[-1][0].startswith(f"/lessons/book/{teacher.pk}/?length=60")
     assert not Lesson.objects.filter(student=second).exists()
 
 
@@ -61,10 +80,12 @@ def test_a_parent_books_for_a_child_on_the_page(client):
     client.force_login(parent)
     assert child.name in client.get(f"/lessons/book/{teacher.pk}/").content.decode()
     start = days_ahead(3)
-    client.post(
-        f"/lessons/book/{teacher.pk}/",
+    review = client.get(
+        f"/lessons/book/{teacher.pk}/review/",
         {"start": start.isoformat(), "length": 60, "student_id": child.pk},
     )
+    assert child.name in review.content.decode()
+    confirm(client, review)
     assert Lesson.objects.get(student=child).booked_by == parent
 
 
@@ -76,6 +97,7 @@ def test_student_cancels_from_the_page_and_others_get_404(client):
     )
     client.force_login(student())
     assert client.post(f"/lessons/{lesson.pk}/cancel/").status_code == 404
+    assert client.get(f"/lessons/{lesson.pk}/cancel/").status_code == 404
     client.force_login(learner)
     assert client.post(f"/lessons/{lesson.pk}/cancel/").status_code == 302
     lesson.refresh_from_db()
@@ -183,12 +205,15 @@ def test_a_student_books_a_lesson_of_their_1_to_1_course_from_the_course_page(cl
 
     start = days_ahead(2, hour=10)
     client.post(
-        f"/lessons/book/{teacher.pk}/",
+        f"/lessons/book/{teacher.pk}/review/",
         {"start": start.isoformat(), "length": 60, "course_id": other.pk},
     )
     assert not Lesson.objects.exists()  # not enrolled in that one: refused, nothing booked
-    client.post(
-        f"/lessons/book/{teacher.pk}/",
+    review = client.get(
+        f"/lessons/book/{teacher.pk}/review/",
         {"start": start.isoformat(), "length": 60, "course_id": course.pk},
     )
-    assert Lesson.objects.get(student=learner).course == course
+    assert "Included in your course" in review.content.decode()
+    confirm(client, review)
+    lesson = Lesson.objects.get(student=learner)
+    assert (lesson.course, lesson.price, lesson.currency) == (course, 0, course.currency)

@@ -5,6 +5,7 @@ that nothing raises, and a new code needs a case here."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
@@ -340,6 +341,17 @@ def _group_session_not_movable():
     teacher = bookable_teacher()
     lesson = session(course=group_course(teacher=teacher.user))
     lesson_reschedule(lesson=lesson, actor=teacher.user, start=days_ahead(9))
+
+
+def _price_changed():
+    teacher = bookable_teacher()
+    TeacherProfile.objects.filter(pk=teacher.pk).update(hourly_rate=40)
+    book(teacher, student(), expected=(Decimal("30.00"), "EUR"))  # shown before the rise to 40
+
+
+def _mode_not_offered():
+    teacher = bookable_teacher()  # online only
+    book(teacher, student(), mode="in_person")
 
 
 def _teacher_profile_missing():

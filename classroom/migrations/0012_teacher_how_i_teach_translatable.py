@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('classroom', '0010_lookups_move_to_catalog'),
+        ('classroom', '0011_lesson_price_currency_mode'),
     ]
 
     operations = [
