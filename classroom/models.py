@@ -514,7 +514,8 @@ class Lesson(models.Model):
         API (`display_title`) all use this. Needs teacher.user, student and course loaded."""
         if self.kind == LessonKind.GROUP:
             course_title = self.course.title if self.course_id else ""
-            if self.title and course_title and self.title != course_title:
+            # A session titled after its course ("Algebra basics · 4") is not prefixed again.
+            if self.title and course_title and not self.title.startswith(course_title):
                 return f"{course_title}: {self.title}"
             return self.title or course_title or str(_("Group session"))
         teacher_name = self.teacher.user.name

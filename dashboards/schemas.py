@@ -132,7 +132,8 @@ class ChildSummaryOut(LearnerSummaryOut):
 
     @staticmethod
     def resolve_progress_url(obj):
-        return reverse("progress-student", kwargs={"student_id": obj.student.pk})
+        # The parent's progress page, at this child's part ("progress-student" is the teacher's).
+        return reverse("progress-home") + f"#child-{obj.student.pk}-heading"
 
     @staticmethod
     def resolve_history_url(obj):

@@ -559,7 +559,8 @@ def admin_home(*, user: User) -> AdminHome | None:
             _("Guardian links"),
             reverse("wagtailsnippets_authentication_guardianlink:list"),
         ),
-        AdminAreaLink(AdminArea.COURSES, _("All courses"), reverse("teach-courses")),
+        # The catalog: "Courses I teach" is a teacher's page (403 for an admin who does not teach).
+        AdminAreaLink(AdminArea.COURSES, _("Course catalog"), reverse("course-catalog")),
         AdminAreaLink(AdminArea.LESSONS, _("All lessons"), reverse("lesson-list")),
         AdminAreaLink(AdminArea.WAGTAIL, _("Site administration"), reverse("wagtailadmin_home")),
     ]

@@ -104,7 +104,7 @@ def test_a_parents_summary_has_each_child_with_the_same_facts_and_shortcuts(clie
     ada_part, young_part = children
     assert ada_part["next_lesson"]["lesson_id"] == next_lesson.pk
     assert [c["course"]["title"] for c in ada_part["courses"]] == ["Algebra"]
-    assert ada_part["progress_url"] == f"http://testserver/progress/students/{ada.pk}/"
+    assert ada_part["progress_url"] == f"http://testserver/progress/#child-{ada.pk}-heading"
     assert ada_part["history_url"] == f"http://testserver/progress/history/?student={ada.pk}"
     assert ada_part["book_url"] == "http://testserver/teachers/"
     assert [t["code"] for t in young_part["todos"]] == ["guardian_consent"]

@@ -173,10 +173,15 @@ def test_a_parent_sees_a_card_per_child_with_their_lessons_and_shortcuts(client,
     assert "Homework due" in ada_card and "Algebra" in ada_card
     assert "Exam prep" in ada_card and "confirms your payment" in ada_card
     for child, card in ((ada, ada_card), (ben, ben_card)):
-        assert f'href="/progress/students/{child.pk}/"' in card
+        assert f'href="/progress/#child-{child.pk}-heading"' in card
         assert f'href="/progress/history/?student={child.pk}"' in card
         assert 'href="/teachers/"' in card
     assert "No lesson booked." in ben_card
+    # The Progress shortcut opens the parent's progress page at that child (not a teacher's page).
+    progress = client.get("/progress/")
+    assert progress.status_code == 200
+    for child in (ada, ben):
+        assert f'id="child-{child.pk}-heading"' in progress.content.decode()
 
 
 def test_a_parent_is_asked_for_consent_and_a_date_of_birth_where_a_child_needs_them(client):
@@ -315,6 +320,9 @@ def test_an_admin_sees_teachers_and_pages_waiting_and_every_admin_area(client):
     for area in ("content", "review", "teachers", "users", "guardians", "courses", "lessons"):
         assert f'data-area="{area}"' in html
     assert 'data-area="django"' not in html  # Django's admin is for superusers
+    # Every area tile opens for this admin (an admin who does not teach has no "Courses I teach").
+    for href in re.findall(r'href="([^"]+)" data-area=', html):
+        assert client.get(href, follow=True).status_code == 200, href
 
 
 def test_an_admin_with_nothing_waiting_is_told_so(client):
