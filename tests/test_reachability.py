@@ -55,6 +55,9 @@ ROLE_PAGES: dict[str, set[str]] = {
     "lesson-detail": {"student_a", "parent_of_a", "teacher"},
     "lesson-reschedule": {"student_a", "parent_of_a", "teacher"},
     "lesson-book": LEARNERS,
+    # Confirmation pages linked from a group session's page.
+    "lesson-material-detach": {"teacher"},
+    "lesson-seat-release": {"student_a", "parent_of_a"},
     "calendar-feed-page": {"student_a", "parent_of_a", "teacher"},
     "progress-home": {"student_a", "parent_of_a", "teacher"},
     "progress-history": {"student_a", "parent_of_a"},
@@ -114,6 +117,8 @@ LANGUAGELESS = (
 )
 # At most this many addresses of one route are fetched (another teacher's page adds nothing).
 PER_ROUTE = 1
+# Routes whose pages differ by object: a 1:1 lesson and a group session (seats, materials).
+PER_ROUTE_OF = {"lesson-detail": 2}
 MAX_PAGES = 150
 
 
@@ -176,7 +181,8 @@ class Crawl:
             name = route_name(urlsplit(path).path)
             if name is not None:
                 self.reached.add(name)
-            if name in NOT_PAGES or fetched[name] >= PER_ROUTE and name != "wagtail_serve":
+            per_route = PER_ROUTE_OF.get(name, PER_ROUTE)
+            if name in NOT_PAGES or fetched[name] >= per_route and name != "wagtail_serve":
                 continue
             fetched[name] += 1
             response = client.get(path, follow=True)

@@ -126,7 +126,18 @@ def test_a_teacher_schedules_a_group_session_from_the_course_and_a_student_joins
     as_user(client, people.student_a)
     html = client.get(page(lesson)).content.decode()
     assert "You have a seat." in html
-    assert client.post(page(lesson), {"action": "release"}).status_code == 302
+    # Giving up the seat asks first, on its own page linked from the lesson, and says what follows.
+    release = reverse(
+        "lesson-seat-release", kwargs={"lesson_id": lesson.pk, "student_id": people.student_a.pk}
+    )
+    assert f'href="{release}"' in html
+    asked = client.get(release).content.decode()
+    assert "Give up your seat in the session of" in asked
+    assert "someone else may take it" in asked
+    assert LessonSeat.objects.filter(lesson=lesson, cancelled_at=None).exists()
+    response = client.post(release, follow=True)
+    assert response.redirect_chain[-1][0] == page(lesson)
+    assert "is given up; it is free for someone else." in response.content.decode()
     assert not LessonSeat.objects.filter(lesson=lesson, cancelled_at=None).exists()
     assert "Take a seat" in client.get(page(lesson)).content.decode()
     assert client.post(page(lesson), {"action": "take"}).status_code == 302
@@ -135,8 +146,9 @@ def test_a_teacher_schedules_a_group_session_from_the_course_and_a_student_joins
     as_user(client, people.parent_of_a)
     html = client.get(page(lesson)).content.decode()
     assert f"{people.student_a.name} has a seat." in html
-    response = client.post(page(lesson), {"action": "release", "student_id": people.student_a.pk})
-    assert response.status_code == 302
+    assert f'href="{release}"' in html
+    assert f"Give up {people.student_a.name}&#x27;s seat" in client.get(release).content.decode()
+    assert client.post(release).status_code == 302
     assert not LessonSeat.objects.filter(lesson=lesson, cancelled_at=None).exists()
     as_user(client, people.student_b)
     assert client.get(page(lesson)).status_code == 404
@@ -191,6 +203,21 @@ def test_the_teacher_shares_and_uploads_materials_and_the_student_downloads_them
     assert response["Content-Disposition"].startswith("attachment")
     as_user(client, people.student_b)
     assert client.get(download).status_code == 404
+    # Stopping sharing asks first and says the course keeps the material.
+    as_user(client, people.teacher)
+    stop = reverse(
+        "lesson-material-detach", kwargs={"lesson_id": lesson.pk, "material_id": slides.pk}
+    )
+    assert f'href="{stop}"' in client.get(page(lesson)).content.decode()
+    asked = client.get(stop).content.decode()
+    assert "Stop sharing “Slides” in this lesson?" in asked
+    assert "It stays among the materials of" in asked
+    assert lesson.materials.filter(pk=slides.pk).exists()
+    response = client.post(stop, follow=True)
+    assert "“Slides” is no longer shared in this lesson" in response.content.decode()
+    assert sorted(lesson.materials.values_list("title", flat=True)) == ["Glossary"]
+    as_user(client, people.student_a)
+    assert client.get(stop).status_code == 404  # a student reads the lesson but does not run it
 
 
 def test_each_lesson_in_my_lessons_links_to_its_page(client, people):
