@@ -264,3 +264,32 @@ def test_my_lessons_offers_cancelling_a_group_session_to_its_teacher_only(client
 
     teacher_page = as_user(client, people.teacher).get(reverse("lesson-list"))
     assert cancel_url in teacher_page.content.decode()
+
+
+def test_cancelling_a_group_session_says_what_happens_to_its_students_not_the_1_to_1_wording(
+    client, people
+):
+    course = group_course(
+        teacher=people.teacher, students=[people.student_a, people.student_b], title="Algebra"
+    )
+    lesson = session(course=course)
+    assert lesson.seats.filter(cancelled_at=None).count() == 2
+    cancel = reverse("lesson-cancel", kwargs={"lesson_id": lesson.pk})
+    as_user(client, people.teacher)
+    html = client.get(cancel).content.decode()
+    assert "Cancel this group session?" in html
+    assert "The session is cancelled for the 2 students who hold a seat" in html
+    assert "their enrolment in Algebra and their seats in its other sessions are not changed" in (
+        html
+    )
+    assert "free for the student" not in html
+    # A seat holder cannot cancel the session for everyone: the page sends them to their seat.
+    as_user(client, people.student_a)
+    html = client.get(cancel).content.decode()
+    assert "give up your seat on its page" in html
+    assert f'href="{page(lesson)}"' in html
+    as_user(client, people.teacher)
+    response = client.post(cancel, follow=True)
+    assert "its students see it as cancelled, and no one is charged." in response.content.decode()
+    lesson.refresh_from_db()
+    assert lesson.status == "cancelled"
