@@ -258,11 +258,18 @@ def seat_release(request, lesson_id: int, student_id: int):
             )
             % {"when": when, "name": student.name},
             consequences=[
-                _(
-                    "The seat goes back to the session: someone else may take it, and the "
-                    "teacher no longer counts %(who)s among its students."
-                )
-                % {"who": _("you") if is_self else student.name},
+                (
+                    _(
+                        "The seat goes back to the session: someone else may take it, and the "
+                        "teacher no longer counts you among its students."
+                    )
+                    if is_self
+                    else _(
+                        "The seat goes back to the session: someone else may take it, and the "
+                        "teacher no longer counts %(name)s among its students."
+                    )
+                    % {"name": student.name}
+                ),
                 _(
                     "The enrolment in %(course)s is not changed, nor the seats in its other "
                     "sessions; nothing is charged or refunded."
