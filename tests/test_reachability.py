@@ -28,6 +28,7 @@ from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
+from tests.test_confirmations import one_click_destructive_forms
 from tests.test_route_matrix import DONE, KEPT, ROUTES, World, resolver_routes
 
 CRAWLED = ["anonymous", "student_a", "parent_of_a", "teacher", "admin"]
@@ -55,6 +56,9 @@ ROLE_PAGES: dict[str, set[str]] = {
     "lesson-detail": {"student_a", "parent_of_a", "teacher"},
     "lesson-reschedule": {"student_a", "parent_of_a", "teacher"},
     "lesson-book": LEARNERS,
+    # Confirmation pages linked from a group session's page.
+    "lesson-material-detach": {"teacher"},
+    "lesson-seat-release": {"student_a", "parent_of_a"},
     "calendar-feed-page": {"student_a", "parent_of_a", "teacher"},
     "progress-home": {"student_a", "parent_of_a", "teacher"},
     "progress-history": {"student_a", "parent_of_a"},
@@ -114,6 +118,8 @@ LANGUAGELESS = (
 )
 # At most this many addresses of one route are fetched (another teacher's page adds nothing).
 PER_ROUTE = 1
+# Routes whose pages differ by object: a 1:1 lesson and a group session (seats, materials).
+PER_ROUTE_OF = {"lesson-detail": 2}
 MAX_PAGES = 150
 
 
@@ -139,10 +145,27 @@ def route_name(path: str) -> str | None:
     return match.view_name
 
 
-def page_links(html: str) -> list[tuple[str, str]]:
+def post_forms(soup: BeautifulSoup, page_path: str) -> list[tuple[str | None, list]]:
+    """The page's POST forms: the route each posts to (its own address without an `action`) and
+    its hidden and submit fields as (tag, type, name, value)."""
+    found = []
+    for form in soup.find_all("form"):
+        if (form.get("method") or "get").lower() != "post":
+            continue
+        target = urlsplit(form.get("action") or page_path).path
+        fields = [
+            (el.name, el.get("type", ""), el.get("name", ""), el.get("value", ""))
+            for el in form.find_all(["input", "button"])
+            if el.name == "button" or el.get("type") in ("hidden", "submit")
+        ]
+        found.append((route_name(target), fields))
+    return found
+
+
+def page_links(html: str | BeautifulSoup) -> list[tuple[str, str]]:
     """Same-site addresses of the page's links, the language switcher's aside, each with the
     language its `hreflang` announces (a link labelled as leading to another language)."""
-    soup = BeautifulSoup(html, "html.parser")
+    soup = BeautifulSoup(html, "html.parser") if isinstance(html, str) else html
     for switcher in soup.select(".language-switcher"):
         switcher.decompose()
     found = []
@@ -168,6 +191,8 @@ class Crawl:
         self.reached: set[str] = set()
         self.english_links: dict[str, list[str]] = {}
         self.broken: dict[str, int] = {}
+        # Page → why a form on it does a destructive action on one click (tests/test_confirmations.py).
+        self.one_click: dict[str, list[str]] = {}
         fetched = Counter()
         queue, seen = [start], {start}
         pages = 0
@@ -176,7 +201,8 @@ class Crawl:
             name = route_name(urlsplit(path).path)
             if name is not None:
                 self.reached.add(name)
-            if name in NOT_PAGES or fetched[name] >= PER_ROUTE and name != "wagtail_serve":
+            per_route = PER_ROUTE_OF.get(name, PER_ROUTE)
+            if name in NOT_PAGES or fetched[name] >= per_route and name != "wagtail_serve":
                 continue
             fetched[name] += 1
             response = client.get(path, follow=True)
@@ -190,7 +216,10 @@ class Crawl:
                     self.reached.add(hop_name)
             if "text/html" not in response.get("Content-Type", ""):
                 continue
-            links = page_links(response.content.decode())
+            soup = BeautifulSoup(response.content.decode(), "html.parser")
+            if problems := one_click_destructive_forms(name, post_forms(soup, path)):
+                self.one_click[path] = problems
+            links = page_links(soup)
             if is_spanish(path):
                 english = [
                     link
@@ -221,7 +250,18 @@ def world(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+_CRAWLS: dict[tuple[int, str, str], Crawl] = {}
+
+
 def crawl(client, world, principal: str, language: str) -> Crawl:
+    """The principal's crawl, once per World (tests of this module read it in their own ways)."""
+    key = (id(world), principal, language)
+    if key not in _CRAWLS:
+        _CRAWLS[key] = _crawl(client, world, principal, language)
+    return _CRAWLS[key]
+
+
+def _crawl(client, world, principal: str, language: str) -> Crawl:
     client.logout()
     prefix = "/es" if language == "es" else ""
     if principal == "anonymous":
@@ -266,6 +306,20 @@ def test_every_page_of_a_role_is_reachable_by_clicking_from_its_home(
         assert not result.english_links, (
             f"Spanish pages link to English pages for {principal}: {result.english_links}"
         )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("principal", CRAWLED)
+def test_no_page_a_role_reaches_does_a_destructive_action_on_one_click(
+    world, client, principal, language
+):
+    """Every page the crawl renders, each role and language: a POST form that deletes, removes,
+    cancels, stops or releases is only the confirmation page's own; elsewhere it is a link to it."""
+    result = crawl(client, world, principal, language)
+    assert not result.one_click, (
+        f"{principal} meets one-click destructive forms: {result.one_click}"
+    )
 
 
 POSTS = sorted(

@@ -93,6 +93,7 @@ class World:
         from authentication.services import guardian_accept, guardian_invite
         from classroom.calendar.services import calendar_feed_regenerate
         from classroom.scheduling.services import lesson_book, time_off_add
+        from classroom.teaching.services import lesson_material_attach
         from tests.authentication.factories import AdminFactory, ParentFactory, StudentFactory
         from tests.booking.factories import bookable_teacher, days_ahead
         from tests.calendar.factories import group_session
@@ -125,6 +126,8 @@ class World:
         self.session = group_session(
             teacher=teacher, course=self.course, start=days_ahead(9), seats=[student_a]
         )
+        # Shared in the session, so its page offers "Stop sharing" (asked first).
+        lesson_material_attach(actor=teacher.user, lesson=self.session, material=self.material)
         self.lesson = lesson_book(
             actor=student_a, teacher=teacher, student=student_a, start=days_ahead(5), length=60
         )
@@ -207,6 +210,16 @@ ROUTES.update(
         "lesson-reschedule": Row(OWN, lambda w: f"/lessons/{w.lesson.pk}/reschedule/"),
         # Teaching
         "lesson-detail": Row(OWN, lambda w: f"/lessons/{w.session.pk}/"),
+        # Asked before (tests/test_confirmations.py): the session's teacher and admins stop sharing
+        # a material; student A and their parent give up A's seat.
+        "lesson-material-detach": Row(
+            expect(404, anonymous=LOGIN, teacher=200, admin=200),
+            lambda w: f"/lessons/{w.session.pk}/materials/{w.material.pk}/stop-sharing/",
+        ),
+        "lesson-seat-release": Row(
+            expect(404, anonymous=LOGIN, student_a=200, parent_of_a=200),
+            lambda w: f"/lessons/{w.session.pk}/seats/{w.users['student_a'].pk}/release/",
+        ),
         "course-sessions": Row(OWN, lambda w: f"/lessons/course/{w.course.pk}/sessions/"),
         "session-create": Row(
             expect(403, anonymous=LOGIN, teacher=200, other_teacher=404, admin=200),
@@ -291,6 +304,22 @@ ROUTES.update(
             lambda w: f"/lessons/{w.lesson.pk}/cancel/",
             method="post",
             done=lambda w: type(w.lesson).objects.get(pk=w.lesson.pk).status == "cancelled",
+        ),
+        "lesson-material-detach #post": Row(
+            expect(404, anonymous=LOGIN, teacher=DONE, admin=DONE),
+            lambda w: f"/lessons/{w.session.pk}/materials/{w.material.pk}/stop-sharing/",
+            method="post",
+            done=lambda w: not w.session.materials.filter(pk=w.material.pk).exists(),
+        ),
+        "lesson-seat-release #post": Row(
+            expect(404, anonymous=LOGIN, student_a=DONE, parent_of_a=DONE),
+            lambda w: f"/lessons/{w.session.pk}/seats/{w.users['student_a'].pk}/release/",
+            method="post",
+            done=lambda w: (
+                not w.session.seats.filter(
+                    student=w.users["student_a"], cancelled_at__isnull=True
+                ).exists()
+            ),
         ),
         "time-off-delete #post": Row(
             expect(TEACHERS, teacher=DONE, other_teacher=404),

@@ -346,6 +346,8 @@ def lesson_book_review(request, teacher_id: int):
 
 def _consequence_text(consequence, lesson, tz) -> str:
     """The consequence of cancelling in plain words, with the cut-off in the viewer's zone."""
+    if lesson.kind == LessonKind.GROUP:
+        return _group_consequence_text(lesson)
     cutoff = dateformat.format(consequence.cutoff.astimezone(tz), "l j F, H:i")
     price = f"{number_format(lesson.price, 2)} {lesson.currency}" if lesson.price else None
     if consequence.teacher_side:
@@ -374,6 +376,31 @@ def _consequence_text(consequence, lesson, tz) -> str:
     return text
 
 
+def _group_consequence_text(lesson) -> str:
+    """Cancelling a group session (only its teacher or an admin may): it ends for every seat holder."""
+    taken = lesson.seats.filter(cancelled_at__isnull=True).count()
+    if taken:
+        text = ngettext(
+            "The session is cancelled for the %(n)d student who holds a seat: it shows as "
+            "cancelled in their lessons and their calendar feed.",
+            "The session is cancelled for the %(n)d students who hold a seat: it shows as "
+            "cancelled in their lessons and their calendar feeds.",
+            taken,
+        ) % {"n": taken}
+    else:
+        text = _("Nobody holds a seat in this session yet, so no student is affected.")
+    course = lesson.course.title if lesson.course_id else ""
+    return (
+        text
+        + " "
+        + _(
+            "No one is charged for it, and their enrolment in %(course)s and their seats in its "
+            "other sessions are not changed."
+        )
+        % {"course": course}
+    )
+
+
 @role_required()
 def lesson_cancel(request, lesson_id: int):
     """Asks first (GET: the lesson and what cancelling it now means), then cancels (POST) and says
@@ -389,7 +416,16 @@ def lesson_cancel(request, lesson_id: int):
             messages.error(request, domain_error_message(exc))
             return redirect("lesson-list")
         when = dateformat.format(lesson.start.astimezone(tz), "l j F, H:i")
-        if lesson.cancelled_late:
+        if lesson.kind == LessonKind.GROUP:
+            messages.success(
+                request,
+                _(
+                    "The session of %(when)s is cancelled; its students see it as cancelled, "
+                    "and no one is charged."
+                )
+                % {"when": when},
+            )
+        elif lesson.cancelled_late:
             messages.warning(
                 request,
                 _(

@@ -5,8 +5,12 @@ services as the API; a lesson or course the person may not see is a 404."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
 
 from authentication.choices import Role
 from authentication.forms import apply_domain_error
@@ -15,6 +19,7 @@ from authentication.roles import role_required
 from courses.forms import MaterialForm
 from courses.selectors import can_manage_course, course_get_for_editor
 from courses.services import material_create
+from cplatform.confirm import Confirmation, confirm_page
 from cplatform.exceptions import DomainError, NotFound
 
 from ..choices import LessonKind, LessonStatus
@@ -96,15 +101,13 @@ def _act(request, lesson, action, attendance_form, details_form, attach_form, up
     """Run the posted action; the success message, or None (errors are on the forms or in messages)."""
     user = request.user
     try:
-        if action in ("take", "release"):
+        # Giving up a seat and stopping sharing a material ask first, on their own routes.
+        if action == "take":
             student = student_get_for_booking(
                 user=user, student_id=_int(request.POST.get("student_id"))
             )
-            if action == "take":
-                services.seat_take(actor=user, lesson=lesson, student=student)
-                return _("The seat is taken.")
-            services.seat_release(actor=user, lesson=lesson, student=student)
-            return _("The seat is given up.")
+            services.seat_take(actor=user, lesson=lesson, student=student)
+            return _("The seat is taken.")
         if not selectors.can_run_lesson(user=user, lesson=lesson):
             raise Http404
         if action == "attendance" and attendance_form.is_valid():
@@ -137,11 +140,6 @@ def _act(request, lesson, action, attendance_form, details_form, attach_form, up
             )
             services.lesson_material_attach(actor=user, lesson=lesson, material=material)
             return _("The material has been added and shared in this lesson.")
-        if action == "detach":
-            services.lesson_material_detach(
-                actor=user, lesson=lesson, material_id=_int(request.POST.get("material_id"))
-            )
-            return _("The material is no longer shared in this lesson.")
     except NotFound:
         raise  # an Http404: Django answers with the 404 page
     except DomainError as exc:
@@ -156,6 +154,136 @@ def _act(request, lesson, action, attendance_form, details_form, attach_form, up
         else:
             messages.error(request, domain_error_message(exc))
     return None
+
+
+def _session_when(request, lesson) -> str:
+    return date_format(timezone.localtime(lesson.start, zone(request.user.timezone)), "l j F, H:i")
+
+
+@require_http_methods(["GET", "POST"])
+@role_required()
+def lesson_material_detach(request, lesson_id: int, material_id: int):
+    """GET asks (the lesson's students no longer see the material here; the course keeps it), POST
+    stops sharing it. The lesson's teacher and admins; anyone else meets a 404."""
+    lesson = selectors.lesson_get_for_viewer(user=request.user, lesson_id=lesson_id)
+    if not selectors.can_run_lesson(user=request.user, lesson=lesson):
+        raise Http404
+    material = next((m for m in lesson.visible_materials if m.pk == material_id), None)
+    if material is None:
+        raise Http404
+    if request.method == "POST":
+        services.lesson_material_detach(actor=request.user, lesson=lesson, material_id=material.pk)
+        messages.success(
+            request,
+            _(
+                "“%(title)s” is no longer shared in this lesson; it stays among the course's materials."
+            )
+            % {"title": material.title},
+        )
+        return redirect("lesson-detail", lesson_id=lesson.pk)
+    return confirm_page(
+        request,
+        Confirmation(
+            title=_("Stop sharing “%(title)s” in this lesson?") % {"title": material.title},
+            consequences=[
+                _("The lesson's students no longer find it on the lesson's page."),
+                _(
+                    "It stays among the materials of %(course)s: students of the course still see "
+                    "it there, and you can share it in this lesson again."
+                )
+                % {"course": lesson.course.title},
+            ],
+            confirm_label=_("Stop sharing"),
+            cancel_url=reverse("lesson-detail", args=[lesson.pk]),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required()
+def seat_release(request, lesson_id: int, student_id: int):
+    """GET asks (the seat goes back to the session; the enrolment stays), POST gives it up. The
+    student themself or their guardian; anyone else meets a 404."""
+    lesson = selectors.lesson_get_for_viewer(user=request.user, lesson_id=lesson_id)
+    if lesson.kind != LessonKind.GROUP:
+        raise Http404
+    try:
+        student = student_get_for_booking(user=request.user, student_id=student_id)
+    except DomainError as exc:  # not someone the user takes seats for: as missing
+        raise Http404 from exc
+    back = reverse("lesson-detail", args=[lesson.pk])
+    seated = any(seat.student_id == student.pk for seat in lesson.visible_seats)
+    is_self = student.pk == request.user.pk
+    when = _session_when(request, lesson)
+    if not seated:
+        messages.info(
+            request,
+            _("You hold no seat in this session.")
+            if is_self
+            else _("%(name)s holds no seat in this session.") % {"name": student.name},
+        )
+        return redirect(back)
+    if request.method == "POST":
+        try:
+            services.seat_release(actor=request.user, lesson=lesson, student=student)
+        except DomainError as exc:
+            messages.error(request, domain_error_message(exc))
+        else:
+            messages.success(
+                request,
+                (
+                    _(
+                        "Your seat in the session of %(when)s is given up; it is free for someone else."
+                    )
+                    if is_self
+                    else _(
+                        "%(name)s's seat in the session of %(when)s is given up; it is free for "
+                        "someone else."
+                    )
+                )
+                % {"when": when, "name": student.name},
+            )
+        return redirect(back)
+    if not selectors.is_upcoming(lesson) or lesson.status != LessonStatus.SCHEDULED:
+        messages.error(request, _("The session has already started or is no longer scheduled."))
+        return redirect(back)
+    course = lesson.course.title
+    return confirm_page(
+        request,
+        Confirmation(
+            title=(
+                _("Give up your seat in the session of %(when)s?")
+                if is_self
+                else _("Give up %(name)s's seat in the session of %(when)s?")
+            )
+            % {"when": when, "name": student.name},
+            consequences=[
+                (
+                    _(
+                        "The seat goes back to the session: someone else may take it, and the "
+                        "teacher no longer counts you among its students."
+                    )
+                    if is_self
+                    else _(
+                        "The seat goes back to the session: someone else may take it, and the "
+                        "teacher no longer counts %(name)s among its students."
+                    )
+                    % {"name": student.name}
+                ),
+                _(
+                    "The enrolment in %(course)s is not changed, nor the seats in its other "
+                    "sessions; nothing is charged or refunded."
+                )
+                % {"course": course},
+                _(
+                    "While a seat is free, it can be taken again on the session's page until it starts."
+                ),
+            ],
+            confirm_label=_("Give up the seat"),
+            cancel_url=back,
+            cancel_label=_("Keep the seat"),
+        ),
+    )
 
 
 def _int(value) -> int | None:

@@ -126,7 +126,18 @@ def test_a_teacher_schedules_a_group_session_from_the_course_and_a_student_joins
     as_user(client, people.student_a)
     html = client.get(page(lesson)).content.decode()
     assert "You have a seat." in html
-    assert client.post(page(lesson), {"action": "release"}).status_code == 302
+    # Giving up the seat asks first, on its own page linked from the lesson, and says what follows.
+    release = reverse(
+        "lesson-seat-release", kwargs={"lesson_id": lesson.pk, "student_id": people.student_a.pk}
+    )
+    assert f'href="{release}"' in html
+    asked = client.get(release).content.decode()
+    assert "Give up your seat in the session of" in asked
+    assert "someone else may take it" in asked
+    assert LessonSeat.objects.filter(lesson=lesson, cancelled_at=None).exists()
+    response = client.post(release, follow=True)
+    assert response.redirect_chain[-1][0] == page(lesson)
+    assert "is given up; it is free for someone else." in response.content.decode()
     assert not LessonSeat.objects.filter(lesson=lesson, cancelled_at=None).exists()
     assert "Take a seat" in client.get(page(lesson)).content.decode()
     assert client.post(page(lesson), {"action": "take"}).status_code == 302
@@ -135,8 +146,9 @@ def test_a_teacher_schedules_a_group_session_from_the_course_and_a_student_joins
     as_user(client, people.parent_of_a)
     html = client.get(page(lesson)).content.decode()
     assert f"{people.student_a.name} has a seat." in html
-    response = client.post(page(lesson), {"action": "release", "student_id": people.student_a.pk})
-    assert response.status_code == 302
+    assert f'href="{release}"' in html
+    assert f"Give up {people.student_a.name}&#x27;s seat" in client.get(release).content.decode()
+    assert client.post(release).status_code == 302
     assert not LessonSeat.objects.filter(lesson=lesson, cancelled_at=None).exists()
     as_user(client, people.student_b)
     assert client.get(page(lesson)).status_code == 404
@@ -191,6 +203,21 @@ def test_the_teacher_shares_and_uploads_materials_and_the_student_downloads_them
     assert response["Content-Disposition"].startswith("attachment")
     as_user(client, people.student_b)
     assert client.get(download).status_code == 404
+    # Stopping sharing asks first and says the course keeps the material.
+    as_user(client, people.teacher)
+    stop = reverse(
+        "lesson-material-detach", kwargs={"lesson_id": lesson.pk, "material_id": slides.pk}
+    )
+    assert f'href="{stop}"' in client.get(page(lesson)).content.decode()
+    asked = client.get(stop).content.decode()
+    assert "Stop sharing “Slides” in this lesson?" in asked
+    assert "It stays among the materials of" in asked
+    assert lesson.materials.filter(pk=slides.pk).exists()
+    response = client.post(stop, follow=True)
+    assert "“Slides” is no longer shared in this lesson" in response.content.decode()
+    assert sorted(lesson.materials.values_list("title", flat=True)) == ["Glossary"]
+    as_user(client, people.student_a)
+    assert client.get(stop).status_code == 404  # a student reads the lesson but does not run it
 
 
 def test_each_lesson_in_my_lessons_links_to_its_page(client, people):
@@ -237,3 +264,32 @@ def test_my_lessons_offers_cancelling_a_group_session_to_its_teacher_only(client
 
     teacher_page = as_user(client, people.teacher).get(reverse("lesson-list"))
     assert cancel_url in teacher_page.content.decode()
+
+
+def test_cancelling_a_group_session_says_what_happens_to_its_students_not_the_1_to_1_wording(
+    client, people
+):
+    course = group_course(
+        teacher=people.teacher, students=[people.student_a, people.student_b], title="Algebra"
+    )
+    lesson = session(course=course)
+    assert lesson.seats.filter(cancelled_at=None).count() == 2
+    cancel = reverse("lesson-cancel", kwargs={"lesson_id": lesson.pk})
+    as_user(client, people.teacher)
+    html = client.get(cancel).content.decode()
+    assert "Cancel this group session?" in html
+    assert "The session is cancelled for the 2 students who hold a seat" in html
+    assert "their enrolment in Algebra and their seats in its other sessions are not changed" in (
+        html
+    )
+    assert "free for the student" not in html
+    # A seat holder cannot cancel the session for everyone: the page sends them to their seat.
+    as_user(client, people.student_a)
+    html = client.get(cancel).content.decode()
+    assert "give up your seat on its page" in html
+    assert f'href="{page(lesson)}"' in html
+    as_user(client, people.teacher)
+    response = client.post(cancel, follow=True)
+    assert "its students see it as cancelled, and no one is charged." in response.content.decode()
+    lesson.refresh_from_db()
+    assert lesson.status == "cancelled"
