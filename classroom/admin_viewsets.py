@@ -265,10 +265,10 @@ class AvailabilityRuleViewSet(_ReadOnlyViewSet):
             "hours",
             label=gettext_lazy("Hours (the teacher's zone)"),
             accessor=lambda o: "{}–{} ({})".format(
-                time_format(o.start_time, "H:i"),
+                time_format(o.start_time, "TIME_FORMAT"),
                 "24:00"
                 if o.end_time.hour == o.end_time.minute == 0
-                else time_format(o.end_time, "H:i"),
+                else time_format(o.end_time, "TIME_FORMAT"),
                 o.teacher.user.timezone or "UTC",
             ),
         ),

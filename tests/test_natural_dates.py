@@ -2,6 +2,8 @@
 and "Monday, 7 December 2026, 14:00", through the pages people read them on."""
 
 import datetime
+import re
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -87,3 +89,38 @@ def test_a_course_page_gives_its_dates_in_the_pages_language(client):
     html = client.get(f"/es/courses/{course.slug}/").content.decode()
     assert "lunes, 7 de diciembre de 2026" in html
     assert "lunes, 1 de febrero de 2027" in html
+
+
+# A date or time written with a spelled pattern ("l j F, H:i") reads unnaturally in Spanish ("lunes
+# 7 diciembre"): only the named formats (cplatform/formats) and machine formats ("c", ISO) are
+# allowed, in templates and in Python alike.
+_NAMED = re.compile(r"^(?:[A-Z_]+_FORMAT|[a-zA-Z]|Y-m-d|Ymd|Y-m-d\\TH:i:sO)$")  # or one part
+_TEMPLATE_PATTERN = re.compile(r"""\|(?:date|time):["']([^"']*)["']""")
+_PYTHON_PATTERN = re.compile(
+    r"""(?:date_format|time_format|dateformat\.format|strftime)\([^()]*?,\s*["']([^"']*)["']"""
+)
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [
+    *ROOT.glob("templates/**/*.html"),
+    *ROOT.glob("*/templates/**/*.html"),
+    *(
+        path
+        for path in ROOT.glob("*/**/*.py")
+        if not path.is_relative_to(ROOT / ".venv")
+        and not path.is_relative_to(ROOT / "tests")
+        and "migrations" not in path.parts
+        and "formats" not in path.parts
+    ),
+]
+
+
+def test_no_date_or_time_is_written_with_a_spelled_pattern():
+    spelled = []
+    for path in SOURCES:
+        pattern = _TEMPLATE_PATTERN if path.suffix == ".html" else _PYTHON_PATTERN
+        for match in pattern.finditer(path.read_text()):
+            if not _NAMED.match(match.group(1)):
+                spelled.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+    assert not spelled, "use a named format (DATETIME_FORMAT, SHORT_DATETIME_FORMAT, …):\n" + (
+        "\n".join(spelled)
+    )

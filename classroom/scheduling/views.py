@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -289,7 +289,7 @@ def lesson_book_review(request, teacher_id: int):
                 mode=choice.mode,
                 expected=_shown(data),
             )
-            when = dateformat.format(lesson.start.astimezone(zone(tz_name)), "l j F, H:i")
+            when = date_format(lesson.start.astimezone(zone(tz_name)), "DATETIME_FORMAT")
             messages.success(
                 request,
                 _("Your lesson with %(teacher)s is booked for %(when)s.")
@@ -348,7 +348,7 @@ def _consequence_text(consequence, lesson, tz) -> str:
     """The consequence of cancelling in plain words, with the cut-off in the viewer's zone."""
     if lesson.kind == LessonKind.GROUP:
         return _group_consequence_text(lesson)
-    cutoff = dateformat.format(consequence.cutoff.astimezone(tz), "l j F, H:i")
+    cutoff = date_format(consequence.cutoff.astimezone(tz), "DATETIME_FORMAT")
     price = f"{number_format(lesson.price, 2)} {lesson.currency}" if lesson.price else None
     if consequence.teacher_side:
         text = _("Cancelling is free for the student: the lesson is not charged.")
@@ -415,7 +415,7 @@ def lesson_cancel(request, lesson_id: int):
         except DomainError as exc:
             messages.error(request, domain_error_message(exc))
             return redirect("lesson-list")
-        when = dateformat.format(lesson.start.astimezone(tz), "l j F, H:i")
+        when = date_format(lesson.start.astimezone(tz), "DATETIME_FORMAT")
         if lesson.kind == LessonKind.GROUP:
             messages.success(
                 request,
@@ -533,8 +533,8 @@ def time_off_delete(request, time_off_id: int):
     exception = selectors.time_off_get_for_teacher(user=request.user, exception_id=time_off_id)
     tz = zone(request.user.timezone)
     span = _("%(start)s to %(end)s") % {
-        "start": date_format(timezone.localtime(exception.start, tz), "l j F Y, H:i"),
-        "end": date_format(timezone.localtime(exception.end, tz), "l j F Y, H:i"),
+        "start": date_format(timezone.localtime(exception.start, tz), "DATETIME_FORMAT"),
+        "end": date_format(timezone.localtime(exception.end, tz), "DATETIME_FORMAT"),
     }
     if request.method == "POST":
         services.time_off_delete(actor=request.user, exception=exception)

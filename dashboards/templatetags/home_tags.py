@@ -32,7 +32,7 @@ def home_day(value) -> str:
     if value is None:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    text = date_format(local, "l, " + get_format("MONTH_DAY_FORMAT"))
+    text = f"{date_format(local, 'l')}, {date_format(local, get_format('MONTH_DAY_FORMAT'))}"
     # Spanish writes weekdays and months in lower case ("lunes, 7 de diciembre").
     return text.lower() if (get_language() or "").startswith("es") else text
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.utils import dateformat, translation
+from django.utils import formats, translation
 
 from classroom.choices import LessonStatus
 from classroom.models import Lesson, TeacherProfile
@@ -51,10 +51,14 @@ def test_a_student_picks_a_length_and_reads_a_review_in_their_zone_before_anythi
     assert shown.status_code == 200
     assert "30.00 EUR" in text  # 45 minutes at 40.00 an hour
     assert "45 minutes" in text
-    cutoff = dateformat.format((start - timedelta(hours=24)).astimezone(MEXICO), "l j F, H:i")
+    cutoff = formats.date_format(
+        (start - timedelta(hours=24)).astimezone(MEXICO), "DATETIME_FORMAT"
+    )
     assert f"Free to cancel or move until {cutoff} (your time)" in text
-    local = dateformat.format(start.astimezone(MEXICO), "l j F Y, H:i")
-    madrid = dateformat.format(start.astimezone(zoneinfo.ZoneInfo("Europe/Madrid")), "l j F, H:i")
+    local = formats.date_format(start.astimezone(MEXICO), "DATETIME_FORMAT")
+    madrid = formats.date_format(
+        start.astimezone(zoneinfo.ZoneInfo("Europe/Madrid")), "DATETIME_FORMAT"
+    )
     assert local in text and madrid in text  # the viewer's time and the teacher's
     assert "Online" in text and "Nothing: a single lesson" in text
     assert not Lesson.objects.exists()
@@ -181,7 +185,9 @@ def test_cancel_asks_first_with_the_free_cut_off_in_the_viewers_zone_then_says_w
     lesson = lesson_book(actor=learner, teacher=teacher, student=learner, start=start, length=60)
     client.force_login(learner)
     ask = client.get(f"/lessons/{lesson.pk}/cancel/").content.decode()
-    cutoff = dateformat.format((start - timedelta(hours=24)).astimezone(MEXICO), "l j F, H:i")
+    cutoff = formats.date_format(
+        (start - timedelta(hours=24)).astimezone(MEXICO), "DATETIME_FORMAT"
+    )
     assert f"Free to cancel until {cutoff}" in ask
     lesson.refresh_from_db()
     assert lesson.status == LessonStatus.SCHEDULED  # asking changed nothing
@@ -241,7 +247,9 @@ def test_the_move_page_says_until_when_moving_is_free(client):
     lesson = lesson_book(actor=learner, teacher=teacher, student=learner, start=start, length=60)
     client.force_login(learner)
     page = client.get(f"/lessons/{lesson.pk}/reschedule/").content.decode()
-    cutoff = dateformat.format((start - timedelta(hours=24)).astimezone(MEXICO), "l j F, H:i")
+    cutoff = formats.date_format(
+        (start - timedelta(hours=24)).astimezone(MEXICO), "DATETIME_FORMAT"
+    )
     assert f"Moving is free until {cutoff} (your time)." in page
 
 
