@@ -121,14 +121,44 @@ class LearnerSummaryOut(Schema):
         return obj.waiting
 
 
+class BookWithOut(Schema):
+    """A teacher the child has had (or has) lessons with and can book again, with the booking page
+    for this child; the API books with `POST /lessons` (`teacher_id`, `student_id`)."""
+
+    teacher: TeacherBrief
+    book_url: AbsoluteURL = Field(
+        ..., description="The teacher's booking page with the child already chosen."
+    )
+
+    @staticmethod
+    def resolve_teacher(obj):
+        return obj[1]
+
+    @staticmethod
+    def resolve_book_url(obj):
+        child, teacher = obj
+        return reverse("lesson-book", args=[teacher.pk]) + f"?student_id={child.pk}"
+
+
 class ChildSummaryOut(LearnerSummaryOut):
-    book_url: AbsoluteURL = Field(..., description="Where a parent starts booking (the teachers).")
+    book_url: AbsoluteURL = Field(
+        ..., description="Where a parent finds another teacher (the teacher directory)."
+    )
+    book_with: list[BookWithOut] = Field(
+        ...,
+        description="The child's teachers (1:1 or group lessons, past or booked) who take "
+        "bookings, by name: each with a booking page for this child.",
+    )
     progress_url: AbsoluteURL
     history_url: AbsoluteURL
 
     @staticmethod
     def resolve_book_url(obj):
         return reverse("teacher-directory")
+
+    @staticmethod
+    def resolve_book_with(obj):
+        return [(obj.student, teacher) for teacher in obj.teachers]
 
     @staticmethod
     def resolve_progress_url(obj):

@@ -33,7 +33,7 @@ from classroom.choices import LessonKind, LessonStatus
 from classroom.models import Attendance, AvailabilityRule, Lesson, LessonSeat, TeacherProfile
 from classroom.progress.selectors import progress_list_for_user, upcoming_by_student
 from classroom.scheduling.wallclock import zone
-from classroom.selectors import teacher_course_ids
+from classroom.selectors import teacher_course_ids, teacher_list_public
 from courses.choices import CourseStatus, EnrollmentStatus
 from courses.models import Course, Enrollment
 from courses.selectors import enrollment_list_for_user
@@ -72,6 +72,8 @@ class LearnerHome:
     courses: list[Enrollment] = field(default_factory=list)  # active, with progress figures
     waiting: list[Enrollment] = field(default_factory=list)  # pending payment or waitlisted
     todos: list[Todo] = field(default_factory=list)
+    # A child's teachers who take bookings (on a parent's home): "Book with <teacher>" shortcuts.
+    teachers: list[TeacherProfile] = field(default_factory=list)
 
     @property
     def next_lesson(self) -> Lesson | None:
@@ -130,6 +132,42 @@ def homework_by_student(
         pk: sorted(items, key=lambda lesson: (lesson.homework_due, lesson.pk))[:per_student]
         for pk, items in result.items()
     }
+
+
+def teachers_by_student(*, students: list[User]) -> dict[int, list[TeacherProfile]]:
+    """Each student's teachers they can book again: those they have had or have a lesson with (1:1,
+    or a live seat in a group session; cancelled ones aside), listed in the directory and taking
+    bookings, by name. Two queries however many students and teachers."""
+    ids = [s.pk for s in students]
+    result: dict[int, list[TeacherProfile]] = {pk: [] for pk in ids}
+    if not ids:
+        return result
+    private = (
+        Lesson.objects.filter(student_id__in=ids, kind=LessonKind.PRIVATE)
+        .exclude(status=LessonStatus.CANCELLED)
+        .order_by()
+        .values_list("student_id", "teacher_id")
+    )
+    seats = (
+        LessonSeat.objects.filter(student_id__in=ids, cancelled_at__isnull=True)
+        .exclude(lesson__status=LessonStatus.CANCELLED)
+        .order_by()
+        .values_list("student_id", "lesson__teacher_id")
+    )
+    pairs = set(private.union(seats))
+    if not pairs:
+        return result
+    teachers = (
+        teacher_list_public()
+        .prefetch_related(None)  # only the name is shown: no subjects, levels, languages
+        .filter(pk__in={teacher_id for _student, teacher_id in pairs}, taking_bookings=True)
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+    for teacher in teachers:
+        for student_id in ids:
+            if (student_id, teacher.pk) in pairs:
+                result[student_id].append(teacher)
+    return result
 
 
 def _learner_homes(
@@ -255,8 +293,10 @@ def parent_home(*, user: User, now: datetime | None = None) -> list[LearnerHome]
     )
     homes = _learner_homes(viewer=user, students=children, now=now, for_self=False)
     held = students_held_by_consent(student_ids=[c.pk for c in children]) if children else set()
+    teachers = teachers_by_student(students=children)
     for home in homes:
         child = home.student
+        home.teachers = teachers[child.pk]
         if child.pk in held:
             profile = getattr(child, "student_profile", None)
             problem = (

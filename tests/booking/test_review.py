@@ -265,3 +265,39 @@ def test_the_spanish_review_confirms_at_the_price_it_shows(client):
         assert "30,00 EUR" in shown.content.decode()
         assert confirm(client, shown).status_code == 302
     assert Lesson.objects.get(student=learner).price == Decimal("30.00")
+
+
+def test_lesson_lists_and_the_lesson_page_show_the_price_and_mode_agreed_in_the_readers_language(
+    client,
+):
+    teacher = priced_teacher("40.00")
+    TeacherProfile.objects.filter(pk=teacher.pk).update(
+        teaches_in_person=True, location="Calle Mayor 5, Madrid"
+    )
+    client.force_login(learner := student())
+    shown = review(client, teacher, days_ahead(3, hour=9), length=45, mode="in_person")
+    confirm(client, shown)
+    lesson = Lesson.objects.get(student=learner)
+    TeacherProfile.objects.filter(pk=teacher.pk).update(hourly_rate=Decimal("80.00"))  # later
+
+    listed = client.get("/lessons/").content.decode()
+    assert 'data-testid="lesson-terms"><span class="lesson__mode">In person</span>' in listed
+    assert 'class="lesson__price">30.00 EUR<' in listed  # what was agreed, not today's rate
+    detail = client.get(f"/lessons/{lesson.pk}/").content.decode()
+    assert 'data-testid="lesson-mode">In person<' in detail
+    assert 'data-testid="lesson-price">30.00 EUR<' in detail
+    with translation.override("es"):
+        listed = client.get("/es/lessons/").content.decode()
+        detail = client.get(f"/es/lessons/{lesson.pk}/").content.decode()
+    assert "Presencial" in listed and 'class="lesson__price">30,00 EUR<' in listed
+    assert 'data-testid="lesson-price">30,00 EUR<' in detail
+
+    # Covered by a course: no price to show, it says so.
+    Lesson.objects.filter(pk=lesson.pk).update(
+        price=Decimal("0"), course=CourseFactory(owner=teacher.user)
+    )
+    assert "included in the course" in client.get("/lessons/").content.decode()
+    # No price recorded (a teacher without a rate): only the mode.
+    Lesson.objects.filter(pk=lesson.pk).update(price=None, currency="", course=None, mode="online")
+    listed = client.get("/lessons/").content.decode()
+    assert '<span class="lesson__mode">Online</span></p>' in listed

@@ -37,7 +37,7 @@ def link(parent, child):
 
 def ready_teacher(**kwargs):
     """A listed teacher with a complete profile, weekly availability and a course (onboarding done)."""
-    teacher = TeacherFactory(first_name="Ana", last_name="García", **kwargs)
+    teacher = TeacherFactory(**{"first_name": "Ana", "last_name": "García", **kwargs})
     profile = profile_of(teacher)
     profile.headline, profile.bio, profile.is_public, profile.is_approved = (
         "Maths tutor",

@@ -94,7 +94,8 @@ def test_a_parents_summary_has_each_child_with_the_same_facts_and_shortcuts(clie
     ada, young = StudentFactory(first_name="Ada"), minor(first_name="Young")
     link(parent, ada)
     link(parent, young)
-    next_lesson, _later, _work = student_week(ada, ready_teacher())
+    ana = ready_teacher()
+    next_lesson, _later, _work = student_week(ada, ana)
 
     body = summary(client, parent)
 
@@ -107,6 +108,19 @@ def test_a_parents_summary_has_each_child_with_the_same_facts_and_shortcuts(clie
     assert ada_part["progress_url"] == f"http://testserver/progress/#child-{ada.pk}-heading"
     assert ada_part["history_url"] == f"http://testserver/progress/history/?student={ada.pk}"
     assert ada_part["book_url"] == "http://testserver/teachers/"
+    ana_id = profile_of(ana).pk
+    assert ada_part["book_with"] == [
+        {
+            "teacher": {
+                "teacher_id": ana_id,
+                "slug": profile_of(ana).slug,
+                "name": "Ana García",
+                "avatar_url": None,
+            },
+            "book_url": f"http://testserver/lessons/book/{ana_id}/?student_id={ada.pk}",
+        }
+    ]
+    assert young_part["book_with"] == []
     assert [t["code"] for t in young_part["todos"]] == ["guardian_consent"]
     assert young_part["next_lesson"] is None
 

@@ -20,6 +20,7 @@ from tests.authentication.factories import (
 from tests.classroom.conftest import as_user
 from tests.courses.factories import CourseFactory, EnrollmentFactory
 from tests.dashboards.scenario import (
+    at,
     link,
     minor,
     ready_teacher,
@@ -27,7 +28,12 @@ from tests.dashboards.scenario import (
     submit_for_review,
     teacher_week,
 )
-from tests.progress.factories import profile_of
+from tests.progress.factories import (
+    GroupSessionFactory,
+    LessonFactory,
+    LessonSeatFactory,
+    profile_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +105,7 @@ def test_a_student_sees_the_next_lesson_first_in_their_zone_with_its_join_link(c
     card = re.search(r'<article class="card next-lesson".*?</article>', html, re.S).group(0)
     # 15:00 UTC is 09:00 in Mexico City, on Monday 7 December.
     assert "Lesson with Ana García" in card
-    assert "Monday, December 7" in card and "09:00–10:00" in card
+    assert "Monday, 7 December" in card and "09:00–10:00" in card
     assert 'href="https://meet.example.com/abc"' in card
     assert re.search(r"Starts in 6 hours", text(card))  # on the day: a countdown (7 h, ticking)
     assert f'href="/lessons/{later.pk}/"' in html  # coming up
@@ -182,6 +188,52 @@ def test_a_parent_sees_a_card_per_child_with_their_lessons_and_shortcuts(client,
     assert progress.status_code == 200
     for child in (ada, ben):
         assert f'id="child-{child.pk}-heading"' in progress.content.decode()
+
+
+def test_a_parent_books_again_with_each_childs_own_teachers_and_the_child_comes_chosen(
+    client, at_now
+):
+    parent = ParentFactory()
+    ada, ben = StudentFactory(first_name="Ada"), StudentFactory(first_name="Ben")
+    link(parent, ada)
+    link(parent, ben)
+    ana = ready_teacher()
+    student_week(ada, ana)
+    bruno = ready_teacher(first_name="Bruno")  # Ben's group session only
+    session = GroupSessionFactory(
+        course=CourseFactory(owner=bruno, format="group", capacity=4), start=at(30), end=at(31)
+    )
+    LessonSeatFactory(lesson=session, student=ben)
+    cancelled = ready_teacher(first_name="Carla")  # Ben's one lesson with her was cancelled
+    LessonFactory(
+        teacher=profile_of(cancelled), student=ben, start=at(50), end=at(51), status="cancelled"
+    )
+    unavailable = TeacherFactory(first_name="Dora")  # no availability: nothing to book
+    LessonFactory(teacher=profile_of(unavailable), student=ben, start=at(-50), end=at(-49))
+
+    html = section(home(client, parent), "parent")
+
+    ada_card, ben_card = re.findall(r'<article class="card child-card".*?</article>', html, re.S)
+    ana_book = f'href="/lessons/book/{profile_of(ana).pk}/?student_id={ada.pk}"'
+    bruno_book = f'href="/lessons/book/{profile_of(bruno).pk}/?student_id={ben.pk}"'
+    assert ana_book in ada_card and "Book with Ana García" in ada_card
+    assert bruno_book in ben_card and "Book with Bruno García" in ben_card
+    assert "Bruno" not in ada_card and "Ana García" not in text(ben_card)
+    assert "Carla" not in ben_card and "Dora" not in ben_card
+    assert "Find another teacher" in ada_card and 'href="/teachers/"' in ada_card
+
+    # The link opens Ana's booking page with Ada already chosen.
+    page = client.get(f"/lessons/book/{profile_of(ana).pk}/?student_id={ada.pk}")
+    assert page.status_code == 200
+    assert f'<option value="{ada.pk}" selected>Ada' in page.content.decode()
+
+
+def test_a_child_without_a_teacher_yet_gets_find_a_teacher(client):
+    parent = ParentFactory()
+    link(parent, StudentFactory(first_name="Ada"))
+    card = section(home(client, parent), "parent")
+    assert "Find a teacher" in card and 'href="/teachers/"' in card
+    assert "Book with" not in card
 
 
 def test_a_parent_is_asked_for_consent_and_a_date_of_birth_where_a_child_needs_them(client):
