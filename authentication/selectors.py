@@ -293,3 +293,14 @@ def user_get_for_admin(*, actor: User, user_id: int) -> User:
         return user_list_for_admin(actor=actor).get(pk=user_id)
     except (User.DoesNotExist, ValueError, OverflowError) as exc:
         raise NotFound() from exc
+
+
+def email_address_get_for_user(*, user, email: str):
+    """One of `user`'s own email addresses (allauth's EmailAddress), or NotFound: another
+    person's address answers like a missing one."""
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(user=user, email__iexact=(email or "")[:254]).first()
+    if address is None:
+        raise NotFound("No such email address.")
+    return address

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cplatform.confirm import Confirmation, confirm_page
 from cplatform.exceptions import DomainError, NotFound
@@ -15,6 +15,7 @@ from .forms import GuardianInviteForm, ProfileForm, apply_domain_error
 from .models import User
 from .roles import has_role
 from .selectors import (
+    email_address_get_for_user,
     guardian_link_get_for_user,
     guardian_link_list_for_user,
     guardian_link_locked_for,
@@ -284,5 +285,40 @@ def guardian_consent_view(request, link_id):
             cancel_url=reverse("guardians"),
             cancel_label=_("Not now"),
             danger=False,
+        ),
+    )
+
+
+@login_required
+@require_GET
+def email_remove_view(request):
+    """Asks before an email address leaves the account (allauth's email page removed it on one
+    click): the confirmation posts allauth's own `action_remove` to its email page, which does it
+    and says so. The primary address cannot be removed; the page says what to do instead."""
+    address = email_address_get_for_user(user=request.user, email=request.GET.get("email", ""))
+    if address.primary:
+        messages.error(
+            request,
+            _(
+                "%(email)s is your primary address: make another address primary first, then "
+                "remove this one."
+            )
+            % {"email": address.email},
+        )
+        return redirect("account_email")
+    return confirm_page(
+        request,
+        Confirmation(
+            title=_("Remove %(email)s from your account?") % {"email": address.email},
+            consequences=[
+                _("You can no longer sign in with %(email)s.") % {"email": address.email},
+                _("Messages from the site stop going to it; your other addresses stay."),
+                _("You can add it again later (it must be confirmed again)."),
+            ],
+            confirm_label=_("Remove the address"),
+            cancel_url=reverse("account_email"),
+            cancel_label=_("Keep it"),
+            action=reverse("account_email"),
+            hidden={"email": address.email, "action_remove": "1"},
         ),
     )

@@ -25,6 +25,8 @@ class Confirmation:
     danger: bool = True
     # Fields the POST carries besides the CSRF token (e.g. {"action": "revoke"}).
     hidden: dict[str, str] = field(default_factory=dict)
+    # Where the form posts, when not to the page's own address (a view of a package that does it).
+    action: str = ""
 
 
 def confirm_page(

@@ -14,6 +14,7 @@ import re
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 
 from tests.test_route_matrix import DONE, ROUTES, World, resolver_routes, route
 from tests.test_route_matrix import world as world  # the module's World fixture
@@ -60,17 +61,17 @@ OWN_CONFIRMATION_PAGES = {
 }
 
 # Pages whose one-click destructive form is known and not yet a confirmation page, each with why.
-ONE_CLICK_PAGES_TO_FIX = {
-    # allauth's email page (its default template): "Remove" an address posts action_remove, asked
-    # only by a JavaScript confirm(). To do: a confirmation page (override account/email.html).
-    "account_email": "allauth's default template, asks with a script confirm()",
-}
+ONE_CLICK_PAGES_TO_FIX: dict[str, str] = {}
+
+# Confirmations whose form posts to the view of another package that does the action.
+POSTED_ELSEWHERE = {"account-email-remove": "account_email"}  # allauth's action_remove
 
 # Fields of a form that name what it does (<input type="hidden" name="action" value="release">).
 ACTION_FIELDS = {"action", "add", "intent", "op", "do"}
 
 # Who may do each destructive action, when the matrix has no "#post" row that says so.
 ACTORS = {
+    "account-email-remove": "student_a",
     "calendar-feed-regenerate": "student_a",
     "calendar-feed-turn-off": "student_a",
     "guardian-consent": "parent_of_a",
@@ -177,8 +178,13 @@ def test_a_destructive_route_asks_first_and_says_what_will_happen(world: World, 
     assert consequence and re.search(r"<li>\s*\S", consequence.group(1)), (
         f"{name}: the page does not say what will happen"
     )
-    # The form posts back to the same address (no action attribute) with a submit button.
-    assert re.search(r'<form method="post" class="confirm__actions">', html)
+    # The form posts back to the same address (no action attribute), or where the action is done
+    # when another package's view does it (POSTED_ELSEWHERE), with a submit button.
+    action = POSTED_ELSEWHERE.get(name)
+    form = '<form method="post" class="confirm__actions"' + (
+        f' action="{reverse(action)}">' if action else ">"
+    )
+    assert form in html, f"{name}: the confirmation does not post to {action or 'itself'}"
     assert 'data-testid="confirm-button"' in html
 
 

@@ -78,6 +78,8 @@ ROLE_PAGES: dict[str, set[str]] = {
     "session-create": {"teacher"},
 }
 
+CONFIRMATION = "the confirmation page of an action, linked from the page the action belongs to"
+
 # Routes that are not pages anyone clicks to, and why.
 NOT_PAGES: dict[str, str] = {
     "bench-ok": "a bare view for the benchmark",
@@ -88,17 +90,26 @@ NOT_PAGES: dict[str, str] = {
     "material-download": "a file download (the links are checked, not fetched)",
     # POST-only actions: forms on the pages above, never links.
     "guardian-accept": "POST action",
-    "guardian-remove": "POST action",
-    "guardian-consent": "POST action",
-    "time-off-delete": "POST action",
-    "lesson-cancel": "POST action",
     "progress-module-mark": "POST action",
     "progress-note-add": "POST action",
-    "progress-note-delete": "POST action",
     "teach-course-publish": "POST action",
-    "enrollment-withdraw": "POST action",
-    "enrollment-remove": "POST action",
     "course-enrol": "POST action",
+    "profile-timezone": "POST action of the profile's 'use my device's time zone' offer",
+    # Confirmation pages: a link on the object's own page opens them (whether the object is in
+    # the crawl's world or not); tests/test_confirmations.py holds each to asking first.
+    "guardian-remove": CONFIRMATION,
+    "guardian-consent": CONFIRMATION,
+    "time-off-delete": CONFIRMATION,
+    "lesson-cancel": CONFIRMATION,
+    "progress-note-delete": CONFIRMATION,
+    "enrollment-withdraw": CONFIRMATION,
+    "enrollment-remove": CONFIRMATION,
+    "calendar-feed-regenerate": CONFIRMATION,
+    "calendar-feed-turn-off": CONFIRMATION,
+    "account-email-remove": CONFIRMATION,
+    # Booking's second step: the free times are buttons of a GET form (a time is picked, not
+    # followed); tests/booking/test_review.py and the booking journey go through it.
+    "lesson-book-review": "the review step of booking, opened by picking a time",
 }
 
 # Addresses that are not pages in a language (same list as tests/e2e/conftest.py).

@@ -152,6 +152,11 @@ ROUTES.update(
         "profile": Row(SIGNED_IN_ONLY, lambda w: "/auth/profile/"),
         "profile-edit": Row(SIGNED_IN_ONLY, lambda w: "/auth/profile/edit/"),
         "profile-timezone": Row(LOGIN_THEN_POST_ONLY, lambda w: "/auth/profile/timezone/"),
+        # Asks before removing one of your own addresses (student A's second one); anyone else's
+        # address is not there.
+        "account-email-remove": Row(
+            expect(404, anonymous=LOGIN, student_a=200), lambda w: _second_address(w)
+        ),
         "guardians": Row(SIGNED_IN_ONLY, lambda w: "/auth/guardians/"),
         "guardian-accept": Row(
             LOGIN_THEN_POST_ONLY, lambda w: f"/auth/guardians/{w.link.pk}/accept/"
@@ -361,6 +366,16 @@ ROUTES.update(
         ),
     }
 )
+
+
+def _second_address(world) -> str:
+    from allauth.account.models import EmailAddress
+
+    student = world.users["student_a"]
+    address, _ = EmailAddress.objects.get_or_create(
+        user=student, email=f"second-{student.pk}@example.com", defaults={"verified": True}
+    )
+    return "/auth/email/remove/?" + urlencode({"email": address.email})
 
 
 def _feed_token(world) -> str | None:
