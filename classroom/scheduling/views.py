@@ -50,14 +50,21 @@ def teacher_detail(request, slug):
     tz = zone(tz_name)
     taking_bookings = is_taking_bookings(profile)
     length, slots = selectors.next_free_slots(teacher=profile) if taking_bookings else (None, [])
+    is_owner = signed_in and profile.user_id == request.user.pk
     return render(
         request,
         "classroom/teacher_detail.html",
         {
             "teacher": profile,
-            "is_owner": signed_in and profile.user_id == request.user.pk,
+            "is_owner": is_owner,
             "viewer_is_admin": is_admin(request.user),
             "taking_bookings": taking_bookings,
+            # Who may book here (lesson-book's roles): a visitor (asked to log in), a student or
+            # a parent; never the teacher themself, an admin or another teacher.
+            "can_book": taking_bookings
+            and profile.is_listed
+            and not is_owner
+            and (not signed_in or has_role(request.user, Role.STUDENT, Role.PARENT)),
             "next_slots": [start.astimezone(tz) for start, _end in slots],
             "slot_length": length,
             "tz_name": tz_name,
