@@ -367,3 +367,8 @@ def upcoming_by_student(
         pk: sorted(lessons, key=lambda lesson: (lesson.start, lesson.pk))[:per_student]
         for pk, lessons in result.items()
     }
+
+
+def progress_note_deletable_by(*, actor: User, note) -> bool:
+    """Whether `actor` may delete the note: its author or an admin."""
+    return note.author_id == actor.pk or is_admin(actor)

@@ -9,14 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from authentication.models import User
-from authentication.roles import is_admin
 from courses.choices import EnrollmentStatus
 from courses.models import Enrollment, Module, ModuleCompletion, ProgressNote
 from courses.selectors import can_manage_course, enrollment_visible_to
 from cplatform.exceptions import Conflict, ValidationFailed, refused
 from cplatform.validators import model_field_errors
 
-from .selectors import can_mark_modules
+from .selectors import can_mark_modules, progress_note_deletable_by
 
 NOTE_MAX_LENGTH = 5000
 
@@ -79,10 +78,6 @@ def progress_note_add(*, actor: User, enrollment: Enrollment, body: str) -> Prog
     if errors := model_field_errors(ProgressNote, body=body):
         raise ValidationFailed(errors=errors)
     return ProgressNote.objects.create(enrollment=enrollment, author=actor, body=body)
-
-
-def progress_note_deletable_by(*, actor: User, note: ProgressNote) -> bool:
-    return note.author_id == actor.pk or is_admin(actor)
 
 
 def progress_note_delete(*, actor: User, note: ProgressNote) -> None:

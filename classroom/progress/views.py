@@ -162,7 +162,7 @@ def note_delete(request, note_id: int):
                 % {"student": student},
             )
         return redirect(back)
-    if not services.progress_note_deletable_by(actor=request.user, note=note):
+    if not selectors.progress_note_deletable_by(actor=request.user, note=note):
         raise Http404
     return confirm_page(
         request,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from authentication.forms import apply_domain_error
@@ -202,7 +203,7 @@ class AvailabilityForm(forms.Form):
             self.fields.update(duration.fields())
         for day, name in enumerate(WEEKDAYS):
             self.fields[f"day_{day}"] = forms.CharField(
-                label=name,
+                label=capfirst(name),  # a label starts with a capital ("lunes" in a sentence)
                 required=False,
                 max_length=200,
                 widget=forms.TextInput(attrs={"placeholder": "09:00-12:00, 17:00-24:00"}),
@@ -264,7 +265,7 @@ class AvailabilityForm(forms.Form):
                         day=day,
                         start=at,
                         on=(day, at) in marked,
-                        label=f"{WEEKDAYS[day]} {_hhmm(at)}–{_hhmm(at + GRID_STEP)}",
+                        label=f"{capfirst(WEEKDAYS[day])} {_hhmm(at)}–{_hhmm(at + GRID_STEP)}",
                     )
                     for day in range(7)
                 ],
