@@ -96,9 +96,9 @@ def test_a_course_page_gives_its_dates_in_the_pages_language(client):
 # allowed, in templates and in Python alike.
 _NAMED = re.compile(r"^(?:[A-Z_]+_FORMAT|[a-zA-Z]|Y-m-d|Ymd|Y-m-d\\TH:i:sO)$")  # or one part
 _TEMPLATE_PATTERN = re.compile(r"""\|(?:date|time):["']([^"']*)["']""")
-_PYTHON_PATTERN = re.compile(
-    r"""(?:date_format|time_format|dateformat\.format|strftime)\([^()]*?,\s*["']([^"']*)["']"""
-)
+# In Python: a line that formats a date, and a string on it made of format characters.
+_PYTHON_CALL = re.compile(r"date_format|time_format|dateformat\.format|strftime|\bformat\(")
+_PYTHON_PATTERN = re.compile(r"""["']((?:[dDjlNSwzWFmMnyYaAfgGhHisuePT%]|[\s,.:/\-–])+)["']""")
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [
     *ROOT.glob("templates/**/*.html"),
@@ -117,10 +117,22 @@ SOURCES = [
 def test_no_date_or_time_is_written_with_a_spelled_pattern():
     spelled = []
     for path in SOURCES:
-        pattern = _TEMPLATE_PATTERN if path.suffix == ".html" else _PYTHON_PATTERN
-        for match in pattern.finditer(path.read_text()):
-            if not _NAMED.match(match.group(1)):
-                spelled.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+        text = path.read_text()
+        if path.suffix == ".html":
+            found = [
+                m.group(0) for m in _TEMPLATE_PATTERN.finditer(text) if not _NAMED.match(m.group(1))
+            ]
+        else:
+            found = [
+                line.strip()
+                for line in text.splitlines()
+                if _PYTHON_CALL.search(line)
+                and any(
+                    not _NAMED.match(m.group(1)) and re.search(r"[\s,:]", m.group(1))
+                    for m in _PYTHON_PATTERN.finditer(line)
+                )
+            ]
+        spelled += [f"{path.relative_to(ROOT)}: {item}" for item in found]
     assert not spelled, "use a named format (DATETIME_FORMAT, SHORT_DATETIME_FORMAT, …):\n" + (
         "\n".join(spelled)
     )

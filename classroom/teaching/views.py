@@ -157,7 +157,9 @@ def _act(request, lesson, action, attendance_form, details_form, attach_form, up
 
 
 def _session_when(request, lesson) -> str:
-    return date_format(timezone.localtime(lesson.start, zone(request.user.timezone)), "l j F, H:i")
+    return date_format(
+        timezone.localtime(lesson.start, zone(request.user.timezone)), "DATETIME_FORMAT"
+    )
 
 
 @require_http_methods(["GET", "POST"])

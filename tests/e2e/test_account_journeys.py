@@ -129,8 +129,13 @@ def test_parent_invites_a_child_who_accepts_and_the_parent_gives_consent(journey
     link_row = page.get_by_test_id("guardian-link")
     expect(link_row).to_contain_text("Pablo Moreno")
     expect(link_row).to_contain_text("Active")
-    journey.submit("Give consent", within=link_row)
-    expect(page.get_by_role("status")).to_contain_text("Consent recorded.")
+    # Consent asks first, saying what is consented to, then records it.
+    with page.expect_navigation():
+        link_row.get_by_role("link", name="Give consent").click()
+    journey.check_a11y()
+    expect(page.get_by_test_id("confirm-consequence")).to_be_visible()
+    journey.submit("I give my consent")
+    expect(page.get_by_role("status")).to_contain_text("Consent recorded")
     expect(page.get_by_test_id("guardian-link")).to_contain_text("Consent given")
 
     link = GuardianLink.objects.get(guardian=parent, child=child)

@@ -72,14 +72,16 @@ def test_student_enrols_books_a_lesson_and_the_teacher_reports_to_student_and_pa
         main.get_by_role("link", name="Tom Teacher").click()
     journey.check_a11y()
     with page.expect_navigation():
-        main.get_by_role("link", name="Book a lesson").click()
+        main.get_by_test_id("book-button").click()
     journey.check_a11y()
     first_slot = main.locator("button[name=start]").first
     chosen_start = first_slot.get_attribute("value")
-    first_slot.click()
-    page.wait_for_url(re.compile(r"/lessons/$"))
+    with page.expect_navigation():  # the review: price and cancellation policy, then Confirm
+        first_slot.click()
     journey.check_a11y()
-    expect(main).to_contain_text("Your lesson is booked.")
+    journey.submit("Confirm booking")
+    page.wait_for_url(re.compile(r"/lessons/$"))
+    expect(main).to_contain_text("Your lesson with Tom Teacher is booked for")
     lesson = Lesson.objects.get(student=student)
     assert lesson.teacher == teacher and lesson.status == LessonStatus.SCHEDULED
     assert lesson.start == datetime.fromisoformat(chosen_start)

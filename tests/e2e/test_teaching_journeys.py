@@ -56,8 +56,12 @@ def test_teacher_runs_a_lesson_and_the_student_and_parent_see_it(
     )
     journey.goto(f"/lessons/{group.pk}/")
     expect(page.locator("main")).to_contain_text("You have a seat.")
+    with page.expect_navigation():  # giving up the seat asks first
+        page.locator("main").get_by_role("link", name="Give up the seat").click()
+    journey.check_a11y()
+    expect(page.get_by_test_id("confirm-consequence")).to_be_visible()
     journey.submit("Give up the seat")
-    expect(page.locator("main")).to_contain_text("The seat is given up.")
+    expect(page.locator("main")).to_contain_text("is given up; it is free for someone else")
     journey.submit("Take a seat")
     expect(page.locator("main")).to_contain_text("You have a seat.")
     assert LessonSeat.objects.filter(lesson=group, cancelled_at=None).count() == 1
