@@ -244,30 +244,18 @@ def password_check(*, user, raw_password, check: Callable[[], bool]) -> bool:
     return ok
 
 
-class request_attempts:  # noqa: N801 - used as `with request_attempts(request):`
-    """Around the answering of a request (LoginRateLimitMiddleware): password checks made meanwhile
-    are counted for it; at the end, every attempt that was not a wrong password gives its
-    reservation back. A class rather than a generator: it wraps every request, the bare view's too."""
-
-    __slots__ = ("request",)
-
-    def __init__(self, request):
-        self.request = request
-
-    def __enter__(self) -> None:
-        pass  # the request is known to password checks as cplatform.api_http.serving_request()
-
-    def __exit__(self, *exc_info) -> bool:
-        for attempt in self.request.__dict__.get(_ATTEMPTS, ()):
-            attempt.open = False
-            if not attempt.failed:
-                _give_back(attempt)
-        return False
-
-
-def request_refusal(request) -> Attempt | None:
-    """The attempt of this request that was refused for being over a limit, if any."""
-    refused = [a for a in request.__dict__.get(_ATTEMPTS, []) if a.retry_after is not None]
+def settle_attempts(request) -> Attempt | None:
+    """Once a request is answered (LoginRateLimitMiddleware): the password checks made meanwhile
+    were counted for it; every attempt that was not a wrong password gives its reservation back.
+    Returns the attempt refused for being over a limit, if any (the longest wait)."""
+    attempts = request.__dict__.get(_ATTEMPTS)
+    if not attempts:  # most requests check no password
+        return None
+    for attempt in attempts:
+        attempt.open = False
+        if not attempt.failed:
+            _give_back(attempt)
+    refused = [a for a in attempts if a.retry_after is not None]
     return max(refused, key=lambda a: a.retry_after) if refused else None
 
 

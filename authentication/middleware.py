@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from .login_limits import STANDALONE, request_attempts, request_refusal
+from .login_limits import STANDALONE, settle_attempts
 
 
 def _too_many_attempts(request, seconds: int, kind: str):
@@ -64,9 +64,11 @@ class LoginRateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with request_attempts(request):
+        # The request is known to password checks as cplatform.api_http.serving_request().
+        try:
             response = self.get_response(request)
-        refused = request_refusal(request)
+        finally:
+            refused = settle_attempts(request)
         if refused is not None:
             return _too_many_attempts(request, refused.retry_after, refused.kind)
         return response

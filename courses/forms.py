@@ -1,12 +1,10 @@
 """Forms of the course pages. They parse and show input; the services decide and write."""
 
-import uuid
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from authentication.forms import apply_domain_error
 from catalog.choices import Currency, FreeCancellationOutcome
 from catalog.selectors import filter_options
+from cplatform import cache_versions
 from cplatform.exceptions import DomainError
 from cplatform.localized import other_languages
 
@@ -58,21 +57,11 @@ def catalog_choices_changed(sender=None, update_fields=None, **kwargs) -> None:
         and not USER_FIELDS_SHOWN & set(update_fields)
     ):
         return  # a login saves last_login only
-    _move_choices_version()
-    transaction.on_commit(_move_choices_version)
-
-
-def _move_choices_version() -> None:
-    cache.set(CHOICES_VERSION_KEY, uuid.uuid4().hex[:12], None)
+    cache_versions.move(CHOICES_VERSION_KEY)
 
 
 def catalog_choices_version() -> str:
-    value = cache.get(CHOICES_VERSION_KEY)
-    if value is None:
-        value = uuid.uuid4().hex[:12]
-        if not cache.add(CHOICES_VERSION_KEY, value, None):
-            value = cache.get(CHOICES_VERSION_KEY) or value
-    return value
+    return cache_versions.current(CHOICES_VERSION_KEY)
 
 
 def catalog_filter_choices() -> dict[str, list[tuple[str, str]]]:

@@ -28,6 +28,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 from wagtail_localize.fields import SynchronizedField
 
+from cplatform import cache_versions
 from cplatform.blocks import (
     CallToActionBlock,
     FAQExcerptBlock,
@@ -208,32 +209,12 @@ MAX_CACHED_PAGE = 1000
 
 
 def catalog_listing_changed(sender=None, **kwargs) -> None:
-    """Something a catalog card or the results' order shows changed: the cached results are stale.
-    Moved now and again at commit (a request that read the old rows in between would otherwise
-    cache them under the new version)."""
-    from django.db import transaction
-
-    _move_listing_version()
-    transaction.on_commit(_move_listing_version)
-
-
-def _move_listing_version() -> None:
-    from django.core.cache import cache
-
-    cache.delete(LISTING_VERSION_KEY)
+    """Something a catalog card or the results' order shows changed: the cached results are stale."""
+    cache_versions.move(LISTING_VERSION_KEY)
 
 
 def catalog_listing_version() -> str:
-    import uuid
-
-    from django.core.cache import cache
-
-    value = cache.get(LISTING_VERSION_KEY)
-    if value is None:
-        value = uuid.uuid4().hex[:12]
-        if not cache.add(LISTING_VERSION_KEY, value, None):
-            value = cache.get(LISTING_VERSION_KEY) or value
-    return value
+    return cache_versions.current(LISTING_VERSION_KEY)
 
 
 def _results_cache_key(request, form, choices_version: str) -> str:

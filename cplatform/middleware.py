@@ -1,5 +1,9 @@
 import json
+import re
+from functools import partial
 
+from corsheaders.middleware import CorsMiddleware as BaseCorsMiddleware
+from corsheaders.signals import check_request_enabled
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
 from csp.utils import build_policy
@@ -157,6 +161,17 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         self._plain: dict[tuple[bool, bool, bool], tuple[tuple[str, str, str], ...]] = {}
         self._plain_settings = None
         self._plain_prefixes: tuple[tuple[str, ...], ...] = ((), (), ())
+        # What `request.csp_nonce` becomes once the header is written: it raises when read, and
+        # holds nothing of the request, so one serves every request.
+        self._spent_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+
+    # Sync only, like the rest of the stack; MiddlewareMixin's generic __call__ (looking up its
+    # hooks on every request) replaced by the two steps this middleware takes.
+    async_capable = False
+
+    def __call__(self, request):
+        request.csp_nonce = CheckableLazyObject(partial(self._make_nonce, request))
+        return self.process_response(request, self.get_response(request))
 
     def _policy(self, parts: PolicyParts, report_only: bool) -> str:
         """django-csp's build_policy, remembered for the settings' policies: a page that used no
@@ -200,7 +215,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         else:
             self._set_policies(request, response)
         if nonce is None:
-            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+            request.csp_nonce = self._spent_nonce
         if self.permissions_policy:
             response.headers._store.setdefault("permissions-policy", self.permissions_policy)
         return response
@@ -321,10 +336,29 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         translation.activate(language)  # cheaper than asking which one is active first
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
+        # Stored as HttpResponse.__setitem__ stores a header (both values are plain ASCII).
+        store = response.headers._store
         if not from_path:
-            if "Vary" in response:
+            if "vary" in store:
                 patch_vary_headers(response, ("Accept-Language",))
             else:
-                response.headers["Vary"] = "Accept-Language"
-        response.headers.setdefault("Content-Language", translation.get_language())
+                store["vary"] = ("Vary", "Accept-Language")
+        if "content-language" not in store:
+            store["content-language"] = ("Content-Language", translation.get_language() or language)
         return response
+
+
+class CorsMiddleware(BaseCorsMiddleware):
+    """django-cors-headers' middleware, passed through at once by requests it can have nothing to
+    do with: a path outside CORS_URLS_REGEX (the API and allauth's headless API) while no receiver
+    of its `check_request_enabled` signal could enable another. Its own code reads the settings,
+    matches the path and sends the signal on every request, pages and the bare view included."""
+
+    async_capable = False
+
+    def __call__(self, request):
+        if not check_request_enabled.receivers and not re.match(
+            settings.CORS_URLS_REGEX, request.path_info
+        ):
+            return self.get_response(request)
+        return super().__call__(request)

@@ -99,7 +99,7 @@ MIDDLEWARE = [
     # Content-Security-Policy and Permissions-Policy headers.
     "cplatform.middleware.ContentSecurityPolicyMiddleware",
     # Before anything that may answer early, so refusals carry the CORS headers a browser needs.
-    "corsheaders.middleware.CorsMiddleware",
+    "cplatform.middleware.CorsMiddleware",  # django-cors-headers', with a short path for pages
     "cplatform.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cplatform.middleware.LocaleMiddleware",  # Django's, with a short path for our i18n_patterns

@@ -132,8 +132,14 @@ def test_teachers_head_the_first_result_page_only(client, monkeypatch):
 def test_a_search_costs_the_same_queries_for_a_few_or_many_teachers(client):
     for n in range(2):
         listed_teacher(first_name=f"Zuleika{n}")
+    from django.core.cache import cache
+
+    def cold_search():  # the teacher group is cached: measure the search that builds it
+        cache.clear()
+        return search(client, "zuleika")
+
     assert_constant_queries(
-        lambda: search(client, "zuleika"),
+        cold_search,
         grow=lambda: [listed_teacher(first_name=f"Zuleika{n}") for n in range(2, 9)],
         rows=lambda response: len(groups(response).get("Teachers", [])),  # 2, then 5 of 9
     )
@@ -149,3 +155,37 @@ def test_the_search_core_knows_no_app_the_groups_come_from_hooks():
     assert "classroom" not in source.split('"""', 2)[2]
     with translation.override("es"):
         assert str(hooks.get_hooks("register_search_page_groups")[0]()[1]) == "Cursos"
+
+
+def test_the_cached_teacher_group_follows_the_changes_it_shows(client):
+    """The teacher group is cached per language and words (classroom.search_results): every change
+    that alters what it shows or who is listed makes the next search read the rows again."""
+    from catalog.models import Subject
+
+    teacher = listed_teacher(first_name="Zuleika", last_name="Quarrington")
+    assert [t for t, _ in groups(search(client, "zuleika"))["Teachers"]] == [teacher.user.name]
+
+    # A login saves last_login only: the cached group stays (no query for the teachers).
+    teacher.user.save(update_fields=["last_login"])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        search(client, "zuleika")
+    assert not [q for q in queries if "classroom_teacherprofile" in q["sql"]]
+
+    teacher.user.last_name = "Okonkwo"
+    teacher.user.save(update_fields=["last_name"])
+    assert [t for t, _ in groups(search(client, "zuleika"))["Teachers"]] == ["Zuleika Okonkwo"]
+
+    subject = Subject.objects.create(name="Basket weaving", slug="basket-weaving")
+    assert groups(search(client, "weaving")) == {}
+    teacher.subjects.add(subject)
+    assert [t for t, _ in groups(search(client, "weaving"))["Teachers"]] == ["Zuleika Okonkwo"]
+    subject.name = "Pottery"
+    subject.save()
+    assert groups(search(client, "weaving")) == {}
+
+    teacher.is_public = False
+    teacher.save()
+    assert groups(search(client, "zuleika")) == {}
