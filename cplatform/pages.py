@@ -59,7 +59,13 @@ class SeoPageMixin(Page):
                         "empty to have it written from the page's text."
                     ),
                 ),
-                FieldPanel("share_image"),
+                FieldPanel(
+                    "share_image",
+                    help_text=_(
+                        "Shown when the page is shared; 1200 × 630 px works best. Without one, the "
+                        "page's hero picture (or its first picture) is used, then the site's default."
+                    ),
+                ),
             ],
             heading=_("For search engines and sharing"),
         ),
