@@ -81,8 +81,12 @@ class SearchPreviewPanel(Panel):
             page = self.instance
             base_url, slug_in_url = self._base_url(page)
             automatic = self._automatic_description(page)
-            share_image = page.share_image if getattr(page, "share_image_id", None) else None
+            # What the head will use (a page type may add its own stand-in, e.g. a course's
+            # cover), and what stands in once the editor clears the share image.
+            image = self._rendition(page.get_share_image())
             fallback = self._rendition(self._content_image(page))
+            if fallback is None and not page.share_image_id:
+                fallback = image
             url = f"{base_url}{page.slug}/" if slug_in_url and page.slug else base_url
             context.update(
                 base_url=base_url,
@@ -94,7 +98,7 @@ class SearchPreviewPanel(Panel):
                 automatic_description=automatic,
                 page_has_description=bool(page.search_description),
                 fallback_image=fallback,
-                image=self._rendition(share_image) or fallback,
+                image=image,
                 title_length=TITLE_LENGTH,
                 description_length=DESCRIPTION_LENGTH,
             )
