@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
 from wagtail.admin.widgets import AdminAutoHeightTextInput
+from wagtail.images.models import SourceImageIOError
 
 from .summaries import DESCRIPTION_LENGTH, TITLE_LENGTH, shorten
 
@@ -93,6 +94,7 @@ class SearchPreviewPanel(Panel):
                 slug_in_url=slug_in_url,
                 url=url,
                 domain=urlsplit(base_url).netloc,
+                page_title=page.title or "",
                 title=shorten(page.seo_title or page.title or "", TITLE_LENGTH),
                 description=shorten(page.search_description or automatic),
                 automatic_description=automatic,
@@ -130,4 +132,11 @@ class SearchPreviewPanel(Panel):
             return content_image() if content_image else None
 
         def _rendition(self, image):
-            return image.get_rendition(PREVIEW_IMAGE_SPEC) if image is not None else None
+            """The card's picture; None when the image's file is missing (the edit screen must
+            still open: the chooser shows the problem)."""
+            if image is None:
+                return None
+            try:
+                return image.get_rendition(PREVIEW_IMAGE_SPEC)
+            except SourceImageIOError:
+                return None

@@ -59,6 +59,7 @@
     static targets = ["url", "title", "description", "cardTitle", "cardDescription", "image", "noImage", "automaticNote"];
     static values = {
       baseUrl: String,
+      pageTitle: String,
       slugInUrl: Boolean,
       automatic: String,
       fallbackImage: String,
@@ -86,17 +87,22 @@
       this.observer?.disconnect();
     }
 
+    // A field's value, or null when the form does not offer it (a read-only slug or title, e.g.
+    // on course pages): the server's rendering then stands.
     field(name) {
       const input = this.form.querySelector(`[name="${name}"]`);
-      return input ? input.value.trim() : "";
+      return input ? input.value.trim() : null;
     }
 
     update() {
-      const title = this.field("seo_title") || this.field("title");
-      const ownDescription = this.field("search_description");
+      if (this.serverUrl === undefined) this.serverUrl = this.urlTarget.textContent;
+      const pageTitle = this.field("title");
+      const title = this.field("seo_title") || (pageTitle === null ? this.pageTitleValue : pageTitle);
+      const ownDescription = this.field("search_description") || "";
       const description = ownDescription || this.automaticValue;
       const slug = this.field("slug");
-      const url = this.slugInUrlValue && slug ? `${this.baseUrlValue}${slug}/` : this.baseUrlValue;
+      let url = this.serverUrl;
+      if (slug !== null) url = this.slugInUrlValue && slug ? `${this.baseUrlValue}${slug}/` : this.baseUrlValue;
 
       this.urlTarget.textContent = url;
       this.titleTarget.textContent = shorten(title, this.titleLengthValue);
