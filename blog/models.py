@@ -421,8 +421,8 @@ class BlogPage(SeoPageMixin):
     def summary_text(self) -> str:
         return self.intro
 
-    def get_share_image(self):
-        return self.share_image or self.hero_image
+    def get_content_image(self):
+        return self.hero_image
 
     @cached_property
     def tag_list(self) -> list:

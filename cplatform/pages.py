@@ -9,13 +9,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page, Site
 
 from .html import json_ld_script_tag
+from .seo_panels import SearchPreviewPanel, search_description_widget, seo_title_widget
+from .summaries import automatic_description
 from .validators import validate_multiline_text, validate_single_line
 
 # OpenGraph's recommended size; Twitter's summary_large_image takes the same picture.
@@ -37,17 +37,39 @@ class SeoPageMixin(Page):
         ),
     )
 
+    # No "Show in menus": the header and footer menus are the Menu snippets (Snippets › Menus),
+    # which nothing of Wagtail's `show_in_menus` flag changes, so offering it would mislead.
     promote_panels = [
         MultiFieldPanel(
             [
                 FieldPanel("slug"),
-                FieldPanel("seo_title"),
-                FieldPanel("search_description"),
-                FieldPanel("share_image"),
+                FieldPanel(
+                    "seo_title",
+                    widget=seo_title_widget(),
+                    help_text=_(
+                        "The clickable title in search results; leave it empty to use the page's "
+                        "title."
+                    ),
+                ),
+                FieldPanel(
+                    "search_description",
+                    widget=search_description_widget(),
+                    help_text=_(
+                        "The text under the title in search results and share cards; leave it "
+                        "empty to have it written from the page's text."
+                    ),
+                ),
+                FieldPanel(
+                    "share_image",
+                    help_text=_(
+                        "Shown when the page is shared; 1200 × 630 px works best. Without one, the "
+                        "page's hero picture (or its first picture) is used, then the site's default."
+                    ),
+                ),
             ],
             heading=_("For search engines and sharing"),
         ),
-        MultiFieldPanel([FieldPanel("show_in_menus")], heading=_("For site menus")),
+        SearchPreviewPanel(heading=_("How the page appears in search results and when shared")),
     ]
 
     # The head template caches what these methods return per page state and content version
@@ -96,14 +118,27 @@ class SeoPageMixin(Page):
         return self.seo_title or self.title
 
     def get_meta_description(self) -> str:
-        """The editor's description, else a summary of the page (subclasses provide `summary_text`)."""
+        """The editor's description, else the automatic one: the page's text (subclasses provide
+        `summary_text`, HTML or plain) as sentences, cut at a word within DESCRIPTION_LENGTH."""
         if self.search_description:
             return self.search_description
-        text = strip_tags(self.summary_text()) if hasattr(self, "summary_text") else ""
-        return Truncator(" ".join(text.split())).chars(160) if text else ""
+        return self.get_automatic_description()
+
+    def get_automatic_description(self) -> str:
+        """What the description is while the editor leaves it empty (also shown on the SEO tab)."""
+        return automatic_description(self.summary_text()) if hasattr(self, "summary_text") else ""
 
     def get_share_image(self):
-        return self.share_image
+        """The share image, else the page's own picture (`get_content_image`); the head falls back
+        to the site's default image after that."""
+        if self.share_image_id:
+            return self.share_image
+        return self.get_content_image()
+
+    def get_content_image(self):
+        """The picture that stands for the page when it has no share image; pages with a hero
+        StreamField override this with `first_stream_image`."""
+        return None
 
     def get_translations_for_hreflang(self, request=None) -> list[tuple[str, str]]:
         """(language code, absolute URL) of every live translation of this page, itself included."""
@@ -137,6 +172,26 @@ class SeoPageMixin(Page):
         if not data:
             return ""
         return json_ld_script_tag(data if len(data) > 1 else data[0])
+
+
+def first_stream_image(*streams):
+    """The image of the first hero block that has one, else of the first block of any kind that
+    has one, across `streams` (StreamValues) in order. The blocks are found in the stored data, so
+    only the chosen block's type is converted (the page's own rendering reuses it)."""
+    candidates = []
+    for stream in streams:
+        for index, raw in enumerate(stream.raw_data if stream else []):
+            value = raw.get("value")
+            image = value.get("image") if isinstance(value, dict) else None
+            if isinstance(image, dict):  # an ImageBlock: {"image": id, "alt_text": …}
+                image = image.get("image")
+            if image:
+                candidates.append((raw.get("type") != "hero", stream, index))
+    for _not_hero, stream, index in sorted(candidates, key=lambda c: c[0]):
+        image = stream[index].value.get("image")  # an Image (ImageBlock: with contextual alt text)
+        if image is not None:  # None: the image was deleted since
+            return image
+    return None
 
 
 def absolute_url(path: str) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -25,22 +24,24 @@ from cplatform.blocks import (
     SignUpBlock,
     TestimonialBlock,
 )
-from cplatform.pages import SeoPageMixin
+from cplatform.pages import SeoPageMixin, first_stream_image
+from cplatform.summaries import as_sentences
 from cplatform.validators import validate_multiline_text, validate_single_line
 
 from .blocks import BodyStreamBlock
 
 
 def _stream_text(stream) -> str:
-    """The plain text of a StreamField's headings, texts and rich text, for summaries."""
+    """The plain text of a StreamField's headings, texts and rich text, for summaries: each heading,
+    paragraph and list item a sentence of its own (no heading runs into the next sentence)."""
     parts = []
     for block in stream or []:
         value = block.value
         if block.block_type == "rich_text":
-            parts.append(strip_tags(str(value)))
+            parts.append(str(value))
         elif hasattr(value, "get"):
             parts.extend(str(value.get(key) or "") for key in ("heading", "text"))
-    return " ".join(p for p in parts if p)
+    return as_sentences(parts)
 
 
 class HomePage(SeoPageMixin):
@@ -114,7 +115,10 @@ class HomePage(SeoPageMixin):
         verbose_name = _("home page")
 
     def summary_text(self) -> str:
-        return strip_tags(str(self.intro)) or _stream_text(self.hero) or _stream_text(self.body)
+        return as_sentences([str(self.intro)]) or _stream_text(self.hero) or _stream_text(self.body)
+
+    def get_content_image(self):
+        return first_stream_image(self.hero, self.body)
 
     def get_json_ld(self, request=None) -> list[dict]:
         return [
@@ -147,6 +151,9 @@ class LandingPage(SeoPageMixin):
 
     def summary_text(self) -> str:
         return _stream_text(self.body)
+
+    def get_content_image(self):
+        return first_stream_image(self.body)
 
     @property
     def starts_with_hero(self) -> bool:

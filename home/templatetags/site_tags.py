@@ -97,7 +97,10 @@ def _rendition(image, request, spec: str = SHARE_IMAGE_SPEC) -> dict | None:
         "url": absolute_media_url(rendition.url, request=request),
         "width": rendition.width,
         "height": rendition.height,
-        "alt": getattr(image, "default_alt_text", None) or image.title,
+        # An ImageBlock's image carries the block's alt text; a chosen image its default one.
+        "alt": getattr(image, "contextual_alt_text", None)
+        or getattr(image, "default_alt_text", None)
+        or image.title,
     }
 
 

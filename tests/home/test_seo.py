@@ -9,7 +9,12 @@ from bs4 import BeautifulSoup
 from django.test import Client
 
 from home.models import SiteSettings
-from tests.home.factories import ImageFactory, LandingPageFactory, fill_home_page
+from tests.home.factories import (
+    ImageFactory,
+    LandingPageFactory,
+    RichTextSectionBlockFactory,
+    fill_home_page,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -88,16 +93,18 @@ def test_pages_without_a_share_image_use_the_sites_default(client, home):
     settings.default_share_image = ImageFactory()
     settings.x_handle = "@cplatform"
     settings.save()
-    page = LandingPageFactory(body__0="rich_text")
+    page = LandingPageFactory(body=[("rich_text", RichTextSectionBlockFactory())])  # no picture
 
     soup = head(client, page.url)
 
-    assert ".fill-1200x630" in meta(soup, "og:image")
+    assert meta(soup, "og:image").endswith(
+        settings.default_share_image.get_rendition("fill-1200x630|jpegquality-80").url
+    )
     assert meta(soup, "twitter:site") == "@cplatform"
 
 
 def test_without_any_image_the_twitter_card_is_a_summary(client):
-    page = LandingPageFactory(body__0="rich_text")
+    page = LandingPageFactory(body=[("rich_text", RichTextSectionBlockFactory())])
 
     soup = head(client, page.url)
 
