@@ -121,8 +121,8 @@ def validate_external_url(value: str) -> None:
     if value.startswith("/") or not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
         raise ValidationError(
             _(
-                "“%(value)s” is an address on this site: choose the page (“Page”) or the part "
-                "of the site (“Part of the site”) above instead of typing it."
+                "“%(value)s” is an address on this site: choose it above as a page or a part "
+                "of the site instead of typing it."
             ),
             params={"value": value},
             code="internal_address",
@@ -194,25 +194,21 @@ class LinkBlock(blocks.StructBlock):
     """Where a button or link leads: a page, a named part of the site or another website (exactly
     one), with the words to show. Empty is allowed where the link is optional."""
 
+    # Labels carry the "or" and help texts stay short: a hero holds two of these, keep them compact.
     text = blocks.CharBlock(
         required=False,
         max_length=80,
         label=_("Text"),
-        help_text=_("The words on the button or link. Empty: the page's title or the part's name."),
+        help_text=_("Empty: the page's title or the part's name."),
     )
-    page = blocks.PageChooserBlock(
-        required=False, label=_("Page"), help_text=_("A page of this site…")
-    )
+    page = blocks.PageChooserBlock(required=False, label=_("Page"))
     section = blocks.ChoiceBlock(
-        choices=link_section_choices,
-        required=False,
-        label=_("Part of the site"),
-        help_text=_("…or a part of the site such as the teacher directory or sign-up…"),
+        choices=link_section_choices, required=False, label=_("Or a part of the site")
     )
     url = ExternalURLBlock(
         required=False,
-        label=_("Other website"),
-        help_text=_("…or another website's address (https://…), mailto: or tel:."),
+        label=_("Or another website"),
+        help_text=_("https://…, mailto: or tel:"),
     )
 
     class Meta:

@@ -76,7 +76,10 @@ def test_an_address_of_this_site_typed_as_a_link_is_refused_with_the_way_to_choo
     errors = errors_of(text="Teachers", url="/teachers/")
 
     assert list(errors) == ["url"]
-    assert "“Page”" in errors["url"][0] and "“Part of the site”" in errors["url"][0]
+    assert errors["url"] == [
+        "“/teachers/” is an address on this site: choose it above as a page or a part of the "
+        "site instead of typing it."
+    ]
     assert "url" in errors_of(text="Teachers", url="teachers/")  # no scheme: not another website
 
 
