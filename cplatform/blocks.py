@@ -100,12 +100,14 @@ def link_section_url(key: str) -> str:
 
 
 def link_section_for_path(path: str) -> str | None:
-    """The key of the part of the site at `path` ("/teachers/", "/auth/register/?role=Teacher"),
-    read as the default language writes it; None when no part of the site has that address."""
-    with translation.override(settings.LANGUAGE_CODE):
-        for key in LINK_SECTIONS:
-            if link_section_url(key) == path:
-                return key
+    """The key of the part of the site at `path` in any language ("/teachers/", "/es/teachers/",
+    "/auth/register/?role=Teacher"); None when no part of the site has that address. For turning
+    typed addresses (a menu item's, say) into chosen parts."""
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for key in LINK_SECTIONS:
+                if link_section_url(key) == path:
+                    return key
     return None
 
 

@@ -132,6 +132,13 @@ def test_every_part_of_the_site_offered_has_an_address_in_both_languages():
         assert spanish_label != str(label), key  # named in Spanish too
 
 
+def test_a_typed_address_of_a_part_of_the_site_is_recognised_in_either_language():
+    assert site_blocks.link_section_for_path("/teachers/") == "teachers"
+    assert site_blocks.link_section_for_path("/es/teachers/") == "teachers"
+    assert site_blocks.link_section_for_path("/auth/register/?role=Teacher") == "sign-up-teacher"
+    assert site_blocks.link_section_for_path("/summer-spanish/") is None
+
+
 def test_a_chosen_part_of_the_site_is_labelled_by_its_name_when_the_text_is_empty():
     value = clean(section="teachers")
 
