@@ -14,10 +14,15 @@ testimonial and FAQ excerpt blocks, which course pages use too: they read their 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+from django import forms
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import EmailValidator, URLValidator
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -64,36 +69,155 @@ def _rich_sample() -> str:
 
 # --- links ---------------------------------------------------------------------------------------
 
+# The named parts of the site a marketing page links to: key -> (label, URL name, query). The key
+# is what a LinkBlock stores, so the address follows the route (and the reader's language) rather
+# than being typed. Add a part here when a new public route is worth linking to from content.
+LINK_SECTIONS: dict[str, tuple] = {
+    "teachers": (_("Teacher directory"), "teacher-directory", ""),
+    "courses": (_("Course catalog"), "course-catalog", ""),
+    "sign-up": (_("Sign up"), "account_signup", ""),
+    "sign-up-student": (_("Sign up as a student"), "account_signup", "role=Student"),
+    "sign-up-teacher": (_("Sign up as a teacher"), "account_signup", "role=Teacher"),
+    "sign-up-parent": (_("Sign up as a parent"), "account_signup", "role=Parent"),
+    "log-in": (_("Log in"), "account_login", ""),
+    "search": (_("Search"), "search", ""),
+}
+
+
+def link_section_choices() -> list[tuple[str, str]]:
+    """The ChoiceBlock's choices, a callable so that migrations name it rather than copy the list."""
+    return [(key, label) for key, (label, _name, _query) in LINK_SECTIONS.items()]
+
+
+def link_section_url(key: str) -> str:
+    """The address of the part of the site `key`, in the active language ("" if unknown)."""
+    try:
+        _label, name, query = LINK_SECTIONS[key]
+    except KeyError:
+        return ""
+    url = reverse(name)
+    return f"{url}?{query}" if query else url
+
+
+def link_section_for_path(path: str) -> str | None:
+    """The key of the part of the site at `path` in any language ("/teachers/", "/es/teachers/",
+    "/auth/register/?role=Teacher"); None when no part of the site has that address. For turning
+    typed addresses (a menu item's, say) into chosen parts."""
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for key in LINK_SECTIONS:
+                if link_section_url(key) == path:
+                    return key
+    return None
+
+
+_TEL = re.compile(r"^tel:\+?[0-9][0-9 ()./-]{2,30}$")
+
+
+def validate_external_url(value: str) -> None:
+    """Another website (http/https), an email (mailto:) or a phone number (tel:). An address of
+    this site is refused with the way to link to it instead: typed, it breaks when the page moves
+    and sends Spanish readers to English pages."""
+    if not value:
+        return
+    if value.startswith("/") or not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
+        raise ValidationError(
+            _(
+                "“%(value)s” is an address on this site: choose it above as a page or a part "
+                "of the site instead of typing it."
+            ),
+            params={"value": value},
+            code="internal_address",
+        )
+    scheme = value.split(":", 1)[0].lower()
+    if scheme in ("http", "https"):
+        URLValidator(schemes=["http", "https"])(value)
+    elif scheme == "mailto":
+        EmailValidator(message=_("Enter an email address after “mailto:”."))(
+            value[len("mailto:") :].split("?", 1)[0]
+        )
+    elif scheme == "tel":
+        if not _TEL.match(value):
+            raise ValidationError(_("Enter a phone number after “tel:”, e.g. tel:+34600000000."))
+    else:
+        raise ValidationError(
+            _("Enter an address starting with https://, http://, mailto: or tel:."),
+            code="scheme",
+        )
+
+
+class ExternalURLBlock(blocks.URLBlock):
+    """An address outside this site: http(s), mailto: or tel:. A URLBlock for wagtail-localize
+    (a translator may give the Spanish page another address), with our own field."""
+
+    def __init__(self, required=False, help_text=None, max_length=500, **kwargs):
+        self.field = forms.CharField(
+            required=required,
+            help_text=help_text,
+            max_length=max_length,
+            validators=[validate_external_url],
+            widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "off"}),
+        )
+        blocks.FieldBlock.__init__(self, **kwargs)  # not URLBlock's: it makes a URLField
+
+    def to_python(self, value):
+        return (value or "").strip()
+
+    class Meta:
+        icon = "link-external"
+
 
 class LinkValue(blocks.StructValue):
-    """A link to a page (in the visitor's language when it has been translated) or to a URL."""
+    """A link to a page (in the visitor's language when it has been translated), to a named part
+    of the site (in the visitor's language) or to another website."""
 
     @property
     def href(self) -> str:
         page = self.get("page")
         if page is not None:
             return page.localized.url or ""
+        if self.get("section"):
+            return link_section_url(self.get("section"))
+        # An address typed before links were chosen is still followed in the reader's language.
         return localized_url(self.get("url") or "")
 
     @property
     def label(self) -> str:
+        if self.get("text"):
+            return self.get("text")
         page = self.get("page")
-        return self.get("text") or (page.localized.title if page is not None else "")
+        if page is not None:
+            return page.localized.title
+        section = LINK_SECTIONS.get(self.get("section") or "")
+        return str(section[0]) if section else ""
 
 
 class LinkBlock(blocks.StructBlock):
-    """A page or a URL, with the words to show. Empty is allowed where the link is optional."""
+    """Where a button or link leads: a page, a named part of the site or another website (exactly
+    one), with the words to show. Empty is allowed where the link is optional."""
 
+    # Labels carry the "or" and help texts stay short: a hero holds two of these, keep them compact.
     text = blocks.CharBlock(
-        required=False, max_length=80, help_text=_("The words on the button or link.")
+        required=False,
+        max_length=80,
+        label=_("Text"),
+        help_text=_("Empty: the page's title or the part's name."),
     )
-    page = blocks.PageChooserBlock(required=False, help_text=_("A page of this site…"))
-    url = blocks.URLBlock(required=False, help_text=_("…or any web address (not both)."))
+    page = blocks.PageChooserBlock(required=False, label=_("Page"))
+    section = blocks.ChoiceBlock(
+        choices=link_section_choices, required=False, label=_("Or a part of the site")
+    )
+    url = ExternalURLBlock(
+        required=False,
+        label=_("Or another website"),
+        help_text=_("https://…, mailto: or tel:"),
+    )
 
     class Meta:
         icon = "link"
         value_class = LinkValue
         form_classname = "link-block"
+        label_format = "{text}"
 
     def __init__(self, *args, required: bool = False, **kwargs):
         self._required = required
@@ -106,11 +230,15 @@ class LinkBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         errors = {}
-        page, url, text = value.get("page"), value.get("url"), value.get("text")
-        if page is not None and url:
-            errors["url"] = ValidationError(_("Choose a page or enter a web address, not both."))
-        elif (page is None and not url) and (text or self._required):
-            errors["page"] = ValidationError(_("Choose a page or enter a web address."))
+        chosen = [name for name in ("page", "section", "url") if value.get(name)]
+        if len(chosen) > 1:
+            errors[chosen[-1]] = ValidationError(
+                _("Choose one: a page, a part of the site or another website, not several.")
+            )
+        elif not chosen and (value.get("text") or self._required):
+            errors["page"] = ValidationError(
+                _("Choose a page, a part of the site or enter another website's address.")
+            )
         if errors:
             raise StructBlockValidationError(block_errors=errors)
         return value
@@ -144,8 +272,8 @@ class HeroBlock(SectionBlock):
         preview_value = {
             "heading": _("Learn anything, from people who teach it well"),
             "text": SAMPLE_TEXT,
-            "primary": {"text": _("Find a teacher"), "url": "/teachers/"},
-            "secondary": {"text": _("Sign up"), "url": "/auth/register/"},
+            "primary": {"text": _("Find a teacher"), "section": "teachers"},
+            "secondary": {"text": _("Sign up"), "section": "sign-up"},
         }
 
 
@@ -195,7 +323,7 @@ class ImageTextBlock(SectionBlock):
                 "heading": _("Lessons that fit your week"),
                 "text": _rich_sample(),
                 "image_position": "left",
-                "link": {"text": _("See the teachers"), "url": "/teachers/"},
+                "link": {"text": _("See the teachers"), "section": "teachers"},
             }
         )
 
@@ -270,7 +398,7 @@ class CallToActionBlock(SectionBlock):
         preview_value = {
             "heading": _("Ready for your first lesson?"),
             "text": _("Browse the teachers and book a trial lesson today."),
-            "button": {"text": _("Find a teacher"), "url": "/teachers/"},
+            "button": {"text": _("Find a teacher"), "section": "teachers"},
             "style": "brand",
         }
 

@@ -25,8 +25,17 @@ class TestimonialRef:
     key: str
 
 
-def link(text: T | None = None, *, url: str = "", page: str | None = None) -> dict:
-    return {"text": text or "", "url": url, "page": PageRef(page) if page else None}
+def link(
+    text: T | None = None, *, section: str = "", page: str | None = None, url: str = ""
+) -> dict:
+    """A LinkBlock value: a part of the site (a key of `cplatform.blocks.LINK_SECTIONS`), a page
+    by key, or another website's address."""
+    return {
+        "text": text or "",
+        "page": PageRef(page) if page else None,
+        "section": section,
+        "url": url,
+    }
 
 
 NO_LINK = link()
@@ -237,7 +246,7 @@ HOME = {
                     "Clases particulares y grupos reducidos, en línea o cerca de ti, en inglés y en español.",
                 ),
                 "image": Img("home-hero"),
-                "primary": link(FIND_A_TEACHER, url="/teachers/"),
+                "primary": link(FIND_A_TEACHER, section="teachers"),
                 "secondary": link(T("Teach with us", "Enseña con nosotros"), page="teach"),
             },
         )
@@ -337,7 +346,7 @@ HOME = {
                     ),
                 ),
                 "image_position": "right",
-                "link": link(T("See the teachers", "Ver los profesores"), url="/teachers/"),
+                "link": link(T("See the teachers", "Ver los profesores"), section="teachers"),
             },
         ),
     ],
@@ -363,7 +372,7 @@ HOME = {
                     "Browse the teachers and book a trial lesson today.",
                     "Explora los profesores y reserva hoy una clase de prueba.",
                 ),
-                "button": link(FIND_A_TEACHER, url="/teachers/"),
+                "button": link(FIND_A_TEACHER, section="teachers"),
                 "style": "brand",
             },
         ),
@@ -404,7 +413,7 @@ LANDING_PAGES = {
                     ),
                     "image": Img("summer-hero"),
                     "primary": link(
-                        T("Choose your teacher", "Elige a tu profesor"), url="/teachers/"
+                        T("Choose your teacher", "Elige a tu profesor"), section="teachers"
                     ),
                     "secondary": link(
                         T("Read the FAQ", "Lee las preguntas frecuentes"), page="faq"
@@ -554,7 +563,7 @@ LANDING_PAGES = {
                     ),
                     "image": Img("teach-hero"),
                     "primary": link(
-                        T("Apply to teach", "Solicita enseñar"), url="/auth/register/?role=Teacher"
+                        T("Apply to teach", "Solicita enseñar"), section="sign-up-teacher"
                     ),
                     "secondary": NO_LINK,
                 },

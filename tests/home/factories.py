@@ -106,7 +106,8 @@ class MenuItemFactory(factory.django.DjangoModelFactory):
 class LinkBlockFactory(wagtail_factories.StructBlockFactory):
     text = "Find a teacher"
     page = None
-    url = "/teachers/"
+    section = "teachers"
+    url = ""
 
     class Meta:
         model = site_blocks.LinkBlock
@@ -119,7 +120,7 @@ class HeroBlockFactory(wagtail_factories.StructBlockFactory):
         wagtail_factories.ImageChooserBlockFactory, image=factory.SubFactory(ImageFactory)
     )
     primary = factory.SubFactory(LinkBlockFactory)
-    secondary = factory.SubFactory(LinkBlockFactory, text="Sign up", url="/auth/register/")
+    secondary = factory.SubFactory(LinkBlockFactory, text="Sign up", section="sign-up")
 
     class Meta:
         model = site_blocks.HeroBlock
@@ -160,7 +161,7 @@ class ImageTextBlockFactory(wagtail_factories.StructBlockFactory):
 class FeatureBlockFactory(wagtail_factories.StructBlockFactory):
     title = factory.Iterator(["Reviewed teachers", "Flexible booking", "Progress you can see"])
     text = "Every profile is checked by our team before it is listed."
-    link = factory.SubFactory(LinkBlockFactory, text="", url="")
+    link = factory.SubFactory(LinkBlockFactory, text="", section="")
 
     class Meta:
         model = site_blocks.FeatureBlock
