@@ -4,6 +4,7 @@ from django.urls import path
 from wagtail import hooks
 
 from .admin_views import localize_snippets_api, make_copy_views_prefill_only
+from .translation_editor import translation_editor_action
 
 
 @hooks.register("register_admin_viewset", order=1000)
@@ -30,3 +31,9 @@ def guard_localize_snippets_api():
             localize_snippets_api(SnippetViewSet.as_view({"get": "retrieve"})),
         ),
     ]
+
+
+@hooks.register("before_edit_page", order=-1)
+def save_or_submit_a_translation(request, page):
+    """Before wagtail-localize's own hook, which would otherwise answer every POST of its editor."""
+    return translation_editor_action(request, page)
