@@ -30,8 +30,9 @@ from django.utils.translation import gettext_lazy
 from wagtail import blocks
 from wagtail.admin import messages
 from wagtail.admin.action_menu import ActionMenuItem, PageActionMenu, WorkflowMenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.fields import StreamField
-from wagtail.models import Page, WorkflowState
+from wagtail.models import Page, TaskState, WorkflowState
 from wagtail_localize.models import Translation
 
 # The page edit view's actions the translation editor offers (Wagtail's names). Workflow task
@@ -236,3 +237,87 @@ def relabel_segments(props: str, translation: Translation) -> str:
         if labels is not None:
             segment["location"]["field"], segment["location"]["subField"] = labels
     return json.dumps(data)
+
+
+# --- "Translate this page": the only target language ticked in advance ----------------------------
+
+
+class OnlyLanguageTickedMixin:
+    """wagtail-localize's submit-translation form, with the target language ticked when it is the
+    only one left (a `?select_locale=` in the address still wins)."""
+
+    def get_form(self):
+        form = super().get_form()
+        if self.request.method != "POST" and not form.initial.get("locales"):
+            choices = list(form.fields["locales"].queryset)
+            if len(choices) == 1:
+                form.initial["locales"] = choices
+        return form
+
+
+def submit_translation_views():
+    from wagtail_localize.views.submit_translations import (
+        SubmitPageTranslationView,
+        SubmitSnippetTranslationView,
+    )
+
+    page_view = type(
+        "SubmitPageTranslationView", (OnlyLanguageTickedMixin, SubmitPageTranslationView), {}
+    )
+    snippet_view = type(
+        "SubmitSnippetTranslationView", (OnlyLanguageTickedMixin, SubmitSnippetTranslationView), {}
+    )
+    return page_view.as_view(), snippet_view.as_view()
+
+
+# --- the dashboard: translations waiting for review ------------------------------------------------
+
+
+class TranslationsWaitingPanel(Component):
+    """On a reviewer's dashboard: the translated pages submitted to a review they may act on, with
+    the language each was translated from and into (Wagtail's "Awaiting your review" lists them too,
+    among every other page)."""
+
+    name = "translations_waiting"
+    template_name = "wagtailadmin/home/translations_waiting.html"
+    order = 210  # just above "Awaiting your review"
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context):
+        states = list(
+            TaskState.objects.reviewable_by(self.request.user)
+            .filter(
+                workflow_state__base_content_type__app_label="wagtailcore",
+                workflow_state__base_content_type__model="page",
+            )
+            .select_related("revision__user", "workflow_state")
+            .order_by("-started_at")
+        )
+        pages = Page.objects.filter(
+            pk__in=[int(state.workflow_state.object_id) for state in states]
+        ).select_related("locale")
+        pages = {str(page.pk): page for page in pages}
+        translations = Translation.objects.filter(
+            enabled=True,
+            source__object_id__in=[page.translation_key for page in pages.values()],
+        ).select_related("source__locale", "target_locale")
+        translated = {(t.source.object_id, t.target_locale_id): t for t in translations}
+        rows = []
+        for state in states:
+            page = pages.get(state.workflow_state.object_id)
+            translation = page and translated.get((page.translation_key, page.locale_id))
+            if translation is None:
+                continue
+            rows.append(
+                {
+                    "page": page,
+                    "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
+                    "source_language": translation.source.locale.get_display_name(),
+                    "language": translation.target_locale.get_display_name(),
+                    "submitted_by": state.revision.user if state.revision else None,
+                    "started_at": state.started_at,
+                }
+            )
+        return {"rows": rows}

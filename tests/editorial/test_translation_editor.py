@@ -203,7 +203,8 @@ def test_each_segment_is_labelled_by_its_block_path(editor_client, home, landing
 
     assert ("Hero", "Heading") in labels
     assert by_source["Sign up"] == ("Hero", "Second button — text")
-    assert by_source["Find a teacher"] == ("Hero", "Main button — text")
+    assert ("Hero", "Main button — text") in labels
+    assert ("Call to action", "Button — text") in labels
     assert by_source["Lessons that fit your week"] == ("Image text", "Heading")
     # The second item of the grid's list: "<item> 2 — title" (the item's label, else the list's).
     assert by_source["Flexible booking"][0] == "Feature grid"
@@ -235,3 +236,43 @@ def test_with_two_target_languages_none_is_ticked(editor_client, home):  # noqa:
 
     boxes = BeautifulSoup(response.content, "html.parser").select('input[name="locales"]')
     assert len(boxes) == 2 and not [box for box in boxes if box.has_attr("checked")]
+
+
+# --- 2. translations waiting -----------------------------------------------------------------------
+
+
+def dashboard(client) -> BeautifulSoup:
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_a_submitted_translation_waits_on_the_moderators_dashboard_not_before(
+    editor_client, moderator_client, spanish_home
+):
+    editor_client.post(edit_url(spanish_home), {})  # saved, not submitted
+    before = dashboard(moderator_client)
+    assert before.select_one("#translations-waiting-section") is None
+    assert before.select_one("#awaiting-review-section") is None
+
+    editor_client.post(edit_url(spanish_home), {"action-submit": "Submit"})
+
+    after = dashboard(moderator_client)
+    spanish_home.refresh_from_db()
+    panel = after.select_one("#translations-waiting-section")
+    assert panel is not None
+    row = panel.select_one("tbody tr")
+    link = row.select_one("a")
+    assert link["href"] == edit_url(spanish_home)
+    assert link.get_text(strip=True) == spanish_home.get_admin_display_title()
+    assert "Translated from English into Spanish" in row.get_text(" ", strip=True)
+    assert "Eddie" in row.get_text(" ", strip=True)
+    # Wagtail's own "Awaiting your review" lists it too, with its language.
+    awaiting = after.select_one("#awaiting-review-section")
+    assert awaiting is not None and "Spanish" in awaiting.get_text(" ", strip=True)
+
+
+def test_an_editor_has_no_translations_to_review(editor_client, spanish_home):
+    editor_client.post(edit_url(spanish_home), {"action-submit": "Submit"})
+
+    assert dashboard(editor_client).select_one("#translations-waiting-section") is None
