@@ -154,6 +154,22 @@ class StopTranslationMenuItem(ActionMenuItem):
         return self.url
 
 
+class PreviewTranslationMenuItem(ActionMenuItem):
+    """The translated page as it will look, in a new tab (wagtail-localize's preview)."""
+
+    label = gettext_lazy("Preview")
+    name = "localize-preview"
+    icon_name = "view"
+    template_name = "wagtail_localize/admin/preview_translation_menu_item.html"
+
+    def __init__(self, url: str):
+        super().__init__(order=5)
+        self.url = url
+
+    def get_url(self, parent_context):
+        return self.url
+
+
 def translation_action_menu(request, page: Page, translation: Translation) -> PageActionMenu:
     """Wagtail's page action menu for the translated page, without the workflow task actions."""
     lock = page.get_lock()
@@ -166,9 +182,16 @@ def translation_action_menu(request, page: Page, translation: Translation) -> Pa
     )
     items = [menu.default_item, *menu.menu_items] if menu.default_item else []
     items = [item for item in items if not isinstance(item, WorkflowMenuItem)]
-    items.append(
-        StopTranslationMenuItem(reverse("wagtail_localize:stop_translation", args=[translation.pk]))
-    )
+    items = [
+        items[0],
+        PreviewTranslationMenuItem(
+            reverse("wagtail_localize:preview_translation", args=[translation.pk])
+        ),
+        *items[1:],
+        StopTranslationMenuItem(
+            reverse("wagtail_localize:stop_translation", args=[translation.pk])
+        ),
+    ]
     menu.default_item, menu.menu_items = items[0], items[1:]
     return menu
 
