@@ -182,15 +182,19 @@ def translation_action_menu(request, page: Page, translation: Translation) -> Pa
     )
     items = [menu.default_item, *menu.menu_items] if menu.default_item else []
     items = [item for item in items if not isinstance(item, WorkflowMenuItem)]
+    # The main action is Save draft, or Wagtail's "Page locked" while the page is in review (never
+    # wagtail-localize's "Convert to alias page", first by its order when nothing else shows).
+    aside = [item for item in items if item.name == "localize-convert-to-alias"]
+    items = [item for item in items if item not in aside]
+    items.sort(key=lambda item: item.name not in ("action-save-draft", "action-page-locked"))
     items = [
-        items[0],
+        *items[:1],
         PreviewTranslationMenuItem(
             reverse("wagtail_localize:preview_translation", args=[translation.pk])
         ),
         *items[1:],
-        StopTranslationMenuItem(
-            reverse("wagtail_localize:stop_translation", args=[translation.pk])
-        ),
+        *aside,
+        StopTranslationMenuItem(reverse("wagtail_localize:stop_translation", args=[translation.pk])),
     ]
     menu.default_item, menu.menu_items = items[0], items[1:]
     return menu

@@ -212,6 +212,18 @@ def check_admin_a11y(page) -> None:
     assert not blocking, f"axe on {page.url}:\n" + "\n".join(blocking)
 
 
+def admin_screenshots(page, name: str) -> None:
+    """An admin page at 1366 px and 375 px (test-artifacts/<name>-desktop/phone.png)."""
+    from tests.e2e.conftest import PHONE
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}-desktop.png")
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(300)  # the admin's sidebar collapses
+    page.screenshot(path=ARTIFACTS / f"{name}-phone.png")
+    page.set_viewport_size(DESKTOP)
+
+
 def translate_segment(page, source: str, spanish: str) -> None:
     """In the translation editor: Translate beside the English string, type, Enter (it saves)."""
     segment = page.locator("li").filter(has=page.get_by_text(source, exact=True)).last
@@ -250,6 +262,7 @@ def test_an_editor_translates_a_landing_page_a_moderator_approves_it_a_visitor_r
     actions = desk.locator("form.translation-editor-actions")
     expect(actions.get_by_role("button").first).to_have_text(re.compile("Save draft"))
     check_admin_a11y(desk)
+    admin_screenshots(desk, "translation-editor")
     with desk.expect_navigation():
         actions.get_by_role("button", name="Save draft").click()
     expect(desk.locator(".messages")).to_contain_text("draft")
@@ -258,8 +271,7 @@ def test_an_editor_translates_a_landing_page_a_moderator_approves_it_a_visitor_r
     with desk.expect_navigation():
         actions.get_by_role("button", name=f"Submit to {WORKFLOW_NAME}").click()
     expect(desk.locator(".messages")).to_contain_text(f"submitted to {WORKFLOW_NAME}")
-    ARTIFACTS.mkdir(exist_ok=True)
-    desk.screenshot(path=ARTIFACTS / "translation-submitted-desktop.png", full_page=True)
+    admin_screenshots(desk, "translation-submitted")
     spanish = landing.get_translation(Locale.objects.get(language_code="es"))
     assert not spanish.live
     state = WorkflowState.objects.get(object_id=str(spanish.pk))
@@ -271,7 +283,7 @@ def test_an_editor_translates_a_landing_page_a_moderator_approves_it_a_visitor_r
     expect(waiting).to_contain_text(SPANISH[TITLE])
     expect(waiting).to_contain_text("Translated from English into Spanish")
     check_admin_a11y(review)
-    review.screenshot(path=ARTIFACTS / "translations-waiting-desktop.png", full_page=True)
+    admin_screenshots(review, "translations-waiting")
     awaiting = review.locator("#awaiting-review-section")
     awaiting.get_by_role("button", name="Actions").first.click()
     with review.expect_navigation():

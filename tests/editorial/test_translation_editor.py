@@ -111,6 +111,8 @@ def test_an_editor_submits_the_translation_to_marketing_review(editor_client, ed
     assert state.workflow.name == WORKFLOW_NAME and state.requested_by == editor
     spanish_home.refresh_from_db()
     assert not spanish_home.live
+    # In review the page is locked for her: that is what the footer says first.
+    assert main_action(footer(editor_client, spanish_home)) == "Page locked"
     # What goes to review is the translation, not the English copy it was made from.
     submitted = state.current_task_state.revision.as_object()
     assert SPANISH["Learn from teachers who love their subject"] in json.dumps(
