@@ -194,7 +194,9 @@ def translation_action_menu(request, page: Page, translation: Translation) -> Pa
         ),
         *items[1:],
         *aside,
-        StopTranslationMenuItem(reverse("wagtail_localize:stop_translation", args=[translation.pk])),
+        StopTranslationMenuItem(
+            reverse("wagtail_localize:stop_translation", args=[translation.pk])
+        ),
     ]
     menu.default_item, menu.menu_items = items[0], items[1:]
     return menu
