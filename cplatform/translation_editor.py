@@ -6,9 +6,10 @@ builds from the user's page permissions alone: Publish for those who may publish
 and no way to save a draft or send it to the page's workflow. Here (installed by
 `cplatform/wagtail_hooks.py` and `templates/wagtail_localize/admin/edit_translation.html`):
 
-- **The footer is Wagtail's page action menu**: "Save draft" first, "Submit to Marketing review"
-  (the page's workflow, as for a page they edit), "Publish" only for those who may publish, plus
-  "Stop Synced translation"; Delete stays in the header's menu, never the main action.
+- **The footer is Wagtail's page action menu**: "Save draft" first ("Page locked" while in review),
+  "Submit to Marketing review" (the page's workflow, as for a page they edit), "Publish" only for
+  those who may publish, a reviewer's Approve / Request changes, Preview and "Stop Synced
+  translation"; Delete stays in the header's menu, never the main action.
 - **The actions** post to the page's edit view, where `translation_editor_action` (a
   `before_edit_page` hook that runs before wagtail-localize's) writes the translated strings into a
   new revision of the page and, for a submission, starts (or resumes) its workflow; the moderator
@@ -29,16 +30,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import blocks
 from wagtail.admin import messages
-from wagtail.admin.action_menu import ActionMenuItem, PageActionMenu, WorkflowMenuItem
+from wagtail.admin.action_menu import ActionMenuItem, PageActionMenu
 from wagtail.admin.ui.components import Component
 from wagtail.fields import StreamField
 from wagtail.models import Page, TaskState, WorkflowState
 from wagtail_localize.models import Translation
 
-# The page edit view's actions the translation editor offers (Wagtail's names). Workflow task
-# actions (approve, request changes) are taken from the dashboard's review panel.
+# The page edit view's actions the translation editor offers (Wagtail's names), including a
+# reviewer's task actions (approve, request changes) posted by Wagtail's workflow-action.js.
 SAVE, SUBMIT, PUBLISH = "action-save-draft", "action-submit", "action-publish"
 CANCEL_WORKFLOW, RESTART_WORKFLOW = "action-cancel-workflow", "action-restart-workflow"
+WORKFLOW_ACTION = "action-workflow-action"
 
 
 def translation_of_page(page: Page) -> Translation | None:
@@ -56,7 +58,7 @@ def translation_of_page(page: Page) -> Translation | None:
 
 
 def _action(post) -> str | None:
-    for name in (SUBMIT, PUBLISH, CANCEL_WORKFLOW, RESTART_WORKFLOW, SAVE):
+    for name in (WORKFLOW_ACTION, SUBMIT, PUBLISH, CANCEL_WORKFLOW, RESTART_WORKFLOW, SAVE):
         if name in post:
             return name
     if not any(key.startswith(("action", "localize-")) for key in post):
@@ -88,6 +90,17 @@ def translation_editor_action(request, page):
     ):
         raise PermissionDenied
 
+    task_action = None
+    if action == WORKFLOW_ACTION:
+        task = page.current_workflow_task
+        task_action = request.POST.get("workflow-action-name")
+        task_labels = {
+            name: label
+            for name, label, _modal in (task.get_actions(page, request.user) if task else [])
+        }
+        if task_action not in task_labels:
+            raise PermissionDenied
+
     if action == CANCEL_WORKFLOW:
         workflow_state.cancel(user=request.user)
         messages.success(request, _("The review of '%(title)s' was cancelled.") % {"title": page})
@@ -104,7 +117,18 @@ def translation_editor_action(request, page):
         return redirect(request.path)
     page = page.specific_class.objects.get(pk=page.pk)
 
-    if action == SUBMIT:
+    if action == WORKFLOW_ACTION:
+        extra = json.loads(request.POST.get("workflow-action-extra-data") or "{}")
+        page.current_workflow_task.on_action(
+            page.current_workflow_task_state, request.user, task_action, **extra
+        )
+        page.refresh_from_db()
+        message = _("'%(title)s' (%(language)s): %(action)s.") % {
+            "title": page.title,
+            "language": language,
+            "action": task_labels[task_action],
+        }
+    elif action == SUBMIT:
         if workflow_state and workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES:
             workflow_state.resume(request.user)
         else:
@@ -171,7 +195,7 @@ class PreviewTranslationMenuItem(ActionMenuItem):
 
 
 def translation_action_menu(request, page: Page, translation: Translation) -> PageActionMenu:
-    """Wagtail's page action menu for the translated page, without the workflow task actions."""
+    """Wagtail's page action menu for the translated page, plus Preview and Stop translation."""
     lock = page.get_lock()
     menu = PageActionMenu(
         request,
@@ -181,7 +205,6 @@ def translation_action_menu(request, page: Page, translation: Translation) -> Pa
         locked_for_user=bool(lock and lock.for_user(request.user)),
     )
     items = [menu.default_item, *menu.menu_items] if menu.default_item else []
-    items = [item for item in items if not isinstance(item, WorkflowMenuItem)]
     # The main action is Save draft, or Wagtail's "Page locked" while the page is in review (never
     # wagtail-localize's "Convert to alias page", first by its order when nothing else shows).
     aside = [item for item in items if item.name == "localize-convert-to-alias"]

@@ -278,3 +278,36 @@ def test_an_editor_has_no_translations_to_review(editor_client, spanish_home):
     editor_client.post(edit_url(spanish_home), {"action-submit": "Submit"})
 
     assert dashboard(editor_client).select_one("#translations-waiting-section") is None
+
+
+def test_a_moderator_approves_from_the_translation_editor(
+    editor_client, moderator_client, spanish_home
+):
+    editor_client.post(edit_url(spanish_home), {"action-submit": "Submit"})
+    form = footer(moderator_client, spanish_home)
+    approve = form.select_one('button[data-workflow-action-name="approve"]')
+    assert approve is not None and "Approve" in approve.get_text()
+
+    response = moderator_client.post(
+        edit_url(spanish_home),
+        {"action-workflow-action": "true", "workflow-action-name": "approve"},
+    )
+
+    assert response.status_code == 302
+    spanish_home.refresh_from_db()
+    assert spanish_home.live
+    state = WorkflowState.objects.get(object_id=str(spanish_home.pk))
+    assert state.status == WorkflowState.STATUS_APPROVED
+
+
+def test_an_editor_cannot_approve_from_the_translation_editor(editor_client, spanish_home):
+    editor_client.post(edit_url(spanish_home), {"action-submit": "Submit"})
+
+    response = editor_client.post(
+        edit_url(spanish_home),
+        {"action-workflow-action": "true", "workflow-action-name": "approve"},
+    )
+
+    assert response.status_code in (302, 403)
+    spanish_home.refresh_from_db()
+    assert not spanish_home.live
