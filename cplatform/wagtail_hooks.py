@@ -4,6 +4,11 @@ from django.urls import path
 from wagtail import hooks
 
 from .admin_views import localize_snippets_api, make_copy_views_prefill_only
+from .translation_editor import (
+    TranslationsWaitingPanel,
+    submit_translation_views,
+    translation_editor_action,
+)
 
 
 @hooks.register("register_admin_viewset", order=1000)
@@ -17,10 +22,17 @@ def copy_views_only_prefill():
 
 @hooks.register("register_admin_urls", order=-1)
 def guard_localize_snippets_api():
-    """Placed before wagtail-localize's own routes for the same paths, which they then serve."""
+    """Routes of wagtail-localize we serve ourselves, placed before its own for the same paths."""
     from wagtail_localize.views.snippets_api import SnippetViewSet
 
+    submit_page, submit_snippet = submit_translation_views()
     return [
+        # "Translate this page" with the only target language ticked in advance.
+        path("localize/submit/page/<int:page_id>/", submit_page),
+        path(
+            "localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/",
+            submit_snippet,
+        ),
         path(
             "localize/api/snippets/<slug:app_label>/<slug:model_name>/",
             localize_snippets_api(SnippetViewSet.as_view({"get": "list"})),
@@ -30,3 +42,14 @@ def guard_localize_snippets_api():
             localize_snippets_api(SnippetViewSet.as_view({"get": "retrieve"})),
         ),
     ]
+
+
+@hooks.register("before_edit_page", order=-1)
+def save_or_submit_a_translation(request, page):
+    """Before wagtail-localize's own hook, which would otherwise answer every POST of its editor."""
+    return translation_editor_action(request, page)
+
+
+@hooks.register("construct_homepage_panels")
+def add_translations_waiting(request, panels):
+    panels.append(TranslationsWaitingPanel(request))
