@@ -364,3 +364,22 @@ def test_a_translation_of_the_page_gets_the_section_as_text_to_translate(home, o
         and s.render_text() == "Payments"
         for s in segments
     )
+
+
+def test_the_landing_page_editor_offers_the_new_fields_and_the_faq_sections(client, home):
+    """The admin form a person opens: alt text and "decorative" under the pictures, the FAQ
+    sections to choose from, the hand-picked courses, the blocks named in words."""
+    from django.urls import reverse
+
+    from tests.authentication.factories import UserFactory
+
+    FAQPageFactory()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    response = client.get(reverse("wagtailadmin_pages:add", args=("home", "landingpage", home.pk)))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for words in ("Alt text", "Decorative (no alt text needed)", "FAQ excerpt", "Payments"):
+        assert words in html
+    assert "Hand-picked courses" in html and "Picture and text" in html
