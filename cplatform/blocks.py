@@ -158,7 +158,7 @@ class CheckedStructBlock(blocks.StructBlock):
             cleaned = super().clean(value)
         except StructBlockValidationError as error:
             raise StructBlockValidationError(
-                block_errors={**error.block_errors, **errors},
+                block_errors={**errors, **error.block_errors},  # a field's own error first
                 non_block_errors=error.non_block_errors,
             ) from error
         if errors:
@@ -488,6 +488,11 @@ class FAQSectionChoiceBlock(blocks.ChoiceBlock):
     it is offered for translation like a text field (a plain ChoiceBlock would keep the source
     language's heading, which the translated FAQ page does not have)."""
 
+    def clean(self, value):
+        """Any heading passes here: the FAQ excerpt block checks it against the FAQ page it reads
+        and names that page's sections in its message (clearer than "not one of the choices")."""
+        return value
+
     def get_translatable_segments(self, value):
         from wagtail_localize.segments import StringSegmentValue
 
@@ -531,18 +536,19 @@ class FAQExcerptBlock(SectionBlock):
     def extra_errors(self, value):
         errors = super().extra_errors(value)
         section, page = value.get("section"), value.get("page")
-        if section and page is not None:
-            headings = [heading for heading, _lang in block_source("faq_sections")(page=page)]
-            if section not in headings:
-                errors["section"] = ValidationError(
-                    _("“%(page)s” has no section “%(section)s”. Its sections: %(sections)s.")
-                    % {
-                        "page": page.title,
-                        "section": section,
-                        "sections": ", ".join(f"“{h}”" for h in dict.fromkeys(headings))
-                        or _("none yet"),
-                    }
-                )
+        if not section:
+            return errors
+        headings = [heading for heading, _lang in block_source("faq_sections")(page=page)]
+        if section not in headings:
+            listed = ", ".join(f"“{h}”" for h in dict.fromkeys(headings)) or _("none yet")
+            if page is not None:
+                message = _("“%(page)s” has no section “%(section)s”. Its sections: %(sections)s.")
+            else:
+                message = _("No FAQ page has a section “%(section)s”. The sections: %(sections)s.")
+            errors["section"] = ValidationError(
+                message
+                % {"page": getattr(page, "title", ""), "section": section, "sections": listed}
+            )
         return errors
 
     def get_faq(self, value) -> tuple[object | None, list]:

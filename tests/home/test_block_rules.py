@@ -346,6 +346,8 @@ def test_the_faq_excerpt_refuses_a_section_the_chosen_faq_page_does_not_have(hom
     assert block.clean(
         block.to_python({"heading": "Ask", "page": faq.pk, "section": "Payments", "limit": 3})
     )
+    without_page = block_errors(block, {"heading": "Ask", "section": "Refunds", "limit": 3})
+    assert "No FAQ page has a section “Refunds”" in " ".join(without_page["section"].messages)
 
 
 def test_a_translation_of_the_page_gets_the_section_as_text_to_translate(home, offline_video):
