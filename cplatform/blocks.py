@@ -592,7 +592,7 @@ class SignUpBlock(SectionBlock):
 
     class Meta:
         icon = "user"
-        label = _("Sign-up invitation")
+        label = _("Sign up (create an account)")
         template = "components/blocks/sign_up.html"
         description = _("Invites visitors to create an account as a student, teacher or parent.")
         preview_value = {
