@@ -35,13 +35,17 @@ class TeacherListBlock(SectionBlock):
         default=[],
         help_text=_("For a chosen list. Teachers who are not listed publicly are skipped."),
     )
-    limit = blocks.IntegerBlock(default=6, min_value=1, max_value=24)
+    limit = blocks.IntegerBlock(default=6, min_value=1, max_value=24, label=_("How many teachers"))
     directory_link = blocks.BooleanBlock(
-        required=False, default=True, help_text=_("Add a link to the full teacher directory.")
+        required=False,
+        default=True,
+        label=_("Link to the directory"),
+        help_text=_("Add a link to the full teacher directory."),
     )
 
     class Meta:
         icon = "group"
+        label = _("Teacher list")
         template = "components/blocks/teacher_list.html"
         description = _("Teachers from the directory: chosen ones, or the first matching a filter.")
         preview_value = {"heading": _("Meet our teachers"), "source": "automatic", "limit": 3}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html.parser import HTMLParser
 
 from django import forms
 from django.conf import settings
@@ -247,11 +248,100 @@ class LinkBlock(blocks.StructBlock):
 # --- the base of every section block --------------------------------------------------------------
 
 
-class SectionBlock(blocks.StructBlock):
+def link_without_words(link) -> bool:
+    """True for a link that would render as a button or link with nothing on it: it goes somewhere
+    (the template shows it when it has an `href`) but has no words of its own and nothing to fall
+    back on (a chosen page lends its title). The one place that says what "a button without text"
+    is, so every block that holds a `LinkBlock` refuses the same thing."""
+    if not link:
+        return False
+    if str(link.label or "").strip():
+        return False
+    return bool(link.href)
+
+
+BUTTON_WITHOUT_WORDS = _(
+    "Write the words on the button: with a web address there is no page title to use."
+)
+
+
+class CheckedStructBlock(blocks.StructBlock):
+    """A StructBlock that refuses, with an error on the field concerned, what the accessibility
+    checker would flag once the page is live: a button or link without words (any `LinkBlock`
+    child). Subclasses add their own checks in `extra_errors()`. These errors come together with
+    the fields' own ones, so the editor fixes everything in one round."""
+
+    def extra_errors(self, value) -> dict[str, ValidationError]:
+        errors: dict[str, ValidationError] = {}
+        for name, child in self.child_blocks.items():
+            if isinstance(child, LinkBlock) and link_without_words(value.get(name)):
+                errors[name] = StructBlockValidationError(
+                    block_errors={"text": ValidationError(BUTTON_WITHOUT_WORDS)}
+                )
+        return errors
+
+    def clean(self, value):
+        errors = self.extra_errors(value)
+        try:
+            cleaned = super().clean(value)
+        except StructBlockValidationError as error:
+            raise StructBlockValidationError(
+                block_errors={**errors, **error.block_errors},  # a field's own error first
+                non_block_errors=error.non_block_errors,
+            ) from error
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return cleaned
+
+
+class SectionBlock(CheckedStructBlock):
     """A page section: a StructBlock with the site's preview template."""
 
     class Meta:
         preview_template = PREVIEW_TEMPLATE
+
+
+# --- pictures: alt text or "decorative" -----------------------------------------------------------
+
+ALT_HELP = _(
+    "What the picture shows, for people who cannot see it (read aloud by screen readers, shown if it "
+    "does not load). Written here for this page; the image's title in the library is not used."
+)
+DECORATIVE_HELP = _(
+    "Tick if the picture adds nothing the text does not say: screen readers then skip it."
+)
+ALT_MISSING = _("Describe the picture, or tick “Decorative” if it adds nothing to the text.")
+
+
+class PictureValue(blocks.StructValue):
+    """A section value with an `image`, its `alt` text and a `decorative` choice."""
+
+    @property
+    def image_alt(self) -> str:
+        """The picture's alt attribute: empty for a decorative picture."""
+        if self.get("decorative"):
+            return ""
+        return (self.get("alt") or "").strip()
+
+
+def alt_text_block() -> blocks.CharBlock:
+    return blocks.CharBlock(required=False, max_length=250, label=_("Alt text"), help_text=ALT_HELP)
+
+
+def decorative_block() -> blocks.BooleanBlock:
+    return blocks.BooleanBlock(
+        required=False,
+        default=False,
+        label=_("Decorative (no alt text needed)"),
+        help_text=DECORATIVE_HELP,
+    )
+
+
+def picture_errors(value) -> dict[str, ValidationError]:
+    """An image with neither alt text nor the "decorative" tick is refused, on the alt text field."""
+    if value.get("image") and not (value.get("alt") or "").strip() and not value.get("decorative"):
+        return {"alt": ValidationError(ALT_MISSING)}
+    return {}
 
 
 class HeroBlock(SectionBlock):
@@ -260,13 +350,19 @@ class HeroBlock(SectionBlock):
         required=False, max_length=400, help_text=_("One or two sentences under the headline.")
     )
     image = ImageChooserBlock(
-        required=False, help_text=_("A wide picture beside the text (at least 1200 px wide).")
+        required=False,
+        label=_("Picture"),
+        help_text=_("A wide picture beside the text (at least 1200 px wide)."),
     )
+    alt = alt_text_block()
+    decorative = decorative_block()
     primary = LinkBlock(label=_("Main button"))
     secondary = LinkBlock(label=_("Second button"))
 
     class Meta:
         icon = "pick"
+        label = _("Hero (headline and picture)")
+        value_class = PictureValue
         template = "components/blocks/hero.html"
         description = _("A large headline with a short text, a picture and up to two buttons.")
         preview_value = {
@@ -276,9 +372,79 @@ class HeroBlock(SectionBlock):
             "secondary": {"text": _("Sign up"), "section": "sign-up"},
         }
 
+    def extra_errors(self, value):
+        return {**super().extra_errors(value), **picture_errors(value)}
+
+
+class _Headings(HTMLParser):
+    """The headings of a piece of HTML, as (level, text) in reading order."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[int, str]] = []
+        self._level: int | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+            self._level, self._text = int(tag[1]), []
+
+    def handle_endtag(self, tag):
+        if self._level is not None and tag == f"h{self._level}":
+            self.found.append((self._level, " ".join("".join(self._text).split())))
+            self._level = None
+
+    def handle_data(self, data):
+        if self._level is not None:
+            self._text.append(data)
+
+
+def headings_of(html: str) -> list[tuple[int, str]]:
+    parser = _Headings()
+    parser.feed(html or "")
+    parser.close()
+    return parser.found
+
+
+# Every section template puts a text section straight under the page's one h1 (the page title or
+# the first hero), beside sections that open with an h2: so a text's first heading is a Heading 2,
+# and each next one goes at most one level deeper (axe's "heading-order" flags a level skipped).
+SECTION_HEADING_LEVEL = 2
+
+
+def heading_order_errors(html: str, *, first_level: int = SECTION_HEADING_LEVEL) -> list[str]:
+    """What is wrong with the headings' levels, one message per heading, naming it."""
+    messages = []
+    previous = first_level - 1
+    for level, text in headings_of(html):
+        if level < first_level:
+            messages.append(
+                _(
+                    "The heading “%(text)s” is a Heading %(level)s: the page title is the only one; use a Heading %(first)s."
+                )
+                % {"text": text, "level": level, "first": first_level}
+            )
+        elif level > previous + 1:
+            messages.append(
+                _(
+                    "The heading “%(text)s” skips a level: make it a Heading %(expected)s (or add a Heading %(expected)s before it)."
+                )
+                % {"text": text, "expected": previous + 1}
+            )
+        previous = max(level, first_level)
+    return messages
+
 
 class RichTextSectionBlock(blocks.RichTextBlock):
-    """Formatted text: headings, lists, links, bold and italics."""
+    """Formatted text: headings, lists, links, bold and italics. Its headings may not skip a level
+    (see `heading_order_errors`)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        messages = heading_order_errors(getattr(value, "source", "") or "")
+        if messages:
+            raise ValidationError([ValidationError(m) for m in messages])
+        return value
 
     def __init__(self, **kwargs):
         kwargs.setdefault(
@@ -288,6 +454,7 @@ class RichTextSectionBlock(blocks.RichTextBlock):
 
     class Meta:
         icon = "pilcrow"
+        label = _("Text")
         template = "components/blocks/rich_text.html"
         preview_template = PREVIEW_TEMPLATE
         description = _("Formatted text with headings, lists and links.")
@@ -302,9 +469,9 @@ class RichTextSectionBlock(blocks.RichTextBlock):
 
 
 class ImageTextBlock(SectionBlock):
-    image = ImageChooserBlock(
-        help_text=_("Shown beside the text; describe it in the image's title.")
-    )
+    image = ImageChooserBlock(label=_("Picture"), help_text=_("Shown beside the text."))
+    alt = alt_text_block()
+    decorative = decorative_block()
     heading = blocks.CharBlock(max_length=120)
     text = RichTextSectionBlock(features=["bold", "italic", "ul", "ol", "link"])
     image_position = blocks.ChoiceBlock(
@@ -316,6 +483,8 @@ class ImageTextBlock(SectionBlock):
 
     class Meta:
         icon = "image"
+        label = _("Picture and text")
+        value_class = PictureValue
         template = "components/blocks/image_text.html"
         description = _("A picture next to a heading and text.")
         preview_value = staticmethod(
@@ -327,14 +496,18 @@ class ImageTextBlock(SectionBlock):
             }
         )
 
+    def extra_errors(self, value):
+        return {**super().extra_errors(value), **picture_errors(value)}
 
-class FeatureBlock(blocks.StructBlock):
+
+class FeatureBlock(CheckedStructBlock):
     title = blocks.CharBlock(max_length=80)
     text = blocks.TextBlock(max_length=300)
     link = LinkBlock(label=_("Link"))
 
     class Meta:
         icon = "tick"
+        label = _("Feature")
 
 
 class FeatureGridBlock(SectionBlock):
@@ -344,6 +517,7 @@ class FeatureGridBlock(SectionBlock):
 
     class Meta:
         icon = "table"
+        label = _("Features")
         template = "components/blocks/feature_grid.html"
         description = _("A grid of short points, each with a title, a sentence and a link.")
         preview_value = {
@@ -364,6 +538,7 @@ class TestimonialBlock(SectionBlock):
 
     class Meta:
         icon = "openquote"
+        label = _("Testimonials")
         template = "components/blocks/testimonials.html"
         description = _("One or more quotes from students, parents or teachers.")
         preview_value = {"heading": _("What people say"), "testimonials": []}
@@ -388,11 +563,14 @@ class CallToActionBlock(SectionBlock):
     text = blocks.TextBlock(max_length=400, required=False)
     button = LinkBlock(required=True, label=_("Button"))
     style = blocks.ChoiceBlock(
-        choices=[("brand", _("Coloured band")), ("plain", _("Plain"))], default="brand"
+        choices=[("brand", _("Coloured band")), ("plain", _("Plain"))],
+        default="brand",
+        label=_("Look"),
     )
 
     class Meta:
         icon = "bold"
+        label = _("Call to action")
         template = "components/blocks/call_to_action.html"
         description = _("A short message with one clear button.")
         preview_value = {
@@ -412,6 +590,7 @@ class VideoBlock(SectionBlock):
 
     class Meta:
         icon = "media"
+        label = _("Video")
         template = "components/blocks/video.html"
         description = _("A video from YouTube, Vimeo or another oEmbed provider, with a caption.")
         preview_value = {
@@ -419,6 +598,36 @@ class VideoBlock(SectionBlock):
             "video": "https://www.youtube.com/watch?v=aqz-KE-bpKQ",
             "caption": _("Two minutes on finding a teacher and booking a lesson."),
         }
+
+
+def faq_section_choices() -> list[tuple[str, str]]:
+    """The section headings of the FAQ pages, for the FAQ excerpt's section list (evaluated when the
+    form is shown: one query). Labelled with the page's language where there are several."""
+    found = block_source("faq_sections")(page=None)
+    several = len({language for _heading, language in found}) > 1
+    choices: dict[str, str] = {}
+    for heading, language in found:
+        choices.setdefault(heading, f"{heading} ({language})" if several else heading)
+    return list(choices.items())
+
+
+class FAQSectionChoiceBlock(blocks.ChoiceBlock):
+    """A FAQ section's heading, chosen from a list. The heading is text in the page's language, so
+    it is offered for translation like a text field (a plain ChoiceBlock would keep the source
+    language's heading, which the translated FAQ page does not have)."""
+
+    def clean(self, value):
+        """Any heading passes here: the FAQ excerpt block checks it against the FAQ page it reads
+        and names that page's sections in its message (clearer than "not one of the choices")."""
+        return value
+
+    def get_translatable_segments(self, value):
+        from wagtail_localize.segments import StringSegmentValue
+
+        return [StringSegmentValue("", value)] if value else []
+
+    def restore_translated_segments(self, value, segments):
+        return segments[0].render_text() if segments else value
 
 
 class FAQExcerptBlock(SectionBlock):
@@ -431,20 +640,44 @@ class FAQExcerptBlock(SectionBlock):
     page = blocks.PageChooserBlock(
         page_type="faq.FAQPage",
         required=False,
+        label=_("FAQ page"),
         help_text=_("Empty: the FAQ page of the visitor's language."),
     )
-    section = blocks.CharBlock(
-        max_length=120,
+    section = FAQSectionChoiceBlock(
+        choices=faq_section_choices,
         required=False,
-        help_text=_("Only the questions of the section with this heading (empty: from the start)."),
+        label=_("FAQ section"),
+        help_text=_(
+            "Only the questions of this section of the FAQ page (empty: the first questions). "
+            "The list shows the sections of every FAQ page."
+        ),
     )
-    limit = blocks.IntegerBlock(default=4, min_value=1, max_value=12)
+    limit = blocks.IntegerBlock(default=4, min_value=1, max_value=12, label=_("How many questions"))
 
     class Meta:
         icon = "help"
+        label = _("FAQ excerpt")
         template = "components/blocks/faq_excerpt.html"
         description = _("A few questions and answers from the FAQ page, with a link to the rest.")
         preview_value = {"heading": _("Frequently asked questions"), "limit": 3}
+
+    def extra_errors(self, value):
+        errors = super().extra_errors(value)
+        section, page = value.get("section"), value.get("page")
+        if not section:
+            return errors
+        headings = [heading for heading, _lang in block_source("faq_sections")(page=page)]
+        if section not in headings:
+            listed = ", ".join(f"“{h}”" for h in dict.fromkeys(headings)) or _("none yet")
+            if page is not None:
+                message = _("“%(page)s” has no section “%(section)s”. Its sections: %(sections)s.")
+            else:
+                message = _("No FAQ page has a section “%(section)s”. The sections: %(sections)s.")
+            errors["section"] = ValidationError(
+                message
+                % {"page": getattr(page, "title", ""), "section": section, "sections": listed}
+            )
+        return errors
 
     def get_faq(self, value) -> tuple[object | None, list]:
         """(FAQ page, its questions to show): no query but the translation lookup."""
@@ -476,12 +709,18 @@ class SignUpBlock(SectionBlock):
     heading = blocks.CharBlock(max_length=120)
     text = blocks.TextBlock(max_length=400, required=False)
     role = blocks.ChoiceBlock(
-        choices=SIGN_UP_ROLES, default="Student", help_text=_("Preselected on the sign-up form.")
+        choices=SIGN_UP_ROLES,
+        default="Student",
+        label=_("Account type"),
+        help_text=_("Preselected on the sign-up form."),
     )
-    button_text = blocks.CharBlock(max_length=60, default=_("Create your account"))
+    button_text = blocks.CharBlock(
+        max_length=60, default=_("Create your account"), label=_("Words on the button")
+    )
 
     class Meta:
         icon = "user"
+        label = _("Sign up (create an account)")
         template = "components/blocks/sign_up.html"
         description = _("Invites visitors to create an account as a student, teacher or parent.")
         preview_value = {

@@ -40,6 +40,12 @@ def link(
 
 NO_LINK = link()
 
+
+def image_alt(key: str, spanish: str) -> T:
+    """A section picture's alt text: the picture's description (IMAGES), and its Spanish."""
+    return T(IMAGES[key][2], spanish)
+
+
 # --- pictures -------------------------------------------------------------------------------------
 
 # key: (title, palette, description used as alt text)
@@ -245,6 +251,9 @@ HOME = {
                     "One-to-one lessons and small groups, online or near you, in English and Spanish.",
                     "Clases particulares y grupos reducidos, en línea o cerca de ti, en inglés y en español.",
                 ),
+                "alt": image_alt(
+                    "home-hero", "Un escritorio con libros y un portátil con luz cálida"
+                ),
                 "image": Img("home-hero"),
                 "primary": link(FIND_A_TEACHER, section="teachers"),
                 "secondary": link(T("Teach with us", "Enseña con nosotros"), page="teach"),
@@ -327,6 +336,9 @@ HOME = {
         (
             "image_text",
             {
+                "alt": image_alt(
+                    "home-online", "Un portátil sobre un escritorio, listo para una clase en línea"
+                ),
                 "image": Img("home-online"),
                 "heading": T("Lessons that fit your week", "Clases que encajan en tu semana"),
                 "text": rich(
@@ -411,6 +423,9 @@ LANDING_PAGES = {
                         "Eight weeks of conversation lessons with native teachers, at the hours that suit your summer.",
                         "Ocho semanas de clases de conversación con profesores nativos, en el horario que mejor te venga este verano.",
                     ),
+                    "alt": image_alt(
+                        "summer-hero", "Un rincón de estudio soleado con libros y un portátil"
+                    ),
                     "image": Img("summer-hero"),
                     "primary": link(
                         T("Choose your teacher", "Elige a tu profesor"), section="teachers"
@@ -447,6 +462,10 @@ LANDING_PAGES = {
             (
                 "image_text",
                 {
+                    "alt": image_alt(
+                        "summer-class",
+                        "Libros apilados junto a una pantalla para practicar la conversación",
+                    ),
                     "image": Img("summer-class"),
                     "heading": T("Small steps, every week", "Pasos pequeños, cada semana"),
                     "text": rich(
@@ -561,6 +580,9 @@ LANDING_PAGES = {
                         "cplatform takes care of your calendar, bookings and payments so you can focus on your students.",
                         "cplatform se ocupa de tu calendario, tus reservas y tus cobros para que te centres en tus alumnos.",
                     ),
+                    "alt": image_alt(
+                        "teach-hero", "El escritorio de un profesor con libros y una pantalla"
+                    ),
                     "image": Img("teach-hero"),
                     "primary": link(
                         T("Apply to teach", "Solicita enseñar"), section="sign-up-teacher"
@@ -607,6 +629,9 @@ LANDING_PAGES = {
             (
                 "image_text",
                 {
+                    "alt": image_alt(
+                        "teach-tools", "Cuadernos y una pantalla para preparar las clases"
+                    ),
                     "image": Img("teach-tools"),
                     "heading": T("Plan lessons your way", "Prepara las clases a tu manera"),
                     "text": rich(

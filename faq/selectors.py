@@ -134,3 +134,19 @@ def faq_excerpt(*, page, limit: int, section: str | None) -> tuple[object | None
     if page is None:
         return None, []
     return page, page.questions(limit, section=section)
+
+
+def faq_section_headings(*, page=None) -> list[tuple[str, str]]:
+    """(heading, language name) of every section of the FAQ pages (of `page` and its translations
+    when given), in page then reading order: what the FAQ excerpt block offers and accepts. One
+    query."""
+    from .models import FAQPage
+
+    pages = FAQPage.objects.select_related("locale").order_by("locale_id", "path")
+    if page is not None:
+        pages = pages.filter(translation_key=page.translation_key)
+    return [
+        (section.heading, str(faq_page.locale.get_display_name()))
+        for faq_page in pages
+        for section in faq_sections(faq_page.body)
+    ]

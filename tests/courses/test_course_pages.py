@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import (
@@ -21,6 +22,7 @@ from wagtail.models import (
 )
 
 from catalog.models import Level, Subject, TeachingLanguage
+from courses.blocks import CourseListBlock
 from courses.choices import CourseFormat, CourseStatus
 from courses.models import Course
 from courses.page_services import course_page_create
@@ -457,6 +459,51 @@ def test_the_course_list_block_makes_the_same_queries_for_more_courses(client):
     def grow():
         for _ in range(8):
             live_course()
+
+    assert_constant_queries(get, grow=grow, rows=html_rows('<li class="card">'))
+    assert get().content.decode().count('<li class="card">') == 10
+
+
+def test_a_hand_picked_course_list_shows_the_chosen_courses_in_the_editors_order(client):
+    first, second = live_course(title="Zither basics"), live_course(title="Algebra for adults")
+    live_course(title="Not chosen")
+    archived = live_course(title="Archived one", status=CourseStatus.ARCHIVED)
+    page = landing_with_course_list(
+        source="chosen", courses=[second.page, archived.page, first.page]
+    )
+
+    html = client.get(page.url).content.decode()
+
+    assert html.index("Algebra for adults") < html.index("Zither basics")
+    assert "Not chosen" not in html and "Archived one" not in html
+
+
+def test_a_hand_picked_course_list_needs_a_course():
+    block = CourseListBlock()
+
+    with pytest.raises(ValidationError) as error:
+        block.clean(block.to_python({"heading": "Ours", "source": "chosen", "courses": []}))
+
+    assert "courses" in error.value.block_errors
+
+
+def test_a_hand_picked_course_list_makes_the_same_queries_for_more_courses(client):
+    chosen = [live_course().page for _ in range(2)]
+    page = landing_with_course_list(source="chosen", courses=chosen, limit=12)
+
+    def get():
+        cache.clear()  # the site caches page fragments, which would hide the block's queries
+        return client.get(page.url)
+
+    def grow():
+        more = [live_course().page for _ in range(8)]
+        page.body = [
+            (
+                "course_list",
+                {"heading": "Ours", "source": "chosen", "courses": chosen + more, "limit": 12},
+            )
+        ]
+        publish(page)
 
     assert_constant_queries(get, grow=grow, rows=html_rows('<li class="card">'))
     assert get().content.decode().count('<li class="card">') == 10

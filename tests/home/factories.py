@@ -119,6 +119,8 @@ class HeroBlockFactory(wagtail_factories.StructBlockFactory):
     image = factory.SubFactory(
         wagtail_factories.ImageChooserBlockFactory, image=factory.SubFactory(ImageFactory)
     )
+    alt = "Teacher and student at a desk, reading a score together"
+    decorative = False
     primary = factory.SubFactory(LinkBlockFactory)
     secondary = factory.SubFactory(LinkBlockFactory, text="Sign up", section="sign-up")
 
@@ -145,6 +147,8 @@ class ImageTextBlockFactory(wagtail_factories.StructBlockFactory):
     image = factory.SubFactory(
         wagtail_factories.ImageChooserBlockFactory, image=factory.SubFactory(ImageFactory)
     )
+    alt = "A laptop on a desk, ready for an online lesson"
+    decorative = False
     heading = "Lessons that fit your week"
     text = factory.LazyFunction(
         lambda: RichText(
@@ -181,6 +185,8 @@ class FeatureGridBlockFactory(wagtail_factories.StructBlockFactory):
 
 class CourseListBlockFactory(wagtail_factories.StructBlockFactory):
     heading = "Popular courses"
+    source = "automatic"
+    courses = factory.LazyFunction(list)
     subject = None
     level = None
     teacher = None
