@@ -183,8 +183,18 @@ def test_every_kind_of_public_page_passes_axe_in_both_languages(journey):
 
 
 # Wagtail's own admin markup, not ours (Wagtail 8.0.1): findings on its pages that this project
-# cannot fix without forking Wagtail's templates. Any other serious / critical finding fails.
-WAGTAIL_OWNED_AXE_RULES: frozenset[str] = frozenset()
+# cannot fix without overriding Wagtail's styles, each as (rule id, the elements axe names). Any
+# other serious / critical finding fails, and so does this rule on any other element.
+WAGTAIL_OWNED_AXE_FINDINGS: dict[str, frozenset[str]] = {
+    # The green "… updated / submitted" banner and its "Edit" button: white on Wagtail's
+    # --w-color-positive-100 #258c6d, 4.15:1 (wagtailadmin/css/core.css `.messages .success`).
+    "color-contrast": frozenset({".success", ".buttons > .button-small.button-secondary.button"}),
+}
+
+
+def _wagtail_owned(violation) -> bool:
+    owned = WAGTAIL_OWNED_AXE_FINDINGS.get(violation["id"], frozenset())
+    return all(" ".join(node["target"]) in owned for node in violation["nodes"])
 
 
 def check_admin_a11y(page, name: str) -> None:
@@ -194,9 +204,10 @@ def check_admin_a11y(page, name: str) -> None:
     page.wait_for_load_state("load")
     results = _axe.run(page, options={"resultTypes": ["violations"]})
     blocking = [
-        f"{v['id']}: {v['help']} ({[n['target'] for n in v['nodes'][:3]]})"
+        f"{v['id']}: {v['help']} "
+        + "; ".join(f"{n['target']}: {n.get('failureSummary', '')}" for n in v["nodes"][:3])
         for v in results.response["violations"]
-        if v.get("impact") in {"serious", "critical"} and v["id"] not in WAGTAIL_OWNED_AXE_RULES
+        if v.get("impact") in {"serious", "critical"} and not _wagtail_owned(v)
     ]
     assert not blocking, f"axe on the admin's {name}:\n" + "\n".join(blocking)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -231,9 +242,13 @@ def test_an_editors_menu_change_waits_for_review_then_shows_in_the_header(
         desk.get_by_role("button", name="Save draft").click()
     expect(desk.locator(".messages")).to_contain_text("updated")
     desk.get_by_role("button", name="Toggle preview").click()
-    preview = desk.frame_locator("iframe.w-preview__iframe")
-    expect(preview.locator("header .site-nav")).to_contain_text("Find a teacher")
+    # Wagtail loads the preview in a second iframe, then swaps it in: the last one is current.
+    preview = desk.frame_locator("iframe.w-preview__iframe").last
+    expect(preview.locator("header .site-nav:not(.site-nav--product)")).to_contain_text(
+        "Find a teacher"
+    )
     check_admin_a11y(desk, "menu-preview")
+    desk.get_by_role("button", name="Toggle preview").click()  # closed: it stops refreshing
 
     # ... and submits it to the review: the public header has not changed.
     desk.get_by_role("button", name="More actions").click()
