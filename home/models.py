@@ -238,7 +238,9 @@ class Menu(
         MAIN = "main", _("Main menu (header)")
         FOOTER = "footer", _("Footer menu")
 
-    slot = models.CharField(max_length=16, choices=Slot.choices, default=Slot.MAIN)
+    slot = models.CharField(
+        _("where it shows"), max_length=16, choices=Slot.choices, default=Slot.MAIN
+    )
     text = models.TextField(
         blank=True,
         max_length=400,
@@ -290,6 +292,7 @@ class MenuItem(TranslatableMixin, Orderable):
     menu = ParentalKey(Menu, on_delete=models.CASCADE, related_name="items")
     link_page = models.ForeignKey(
         "wagtailcore.Page",
+        verbose_name=_("page"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -297,12 +300,14 @@ class MenuItem(TranslatableMixin, Orderable):
         help_text=_("A page of this site…"),
     )
     link_url = models.CharField(
+        _("address"),
         max_length=300,
         blank=True,
         validators=[relative_or_absolute_url, validate_single_line],
         help_text=_("…or an address such as /teachers/ or https://… (not both)."),
     )
     link_text = models.CharField(
+        _("text"),
         max_length=60,
         blank=True,
         help_text=_("The words shown; the page's title if empty."),
