@@ -2,7 +2,7 @@
 revisions, preview, locking and the Marketing review: nothing an editor saves is live until a
 moderator publishes it)."""
 
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.timezone import localtime
@@ -10,8 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, LocaleColumn, UpdatedAtColumn
+from wagtail.models import DraftStateMixin
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.permissions import get_permission_name
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail_localize.views.update_translations import UpdateTranslationsView
 
 from .models import Menu, Testimonial
 from .selectors import translation_source_if_out_of_date
@@ -87,3 +90,36 @@ def flag_out_of_date_translation(request, instance):
         buttons=[messages.button(url, _("Update translation"))],
     )
     return None
+
+
+class ReviewedUpdateTranslationsView(UpdateTranslationsView):
+    """wagtail-localize's "Sync translated snippets" without its "Publish immediately" for someone
+    who may not publish the snippet (an Editor): the updated translations then wait as drafts,
+    like everything else an Editor changes. Pages and moderators are left as they were."""
+
+    def get_form(self):
+        form = super().get_form()
+        model = self.object.specific_content_type.model_class()
+        if (
+            model is not None
+            and issubclass(model, DraftStateMixin)
+            and not self.request.user.has_perm(get_permission_name("publish", model))
+        ):
+            field = form.fields["publish_translations"]
+            field.disabled = True  # whatever is posted, it stays unticked
+            field.initial = False
+            field.help_text = _("Only a moderator can publish it; it goes through review.")
+        return form
+
+
+@hooks.register("register_admin_urls", order=-1)
+def register_reviewed_update_translations():
+    # The same address as wagtail-localize's view (its URL name still reverses to it), listed
+    # before it so this one answers.
+    return [
+        path(
+            "localize/update/<int:translation_source_id>/",
+            ReviewedUpdateTranslationsView.as_view(),
+            name="home_update_translations",
+        )
+    ]

@@ -298,3 +298,21 @@ def test_the_migration_gives_existing_rows_a_live_first_revision(main_menu):
     assert [i.link_text for i in restored.items.all()] == ["Teachers", "Courses"]
     assert testimonial.latest_revision.as_object().name == "Ana"
     assert testimonial.latest_revision.object_str == "Ana — Student"
+
+
+def test_an_editor_cannot_publish_a_spanish_menu_through_sync_translations(
+    editor_client, moderator, main_menu, spanish
+):
+    translate_object(main_menu, [spanish], user=moderator)
+    spanish_menu = Menu.objects.get(translation_key=main_menu.translation_key, locale=spanish)
+    live_before = spanish_menu.live
+    source = TranslationSource.objects.get(object_id=main_menu.translation_key)
+    update = reverse("wagtail_localize:update_translations", args=[source.pk])
+    main_menu.items.filter(sort_order=0).update(link_text="Find a teacher")
+
+    form = editor_client.get(update).content.decode()
+    editor_client.post(update, {"publish_translations": "on"})
+
+    assert "Only a moderator can publish it" in form
+    spanish_menu.refresh_from_db()
+    assert spanish_menu.live == live_before and spanish_menu.last_published_at is None
