@@ -49,6 +49,9 @@ PAGE_PERMISSION_NAMES = {
     "lock_page": "Lock/unlock pages you've locked",
     "unlock_page": "Unlock any page",
 }
+# Snippets the public site shows: their drafts go through the same review (Wagtail's
+# WorkflowContentType), by (app_label, model) so that cplatform names no feature app's classes.
+SNIPPET_WORKFLOW_MODELS = (("home", "menu"), ("home", "testimonial"))
 # Granted on the root collection.
 COLLECTION_PERMISSIONS = {
     EDITORS: [
@@ -133,6 +136,12 @@ def install(apps, schema_editor=None):
     # On the root (so a new locale's home page inherits it) and on every home page.
     for page in Page.objects.filter(depth__lte=2):
         WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
+    WorkflowContentType = apps.get_model("wagtailcore.WorkflowContentType")
+    for app_label, model in SNIPPET_WORKFLOW_MODELS:
+        content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+        WorkflowContentType.objects.update_or_create(
+            content_type=content_type, defaults={"workflow": workflow}
+        )
     # Wagtail's default "Moderators approval" workflow is superseded: retire it if nothing uses it.
     for old in Workflow.objects.exclude(pk=workflow.pk).filter(name="Moderators approval"):
         if not WorkflowPage.objects.filter(workflow=old).exists():

@@ -100,11 +100,13 @@ def _images(site: DemoSite) -> None:
 
 def _snippets(site: DemoSite, locale: Locale) -> None:
     for key, spec in content.TESTIMONIALS.items():
-        site.testimonials[key], _ = Testimonial.objects.get_or_create(
+        site.testimonials[key], created = Testimonial.objects.get_or_create(
             locale=locale,
             quote=spec["quote"].en,
             defaults={"name": spec["name"].en, "role": spec["role"].en},
         )
+        if created:  # published through a revision, as the admin would: its history starts here
+            site.testimonials[key].save_revision().publish()
     for key, spec in content.AUTHORS.items():
         teacher = (
             TeacherProfile.objects.filter(user__email=spec["teacher"]).first()
@@ -246,6 +248,7 @@ def _menus(site: DemoSite, locale: Locale) -> None:
                 for order, item in enumerate(spec["items"])
             ]
             menu.save()
+            menu.save_revision().publish()
         site.menus[slot] = menu
 
 

@@ -3,10 +3,12 @@ the cached output shows changes, so old entries are never read again and expire 
 
 - "chrome": the header brand and main menu, the footer, the Site lookup and the head's site-wide
   part (Organization JSON-LD, default share image, X handle). Moves on page publish / unpublish /
-  move / delete, menu, site settings, Site and image changes.
+  move / delete, menu publish / unpublish / delete (not a draft), site settings, Site and image
+  changes.
 - "content": page bodies (home and landing page sections, a blog post and its related posts, the
   blog's listing), each page's head (site_tags: hreflang, share image, JSON-LD) and language links.
-  Moves with "chrome", and also when a teacher, a testimonial, an image, a blog author, category
+  Moves with "chrome", and also when a teacher, a testimonial (published, unpublished, deleted; not
+  a draft), an image, a blog author, category
   or tag changes (teacher and testimonial blocks read them live; posts show authors and tags).
 
 Versions rather than deleting keys: the fragments vary by site, language, signed-in state and page,

@@ -10,10 +10,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    Page,
+    PreviewableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
 from classroom.blocks import TeacherListBlock
@@ -29,6 +38,7 @@ from cplatform.summaries import as_sentences
 from cplatform.validators import validate_multiline_text, validate_single_line
 
 from .blocks import BodyStreamBlock
+from .panels import NamedInlinePanel
 
 
 def _stream_text(stream) -> str:
@@ -160,8 +170,18 @@ class LandingPage(SeoPageMixin):
         return bool(self.body) and self.body[0].block_type == "hero"
 
 
-class Testimonial(TranslatableMixin, models.Model):
-    """A quote from a student, parent or teacher, shown by testimonial blocks; translatable."""
+class Testimonial(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    TranslatableMixin,
+    models.Model,
+):
+    """A quote from a student, parent or teacher, shown by testimonial blocks; translatable. Edits are
+    drafts until published (by a Moderator, through the Marketing review): the site shows the live
+    version only."""
 
     quote = models.TextField(
         max_length=600,
@@ -195,17 +215,39 @@ class Testimonial(TranslatableMixin, models.Model):
         ordering = ["name", "pk"]
 
     def __str__(self):
-        return f"{self.name}: {self.quote[:50]}"
+        # The whole name, as chooser, listing and history show it: "María López — Parent of …".
+        return f"{self.name} — {self.role}" if self.role else self.name
+
+    def get_preview_template(self, request, mode_name):
+        return "home/previews/testimonial.html"
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        context["testimonials"] = [self]
+        context["preview_block"] = {"heading": _("What people say")}
+        return context
 
 
-class Menu(TranslatableMixin, ClusterableModel):
-    """The links of the header (main) or footer menu in one language; translated with the site."""
+class Menu(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    TranslatableMixin,
+    ClusterableModel,
+):
+    """The links of the header (main) or footer menu in one language; translated with the site.
+    Edits are drafts until published (by a Moderator, through the Marketing review): the site shows
+    the live version only."""
 
     class Slot(models.TextChoices):
         MAIN = "main", _("Main menu (header)")
         FOOTER = "footer", _("Footer menu")
 
-    slot = models.CharField(max_length=16, choices=Slot.choices, default=Slot.MAIN)
+    slot = models.CharField(
+        _("where it shows"), max_length=16, choices=Slot.choices, default=Slot.MAIN
+    )
     text = models.TextField(
         blank=True,
         max_length=400,
@@ -213,7 +255,11 @@ class Menu(TranslatableMixin, ClusterableModel):
         validators=[validate_multiline_text],
     )
 
-    panels = [FieldPanel("slot"), FieldPanel("text"), InlinePanel("items", label=_("Links"))]
+    panels = [
+        FieldPanel("slot"),
+        FieldPanel("text"),
+        NamedInlinePanel("items", label=_("Link"), heading=_("Links")),
+    ]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("menu")
@@ -222,7 +268,17 @@ class Menu(TranslatableMixin, ClusterableModel):
         ]
 
     def __str__(self):
-        return f"{self.get_slot_display()} ({self.locale.language_code})"
+        # "Main menu (header) — English": words, in listings, choosers and history.
+        return f"{self.get_slot_display()} — {self.locale.get_display_name()}"
+
+    def get_preview_template(self, request, mode_name):
+        return "home/previews/menu.html"
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        # The header / footer read this (unsaved) menu instead of the live one.
+        context["preview_menu"] = self
+        return context
 
     def validate_unique(self, exclude=None):
         super().validate_unique(exclude)
@@ -243,6 +299,7 @@ class MenuItem(TranslatableMixin, Orderable):
     menu = ParentalKey(Menu, on_delete=models.CASCADE, related_name="items")
     link_page = models.ForeignKey(
         "wagtailcore.Page",
+        verbose_name=_("page"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -250,12 +307,14 @@ class MenuItem(TranslatableMixin, Orderable):
         help_text=_("A page of this site…"),
     )
     link_url = models.CharField(
+        _("address"),
         max_length=300,
         blank=True,
         validators=[relative_or_absolute_url, validate_single_line],
         help_text=_("…or an address such as /teachers/ or https://… (not both)."),
     )
     link_text = models.CharField(
+        _("text"),
         max_length=60,
         blank=True,
         help_text=_("The words shown; the page's title if empty."),
@@ -266,9 +325,16 @@ class MenuItem(TranslatableMixin, Orderable):
 
     class Meta(TranslatableMixin.Meta):
         ordering = ["sort_order"]
+        verbose_name = _("menu link")
+        verbose_name_plural = _("menu links")
 
     def __str__(self):
-        return self.link_text or (self.link_page.title if self.link_page_id else self.link_url)
+        # Named by its words ("Teachers"), in inline panel headings, choosers and history.
+        if self.link_text:
+            return self.link_text
+        if self.link_page_id and self.link_page:
+            return self.link_page.title
+        return self.link_url or str(_("New link"))
 
     def clean(self):
         super().clean()

@@ -1,5 +1,7 @@
 """Reads for the site chrome (menus, settings) and the blocks' testimonials: each a fixed number of
-queries, whatever the number of items."""
+queries, whatever the number of items. The public site shows live menus and testimonials only: a
+row that has never been published is skipped, and a live row holds the published version (Wagtail
+keeps drafts of a live snippet in its revisions, not in the row)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, TranslatableMixin
+from wagtail_localize.models import Translation
 
 from cplatform.i18n_urls import localized_url
 
@@ -31,16 +34,20 @@ def testimonial_list_localized(*, testimonials: list[Testimonial]) -> list[Testi
     translated = {
         t.translation_key: t
         for t in Testimonial.objects.filter(
-            translation_key__in=keys, locale__language_code=language
+            translation_key__in=keys, locale__language_code=language, live=True
         ).prefetch_related(photos)
     }
     missing = [t.pk for t in testimonials if t.translation_key not in translated]
     originals = (
-        {t.pk: t for t in Testimonial.objects.filter(pk__in=missing).prefetch_related(photos)}
+        {
+            t.pk: t
+            for t in Testimonial.objects.filter(pk__in=missing, live=True).prefetch_related(photos)
+        }
         if missing
         else {}
     )
-    return [translated.get(t.translation_key) or originals.get(t.pk, t) for t in testimonials]
+    shown = (translated.get(t.translation_key) or originals.get(t.pk) for t in testimonials)
+    return [t for t in shown if t is not None]
 
 
 def testimonial_preview_samples() -> list[Testimonial]:
@@ -72,10 +79,11 @@ def menu_links(*, slot: str, language: str) -> tuple[list[MenuLink], str] | None
     language's menu; None when no menu exists (the templates then show their built-in links).
 
     Page links point to the page in `language` when it has been translated. Three queries whatever
-    the number of links: the menu, its items with their pages, and the pages' translations."""
+    the number of links: the menu, its items with their pages, and the pages' translations. Live
+    menus only: a draft (or a menu never published) is not shown."""
     menus = list(
         Menu.objects.filter(
-            slot=slot, locale__language_code__in={language, settings.LANGUAGE_CODE}
+            slot=slot, locale__language_code__in={language, settings.LANGUAGE_CODE}, live=True
         ).select_related("locale")
     )
     menu = next((m for m in menus if m.locale.language_code == language), None) or next(
@@ -86,6 +94,16 @@ def menu_links(*, slot: str, language: str) -> tuple[list[MenuLink], str] | None
     items = list(
         MenuItem.objects.filter(menu=menu).select_related("link_page").order_by("sort_order")
     )
+    return _links(items, language), menu.text
+
+
+def menu_links_for_preview(*, menu: Menu, language: str) -> tuple[list[MenuLink], str]:
+    """The links of a menu as edited (unsaved, its items in memory), for the admin's preview."""
+    items = sorted(menu.items.all(), key=lambda item: item.sort_order or 0)
+    return _links(items, language), menu.text
+
+
+def _links(items: list[MenuItem], language: str) -> list[MenuLink]:
     pages = [item.link_page for item in items if item.link_page is not None]
     translated = {}
     if pages:
@@ -106,4 +124,36 @@ def menu_links(*, slot: str, language: str) -> tuple[list[MenuLink], str] | None
         url = page.get_url()
         if url:
             links.append(MenuLink(url=url, text=item.link_text or page.title))
-    return links, menu.text
+    return links
+
+
+def translation_source_if_out_of_date(*, instance: TranslatableMixin):
+    """The wagtail-localize source a synced translation was made from, when the original has been
+    published since that source was last brought up to date (its newest published version is not
+    in the translation); else None. Two queries: the translation with its source, and the original.
+
+    The signal is the cheapest honest one: `TranslationSource.last_updated_at` is when the
+    original's content was last copied in (on translating or "Sync translated snippets"), the
+    original's `last_published_at` when its newest live version was published."""
+    translation = (
+        Translation.objects.filter(
+            source__object_id=instance.translation_key,
+            target_locale_id=instance.locale_id,
+            enabled=True,
+        )
+        .select_related("source", "source__locale")
+        .first()
+    )
+    if translation is None:
+        return None
+    source = translation.source
+    original = (
+        type(instance)
+        .objects.filter(translation_key=instance.translation_key, locale_id=source.locale_id)
+        .only("pk", "last_published_at")
+        .first()
+    )
+    published_at = getattr(original, "last_published_at", None)
+    if published_at is None or published_at <= source.last_updated_at:
+        return None
+    return source

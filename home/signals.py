@@ -15,7 +15,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
 from . import cache as site_cache
 from .models import Menu, MenuItem, SiteSettings, Testimonial
@@ -42,7 +42,7 @@ page_unpublished.connect(invalidate_all, dispatch_uid="home-cache-page-unpublish
 post_page_move.connect(invalidate_all, dispatch_uid="home-cache-page-moved")
 post_delete.connect(invalidate_all, sender=Page, dispatch_uid="home-cache-page-deleted")
 
-for _model in (Menu, MenuItem, Site, get_image_model()):
+for _model in (Site, get_image_model()):
     post_save.connect(
         invalidate_all, sender=_model, dispatch_uid=f"home-cache-save-{_model.__name__}"
     )
@@ -59,9 +59,63 @@ def site_settings_saved(sender, instance, created=False, **kwargs):
 
 
 post_delete.connect(invalidate_all, sender=SiteSettings, dispatch_uid="home-cache-settings-deleted")
-post_save.connect(invalidate_content, sender=Testimonial, dispatch_uid="home-cache-testimonial")
+
+# Menus and testimonials have drafts: the site shows their live row, which changes when a revision
+# is published (the row is saved whole), unpublished or deleted. Saving a draft of a live one only
+# records the revision (the row's bookkeeping fields), locking only the lock: nothing shown moves.
+REVISION_BOOKKEEPING = frozenset(
+    {
+        "latest_revision",
+        "has_unpublished_changes",
+        "locked",
+        "locked_at",
+        "locked_by",
+        "go_live_at",
+        "expire_at",
+    }
+)
+
+
+def _shown_change(instance, update_fields) -> bool:
+    if update_fields is not None and set(update_fields) <= REVISION_BOOKKEEPING:
+        return False
+    return bool(instance.live)
+
+
+@receiver(post_save, sender=Menu, dispatch_uid="home-cache-save-Menu")
+def menu_saved(sender, instance, update_fields=None, **kwargs):
+    if _shown_change(instance, update_fields):
+        invalidate_all()
+
+
+@receiver(post_save, sender=MenuItem, dispatch_uid="home-cache-save-MenuItem")
+def menu_item_saved(sender, instance, **kwargs):
+    # Items are saved with their menu (a draft of a live menu saves none of them).
+    if instance.menu.live:
+        invalidate_all()
+
+
+@receiver(post_save, sender=Testimonial, dispatch_uid="home-cache-testimonial")
+def testimonial_saved(sender, instance, update_fields=None, **kwargs):
+    if _shown_change(instance, update_fields):
+        invalidate_content()
+
+
+for _model in (Menu, MenuItem):
+    post_delete.connect(
+        invalidate_all, sender=_model, dispatch_uid=f"home-cache-delete-{_model.__name__}"
+    )
 post_delete.connect(
     invalidate_content, sender=Testimonial, dispatch_uid="home-cache-testimonial-del"
+)
+# Unpublishing saves the row with live=False: the save handlers above let it pass, these catch it.
+published.connect(invalidate_all, sender=Menu, dispatch_uid="home-cache-menu-published")
+unpublished.connect(invalidate_all, sender=Menu, dispatch_uid="home-cache-menu-unpublished")
+published.connect(
+    invalidate_content, sender=Testimonial, dispatch_uid="home-cache-testimonial-published"
+)
+unpublished.connect(
+    invalidate_content, sender=Testimonial, dispatch_uid="home-cache-testimonial-unpublished"
 )
 
 

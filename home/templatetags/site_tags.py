@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import html
+import uuid
 
 from django import template
 from django.conf import settings
@@ -23,7 +24,7 @@ from wagtail.models import Page, Site
 from cplatform.html import json_ld_script_tag
 from cplatform.pages import SHARE_IMAGE_SPEC, absolute_media_url
 from home import cache as site_cache
-from home.selectors import menu_links
+from home.selectors import menu_links, menu_links_for_preview
 
 register = template.Library()
 
@@ -272,11 +273,16 @@ def seo_context(context) -> dict:
 # --- menus ---------------------------------------------------------------------------------------
 
 
-@register.simple_tag
-def site_menu(slot: str) -> dict | None:
+@register.simple_tag(takes_context=True)
+def site_menu(context, slot: str) -> dict | None:
     """The menu's links in the active language, cached until a menu, page or setting changes:
-    no query at all on a cache hit, three on a miss. None when no menu has been made."""
+    no query at all on a cache hit, three on a miss. None when no menu has been made. In the
+    admin's preview of a menu (`preview_menu` in the context) that menu as edited, not cached."""
     language = get_language() or settings.LANGUAGE_CODE
+    preview = context.get("preview_menu")
+    if preview is not None and preview.slot == slot:
+        links, text = menu_links_for_preview(menu=preview, language=language)
+        return {"links": links, "text": text}
     key = f"menu:{slot}:{language}:{site_cache.version()}"
     cached = cache.get(key)
     if cached is None:
@@ -286,8 +292,11 @@ def site_menu(slot: str) -> dict | None:
     return cached if cached["links"] is not None else None
 
 
-@register.simple_tag
-def site_cache_version(scope: str = site_cache.CHROME) -> str:
+@register.simple_tag(takes_context=True)
+def site_cache_version(context, scope: str = site_cache.CHROME) -> str:
+    if context.get("preview_menu") is not None:
+        # A menu's preview must not read (nor be read from) the cached header and footer.
+        return f"preview-{uuid.uuid4().hex}"
     return site_cache.version(scope)
 
 

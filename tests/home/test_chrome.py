@@ -62,7 +62,7 @@ def test_the_main_menu_shows_its_links_in_order_and_marks_the_current_page(clien
 
 def test_each_language_shows_its_own_menu(client, summer, spanish):
     english = MenuFactory(slot=Menu.Slot.MAIN)
-    MenuItemFactory(menu=english, link_url="/teachers/", link_text="Teachers")
+    MenuItemFactory(menu=english, link_url="/teachers/", link_text="Teachers", sort_order=0)
     menu_es = english.copy_for_translation(
         spanish
     )  # the links come along, as wagtail-localize does
