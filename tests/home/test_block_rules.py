@@ -33,23 +33,9 @@ def block_errors(block, value) -> dict:
     return error.value.block_errors
 
 
-def _full_addresses(data):
-    # Today's LinkBlock only takes full web addresses (the links part of issue 12 changes that).
-    if isinstance(data, dict):
-        return {
-            k: f"https://example.org{v}"
-            if k == "url" and isinstance(v, str) and v.startswith("/")
-            else _full_addresses(v)
-            for k, v in data.items()
-        }
-    if isinstance(data, list):
-        return [_full_addresses(v) for v in data]
-    return data
-
-
 def raw(factory_value, block) -> dict:
     """A factory-built struct value as the JSON an editor's form would post."""
-    return _full_addresses(block.get_prep_value(factory_value))
+    return block.get_prep_value(factory_value)
 
 
 # --- alt text -------------------------------------------------------------------------------------
@@ -278,9 +264,6 @@ def test_the_editor_marks_required_fields_before_saving():
 
 # Abbreviations an editor should not have to decode, as they come out of a field's name.
 RAW_WORDS = {"faq", "Faq", "url", "Url", "URL", "cta", "Cta", "CTA", "id", "Id", "seo", "Seo"}
-# LinkBlock's own fields belong to the links part of issue 12, which rewrites them (and names the
-# web address field "Web address"); its labels are checked there once merged.
-OWNED_ELSEWHERE = (site_blocks.LinkBlock,)
 
 
 def labelled_blocks():
@@ -288,8 +271,6 @@ def labelled_blocks():
 
         def walk(block, path):
             yield path, block
-            if isinstance(block, OWNED_ELSEWHERE):
-                return
             for name, child in getattr(block, "child_blocks", {}).items():
                 yield from walk(child, f"{path}.{name}")
             if isinstance(block, blocks.ListBlock):  # the items are labelled by their list

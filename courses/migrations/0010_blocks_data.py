@@ -13,7 +13,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0010_blocks_blocks"),
+        ("courses", "0009_course_and_module_translations"),
         ("wagtailcore", "0098_apitoken"),
         ("wagtailimages", "0027_image_description"),
     ]

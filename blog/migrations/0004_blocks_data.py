@@ -13,7 +13,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("blog", "0004_blocks_blocks"),
+        ("blog", "0003_text_control_characters"),
         ("wagtailcore", "0098_apitoken"),
         ("wagtailimages", "0027_image_description"),
     ]

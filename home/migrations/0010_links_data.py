@@ -175,9 +175,9 @@ def rewrite(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("home", "0007_links_blocks"),
-        ("blog", "0004_links_blocks"),
-        ("courses", "0010_links_blocks"),
+        ("home", "0009_snippets_labels"),
+        ("blog", "0003_text_control_characters"),
+        ("courses", "0009_course_and_module_translations"),
         ("faq", "0002_text_control_characters"),
         ("wagtailcore", "__latest__"),
         ("wagtail_localize", "__latest__"),
