@@ -320,6 +320,7 @@ class CoursePageForm(WagtailAdminPageForm):
         course = self.fields.get("course")
         if course is not None:
             course.disabled = True
+            course.required = False  # no "required" mark on what cannot be changed
             course.widget = ReadOnlyText(self.instance.course.title)
             course.help_text = _(
                 "The course this page presents. It cannot change: a new course gets its own page."
@@ -327,6 +328,7 @@ class CoursePageForm(WagtailAdminPageForm):
         slug = self.fields.get("slug")
         if slug is not None:
             slug.disabled = True
+            slug.required = False
             slug.widget = ReadOnlyText(
                 self.instance.get_url() or f"/{CATALOG_SLUG}/{self.instance.slug}/"
             )

@@ -74,7 +74,9 @@ def test_a_teacher_reads_how_their_course_page_is_published_and_publishes_it(
 
     browser_page.get_by_role("button", name="More actions").click()
     with browser_page.expect_navigation():
-        browser_page.get_by_role("link", name="Publish in the teacher area").click()
+        browser_page.get_by_role("navigation", name="Actions (footer)").get_by_role(
+            "link", name="Publish in the teacher area"
+        ).click()
     journey.check_a11y()
     journey.submit(re.compile("^Publish$"))
     expect(browser_page.locator("main")).to_contain_text("The course is published.")
