@@ -339,6 +339,23 @@ class BlogPageForm(WagtailAdminPageForm):
                 models.Q(locale_id=locale_id) | models.Q(pk__in=[c.pk for c in chosen])
             )
 
+    def clean(self):
+        """A post scheduled (its go-live time set or moved) takes the go-live day as its date,
+        unless the date was changed in the same save: the date readers see is the day it appeared,
+        not the day it was written."""
+        cleaned = super().clean()
+        go_live_at = cleaned.get("go_live_at")
+        # Compared with the page as it was (the form's `changed_data` would count the date as
+        # changed whenever the hidden initial of its callable default is not posted back).
+        if (
+            go_live_at
+            and go_live_at != self.instance.go_live_at
+            and "date" in self.fields
+            and cleaned.get("date") == self.instance.date
+        ):
+            cleaned["date"] = timezone.localdate(go_live_at)
+        return cleaned
+
 
 class BlogPage(SeoPageMixin):
     """One blog post: written by an author, dated, tagged and filed in categories; its body is
@@ -355,7 +372,11 @@ class BlogPage(SeoPageMixin):
     date = models.DateField(
         _("post date"),
         default=timezone.localdate,
-        help_text=_("Shown on the post and used to order the blog (newest first)."),
+        help_text=_(
+            "Shown on the post and used to order the blog (newest first). Scheduling the post "
+            "(setting or moving its go-live time) sets it to the go-live day, unless you change "
+            "the date in the same save."
+        ),
     )
     intro = models.TextField(
         max_length=500,

@@ -41,6 +41,8 @@ from cplatform.blocks import (
 from cplatform.pages import SeoPageMixin
 from cplatform.validators import validate_multiline_text
 
+from .page_panels import CoursePublishingPanel, CourseRecordPanel
+
 # The catalog's slug in every language: the course area's Django pages (mine/, teach/, enrol/) live
 # under the same /courses/ prefix, and Course.get_absolute_url relies on /courses/<course slug>/.
 CATALOG_SLUG = "courses"
@@ -271,10 +273,15 @@ def _card_cache_key(course, choices_version: str) -> str:
 
 
 class CoursePageForm(WagtailAdminPageForm):
-    """A teacher may attach only a course they teach; one page per course and language."""
+    """A teacher may attach only a course they teach; one page per course and language. Once the
+    page exists its course and slug (the course's) are fixed: shown as text, a posted value
+    ignored."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.course_id:
+            self._fix_course_and_slug()
+            return
         field = self.fields.get("course")
         if field is None or self.for_user is None:
             return
@@ -287,6 +294,28 @@ class CoursePageForm(WagtailAdminPageForm):
         field.queryset = field.queryset.filter(
             models.Q(pk__in=mine.values("pk")) | models.Q(pk__in=current)
         )
+
+    def _fix_course_and_slug(self) -> None:
+        from .page_panels import ReadOnlyText
+
+        course = self.fields.get("course")
+        if course is not None:
+            course.disabled = True
+            course.required = False  # no "required" mark on what cannot be changed
+            course.widget = ReadOnlyText(self.instance.course.title)
+            course.help_text = _(
+                "The course this page presents. It cannot change: a new course gets its own page."
+            )
+        slug = self.fields.get("slug")
+        if slug is not None:
+            slug.disabled = True
+            slug.required = False
+            slug.widget = ReadOnlyText(
+                self.instance.get_url() or f"/{CATALOG_SLUG}/{self.instance.slug}/"
+            )
+            slug.help_text = _(
+                "The page's address is the course's, in every language; it follows the course."
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -332,8 +361,10 @@ class CoursePage(CourseSectionWorkflowMixin, SeoPageMixin):
     )
 
     content_panels = [
+        CoursePublishingPanel(),
         *SeoPageMixin.content_panels,
         FieldPanel("course"),
+        CourseRecordPanel(),
         FieldPanel("cover_image"),
         FieldPanel("description"),
         FieldPanel("faq"),

@@ -4,6 +4,7 @@ from django.urls import path
 from wagtail import hooks
 
 from .admin_views import localize_snippets_api, make_copy_views_prefill_only
+from .review_notes import show_changes_requested
 from .translation_editor import (
     TranslationsWaitingPanel,
     submit_translation_views,
@@ -53,3 +54,15 @@ def save_or_submit_a_translation(request, page):
 @hooks.register("construct_homepage_panels")
 def add_translations_waiting(request, panels):
     panels.append(TranslationsWaitingPanel(request))
+
+
+@hooks.register("before_edit_page")
+def show_changes_requested_on_page(request, page):
+    """The moderator's "changes requested" note at the top of the page's edit screen."""
+    show_changes_requested(request, page)
+
+
+@hooks.register("before_edit_snippet")
+def show_changes_requested_on_snippet(request, instance):
+    """The same for a snippet under a workflow."""
+    show_changes_requested(request, instance)
