@@ -240,7 +240,7 @@ def test_the_migration_turns_typed_addresses_of_this_site_into_chosen_links(home
     content = {**revision.content, "body": json.dumps(old_body)}  # a revision holds JSON text
     Revision.objects.filter(pk=revision.pk).update(content=content)
 
-    migration = importlib.import_module("home.migrations.0008_links_data")
+    migration = importlib.import_module("home.migrations.0010_links_data")
     with connection.schema_editor() as schema_editor:
         migration.rewrite(apps, schema_editor)
 
