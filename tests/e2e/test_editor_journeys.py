@@ -49,6 +49,7 @@ SPANISH = {
     TEXT: "Grupos pequeños, un profesor, ayuda con los deberes.",
     SIGN_UP_HEADING: "Únete al club",
     "Create your account": "Crea tu cuenta",
+    ALT_TEXT: "Dos alumnos resuelven un problema de matemáticas en un pupitre",
 }
 # axe findings in the markup Wagtail's admin and wagtail-localize ship (Wagtail 8.0.1,
 # wagtail-localize 1.14.5), not in anything this project renders there: (rule id, a pattern of the
@@ -264,6 +265,7 @@ def test_editor_builds_a_landing_page_moderator_approves_visitor_reads_it_in_bot
     assert visitor.url == live_server.url + "/es/club-de-matematicas/"
     expect(visitor.locator("html")).to_have_attribute("lang", "es")
     expect(visitor.locator("h1")).to_have_text(SPANISH[HEADING])
+    expect(visitor.locator("main img").first).to_have_attribute("alt", SPANISH[ALT_TEXT])
     expect(visitor.get_by_role("link", name="Directorio de profesores")).to_have_attribute(
         "href", "/es/teachers/"
     )
