@@ -4,6 +4,7 @@ from django.urls import path
 from wagtail import hooks
 
 from .admin_views import localize_snippets_api, make_copy_views_prefill_only
+from .snippet_translations import flag_out_of_date_translation
 from .translation_editor import (
     TranslationsWaitingPanel,
     submit_translation_views,
@@ -53,3 +54,7 @@ def save_or_submit_a_translation(request, page):
 @hooks.register("construct_homepage_panels")
 def add_translations_waiting(request, panels):
     panels.append(TranslationsWaitingPanel(request))
+
+
+# Before wagtail-localize's own hook (which takes over the screen of a synced translation).
+hooks.register("before_edit_snippet", flag_out_of_date_translation, order=-10)
