@@ -26,27 +26,9 @@ from tests.blog.factories import (
     BlogIndexPageFactory,
     BlogPageFactory,
 )
+from tests.editorial.snippet_admin import edit_form, post_edit, url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(model, view, *args):
-    return reverse(f"wagtailsnippets_blog_{model._meta.model_name}:{view}", args=args)
-
-
-def edit_form(client, obj):
-    response = client.get(url(type(obj), "edit", obj.pk))
-    assert response.status_code == 200
-    return querydict_from_html(response.content.decode(), form_id="w-editor-form").copy()
-
-
-def post_edit(client, obj, *, button=None, **changes):
-    data = edit_form(client, obj)
-    for field, value in changes.items():
-        data[field] = value
-    if button:
-        data[f"action-{button}"] = button
-    return client.post(url(type(obj), "edit", obj.pk), data)
 
 
 def soup_of(path):
