@@ -223,8 +223,10 @@ def test_the_category_preview_shows_the_edited_heading(editor_client):
     editor_client.post(preview, data)
     soup = BeautifulSoup(editor_client.get(preview).content, "html.parser")
 
-    assert soup.select_one(".blog-header h1").get_text(strip=True) == "Learning tips"
     assert soup.select_one(".blog-posts__title").get_text(strip=True) == "Posts in Learning tips"
+    assert soup.select_one(".blog-aside [aria-current=page]").get_text(strip=True) == (
+        "Learning tips"
+    )
     assert "How to learn faster." in soup.select_one(".blog-posts").get_text()
 
 
