@@ -269,3 +269,24 @@ def test_the_migration_gives_existing_authors_and_categories_a_live_first_revisi
         assert obj.live and obj.live_revision == obj.latest_revision
         assert obj.latest_revision.as_object().name == name
         assert obj.latest_revision.object_str == name
+
+
+@pytest.mark.parametrize("factory", [BlogAuthorFactory, BlogCategoryFactory])
+def test_an_editor_cannot_publish_a_spanish_author_or_category_through_sync_translations(
+    editor_client, moderator, spanish, factory
+):
+    original = factory()
+    model = type(original)
+    translate_object(original, [spanish], user=moderator)
+    translated = model.objects.get(translation_key=original.translation_key, locale=spanish)
+    live_before = translated.live
+    source = TranslationSource.objects.get(object_id=original.translation_key)
+    update = reverse("wagtail_localize:update_translations", args=[source.pk])
+    model.objects.filter(pk=original.pk).update(name="Renamed in English")
+
+    form = editor_client.get(update).content.decode()
+    editor_client.post(update, {"publish_translations": "on"})
+
+    assert "Only a moderator can publish it" in form
+    translated.refresh_from_db()
+    assert translated.live == live_before and translated.last_published_at is None
