@@ -290,3 +290,18 @@ def test_an_editor_cannot_publish_a_spanish_author_or_category_through_sync_tran
     assert "Only a moderator can publish it" in form
     translated.refresh_from_db()
     assert translated.live == live_before and translated.last_published_at is None
+
+
+@pytest.mark.parametrize("factory", [BlogAuthorFactory, BlogCategoryFactory])
+def test_the_listings_say_which_authors_and_categories_are_live_or_drafts(editor_client, factory):
+    factory(name="Shown one")
+    factory(name="Waiting one", live=False)
+
+    soup = BeautifulSoup(editor_client.get(url(factory._meta.model, "list")).content, "html.parser")
+
+    rows = {
+        row.select_one("td a").get_text(strip=True): row.get_text(" ", strip=True)
+        for row in soup.select("tbody tr")
+    }
+    assert rows["Shown one"].endswith("live") and rows["Waiting one"].endswith("draft")
+    assert "English" in rows["Shown one"]
