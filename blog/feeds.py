@@ -86,7 +86,8 @@ class BlogFeed(Feed):
         return post.last_published_at
 
     def item_author_name(self, post) -> str | None:
-        return single_line(post.author.name) if post.author_id else None
+        author = post.shown_author
+        return single_line(author.name) if author is not None else None
 
     def item_categories(self, post) -> list[str]:
         return [single_line(item.tag.name) for item in post.tagged_items.all()]

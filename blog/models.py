@@ -20,7 +20,14 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import StreamField
-from wagtail.models import TranslatableMixin
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
 from cplatform.pages import SeoPageMixin
@@ -32,9 +39,19 @@ WORDS_PER_MINUTE = 200
 POSTS_PER_PAGE = 10
 
 
-class BlogAuthor(TranslatableMixin, models.Model):
+class BlogAuthor(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    TranslatableMixin,
+    models.Model,
+):
     """Who wrote a post: a snippet, so one author serves many posts. Translatable, so the bio reads
-    in the post's language; optionally the public face of one of our teachers."""
+    in the post's language; optionally the public face of one of our teachers. Edits are drafts
+    until published (by a Moderator, through the Marketing review): the site shows the live version
+    only, and a post whose author was never published shows no author."""
 
     name = models.CharField(
         max_length=120,
@@ -86,15 +103,33 @@ class BlogAuthor(TranslatableMixin, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_preview_template(self, request, mode_name):
+        return "blog/previews/author.html"
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        context["author"] = self
+        return context
+
     def teacher_is_listed(self) -> bool:
         """Only a public, approved teacher has a profile page to link to (needs `teacher` loaded)."""
         teacher = self.teacher
         return bool(teacher and teacher.is_public and teacher.is_approved)
 
 
-class BlogCategory(TranslatableMixin, models.Model):
+class BlogCategory(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    TranslatableMixin,
+    models.Model,
+):
     """A broad section of the blog (“Learning tips”, “School news”); a post has one or more.
-    Translatable: each locale has its own name and slug, tied by the translation key."""
+    Translatable: each locale has its own name and slug, tied by the translation key. Edits are
+    drafts until published (through the Marketing review): a category never published is neither
+    listed nor linked, and its address is not found."""
 
     name = models.CharField(max_length=80, validators=[validate_single_line])
     slug = models.SlugField(
@@ -122,6 +157,14 @@ class BlogCategory(TranslatableMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_preview_template(self, request, mode_name):
+        return "blog/previews/category.html"
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        context["active_category"] = self
+        return context
 
 
 class BlogPageTag(TaggedItemBase):
@@ -445,6 +488,15 @@ class BlogPage(SeoPageMixin):
     def get_content_image(self):
         return self.hero_image
 
+    @property
+    def shown_author(self) -> BlogAuthor | None:
+        """The author as the site shows them: the live row (a live author's drafts wait in its
+        revisions), or None while the author has never been published (or was unpublished)."""
+        if self.author_id is None:
+            return None
+        author = self.author
+        return author if author is not None and author.live else None
+
     @cached_property
     def tag_list(self) -> list:
         """The post's tags, read once per request (the page, its JSON-LD)."""
@@ -506,8 +558,8 @@ class BlogPage(SeoPageMixin):
             "wordCount": self.word_count(),
             "timeRequired": f"PT{self.reading_time}M",
         }
-        if self.author_id:
-            author = self.author
+        author = self.shown_author
+        if author is not None:
             person: dict = {"@type": "Person", "name": author.name}
             if author.role:
                 person["jobTitle"] = author.role

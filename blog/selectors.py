@@ -1,5 +1,10 @@
 """Reads for the blog. Every listing costs a fixed number of queries, however many posts, tags,
-categories or authors it shows (select_related / prefetch, renditions prefetched)."""
+categories or authors it shows (select_related / prefetch, renditions prefetched).
+
+Authors and categories have drafts: the site shows live ones only. A live row holds the published
+version (drafts wait in its revisions); a category never published is neither listed, linked nor
+found by its address, and a post shows no author while its author has never been published
+(`BlogPage.shown_author`)."""
 
 from __future__ import annotations
 
@@ -34,7 +39,7 @@ def _with_listing_data(posts: QuerySet[BlogPage]) -> QuerySet[BlogPage]:
     return posts.select_related("author", "locale").prefetch_related(
         Prefetch("hero_image", queryset=images),
         Prefetch("tagged_items", queryset=BlogPageTag.objects.select_related("tag")),
-        "categories",
+        Prefetch("categories", queryset=BlogCategory.objects.filter(live=True)),
     )
 
 
@@ -140,7 +145,7 @@ def blog_category_get(*, slug: str, locale_id: int) -> BlogCategory | None:
     """The category with this slug, preferring the given locale's (a slug of another language
     still finds its category)."""
     return (
-        BlogCategory.objects.filter(slug=slug)
+        BlogCategory.objects.filter(slug=slug, live=True)
         .order_by(Case(When(locale_id=locale_id, then=0), default=1), "pk")
         .first()
     )
@@ -158,25 +163,30 @@ def blog_tag_list_for_index(*, index: BlogIndexPage) -> list[Tag]:
 
 
 def blog_category_list_for_index(*, index: BlogIndexPage) -> list[BlogCategory]:
-    """The index locale's categories that have at least one live post in the index. One query."""
+    """The index locale's live categories that have at least one live post in the index. One
+    query."""
     keys = BlogPage.categories.through.objects.filter(
         blogpage_id__in=_live_posts(index=index).values("pk")
     ).values("blogcategory__translation_key")
-    return list(BlogCategory.objects.filter(locale_id=index.locale_id, translation_key__in=keys))
+    return list(
+        BlogCategory.objects.filter(locale_id=index.locale_id, translation_key__in=keys, live=True)
+    )
 
 
 def blog_categories_in_locale(
     *, categories: Iterable[BlogCategory], locale_id: int
 ) -> list[BlogCategory]:
-    """The given categories in `locale_id`'s language where a translation exists (a translated
-    post still points at the source page's categories). At most one query."""
-    categories = list(categories)
+    """The given live categories in `locale_id`'s language where a live translation exists (a
+    translated post still points at the source page's categories). At most one query."""
+    categories = [c for c in categories if c.live]
     foreign = {c.translation_key for c in categories if c.locale_id != locale_id}
     translated = {}
     if foreign:
         translated = {
             c.translation_key: c
-            for c in BlogCategory.objects.filter(locale_id=locale_id, translation_key__in=foreign)
+            for c in BlogCategory.objects.filter(
+                locale_id=locale_id, translation_key__in=foreign, live=True
+            )
         }
     seen, result = set(), []
     for category in categories:

@@ -51,7 +51,12 @@ PAGE_PERMISSION_NAMES = {
 }
 # Snippets the public site shows: their drafts go through the same review (Wagtail's
 # WorkflowContentType), by (app_label, model) so that cplatform names no feature app's classes.
-SNIPPET_WORKFLOW_MODELS = (("home", "menu"), ("home", "testimonial"))
+SNIPPET_WORKFLOW_MODELS = (
+    ("home", "menu"),
+    ("home", "testimonial"),
+    ("blog", "blogauthor"),
+    ("blog", "blogcategory"),
+)
 # Granted on the root collection.
 COLLECTION_PERMISSIONS = {
     EDITORS: [
@@ -165,3 +170,63 @@ def install(apps, schema_editor=None):
             "next_run": timezone.now(),
         },
     )
+
+
+def _raw(obj) -> dict:
+    """A row as a revision stores it (modelcluster's serializable data, field by field)."""
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    data = {"pk": obj.pk}
+    for field in obj._meta.concrete_fields:
+        if field.serialize:
+            value = field.value_from_object(obj)
+            encode = value is not None and not isinstance(
+                value, (str, int, float, bool, list, dict)
+            )
+            data[field.name] = DjangoJSONEncoder().default(value) if encode else value
+    return data
+
+
+def publish_existing_snippets(apps, app_label, model_name, *, object_str, children=None):
+    """For a data migration that gives a snippet drafts: each existing row without a revision gets
+    a first one (what the row holds, on raw fields, so the admin history is not empty and later
+    drafts have something to compare with), marked live and published; and the "Marketing review"
+    workflow is assigned to the model, so nothing an Editor saves goes live without a Moderator.
+
+    `object_str(obj)` names a row as the admin's history does; `children` maps a child relation's
+    name to a function giving a row's children (a ClusterableModel's inline rows) in order."""
+    ContentType = apps.get_model("contenttypes.ContentType")
+    Revision = apps.get_model("wagtailcore.Revision")
+    Workflow = apps.get_model("wagtailcore.Workflow")
+    WorkflowContentType = apps.get_model("wagtailcore.WorkflowContentType")
+    model = apps.get_model(app_label, model_name)
+    now = timezone.now()
+
+    content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model_name)
+    for obj in model.objects.filter(latest_revision__isnull=True):
+        content = _raw(obj)
+        content.update(live=True, has_unpublished_changes=False)
+        content["first_published_at"] = content["last_published_at"] = now.isoformat()
+        for name, rows in (children or {}).items():
+            content[name] = [_raw(row) for row in rows(obj)]
+        revision = Revision.objects.create(
+            content_type=content_type,
+            base_content_type=content_type,
+            object_id=str(obj.pk),
+            created_at=now,
+            object_str=object_str(obj),
+            content=content,
+        )
+        model.objects.filter(pk=obj.pk).update(
+            live=True,
+            has_unpublished_changes=False,
+            latest_revision=revision,
+            live_revision=revision,
+            first_published_at=now,
+            last_published_at=now,
+        )
+    workflow = Workflow.objects.filter(name=WORKFLOW).first()
+    if workflow is not None:
+        WorkflowContentType.objects.update_or_create(
+            content_type=content_type, defaults={"workflow": workflow}
+        )

@@ -5,6 +5,7 @@ from wagtail import hooks
 
 from .admin_views import localize_snippets_api, make_copy_views_prefill_only
 from .review_notes import show_changes_requested
+from .snippet_translations import flag_out_of_date_translation
 from .translation_editor import (
     TranslationsWaitingPanel,
     submit_translation_views,
@@ -66,3 +67,7 @@ def show_changes_requested_on_page(request, page):
 def show_changes_requested_on_snippet(request, instance):
     """The same for a snippet under a workflow."""
     show_changes_requested(request, instance)
+
+
+# Before wagtail-localize's own hook (which takes over the screen of a synced translation).
+hooks.register("before_edit_snippet", flag_out_of_date_translation, order=-10)

@@ -113,7 +113,7 @@ def _snippets(site: DemoSite, locale: Locale) -> None:
             if spec["teacher"]
             else None
         )
-        site.authors[key], _ = BlogAuthor.objects.get_or_create(
+        site.authors[key], created = BlogAuthor.objects.get_or_create(
             locale=locale,
             name=spec["name"].en,
             defaults={
@@ -123,12 +123,16 @@ def _snippets(site: DemoSite, locale: Locale) -> None:
                 "teacher": teacher,
             },
         )
+        if created:  # published through a revision, as the admin would: its history starts here
+            site.authors[key].save_revision().publish()
     for key, spec in content.CATEGORIES.items():
-        site.categories[key], _ = BlogCategory.objects.get_or_create(
+        site.categories[key], created = BlogCategory.objects.get_or_create(
             locale=locale,
             slug=spec["slug"].en,
             defaults={"name": spec["name"].en, "description": spec["description"].en},
         )
+        if created:
+            site.categories[key].save_revision().publish()
 
 
 def _child(parent: Page, slug: str, build) -> Page:

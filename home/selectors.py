@@ -11,8 +11,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import get_language
 from wagtail.images import get_image_model
-from wagtail.models import Page, TranslatableMixin
-from wagtail_localize.models import Translation
+from wagtail.models import Page
 
 from cplatform.i18n_urls import localized_url
 
@@ -125,35 +124,3 @@ def _links(items: list[MenuItem], language: str) -> list[MenuLink]:
         if url:
             links.append(MenuLink(url=url, text=item.link_text or page.title))
     return links
-
-
-def translation_source_if_out_of_date(*, instance: TranslatableMixin):
-    """The wagtail-localize source a synced translation was made from, when the original has been
-    published since that source was last brought up to date (its newest published version is not
-    in the translation); else None. Two queries: the translation with its source, and the original.
-
-    The signal is the cheapest honest one: `TranslationSource.last_updated_at` is when the
-    original's content was last copied in (on translating or "Sync translated snippets"), the
-    original's `last_published_at` when its newest live version was published."""
-    translation = (
-        Translation.objects.filter(
-            source__object_id=instance.translation_key,
-            target_locale_id=instance.locale_id,
-            enabled=True,
-        )
-        .select_related("source", "source__locale")
-        .first()
-    )
-    if translation is None:
-        return None
-    source = translation.source
-    original = (
-        type(instance)
-        .objects.filter(translation_key=instance.translation_key, locale_id=source.locale_id)
-        .only("pk", "last_published_at")
-        .first()
-    )
-    published_at = getattr(original, "last_published_at", None)
-    if published_at is None or published_at <= source.last_updated_at:
-        return None
-    return source

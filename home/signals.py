@@ -121,12 +121,35 @@ unpublished.connect(
 
 # What cached page heads (site_tags._page_head: a post's JSON-LD names its author and tags) and the
 # blog's cached post and listing fragments show of the blog's snippets. Named by label, so that
-# home does not import the blog.
-for _label in ("blog.BlogAuthor", "blog.BlogCategory", "taggit.Tag"):
-    post_save.connect(invalidate_content, sender=_label, dispatch_uid=f"home-cache-save-{_label}")
+# home does not import the blog. Authors and categories have drafts, like menus: a draft of a live
+# one or a new one never published changes nothing shown; publishing, unpublishing or deleting does.
+BLOG_SNIPPETS = frozenset({"blog.BlogAuthor", "blog.BlogCategory"})
+
+
+def blog_snippet_saved(sender, instance, update_fields=None, **kwargs):
+    if _shown_change(instance, update_fields):
+        invalidate_content()
+
+
+def blog_snippet_published(sender, **kwargs):
+    # Wagtail's published / unpublished are plain signals: the sender is the model.
+    if getattr(getattr(sender, "_meta", None), "label", None) in BLOG_SNIPPETS:
+        invalidate_content()
+
+
+for _label in BLOG_SNIPPETS:
+    post_save.connect(blog_snippet_saved, sender=_label, dispatch_uid=f"home-cache-save-{_label}")
     post_delete.connect(
         invalidate_content, sender=_label, dispatch_uid=f"home-cache-delete-{_label}"
     )
+published.connect(blog_snippet_published, dispatch_uid="home-cache-blog-snippet-published")
+unpublished.connect(blog_snippet_published, dispatch_uid="home-cache-blog-snippet-unpublished")
+post_save.connect(
+    invalidate_content, sender="taggit.Tag", dispatch_uid="home-cache-save-taggit.Tag"
+)
+post_delete.connect(
+    invalidate_content, sender="taggit.Tag", dispatch_uid="home-cache-delete-taggit.Tag"
+)
 
 
 def _connect_teachers() -> None:

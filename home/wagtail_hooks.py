@@ -2,13 +2,9 @@
 revisions, preview, locking and the Marketing review: nothing an editor saves is live until a
 moderator publishes it)."""
 
-from django.urls import path, reverse
-from django.utils.formats import date_format
-from django.utils.http import urlencode
-from django.utils.timezone import localtime
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin import messages
 from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, LocaleColumn, UpdatedAtColumn
 from wagtail.models import DraftStateMixin
 from wagtail.snippets.models import register_snippet
@@ -17,7 +13,6 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_localize.views.update_translations import UpdateTranslationsView
 
 from .models import Menu, Testimonial
-from .selectors import translation_source_if_out_of_date
 
 
 class TestimonialViewSet(SnippetViewSet):
@@ -62,34 +57,6 @@ class PublicSiteViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(PublicSiteViewSetGroup)
-
-
-@hooks.register("before_edit_snippet", order=-10)
-def flag_out_of_date_translation(request, instance):
-    """On the edit screen of a translated menu or testimonial (wagtail-localize's translation editor
-    or the plain form), say so when the original has been published since the translation was
-    last updated, with a link to bring it up to date. Runs before wagtail-localize's own hook
-    (which takes over the screen of a synced translation) and lets it run."""
-    if request.method != "GET" or not isinstance(instance, (Menu, Testimonial)):
-        return None
-    source = translation_source_if_out_of_date(instance=instance)
-    if source is None:
-        return None
-    url = reverse("wagtail_localize:update_translations", args=[source.pk])
-    url += "?" + urlencode({"next": request.get_full_path()})
-    messages.warning(
-        request,
-        _(
-            "Out of date: the %(language)s original has been published again since this "
-            "translation was last updated (%(date)s). Update it so both say the same."
-        )
-        % {
-            "language": source.locale.get_display_name(),
-            "date": date_format(localtime(source.last_updated_at), "DATETIME_FORMAT"),
-        },
-        buttons=[messages.button(url, _("Update translation"))],
-    )
-    return None
 
 
 class ReviewedUpdateTranslationsView(UpdateTranslationsView):

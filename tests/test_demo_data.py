@@ -335,6 +335,20 @@ class TestDemoSite:
             assert all(post.categories.exists() for post in posts)
         assert BlogCategory.objects.filter(locale__language_code="es").count() == 3
 
+    def test_blog_authors_and_categories_are_live_with_a_published_revision(self):
+        # They go through the Marketing review like menus: the demo publishes them as a
+        # Moderator would, so the site shows them and their history starts with that version.
+        for model in (BlogAuthor, BlogCategory):
+            for language in ("en", "es"):
+                rows = model.objects.filter(locale__language_code=language)
+                assert rows.count() == 3, (model, language)
+                assert all(
+                    row.live
+                    and row.live_revision_id == row.latest_revision_id
+                    and row.live_revision_id is not None
+                    for row in rows
+                ), (model, language)
+
     def test_the_faq_has_three_sections_of_questions_in_both_languages(self):
         for language in ("en", "es"):
             faq = FAQPage.objects.get(locale__language_code=language)

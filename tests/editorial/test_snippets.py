@@ -20,13 +20,10 @@ from cplatform.blocks import TestimonialBlock
 from cplatform.editorial import WORKFLOW_NAME, grant_content_permissions
 from home import cache as site_cache
 from home.models import Menu, MenuItem, Testimonial
+from tests.editorial.snippet_admin import edit_form, post_edit, url
 from tests.home.factories import MenuFactory, MenuItemFactory, TestimonialFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def url(model, view, *args):
-    return reverse(f"wagtailsnippets_home_{model._meta.model_name}:{view}", args=args)
 
 
 SITE_MENU = ".site-nav:not(.site-nav--product) a"  # signed in, the product's areas come first
@@ -38,22 +35,6 @@ def header_links(client=None, path="/"):
     assert response.status_code == 200, path
     soup = BeautifulSoup(response.content, "html.parser")
     return [a.get_text(strip=True) for a in soup.select(SITE_MENU)]
-
-
-def edit_form(client, obj):
-    """What the snippet's edit form posts when the person clicks a button without changing anything."""
-    response = client.get(url(type(obj), "edit", obj.pk))
-    assert response.status_code == 200
-    return querydict_from_html(response.content.decode(), form_id="w-editor-form").copy()
-
-
-def post_edit(client, obj, *, button=None, **changes):
-    data = edit_form(client, obj)
-    for field, value in changes.items():
-        data[field] = value
-    if button:
-        data[f"action-{button}"] = button
-    return client.post(url(type(obj), "edit", obj.pk), data)
 
 
 @pytest.fixture

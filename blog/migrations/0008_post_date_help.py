@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0005_page_blocks'),
+        ('blog', '0007_blogsnip_data'),
     ]
 
     operations = [
