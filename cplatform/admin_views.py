@@ -10,12 +10,17 @@
   may enter the admin; a snippet whose rows are people's business (guardian links) uses
   `PrivateSnippetChooserViewSet`, which answers only to those holding a permission on the model,
   and wagtail-localize's snippet API answers as the model's chooser does.
+- **The review's "publishing cancels it" modal is a publisher's.** Wagtail's snippet view
+  `confirm_workflow_cancellation` checks no permission: anyone in the admin (a teacher, the Admin
+  role) could read, for any snippet, whether it is in review or sent back and the workflow's and
+  task's names. The edit screen opens it only when Publish is clicked, so it takes "publish".
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from modelcluster.models import get_all_child_relations
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views import chooser as snippet_chooser
@@ -42,6 +47,28 @@ def make_copy_views_prefill_only(viewsets) -> None:
             viewset.copy_view_class = type(view_class)(
                 view_class.__name__, (PrefillOnlyCopyMixin, view_class), {}
             )
+
+
+# --- the review's confirmation ----------------------------------------------------------------
+
+
+class PublishersOnlyMixin(PermissionCheckedMixin):
+    permission_required = "publish"
+
+
+def make_workflow_cancellation_publishers_only(viewsets) -> None:
+    """Snippets' (pages have their own page permissions, outside this rule)."""
+    from wagtail.snippets.views.snippets import SnippetViewSet
+
+    for viewset in viewsets:
+        if not isinstance(viewset, SnippetViewSet) or not viewset.workflow_enabled:
+            continue
+        view_class = viewset.confirm_workflow_cancellation_view_class
+        if issubclass(view_class, PublishersOnlyMixin):
+            continue
+        viewset.confirm_workflow_cancellation_view_class = type(view_class)(
+            view_class.__name__, (PublishersOnlyMixin, view_class), {}
+        )
 
 
 # --- choosers ------------------------------------------------------------------------------------

@@ -3,7 +3,11 @@
 from django.urls import path
 from wagtail import hooks
 
-from .admin_views import localize_snippets_api, make_copy_views_prefill_only
+from .admin_views import (
+    localize_snippets_api,
+    make_copy_views_prefill_only,
+    make_workflow_cancellation_publishers_only,
+)
 from .review_notes import show_changes_requested
 from .snippet_translations import flag_out_of_date_translation
 from .translation_editor import (
@@ -15,10 +19,12 @@ from .translation_editor import (
 
 @hooks.register("register_admin_viewset", order=1000)
 def copy_views_only_prefill():
-    """Runs after every other viewset is registered (the highest order), to fix their copy views."""
+    """Runs after every other viewset is registered (the highest order), to fix their copy views
+    and the review's confirmation."""
     from wagtail.admin.viewsets import viewsets
 
     make_copy_views_prefill_only(viewsets.viewsets)
+    make_workflow_cancellation_publishers_only(viewsets.viewsets)
     return []
 
 
