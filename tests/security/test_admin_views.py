@@ -30,7 +30,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.admin.viewsets import viewsets as wagtail_viewsets
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Collection, DraftStateMixin, Locale, Page, Site
 from wagtail.permissions import policy_registry
 from wagtail.snippets.models import get_snippet_models
 
@@ -121,6 +121,13 @@ class Target:
     obj: models.Model
     # Who may touch this object at all, whatever the view allows (None: no further limit).
     only: frozenset[str] | None = None
+    # The views it is tried on (None: every object view but those of an object in review).
+    views: frozenset[str] | None = None
+
+    def tried_on(self, view_name: str) -> bool:
+        if self.views is None:
+            return view_name not in REVIEW_VIEWS
+        return view_name in self.views
 
 
 def staff_with_more_rights() -> list[tuple[str, User]]:
@@ -183,15 +190,19 @@ def targets_for(model) -> list[Target]:
     if label == "catalog.teachinglanguage":
         return [Target("a language", TeachingLanguage.objects.create(name="Klingon", code="tlh"))]
     if label == "home.testimonial":
-        return [Target("a testimonial", TestimonialFactory())]
+        return _with_drafts("a testimonial", TestimonialFactory)
     if label == "home.menu":
-        menu = MenuFactory()
-        MenuItemFactory(menu=menu)
-        return [Target("a menu", menu)]
+
+        def menu():
+            made = MenuFactory()
+            MenuItemFactory(menu=made)
+            return made
+
+        return _with_drafts("a menu", menu)
     if label == "blog.blogauthor":
-        return [Target("an author", BlogAuthorFactory())]
+        return _with_drafts("an author", BlogAuthorFactory)
     if label == "blog.blogcategory":
-        return [Target("a category", BlogCategoryFactory())]
+        return _with_drafts("a category", BlogCategoryFactory)
     if label == "wagtailcore.locale":
         return [Target("a locale", Locale.objects.create(language_code="fr"))]
     if label == "wagtailcore.site":
@@ -223,6 +234,35 @@ def targets_for(model) -> list[Target]:
     if label == "courses.enrollment":
         return [Target("an enrolment", EnrollmentFactory())]
     return []
+
+
+# The views of the review itself: tried on an object an Editor submitted to the Marketing review
+# (a workflow action needs a task in progress; without one Wagtail redirects everyone away).
+REVIEW_VIEWS = frozenset(
+    {
+        "workflow_action",
+        "collect_workflow_action_data",
+        "confirm_workflow_cancellation",
+        "workflow_history",
+        "workflow_history_detail",
+        "workflow_preview",
+    }
+)
+
+
+def _with_drafts(name, make) -> list[Target]:
+    """A snippet with drafts and review (cplatform/editorial.py): a live one with a published
+    revision (its revision views have a revision to show), and one an Editor changed and submitted
+    to the Marketing review (a task in progress, a workflow state to show)."""
+    live = make()
+    live.save_revision().publish()
+    in_review = make()
+    in_review.save_revision()
+    submitter = _member_of(
+        EDITORS, email=f"submitter.{type(in_review)._meta.model_name}@example.com"
+    )
+    in_review.get_workflow().start(in_review, submitter)
+    return [Target(name, live), Target(f"{name} in review", in_review, views=REVIEW_VIEWS)]
 
 
 def _lesson():
@@ -303,6 +343,21 @@ def snapshot(obj) -> dict | None:
     data = {f.attname: getattr(fresh, f.attname) for f in fresh._meta.concrete_fields}
     for m2m in fresh._meta.many_to_many:
         data[m2m.name] = sorted(getattr(fresh, m2m.name).values_list("pk", flat=True))
+    # A snippet with drafts changes through its revisions and its review, not only its row.
+    from wagtail.models import Revision, RevisionMixin, TaskState, WorkflowMixin, WorkflowState
+
+    if isinstance(fresh, RevisionMixin):
+        data["revisions"] = list(
+            Revision.objects.for_instance(fresh).order_by("pk").values_list("pk", flat=True)
+        )
+    if isinstance(fresh, WorkflowMixin):
+        states = WorkflowState.objects.filter(
+            base_content_type=fresh.get_base_content_type(), object_id=str(fresh.pk)
+        )
+        data["workflow"] = sorted(states.values_list("pk", "status"))
+        data["tasks"] = sorted(
+            TaskState.objects.filter(workflow_state__in=states).values_list("pk", "status")
+        )
     return data
 
 
@@ -421,9 +476,39 @@ def _all(names, who):
 
 
 def _editorial_snippet(copy=True):
+    """The public site's snippets (cplatform/editorial.py): drafts, revisions, preview, locking and
+    the Marketing review. Editors add and change (their change is a draft), Moderators also
+    publish, lock, unlock and delete; Wagtail's rules for each view (wagtail/snippets/views/
+    snippets.py, wagtail/admin/views/generic/): the permission each view checks, or for the
+    review's own views the actions the task offers the person."""
     views = {
         **_all((*_SNIPPET_LIST, "add", "edit", "usage", *_HISTORY), EDITORIAL),
         "delete": PUBLISHERS,
+        # Previewing a new or changed snippet: "add" / "change".
+        "preview_on_add": EDITORIAL,
+        "preview_on_edit": EDITORIAL,
+        # Looking at and comparing revisions: "change"; reverting to one is the edit form with that
+        # revision's content: "change" too, and what it saves is a draft like any edit.
+        "revisions_view": EDITORIAL,
+        "revisions_compare": EDITORIAL,
+        "revisions_revert": EDITORIAL,
+        # Taking a scheduled revision off the schedule and taking the snippet off the site: "publish".
+        "revisions_unschedule": PUBLISHERS,
+        "unpublish": PUBLISHERS,
+        # "lock" / "unlock" (or, in review, the task's reviewers; or who locked it, for unlock).
+        "lock": PUBLISHERS,
+        "unlock": PUBLISHERS,
+        # The review's history: "change".
+        "workflow_history": EDITORIAL,
+        "workflow_history_detail": EDITORIAL,
+        # Approving, requesting changes and previewing the revision under review: whoever the
+        # task offers an action ("Moderators approve": the Moderators group, and superusers). An
+        # Editor submits (from the edit form) but may not approve, their own submission included.
+        "workflow_action": PUBLISHERS,
+        "collect_workflow_action_data": PUBLISHERS,
+        "workflow_preview": PUBLISHERS,
+        # The "publishing cancels the review" confirmation shown to someone publishing.
+        "confirm_workflow_cancellation": PUBLISHERS,
     }
     if copy:
         views["copy"] = EDITORIAL
@@ -520,8 +605,23 @@ WAGTAIL_VIEWSETS: dict[str, dict[str, frozenset[str]]] = {
         "create": "collection:add",
     },
 }
-# Views that change something, in the order they are posted (delete last: it removes the target).
-POST_VIEWS = ("edit", "copy", "approve", "add", "create", "delete")
+# Views that change something, in the order they are posted (delete last: it removes the target;
+# lock before unlock: unlocking takes a lock; a revert is an edit, before the lock).
+POST_VIEWS = (
+    "edit",
+    "copy",
+    "approve",
+    "revisions_revert",
+    "lock",
+    "unlock",
+    "workflow_action",
+    "unpublish",
+    "add",
+    "create",
+    "delete",
+)
+# Views whose positive control is "the target changed" (a revision, a lock, an approval …).
+CHANGING_VIEWS = {"approve", "lock", "unlock", "workflow_action", "unpublish"}
 
 
 def _by_collection(declared, model, target, people) -> frozenset[str]:
@@ -581,9 +681,43 @@ def test_every_wagtail_viewset_and_view_is_declared():
     assert not problems, "\n".join(problems)
 
 
+def _url_params(pattern) -> list[str]:
+    """The URL's parameters (a path's converters, a regex's named groups)."""
+    return list(pattern.pattern.regex.groupindex)
+
+
+def _url_value(param: str, target):
+    """A real value for each URL parameter of an object view: the target's own revision, workflow
+    state, task state, task, and an action its task offers."""
+    from wagtail.models import Revision, WorkflowState
+
+    obj = target.obj
+
+    def workflow_state():
+        return WorkflowState.objects.filter(
+            base_content_type=obj.get_base_content_type(), object_id=str(obj.pk)
+        ).latest("pk")
+
+    def revisions():
+        return Revision.objects.for_instance(obj).order_by("pk")
+
+    values = {
+        "pk": lambda: obj.pk,
+        "revision_id": lambda: revisions().last().pk,
+        "revision_id_a": lambda: revisions().first().pk,
+        "revision_id_b": lambda: "latest",
+        "action_name": lambda: "approve",
+        "workflow_state_id": lambda: workflow_state().pk,
+        "task_state_id": lambda: workflow_state().current_task_state_id,
+        "task_id": lambda: workflow_state().current_task_state.task_id,
+    }
+    if param not in values:
+        raise AssertionError(f"{param}: say which value of {target.name} this URL takes")
+    return values[param]()
+
+
 def _viewset_url(viewset, pattern, target) -> str:
-    converters = getattr(pattern.pattern, "converters", {})
-    kwargs = dict.fromkeys(converters, target.obj.pk) if converters else {}
+    kwargs = {param: _url_value(param, target) for param in _url_params(pattern)}
     return reverse(f"{viewset.url_namespace}:{pattern.name}", kwargs=kwargs)
 
 
@@ -597,7 +731,7 @@ def _post_rows(problems, clients, viewset, pattern, target, allowed, label, url)
     name = pattern.name
     changes = (COPIES if name == "copy" else EDITS).get(label) or {}
     data, action = {}, url
-    if name in ("edit", "copy") and SUPER in allowed:
+    if name in ("edit", "copy", "revisions_revert") and SUPER in allowed:
         page = clients[SUPER].get(url)
         if page.status_code == 200:
             action, data = page_form(page.content.decode(), url)
@@ -606,6 +740,8 @@ def _post_rows(problems, clients, viewset, pattern, target, allowed, label, url)
         data = with_changes(data, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     if name == "approve":
         data["approved"] = ["true"]
+    if name == "workflow_action":
+        data["comment"] = ["Fine"]
     before = snapshot(target.obj) if target else None
     count = model._default_manager.count()
     for principal in PRINCIPALS:
@@ -631,6 +767,25 @@ def _post_rows(problems, clients, viewset, pattern, target, allowed, label, url)
     if name == "delete":
         if after is not None:
             problems.append(f"POST {url} as {positive}: {target.name} was not deleted")
+    elif name == "edit" and isinstance(target.obj, DraftStateMixin):
+        # Saving is a draft: the change is in the latest revision, the live row stays as it was.
+        fresh = type(target.obj)._default_manager.get(pk=target.obj.pk)
+        draft = fresh.get_latest_revision_as_object()
+        if any(str(getattr(draft, f)) != str(v) for f, v in changes.items()):
+            problems.append(
+                f"POST {url} as {positive}: the draft did not take the edit "
+                f"({response.status_code}; errors: {_form_errors(response)})"
+            )
+        if any(str(getattr(fresh, f)) != str(before[f]) for f in changes):
+            problems.append(f"POST {url} as {positive}: saving a draft changed the live row")
+    elif name == "revisions_revert":
+        if after["revisions"] == before["revisions"]:
+            problems.append(
+                f"POST {url} as {positive}: no new revision "
+                f"({response.status_code}; errors: {_form_errors(response)})"
+            )
+    elif name in CHANGING_VIEWS and name != "approve" and after == before:
+        problems.append(f"POST {url} as {positive}: had no effect ({response.status_code})")
     elif name == "edit":
         fresh = type(target.obj)._default_manager.get(pk=target.obj.pk)
         if any(str(getattr(fresh, f)) != str(v) for f, v in changes.items()) or (
@@ -679,9 +834,9 @@ def test_wagtail_viewset_views(namespace):
     post_rows = []
     for pattern in patterns:
         allowed_by_view = declared.get(pattern.name, NOBODY)
-        needs_target = bool(getattr(pattern.pattern, "converters", {}))
+        needs_target = bool(_url_params(pattern))
         for target in targets if needs_target else [None]:
-            if needs_target and target is None:
+            if needs_target and not target.tried_on(pattern.name):
                 continue
             allowed = _by_collection(allowed_by_view, model, target, people)
             if target is not None and target.only is not None:
@@ -703,7 +858,7 @@ def test_wagtail_viewset_views(namespace):
                 )
             if pattern.name in POST_VIEWS:
                 post_rows.append((pattern, target, allowed, url))
-        if needs_target and not targets:
+        if needs_target and not any(t.tried_on(pattern.name) for t in targets):
             problems.append(f"{namespace}:{pattern.name}: no target object for {label}")
     for pattern, target, allowed, url in post_rows:
         _post_rows(problems, clients, viewset, pattern, target, allowed, label, url)
