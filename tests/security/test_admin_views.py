@@ -703,6 +703,7 @@ def _url_value(param: str, target):
 
     values = {
         "pk": lambda: obj.pk,
+        "image_id": lambda: obj.pk,  # the image chooser's chosen / select_format views
         "revision_id": lambda: revisions().last().pk,
         "revision_id_a": lambda: revisions().first().pk,
         "revision_id_b": lambda: "latest",
