@@ -181,6 +181,23 @@ def teacher_course_ids(teacher: User) -> QuerySet:
     ).values("pk")
 
 
+def teachers_of(student_ids) -> QuerySet[User]:
+    """Teachers who have (or had) a lesson with one of the students (ids, or a queryset of ids) or
+    teach a course they are or were enrolled in: `my_students` read the other way."""
+    courses = Course.objects.filter(enrollments__student__in=student_ids)
+    return User.objects.filter(
+        Q(pk__in=Lesson.objects.filter(student__in=student_ids).values("teacher__user"))
+        | Q(
+            pk__in=LessonSeat.objects.filter(student__in=student_ids).values(
+                "lesson__teacher__user"
+            )
+        )
+        | Q(pk__in=courses.values("owner"))
+        | Q(pk__in=Course.teachers.through.objects.filter(course__in=courses).values("user")),
+        groups__name=Role.TEACHER,
+    )
+
+
 def my_students(teacher: User) -> QuerySet[User]:
     """Students who have (or had) a lesson with the teacher or an enrolment in one of their courses.
     A queryset of users, not a bare `Q`: the rule's `pk` means a user's and must not be applied to

@@ -1,0 +1,122 @@
+"""Who may write to whom, and who may read a thread: the one rule of the inbox's pages, its API and
+postman's exchange filter (`POSTMAN_EXCHANGE_FILTER`).
+
+- a student and their teachers (a lesson, a seat in a group session or an enrolment links them);
+- a parent and their children's teachers;
+- teachers among themselves;
+- admins and anyone;
+- nobody else. A student whom `user_can_use_messaging` holds back (under 16 without a guardian's
+  consent) neither writes nor is written to, and a block (`UserBlock`, either way) stops messages
+  between two people; admins are never blocked.
+
+Threads between a teacher and a student under 16 are also readable by the student's guardians
+(`message_visibility`); both sides are told so on the thread.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from authentication.choices import GuardianLinkStatus, Role
+from authentication.roles import has_role, is_admin
+from authentication.selectors import (
+    CONSENT_AGE,
+    children_of,
+    students_held_by_consent,
+    user_age,
+    user_can_use_messaging,
+)
+from classroom.selectors import my_students, teachers_of
+
+from .models import UserBlock
+
+User = get_user_model()
+
+# The code of a refused recipient: the same for one who does not exist, so nobody can probe who does.
+RECIPIENT_NOT_ALLOWED = "recipient_not_allowed"
+
+
+def _admins() -> Q:
+    return Q(is_superuser=True) | Q(groups__name=Role.ADMIN)
+
+
+def message_partners_for(user) -> QuerySet[User]:
+    """Everyone `user` may write to, as a queryset of users (ordering left to the caller)."""
+    if not user.is_authenticated or not user.is_active or not user_can_use_messaging(user=user):
+        return User.objects.none()
+    if is_admin(user):
+        return User.objects.filter(is_active=True).exclude(pk=user.pk)
+    allowed = _admins()
+    if has_role(user, Role.TEACHER):
+        students = my_students(user).values("pk")
+        allowed |= (
+            Q(groups__name=Role.TEACHER) | Q(pk__in=students) | Q(pk__in=_guardian_ids_of(students))
+        )
+    if has_role(user, Role.STUDENT):
+        allowed |= Q(pk__in=teachers_of([user.pk]).values("pk"))
+    if has_role(user, Role.PARENT):
+        allowed |= Q(pk__in=teachers_of(children_of(guardian=user).values("pk")).values("pk"))
+    blocked = UserBlock.objects.filter(blocker=user).values("blocked")
+    blocked_by = UserBlock.objects.filter(blocked=user).values("blocker")
+    candidates = (
+        User.objects.filter(allowed, is_active=True)
+        .exclude(pk=user.pk)
+        .exclude(~_admins(), pk__in=blocked)
+        .exclude(~_admins(), pk__in=blocked_by)
+    )
+    held = students_held_by_consent(student_ids=candidates.values("pk"))
+    return User.objects.filter(pk__in=candidates.values("pk")).exclude(pk__in=held)
+
+
+def _guardian_ids_of(student_ids) -> QuerySet:
+    """Parents actively linked to one of the students (a subquery)."""
+    return User.objects.filter(
+        groups__name=Role.PARENT,
+        child_links__child__in=student_ids,
+        child_links__status=GuardianLinkStatus.ACTIVE,
+    ).values("pk")
+
+
+def may_write(sender, recipient) -> bool:
+    """Whether `sender` may send a direct message to `recipient`."""
+    if recipient is None or sender.pk == getattr(recipient, "pk", None):
+        return False
+    return message_partners_for(sender).filter(pk=recipient.pk).exists()
+
+
+def exchange_filter(sender, recipient, recipients_list):
+    """postman's POSTMAN_EXCHANGE_FILTER: None lets the message through; a string refuses it (postman
+    shows it on its form). The same words for a refused and an unknown recipient."""
+    from django.utils.translation import gettext as _
+
+    if may_write(sender, recipient):
+        return None
+    return _("You cannot write to this person.")
+
+
+def minors_in_care_of(guardian) -> list[int]:
+    """Ids of the guardian's linked children under CONSENT_AGE (whose teacher threads they read)."""
+    return [
+        child.pk
+        for child in children_of(guardian=guardian).select_related("student_profile")
+        if (age := user_age(user=child)) is not None and age < CONSENT_AGE
+    ]
+
+
+def is_minor(user) -> bool:
+    age = user_age(user=user)
+    return age is not None and age < CONSENT_AGE
+
+
+def message_visibility(user) -> Q:
+    """A filter on postman `Message` rows `user` may read: their own (sent or received), and for a
+    guardian the threads between their children under 16 and those children's teachers."""
+    own = Q(sender=user) | Q(recipient=user)
+    minors = minors_in_care_of(user) if has_role(user, Role.PARENT) else []
+    if not minors:
+        return own
+    teachers = User.objects.filter(groups__name=Role.TEACHER).values("pk")
+    return (
+        own
+        | Q(sender__in=minors, recipient__in=teachers)
+        | Q(recipient__in=minors, sender__in=teachers)
+    )
