@@ -138,3 +138,6 @@ class RoomMessage(models.Model):
 
     def __str__(self) -> str:
         return f"message {self.pk} in room {self.room_id}"
+
+
+from .notifications.models import *  # noqa: E402, F403  (the notifications part's models)

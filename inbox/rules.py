@@ -35,17 +35,16 @@ User = get_user_model()
 RECIPIENT_NOT_ALLOWED = "recipient_not_allowed"
 
 
-def _admins() -> Q:
-    return Q(is_superuser=True) | Q(groups__name=Role.ADMIN)
+def _admin_ids() -> QuerySet:
+    return User.objects.filter(Q(is_superuser=True) | Q(groups__name=Role.ADMIN)).values("pk")
 
 
 def message_partners_for(user) -> QuerySet[User]:
     """Everyone `user` may write to, as a queryset of users (ordering left to the caller)."""
     if not user.is_authenticated or not user.is_active or not user_can_use_messaging(user=user):
         return User.objects.none()
-    if is_admin(user):
-        return User.objects.filter(is_active=True).exclude(pk=user.pk)
-    allowed = _admins()
+    # Admins may write to anyone; everyone may write to the admins.
+    allowed = Q(pk__isnull=False) if is_admin(user) else Q(pk__in=_admin_ids())
     if has_role(user, Role.TEACHER):
         students = my_students(user).values("pk")
         allowed |= (
@@ -57,12 +56,12 @@ def message_partners_for(user) -> QuerySet[User]:
         allowed |= Q(pk__in=teachers_of(children_of(guardian=user).values("pk")).values("pk"))
     blocked = UserBlock.objects.filter(blocker=user).values("blocked")
     blocked_by = UserBlock.objects.filter(blocked=user).values("blocker")
-    candidates = (
-        User.objects.filter(allowed, is_active=True)
-        .exclude(pk=user.pk)
-        .exclude(~_admins(), pk__in=blocked)
-        .exclude(~_admins(), pk__in=blocked_by)
-    )
+    candidates = User.objects.filter(allowed, is_active=True).exclude(pk=user.pk)
+    if not is_admin(user):
+        # A block works both ways, between people of whom neither is an admin.
+        candidates = candidates.exclude(
+            Q(pk__in=blocked) | Q(pk__in=blocked_by), ~Q(pk__in=_admin_ids())
+        )
     held = students_held_by_consent(student_ids=candidates.values("pk"))
     return User.objects.filter(pk__in=candidates.values("pk")).exclude(pk__in=held)
 
