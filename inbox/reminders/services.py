@@ -187,6 +187,16 @@ def _claim(due: list[_Due], now: datetime) -> set[tuple[int, int, int]]:
         return {tuple(row) for row in cursor.fetchall()}
 
 
+def _titles(lesson: Lesson, viewer) -> dict[str, str]:
+    """The lesson's name for `viewer` in each of the site's languages, kept with the notification so
+    the feed shows it without loading the lesson (and as it was when the reminder went)."""
+    titles = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            titles[code] = lesson.title_for(viewer)
+    return titles
+
+
 def lesson_reminders_send(*, now: datetime | None = None) -> int:
     """Send the reminders due at `now` (see the module's docstring); the number of notifications
     made. Safe to run at any time, as often as wanted, by several workers at once."""
@@ -214,6 +224,7 @@ def lesson_reminders_send(*, now: datetime | None = None) -> int:
                 url=url,
                 data={
                     "lesson": item.lesson.pk,
+                    "titles": _titles(item.lesson, item.recipient),
                     "start": item.lesson.start.isoformat(),
                     "end": item.lesson.end.isoformat(),
                     "hours_before": item.hours_before,

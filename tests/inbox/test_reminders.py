@@ -4,13 +4,16 @@ a moved lesson's old time, in each person's language and zone. The scheduled tas
 
 from __future__ import annotations
 
+import pydoc
 import zoneinfo
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
-from django.utils import formats, translation
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django_q.models import Schedule
 
 from classroom.models import Lesson, TeacherProfile
 from classroom.scheduling.services import lesson_book, lesson_cancel, lesson_reschedule
@@ -21,7 +24,7 @@ from inbox.reminders.tasks import send_lesson_reminders
 from tests.authentication.consent import child, link
 from tests.authentication.factories import ParentFactory, StudentFactory, TeacherFactory
 from tests.booking.factories import at, bookable_teacher, coming_dst_change, days_ahead
-from tests.query_budget import count_queries
+from tests.query_budget import capture_queries, count_queries
 from tests.teaching.factories import group_course, session
 
 pytestmark = pytest.mark.django_db
@@ -308,3 +311,33 @@ def test_the_schedulers_query_count_does_not_grow_with_the_due_lessons(clock):
     assert (sent_small, sent_large) == (4, 80)  # the new lessons' people, the first two's not again
     assert small == large
     assert Notification.objects.filter(kind=KIND).count() == 84
+
+
+def test_the_feed_line_names_the_lesson_from_the_readers_side_in_their_language(clock):
+    teacher = bookable_teacher(first_name="Tom", last_name="Reed")
+    student = StudentFactory(language="es", first_name="Lucía", last_name="Gil")
+    lesson = book(teacher=teacher, student=student, start=days_ahead(3))
+    run_at(clock, lesson.start - timedelta(hours=1))
+
+    for_student = Notification.objects.get(kind=KIND, recipient=student)
+    with translation.override("es"), timezone.override(MADRID), capture_queries() as queries:
+        line = render_to_string(
+            "inbox/notifications/kinds/lesson_reminder.html", {"notification": for_student}
+        )
+    assert len(queries) == 0  # a feed of many reminders loads no lesson for them
+    with translation.override("es"):
+        when = formats.date_format(lesson.start.astimezone(MADRID), "DATETIME_FORMAT")
+    assert line.strip() == f"Recordatorio: Clase con Tom Reed empieza dentro de 1 hora ({when})."
+    for_teacher = Notification.objects.get(kind=KIND, recipient=teacher.user)
+    with translation.override("en"):
+        line = render_to_string(
+            "inbox/notifications/kinds/lesson_reminder.html", {"notification": for_teacher}
+        )
+    assert line.strip().startswith("Reminder: Lesson with Lucía Gil starts in 1 hour (")
+
+
+def test_the_reminders_run_every_five_minutes_on_the_worker():
+    schedule = Schedule.objects.get(name="Send lesson reminders")
+
+    assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 5, -1)
+    assert pydoc.locate(schedule.func) is send_lesson_reminders
