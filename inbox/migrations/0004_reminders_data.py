@@ -1,22 +1,17 @@
-"""The django-q2 schedule of the lesson reminders (every 5 minutes). Depends on no model of the inbox:
-after a regeneration of the inbox's migrations it only needs to follow the new last one."""
+"""The django-q2 schedule of the lesson reminders (every 5 minutes). Uses no model of the inbox: after a
+regeneration of the inbox's migrations it only needs to follow the new last one."""
 
 from django.db import migrations
-from django.utils import timezone
 
-SCHEDULE = "Send lesson reminders"
-FUNC = "inbox.reminders.tasks.send_lesson_reminders"
+from inbox.reminders.schedule import reminder_schedule_ensure, reminder_schedule_remove
 
 
 def schedule_reminders(apps, schema_editor):
-    fields = {"func": FUNC, "schedule_type": "I", "minutes": 5, "repeats": -1}  # I: every N minutes
-    apps.get_model("django_q.Schedule").objects.update_or_create(
-        name=SCHEDULE, defaults=fields, create_defaults={**fields, "next_run": timezone.now()}
-    )
+    reminder_schedule_ensure(apps.get_model("django_q.Schedule"))
 
 
 def unschedule_reminders(apps, schema_editor):
-    apps.get_model("django_q.Schedule").objects.filter(name=SCHEDULE).delete()
+    reminder_schedule_remove(apps.get_model("django_q.Schedule"))
 
 
 class Migration(migrations.Migration):

@@ -20,6 +20,7 @@ from classroom.scheduling.services import lesson_book, lesson_cancel, lesson_res
 from classroom.teaching.services import seat_release
 from inbox.models import LessonReminder, Notification, NotificationKind, NotificationPreference
 from inbox.notifications.models import NotificationSettings
+from inbox.reminders.schedule import SCHEDULE
 from inbox.reminders.tasks import send_lesson_reminders
 from tests.authentication.consent import child, link
 from tests.authentication.factories import ParentFactory, StudentFactory, TeacherFactory
@@ -337,7 +338,7 @@ def test_the_feed_line_names_the_lesson_from_the_readers_side_in_their_language(
 
 
 def test_the_reminders_run_every_five_minutes_on_the_worker():
-    schedule = Schedule.objects.get(name="Send lesson reminders")
+    schedule = Schedule.objects.get(name=SCHEDULE)  # made by the inbox's reminders data migration
 
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 5, -1)
     assert pydoc.locate(schedule.func) is send_lesson_reminders
