@@ -166,25 +166,30 @@ def _channels(user_ids: set[int]) -> dict[int, tuple[bool, bool]]:
     return chosen
 
 
+CLAIM_CHUNK = 1000  # rows per INSERT (5 parameters each: well under PostgreSQL's 65,535)
+
+
 def _claim(due: list[_Due], now: datetime) -> set[tuple[int, int, int]]:
     """Insert the reminder rows; the (lesson, recipient, hours) of those this run inserted. A row
     another run (or another worker, even at this moment) already holds is left out: the unique
     constraint decides, and a concurrent insert waits for the other transaction to end."""
-    if not due:
-        return set()
     table = connection.ops.quote_name(LessonReminder._meta.db_table)
-    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(due))
-    params = []
-    for item in due:
-        params += [item.lesson.pk, item.recipient.pk, item.hours_before, item.lesson.start, now]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (lesson_id, recipient_id, hours_before, lesson_start, sent_at) "  # noqa: S608  (only placeholders are interpolated)
-            f"VALUES {values} ON CONFLICT DO NOTHING "
-            "RETURNING lesson_id, recipient_id, hours_before",
-            params,
-        )
-        return {tuple(row) for row in cursor.fetchall()}
+    claimed: set[tuple[int, int, int]] = set()
+    for first in range(0, len(due), CLAIM_CHUNK):
+        chunk = due[first : first + CLAIM_CHUNK]
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+        params = []
+        for item in chunk:
+            params += [item.lesson.pk, item.recipient.pk, item.hours_before, item.lesson.start, now]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (lesson_id, recipient_id, hours_before, lesson_start, sent_at) "  # noqa: S608  (only placeholders are interpolated)
+                f"VALUES {values} ON CONFLICT DO NOTHING "
+                "RETURNING lesson_id, recipient_id, hours_before",
+                params,
+            )
+            claimed |= {tuple(row) for row in cursor.fetchall()}
+    return claimed
 
 
 def _titles(lesson: Lesson, viewer) -> dict[str, str]:
@@ -207,6 +212,15 @@ def lesson_reminders_send(*, now: datetime | None = None) -> int:
     if not due:
         return 0
     with transaction.atomic():
+        # Found before this transaction: a lesson cancelled or moved since is not reminded. The lock
+        # makes a cancellation that starts now wait until these reminders are written.
+        still = dict(
+            Lesson.objects.select_for_update()
+            .filter(pk__in={item.lesson.pk for item in due}, status=LessonStatus.SCHEDULED)
+            .order_by("pk")
+            .values_list("pk", "start")
+        )
+        due = [item for item in due if still.get(item.lesson.pk) == item.lesson.start]
         claimed = _claim(due, now)
         notifications = []
         for item in due:

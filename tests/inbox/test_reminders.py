@@ -5,6 +5,7 @@ a moved lesson's old time, in each person's language and zone. The scheduled tas
 from __future__ import annotations
 
 import pydoc
+import threading
 import zoneinfo
 from datetime import UTC, datetime, time, timedelta
 
@@ -342,3 +343,65 @@ def test_the_reminders_run_every_five_minutes_on_the_worker():
 
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == (Schedule.MINUTES, 5, -1)
     assert pydoc.locate(schedule.func) is send_lesson_reminders
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_running_at_the_same_moment_remind_once(clock, monkeypatch):
+    """Both workers find the same due reminders before either writes (a barrier holds them there),
+    then both claim them in their own transactions: the unique row makes the second wait and insert
+    nothing."""
+    from django.db import connection
+
+    from inbox.reminders import services
+
+    teacher = bookable_teacher()
+    lesson = book(teacher=teacher, student=StudentFactory(), start=days_ahead(3))
+    clock.move_to(lesson.start - timedelta(hours=24))
+    both_found = threading.Barrier(2, timeout=30)
+    channels = services._channels
+
+    def found_then_wait(user_ids):
+        both_found.wait()
+        return channels(user_ids)
+
+    monkeypatch.setattr(services, "_channels", found_then_wait)
+    sent, errors = [], []
+
+    def worker():
+        try:
+            sent.append(send_lesson_reminders())
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not errors
+    assert sorted(sent) == [0, 2]
+    assert Notification.objects.filter(kind=KIND).count() == 2
+    assert len(mail.outbox) == 2
+
+
+def test_a_lesson_cancelled_while_the_run_is_under_way_is_not_reminded(clock, monkeypatch):
+    """The run found the lesson due; the teacher cancels it before the run writes anything."""
+    from inbox.reminders import services
+
+    teacher = bookable_teacher()
+    lesson = book(teacher=teacher, student=StudentFactory(), start=days_ahead(3))
+    clock.move_to(lesson.start - timedelta(hours=24))
+    channels = services._channels
+
+    def cancel_then_go_on(user_ids):
+        lesson_cancel(lesson=lesson, actor=teacher.user)
+        return channels(user_ids)
+
+    monkeypatch.setattr(services, "_channels", cancel_then_go_on)
+
+    assert send_lesson_reminders() == 0
+    assert not LessonReminder.objects.exists()
+    assert not mail.outbox
