@@ -15,7 +15,8 @@ any other state) are reminded.
 
 Once: each (lesson, person, offset, start) is claimed with one `INSERT … ON CONFLICT DO NOTHING
 RETURNING` in the same transaction as the notifications and their emails; only the rows this run
-inserted are notified, so two runs, or two workers at once, never remind twice. A lesson moved to
+inserted are notified, so two runs, or two workers at once, never remind twice. That transaction
+first locks the due lessons and re-reads them: one cancelled or moved since it was found is dropped. A lesson moved to
 another time has another start: its new reminders are due then, and the old start no longer
 matches the lesson, so its old reminders never go.
 

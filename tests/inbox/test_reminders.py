@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django_q.models import Schedule
 
+from classroom.choices import LessonStatus
 from classroom.models import Lesson, TeacherProfile
 from classroom.scheduling.services import lesson_book, lesson_cancel, lesson_reschedule
 from classroom.teaching.services import seat_release
@@ -405,3 +406,13 @@ def test_a_lesson_cancelled_while_the_run_is_under_way_is_not_reminded(clock, mo
     assert send_lesson_reminders() == 0
     assert not LessonReminder.objects.exists()
     assert not mail.outbox
+
+
+@pytest.mark.parametrize("status", [s for s in LessonStatus.values if s != LessonStatus.SCHEDULED])
+def test_only_a_scheduled_lesson_is_reminded(clock, status):
+    """Completed, no-show, cancelled, and any state billing adds (a lesson held until paid)."""
+    lesson = book(teacher=bookable_teacher(), student=StudentFactory(), start=days_ahead(3))
+    Lesson.objects.filter(pk=lesson.pk).update(status=status)
+
+    assert run_at(clock, lesson.start - timedelta(hours=24)) == 0
+    assert run_at(clock, lesson.start - timedelta(hours=1)) == 0
