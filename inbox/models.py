@@ -141,3 +141,4 @@ class RoomMessage(models.Model):
 
 
 from .notifications.models import *  # noqa: E402, F403  (the notifications part's models)
+from .reminders.models import *  # noqa: E402, F403  (the reminders part's models)

@@ -46,3 +46,9 @@ def ensure_base_data() -> None:
     from courses.page_services import course_index_ensure
 
     course_index_ensure()
+    # The lesson reminders' schedule (inbox's reminders data migration).
+    from django_q.models import Schedule
+
+    from inbox.reminders.schedule import reminder_schedule_ensure
+
+    reminder_schedule_ensure(Schedule)

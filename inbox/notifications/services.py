@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from cplatform.api_http import absolute_url
+from cplatform.i18n_urls import localized_url
 from cplatform.validators import single_line
 
 from .models import DEFAULT_CHANNELS, EmailState, Notification, NotificationPreference
@@ -35,7 +36,7 @@ def render_email(notification: Notification) -> tuple[str, str]:
     context = {"notification": notification, "data": notification.data, "recipient": recipient}
     with translation.override(recipient.language), timezone.override(recipient.timezone):
         context["settings_url"] = absolute_url(_settings_path())
-        context["url"] = absolute_url(notification.url) if notification.url else ""
+        context["url"] = absolute_url(localized_url(notification.url)) if notification.url else ""
         kind = notification.kind
         subject = render_to_string(f"inbox/notifications/email/{kind}_subject.txt", context)
         body = render_to_string(f"inbox/notifications/email/{kind}.txt", context)
