@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils import timezone
 
-from .validators import validate_single_line
+from .validators import validate_multiline_text, validate_single_line
 
 
 class IdempotencyKey(models.Model):
@@ -29,3 +29,52 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.user_id}:{self.key}"
+
+
+class OutboundEmail(models.Model):
+    """One email on its way out (cplatform.mail): written in the sender's transaction, so a rolled-back
+    event sends nothing, and sent once by a django-q2 task after the commit, or by the sweep when the
+    worker that should have sent it died. Holds the message in a form `cplatform.mail` rebuilds
+    exactly: body, alternatives (HTML), attachments, every header."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    subject = models.TextField(validators=[validate_single_line])
+    from_email = models.TextField(validators=[validate_single_line])
+    to = models.JSONField(default=list)
+    cc = models.JSONField(default=list)
+    bcc = models.JSONField(default=list)
+    reply_to = models.JSONField(default=list)
+    body = models.TextField(blank=True, validators=[validate_multiline_text])
+    # "plain" or "html": the MIME subtype of the body (EmailMessage.content_subtype).
+    content_subtype = models.CharField(
+        max_length=30, default="plain", validators=[validate_single_line]
+    )
+    alternatives = models.JSONField(default=list)  # [[content, mimetype], ...]
+    attachments = models.JSONField(default=list)  # see cplatform.mail._attachment_to_json
+    headers = models.JSONField(default=dict)  # Message-ID included: a resend carries the same id
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    # When the sweep may (re)send it: a short grace after creation (the task usually sends first),
+    # then the backoff after each failure.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, validators=[validate_multiline_text])
+
+    class Meta:
+        indexes = [
+            # The sweep: pending rows whose time has come, oldest first.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="outbound_email_due",
+            ),
+            models.Index(fields=["-created_at"], name="outbound_email_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.to)}"
