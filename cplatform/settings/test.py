@@ -28,7 +28,6 @@ if OUTBOX_TEST_MAIL_DIR:
     Q_CLUSTER = {**Q_CLUSTER, "sync": False, "poll": 0.1, "guard_cycle": 0.1}
     EMAIL_DELIVERY_BACKEND = "tests.outbox_delivery.SlowFileBackend"
     EMAIL_FILE_PATH = OUTBOX_TEST_MAIL_DIR
-    EMAIL_OUTBOX_GRACE_SECONDS = 0
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 MEDIA_ROOT = BASE_DIR / ".cache" / "test-media"
 PRIVATE_MEDIA_ROOT = BASE_DIR / ".cache" / "test-private-media"
