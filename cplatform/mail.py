@@ -56,7 +56,9 @@ class OutboxEmailBackend(BaseEmailBackend):
         with transaction.atomic():
             OutboundEmail.objects.bulk_create(rows)
             ids = [row.pk for row in rows]
-            transaction.on_commit(lambda: enqueue(ids))
+            # robust: a broker that cannot take the task (Redis down) neither turns the caller's
+            # committed work into an error nor loses the email; the sweep sends the row.
+            transaction.on_commit(lambda: enqueue(ids), robust=True)
         return len(rows)
 
 

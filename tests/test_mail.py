@@ -3,6 +3,7 @@ once after the commit by a django-q2 task (run inline in the tests) into the loc
 backend (`mail.outbox`). The real worker process is in tests/test_outbox_worker.py."""
 
 import logging
+import socket
 from importlib import import_module
 
 import pytest
@@ -128,6 +129,28 @@ def test_a_row_being_sent_by_another_worker_is_left_to_it():
     assert mail.outbox == []
     row.refresh_from_db()
     assert (row.status, row.attempts) == (Status.PENDING, 0)
+
+
+def test_a_broker_that_cannot_take_the_task_loses_nothing_and_fails_no_caller(monkeypatch, caplog):
+    # Production's broker is Redis: here one that refuses connections (a closed port).
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    monkeypatch.setattr(Conf, "SYNC", False)
+    monkeypatch.setattr(Conf, "ORM", None)
+    monkeypatch.setattr(Conf, "REDIS", {"host": "127.0.0.1", "port": closed_port})
+
+    with transaction.atomic():
+        sent = send_mail("Booked", "See you", None, ["kim@example.com"])
+
+    assert sent == 1  # the caller's work committed and it got no error
+    assert "ConnectionError" in caplog.text  # the refused task is logged
+    row = OutboundEmail.objects.get()
+    assert row.status == Status.PENDING
+    monkeypatch.undo()  # the broker is back; the sweep takes the row after its grace period
+    OutboundEmail.objects.update(next_attempt_at=timezone.now())
+    assert outbox.email_sweep() == 1
+    assert [m.subject for m in mail.outbox] == ["Booked"]
 
 
 def test_a_failing_delivery_counts_attempts_backs_off_then_fails_and_keeps_the_message(
