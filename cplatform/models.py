@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from .validators import validate_multiline_text, validate_single_line
 
@@ -38,17 +39,23 @@ class OutboundEmail(models.Model):
     exactly: body, alternatives (HTML), attachments, every header."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", pgettext_lazy("outbound email", "Pending")
+        SENT = "sent", pgettext_lazy("outbound email", "Sent")
+        FAILED = "failed", pgettext_lazy("outbound email", "Failed")
 
-    subject = models.TextField(validators=[validate_single_line])
-    from_email = models.TextField(validators=[validate_single_line])
-    to = models.JSONField(default=list)
-    cc = models.JSONField(default=list)
-    bcc = models.JSONField(default=list)
-    reply_to = models.JSONField(default=list)
-    body = models.TextField(blank=True, validators=[validate_multiline_text])
+    subject = models.TextField(
+        pgettext_lazy("outbound email", "Subject"), validators=[validate_single_line]
+    )
+    from_email = models.TextField(
+        pgettext_lazy("outbound email", "From"), validators=[validate_single_line]
+    )
+    to = models.JSONField(pgettext_lazy("outbound email", "To"), default=list)
+    cc = models.JSONField(pgettext_lazy("outbound email", "Cc"), default=list)
+    bcc = models.JSONField(pgettext_lazy("outbound email", "Bcc"), default=list)
+    reply_to = models.JSONField(pgettext_lazy("outbound email", "Reply to"), default=list)
+    body = models.TextField(
+        pgettext_lazy("outbound email", "Text"), blank=True, validators=[validate_multiline_text]
+    )
     # "plain" or "html": the MIME subtype of the body (EmailMessage.content_subtype).
     content_subtype = models.CharField(
         max_length=30, default="plain", validators=[validate_single_line]
@@ -56,16 +63,35 @@ class OutboundEmail(models.Model):
     alternatives = models.JSONField(default=list)  # [[content, mimetype], ...]
     attachments = models.JSONField(default=list)  # see cplatform.mail._attachment_to_json
     headers = models.JSONField(default=dict)  # Message-ID included: a resend carries the same id
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        pgettext_lazy("outbound email", "Status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField(
+        pgettext_lazy("outbound email", "Attempts"), default=0
+    )
+    created_at = models.DateTimeField(
+        pgettext_lazy("outbound email", "Written"), default=timezone.now
+    )
     # When the sweep may (re)send it: a short grace after creation (the task usually sends first),
     # then the backoff after each failure.
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True, validators=[validate_multiline_text])
+    next_attempt_at = models.DateTimeField(
+        pgettext_lazy("outbound email", "Next attempt"), default=timezone.now
+    )
+    sent_at = models.DateTimeField(
+        pgettext_lazy("outbound email", "Sent at"), null=True, blank=True
+    )
+    last_error = models.TextField(
+        pgettext_lazy("outbound email", "Last error"),
+        blank=True,
+        validators=[validate_multiline_text],
+    )
 
     class Meta:
+        verbose_name = pgettext_lazy("outbound email", "outgoing email")
+        verbose_name_plural = pgettext_lazy("outbound email", "outgoing emails")
         indexes = [
             # The sweep: pending rows whose time has come, oldest first.
             models.Index(
