@@ -16,6 +16,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from authentication.choices import Role
+from cplatform.models import OutboundEmail
 
 from .choices import LessonKind, LessonStatus
 from .models import AvailabilityException, AvailabilityRule, Lesson, TeacherProfile
@@ -298,6 +299,63 @@ class TimeOffViewSet(_ReadOnlyViewSet):
 
     def get_queryset(self):
         return AvailabilityException.objects.select_related("teacher__user")
+
+
+class OutboundEmailViewSet(_ReadOnlyViewSet):
+    """The outbox of cplatform.mail, looked up by admins: who was written to, and whether it went.
+    Here, beside the other support look-ups, because the Admin-role policy lives in this app;
+    cplatform sits below the roles."""
+
+    model = OutboundEmail
+    name = "outbound_email"
+    url_prefix = "outbound-email"
+    icon = "mail"
+    menu_label = pgettext_lazy("outbound email", "Outgoing email")
+    menu_order = 270
+    add_to_admin_menu = True
+    list_filter = ["status"]
+    search_fields = ["subject"]
+    ordering = "-created_at"
+    list_display = [
+        "subject",  # links to the inspect view
+        Column(
+            "to",
+            label=pgettext_lazy("outbound email", "To"),
+            accessor=lambda o: ", ".join(o.to),
+        ),
+        Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
+        Column("attempts", label=pgettext_lazy("outbound email", "Attempts")),
+        Column(
+            "created_at",
+            label=pgettext_lazy("outbound email", "Written"),
+            accessor=lambda o: _when(o.created_at),
+        ),
+        Column(
+            "sent_at",
+            label=pgettext_lazy("outbound email", "Sent at"),
+            accessor=lambda o: _when(o.sent_at),
+        ),
+        Column("last_error", label=pgettext_lazy("outbound email", "Last error")),
+    ]
+    inspect_view_fields = [
+        "subject",
+        "from_email",
+        "to",
+        "cc",
+        "bcc",
+        "reply_to",
+        "status",
+        "attempts",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+        # Not the body: a password-reset or confirmation link in it would let an Admin-role user
+        # take over the account (a superuser's included).
+    ]
+
+    def get_queryset(self):
+        return OutboundEmail.objects.all()
 
 
 class ScheduleViewSetGroup(ModelViewSetGroup):

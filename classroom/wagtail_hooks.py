@@ -32,8 +32,9 @@ from authentication.forms import apply_domain_error
 from authentication.roles import is_admin
 from catalog.models import Level, Subject, TeachingLanguage
 from cplatform.exceptions import DomainError
+from cplatform.models import OutboundEmail
 
-from .admin_viewsets import ScheduleViewSetGroup
+from .admin_viewsets import OutboundEmailViewSet, ScheduleViewSetGroup
 from .models import AvailabilityException, AvailabilityRule, Lesson, TeacherProfile
 from .services import (
     TEACHER_FIELDS,
@@ -91,6 +92,18 @@ for _record_model in (Lesson, AvailabilityRule, AvailabilityException):
 @hooks.register("register_admin_viewset")
 def register_schedule_lookups():
     return ScheduleViewSetGroup()
+
+
+# The email outbox (cplatform.mail): looked up, never written here.
+register_permission_policy(
+    OutboundEmail,
+    AdminRolePermissionPolicy(OutboundEmail, denied_actions={"add", "change", "delete"}),
+)
+
+
+@hooks.register("register_admin_viewset")
+def register_outbound_email_lookup():
+    return OutboundEmailViewSet()
 
 
 @hooks.register("register_log_actions")

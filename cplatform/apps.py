@@ -14,3 +14,8 @@ class CplatformConfig(AppConfig):
         from . import wagtail_lookups
 
         wagtail_lookups.install()
+        from django_q.signals import post_spawn
+
+        from .mail import sweep_on_worker_start
+
+        post_spawn.connect(sweep_on_worker_start, dispatch_uid="cplatform-outbox-sweep")

@@ -1,10 +1,24 @@
 """Background jobs owned by the site package."""
 
-from .mail import deliver
+from . import mail
+
+
+def email_send(email_id: int) -> bool:
+    """Send one outbox row (queued on commit by cplatform.mail.OutboxEmailBackend); safe to run
+    twice, and beside another worker: the row is claimed, and a sent row is left alone."""
+    return mail.email_send(email_id=email_id)
+
+
+def email_sweep() -> int:
+    """Send what the tasks did not: rows left pending by a dead worker, and retries whose backoff
+    is over. Run every minute by the django-q2 schedule cplatform migration 0004 creates, and when
+    a worker process starts."""
+    return mail.email_sweep()
 
 
 def email_deliver(message) -> int:
-    return deliver(message)
+    """The task of the backend before the outbox: a message queued before the upgrade still goes."""
+    return mail.deliver(message)
 
 
 def publish_scheduled_pages() -> None:

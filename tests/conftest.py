@@ -98,8 +98,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session", autouse=True)
 def _email_through_the_task_queue(django_test_environment):
-    """Django's test setup swaps EMAIL_BACKEND for locmem; put the queued backend back so every email
-    in the tests goes through the django-q2 task (run inline) and still lands in `mail.outbox`."""
+    """Django's test setup swaps EMAIL_BACKEND for locmem; put the outbox back so every email in the
+    tests is an outbox row sent by the django-q2 task (run inline after the commit; tests/outbox.py
+    under the `db` fixture) into the locmem delivery backend, `mail.outbox`."""
     from importlib import import_module
 
     from django.conf import settings

@@ -190,7 +190,7 @@ def test_dev_falls_back_to_sqlite_and_console_email_without_configuration():
 
     assert loaded["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert loaded["DATABASES"]["default"]["NAME"].endswith("db.sqlite3")
-    assert loaded["EMAIL_BACKEND"] == "cplatform.mail.QueuedEmailBackend"
+    assert loaded["EMAIL_BACKEND"] == "cplatform.mail.OutboxEmailBackend"
     assert loaded["EMAIL_DELIVERY_BACKEND"] == CONSOLE
     assert loaded["DEBUG"] is True
 

@@ -229,8 +229,11 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
-# Email: every message is handed to a django-q2 task that sends it with EMAIL_DELIVERY_BACKEND.
-EMAIL_BACKEND = "cplatform.mail.QueuedEmailBackend"
+# Email: every message is written to the outbox in the sender's transaction and sent after the
+# commit by a django-q2 task with EMAIL_DELIVERY_BACKEND; a sweep sends what a dead worker left.
+EMAIL_BACKEND = "cplatform.mail.OutboxEmailBackend"
+EMAIL_OUTBOX_GRACE_SECONDS = 60  # a pending row this old is the sweep's (the task usually sent it)
+EMAIL_OUTBOX_MAX_ATTEMPTS = 5  # failed deliveries before a message is marked failed
 EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_URL = env_str("EMAIL_URL")
 if EMAIL_URL:

@@ -18,9 +18,16 @@ DATABASES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-EMAIL_BACKEND = "cplatform.mail.QueuedEmailBackend"
+EMAIL_BACKEND = "cplatform.mail.OutboxEmailBackend"
 EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+# A real `manage.py qcluster` started by tests/test_outbox_worker.py (against the test database):
+# tasks go through the queue, and mail is written to files the test reads.
+OUTBOX_TEST_MAIL_DIR = os.environ.get("OUTBOX_TEST_MAIL_DIR")
+if OUTBOX_TEST_MAIL_DIR:
+    Q_CLUSTER = {**Q_CLUSTER, "sync": False, "poll": 0.1, "guard_cycle": 0.1}
+    EMAIL_DELIVERY_BACKEND = "tests.outbox_delivery.SlowFileBackend"
+    EMAIL_FILE_PATH = OUTBOX_TEST_MAIL_DIR
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 MEDIA_ROOT = BASE_DIR / ".cache" / "test-media"
 PRIVATE_MEDIA_ROOT = BASE_DIR / ".cache" / "test-private-media"

@@ -6,13 +6,15 @@ from urllib.parse import unquote
 from django.core import mail
 
 from tests.authentication.factories import PASSWORD
+from tests.outbox import send_outbox
 
 CONFIRM_KEY = re.compile(r"/auth/confirm-email/([^/\s]+)/")
 RESET_KEY = re.compile(r"/auth/password/reset/key/([^/\s]+)/")
 
 
 def outbox_to(email: str) -> list:
-    return [m for m in mail.outbox if email.lower() in [a.lower() for a in m.to]]
+    """The mail delivered to `email`, once the outbox is sent (tests/outbox.py)."""
+    return [m for m in send_outbox() if email.lower() in [a.lower() for a in m.to]]
 
 
 def confirmation_key(email: str) -> str:

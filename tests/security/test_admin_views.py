@@ -227,6 +227,13 @@ def targets_for(model) -> list[Target]:
         return [Target("a weekly window", _availability()[0])]
     if label == "classroom.availabilityexception":
         return [Target("time off", _availability()[1])]
+    if label == "cplatform.outboundemail":
+        from django.core.mail import send_mail
+
+        from cplatform.models import OutboundEmail
+
+        send_mail("Lesson booked", "See you", None, ["ana@example.com"])
+        return [Target("an email", OutboundEmail.objects.latest("pk"))]
     if label == "courses.course":
         return [Target("a course", CourseFactory())]
     if label == "courses.material":
@@ -563,6 +570,12 @@ WAGTAIL_VIEWSETS: dict[str, dict[str, frozenset[str]]] = {
             **_all(("add", "edit", "delete", "usage", *_HISTORY), NOBODY),
         },
     ),
+    # The email outbox (cplatform.mail; classroom/admin_viewsets.py): admins see who was written to
+    # and whether it went; nobody writes there (only the outbox backend and its tasks do).
+    "outbound_email": {
+        **_all(("index", "index_results", "inspect"), ADMINS),
+        **_all(("add", "edit", "delete", "usage", *_HISTORY), NOBODY),
+    },
     # Editors choose a teacher for a blog author.
     "wagtailsnippetchoosers_classroom_teacherprofile": {**_OPEN_CHOOSER, "create": NOBODY},
     "wagtailsnippets_catalog_subject": _CLASSROOM_LOOKUP,
