@@ -138,3 +138,7 @@ class RoomMessage(models.Model):
 
     def __str__(self) -> str:
         return f"message {self.pk} in room {self.room_id}"
+
+
+# Reports and suspensions (block, report and the moderation queue): inbox/safety/models.py.
+from .safety.models import MessageReport, MessagingSuspension  # noqa: E402, F401
