@@ -92,9 +92,9 @@ def test_another_guardians_and_an_admins_thread_answer_404(client, folks):
 
 def test_once_the_child_turns_16_the_guardian_no_longer_reads_their_threads(client, folks, clock):
     thread = write(folks.teacher, folks.minor, "Before the birthday")
-    set_birthday(folks.minor, born_years_ago(16) + timedelta(days=10))  # 16 in 20 days
+    set_birthday(folks.minor, born_years_ago(16) + timedelta(days=40))  # 16 in 10 days
     assert [t.thread_id for t in guardian_thread_list(guardian=folks.parent)] == [thread.pk]
-    clock.move_to(timezone.now() + timedelta(days=21))
+    clock.move_to(timezone.now() + timedelta(days=11))
     assert guardian_thread_list(guardian=folks.parent) == []
     client.force_login(folks.parent)
     assert client.get(f"/inbox/children/{thread.pk}/").status_code == 404
