@@ -41,11 +41,27 @@ class _AdminsOnly(PermissionCheckedMixin):
     model = MessageReport
     permission_required = "change"
     url_namespace = None
+    is_queue = False
+
+    def get_breadcrumbs_items(self):
+        items = list(self.breadcrumbs_items)
+        if not self.is_queue:
+            items.append(
+                {"url": reverse(f"{self.url_namespace}:index"), "label": _("Reported messages")}
+            )
+        label = self.get_page_title()
+        return [*items, {"url": "", "label": label, "sublabel": self.get_page_subtitle()}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs_items"] = self.get_breadcrumbs_items()
+        return context
 
 
 class ReportIndexView(_AdminsOnly, WagtailAdminTemplateMixin, TemplateView):
     template_name = "inbox/admin/report_index.html"
     page_title = gettext_lazy("Reported messages")
+    is_queue = True
     header_icon = "warning"
 
     def get_context_data(self, **kwargs):
