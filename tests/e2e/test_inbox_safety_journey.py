@@ -39,7 +39,7 @@ def test_a_report_goes_from_the_student_to_the_admin_who_dismisses_it(journey):
     report = MessageReport.objects.get()
     journey.page.goto(journey.url("/admin/reported_messages/"))
     check_admin_page(journey)
-    journey.page.get_by_role("link", name=re.compile(r"\d")).first.click()
+    journey.page.locator(f"main a[href='/admin/reported_messages/{report.pk}/']").click()
     journey.page.wait_for_load_state("load")
     check_admin_page(journey)
     expect(journey.page.locator("main")).to_contain_text("Can you explain question 3?")
