@@ -205,3 +205,52 @@ def test_admins_list_every_report_and_filter_by_status_others_only_their_own(cli
     ]
     assert client.get(f"/api/v1/reports/{first.pk}", **teacher).status_code == 404
     assert client.get(f"/api/v1/reports/{first.pk}", **admin).status_code == 200
+
+
+# --- no query per row ----------------------------------------------------------------------------
+
+
+def _queries(client, url, headers=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, **(headers or {}))  # warm: the session, roles and caches of a first request
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, **(headers or {}))
+    assert response.status_code == 200, response.content[:300]
+    return len(captured)
+
+
+def _more_reports(folks, n):
+    from tests.authentication.factories import StudentFactory
+
+    for _ in range(n):
+        other = StudentFactory()
+        MessageReport.objects.create(
+            message=write(folks.teacher, other, "Hm"), reporter=other, reason="spam"
+        )
+        UserBlock.objects.create(blocker=folks.admin, blocked=other)
+
+
+def test_the_lists_and_the_queue_take_as_many_queries_for_one_row_as_for_many(client, folks):
+    MessageReport.objects.create(
+        message=write(folks.teacher, folks.student), reporter=folks.student, reason="spam"
+    )
+    headers = as_(client, folks.admin)
+    client.force_login(folks.admin)
+    urls = ("/api/v1/reports", "/api/v1/blocks", "/admin/reported_messages/", "/inbox/blocked/")
+    UserBlock.objects.create(blocker=folks.admin, blocked=folks.stranger)
+    few = {url: _queries(client, url, headers if url.startswith("/api") else None) for url in urls}
+    _more_reports(folks, 12)
+    many = {url: _queries(client, url, headers if url.startswith("/api") else None) for url in urls}
+    assert few == many
+
+
+def test_the_guardian_page_takes_as_many_queries_for_one_thread_as_for_many(client, folks):
+    write(folks.teacher, folks.minor, "One")
+    client.force_login(folks.parent)
+    few = _queries(client, "/inbox/children/")
+    for n in range(8):
+        write(folks.teacher, folks.minor, f"Thread {n}", subject=f"Topic {n}")
+    many = _queries(client, "/inbox/children/")
+    assert few == many
