@@ -12,13 +12,14 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from postman.models import STATUS_ACCEPTED, Message
 
-from authentication.choices import Role
+from authentication.choices import GuardianLinkStatus, Role
+from authentication.models import GuardianLink
 from authentication.roles import has_role, is_admin
 from authentication.selectors import CONSENT_REQUIRED, guardian_consent_problem
 from cplatform.exceptions import NotFound
 
 from ..models import UserBlock
-from ..rules import message_partners_for, message_visibility, minors_in_care_of
+from ..rules import is_minor, message_partners_for, message_visibility, minors_in_care_of
 from .models import MessageReport, MessagingSuspension, ReportStatus
 
 User = get_user_model()
@@ -239,8 +240,6 @@ def guardian_thread_get(*, guardian, thread_id: int) -> list[Message]:
 def thread_has_guardian_readers(*, message: Message) -> bool:
     """Whether the thread of `message` is one a student's guardians read (a teacher and a student
     under 16): the teacher is told on the thread (templates/inbox/includes/guardian_notice.html)."""
-    from ..rules import is_minor
-
     people = [message.sender, message.recipient]
     teachers = [p for p in people if p is not None and has_role(p, Role.TEACHER)]
     students = [p for p in people if p is not None and has_role(p, Role.STUDENT) and is_minor(p)]
@@ -250,7 +249,4 @@ def thread_has_guardian_readers(*, message: Message) -> bool:
 
 
 def _has_active_guardian(student) -> bool:
-    from authentication.choices import GuardianLinkStatus
-    from authentication.models import GuardianLink
-
     return GuardianLink.objects.filter(child=student, status=GuardianLinkStatus.ACTIVE).exists()
