@@ -64,6 +64,10 @@ CODES: dict[str, str] = {
     "session_full": "Every seat of the session is taken.",
     "lesson_cancelled": "The lesson was cancelled; it is no longer run or edited.",
     "lesson_not_started": "Attendance can be recorded once the lesson has started.",
+    # Inbox safety: blocks, reports and the moderation queue (inbox/safety).
+    "admin_not_blockable": "Admins cannot be blocked (nor suspended): they answer safety reports.",
+    "already_reported": "The person already has an open report of this message.",
+    "report_not_open": "The report was already dismissed or acted on.",
     # Retries (cplatform.idempotency).
     "idempotency_key_reused": "This Idempotency-Key was already used with another request (422).",
     "idempotency_key_in_use": "A request with this Idempotency-Key is still running; retry (409).",

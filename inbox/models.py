@@ -142,3 +142,6 @@ class RoomMessage(models.Model):
 
 from .notifications.models import *  # noqa: E402, F403  (the notifications part's models)
 from .reminders.models import *  # noqa: E402, F403  (the reminders part's models)
+
+# Reports and suspensions (block, report and the moderation queue): inbox/safety/models.py.
+from .safety.models import MessageReport, MessagingSuspension  # noqa: E402, F401

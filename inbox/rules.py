@@ -8,6 +8,7 @@ postman's exchange filter (`POSTMAN_EXCHANGE_FILTER`).
 - nobody else. A student whom `user_can_use_messaging` holds back (under 16 without a guardian's
   consent) neither writes nor is written to, and a block (`UserBlock`, either way) stops messages
   between two people; admins are never blocked.
+- a person whose messaging an admin suspended (`MessagingSuspension`) writes to admins only.
 
 Threads between a teacher and a student under 16 are also readable by the student's guardians
 (`message_visibility`); both sides are told so on the thread.
@@ -27,7 +28,7 @@ from authentication.selectors import (
 )
 from classroom.selectors import my_students, teachers_of
 
-from .models import UserBlock
+from .models import MessagingSuspension, UserBlock
 
 User = get_user_model()
 
@@ -45,6 +46,9 @@ def message_partners_for(user) -> QuerySet[User]:
         return User.objects.none()
     # Admins may write to anyone; everyone may write to the admins.
     allowed = Q(pk__isnull=False) if is_admin(user) else Q(pk__in=_admin_ids())
+    if not is_admin(user) and MessagingSuspension.objects.filter(user=user).exists():
+        # A suspended person may write to the admins only.
+        return User.objects.filter(allowed, is_active=True).exclude(pk=user.pk)
     if has_role(user, Role.TEACHER):
         students = my_students(user).values("pk")
         allowed |= (

@@ -35,6 +35,8 @@ DESTRUCTIVE_WORDS = {
     "consent",  # consent is given once and binds: the page says to what
     "stop",
     "detach",
+    "block",  # messages stop both ways
+    "unblock",  # messages may come again
 }
 
 # Routes that match the rule above but end nothing, each with why.

@@ -76,6 +76,10 @@ ROLE_PAGES: dict[str, set[str]] = {
     "teach-course-edit": {"teacher"},
     "course-sessions": {"teacher"},
     "session-create": {"teacher"},
+    # Inbox safety: Blocked people from the account menu; a guardian's Children's messages from
+    # Family links.
+    "inbox-blocks": SIGNED_IN,
+    "inbox-children-messages": {"parent_of_a"},
 }
 
 CONFIRMATION = "the confirmation page of an action, linked from the page the action belongs to"
@@ -107,6 +111,13 @@ NOT_PAGES: dict[str, str] = {
     "calendar-feed-regenerate": CONFIRMATION,
     "calendar-feed-turn-off": CONFIRMATION,
     "account-email-remove": CONFIRMATION,
+    "inbox-block": CONFIRMATION + " (a message's thread: the dm part's pages link it)",
+    "inbox-unblock": CONFIRMATION,
+    # A message's own actions: the thread pages (the dm part's, and a guardian's child thread)
+    # link them; the crawl's World holds no direct message.
+    "inbox-report": "a form linked under each message of a thread",
+    "inbox-report-sent": "where a sent report leads (a redirect after the form)",
+    "inbox-child-thread": "a thread of a child under 16, linked from Children's messages",
     # Booking's second step: the free times are buttons of a GET form (a time is picked, not
     # followed); tests/booking/test_review.py and the booking journey go through it.
     "lesson-book-review": "the review step of booking, opened by picking a time",

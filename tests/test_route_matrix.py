@@ -135,6 +135,15 @@ class World:
             teacher=teacher, start=days_ahead(30), end=days_ahead(30) + timedelta(hours=2)
         )
         self.feed_token = calendar_feed_regenerate(user=student_a).token
+        # Inbox safety: the teacher's direct message to student A, and student A's block of the
+        # other teacher (made directly: they share nothing to see each other by).
+        from inbox.models import UserBlock
+        from tests.inbox.safety_people import write
+
+        self.message = write(teacher.user, student_a, "See you on Monday")
+        self.block = UserBlock.objects.create(
+            blocker=student_a, blocked=self.users["other_teacher"]
+        )
 
 
 ROUTES.update(
@@ -282,6 +291,66 @@ ROUTES.update(
         "course-enrol": Row(POST_ONLY, lambda w: f"/courses/{w.course.slug}/enrol/"),
     }
 )
+
+# Inbox safety (inbox/safety/urls.py).
+ROUTES.update(
+    {
+        "inbox-blocks": Row(SIGNED_IN_ONLY, lambda w: "/inbox/blocked/"),
+        # Blocking the teacher asks first: whoever may write to them (their student, that
+        # student's parent, a fellow teacher, admins); the teacher themself meets an unknown id.
+        "inbox-block": Row(
+            expect(
+                404, anonymous=LOGIN, student_a=200, parent_of_a=200, other_teacher=200, admin=200
+            ),
+            lambda w: f"/inbox/people/{w.users['teacher'].pk}/block/",
+        ),
+        "inbox-block #post": Row(
+            expect(
+                404,
+                anonymous=LOGIN,
+                student_a=DONE,
+                parent_of_a=DONE,
+                other_teacher=DONE,
+                admin=DONE,
+            ),
+            lambda w: f"/inbox/people/{w.users['teacher'].pk}/block/",
+            method="post",
+            done=lambda w: _blocked(w, w.users["teacher"]),
+        ),
+        "inbox-unblock": Row(
+            expect(404, anonymous=LOGIN, student_a=200),
+            lambda w: f"/inbox/blocked/{w.block.pk}/unblock/",
+        ),
+        "inbox-unblock #post": Row(
+            expect(404, anonymous=LOGIN, student_a=DONE),
+            lambda w: f"/inbox/blocked/{w.block.pk}/unblock/",
+            method="post",
+            done=lambda w: not type(w.block).objects.filter(pk=w.block.pk).exists(),
+        ),
+        # Only the recipient reports (the sender and everyone else: 404; student A is an adult,
+        # so their parent does not read it).
+        "inbox-report": Row(
+            expect(404, anonymous=LOGIN, student_a=200),
+            lambda w: f"/inbox/messages/{w.message.pk}/report/",
+        ),
+        "inbox-report-sent": Row(SIGNED_IN_ONLY, lambda w: "/inbox/reports/sent/"),
+        "inbox-children-messages": Row(
+            expect(403, anonymous=LOGIN, parent_of_a=200), lambda w: "/inbox/children/"
+        ),
+        # Student A is an adult: their parent reads none of their threads.
+        "inbox-child-thread": Row(
+            expect(403, anonymous=LOGIN, parent_of_a=404),
+            lambda w: f"/inbox/children/{w.message.pk}/",
+        ),
+    }
+)
+
+
+def _blocked(world, person) -> bool:
+    from inbox.models import UserBlock
+
+    return UserBlock.objects.filter(blocked=person).exists()
+
 
 # Second rows of a route (" #variant"): the POSTs that act on student A's objects.
 ROUTES.update(

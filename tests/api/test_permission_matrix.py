@@ -854,6 +854,27 @@ LISTS: dict[str, ListRows] = {
 }
 
 
+# Inbox safety: one's own blocks; one's own reports (admins: every report).
+def _blocks_of(user) -> set[int]:
+    from inbox.models import UserBlock
+
+    return set(UserBlock.objects.filter(blocker=user).values_list("pk", flat=True))
+
+
+def _reports_of(user) -> set[int]:
+    from inbox.safety.models import MessageReport
+
+    return set(MessageReport.objects.filter(reporter=user).values_list("pk", flat=True))
+
+
+LISTS["GET /api/v1/blocks"] = ListRows(
+    "id", lambda w: _blocks_of(_a(w)), _blocks_of, ("student_a",)
+)
+LISTS["GET /api/v1/reports"] = ListRows(
+    "id", lambda w: _reports_of(_a(w)), _reports_of, ("student_a", "admin", "superuser")
+)
+
+
 def test_every_list_row_names_an_operation_of_the_matrix():
     assert set(LISTS) <= set(MATRIX)
 

@@ -420,6 +420,41 @@ def _idempotency_key_in_use():
     post_with_key(learner, "key-1", day=3)
 
 
+def _admin_not_blockable():
+    from inbox.safety.services import user_block
+    from tests.authentication.factories import AdminFactory
+
+    user_block(actor=student(), user_id=AdminFactory().pk)
+
+
+def reported_message_of_a_student():
+    from inbox.safety.models import MessageReport
+    from tests.authentication.factories import AdminFactory
+    from tests.inbox.safety_people import write
+
+    learner = student()
+    report = MessageReport.objects.create(
+        message=write(AdminFactory(), learner, "Hello"), reporter=learner, reason="spam"
+    )
+    return learner, report
+
+
+def _already_reported():
+    from inbox.safety.services import message_report
+
+    learner, report = reported_message_of_a_student()
+    message_report(actor=learner, message_id=report.message_id, reason="spam")
+
+
+def _report_not_open():
+    from inbox.safety.services import report_dismiss
+
+    _learner, report = reported_message_of_a_student()
+    admin = report.message.sender
+    report_dismiss(actor=admin, report_id=report.pk)
+    report_dismiss(actor=admin, report_id=report.pk)
+
+
 CASES = {
     name.removeprefix("_"): case
     for name, case in list(globals().items())

@@ -221,6 +221,15 @@ def targets_for(model) -> list[Target]:
                 wagtail_factories.DocumentFactory(collection=Collection.get_first_root_node()),
             )
         ]
+    if label == "inbox.messagereport":
+        from inbox.safety.models import MessageReport
+        from tests.inbox.safety_people import write
+
+        student, teacher = StudentFactory(), TeacherFactory()
+        report = MessageReport.objects.create(
+            message=write(teacher, student, "Rude"), reporter=student, reason="harassment"
+        )
+        return [Target("a report", report)]
     if label == "classroom.lesson":
         return [Target("a lesson", _lesson())]
     if label == "classroom.availabilityrule":
@@ -576,6 +585,9 @@ WAGTAIL_VIEWSETS: dict[str, dict[str, frozenset[str]]] = {
         **_all(("index", "index_results", "inspect"), ADMINS),
         **_all(("add", "edit", "delete", "usage", *_HISTORY), NOBODY),
     },
+    # The moderation queue of reported messages (inbox/safety/admin_views.py): admins only. The
+    # actions' GET is their question; their POST is tested in tests/inbox/test_safety_moderation.py.
+    "reported_messages": _all(("index", "detail", "dismiss", "remove", "block", "suspend"), ADMINS),
     # Editors choose a teacher for a blog author.
     "wagtailsnippetchoosers_classroom_teacherprofile": {**_OPEN_CHOOSER, "create": NOBODY},
     "wagtailsnippets_catalog_subject": _CLASSROOM_LOOKUP,

@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
+from postman.models import Message
 
 from authentication.choices import GuardianLinkStatus
 from authentication.models import GuardianLink, User
@@ -27,6 +28,8 @@ from classroom.models import AvailabilityException, Lesson, LessonSeat, LessonSe
 from courses.choices import EnrollmentStatus, MaterialKind
 from courses.models import Course, Enrollment, Material, Module, ProgressNote
 from cplatform.exceptions import NotFound
+from inbox.models import UserBlock
+from inbox.safety.models import MessageReport
 from tests.ids import SCRATCH, ids_from_scratch, next_id
 
 # The first id handed to an addressed object; incidental rows of these tables start at SCRATCH.
@@ -49,6 +52,10 @@ MODELS: dict[str, type] = {
     "guardian_link": GuardianLink,
     "user": User,
     "teacher_profile": TeacherProfile,
+    # Inbox safety (tests/api/matrix/safety.py): a direct message, a report, a block.
+    "message": Message,
+    "report": MessageReport,
+    "block": UserBlock,
 }
 # The types `decoys` builds at every N (users and teacher profiles come with accounts: the World
 # gives them their N directly).
@@ -279,4 +286,16 @@ def sees(user, kind: str, pk: int) -> bool:
         return _found(lambda: student_get_for_viewer(user=user, student_id=pk))
     if kind == "teacher_profile":
         return _found(lambda: teacher_get_for_user(user=user, teacher_id=pk))
+    if kind == "message":
+        from inbox.safety.selectors import message_get_for_reporter
+
+        return _found(lambda: message_get_for_reporter(user=user, message_id=pk))
+    if kind == "report":
+        from inbox.safety.selectors import report_get_for_user
+
+        return _found(lambda: report_get_for_user(user=user, report_id=pk))
+    if kind == "block":
+        from inbox.safety.selectors import block_get_for_user
+
+        return _found(lambda: block_get_for_user(user=user, block_id=pk))
     raise AssertionError(f"unknown type {kind}")
