@@ -20,10 +20,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings as django_settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -111,12 +113,24 @@ def render_email(notification: Notification) -> tuple[str, str]:
     context = _context(notification)
     with translation.override(recipient.language), timezone.override(recipient.timezone):
         context["settings_url"] = absolute_url(_settings_path())
-        context["url"] = absolute_url(notification.url) if notification.url else ""
+        context["url"] = _link(notification.url, recipient.language)
         kind = notification.kind
         subject = render_to_string(f"inbox/notifications/email/{kind}_subject.txt", context)
         body = render_to_string(f"inbox/notifications/email/{kind}.txt", context)
         footer = render_to_string("inbox/notifications/email/footer.txt", context)
     return single_line(subject.strip()), f"{body.rstrip()}\n\n{footer.strip()}\n"
+
+
+def localized_path(path: str, language: str) -> str:
+    """A stored path (the default language's, without a prefix) as the path of its page in
+    `language` (`/lessons/5/` → `/es/lessons/5/`); unchanged when it names no page of ours."""
+    with translation.override(django_settings.LANGUAGE_CODE):
+        return translate_url(path, language)
+
+
+def _link(path: str, language: str) -> str:
+    """A stored path as an absolute link to its page in `language`."""
+    return absolute_url(localized_path(path, language)) if path else ""
 
 
 def _settings_path() -> str:
@@ -252,7 +266,7 @@ def render_digest(*, recipient, notifications: list[Notification]) -> tuple[str,
         for notification in notifications:
             line = f"- {render_text(notification)}"
             if notification.url:
-                line += f"\n  {absolute_url(notification.url)}"
+                line += f"\n  {_link(notification.url, recipient.language)}"
             lines.append(line)
         context = {
             "recipient": recipient,

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,8 +18,8 @@ from .forms import NotificationSettingsForm
 FEED_PAGE_SIZE = 20
 
 
-@require_GET
 @role_required()
+@require_GET
 def notification_feed(request):
     qs = selectors.notification_list_for_user(user=request.user)
     page = Paginator(qs, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -30,8 +31,8 @@ def notification_feed(request):
     )
 
 
-@require_GET
 @role_required()
+@require_GET
 def notification_open(request, notification_id: int):
     """Opening a notification marks it read and goes where it points (the feed when nowhere)."""
     notification = selectors.notification_get_for_user(
@@ -41,11 +42,11 @@ def notification_open(request, notification_id: int):
     target = notification.url
     if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
         return redirect("inbox:notifications")
-    return redirect(target)
+    return redirect(services.localized_path(target, get_language()))
 
 
-@require_POST
 @role_required()
+@require_POST
 def notification_read(request, notification_id: int):
     notification = selectors.notification_get_for_user(
         user=request.user, notification_id=notification_id
@@ -54,8 +55,8 @@ def notification_read(request, notification_id: int):
     return redirect("inbox:notifications")
 
 
-@require_POST
 @role_required()
+@require_POST
 def notifications_read_all(request):
     count = services.notifications_mark_read(user=request.user, every=True)
     if count:
@@ -63,8 +64,8 @@ def notifications_read_all(request):
     return redirect("inbox:notifications")
 
 
-@require_http_methods(["GET", "POST"])
 @role_required()
+@require_http_methods(["GET", "POST"])
 def notification_settings(request):
     is_parent = has_role(request.user, Role.PARENT)
     found = selectors.notification_settings_for(user=request.user)

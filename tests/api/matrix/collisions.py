@@ -27,6 +27,7 @@ from classroom.models import AvailabilityException, Lesson, LessonSeat, LessonSe
 from courses.choices import EnrollmentStatus, MaterialKind
 from courses.models import Course, Enrollment, Material, Module, ProgressNote
 from cplatform.exceptions import NotFound
+from inbox.notifications.models import Notification
 from tests.ids import SCRATCH, ids_from_scratch, next_id
 
 # The first id handed to an addressed object; incidental rows of these tables start at SCRATCH.
@@ -49,6 +50,7 @@ MODELS: dict[str, type] = {
     "guardian_link": GuardianLink,
     "user": User,
     "teacher_profile": TeacherProfile,
+    "notification": Notification,
 }
 # The types `decoys` builds at every N (users and teacher profiles come with accounts: the World
 # gives them their N directly).
@@ -279,4 +281,8 @@ def sees(user, kind: str, pk: int) -> bool:
         return _found(lambda: student_get_for_viewer(user=user, student_id=pk))
     if kind == "teacher_profile":
         return _found(lambda: teacher_get_for_user(user=user, teacher_id=pk))
+    if kind == "notification":
+        from inbox.notifications.selectors import notification_get_for_user
+
+        return _found(lambda: notification_get_for_user(user=user, notification_id=pk))
     raise AssertionError(f"unknown type {kind}")
