@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from cplatform.exceptions import NotFound
@@ -34,6 +35,27 @@ def unread_count(*, user) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True).count()
+
+
+UNREAD_CACHE_SECONDS = 60
+
+
+def unread_cache_key(user_id: int) -> str:
+    return f"inbox:notifications:unread:{user_id}"
+
+
+def unread_count_cached(*, user) -> int:
+    """The header's badge: the count from the cache (dropped whenever the person's unread
+    notifications change: `services.forget_unread`), so most pages make no query for it; at
+    worst a minute stale for rows written behind the services' back."""
+    if user is None or not user.is_authenticated:
+        return 0
+    key = unread_cache_key(user.pk)
+    found = cache.get(key)
+    if found is None:
+        found = unread_count(user=user)
+        cache.set(key, found, UNREAD_CACHE_SECONDS)
+    return found
 
 
 def channel_choices_for(*, user) -> dict[str, tuple[bool, bool]]:

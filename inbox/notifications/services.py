@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings as django_settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -54,6 +55,12 @@ ATTENDANCE_LABELS = {
 }
 # Keys of `data` that hold instants (ISO strings), given to the templates as datetimes.
 INSTANT_KEYS = ("start", "previous_start", "homework_due")
+
+
+def forget_unread(user_id: int) -> None:
+    """Drop the cached badge count (selectors.unread_count_cached) once the change commits."""
+    key = f"inbox:notifications:unread:{user_id}"
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def channels_for(*, user, kind: str) -> tuple[bool, bool]:
@@ -225,6 +232,8 @@ def notify(
         )
         if state == EmailState.SENT:
             notification_email_send(notification)
+        if in_app:
+            forget_unread(recipient.pk)
     return notification
 
 
@@ -335,7 +344,10 @@ def notifications_mark_read(*, user, ids: list[int] | None = None, every: bool =
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if not every:
         qs = qs.filter(pk__in=ids or [])
-    return qs.update(read_at=timezone.now())
+    changed = qs.update(read_at=timezone.now())
+    if changed:
+        forget_unread(user.pk)
+    return changed
 
 
 def notification_open(*, notification: Notification) -> Notification:
@@ -344,6 +356,7 @@ def notification_open(*, notification: Notification) -> Notification:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
+        forget_unread(notification.recipient_id)
     return notification
 
 

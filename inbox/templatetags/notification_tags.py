@@ -1,9 +1,9 @@
-"""{% unread_notifications as count %}: the signed-in person's unread notifications (one COUNT,
-kept on the request so the header and a home page ask once)."""
+"""{% unread_notifications as count %}: the signed-in person's unread notifications, for the badges
+(from the cache: see selectors.unread_count_cached; kept on the request for the page)."""
 
 from django import template
 
-from inbox.notifications.selectors import unread_count
+from inbox.notifications.selectors import unread_count_cached
 
 register = template.Library()
 
@@ -15,5 +15,5 @@ def unread_notifications(context) -> int:
     if user is None or not user.is_authenticated:
         return 0
     if not hasattr(request, "_unread_notifications"):
-        request._unread_notifications = unread_count(user=user)
+        request._unread_notifications = unread_count_cached(user=user)
     return request._unread_notifications
