@@ -54,6 +54,7 @@ OWN_IDS = {
     "GuardianLinkOut": "/guardians/{}",
     "AdminUserOut": "/admin/users/{}",
     "MeOut": "/admin/users/{}",
+    "NotificationOut": "/notifications/{}",
 }
 # Components with an `id` that no GET reads on its own (written, deleted or listed only). (None
 # today.)
