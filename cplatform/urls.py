@@ -71,6 +71,7 @@ urlpatterns += i18n_patterns(
     path("search/", search.search_view, name="search"),
     path("dashboard/", include("dashboards.urls")),
     path("inbox/", include("inbox.safety.urls")),
+    path("", include("inbox.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

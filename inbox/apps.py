@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class InboxConfig(AppConfig):
     name = "inbox"
+
+    def ready(self):
+        # notifications: receivers of the other apps' (and the inbox's) in-transaction signals
+        from .notifications import receivers as notification_receivers  # noqa: F401

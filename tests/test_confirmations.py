@@ -53,6 +53,9 @@ NOT_DESTRUCTIVE = {
     "profile-timezone": "sets one's zone",
     # Marking a module done or not is undone with the same one click; nothing is lost.
     "progress-module-mark": "reversible mark",
+    # Marking notifications read loses nothing: they stay in the feed, only unhighlighted.
+    "inbox:notifications-read-all": "marks read",
+    "inbox:notification-read": "marks read",
 }
 
 # Destructive routes that ask on a page of their own rather than components/confirm.html (it has

@@ -80,6 +80,9 @@ ROLE_PAGES: dict[str, set[str]] = {
     # Family links.
     "inbox-blocks": SIGNED_IN,
     "inbox-children-messages": {"parent_of_a"},
+    # notifications: the header's bell, and the settings linked from the feed
+    "inbox:notifications": SIGNED_IN,
+    "inbox:notification-settings": SIGNED_IN,
 }
 
 CONFIRMATION = "the confirmation page of an action, linked from the page the action belongs to"
@@ -98,6 +101,9 @@ NOT_PAGES: dict[str, str] = {
     "progress-note-add": "POST action",
     "teach-course-publish": "POST action",
     "course-enrol": "POST action",
+    "inbox:notifications-read-all": "POST action",
+    "inbox:notification-read": "POST action",
+    "inbox:notification-open": "a notification's link: marks it read and redirects to its page",
     "profile-timezone": "POST action of the profile's 'use my device's time zone' offer",
     # Confirmation pages: a link on the object's own page opens them (whether the object is in
     # the crawl's world or not); tests/test_confirmations.py holds each to asking first.

@@ -352,6 +352,44 @@ def _blocked(world, person) -> bool:
     return UserBlock.objects.filter(blocked=person).exists()
 
 
+# notifications: the feed and the settings are everyone's own; a notification is its recipient's
+# (the teacher's "lesson booked" from the World's booking), anyone else meets a missing one.
+def _teachers_notification(w) -> int:
+    from inbox.notifications.models import Notification
+
+    return Notification.objects.filter(recipient=w.users["teacher"]).values_list("pk", flat=True)[0]
+
+
+ROUTES.update(
+    {
+        "inbox:notifications": Row(SIGNED_IN_ONLY, lambda w: "/notifications/"),
+        "inbox:notification-settings": Row(SIGNED_IN_ONLY, lambda w: "/notifications/settings/"),
+        "inbox:notifications-read-all": Row(
+            LOGIN_THEN_POST_ONLY, lambda w: "/notifications/read-all/"
+        ),
+        "inbox:notification-open": Row(
+            expect(404, anonymous=LOGIN, teacher=302),
+            lambda w: f"/notifications/{_teachers_notification(w)}/",
+        ),
+        "inbox:notification-read": Row(
+            LOGIN_THEN_POST_ONLY, lambda w: f"/notifications/{_teachers_notification(w)}/read/"
+        ),
+        "inbox:notification-read #post": Row(
+            expect(404, anonymous=LOGIN, teacher=DONE),
+            lambda w: f"/notifications/{_teachers_notification(w)}/read/",
+            method="post",
+            done=lambda w: _notification_read(w),
+        ),
+    }
+)
+
+
+def _notification_read(w) -> bool:
+    from inbox.notifications.models import Notification
+
+    return Notification.objects.get(pk=_teachers_notification(w)).read_at is not None
+
+
 # Second rows of a route (" #variant"): the POSTs that act on student A's objects.
 ROUTES.update(
     {

@@ -812,7 +812,17 @@ def _a(world):
     return world.users["student_a"]
 
 
+def _notifications_of(user) -> set[int]:
+    from inbox.notifications.models import Notification
+
+    return set(Notification.objects.filter(recipient=user).values_list("pk", flat=True))
+
+
 LISTS: dict[str, ListRows] = {
+    # Notifications are their recipient's alone, admins included.
+    "GET /api/v1/notifications": ListRows(
+        "id", lambda w: _notifications_of(_a(w)), _notifications_of, ("student_a",)
+    ),
     "GET /api/v1/lessons": ListRows(
         "id",
         lambda w: set(Lesson.objects.filter(student=_a(w)).values_list("pk", flat=True)),

@@ -60,6 +60,7 @@ OWN_IDS = {
     "MeOut": "/admin/users/{}",
     "BlockOut": "/blocks/{}",
     "ReportOut": "/reports/{}",
+    "NotificationOut": "/notifications/{}",
 }
 # Components with an `id` that no GET reads on its own (written, deleted or listed only). (None
 # today.)

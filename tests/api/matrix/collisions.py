@@ -29,6 +29,7 @@ from courses.choices import EnrollmentStatus, MaterialKind
 from courses.models import Course, Enrollment, Material, Module, ProgressNote
 from cplatform.exceptions import NotFound
 from inbox.models import UserBlock
+from inbox.notifications.models import Notification
 from inbox.safety.models import MessageReport
 from tests.ids import SCRATCH, ids_from_scratch, next_id
 
@@ -56,6 +57,7 @@ MODELS: dict[str, type] = {
     "message": Message,
     "report": MessageReport,
     "block": UserBlock,
+    "notification": Notification,
 }
 # The types `decoys` builds at every N (users and teacher profiles come with accounts: the World
 # gives them their N directly).
@@ -298,4 +300,8 @@ def sees(user, kind: str, pk: int) -> bool:
         from inbox.safety.selectors import block_get_for_user
 
         return _found(lambda: block_get_for_user(user=user, block_id=pk))
+    if kind == "notification":
+        from inbox.notifications.selectors import notification_get_for_user
+
+        return _found(lambda: notification_get_for_user(user=user, notification_id=pk))
     raise AssertionError(f"unknown type {kind}")
