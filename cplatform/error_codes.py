@@ -64,6 +64,9 @@ CODES: dict[str, str] = {
     "session_full": "Every seat of the session is taken.",
     "lesson_cancelled": "The lesson was cancelled; it is no longer run or edited.",
     "lesson_not_started": "Attendance can be recorded once the lesson has started.",
+    # Direct messages (inbox).
+    "recipient_not_allowed": "You may not write to this person, or there is no such person "
+    "(both answer the same).",
     # Retries (cplatform.idempotency).
     "idempotency_key_reused": "This Idempotency-Key was already used with another request (422).",
     "idempotency_key_in_use": "A request with this Idempotency-Key is still running; retry (409).",

@@ -37,6 +37,7 @@ from classroom.selectors import teacher_course_ids, teacher_list_public
 from courses.choices import CourseStatus, EnrollmentStatus
 from courses.models import Course, Enrollment
 from courses.selectors import enrollment_list_for_user
+from inbox.messaging.selectors import message_list_for, unread_count_for
 
 from .choices import AdminArea, OnboardingStep, TeacherListing, TodoCode
 
@@ -638,12 +639,31 @@ class Home:
     parent_todos: list[Todo]
     teacher: TeacherHome | None
     admin: AdminHome | None
+    messages: MessagesHome | None = None
 
     @property
     def has_role(self) -> bool:
         return any(
             part is not None for part in (self.student, self.children, self.teacher, self.admin)
         )
+
+
+@dataclass
+class MessagesHome:
+    """Every role's home: how many messages wait unread, and the latest few in the inbox."""
+
+    unread: int
+    latest: list
+
+
+LATEST_MESSAGES = 3
+
+
+def messages_home(*, user: User) -> MessagesHome:
+    return MessagesHome(
+        unread=unread_count_for(user=user),
+        latest=list(message_list_for(user=user)[:LATEST_MESSAGES]),
+    )
 
 
 def home_for(*, user: User, now: datetime | None = None) -> Home:
@@ -656,4 +676,5 @@ def home_for(*, user: User, now: datetime | None = None) -> Home:
         parent_todos=parent_invitations(user=user),
         teacher=teacher_home(user=user, now=now),
         admin=admin_home(user=user),
+        messages=messages_home(user=user),
     )

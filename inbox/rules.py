@@ -44,7 +44,10 @@ def message_partners_for(user) -> QuerySet[User]:
     if not user.is_authenticated or not user.is_active or not user_can_use_messaging(user=user):
         return User.objects.none()
     if is_admin(user):
-        return User.objects.filter(is_active=True).exclude(pk=user.pk)
+        # Admins write to anyone, but a student held by the consent gate is written to by nobody.
+        everyone = User.objects.filter(is_active=True).exclude(pk=user.pk)
+        held = students_held_by_consent(student_ids=everyone.values("pk"))
+        return everyone.exclude(pk__in=held)
     allowed = _admins()
     if has_role(user, Role.TEACHER):
         students = my_students(user).values("pk")

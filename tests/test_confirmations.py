@@ -51,6 +51,10 @@ NOT_DESTRUCTIVE = {
     "profile-timezone": "sets one's zone",
     # Marking a module done or not is undone with the same one click; nothing is lost.
     "progress-module-mark": "reversible mark",
+    # Direct messages: a reply sends; moving back from the archive or the trash undoes a step.
+    "message-reply": "sends a reply",
+    "message-unarchive": "undoes archiving",
+    "message-restore": "undoes a delete (out of the trash)",
 }
 
 # Destructive routes that ask on a page of their own rather than components/confirm.html (it has

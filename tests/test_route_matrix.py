@@ -72,6 +72,8 @@ POST_ONLY = expect(405)
 LOGIN_THEN_POST_ONLY = expect(405, anonymous=LOGIN)  # login_required comes first
 TEACHERS = expect(403, anonymous=LOGIN, teacher=200, other_teacher=200)
 LEARNERS = expect(403, anonymous=LOGIN, student_a=200, student_b=200, parent_of_a=200)
+# A direct message between student A and the teacher (A is an adult: their parent does not read it).
+IN_THREAD = expect(404, anonymous=LOGIN, student_a=200, teacher=200)
 
 
 @dataclass
@@ -135,6 +137,11 @@ class World:
             teacher=teacher, start=days_ahead(30), end=days_ahead(30) + timedelta(hours=2)
         )
         self.feed_token = calendar_feed_regenerate(user=student_a).token
+        from inbox.messaging.services import message_send
+
+        self.message = message_send(
+            sender=student_a, recipient_id=teacher.user.pk, subject="Homework", body="Friday?"
+        )
 
 
 ROUTES.update(
@@ -253,6 +260,18 @@ ROUTES.update(
             expect(404, anonymous=LOGIN, teacher=200, admin=200),
             lambda w: f"/progress/notes/{w.note.pk}/delete/",
         ),
+        # Direct messages: student A's message to their teacher; only the two reach it.
+        "messages-inbox": Row(SIGNED_IN_ONLY, lambda w: "/messages/"),
+        "messages-sent": Row(SIGNED_IN_ONLY, lambda w: "/messages/sent/"),
+        "messages-archive": Row(SIGNED_IN_ONLY, lambda w: "/messages/archive/"),
+        "messages-trash": Row(SIGNED_IN_ONLY, lambda w: "/messages/trash/"),
+        "message-new": Row(SIGNED_IN_ONLY, lambda w: "/messages/new/"),
+        "message-thread": Row(IN_THREAD, lambda w: f"/messages/threads/{w.message.pk}/"),
+        "message-reply": Row(POST_ONLY, lambda w: f"/messages/{w.message.pk}/reply/"),
+        "message-archive": Row(IN_THREAD, lambda w: f"/messages/{w.message.pk}/archive/"),
+        "message-unarchive": Row(POST_ONLY, lambda w: f"/messages/{w.message.pk}/unarchive/"),
+        "message-delete": Row(IN_THREAD, lambda w: f"/messages/{w.message.pk}/delete/"),
+        "message-restore": Row(POST_ONLY, lambda w: f"/messages/{w.message.pk}/restore/"),
         # Courses
         "course-catalog": Row(EVERYONE, lambda w: "/courses/"),
         "my-courses": Row(LEARNERS, lambda w: "/courses/mine/"),
@@ -334,6 +353,18 @@ ROUTES.update(
         ),
         # The author (the teacher) and admins delete a note; the student and parent read it but
         # are sent back with the refusal.
+        # Either person moves the message to their own trash; nobody else reaches it.
+        "message-delete #post": Row(
+            expect(IN_THREAD, student_a=DONE, teacher=DONE),
+            lambda w: f"/messages/{w.message.pk}/delete/",
+            method="post",
+            done=lambda w: (
+                type(w.message)
+                .objects.filter(pk=w.message.pk)
+                .exclude(sender_deleted_at=None, recipient_deleted_at=None)
+                .exists()
+            ),
+        ),
         "progress-note-delete #post": Row(
             expect(OWN, teacher=DONE, admin=DONE, student_a=KEPT, parent_of_a=KEPT),
             lambda w: f"/progress/notes/{w.note.pk}/delete/",

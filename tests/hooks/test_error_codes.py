@@ -420,6 +420,12 @@ def _idempotency_key_in_use():
     post_with_key(learner, "key-1", day=3)
 
 
+def _recipient_not_allowed():
+    from inbox.messaging.services import message_send
+
+    message_send(sender=StudentFactory(), recipient_id=StudentFactory().pk, subject="Hi", body="?")
+
+
 CASES = {
     name.removeprefix("_"): case
     for name, case in list(globals().items())
