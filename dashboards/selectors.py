@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -639,7 +640,11 @@ class Home:
     parent_todos: list[Todo]
     teacher: TeacherHome | None
     admin: AdminHome | None
-    messages: MessagesHome | None = None
+
+    @cached_property
+    def messages(self) -> MessagesHome:
+        """Read only where shown (the page; the API's summary does not carry it)."""
+        return messages_home(user=self.user)
 
     @property
     def has_role(self) -> bool:
@@ -661,7 +666,7 @@ LATEST_MESSAGES = 3
 
 def messages_home(*, user: User) -> MessagesHome:
     return MessagesHome(
-        unread=unread_count_for(user=user),
+        unread=unread_count_for(user=user, cached=True),
         latest=list(message_list_for(user=user)[:LATEST_MESSAGES]),
     )
 
@@ -676,5 +681,4 @@ def home_for(*, user: User, now: datetime | None = None) -> Home:
         parent_todos=parent_invitations(user=user),
         teacher=teacher_home(user=user, now=now),
         admin=admin_home(user=user),
-        messages=messages_home(user=user),
     )

@@ -130,11 +130,25 @@ def guardian_thread_list_for(*, user) -> QuerySet[Message]:
     )
 
 
-def unread_count_for(*, user) -> int:
-    """How many messages in `user`'s inbox they have not opened (one query)."""
+_UNREAD_ATTR = "_inbox_unread_count"
+
+
+def unread_count_for(*, user, cached: bool = False) -> int:
+    """How many messages in `user`'s inbox they have not opened (one query). `cached`: reuse the
+    count already read for this user object in this request (the header and the role home both
+    show it); the services that change it forget it (`forget_unread_count`)."""
     if not user.is_authenticated:
         return 0
-    return Message.objects.inbox_unread_count(user)
+    if cached and hasattr(user, _UNREAD_ATTR):
+        return getattr(user, _UNREAD_ATTR)
+    count = Message.objects.inbox_unread_count(user)
+    setattr(user, _UNREAD_ATTR, count)
+    return count
+
+
+def forget_unread_count(user) -> None:
+    if hasattr(user, _UNREAD_ATTR):
+        delattr(user, _UNREAD_ATTR)
 
 
 def message_partners_for(*, user) -> QuerySet:

@@ -20,7 +20,7 @@ from cplatform.signals import announce
 
 from .. import rules
 from ..signals import direct_message_sent, direct_message_sent_committed
-from .selectors import message_get_for
+from .selectors import forget_unread_count, message_get_for
 
 SUBJECT_MAX_LENGTH = Message.SUBJECT_MAX_LENGTH
 BODY_MAX_LENGTH = 5000
@@ -152,6 +152,7 @@ def _set_own_side(message: Message, user, **values) -> Message:
                 fields.append(f"{side}_{name}")
     with transaction.atomic():
         message.save(update_fields=fields)
+    forget_unread_count(user)
     return message
 
 
@@ -190,11 +191,13 @@ def message_mark_read(*, user, message_id: int) -> Message:
         message.read_at = timezone.now()
         with transaction.atomic():
             message.save(update_fields=["read_at"])
+        forget_unread_count(user)
     return message
 
 
 def thread_mark_read(*, user, thread_id: int) -> int:
     """Mark every message of the thread that `user` received read (opening the thread's page)."""
+    forget_unread_count(user)
     with transaction.atomic():
         return Message.objects.filter(
             thread_id=thread_id, recipient=user, read_at__isnull=True

@@ -13,4 +13,4 @@ def unread_messages(context) -> int:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
-    return unread_count_for(user=user)
+    return unread_count_for(user=user, cached=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from postman.models import Message
 
+from cplatform.exceptions import ValidationFailed
 from inbox.messaging import services
 from inbox.models import UserBlock
 from inbox.rules import RECIPIENT_NOT_ALLOWED
@@ -345,6 +346,10 @@ def test_sending_announces_the_event_once_committed(people, django_capture_on_co
         with django_capture_on_commit_callbacks(execute=True):
             message = services.message_send(
                 sender=people.student, recipient_id=people.teacher.pk, subject="S", body="b"
+            )
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationFailed):
+            services.message_send(
+                sender=people.student, recipient_id=people.unrelated.pk, subject="S", body="b"
             )
     finally:
         direct_message_sent.disconnect(now)
