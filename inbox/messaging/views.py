@@ -202,6 +202,7 @@ def message_delete(request, message_id: int):
 
 
 def _undo(request, message_id, service, done, back_route):
+    selectors.message_get_for(user=request.user, message_id=message_id)  # others: 404
     try:
         service(user=request.user, message_id=message_id)
     except DomainError as exc:
