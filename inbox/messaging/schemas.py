@@ -106,7 +106,9 @@ class ThreadOut(Schema):
 
 class MessageFilter(Schema):
     folder: MessageFolder = Field(
-        MessageFolder.INBOX, description="Which of your folders. Default: `inbox`."
+        MessageFolder.INBOX,
+        description="Which of your folders. Default: `inbox`. `children`: a guardian's children "
+        "(under 16) and their teachers' threads (each thread's first message), read-only.",
     )
 
 

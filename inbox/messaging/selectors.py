@@ -38,6 +38,8 @@ def message_list_for(*, user, folder: str = MessageFolder.INBOX) -> QuerySet[Mes
     """One of `user`'s folders, message by message (not grouped by thread), newest first, with
     sender and recipient loaded: postman's own folder managers, so the folders mean what postman
     means by them."""
+    if MessageFolder(folder) == MessageFolder.CHILDREN:
+        return guardian_thread_list_for(user=user)
     manager = getattr(Message.objects, FOLDER_MANAGERS[MessageFolder(folder)])
     return (
         manager(user, option=OPTION_MESSAGES)

@@ -270,6 +270,12 @@ def test_a_guardian_reads_exactly_their_minor_childs_teacher_threads(client, peo
     assert answer["read_as_guardian"] is True and answer["guardians_can_read"] is True
     assert [m["body"] for m in answer["messages"]] == ["Question", "Answer"]
     assert client.get(f"{API}/threads/{adult.pk}").status_code == 404
+    listed = client.get(f"{API}/messages?folder=children").json()["items"]
+    assert [m["thread_id"] for m in listed] == [thread.pk]
+    for reader in (people.teacher, people.minor_ok, people.student):
+        client.force_login(reader)
+        assert client.get(f"{API}/messages?folder=children").json()["count"] == 0
+    client.force_login(people.parent)
     page = client.get(f"/messages/threads/{thread.pk}/").content.decode()
     assert 'data-testid="guardian-reader"' in page and "Send reply" not in page
     inbox = client.get("/messages/").content.decode()
