@@ -17,6 +17,7 @@ from classroom.scheduling.api import router as scheduling_router
 from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
 from dashboards.api import router as dashboards_router
+from inbox.messaging.api import router as messages_router
 from inbox.notifications.api import router as notifications_router
 from inbox.safety.api import router as inbox_safety_router
 
@@ -173,3 +174,4 @@ api.add_router("/", calendar_router)
 api.add_router("/", dashboards_router)
 api.add_router("/", inbox_safety_router)
 api.add_router("/", notifications_router)
+api.add_router("/", messages_router)

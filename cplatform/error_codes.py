@@ -68,6 +68,9 @@ CODES: dict[str, str] = {
     "admin_not_blockable": "Admins cannot be blocked (nor suspended): they answer safety reports.",
     "already_reported": "The person already has an open report of this message.",
     "report_not_open": "The report was already dismissed or acted on.",
+    # Direct messages (inbox).
+    "recipient_not_allowed": "You may not write to this person, or there is no such person "
+    "(both answer the same).",
     # Retries (cplatform.idempotency).
     "idempotency_key_reused": "This Idempotency-Key was already used with another request (422).",
     "idempotency_key_in_use": "A request with this Idempotency-Key is still running; retry (409).",

@@ -72,6 +72,7 @@ urlpatterns += i18n_patterns(
     path("dashboard/", include("dashboards.urls")),
     path("inbox/", include("inbox.safety.urls")),
     path("", include("inbox.urls")),
+    path("messages/", include("inbox.messaging.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

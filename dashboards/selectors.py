@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -37,6 +38,7 @@ from classroom.selectors import teacher_course_ids, teacher_list_public
 from courses.choices import CourseStatus, EnrollmentStatus
 from courses.models import Course, Enrollment
 from courses.selectors import enrollment_list_for_user
+from inbox.messaging.selectors import message_list_for, unread_count_for
 
 from .choices import AdminArea, OnboardingStep, TeacherListing, TodoCode
 
@@ -639,11 +641,34 @@ class Home:
     teacher: TeacherHome | None
     admin: AdminHome | None
 
+    @cached_property
+    def messages(self) -> MessagesHome:
+        """Read only where shown (the page; the API's summary does not carry it)."""
+        return messages_home(user=self.user)
+
     @property
     def has_role(self) -> bool:
         return any(
             part is not None for part in (self.student, self.children, self.teacher, self.admin)
         )
+
+
+@dataclass
+class MessagesHome:
+    """Every role's home: how many messages wait unread, and the latest few in the inbox."""
+
+    unread: int
+    latest: list
+
+
+LATEST_MESSAGES = 3
+
+
+def messages_home(*, user: User) -> MessagesHome:
+    return MessagesHome(
+        unread=unread_count_for(user=user, cached=True),
+        latest=list(message_list_for(user=user)[:LATEST_MESSAGES]),
+    )
 
 
 def home_for(*, user: User, now: datetime | None = None) -> Home:

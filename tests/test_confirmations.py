@@ -56,6 +56,10 @@ NOT_DESTRUCTIVE = {
     # Marking notifications read loses nothing: they stay in the feed, only unhighlighted.
     "inbox:notifications-read-all": "marks read",
     "inbox:notification-read": "marks read",
+    # Direct messages: a reply sends; moving back from the archive or the trash undoes a step.
+    "message-reply": "sends a reply",
+    "message-unarchive": "undoes archiving",
+    "message-restore": "undoes a delete (out of the trash)",
 }
 
 # Destructive routes that ask on a page of their own rather than components/confirm.html (it has

@@ -83,6 +83,15 @@ ROLE_PAGES: dict[str, set[str]] = {
     # notifications: the header's bell, and the settings linked from the feed
     "inbox:notifications": SIGNED_IN,
     "inbox:notification-settings": SIGNED_IN,
+    # Messages: the header's "Messages" area for everyone signed in; a thread from the inbox.
+    "messages-inbox": SIGNED_IN,
+    "messages-sent": SIGNED_IN,
+    "messages-archive": SIGNED_IN,
+    "messages-trash": SIGNED_IN,
+    "message-new": SIGNED_IN,
+    "message-thread": {"student_a", "teacher"},
+    "message-archive": {"student_a", "teacher"},  # a thread's "Archive" link asks first
+    "message-delete": {"student_a", "teacher"},  # a thread's "Delete" link asks first
 }
 
 CONFIRMATION = "the confirmation page of an action, linked from the page the action belongs to"
@@ -105,6 +114,9 @@ NOT_PAGES: dict[str, str] = {
     "inbox:notification-read": "POST action",
     "inbox:notification-open": "a notification's link: marks it read and redirects to its page",
     "profile-timezone": "POST action of the profile's 'use my device's time zone' offer",
+    "message-reply": "POST action (the thread's reply form)",
+    "message-unarchive": "POST action (a button on an archived message)",
+    "message-restore": "POST action (a button on a message in the trash)",
     # Confirmation pages: a link on the object's own page opens them (whether the object is in
     # the crawl's world or not); tests/test_confirmations.py holds each to asking first.
     "guardian-remove": CONFIRMATION,

@@ -72,6 +72,8 @@ POST_ONLY = expect(405)
 LOGIN_THEN_POST_ONLY = expect(405, anonymous=LOGIN)  # login_required comes first
 TEACHERS = expect(403, anonymous=LOGIN, teacher=200, other_teacher=200)
 LEARNERS = expect(403, anonymous=LOGIN, student_a=200, student_b=200, parent_of_a=200)
+# A direct message between student A and the teacher (A is an adult: their parent does not read it).
+IN_THREAD = expect(404, anonymous=LOGIN, student_a=200, teacher=200)
 
 
 @dataclass
@@ -140,9 +142,14 @@ class World:
         from inbox.models import UserBlock
         from tests.inbox.safety_people import write
 
-        self.message = write(teacher.user, student_a, "See you on Monday")
+        self.safety_message = write(teacher.user, student_a, "See you on Monday")
         self.block = UserBlock.objects.create(
             blocker=student_a, blocked=self.users["other_teacher"]
+        )
+        from inbox.messaging.services import message_send
+
+        self.message = message_send(
+            sender=student_a, recipient_id=teacher.user.pk, subject="Homework", body="Friday?"
         )
 
 
@@ -262,6 +269,18 @@ ROUTES.update(
             expect(404, anonymous=LOGIN, teacher=200, admin=200),
             lambda w: f"/progress/notes/{w.note.pk}/delete/",
         ),
+        # Direct messages: student A's message to their teacher; only the two reach it.
+        "messages-inbox": Row(SIGNED_IN_ONLY, lambda w: "/messages/"),
+        "messages-sent": Row(SIGNED_IN_ONLY, lambda w: "/messages/sent/"),
+        "messages-archive": Row(SIGNED_IN_ONLY, lambda w: "/messages/archive/"),
+        "messages-trash": Row(SIGNED_IN_ONLY, lambda w: "/messages/trash/"),
+        "message-new": Row(SIGNED_IN_ONLY, lambda w: "/messages/new/"),
+        "message-thread": Row(IN_THREAD, lambda w: f"/messages/threads/{w.message.pk}/"),
+        "message-reply": Row(POST_ONLY, lambda w: f"/messages/{w.message.pk}/reply/"),
+        "message-archive": Row(IN_THREAD, lambda w: f"/messages/{w.message.pk}/archive/"),
+        "message-unarchive": Row(POST_ONLY, lambda w: f"/messages/{w.message.pk}/unarchive/"),
+        "message-delete": Row(IN_THREAD, lambda w: f"/messages/{w.message.pk}/delete/"),
+        "message-restore": Row(POST_ONLY, lambda w: f"/messages/{w.message.pk}/restore/"),
         # Courses
         "course-catalog": Row(EVERYONE, lambda w: "/courses/"),
         "my-courses": Row(LEARNERS, lambda w: "/courses/mine/"),
@@ -331,7 +350,7 @@ ROUTES.update(
         # so their parent does not read it).
         "inbox-report": Row(
             expect(404, anonymous=LOGIN, student_a=200),
-            lambda w: f"/inbox/messages/{w.message.pk}/report/",
+            lambda w: f"/inbox/messages/{w.safety_message.pk}/report/",
         ),
         "inbox-report-sent": Row(SIGNED_IN_ONLY, lambda w: "/inbox/reports/sent/"),
         "inbox-children-messages": Row(
@@ -340,7 +359,7 @@ ROUTES.update(
         # Student A is an adult: their parent reads none of their threads.
         "inbox-child-thread": Row(
             expect(403, anonymous=LOGIN, parent_of_a=404),
-            lambda w: f"/inbox/children/{w.message.pk}/",
+            lambda w: f"/inbox/children/{w.safety_message.pk}/",
         ),
     }
 )
@@ -441,6 +460,18 @@ ROUTES.update(
         ),
         # The author (the teacher) and admins delete a note; the student and parent read it but
         # are sent back with the refusal.
+        # Either person moves the message to their own trash; nobody else reaches it.
+        "message-delete #post": Row(
+            expect(IN_THREAD, student_a=DONE, teacher=DONE),
+            lambda w: f"/messages/{w.message.pk}/delete/",
+            method="post",
+            done=lambda w: (
+                type(w.message)
+                .objects.filter(pk=w.message.pk)
+                .exclude(sender_deleted_at=None, recipient_deleted_at=None)
+                .exists()
+            ),
+        ),
         "progress-note-delete #post": Row(
             expect(OWN, teacher=DONE, admin=DONE, student_a=KEPT, parent_of_a=KEPT),
             lambda w: f"/progress/notes/{w.note.pk}/delete/",

@@ -298,10 +298,23 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILUSERS_PASSWORD_ENABLED = True
 
-# django-postman (direct messages, configured in the inbox issue)
+# django-postman (direct messages). Its rows and managers hold the messages; every write goes
+# through inbox/messaging/services.py under the one rule (inbox/rules.py), and postman's own views
+# and URLs are not mounted (had they been, their `exchange_filter` view argument would be
+# inbox.rules.exchange_filter: postman has no setting for it). Allowed exchanges are accepted at once.
 POSTMAN_AUTO_MODERATE_AS = True
 POSTMAN_DISALLOW_ANONYMOUS = True
-POSTMAN_NAME_USER_AS = "email"
+POSTMAN_DISALLOW_MULTIRECIPIENTS = True
+POSTMAN_DISALLOW_COPIES_ON_REPLY = True
+# Its own emails are off: notifications go through the outbox (cplatform's mail module). The
+# notifier and mailer apps (pinax-notifications, django-mailer) are not used at all.
+POSTMAN_DISABLE_USER_EMAILING = True
+POSTMAN_NOTIFIER_APP = None
+POSTMAN_MAILER_APP = None
+# Recipients are named by user id, never by email, and shown by the name people see elsewhere
+# (User.name: display name, else full name).
+POSTMAN_NAME_USER_AS = "pk"
+POSTMAN_SHOW_USER_AS = "name"
 
 # dj-stripe: an integration that turns on with its keys; dummy test-mode keys keep its checks quiet.
 STRIPE_LIVE_MODE = env_bool("STRIPE_LIVE_MODE", False)

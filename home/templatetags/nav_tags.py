@@ -110,6 +110,22 @@ AREAS: tuple[Area, ...] = (
         ),
     ),
     Area(
+        "messages",
+        _("Messages"),
+        ALL,
+        "messages-inbox",
+        frozenset(
+            {
+                "messages-inbox",
+                "messages-sent",
+                "messages-archive",
+                "messages-trash",
+                "message-new",
+                "message-thread",
+            }
+        ),
+    ),
+    Area(
         "children",
         _("Children"),
         _roles(PARENT),

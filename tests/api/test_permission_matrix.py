@@ -885,6 +885,19 @@ LISTS["GET /api/v1/reports"] = ListRows(
 )
 
 
+def _messages_received_by(user) -> set[int]:
+    from postman.models import Message
+
+    return set(Message.objects.filter(recipient=user).values_list("pk", flat=True))
+
+
+# A person's inbox (the default folder) holds what they received: student A's holds the teacher's
+# reply; nobody else's, a guardian's or an admin's included, holds it (A is an adult).
+LISTS["GET /api/v1/messages"] = ListRows(
+    "id", lambda w: _messages_received_by(_a(w)), _messages_received_by, ("student_a",)
+)
+
+
 def test_every_list_row_names_an_operation_of_the_matrix():
     assert set(LISTS) <= set(MATRIX)
 

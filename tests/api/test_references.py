@@ -29,6 +29,7 @@ REFERENCES = {
     "enrollment_id": "/enrollments/{}",
     "module_id": "/modules/{}",
     "material_id": "/materials/{}",
+    "thread_id": "/threads/{}",
     "user_id": "/admin/users/{}",  # an account: admins read any (`/me` is one's own)
 }
 ADMIN_ONLY_REFERENCES = {"user_id"}
@@ -61,6 +62,8 @@ OWN_IDS = {
     "BlockOut": "/blocks/{}",
     "ReportOut": "/reports/{}",
     "NotificationOut": "/notifications/{}",
+    "MessageOut": "/messages/{}",
+    "ThreadOut": "/threads/{}",
 }
 # Components with an `id` that no GET reads on its own (written, deleted or listed only). (None
 # today.)

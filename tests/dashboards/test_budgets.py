@@ -33,14 +33,16 @@ pytestmark = pytest.mark.django_db
 
 # Measured (page / API): student 15 / 14, parent 18 / 17 (each child's teachers to book with: 2), teacher 13 / 10, admin 11 / 8, a person
 # with every role 31 (page). The page adds the session, the user and the header's reads.
+# The pages also show the messages part (the latest messages; the unread count is read once for it
+# and the header's badge): one query more than the API's summary, which does not carry it.
 BUDGETS = {
-    ("student", "page"): 16,
+    ("student", "page"): 17,
     ("student", "api"): 15,
-    ("parent", "page"): 19,
+    ("parent", "page"): 20,
     ("parent", "api"): 18,
-    ("teacher", "page"): 14,
+    ("teacher", "page"): 15,
     ("teacher", "api"): 11,
-    ("admin", "page"): 12,
+    ("admin", "page"): 13,
     ("admin", "api"): 9,
 }
 
@@ -213,5 +215,5 @@ def test_a_person_with_every_role_still_costs_a_fixed_number_of_queries(client, 
         page(client, person),
         grow=lambda: learning.add(10),
         rows=COURSE_ROWS,
-        budget=32,
+        budget=33,
     )

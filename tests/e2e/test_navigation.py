@@ -29,8 +29,8 @@ _HEADER_ROWS = """
 """
 
 AREAS = {
-    "en": ["Home", "Lessons", "Courses", "Progress", "Teaching", "Children"],
-    "es": ["Inicio", "Clases", "Cursos", "Progreso", "Enseñanza", "Hijos"],
+    "en": ["Home", "Lessons", "Courses", "Progress", "Teaching", "Messages", "Children"],
+    "es": ["Inicio", "Clases", "Cursos", "Progreso", "Enseñanza", "Mensajes", "Hijos"],
 }
 
 

@@ -455,6 +455,12 @@ def _report_not_open():
     report_dismiss(actor=admin, report_id=report.pk)
 
 
+def _recipient_not_allowed():
+    from inbox.messaging.services import message_send
+
+    message_send(sender=StudentFactory(), recipient_id=StudentFactory().pk, subject="Hi", body="?")
+
+
 CASES = {
     name.removeprefix("_"): case
     for name, case in list(globals().items())

@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
-from postman.models import Message
+from postman.models import STATUS_ACCEPTED, Message
 
 from authentication.choices import GuardianLinkStatus
 from authentication.models import GuardianLink, User
@@ -72,6 +72,7 @@ DECOY_TYPES = (
     "note",
     "time_off",
     "guardian_link",
+    "message",
 )
 
 # What each principal legitimately reaches among the decoys at every N (less the probed type).
@@ -87,15 +88,17 @@ DECOYS_SEEN_BY: dict[str, set[str]] = {
     "student_a": _PUBLIC,
     "student_b": _EVERY_DECOY - {"time_off"},
     "parent_of_a": _PUBLIC,
-    "second_parent": _EVERY_DECOY - {"time_off"},
+    # Student B is an adult: their guardian does not read their messages.
+    "second_parent": _EVERY_DECOY - {"time_off", "message"},
     "teacher": {"enrollment", "course", "module", "material", "note", "lesson"},
     "other_teacher": _EVERY_DECOY - {"guardian_link"},
     "editor": _PUBLIC,
     "moderator": _PUBLIC,
     # Admins reach every record but others' family links and time off (the API has no admin view
     # of those: they are managed in the admin).
-    "admin": _EVERY_DECOY - {"guardian_link", "time_off"},
-    "superuser": _EVERY_DECOY - {"guardian_link", "time_off"},
+    # Nor others' direct messages (admins write to anyone; they read only their own).
+    "admin": _EVERY_DECOY - {"guardian_link", "time_off", "message"},
+    "superuser": _EVERY_DECOY - {"guardian_link", "time_off", "message"},
 }
 
 
@@ -192,6 +195,18 @@ def decoys(world, *, pk: int, skip: str, slot: int) -> None:
                 teacher=profile, start=start + timedelta(hours=4), end=start + timedelta(hours=5)
             ),
         )
+    if skip != "message":
+        # Student B's message to the other teacher.
+        at(
+            "message",
+            lambda: Message.objects.create(
+                sender=student,
+                recipient=owner,
+                subject=f"Question {pk}",
+                body="When is the next session?",
+                moderation_status=STATUS_ACCEPTED,
+            ),
+        )
     if skip != "guardian_link":
         # Student B's invitation to their guardian's address: both sides see it.
         at(
@@ -286,6 +301,10 @@ def sees(user, kind: str, pk: int) -> bool:
         return _found(lambda: guardian_link_get_for_user(user=user, link_id=pk))
     if kind == "user":
         return _found(lambda: student_get_for_viewer(user=user, student_id=pk))
+    if kind == "message":
+        from inbox.messaging.selectors import message_get_for
+
+        return user is not None and _found(lambda: message_get_for(user=user, message_id=pk))
     if kind == "teacher_profile":
         return _found(lambda: teacher_get_for_user(user=user, teacher_id=pk))
     if kind == "message":
