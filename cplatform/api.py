@@ -17,6 +17,7 @@ from classroom.scheduling.api import router as scheduling_router
 from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
 from dashboards.api import router as dashboards_router
+from inbox.rooms.api import router as rooms_router
 
 from . import api_http, idempotency
 from .api_base import (
@@ -169,3 +170,4 @@ api.add_router("/", teaching_router)
 api.add_router("/", progress_router)
 api.add_router("/", calendar_router)
 api.add_router("/", dashboards_router)
+api.add_router("/", rooms_router)

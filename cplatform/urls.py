@@ -70,6 +70,7 @@ urlpatterns += i18n_patterns(
     path("courses/", include("courses.urls")),
     path("search/", search.search_view, name="search"),
     path("dashboard/", include("dashboards.urls")),
+    path("rooms/", include("inbox.rooms.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
