@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from authentication.roles import is_admin, is_teacher
@@ -36,9 +36,9 @@ def _unread_count(user) -> Subquery:
         RoomMessage.objects.filter(
             room=OuterRef("pk"),
             pk__gt=Subquery(
-                RoomMember.objects.filter(user=user, room=OuterRef("room")).values(
-                    "last_read_id"
-                )[:1]
+                RoomMember.objects.filter(user=user, room=OuterRef("room")).values("last_read_id")[
+                    :1
+                ]
             ),
             deleted_at__isnull=True,
         )

@@ -176,7 +176,9 @@ def room_post(request, room_id: int):
     form = MessageForm(request.POST)
     if form.is_valid():
         try:
-            services.room_message_post(actor=request.user, room=room, body=form.cleaned_data["body"])
+            services.room_message_post(
+                actor=request.user, room=room, body=form.cleaned_data["body"]
+            )
         except NotFound:
             raise
         except DomainError as exc:
@@ -214,9 +216,7 @@ def room_message_edit(request, room_id: int, message_id: int):
             messages.success(request, _("Your message is changed."))
             return redirect(f"{_room_url(message.room)}#message-{message.pk}")
     message.room.title = selectors.room_title(message.room)
-    return render(
-        request, "inbox/rooms/message_edit.html", {"form": form, "message": message}
-    )
+    return render(request, "inbox/rooms/message_edit.html", {"form": form, "message": message})
 
 
 @role_required()
@@ -286,7 +286,9 @@ def room_edit(request, room_id: int):
     form = RoomNameForm(request.POST or None, initial={"name": room.name})
     if request.method == "POST" and form.is_valid():
         try:
-            services.group_room_update(actor=request.user, room=room, name=form.cleaned_data["name"])
+            services.group_room_update(
+                actor=request.user, room=room, name=form.cleaned_data["name"]
+            )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:

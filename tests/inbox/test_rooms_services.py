@@ -10,7 +10,12 @@ from inbox.models import Room, RoomMember, RoomRole
 from inbox.rooms import selectors, services
 from inbox.rooms.signals import room_message_posted, room_message_posted_committed
 from tests.authentication.consent import child
-from tests.authentication.factories import AdminFactory, ParentFactory, StudentFactory, TeacherFactory
+from tests.authentication.factories import (
+    AdminFactory,
+    ParentFactory,
+    StudentFactory,
+    TeacherFactory,
+)
 from tests.courses.factories import CourseFactory
 from tests.inbox.factories import course_with_room, group_room
 
@@ -38,8 +43,12 @@ def test_the_first_activation_makes_the_course_room_with_its_teachers_and_the_st
 def test_withdrawing_or_being_removed_takes_the_student_out_of_the_room():
     course, room, teacher, (first, second) = course_with_room(students=2)
     assert {first.pk, second.pk} <= set(members(room))
-    enrollment_withdraw(actor=first, enrollment=Enrollment.objects.get(course=course, student=first))
-    enrollment_remove(actor=teacher, enrollment=Enrollment.objects.get(course=course, student=second))
+    enrollment_withdraw(
+        actor=first, enrollment=Enrollment.objects.get(course=course, student=first)
+    )
+    enrollment_remove(
+        actor=teacher, enrollment=Enrollment.objects.get(course=course, student=second)
+    )
     assert members(room) == {teacher.pk: RoomRole.TEACHER}
 
 
@@ -71,7 +80,9 @@ def test_a_teacher_of_the_course_opens_its_room_and_nobody_else_does():
 def test_a_message_mentions_members_by_name_and_announces_itself():
     course, room, teacher, (ana, ben) = course_with_room(students=2)
     heard = []
-    room_message_posted.connect(lambda **kw: heard.append(("now", kw)), weak=False, dispatch_uid="t1")
+    room_message_posted.connect(
+        lambda **kw: heard.append(("now", kw)), weak=False, dispatch_uid="t1"
+    )
     room_message_posted_committed.connect(
         lambda **kw: heard.append(("committed", kw)), weak=False, dispatch_uid="t2"
     )
