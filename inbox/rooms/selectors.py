@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from authentication.roles import is_admin, is_teacher
@@ -220,7 +220,7 @@ def _messages(room: Room) -> QuerySet[RoomMessage]:
     return (
         RoomMessage.objects.filter(room=room)
         .select_related("author")
-        .prefetch_related(Prefetch("mentions", queryset=User.objects.only("pk", "first_name")))
+        .prefetch_related("mentions")
     )
 
 
