@@ -76,6 +76,13 @@ ROLE_PAGES: dict[str, set[str]] = {
     "teach-course-edit": {"teacher"},
     "course-sessions": {"teacher"},
     "session-create": {"teacher"},
+    # Chat rooms: student A and the teacher share the course's room and a group room.
+    "room-list": SIGNED_IN,
+    "room-detail": {"student_a", "teacher"},
+    "room-members": {"student_a", "teacher"},
+    "room-message-edit": {"student_a"},  # their own message in the course room
+    "room-create": {"teacher", "admin"},
+    "room-edit": {"teacher"},
 }
 
 CONFIRMATION = "the confirmation page of an action, linked from the page the action belongs to"
@@ -107,6 +114,13 @@ NOT_PAGES: dict[str, str] = {
     "calendar-feed-regenerate": CONFIRMATION,
     "calendar-feed-turn-off": CONFIRMATION,
     "account-email-remove": CONFIRMATION,
+    "room-message-delete": CONFIRMATION,
+    "room-delete": CONFIRMATION,
+    "room-member-remove": CONFIRMATION,
+    "room-leave": CONFIRMATION,
+    "room-post": "POST action (the room's message form)",
+    "course-room-open": "POST action (a teacher's 'Open its room' on the rooms page)",
+    "room-messages": "the fragment of new messages static/js/rooms.js polls",
     # Booking's second step: the free times are buttons of a GET form (a time is picked, not
     # followed); tests/booking/test_review.py and the booking journey go through it.
     "lesson-book-review": "the review step of booking, opened by picking a time",

@@ -110,6 +110,22 @@ AREAS: tuple[Area, ...] = (
         ),
     ),
     Area(
+        "rooms",
+        _("Chat rooms"),
+        ALL,
+        "room-list",
+        frozenset(
+            {
+                "room-list",
+                "room-detail",
+                "room-create",
+                "room-edit",
+                "room-members",
+                "room-message-edit",
+            }
+        ),
+    ),
+    Area(
         "children",
         _("Children"),
         _roles(PARENT),

@@ -218,9 +218,7 @@ class HistoryPage:
 
 def _messages(room: Room) -> QuerySet[RoomMessage]:
     return (
-        RoomMessage.objects.filter(room=room)
-        .select_related("author")
-        .prefetch_related("mentions")
+        RoomMessage.objects.filter(room=room).select_related("author").prefetch_related("mentions")
     )
 
 

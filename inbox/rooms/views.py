@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from authentication.choices import Role
 from authentication.forms import apply_domain_error
 from authentication.roles import role_required
 from cplatform.confirm import Confirmation, confirm_page
@@ -248,12 +249,10 @@ def room_message_delete(request, room_id: int, message_id: int):
     )
 
 
-@role_required()
+@role_required(Role.TEACHER, Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def room_create(request):
     """A teacher or an admin makes a group room: a name and the people in it."""
-    if not selectors.can_create_group_room(user=request.user):
-        raise Http404
     form = RoomCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
