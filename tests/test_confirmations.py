@@ -51,6 +51,8 @@ NOT_DESTRUCTIVE = {
     "profile-timezone": "sets one's zone",
     # Marking a module done or not is undone with the same one click; nothing is lost.
     "progress-module-mark": "reversible mark",
+    "room-post": "writes a message (deleting one asks on room-message-delete)",
+    "course-room-open": "creates the course's room",
 }
 
 # Destructive routes that ask on a page of their own rather than components/confirm.html (it has
@@ -75,6 +77,9 @@ ACTORS = {
     "calendar-feed-regenerate": "student_a",
     "calendar-feed-turn-off": "student_a",
     "guardian-consent": "parent_of_a",
+    "room-delete": "teacher",  # the group room's teacher
+    "room-member-remove": "teacher",
+    "room-leave": "student_a",  # a member of the group room
 }
 
 

@@ -144,7 +144,7 @@ LANGUAGELESS = (
 # At most this many addresses of one route are fetched (another teacher's page adds nothing).
 PER_ROUTE = 1
 # Routes whose pages differ by object: a 1:1 lesson and a group session (seats, materials).
-PER_ROUTE_OF = {"lesson-detail": 2}
+PER_ROUTE_OF = {"lesson-detail": 2, "room-detail": 2}  # and a course room and a group room
 MAX_PAGES = 150
 
 

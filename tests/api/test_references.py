@@ -30,11 +30,16 @@ REFERENCES = {
     "module_id": "/modules/{}",
     "material_id": "/materials/{}",
     "user_id": "/admin/users/{}",  # an account: admins read any (`/me` is one's own)
+    "room_id": "/rooms/{}",
 }
 ADMIN_ONLY_REFERENCES = {"user_id"}
 # Ids of parts that have no GET of their own: they are read inside their parent. (None today: a
 # new one is listed here with where its parent shows it.)
-PARTS: dict[str, str] = {}
+PARTS: dict[str, str] = {
+    # Cursors into a room's history (message ids): read in `GET /rooms/{room_id}/messages`.
+    "last_read_id": "GET /rooms/{room_id}/messages",
+    "last_message_id": "GET /rooms/{room_id}/messages",
+}
 # Components whose `id` is the resource's own id → the operation that reads it.
 OWN_IDS = {
     "TeacherOut": "/teachers/{}",
@@ -54,10 +59,12 @@ OWN_IDS = {
     "GuardianLinkOut": "/guardians/{}",
     "AdminUserOut": "/admin/users/{}",
     "MeOut": "/admin/users/{}",
+    "RoomOut": "/rooms/{}",
 }
 # Components with an `id` that no GET reads on its own (written, deleted or listed only). (None
 # today.)
-OWN_IDS_OF_PARTS: set[str] = set()
+# A room message is read at /rooms/{room_id}/messages/{id}: two ids, so not followed here.
+OWN_IDS_OF_PARTS: set[str] = {"RoomMessageOut"}
 
 
 def _resolve(schema: dict, node: dict) -> tuple[str | None, dict]:

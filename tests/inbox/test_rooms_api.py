@@ -232,7 +232,12 @@ def test_a_non_member_gets_the_same_404_as_a_missing_id_on_every_room_operation(
                 data = {}
             elif template.endswith("/members"):
                 data = {"member_ids": [ana.pk]}
-            elif template.endswith("/messages") and method == "post" or template.endswith("{message_id}") and method == "patch":
+            elif (
+                template.endswith("/messages")
+                and method == "post"
+                or template.endswith("{message_id}")
+                and method == "patch"
+            ):
                 data = {"body": "x"}
             else:
                 data = bodies.get(method)

@@ -27,6 +27,7 @@ from classroom.models import AvailabilityException, Lesson, LessonSeat, LessonSe
 from courses.choices import EnrollmentStatus, MaterialKind
 from courses.models import Course, Enrollment, Material, Module, ProgressNote
 from cplatform.exceptions import NotFound
+from inbox.models import Room, RoomMessage
 from tests.ids import SCRATCH, ids_from_scratch, next_id
 
 # The first id handed to an addressed object; incidental rows of these tables start at SCRATCH.
@@ -49,6 +50,8 @@ MODELS: dict[str, type] = {
     "guardian_link": GuardianLink,
     "user": User,
     "teacher_profile": TeacherProfile,
+    "room": Room,
+    "room_message": RoomMessage,
 }
 # The types `decoys` builds at every N (users and teacher profiles come with accounts: the World
 # gives them their N directly).
@@ -243,6 +246,7 @@ def sees(user, kind: str, pk: int) -> bool:
         material_get_for_user,
         module_get_for_user,
     )
+    from inbox.rooms.selectors import room_get_for_user, room_message_get_for_user
 
     if user is None and kind not in _PUBLIC:
         return False  # anonymous reads only the public catalog
@@ -279,4 +283,11 @@ def sees(user, kind: str, pk: int) -> bool:
         return _found(lambda: student_get_for_viewer(user=user, student_id=pk))
     if kind == "teacher_profile":
         return _found(lambda: teacher_get_for_user(user=user, teacher_id=pk))
+    if kind == "room":
+        return _found(lambda: room_get_for_user(user=user, room_id=pk))
+    if kind == "room_message":
+        message = RoomMessage.objects.filter(pk=pk).first()
+        return message is not None and _found(
+            lambda: room_message_get_for_user(user=user, room_id=message.room_id, message_id=pk)
+        )
     raise AssertionError(f"unknown type {kind}")
