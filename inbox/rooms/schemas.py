@@ -59,7 +59,11 @@ class RoomOut(Schema):
 
     @staticmethod
     def resolve_can_post(obj, context):
-        return selectors.can_post_in(user=context["request"].auth)
+        # The same for every room of the answer: asked once per request, not once per row.
+        request = context["request"]
+        if not hasattr(request, "_rooms_can_post"):
+            request._rooms_can_post = selectors.can_post_in(user=request.auth)
+        return request._rooms_can_post
 
     @staticmethod
     def resolve_can_manage(obj, context):
