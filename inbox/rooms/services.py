@@ -321,7 +321,7 @@ def room_mark_read(*, actor, room: Room, last_read_id: int | None = None) -> int
     latest = _latest_id(room)
     target = latest if last_read_id is None else min(int(last_read_id), latest)
     member = _require_member(actor=actor, room=room)
-    if target > member.last_read_id:
-        RoomMember.objects.filter(pk=member.pk, last_read_id__lt=target).update(last_read_id=target)
-        return target
-    return member.last_read_id
+    # One conditional UPDATE whether or not it moves (the same cost read or unread, and a
+    # concurrent reader never moves it back).
+    RoomMember.objects.filter(pk=member.pk, last_read_id__lt=target).update(last_read_id=target)
+    return max(target, member.last_read_id)
