@@ -111,7 +111,7 @@ AREAS: tuple[Area, ...] = (
     ),
     Area(
         "rooms",
-        _("Chat rooms"),
+        _("Chat"),
         ALL,
         "room-list",
         frozenset(
