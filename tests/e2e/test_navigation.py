@@ -29,8 +29,8 @@ _HEADER_ROWS = """
 """
 
 AREAS = {
-    "en": ["Home", "Lessons", "Courses", "Progress", "Chat", "Teaching", "Children"],
-    "es": ["Inicio", "Clases", "Cursos", "Progreso", "Chat", "Enseñanza", "Hijos"],
+    "en": ["Home", "Lessons", "Courses", "Progress", "Teaching", "Chat", "Children"],
+    "es": ["Inicio", "Clases", "Cursos", "Progreso", "Enseñanza", "Chat", "Hijos"],
 }
 
 
