@@ -19,6 +19,7 @@ from courses.api import router as courses_router
 from dashboards.api import router as dashboards_router
 from inbox.messaging.api import router as messages_router
 from inbox.notifications.api import router as notifications_router
+from inbox.rooms.api import router as rooms_router
 from inbox.safety.api import router as inbox_safety_router
 
 from . import api_http, idempotency
@@ -175,3 +176,4 @@ api.add_router("/", dashboards_router)
 api.add_router("/", inbox_safety_router)
 api.add_router("/", notifications_router)
 api.add_router("/", messages_router)
+api.add_router("/", rooms_router)

@@ -74,6 +74,10 @@ CODES: dict[str, str] = {
     # Retries (cplatform.idempotency).
     "idempotency_key_reused": "This Idempotency-Key was already used with another request (422).",
     "idempotency_key_in_use": "A request with this Idempotency-Key is still running; retry (409).",
+    # Chat rooms (inbox.rooms).
+    "room_member_not_allowed": "The person cannot be put in a room by this member (or does not exist).",
+    "course_room_managed": "A course room's members follow its enrolments; it is not changed by hand.",
+    "room_message_deleted": "The message was deleted; it can no longer be edited.",
 }
 
 

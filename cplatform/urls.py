@@ -73,6 +73,7 @@ urlpatterns += i18n_patterns(
     path("inbox/", include("inbox.safety.urls")),
     path("", include("inbox.urls")),
     path("messages/", include("inbox.messaging.urls")),
+    path("rooms/", include("inbox.rooms.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -7,3 +7,4 @@ class InboxConfig(AppConfig):
     def ready(self):
         # notifications: receivers of the other apps' (and the inbox's) in-transaction signals
         from .notifications import receivers as notification_receivers  # noqa: F401
+        from .rooms import receivers as room_receivers  # noqa: F401

@@ -60,6 +60,8 @@ NOT_DESTRUCTIVE = {
     "message-reply": "sends a reply",
     "message-unarchive": "undoes archiving",
     "message-restore": "undoes a delete (out of the trash)",
+    "room-post": "writes a message (deleting one asks on room-message-delete)",
+    "course-room-open": "creates the course's room",
 }
 
 # Destructive routes that ask on a page of their own rather than components/confirm.html (it has
@@ -84,6 +86,9 @@ ACTORS = {
     "calendar-feed-regenerate": "student_a",
     "calendar-feed-turn-off": "student_a",
     "guardian-consent": "parent_of_a",
+    "room-delete": "teacher",  # the group room's teacher
+    "room-member-remove": "teacher",
+    "room-leave": "student_a",  # a member of the group room
 }
 
 

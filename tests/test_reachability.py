@@ -92,6 +92,13 @@ ROLE_PAGES: dict[str, set[str]] = {
     "message-thread": {"student_a", "teacher"},
     "message-archive": {"student_a", "teacher"},  # a thread's "Archive" link asks first
     "message-delete": {"student_a", "teacher"},  # a thread's "Delete" link asks first
+    # Chat rooms: student A and the teacher share the course's room and a group room.
+    "room-list": SIGNED_IN,
+    "room-detail": {"student_a", "teacher"},
+    "room-members": {"student_a", "teacher"},
+    "room-message-edit": {"student_a"},  # their own message in the course room
+    "room-create": {"teacher", "admin"},
+    "room-edit": {"teacher"},
 }
 
 CONFIRMATION = "the confirmation page of an action, linked from the page the action belongs to"
@@ -136,6 +143,13 @@ NOT_PAGES: dict[str, str] = {
     "inbox-report": "a form linked under each message of a thread",
     "inbox-report-sent": "where a sent report leads (a redirect after the form)",
     "inbox-child-thread": "a thread of a child under 16, linked from Children's messages",
+    "room-message-delete": CONFIRMATION,
+    "room-delete": CONFIRMATION,
+    "room-member-remove": CONFIRMATION,
+    "room-leave": CONFIRMATION,
+    "room-post": "POST action (the room's message form)",
+    "course-room-open": "POST action (a teacher's 'Open its room' on the rooms page)",
+    "room-messages": "the fragment of new messages static/js/rooms.js polls",
     # Booking's second step: the free times are buttons of a GET form (a time is picked, not
     # followed); tests/booking/test_review.py and the booking journey go through it.
     "lesson-book-review": "the review step of booking, opened by picking a time",
@@ -159,7 +173,7 @@ LANGUAGELESS = (
 # At most this many addresses of one route are fetched (another teacher's page adds nothing).
 PER_ROUTE = 1
 # Routes whose pages differ by object: a 1:1 lesson and a group session (seats, materials).
-PER_ROUTE_OF = {"lesson-detail": 2}
+PER_ROUTE_OF = {"lesson-detail": 2, "room-detail": 2}  # and a course room and a group room
 MAX_PAGES = 150
 
 

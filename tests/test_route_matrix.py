@@ -151,6 +151,18 @@ class World:
         self.message = message_send(
             sender=student_a, recipient_id=teacher.user.pk, subject="Homework", body="Friday?"
         )
+        self._rooms(teacher.user, student_a)
+
+    def _rooms(self, teacher, student_a):
+        """The course's room (the teacher and student A) with a message of A's, and a group room
+        the teacher made with A."""
+        from inbox.rooms.services import course_room_sync, group_room_create, room_message_post
+
+        self.room = course_room_sync(course=self.course)
+        self.room_message = room_message_post(actor=student_a, room=self.room, body="Hello")
+        self.group_room = group_room_create(
+            actor=teacher, name="Study group", member_ids=[student_a.pk]
+        )
 
 
 ROUTES.update(
@@ -409,9 +421,62 @@ def _notification_read(w) -> bool:
     return Notification.objects.get(pk=_teachers_notification(w)).read_at is not None
 
 
+# Chat rooms: a room answers its members only (404 for anyone else, admins included).
+ROOM = expect(404, anonymous=LOGIN, student_a=200, teacher=200)
+GROUP_MANAGER = expect(404, anonymous=LOGIN, teacher=200)
+ROUTES.update(
+    {
+        "room-list": Row(SIGNED_IN_ONLY, lambda w: "/rooms/"),
+        "room-create": Row(
+            expect(403, anonymous=LOGIN, teacher=200, other_teacher=200, admin=200),
+            lambda w: "/rooms/new/",
+        ),
+        "course-room-open": Row(
+            LOGIN_THEN_POST_ONLY, lambda w: f"/rooms/courses/{w.course.pk}/open/"
+        ),
+        "room-detail": Row(ROOM, lambda w: f"/rooms/{w.room.pk}/"),
+        "room-messages": Row(ROOM, lambda w: f"/rooms/{w.room.pk}/messages/?after=0"),
+        "room-post": Row(LOGIN_THEN_POST_ONLY, lambda w: f"/rooms/{w.room.pk}/post/"),
+        # Its author edits a message; its author and the room's teacher delete it (asked first).
+        "room-message-edit": Row(
+            expect(404, anonymous=LOGIN, student_a=200),
+            lambda w: f"/rooms/{w.room.pk}/messages/{w.room_message.pk}/edit/",
+        ),
+        "room-message-delete": Row(
+            ROOM, lambda w: f"/rooms/{w.room.pk}/messages/{w.room_message.pk}/delete/"
+        ),
+        "room-members": Row(ROOM, lambda w: f"/rooms/{w.room.pk}/members/"),
+        # A group room's teacher renames, deletes and removes members; members leave.
+        "room-edit": Row(GROUP_MANAGER, lambda w: f"/rooms/{w.group_room.pk}/edit/"),
+        "room-delete": Row(GROUP_MANAGER, lambda w: f"/rooms/{w.group_room.pk}/delete/"),
+        "room-member-remove": Row(
+            GROUP_MANAGER,
+            lambda w: f"/rooms/{w.group_room.pk}/members/{w.users['student_a'].pk}/remove/",
+        ),
+        "room-leave": Row(ROOM, lambda w: f"/rooms/{w.group_room.pk}/leave/"),
+    }
+)
+
 # Second rows of a route (" #variant"): the POSTs that act on student A's objects.
 ROUTES.update(
     {
+        "room-post #post": Row(
+            expect(404, anonymous=LOGIN, student_a=DONE, teacher=DONE),
+            lambda w: f"/rooms/{w.room.pk}/post/",
+            method="post",
+            data=lambda w: {"body": "Posted through the page"},
+            done=lambda w: w.room.messages.filter(body="Posted through the page").exists(),
+        ),
+        "room-message-delete #post": Row(
+            expect(404, anonymous=LOGIN, student_a=DONE, teacher=DONE),
+            lambda w: f"/rooms/{w.room.pk}/messages/{w.room_message.pk}/delete/",
+            method="post",
+            done=lambda w: (
+                type(w.room_message)
+                .objects.filter(pk=w.room_message.pk, deleted_at__isnull=False)
+                .exists()
+            ),
+        ),
         # The course's teacher and admins remove an enrolment; A and their parent withdraw instead
         # (their own enrolment: refused, 403); anyone else meets a missing one.
         # Teachers and admins only (a role's 403 for anyone else, whatever the id); another

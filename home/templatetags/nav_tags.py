@@ -122,7 +122,17 @@ AREAS: tuple[Area, ...] = (
                 "messages-trash",
                 "message-new",
                 "message-thread",
+                "room-list",
+                "room-detail",
+                "room-create",
+                "room-edit",
+                "room-members",
+                "room-message-edit",
             }
+        ),
+        (
+            Link("messages-inbox", _("Direct messages"), ALL),
+            Link("room-list", _("Chat rooms"), ALL),
         ),
     ),
     Area(

@@ -34,6 +34,7 @@ from classroom.scheduling.services import (
 )
 from courses.models import Enrollment, Material
 from cplatform.editorial import EDITORS, MODERATORS
+from inbox.models import RoomMember
 from tests.api.matrix import AREA_BUILDERS, AREA_ROWS
 from tests.api.matrix.base import (
     ALL_SIGNED_IN,
@@ -853,6 +854,13 @@ LISTS: dict[str, ListRows] = {
         ("student_a", "parent_of_a"),
     ),
     "GET /api/v1/students": ListRows("id", lambda w: {_a(w).pk}, _students_of, INSIDERS),
+    # Rooms are their members': student A's are the course room and the group room.
+    "GET /api/v1/rooms": ListRows(
+        "id",
+        lambda w: set(RoomMember.objects.filter(user=_a(w)).values_list("room_id", flat=True)),
+        lambda user: set(RoomMember.objects.filter(user=user).values_list("room_id", flat=True)),
+        ("student_a", "teacher"),
+    ),
     "GET /api/v1/progress": ListRows(
         "enrollment_id",
         lambda w: set(

@@ -31,6 +31,7 @@ REFERENCES = {
     "material_id": "/materials/{}",
     "thread_id": "/threads/{}",
     "user_id": "/admin/users/{}",  # an account: admins read any (`/me` is one's own)
+    "room_id": "/rooms/{}",
 }
 ADMIN_ONLY_REFERENCES = {"user_id"}
 # Ids of parts that have no GET of their own: they are read inside their parent. (None today: a
@@ -39,6 +40,9 @@ PARTS: dict[str, str] = {
     # A report's message (inbox safety): read through the dm part's `GET /messages/{message_id}`;
     # until both parts are merged that GET is not here. At merge: move to REFERENCES.
     "message_id": "GET /reports/{report_id}",
+    # Cursors into a room's history (message ids): read in `GET /rooms/{room_id}/messages`.
+    "last_read_id": "GET /rooms/{room_id}/messages",
+    "last_message_id": "GET /rooms/{room_id}/messages",
 }
 # Components whose `id` is the resource's own id → the operation that reads it.
 OWN_IDS = {
@@ -64,10 +68,12 @@ OWN_IDS = {
     "NotificationOut": "/notifications/{}",
     "MessageOut": "/messages/{}",
     "ThreadOut": "/threads/{}",
+    "RoomOut": "/rooms/{}",
 }
 # Components with an `id` that no GET reads on its own (written, deleted or listed only). (None
 # today.)
-OWN_IDS_OF_PARTS: set[str] = set()
+# A room message is read at /rooms/{room_id}/messages/{id}: two ids, so not followed here.
+OWN_IDS_OF_PARTS: set[str] = {"RoomMessageOut"}
 
 
 def _resolve(schema: dict, node: dict) -> tuple[str | None, dict]:

@@ -461,6 +461,31 @@ def _recipient_not_allowed():
     message_send(sender=StudentFactory(), recipient_id=StudentFactory().pk, subject="Hi", body="?")
 
 
+def _room_member_not_allowed():
+    from inbox.rooms.services import group_room_create
+
+    group_room_create(actor=bookable_teacher().user, name="Club", member_ids=[StudentFactory().pk])
+
+
+def _course_room_managed():
+    from inbox.rooms.services import course_room_open, group_room_delete
+
+    teacher = bookable_teacher().user
+    room = course_room_open(actor=teacher, course=CourseFactory(owner=teacher))
+    group_room_delete(actor=teacher, room=room)
+
+
+def _room_message_deleted():
+    from inbox.rooms.services import course_room_open, room_message_delete, room_message_edit
+    from inbox.rooms.services import room_message_post as post
+
+    teacher = bookable_teacher().user
+    room = course_room_open(actor=teacher, course=CourseFactory(owner=teacher))
+    message = post(actor=teacher, room=room, body="Hi")
+    room_message_delete(actor=teacher, message=message)
+    room_message_edit(actor=teacher, message=message, body="Back")
+
+
 CASES = {
     name.removeprefix("_"): case
     for name, case in list(globals().items())

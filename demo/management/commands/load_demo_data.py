@@ -20,6 +20,7 @@ from classroom.services import (
 )
 from cplatform.editorial import EDITORS
 from demo.courses import load_demo_courses
+from demo.rooms import load_demo_rooms
 from demo.schedule import load_demo_schedule
 from demo.site import build_site
 
@@ -248,6 +249,7 @@ class Command(BaseCommand):
             self._site_editors()
             load_demo_courses()
             load_demo_schedule()
+            load_demo_rooms()
             site = build_site()
         for missing in site.untranslated:
             self.stderr.write(f"No Spanish for {missing}")

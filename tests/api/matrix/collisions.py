@@ -28,7 +28,7 @@ from classroom.models import AvailabilityException, Lesson, LessonSeat, LessonSe
 from courses.choices import EnrollmentStatus, MaterialKind
 from courses.models import Course, Enrollment, Material, Module, ProgressNote
 from cplatform.exceptions import NotFound
-from inbox.models import UserBlock
+from inbox.models import Room, RoomMessage, UserBlock
 from inbox.notifications.models import Notification
 from inbox.safety.models import MessageReport
 from tests.ids import SCRATCH, ids_from_scratch, next_id
@@ -58,6 +58,8 @@ MODELS: dict[str, type] = {
     "report": MessageReport,
     "block": UserBlock,
     "notification": Notification,
+    "room": Room,
+    "room_message": RoomMessage,
 }
 # The types `decoys` builds at every N (users and teacher profiles come with accounts: the World
 # gives them their N directly).
@@ -267,6 +269,7 @@ def sees(user, kind: str, pk: int) -> bool:
         material_get_for_user,
         module_get_for_user,
     )
+    from inbox.rooms.selectors import room_get_for_user, room_message_get_for_user
 
     if user is None and kind not in _PUBLIC:
         return False  # anonymous reads only the public catalog
@@ -323,4 +326,11 @@ def sees(user, kind: str, pk: int) -> bool:
         from inbox.notifications.selectors import notification_get_for_user
 
         return _found(lambda: notification_get_for_user(user=user, notification_id=pk))
+    if kind == "room":
+        return _found(lambda: room_get_for_user(user=user, room_id=pk))
+    if kind == "room_message":
+        message = RoomMessage.objects.filter(pk=pk).first()
+        return message is not None and _found(
+            lambda: room_message_get_for_user(user=user, room_id=message.room_id, message_id=pk)
+        )
     raise AssertionError(f"unknown type {kind}")
