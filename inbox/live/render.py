@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 
 from inbox.models import RoomMessage
 
-# The room page's markup for one message (each an element with `data-message-id`).
+# The room page's markup for messages (each an element with `data-message-id`), given
+# `messages_list` and `user` (the viewer), as the rooms part's inbox/rooms/includes/messages.html.
 MESSAGE_TEMPLATE = "inbox/live/room_message.html"
 
 
@@ -47,4 +48,7 @@ def message_json(message: RoomMessage) -> dict:
 
 def message_html(message: RoomMessage, *, viewer) -> str:
     with as_viewer(viewer):
-        return render_to_string(MESSAGE_TEMPLATE, {"message": message, "viewer": viewer})
+        return render_to_string(
+            MESSAGE_TEMPLATE,
+            {"messages_list": [message], "room": message.room, "user": viewer},
+        )

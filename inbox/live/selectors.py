@@ -22,7 +22,7 @@ def room_message_get_for_member(*, user, room_id: int, message_id: int) -> RoomM
         return None
     return (
         RoomMessage.objects.filter(pk=message_id, room_id=room_id, room__memberships__user=user)
-        .select_related("author")
+        .select_related("author", "room")
         .first()
     )
 

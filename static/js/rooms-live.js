@@ -2,21 +2,24 @@
 // of waiting for the next poll. No build step, no inline code (the site's CSP allows only its own
 // scripts; its connect-src 'self' covers ws:/wss: on the page's own host).
 //
-// What the room page provides (the rooms part's markup):
-//   <ol data-room-id="12" data-removed-text="…" …>   the message list; each message an element with
-//                                                     data-message-id (the fragment the socket sends)
-//   [data-room-live-status]                           optional: where a removal notice is written
-//   [data-unread-badge="rooms"]                       optional, anywhere: total unread room messages
-//   [data-room-unread="12"]                           optional, anywhere: one room's unread count
-// While the socket is open the list carries data-live="open" and the page's poll (`?after=<id>`)
-// stands down; when it closes the attribute goes, the poll resumes, and the socket reconnects with
-// backoff. Events on document: "rooms:live-open" (a poll may catch up once), "rooms:live-closed",
-// "rooms:live-message" (detail: the frame).
+// What the room page provides (the rooms part's markup, static/js/rooms.js):
+//   <ol data-room-messages data-room-id="12" data-poll-url="…" data-removed-text="…">
+//       the message list; each message an element with data-message-id (the socket's frames carry
+//       the same fragment); data-no-poll from the server (an older page of the history) keeps the
+//       socket off: new messages belong to the newest page
+//   window.appendMessages(html)        rooms.js's one way to add or replace messages (used if there)
+//   [data-room-live-status]            optional: where a removal notice is written
+//   [data-unread-badge="rooms"]        optional, anywhere: the person's unread room messages
+//   [data-room-unread="12"]            optional, anywhere: one room's unread count
+// While the socket is open the list carries data-no-poll and data-live="open", so rooms.js's poll
+// (`?after=<id>`) stands down; when it closes both go, the poll resumes, and the socket reconnects
+// with backoff; on (re)opening, one request for `?after=<last id>` fills the gap. Events on document:
+// "rooms:live-open", "rooms:live-closed", "rooms:live-message" (detail: the frame).
 (function () {
   "use strict";
 
   const list = document.querySelector("[data-room-id]");
-  if (!list || !("WebSocket" in window)) return;
+  if (!list || list.hasAttribute("data-no-poll") || !("WebSocket" in window)) return;
 
   const roomId = list.dataset.roomId;
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
@@ -24,6 +27,7 @@
   const NOT_A_MEMBER = 4403;
   let delay = 1000;
   let stopped = false;
+  let reconnecting = false; // a socket was open before: what came meanwhile is fetched once
 
   function emit(name, detail) {
     document.dispatchEvent(new CustomEvent(name, { detail }));
@@ -39,7 +43,29 @@
     return window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
   }
 
+  function lastId() {
+    const items = list.querySelectorAll("[data-message-id]");
+    return items.length ? items[items.length - 1].dataset.messageId : list.dataset.lastId || "0";
+  }
+
+  function catchUp() {
+    const pollUrl = list.dataset.pollUrl;
+    if (!pollUrl || typeof window.appendMessages !== "function") return;
+    fetch(`${pollUrl}?after=${lastId()}`, {
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" },
+    })
+      .then((response) => (response.ok ? response.text() : ""))
+      .then((html) => html && window.appendMessages(html))
+      .catch(() => {});
+  }
+
   function showMessage(frame) {
+    if (typeof window.appendMessages === "function") {
+      window.appendMessages(frame.html);
+      emit("rooms:live-message", frame);
+      return;
+    }
     const node = fragment(frame.html);
     if (!node) return;
     const existing = list.querySelector(`[data-message-id="${frame.message.id}"]`);
@@ -78,9 +104,13 @@
 
   function connect() {
     const socket = new WebSocket(url);
+    let opened = false;
     socket.addEventListener("open", () => {
-      delay = 1000;
+      opened = true;
       list.dataset.live = "open";
+      list.setAttribute("data-no-poll", "");
+      if (reconnecting) catchUp();
+      delay = 1000;
       emit("rooms:live-open");
     });
     socket.addEventListener("message", (event) => {
@@ -95,7 +125,11 @@
       else if (frame.type === "room.removed") removed();
     });
     socket.addEventListener("close", (event) => {
-      if (list.dataset.live === "open") delete list.dataset.live;
+      if (opened) {
+        delete list.dataset.live;
+        list.removeAttribute("data-no-poll");
+        reconnecting = true;
+      }
       emit("rooms:live-closed", { code: event.code });
       if (event.code === NOT_A_MEMBER) removed();
       if (stopped) return;

@@ -26,6 +26,8 @@ from tests.courses.factories import CourseFactory
 from tests.e2e.conftest import ARTIFACTS, DESKTOP, TIMEOUT_MS, Journey, new_context
 
 ROOT = Path(__file__).resolve().parents[2]
+# The server reads the rows from its own connections: they must be committed.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def ROOM_PAGE(room):  # noqa: N802 — the rooms part's page replaces this stand-in

@@ -26,8 +26,8 @@ PAGE = engines["django"].from_string(
   <h1>{{ room.name }}</h1>
   <p>Unread: <span data-unread-badge="rooms">0</span></p>
   <p data-room-live-status role="status"></p>
-  <ol data-room-id="{{ room.pk }}" data-removed-text="You are no longer a member of this room.">
-    {% for message in messages %}{% include template with message=message viewer=request.user %}{% endfor %}
+  <ol data-room-messages data-room-id="{{ room.pk }}" data-removed-text="You are no longer a member of this room.">
+    {% include template with messages_list=messages %}
   </ol>
   <form method="post">{% csrf_token %}
     <label for="body">Message</label>
