@@ -14,10 +14,14 @@ a missing id, like the pages' 404). Once open, the server pushes JSON frames:
 
 `ws/me/`: any signed-in person; pushes the `unread` frames only.
 
-The client sends nothing (posting goes through the pages or the API).
+A room's client sends one kind of frame, `{"type": "read", "last_read_id": id}`, as it shows the
+messages it received: the read marker moves forward (never back), and the person's badges follow.
+Anything else it sends is ignored (posting goes through the pages or the API).
 """
 
 from __future__ import annotations
+
+import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -26,6 +30,7 @@ from . import render
 from .auth import accepted_subprotocol
 from .groups import room_group, user_group
 from .selectors import badge_counts, room_membership_get, room_message_get_for_member
+from .services import room_read_marker_move
 
 # Closed after accepting because the person is no longer a member (4000-4999: the application's).
 CLOSE_NOT_A_MEMBER = 4403
@@ -50,8 +55,18 @@ class _PersonConsumer(AsyncJsonWebsocketConsumer):
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Text frames of JSON only; anything else (binary, malformed) is ignored, not a crash."""
+        if text_data is None:
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            return
+        await self.receive_json(content, **kwargs)
+
     async def receive_json(self, content, **kwargs):
-        """Clients only listen; anything they send is ignored."""
+        """`ws/me/` only listens; what its client sends is ignored."""
 
     async def unread_changed(self, event):
         counts = await database_sync_to_async(badge_counts)(user=self.user)
@@ -71,6 +86,16 @@ class RoomConsumer(_PersonConsumer):
             await self.close()  # before accept: the handshake is refused (HTTP 403)
             return
         await self.join(room_group(self.room_id), user_group(self.user.pk))
+
+    async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict) or content.get("type") != "read":
+            return
+        last_read_id = content.get("last_read_id")
+        if type(last_read_id) is not int or last_read_id < 1:
+            return  # not a message id: nothing to move
+        await database_sync_to_async(room_read_marker_move)(
+            user=self.user, room_id=self.room_id, last_read_id=last_read_id
+        )
 
     async def room_message(self, event):
         """A message of the room was posted, edited or deleted: send it as this viewer sees it."""

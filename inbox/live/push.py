@@ -33,6 +33,11 @@ def push_room_message(*, room_id: int, message_id: int, author_id: int | None, e
             _send(user_group(user_id), {"type": "unread.changed"})
 
 
+def push_unread(*, user_id: int) -> None:
+    """`user_id`'s unread counts changed (every socket of theirs sends the new ones)."""
+    _send(user_group(user_id), {"type": "unread.changed"})
+
+
 def push_membership_ended(*, room_id: int, user_id: int) -> None:
     """Close `user_id`'s sockets of the room at once, and update their badge."""
     _send(user_group(user_id), {"type": "room.removed", "room_id": room_id})

@@ -10,6 +10,7 @@
 //   window.appendMessages(html)        rooms.js's one way to add or replace messages (used if there)
 //   [data-room-live-status]            optional: where a removal notice is written
 //   [data-unread-badge="rooms"]        optional, anywhere: the person's unread room messages
+// A message that arrives while the page is visible is reported read over the socket.
 //   [data-room-unread="12"]            optional, anywhere: one room's unread count
 // While the socket is open the list carries data-no-poll and data-live="open", so rooms.js's poll
 // (`?after=<id>`) stands down; when it closes both go, the poll resumes, and the socket reconnects
@@ -58,6 +59,13 @@
       .then((response) => (response.ok ? response.text() : ""))
       .then((html) => html && window.appendMessages(html))
       .catch(() => {});
+  }
+
+  // The person sees what arrives while the page is in front: their read marker follows (the poll
+  // moved it over what it fetched), so their badges do not count what they have seen.
+  function markRead(socket, frame) {
+    if (frame.type !== "message.new" || document.visibilityState !== "visible") return;
+    socket.send(JSON.stringify({ type: "read", last_read_id: frame.message.id }));
   }
 
   function showMessage(frame) {
@@ -120,7 +128,10 @@
       } catch {
         return;
       }
-      if (frame.type && frame.type.startsWith("message.")) showMessage(frame);
+      if (frame.type && frame.type.startsWith("message.")) {
+        showMessage(frame);
+        markRead(socket, frame);
+      }
       else if (frame.type === "unread") showUnread(frame);
       else if (frame.type === "room.removed") removed();
     });

@@ -278,3 +278,53 @@ def test_my_socket_pushes_my_unread_counts_and_refuses_anonymous(room):
     assert refused
     assert first == {"type": "unread", "rooms": 0, "by_room": {str(room.pk): 0}}
     assert second == {"type": "unread", "rooms": 1, "by_room": {str(room.pk): 1}}
+
+
+def test_a_read_frame_moves_the_marker_forward_only_and_the_badges_follow(room):
+    first, second = post(room, room.teacher, "one"), post(room, room.teacher, "two")
+
+    async def scenario():
+        ws = socket(f"/ws/rooms/{room.pk}/", user=room.student)
+        assert (await ws.connect())[0]
+        await ws.send_json_to({"type": "read", "last_read_id": first.pk})
+        after_first = await ws.receive_json_from(timeout=WAIT)
+        await ws.send_json_to({"type": "read", "last_read_id": first.pk - 1})  # backwards
+        backwards_silent = await ws.receive_nothing(timeout=0.5)
+        await ws.send_json_to({"type": "read", "last_read_id": 10**12})  # past the latest
+        after_all = await ws.receive_json_from(timeout=WAIT)
+        await ws.disconnect()
+        return after_first, backwards_silent, after_all
+
+    after_first, backwards_silent, after_all = run(scenario)
+
+    assert after_first["rooms"] == 1 and backwards_silent
+    assert after_all["rooms"] == 0
+    assert RoomMember.objects.get(room=room, user=room.student).last_read_id == second.pk
+
+
+def test_what_a_client_sends_besides_a_read_frame_is_ignored_and_the_socket_stays_open(room):
+    async def scenario():
+        ws = socket(f"/ws/rooms/{room.pk}/", user=room.student)
+        assert (await ws.connect())[0]
+        await ws.send_to(text_data="not json {")
+        await ws.send_to(bytes_data=b"\x00\x01")
+        for frame in (
+            [1, 2],
+            {"type": "read", "last_read_id": "5"},
+            {"type": "read", "last_read_id": -3},
+            {"type": "read", "last_read_id": True},
+            {"type": "post", "body": "sockets do not post"},
+        ):
+            await ws.send_json_to(frame)
+        silent = await ws.receive_nothing(timeout=0.5)
+        await database_sync_to_async(post)(room, room.teacher, "still listening")
+        frame = await ws.receive_json_from(timeout=WAIT)
+        await ws.disconnect()
+        return silent, frame
+
+    silent, frame = run(scenario)
+
+    assert silent
+    assert frame["message"]["body"] == "still listening"
+    assert RoomMessage.objects.count() == 1
+    assert RoomMember.objects.get(room=room, user=room.student).last_read_id == 0
