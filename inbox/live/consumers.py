@@ -122,6 +122,9 @@ class RoomConsumer(_PersonConsumer):
             await self._removed()
 
     async def _removed(self):
+        if getattr(self, "removed", False):
+            return  # told once (the removal and a message may both find it out)
+        self.removed = True
         await self.send_json({"type": "room.removed", "room_id": self.room_id})
         await self.close(code=CLOSE_NOT_A_MEMBER)
 
