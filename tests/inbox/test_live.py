@@ -328,3 +328,25 @@ def test_what_a_client_sends_besides_a_read_frame_is_ignored_and_the_socket_stay
     assert frame["message"]["body"] == "still listening"
     assert RoomMessage.objects.count() == 1
     assert RoomMember.objects.get(room=room, user=room.student).last_read_id == 0
+
+
+def test_every_websocket_route_refuses_an_anonymous_socket(room):
+    from inbox.live.routing import websocket_urlpatterns
+
+    paths = [
+        "/" + str(pattern.pattern).replace("<int:room_id>", str(room.pk))
+        for pattern in websocket_urlpatterns
+    ]
+
+    async def scenario():
+        answers = {}
+        for path in paths:
+            ws = socket(path)
+            answers[path] = (await ws.connect())[0]
+            await ws.disconnect()
+        return answers
+
+    answers = run(scenario)
+
+    assert len(answers) == len(websocket_urlpatterns) >= 2
+    assert not any(answers.values()), answers
