@@ -112,6 +112,7 @@
 
   function connect() {
     const socket = new WebSocket(url);
+    current = socket;
     let opened = false;
     socket.addEventListener("open", () => {
       opened = true;
@@ -151,8 +152,17 @@
     });
   }
 
+  let current = null;
   window.addEventListener("pagehide", () => {
     stopped = true;
+    if (current) current.close();
+  });
+  // Back from the browser's page cache: open a new socket and fetch what came meanwhile.
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return;
+    stopped = false;
+    reconnecting = true;
+    connect();
   });
   connect();
 })();
