@@ -39,6 +39,9 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_SITE_NAME = "cplatform"
 
 INSTALLED_APPS = [
+    # daphne before django.contrib.staticfiles: its `runserver` serves the ASGI application
+    # (cplatform/asgi.py: pages, static files and WebSockets) in `make run`.
+    "daphne",
     # Our apps first so their templates override the packages' ones.
     "cplatform",
     "catalog",
@@ -89,6 +92,7 @@ INSTALLED_APPS = [
     "postman",
     "djstripe",
     "django_q",
+    "channels",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +218,18 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# WebSocket pushes (inbox/live) between processes: Redis when REDIS_URL is set; otherwise in memory,
+# so only the process that serves the sockets (the web process of `make run`) can push to them.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 Q_CLUSTER = {
     "name": "cplatform",
@@ -410,5 +426,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # daphne's runserver access log: once (it would also reach Django's own "django" handler).
+        "django.channels.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -35,3 +35,4 @@ WAGTAILSEARCH_BACKENDS = {  # as production.py: PostgreSQL full-text search
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"}
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

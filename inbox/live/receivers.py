@@ -1,0 +1,50 @@
+"""What the live layer listens to (connected in inbox/apps.py). Every push happens after commit."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from inbox.models import RoomMember, RoomMessage
+from inbox.rooms.signals import room_message_posted_committed
+
+from .push import push_membership_ended, push_room_message
+
+
+@receiver(room_message_posted_committed, dispatch_uid="inbox.live.message_posted")
+def message_posted(sender, *, message, **kwargs):
+    push_room_message(
+        room_id=message.room_id, message_id=message.pk, author_id=message.author_id, event="new"
+    )
+
+
+# Edits and deletions keep the row (ids only grow; a deleted message keeps its place with
+# `deleted_at`), so a save of an existing message is one of the two, whichever service made it.
+@receiver(post_save, sender=RoomMessage, dispatch_uid="inbox.live.message_changed")
+def message_changed(sender, *, instance, created, raw=False, **kwargs):
+    if created or raw:
+        return  # new messages are pushed on room_message_posted_committed
+    event = "deleted" if instance.deleted_at is not None else "edited"
+    transaction.on_commit(
+        partial(
+            push_room_message,
+            room_id=instance.room_id,
+            message_id=instance.pk,
+            author_id=instance.author_id,
+            event=event,
+        ),
+        robust=True,  # a push that fails is logged; the edit stands
+    )
+
+
+# Every way a membership ends deletes its row: the enrolment ended (the rooms receivers of the
+# courses signals), the member left or was removed, the room was deleted (cascade).
+@receiver(post_delete, sender=RoomMember, dispatch_uid="inbox.live.membership_ended")
+def membership_ended(sender, *, instance, **kwargs):
+    transaction.on_commit(
+        partial(push_membership_ended, room_id=instance.room_id, user_id=instance.user_id),
+        robust=True,
+    )

@@ -1,0 +1,54 @@
+"""What the live consumers read, each checked against who asks: a socket only ever sees a room its
+person is a member of (a missing room and someone else's room look the same: refused)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from inbox.models import RoomMember, RoomMessage
+
+
+def room_membership_get(*, user, room_id: int) -> RoomMember | None:
+    """`user`'s membership of the room, or None (anonymous, inactive, not a member, no such room)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return RoomMember.objects.filter(room_id=room_id, user=user).first()
+
+
+def room_message_get_for_member(*, user, room_id: int, message_id: int) -> RoomMessage | None:
+    """A message of the room, if `user` is (still) one of its members: one query."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return (
+        RoomMessage.objects.filter(pk=message_id, room_id=room_id, room__memberships__user=user)
+        .select_related("author", "room")
+        .first()
+    )
+
+
+def room_unread_counts(*, user) -> dict[int, int]:
+    """Unread messages per room of `user` ({room_id: count}): messages after their read marker, not
+    their own, not deleted. One query whatever the number of rooms."""
+    unread = (
+        RoomMessage.objects.filter(
+            room=OuterRef("room_id"), id__gt=OuterRef("last_read_id"), deleted_at__isnull=True
+        )
+        .exclude(author=user)
+        .order_by()
+        .values("room")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = (
+        RoomMember.objects.filter(user=user)
+        .annotate(unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)))
+        .values_list("room_id", "unread")
+    )
+    return dict(rows)
+
+
+def badge_counts(*, user) -> dict:
+    """What the unread badges show, pushed on every socket of `user` when it changes."""
+    by_room = room_unread_counts(user=user)
+    return {"rooms": sum(by_room.values()), "by_room": {str(k): v for k, v in by_room.items()}}
