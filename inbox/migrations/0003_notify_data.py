@@ -33,7 +33,7 @@ def unschedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inbox", "0002_notifications"),
+        ("inbox", "0002_rooms_data"),
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
 

@@ -16,7 +16,7 @@ def unschedule_reminders(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inbox", "0003_lesson_reminder"),
+        ("inbox", "0003_notify_data"),
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
 
