@@ -14,6 +14,7 @@ from authentication.roles import role_required
 from cplatform.confirm import Confirmation, confirm_page
 from cplatform.exceptions import DomainError
 
+from ..safety.selectors import messaging_hold_for
 from . import selectors, services
 from .choices import MessageFolder
 from .forms import MessageForm, ReplyForm
@@ -44,6 +45,7 @@ def _folder_page(request, folder: MessageFolder):
         "folders": _folders(folder),
         "page": page,
         "unread": selectors.unread_count_for(user=user),
+        "messaging_hold": messaging_hold_for(user=user),
     }
     if folder == MessageFolder.INBOX:
         context["children_threads"] = list(selectors.guardian_thread_list_for(user=user)[:20])
@@ -99,7 +101,12 @@ def message_new(request):
     return render(
         request,
         "inbox/message_new.html",
-        {"form": form, "partners": partners, "folders": _folders("")},
+        {
+            "form": form,
+            "partners": partners,
+            "folders": _folders(""),
+            "messaging_hold": messaging_hold_for(user=request.user),
+        },
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.dispatch import receiver
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from authentication.selectors import guardians_of
 from authentication.signals import guardian_invited
@@ -38,11 +38,8 @@ from .services import notify, settings_of
 
 
 def _path(name: str, **kwargs) -> str:
-    """The path of a page, or "" when that page is not part of this build (yet)."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
+    """The (English) path of the page a notification leads to; shown in the reader's language."""
+    return reverse(name, kwargs=kwargs)
 
 
 def _lesson_data(lesson, **extra) -> dict:
@@ -208,7 +205,7 @@ def on_direct_message_sent(sender, message, actor=None, **kwargs):
         kind=NotificationKind.DIRECT_MESSAGE,
         actor=actor,
         target=message,
-        url=_path("inbox:message-thread", thread_id=thread_id),
+        url=_path("message-thread", thread_id=thread_id),
         data={"subject": message.subject, "thread_id": thread_id},
     )
 
@@ -219,7 +216,7 @@ def on_room_message_posted(sender, message, actor, mentioned=(), **kwargs):
         return
     room = message.room
     name = room.name or (room.course.title if room.course_id else "")
-    url = _path("inbox:room", room_id=room.pk)
+    url = _path("room-detail", room_id=room.pk)
     people = get_user_model().objects.filter(pk__in=list(mentioned))
     for person in people:
         notify(
