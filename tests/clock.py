@@ -27,6 +27,7 @@ CLOCK_FREE = {
     "tests/test_smoke.py",
     "tests/test_nul_input.py",
     "tests/test_mail.py",
+    "tests/test_parallel.py",
     "tests/home/test_blocks.py",
     "tests/seo/test_crawl.py",
     "tests/seo/test_browser.py",
