@@ -59,13 +59,18 @@ run: demo compilemessages ## Install, migrate, load demo data, serve on http://1
 # first; TEST_NOW=<instant> replays a run, TEST_NOW=real uses the real clock.
 TEST_NOW ?= $(shell scripts/suite-instant)
 export TEST_NOW
+# The suite runs on TEST_WORKERS pytest-xdist processes, each on its own test database (test_<name>_gw0,
+# _gw1 …) and media folder; TEST_WORKERS=0 (or 1) runs it serially in this process. tests/parallel.py
+# keeps together what must not run side by side and starts the slowest tests first.
+TEST_WORKERS ?= 2
+XDIST_ARGS = -n $(if $(filter-out 0 1,$(TEST_WORKERS)),$(TEST_WORKERS),0)
 
-test: install system-deps compilemessages ## Run the whole suite on a throwaway PostgreSQL (or DATABASE_URL), browsers included
+test: install system-deps compilemessages ## Run the whole suite on a throwaway PostgreSQL (or DATABASE_URL), browsers included, on TEST_WORKERS=2 processes
 	@set -e; \
 	echo "suite clock: TEST_NOW=$${TEST_NOW:-real}"; \
 	if [ -z "$$DATABASE_URL" ]; then url="$$(scripts/test-db)" || { echo "$@: stopped: the throwaway PostgreSQL did not start (scripts/test-db says why, above)" >&2; exit 1; }; export DATABASE_URL="$$url"; fi; \
 	$(PY) manage.py makemigrations --check --dry-run --settings=cplatform.settings.test >/dev/null; \
-	$(PY) -m pytest $(if $(CI),--create-db,--reuse-db) $(PYTEST_ARGS)
+	$(PY) -m pytest $(if $(CI),--create-db,--reuse-db) $(XDIST_ARGS) $(PYTEST_ARGS)
 
 test-clock: install system-deps compilemessages ## Run the time-dependent tests at 20 instants (4 hours × the coming day and the DST days; CLOCK_JOBS=2 runs two at once); not in CI
 	@set -e; \

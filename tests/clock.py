@@ -28,6 +28,7 @@ CLOCK_FREE = {
     "tests/test_nul_input.py",
     "tests/test_mail.py",
     "tests/test_outbox_worker.py",  # runs on the real clock, as its worker process does
+    "tests/test_parallel.py",
     "tests/home/test_blocks.py",
     "tests/seo/test_crawl.py",
     "tests/seo/test_browser.py",

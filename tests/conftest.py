@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import parallel
 from tests.clock import is_time_dependent, suite_instant
 
 # Playwright drives the browser from an event loop; the live server's ORM calls are synchronous.
@@ -66,10 +67,12 @@ def pytest_report_header(config):
     return f"suite clock: every test starts at {stamp} (replay: make test TEST_NOW={stamp})"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (tests/parallel.py)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if is_time_dependent(str(Path(item.path).relative_to(ROOT))):
             item.add_marker(pytest.mark.clock)
+    parallel.plan(config, items)
 
 
 def pytest_sessionstart(session):

@@ -29,8 +29,11 @@ if OUTBOX_TEST_MAIL_DIR:
     EMAIL_DELIVERY_BACKEND = "tests.outbox_delivery.SlowFileBackend"
     EMAIL_FILE_PATH = OUTBOX_TEST_MAIL_DIR
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-MEDIA_ROOT = BASE_DIR / ".cache" / "test-media"
-PRIVATE_MEDIA_ROOT = BASE_DIR / ".cache" / "test-private-media"
+# Each pytest-xdist worker (PYTEST_XDIST_WORKER=gw0, gw1 …; make test) writes its own files, as it
+# uses its own database: no test reads or deletes what a test on another worker wrote.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+MEDIA_ROOT = BASE_DIR / ".cache" / "test-media" / _WORKER
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".cache" / "test-private-media" / _WORKER
 WAGTAILSEARCH_BACKENDS = {  # as production.py: PostgreSQL full-text search
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"}
 }
