@@ -20,6 +20,7 @@ from classroom.services import (
 )
 from cplatform.editorial import EDITORS
 from demo.courses import load_demo_courses
+from demo.inbox import load_demo_conversations
 from demo.rooms import load_demo_rooms
 from demo.schedule import load_demo_schedule
 from demo.site import build_site
@@ -250,6 +251,7 @@ class Command(BaseCommand):
             load_demo_courses()
             load_demo_schedule()
             load_demo_rooms()
+            load_demo_conversations()
             site = build_site()
         for missing in site.untranslated:
             self.stderr.write(f"No Spanish for {missing}")
