@@ -3,7 +3,7 @@ person is a member of (a missing room and someone else's room look the same: ref
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from inbox.models import RoomMember, RoomMessage
@@ -17,14 +17,21 @@ def room_membership_get(*, user, room_id: int) -> RoomMember | None:
 
 
 def room_message_get_for_member(*, user, room_id: int, message_id: int) -> RoomMessage | None:
-    """A message of the room, if `user` is (still) one of its members: one query."""
+    """A message of the room, if `user` is (still) one of its members: two queries (the message,
+    its mentions for the fragment's marks)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    return (
+    message = (
         RoomMessage.objects.filter(pk=message_id, room_id=room_id, room__memberships__user=user)
+        .annotate(viewer_role=F("room__memberships__role"))
         .select_related("author", "room")
+        .prefetch_related("mentions")
         .first()
     )
+    if message is not None:
+        # The rooms selectors read the viewer's role from here (room_is_moderator: no query).
+        message.room.my_role = message.viewer_role
+    return message
 
 
 def room_unread_counts(*, user) -> dict[int, int]:
