@@ -160,11 +160,13 @@ def test_a_message_typed_by_the_teacher_reaches_the_students_open_page_over_a_we
         sam.page.wait_for_timeout(100)
     assert marker() == message_id
     expect(badge).to_have_text("0")
+    expect(badge).to_be_hidden()
 
     tina.goto(room_page(club))
     send(tina, club, "Club meets at five")
 
     expect(badge).to_have_text("1")
+    expect(sam.page.get_by_role("link", name="Chat rooms 1 unread")).to_be_visible()
     assert {"type": "unread", "rooms": 1, "by_room": {str(room.pk): 0, str(club.pk): 1}} in frames
     expect(messages.locator("[data-message-id]")).to_have_count(1)  # another room's message
     assert sam.page.evaluate("window.__sameDocument") is True
