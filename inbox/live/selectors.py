@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from inbox.messaging.selectors import unread_count_for as direct_unread_count
 from inbox.models import RoomMember, RoomMessage
+from inbox.notifications.selectors import unread_count as notification_unread_count
 
 
 def room_membership_get(*, user, room_id: int) -> RoomMember | None:
@@ -56,6 +58,12 @@ def room_unread_counts(*, user) -> dict[int, int]:
 
 
 def badge_counts(*, user) -> dict:
-    """What the unread badges show, pushed on every socket of `user` when it changes."""
+    """What the unread badges show, pushed on every socket of `user` when one changes: chat rooms
+    (in all and per room), direct messages, notifications. Three queries."""
     by_room = room_unread_counts(user=user)
-    return {"rooms": sum(by_room.values()), "by_room": {str(k): v for k, v in by_room.items()}}
+    return {
+        "rooms": sum(by_room.values()),
+        "by_room": {str(k): v for k, v in by_room.items()},
+        "messages": direct_unread_count(user=user),
+        "notifications": notification_unread_count(user=user),
+    }

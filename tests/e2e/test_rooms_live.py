@@ -167,7 +167,9 @@ def test_a_message_typed_by_the_teacher_reaches_the_students_open_page_over_a_we
 
     expect(badge).to_have_text("1")
     expect(sam.page.get_by_role("link", name="Chat rooms 1 unread")).to_be_visible()
-    assert {"type": "unread", "rooms": 1, "by_room": {str(room.pk): 0, str(club.pk): 1}} in frames
+    assert {"rooms": 1, "by_room": {str(room.pk): 0, str(club.pk): 1}}.items() <= next(
+        f for f in reversed(frames) if f["type"] == "unread"
+    ).items()
     expect(messages.locator("[data-message-id]")).to_have_count(1)  # another room's message
     assert sam.page.evaluate("window.__sameDocument") is True
     sam.check_a11y()
