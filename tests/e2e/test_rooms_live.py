@@ -144,7 +144,10 @@ def test_a_message_typed_by_the_teacher_reaches_the_students_open_page_over_a_we
     expect(arrived).to_be_visible()
     assert sam.page.evaluate("window.__sameDocument") is True  # no reload
     assert polls == []
-    assert sockets == [f"ws://127.0.0.1:{asgi_live_server.rsplit(':', 1)[1]}/ws/rooms/{room.pk}/"]
+    host = f"ws://127.0.0.1:{asgi_live_server.rsplit(':', 1)[1]}"
+    # One room socket, and the header badges' page-wide one on each page (static/js/badges.js).
+    assert [url for url in sockets if "/ws/rooms/" in url] == [f"{host}/ws/rooms/{room.pk}/"]
+    assert set(sockets) == {f"{host}/ws/me/", f"{host}/ws/rooms/{room.pk}/"}
     new = [f for f in frames if f["type"] == "message.new"]
     assert [f["message"]["body"] for f in new] == ["Quiz on Friday: chapters 3 and 4"]
     message_id = new[0]["message"]["id"]
@@ -163,9 +166,12 @@ def test_a_message_typed_by_the_teacher_reaches_the_students_open_page_over_a_we
     expect(badge).to_be_hidden()
 
     tina.goto(room_page(club))
-    send(tina, club, "Club meets at five")
+    bell = sam.page.locator("header [data-testid=notifications-badge]")
+    expect(bell).to_have_count(0)
+    send(tina, club, "Club meets at five, @Sam")
 
     expect(badge).to_have_text("1")
+    expect(bell).to_have_text("1 unread")  # the mention's notification, in the header at once
     expect(sam.page.get_by_role("link", name="Chat rooms 1 unread")).to_be_visible()
     assert {"rooms": 1, "by_room": {str(room.pk): 0, str(club.pk): 1}}.items() <= next(
         f for f in reversed(frames) if f["type"] == "unread"
