@@ -12,3 +12,7 @@ from django.dispatch import Signal
 # `recipient` is the person to tell, `parent_id` says it is a reply), `actor` (the sender).
 direct_message_sent = Signal()
 direct_message_sent_committed = Signal()
+
+# Someone's unread notifications changed (one made for them, or read). Sent after the commit only
+# (what changed is already in the database), with `user_id`; the live layer pushes the new badges.
+notifications_unread_changed_committed = Signal()

@@ -30,7 +30,7 @@ from . import render
 from .auth import accepted_subprotocol
 from .groups import room_group, user_group
 from .selectors import badge_counts, room_membership_get, room_message_get_for_member
-from .services import room_read_marker_move
+from .services import room_read_frame
 
 # Closed after accepting because the person is no longer a member (4000-4999: the application's).
 CLOSE_NOT_A_MEMBER = 4403
@@ -93,7 +93,7 @@ class RoomConsumer(_PersonConsumer):
         last_read_id = content.get("last_read_id")
         if type(last_read_id) is not int or last_read_id < 1:
             return  # not a message id: nothing to move
-        await database_sync_to_async(room_read_marker_move)(
+        await database_sync_to_async(room_read_frame)(
             user=self.user, room_id=self.room_id, last_read_id=last_read_id
         )
 

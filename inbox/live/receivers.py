@@ -9,9 +9,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from inbox.models import RoomMember, RoomMessage
-from inbox.rooms.signals import room_message_posted_committed
+from inbox.rooms.signals import room_message_posted_committed, room_read_moved_committed
+from inbox.signals import direct_message_sent_committed, notifications_unread_changed_committed
 
-from .push import push_membership_ended, push_room_message
+from .push import push_membership_ended, push_room_message, push_unread
 
 
 @receiver(room_message_posted_committed, dispatch_uid="inbox.live.message_posted")
@@ -19,6 +20,23 @@ def message_posted(sender, *, message, **kwargs):
     push_room_message(
         room_id=message.room_id, message_id=message.pk, author_id=message.author_id, event="new"
     )
+
+
+@receiver(room_read_moved_committed, dispatch_uid="inbox.live.read_moved")
+def read_moved(sender, *, user, **kwargs):
+    push_unread(user_id=user.pk)
+
+
+@receiver(direct_message_sent_committed, dispatch_uid="inbox.live.direct_message_sent")
+def direct_message_sent(sender, *, message, **kwargs):
+    """The recipient's direct-message badge counts one more."""
+    if message.recipient_id:
+        push_unread(user_id=message.recipient_id)
+
+
+@receiver(notifications_unread_changed_committed, dispatch_uid="inbox.live.notifications_unread")
+def notifications_unread_changed(sender, *, user_id, **kwargs):
+    push_unread(user_id=user_id)
 
 
 # Edits and deletions keep the row (ids only grow; a deleted message keeps its place with

@@ -11,10 +11,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from inbox.models import RoomMessage
+from inbox.rooms.selectors import room_is_moderator
 
-# The room page's markup for messages (each an element with `data-message-id`), given
-# `messages_list` and `user` (the viewer), as the rooms part's inbox/rooms/includes/messages.html.
-MESSAGE_TEMPLATE = "inbox/live/room_message.html"
+# The room page's own markup for messages (each an element with `data-message-id`), given
+# `messages_list`, `room`, `user` (the viewer) and `can_moderate` (their Delete links on others'
+# messages): a socket appends exactly what the page and its poll show.
+MESSAGE_TEMPLATE = "inbox/rooms/includes/messages.html"
 
 
 @contextmanager
@@ -46,9 +48,18 @@ def message_json(message: RoomMessage) -> dict:
     }
 
 
-def message_html(message: RoomMessage, *, viewer) -> str:
+def message_html(message: RoomMessage, *, viewer, can_moderate: bool | None = None) -> str:
+    """`can_moderate`: whether `viewer` deletes others' messages in the room (looked up if not
+    given; a socket knows it from its membership)."""
+    if can_moderate is None:
+        can_moderate = room_is_moderator(user=viewer, room=message.room)
     with as_viewer(viewer):
         return render_to_string(
             MESSAGE_TEMPLATE,
-            {"messages_list": [message], "room": message.room, "user": viewer},
+            {
+                "messages_list": [message],
+                "room": message.room,
+                "user": viewer,
+                "can_moderate": can_moderate,
+            },
         )

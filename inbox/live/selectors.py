@@ -3,10 +3,12 @@ person is a member of (a missing room and someone else's room look the same: ref
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from inbox.messaging.selectors import unread_count_for as direct_unread_count
 from inbox.models import RoomMember, RoomMessage
+from inbox.notifications.selectors import unread_count as notification_unread_count
 
 
 def room_membership_get(*, user, room_id: int) -> RoomMember | None:
@@ -17,14 +19,21 @@ def room_membership_get(*, user, room_id: int) -> RoomMember | None:
 
 
 def room_message_get_for_member(*, user, room_id: int, message_id: int) -> RoomMessage | None:
-    """A message of the room, if `user` is (still) one of its members: one query."""
+    """A message of the room, if `user` is (still) one of its members: two queries (the message,
+    its mentions for the fragment's marks)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    return (
+    message = (
         RoomMessage.objects.filter(pk=message_id, room_id=room_id, room__memberships__user=user)
+        .annotate(viewer_role=F("room__memberships__role"))
         .select_related("author", "room")
+        .prefetch_related("mentions")
         .first()
     )
+    if message is not None:
+        # The rooms selectors read the viewer's role from here (room_is_moderator: no query).
+        message.room.my_role = message.viewer_role
+    return message
 
 
 def room_unread_counts(*, user) -> dict[int, int]:
@@ -49,6 +58,12 @@ def room_unread_counts(*, user) -> dict[int, int]:
 
 
 def badge_counts(*, user) -> dict:
-    """What the unread badges show, pushed on every socket of `user` when it changes."""
+    """What the unread badges show, pushed on every socket of `user` when one changes: chat rooms
+    (in all and per room), direct messages, notifications. Three queries."""
     by_room = room_unread_counts(user=user)
-    return {"rooms": sum(by_room.values()), "by_room": {str(k): v for k, v in by_room.items()}}
+    return {
+        "rooms": sum(by_room.values()),
+        "by_room": {str(k): v for k, v in by_room.items()},
+        "messages": direct_unread_count(user=user),
+        "notifications": notification_unread_count(user=user),
+    }

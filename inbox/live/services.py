@@ -1,27 +1,21 @@
-"""What a live socket writes: the read marker, moved as the person sees messages arrive (the page's
-poll moved it over what it fetched; while the socket is open the poll stands down)."""
+"""What a live socket writes: the read marker, moved as the person sees messages arrive, through the
+rooms service the pages and the API use (`room_mark_read`; its after-commit signal pushes the new
+badges, inbox/live/receivers.py)."""
 
 from __future__ import annotations
 
-from functools import partial
-
-from django.db import transaction
-from django.db.models import Max
-
-from inbox.models import RoomMember, RoomMessage
-
-from .push import push_unread
+from cplatform.exceptions import NotFound
+from inbox.models import Room
+from inbox.rooms.services import room_mark_read
 
 
-def room_read_marker_move(*, user, room_id: int, last_read_id: int) -> int | None:
-    """Move `user`'s read marker in the room forward to `last_read_id` (never back, never past the
-    latest message); their badges hear the new counts. Answers the marker if it moved."""
-    latest = RoomMessage.objects.filter(room_id=room_id).aggregate(latest=Max("id"))["latest"]
-    target = min(last_read_id, latest or 0)
-    with transaction.atomic():
-        moved = RoomMember.objects.filter(
-            room_id=room_id, user=user, last_read_id__lt=target
-        ).update(last_read_id=target)
-        if moved:
-            transaction.on_commit(partial(push_unread, user_id=user.pk), robust=True)
-    return target if moved else None
+def room_read_frame(*, user, room_id: int, last_read_id: int) -> int | None:
+    """A room socket's `read` frame: `user`'s marker moves forward to `last_read_id` (never back,
+    never past the latest message). None if they are no longer a member (or the room is gone)."""
+    room = Room.objects.filter(pk=room_id).first()
+    if room is None:
+        return None
+    try:
+        return room_mark_read(actor=user, room=room, last_read_id=last_read_id)
+    except NotFound:
+        return None

@@ -33,8 +33,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cplatform.api_http import absolute_url
 from cplatform.exceptions import ValidationFailed
+from cplatform.signals import send_on_commit
 from cplatform.validators import single_line
 
+from ..signals import notifications_unread_changed_committed
 from .models import (
     DEFAULT_CHANNELS,
     EmailState,
@@ -58,9 +60,15 @@ INSTANT_KEYS = ("start", "previous_start", "homework_due")
 
 
 def forget_unread(user_id: int) -> None:
-    """Drop the cached badge count (selectors.unread_count_cached) once the change commits."""
+    """Drop the cached badge count (selectors.unread_count_cached) once the change commits, and say
+    so (the person's open pages update their badge)."""
     key = f"inbox:notifications:unread:{user_id}"
-    transaction.on_commit(lambda: cache.delete(key))
+
+    def changed():
+        cache.delete(key)
+        send_on_commit(notifications_unread_changed_committed, sender=Notification, user_id=user_id)
+
+    transaction.on_commit(changed)
 
 
 def channels_for(*, user, kind: str) -> tuple[bool, bool]:

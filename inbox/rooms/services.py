@@ -22,7 +22,12 @@ from cplatform.signals import announce
 
 from ..models import ROOM_MESSAGE_MAX_LENGTH, Room, RoomKind, RoomMember, RoomMessage, RoomRole
 from . import selectors
-from .signals import room_message_posted, room_message_posted_committed
+from .signals import (
+    room_message_posted,
+    room_message_posted_committed,
+    room_read_moved,
+    room_read_moved_committed,
+)
 
 User = get_user_model()
 
@@ -323,5 +328,12 @@ def room_mark_read(*, actor, room: Room, last_read_id: int | None = None) -> int
     member = _require_member(actor=actor, room=room)
     # One conditional UPDATE whether or not it moves (the same cost read or unread, and a
     # concurrent reader never moves it back).
-    RoomMember.objects.filter(pk=member.pk, last_read_id__lt=target).update(last_read_id=target)
+    with transaction.atomic():
+        moved = RoomMember.objects.filter(pk=member.pk, last_read_id__lt=target).update(
+            last_read_id=target
+        )
+        if moved:  # the person's badges elsewhere follow (inbox/live pushes the new counts)
+            announce(
+                room_read_moved, room_read_moved_committed, sender=RoomMember, room=room, user=actor
+            )
     return max(target, member.last_read_id)

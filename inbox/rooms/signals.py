@@ -8,3 +8,8 @@ from django.dispatch import Signal
 # `mentioned` (the user ids of the members it mentions, the author never among them).
 room_message_posted = Signal()
 room_message_posted_committed = Signal()
+
+# A member's read marker moved forward (a page, a poll, the API or a live socket showed them
+# messages). Sent with `room` and `user` (the reader); their unread counts changed.
+room_read_moved = Signal()
+room_read_moved_committed = Signal()

@@ -143,6 +143,8 @@ def room_detail(request, room_id: int):
     context = _history_context(request, room, before=before)
     if before is None and context["last_id"]:
         services.room_mark_read(actor=request.user, room=room, last_read_id=context["last_id"])
+    # The badge beside "Chat rooms" (what is unread elsewhere); the live socket keeps it current.
+    context["unread_elsewhere"] = selectors.room_unread_total_for_user(user=request.user)
     return render(request, "inbox/rooms/room_detail.html", context)
 
 

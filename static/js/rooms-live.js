@@ -87,9 +87,12 @@
     emit("rooms:live-message", frame);
   }
 
+  // A badge may sit in a [data-unread-wrap] with its words for screen readers: both go at 0.
   function setCount(element, count) {
     element.textContent = String(count);
     element.hidden = count === 0;
+    const wrap = element.closest("[data-unread-wrap]");
+    if (wrap) wrap.hidden = count === 0;
   }
 
   function showUnread(frame) {

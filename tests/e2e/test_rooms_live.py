@@ -1,9 +1,10 @@
-"""Live chat rooms in two browsers: a teacher and a student in one course room, against the ASGI
-application served by daphne (pytest-django's live_server speaks WSGI only, so no WebSockets). A
-message the teacher sends appears on the student's page without a reload, carried by a WebSocket
-frame (recorded from the student's socket; no request for newer messages is made) and is marked
-read as it is shown; a message in the student's other room leaves the page's list alone and turns
-their unread badge to 1; a non-member's socket is refused."""
+"""Live chat rooms in two browsers: a teacher and a student in one course room's real page
+(/rooms/<id>/, whose form posts in the background), against the ASGI application served by daphne
+(pytest-django's live_server speaks WSGI only, so no WebSockets). A message the teacher sends
+appears on the student's page without a reload, carried by a WebSocket frame (recorded from the
+student's socket; no request for newer messages is made) and is marked read as it is shown; a
+message in the student's other room leaves the page's list alone and turns their unread badge
+beside "Chat rooms" to 1; a non-member's page is a 404 and their socket is refused."""
 
 from __future__ import annotations
 
@@ -31,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def ROOM_PAGE(room):  # noqa: N802 — the rooms part's page replaces this stand-in
-    return f"/live-test/rooms/{room.pk}/"
+def room_page(room) -> str:
+    return f"/rooms/{room.pk}/"
 
 
 def _free_port() -> int:
@@ -90,6 +91,18 @@ def _person(browser, base_url):
     return Journey(context.new_page(), base_url)
 
 
+def send(person, room, text: str) -> None:
+    """Type and send on the real room page: the form posts in the background (204, no reload) and
+    the message comes back into the sender's own list over their socket."""
+    person.page.evaluate("window.__sameDocument = true")
+    person.page.get_by_label("Message", exact=True).fill(text)
+    person.page.locator("main").get_by_role("button", name="Send").click()
+    mine = person.page.locator(f'[data-room-id="{room.pk}"] [data-message-id]', has_text=text)
+    expect(mine).to_be_visible()
+    expect(person.page.get_by_label("Message", exact=True)).to_have_value("")
+    assert person.page.evaluate("window.__sameDocument") is True
+
+
 def test_a_message_typed_by_the_teacher_reaches_the_students_open_page_over_a_websocket(
     browser, asgi_live_server
 ):
@@ -116,7 +129,7 @@ def test_a_message_typed_by_the_teacher_reaches_the_students_open_page_over_a_we
     polls = []
     sam.page.on("request", lambda r: polls.append(r.url) if "after=" in r.url else None)
     sam.login(student.email)
-    sam.goto(ROOM_PAGE(room))
+    sam.goto(room_page(room))
     messages = sam.page.locator(f'[data-room-id="{room.pk}"]')
     expect(messages).to_have_attribute("data-live", "open")
     sam.page.evaluate("window.__sameDocument = true")
@@ -124,15 +137,17 @@ def test_a_message_typed_by_the_teacher_reaches_the_students_open_page_over_a_we
 
     tina = _person(browser, asgi_live_server)
     tina.login(teacher.email)
-    tina.goto(ROOM_PAGE(room))
-    tina.page.get_by_label("Message").fill("Quiz on Friday: chapters 3 and 4")
-    tina.submit("Send")
+    tina.goto(room_page(room))
+    send(tina, room, "Quiz on Friday: chapters 3 and 4")
 
     arrived = messages.locator("[data-message-id]", has_text="Quiz on Friday: chapters 3 and 4")
     expect(arrived).to_be_visible()
     assert sam.page.evaluate("window.__sameDocument") is True  # no reload
     assert polls == []
-    assert sockets == [f"ws://127.0.0.1:{asgi_live_server.rsplit(':', 1)[1]}/ws/rooms/{room.pk}/"]
+    host = f"ws://127.0.0.1:{asgi_live_server.rsplit(':', 1)[1]}"
+    # One room socket, and the header badges' page-wide one on each page (static/js/badges.js).
+    assert [url for url in sockets if "/ws/rooms/" in url] == [f"{host}/ws/rooms/{room.pk}/"]
+    assert set(sockets) == {f"{host}/ws/me/", f"{host}/ws/rooms/{room.pk}/"}
     new = [f for f in frames if f["type"] == "message.new"]
     assert [f["message"]["body"] for f in new] == ["Quiz on Friday: chapters 3 and 4"]
     message_id = new[0]["message"]["id"]
@@ -148,13 +163,19 @@ def test_a_message_typed_by_the_teacher_reaches_the_students_open_page_over_a_we
         sam.page.wait_for_timeout(100)
     assert marker() == message_id
     expect(badge).to_have_text("0")
+    expect(badge).to_be_hidden()
 
-    tina.goto(ROOM_PAGE(club))
-    tina.page.get_by_label("Message").fill("Club meets at five")
-    tina.submit("Send")
+    tina.goto(room_page(club))
+    bell = sam.page.locator("header [data-testid=notifications-badge]")
+    expect(bell).to_have_count(0)
+    send(tina, club, "Club meets at five, @Sam")
 
     expect(badge).to_have_text("1")
-    assert {"type": "unread", "rooms": 1, "by_room": {str(room.pk): 0, str(club.pk): 1}} in frames
+    expect(bell).to_have_text("1 unread")  # the mention's notification, in the header at once
+    expect(sam.page.get_by_role("link", name="Chat rooms 1 unread")).to_be_visible()
+    assert {"rooms": 1, "by_room": {str(room.pk): 0, str(club.pk): 1}}.items() <= next(
+        f for f in reversed(frames) if f["type"] == "unread"
+    ).items()
     expect(messages.locator("[data-message-id]")).to_have_count(1)  # another room's message
     assert sam.page.evaluate("window.__sameDocument") is True
     sam.check_a11y()
@@ -164,7 +185,7 @@ def test_a_message_typed_by_the_teacher_reaches_the_students_open_page_over_a_we
     # handshake, which the browser reports as an abnormal close).
     other = _person(browser, asgi_live_server)
     other.login(outsider.email)
-    response = other.page.goto(asgi_live_server + ROOM_PAGE(room))
+    response = other.page.goto(asgi_live_server + room_page(room))
     assert response is not None and response.status == 404
     outcome = other.page.evaluate(
         """(url) => new Promise((resolve) => {

@@ -1,6 +1,6 @@
 """The project's ASGI application as tests/e2e/test_rooms_live.py serves it with daphne in a
-subprocess: on the test database (DATABASE_URL, given by the test), with static files, the stand-in
-room page, and the suite's clock (TEST_NOW, tests/clock.py)."""
+subprocess: on the test database (DATABASE_URL, given by the test), with static files and the
+suite's clock (TEST_NOW, tests/clock.py)."""
 
 import os
 
@@ -10,12 +10,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cplatform.settings.test")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
 
 from tests.clock import suite_instant  # noqa: E402
 
-settings.ROOT_URLCONF = "tests.inbox.live_room_page"
 _instant = suite_instant()
 if _instant is not None:
     import time_machine
