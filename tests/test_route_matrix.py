@@ -388,7 +388,8 @@ def _blocked(world, person) -> bool:
 def _teachers_notification(w) -> int:
     from inbox.notifications.models import Notification
 
-    return Notification.objects.filter(recipient=w.users["teacher"]).values_list("pk", flat=True)[0]
+    teachers = Notification.objects.filter(recipient=w.users["teacher"]).order_by("pk")
+    return teachers.values_list("pk", flat=True)[0]
 
 
 ROUTES.update(

@@ -157,9 +157,23 @@ def _settings_path() -> str:
         return "/"
 
 
-def notification_email_send(notification: Notification) -> None:
+# Names the kind of notification an email carries, for mail filters (and tests).
+KIND_HEADER = "X-Cplatform-Notification"
+
+
+def notification_email(notification: Notification) -> EmailMessage:
+    """The email of a notification, in its recipient's language and zone."""
     subject, body = render_email(notification)
-    EmailMessage(subject=subject, body=body, to=[notification.recipient.email]).send()
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        to=[notification.recipient.email],
+        headers={KIND_HEADER: notification.kind},
+    )
+
+
+def notification_email_send(notification: Notification) -> None:
+    notification_email(notification).send()
 
 
 def _aware(day: date, wall: time, zone: ZoneInfo) -> datetime:
@@ -335,7 +349,9 @@ def digest_send(*, now: datetime | None = None) -> int:
                 continue
             recipient = rows[0].recipient
             subject, body = render_digest(recipient=recipient, notifications=rows)
-            EmailMessage(subject=subject, body=body, to=[recipient.email]).send()
+            EmailMessage(
+                subject=subject, body=body, to=[recipient.email], headers={KIND_HEADER: "digest"}
+            ).send()
             Notification.objects.filter(pk__in=[n.pk for n in rows]).update(
                 email_state=EmailState.SENT
             )

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -51,7 +51,7 @@ from ..notifications.models import (
     NotificationPreference,
     NotificationSettings,
 )
-from ..notifications.services import render_email
+from ..notifications.services import notification_email
 from .models import LessonReminder, ReminderOffset
 
 KIND = NotificationKind.LESSON_REMINDER
@@ -253,10 +253,7 @@ def lesson_reminders_send(*, now: datetime | None = None) -> int:
         emails = []
         for notification in notifications:
             if notification.email_state == EmailState.SENT:
-                subject, body = render_email(notification)
-                emails.append(
-                    EmailMessage(subject=subject, body=body, to=[notification.recipient.email])
-                )
+                emails.append(notification_email(notification))
         if emails:
             get_connection().send_messages(emails)
     return len(notifications)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 import pytest
-from django.core import mail
 from django_q.models import Schedule
 
 from inbox.notifications.models import (
@@ -20,6 +19,7 @@ from inbox.notifications.models import (
 from inbox.notifications.services import notify
 from inbox.notifications.tasks import send_daily_digests, send_held_emails
 from tests.authentication.factories import StudentFactory, TeacherFactory
+from tests.outbox import send_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def _tell(person, actor, kind=NotificationKind.LESSON_BOOKED, **data):
 
 
 def _mails_to(person):
-    return [m for m in mail.outbox if m.to == [person.email]]
+    return [m for m in send_outbox() if m.to == [person.email]]
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_in_app_off_keeps_it_out_of_the_feed_and_email_off_sends_no_email(pair):
     NotificationPreference.objects.create(
         user=person, kind=NotificationKind.LESSON_CANCELLED, in_app=True, email=False
     )
-    mail.outbox.clear()
+    send_outbox().clear()
     booked = _tell(person, actor)
     cancelled = _tell(person, actor, kind=NotificationKind.LESSON_CANCELLED)
     assert booked.in_app is False and booked.email_state == EmailState.SENT
@@ -67,7 +67,7 @@ def test_a_digest_reader_gets_one_email_a_day_at_seven_in_their_zone(pair, clock
     person, actor = pair
     NotificationSettings.objects.create(user=person, daily_digest=True)
     clock.move_to(datetime(2027, 1, 10, 12, 0, tzinfo=UTC))
-    mail.outbox.clear()
+    send_outbox().clear()
     first, second = _tell(person, actor), _tell(person, actor)
     assert {first.email_state, second.email_state} == {EmailState.DIGEST}
     assert _mails_to(person) == []
@@ -106,7 +106,7 @@ def test_quiet_hours_hold_the_email_until_their_wall_clock_end_across_dst(
     person, actor = pair
     NotificationSettings.objects.create(user=person, quiet_start=time(22), quiet_end=time(7))
     clock.move_to(event)
-    mail.outbox.clear()
+    send_outbox().clear()
     held = _tell(person, actor)
     assert held.email_state == EmailState.HELD
     assert held.email_due_at == quiet_end_utc
@@ -131,7 +131,7 @@ def test_outside_quiet_hours_the_email_goes_at_once(pair, clock):
     person, actor = pair
     NotificationSettings.objects.create(user=person, quiet_start=time(22), quiet_end=time(7))
     clock.move_to(datetime(2027, 1, 10, 12, 0, tzinfo=UTC))
-    mail.outbox.clear()
+    send_outbox().clear()
     assert _tell(person, actor).email_state == EmailState.SENT
     assert len(_mails_to(person)) == 1
 
@@ -141,7 +141,7 @@ def test_a_spanish_reader_gets_the_email_in_spanish_in_their_zone(pair, clock):
     person.language = "es"
     person.save()
     clock.move_to(datetime(2027, 1, 10, 12, 0, tzinfo=UTC))
-    mail.outbox.clear()
+    send_outbox().clear()
     _tell(person, actor, start="2027-01-20T15:00:00+00:00")
     (sent,) = _mails_to(person)
     assert sent.subject.startswith("Clase reservada")
@@ -152,7 +152,7 @@ def test_a_spanish_reader_gets_the_email_in_spanish_in_their_zone(pair, clock):
 
 def test_every_kind_has_its_feed_line_and_email_and_each_email_links_the_settings(pair):
     person, actor = pair
-    mail.outbox.clear()
+    send_outbox().clear()
     for kind in NotificationKind.values:
         if kind == NotificationKind.LESSON_REMINDER:
             continue  # the reminders part writes its templates

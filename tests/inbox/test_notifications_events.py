@@ -5,7 +5,6 @@ copies about their child unless they turned that off."""
 from __future__ import annotations
 
 import pytest
-from django.core import mail
 
 from authentication.services import guardian_invite
 from classroom.scheduling.services import lesson_book, lesson_cancel, lesson_reschedule
@@ -22,6 +21,7 @@ from tests.authentication.factories import ParentFactory, StudentFactory
 from tests.booking.factories import bookable_teacher, days_ahead, student
 from tests.courses.factories import CourseFactory, MaterialFactory
 from tests.inbox.helpers import told
+from tests.outbox import send_outbox
 from tests.teaching.factories import group_course, session, started_lesson
 
 pytestmark = pytest.mark.django_db
@@ -143,9 +143,9 @@ def test_a_guardian_request_reaches_the_invited_person_when_they_have_an_account
 
 def test_a_notification_email_names_people_never_their_emails_and_links_the_settings(family):
     teacher, kid, parent = family
-    mail.outbox.clear()
+    send_outbox().clear()
     lesson_book(actor=kid, teacher=teacher, student=kid, start=days_ahead(3), length=60)
-    to_teacher = [m for m in mail.outbox if m.to == [teacher.user.email]]
+    to_teacher = [m for m in send_outbox() if m.to == [teacher.user.email]]
     assert len(to_teacher) == 1
     body = to_teacher[0].body
     assert "Lucas Kid" in body and kid.email not in body

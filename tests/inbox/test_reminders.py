@@ -11,7 +11,6 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core import mail
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django_q.models import Schedule
@@ -22,11 +21,13 @@ from classroom.scheduling.services import lesson_book, lesson_cancel, lesson_res
 from classroom.teaching.services import seat_release
 from inbox.models import LessonReminder, Notification, NotificationKind, NotificationPreference
 from inbox.notifications.models import NotificationSettings
+from inbox.notifications.services import KIND_HEADER
 from inbox.reminders.schedule import SCHEDULE
 from inbox.reminders.tasks import send_lesson_reminders
 from tests.authentication.consent import child, link
 from tests.authentication.factories import ParentFactory, StudentFactory, TeacherFactory
 from tests.booking.factories import at, bookable_teacher, coming_dst_change, days_ahead
+from tests.outbox import send_outbox
 from tests.query_budget import capture_queries, count_queries
 from tests.teaching.factories import group_course, session
 
@@ -41,6 +42,11 @@ def book(*, teacher: TeacherProfile, student, start, actor=None) -> Lesson:
     return lesson_book(
         actor=actor or student, teacher=teacher, student=student, start=start, length=60
     )
+
+
+def reminder_mail() -> list:
+    """The reminder emails delivered so far (the lessons' other notifications have emails too)."""
+    return [m for m in send_outbox() if m.extra_headers.get(KIND_HEADER) == "lesson_reminder"]
 
 
 def run_at(clock, instant: datetime) -> int:
@@ -72,8 +78,10 @@ def test_two_runs_inside_each_window_remind_the_student_and_teacher_once_per_off
 
     assert reminded(lesson) == sorted([(p, 24) for p in people] + [(p, 1) for p in people])
     assert LessonReminder.objects.filter(lesson=lesson, lesson_start=start).count() == 4
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([student.email, teacher.user.email] * 2)
-    assert all(f"/lessons/{lesson.pk}/" in m.body for m in mail.outbox)
+    assert sorted(m.to[0] for m in reminder_mail()) == sorted(
+        [student.email, teacher.user.email] * 2
+    )
+    assert all(f"/lessons/{lesson.pk}/" in m.body for m in reminder_mail())
 
 
 def test_a_worker_back_within_the_window_still_reminds_but_a_stale_reminder_is_dropped(clock):
@@ -109,7 +117,7 @@ def test_a_cancelled_lesson_is_never_reminded(clock):
     assert run_at(clock, lesson.start - timedelta(hours=1)) == 0
     assert not Notification.objects.filter(kind=KIND).exists()
     assert not LessonReminder.objects.exists()
-    assert not mail.outbox
+    assert not reminder_mail()
 
 
 def test_a_lesson_cancelled_after_its_24_hour_reminder_gets_no_1_hour_reminder(clock):
@@ -157,7 +165,7 @@ def test_each_person_reads_the_time_in_their_own_zone_and_language(clock):
     lesson.save(update_fields=["video_call_url"])
     run_at(clock, lesson.start - timedelta(hours=24))
 
-    by_person = {m.to[0]: m for m in mail.outbox}
+    by_person = {m.to[0]: m for m in reminder_mail()}
     spanish, english = by_person[student.email], by_person[teacher.user.email]
     with translation.override("es"):
         madrid_time = formats.date_format(lesson.start.astimezone(MADRID), "DATETIME_FORMAT")
@@ -185,9 +193,9 @@ def test_an_in_person_lesson_says_where(clock):
     Lesson.objects.filter(pk=lesson.pk).update(mode="in_person")
     run_at(clock, lesson.start - timedelta(hours=1))
 
-    assert len(mail.outbox) == 2
-    assert all("In person, at Calle Mayor 5, Madrid" in m.body for m in mail.outbox)
-    assert all(m.subject.startswith("In 1 hour: ") for m in mail.outbox)
+    assert len(reminder_mail()) == 2
+    assert all("In person, at Calle Mayor 5, Madrid" in m.body for m in reminder_mail())
+    assert all(m.subject.startswith("In 1 hour: ") for m in reminder_mail())
 
 
 @pytest.mark.parametrize("month", [3, 10])
@@ -225,7 +233,7 @@ def test_a_group_session_reminds_its_seated_students_and_teacher(clock):
 
     assert run_at(clock, lesson.start - timedelta(hours=1)) == 2
     assert reminded(lesson) == sorted([(staying.pk, 1), (teacher.pk, 1)])
-    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    subjects = {m.to[0]: m.subject for m in reminder_mail()}
     assert course.title in subjects[staying.email]
 
 
@@ -246,7 +254,7 @@ def test_guardians_of_a_child_under_16_get_a_copy_unless_they_turned_it_off(cloc
     assert reminded(lesson) == sorted([(kid.pk, 24), (parent.pk, 24), (teacher.user_id, 24)])
     copy = Notification.objects.get(kind=KIND, recipient=parent)
     assert copy.child_id == kid.pk
-    parents_email = next(m for m in mail.outbox if m.to == [parent.email])
+    parents_email = next(m for m in reminder_mail() if m.to == [parent.email])
     assert f"{kid.name}'s lesson starts in 24 hours" in parents_email.body
     assert reminded(adults_lesson) == sorted([(adult.pk, 24), (teacher.user_id, 24)])
 
@@ -260,7 +268,7 @@ def test_a_person_who_turned_reminders_off_gets_none_and_in_app_only_gets_no_ema
 
     assert run_at(clock, lesson.start - timedelta(hours=24)) == 1
     assert reminded(lesson) == [(teacher.user_id, 24)]
-    assert not mail.outbox
+    assert not reminder_mail()
 
 
 def test_the_same_reminder_claimed_twice_is_sent_once(clock):
@@ -385,7 +393,7 @@ def test_two_workers_running_at_the_same_moment_remind_once(clock, monkeypatch):
     assert not errors
     assert sorted(sent) == [0, 2]
     assert Notification.objects.filter(kind=KIND).count() == 2
-    assert len(mail.outbox) == 2
+    assert len(reminder_mail()) == 2
 
 
 def test_a_lesson_cancelled_while_the_run_is_under_way_is_not_reminded(clock, monkeypatch):
@@ -405,7 +413,7 @@ def test_a_lesson_cancelled_while_the_run_is_under_way_is_not_reminded(clock, mo
 
     assert send_lesson_reminders() == 0
     assert not LessonReminder.objects.exists()
-    assert not mail.outbox
+    assert not reminder_mail()
 
 
 @pytest.mark.parametrize("status", [s for s in LessonStatus.values if s != LessonStatus.SCHEDULED])
