@@ -32,13 +32,17 @@ def _membership(user) -> QuerySet[RoomMember]:
 
 
 def _unread_count(user) -> Subquery:
+    # The read marker is correlated with the outer room (OuterRef(OuterRef)), not with each
+    # message's room: then it is one value per room and the count reads only the messages after
+    # it from the (room, id) index, instead of testing every message of the history (the bench
+    # found 170 ms per room page with 10,000 messages).
     unread = (
         RoomMessage.objects.filter(
             room=OuterRef("pk"),
             pk__gt=Subquery(
-                RoomMember.objects.filter(user=user, room=OuterRef("room")).values("last_read_id")[
-                    :1
-                ]
+                RoomMember.objects.filter(user=user, room=OuterRef(OuterRef("pk"))).values(
+                    "last_read_id"
+                )[:1]
             ),
             deleted_at__isnull=True,
         )
