@@ -7,6 +7,8 @@ notifications without loading their lessons):
   active language (the reminder keeps it in each of the site's languages).
 """
 
+from datetime import datetime
+
 from django import template
 from django.conf import settings
 from django.utils import translation
@@ -17,9 +19,17 @@ register = template.Library()
 
 @register.filter
 def reminder_start(data):
+    """The start, whether the data still holds it as text or the notification's rendering already
+    made it a datetime (inbox.notifications.services.INSTANT_KEYS)."""
     try:
-        return parse_datetime(data.get("start") or "")
-    except (AttributeError, TypeError, ValueError):
+        start = data.get("start")
+    except AttributeError:
+        return None
+    if isinstance(start, datetime):
+        return start
+    try:
+        return parse_datetime(start or "")
+    except (TypeError, ValueError):
         return None
 
 
