@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from inbox.attachments.selectors import attachments_prefetch
 from inbox.models import RoomMember, RoomMessage
 
 
@@ -23,6 +24,7 @@ def room_message_get_for_member(*, user, room_id: int, message_id: int) -> RoomM
     return (
         RoomMessage.objects.filter(pk=message_id, room_id=room_id, room__memberships__user=user)
         .select_related("author", "room")
+        .prefetch_related(attachments_prefetch())
         .first()
     )
 
