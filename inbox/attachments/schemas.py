@@ -3,6 +3,8 @@
 from django.urls import reverse
 from ninja import Field, Schema
 
+from cplatform.api_http import absolute_url
+
 
 class AttachmentOut(Schema):
     id: int
@@ -14,12 +16,12 @@ class AttachmentOut(Schema):
     url: str = Field(
         ...,
         description="`GET` it (signed in) for the file: whoever may read the message, else 404.",
-        examples=["/api/v1/attachments/7"],
+        examples=["https://example.org/api/v1/attachments/7"],
     )
 
     @staticmethod
     def resolve_url(obj):
-        return reverse("api:download_attachment", kwargs={"attachment_id": obj.pk})
+        return absolute_url(reverse("api:download_attachment", kwargs={"attachment_id": obj.pk}))
 
 
 ATTACHMENTS_FIELD = Field(..., description="The files sent with the message (prefetched).")

@@ -116,7 +116,7 @@ def test_each_allowed_type_is_accepted_through_the_api_and_typed_by_its_content(
     assert item["size"] == len(content)
     assert item["content_type"] == expected_type
     attachment = Attachment.objects.get(pk=item["id"])
-    assert item["url"] == f"{API}/attachments/{attachment.pk}"
+    assert item["url"] == f"http://testserver{API}/attachments/{attachment.pk}"
     client.force_login(teacher)
     download = client.get(item["url"])
     assert download.status_code == 200
