@@ -17,6 +17,7 @@ from classroom.scheduling.api import router as scheduling_router
 from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
 from dashboards.api import router as dashboards_router
+from inbox.attachments.api import router as attachments_router
 from inbox.messaging.api import router as messages_router
 from inbox.notifications.api import router as notifications_router
 from inbox.rooms.api import router as rooms_router
@@ -175,5 +176,7 @@ api.add_router("/", calendar_router)
 api.add_router("/", dashboards_router)
 api.add_router("/", inbox_safety_router)
 api.add_router("/", notifications_router)
+# Before messages and rooms: its `/messages/with-attachments` would else be read as a message id.
+api.add_router("/", attachments_router)
 api.add_router("/", messages_router)
 api.add_router("/", rooms_router)

@@ -28,6 +28,10 @@ CODES: dict[str, str] = {
     "date_of_birth_required": "The student's date of birth is needed before this.",
     "guardian_removal_locked": "A child under 16 cannot end a guardian link (the guardian can).",
     "date_of_birth_locked": "An under-16 student's date of birth is changed by a guardian or admin.",
+    # Files sent with messages (inbox attachments).
+    "too_many_files": "More files than a message may carry (`INBOX_ATTACHMENT_MAX_FILES`).",
+    "file_too_large": "A file is larger than allowed (`INBOX_ATTACHMENT_MAX_BYTES`).",
+    "invalid_file_type": "The file's content is not an allowed type, or its name says another type.",
     # Courses and enrolments.
     "course_full": "Every seat of the course is taken (the waitlist is open).",
     "already_enrolled": "The student is already enrolled in, or waiting for, the course.",

@@ -140,6 +140,8 @@ class RoomMessage(models.Model):
         return f"message {self.pk} in room {self.room_id}"
 
 
+# Files of direct and room messages: inbox/attachments/models.py.
+from .attachments.models import Attachment  # noqa: E402, F401
 from .notifications.models import *  # noqa: E402, F403  (the notifications part's models)
 from .reminders.models import *  # noqa: E402, F403  (the reminders part's models)
 

@@ -111,6 +111,7 @@ NOT_PAGES: dict[str, str] = {
     "set_language": "the language switcher's POST endpoint (the switcher uses plain links)",
     "calendar-feed": "a feed a calendar app fetches with its secret address",
     "material-download": "a file download (the links are checked, not fetched)",
+    "message-attachment": "a file download (linked under its message in the thread and room)",
     # POST-only actions: forms on the pages above, never links.
     "guardian-accept": "POST action",
     "progress-module-mark": "POST action",

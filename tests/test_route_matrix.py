@@ -146,11 +146,18 @@ class World:
         self.block = UserBlock.objects.create(
             blocker=student_a, blocked=self.users["other_teacher"]
         )
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
         from inbox.messaging.services import message_send
 
         self.message = message_send(
-            sender=student_a, recipient_id=teacher.user.pk, subject="Homework", body="Friday?"
+            sender=student_a,
+            recipient_id=teacher.user.pk,
+            subject="Homework",
+            body="Friday?",
+            attachments=[SimpleUploadedFile("notes.txt", b"My notes\n")],
         )
+        self.attachment = self.message.attachments.get()
         self._rooms(teacher.user, student_a)
 
     def _rooms(self, teacher, student_a):
@@ -293,6 +300,7 @@ ROUTES.update(
         "message-unarchive": Row(POST_ONLY, lambda w: f"/messages/{w.message.pk}/unarchive/"),
         "message-delete": Row(IN_THREAD, lambda w: f"/messages/{w.message.pk}/delete/"),
         "message-restore": Row(POST_ONLY, lambda w: f"/messages/{w.message.pk}/restore/"),
+        "message-attachment": Row(IN_THREAD, lambda w: f"/messages/attachments/{w.attachment.pk}/"),
         # Courses
         "course-catalog": Row(EVERYONE, lambda w: "/courses/"),
         "my-courses": Row(LEARNERS, lambda w: "/courses/mine/"),

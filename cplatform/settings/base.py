@@ -201,6 +201,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Course material files: never under MEDIA_ROOT; served only by a view that checks enrolment.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private-media")))
+# Files sent with direct and room messages (inbox/attachments/validators.py).
+INBOX_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+INBOX_ATTACHMENT_MAX_FILES = 3
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

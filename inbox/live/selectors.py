@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from inbox.attachments.selectors import attachments_prefetch
 from inbox.messaging.selectors import unread_count_for as direct_unread_count
 from inbox.models import RoomMember, RoomMessage
 from inbox.notifications.selectors import unread_count as notification_unread_count
@@ -27,7 +28,7 @@ def room_message_get_for_member(*, user, room_id: int, message_id: int) -> RoomM
         RoomMessage.objects.filter(pk=message_id, room_id=room_id, room__memberships__user=user)
         .annotate(viewer_role=F("room__memberships__role"))
         .select_related("author", "room")
-        .prefetch_related("mentions")
+        .prefetch_related("mentions", attachments_prefetch())
         .first()
     )
     if message is not None:

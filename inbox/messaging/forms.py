@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from authentication.choices import Role
 
+from ..attachments.forms import AttachmentsField
 from .services import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
 
 ROLE_GROUPS = (
@@ -40,6 +41,7 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message"), max_length=BODY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8})
     )
+    attachments = AttachmentsField()
 
     def __init__(self, *args, partners=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,3 +54,4 @@ class ReplyForm(forms.Form):
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    attachments = AttachmentsField()

@@ -7,6 +7,7 @@ from ninja import Field, Schema
 from authentication.schemas import PersonBrief
 from cplatform.api_base import InputSchema, MultilineText
 
+from ..attachments.schemas import ATTACHMENTS_FIELD, AttachmentOut
 from .choices import MessageFolder
 from .services import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
 
@@ -59,6 +60,11 @@ class MessageOut(Schema):
     unread: bool
     archived: bool
     in_trash: bool
+    attachments: list[AttachmentOut] = ATTACHMENTS_FIELD
+
+    @staticmethod
+    def resolve_attachments(obj):
+        return list(obj.attachments.all())
 
     @staticmethod
     def resolve_thread_id(obj):

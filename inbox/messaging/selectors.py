@@ -16,6 +16,7 @@ from authentication.roles import has_role
 from cplatform.exceptions import NotFound
 
 from .. import rules
+from ..attachments.selectors import attachments_prefetch
 from .choices import MessageFolder
 
 User = get_user_model()
@@ -44,6 +45,7 @@ def message_list_for(*, user, folder: str = MessageFolder.INBOX) -> QuerySet[Mes
     return (
         manager(user, option=OPTION_MESSAGES)
         .select_related("sender", "recipient")
+        .prefetch_related(attachments_prefetch())
         .order_by("-sent_at", "-pk")
     )
 
@@ -53,6 +55,7 @@ def message_get_for(*, user, message_id: int) -> Message:
     message = (
         Message.objects.filter(_readable(user), pk=message_id)
         .select_related("sender", "recipient")
+        .prefetch_related(attachments_prefetch())
         .first()
     )
     if message is None:
@@ -95,6 +98,7 @@ def thread_get_for(*, user, thread_id: int) -> Thread:
             _readable(user), Q(pk=thread_id, thread__isnull=True) | Q(thread_id=thread_id)
         )
         .select_related("sender", "recipient", "sender__student_profile")
+        .prefetch_related(attachments_prefetch())
         .order_by("sent_at", "pk")
     )
     if not messages:
@@ -128,6 +132,7 @@ def guardian_thread_list_for(*, user) -> QuerySet[Message]:
         Message.objects.filter(_readable(user), Q(thread__isnull=True) | Q(thread=F("pk")))
         .exclude(own)
         .select_related("sender", "recipient")
+        .prefetch_related(attachments_prefetch())
         .order_by("-sent_at", "-pk")
     )
 

@@ -19,6 +19,8 @@ from cplatform.exceptions import PermissionDenied, ValidationFailed, refused
 from cplatform.signals import announce
 
 from .. import rules
+from ..attachments.services import attachments_save, stored_files_cleanup
+from ..attachments.validators import attachments_check
 from ..signals import direct_message_sent, direct_message_sent_committed
 from .selectors import forget_unread_count, message_get_for
 
@@ -70,16 +72,18 @@ def _announce(message: Message, actor) -> None:
     )
 
 
-def message_send(*, sender, recipient_id: int, subject: str, body: str) -> Message:
-    """A first message from `sender` to the person with id `recipient_id`, accepted at once."""
+def message_send(*, sender, recipient_id: int, subject: str, body: str, attachments=()) -> Message:
+    """A first message from `sender` to the person with id `recipient_id`, accepted at once, with
+    its `attachments` (uploads; checked before anything is written)."""
     _require_messaging(sender)
     subject = _clean_text(subject, field="subject", max_length=SUBJECT_MAX_LENGTH)
     body = _clean_text(body, field="body", max_length=BODY_MAX_LENGTH)
     recipient = rules.message_partners_for(sender).filter(pk=recipient_id).first()
     if recipient is None:
         raise _refuse_recipient()
+    files = attachments_check(attachments)
     now = timezone.now()
-    with transaction.atomic():
+    with stored_files_cleanup() as written, transaction.atomic():
         message = Message.objects.create(
             sender=sender,
             recipient=recipient,
@@ -89,6 +93,7 @@ def message_send(*, sender, recipient_id: int, subject: str, body: str) -> Messa
             moderation_status=STATUS_ACCEPTED,
             moderation_date=now,
         )
+        attachments_save(files=files, uploaded_by=sender, written=written, message=message)
         _announce(message, sender)
     return message
 
@@ -104,7 +109,7 @@ def _participant_message(*, user, message_id: int) -> Message:
     return message
 
 
-def message_reply(*, sender, message_id: int, body: str) -> Message:
+def message_reply(*, sender, message_id: int, body: str, attachments=()) -> Message:
     """A reply in the thread of `message_id`, to the other person in it, under the same rule as a
     first message (a block or a lost link since then refuses it)."""
     _require_messaging(sender)
@@ -118,8 +123,9 @@ def message_reply(*, sender, message_id: int, body: str) -> Message:
     prefix = _("Re: ")
     if not subject.startswith(prefix):
         subject = (prefix + subject)[:SUBJECT_MAX_LENGTH]
+    files = attachments_check(attachments)
     now = timezone.now()
-    with transaction.atomic():
+    with stored_files_cleanup() as written, transaction.atomic():
         parent = Message.objects.select_for_update().get(pk=parent.pk)
         root_id = parent.thread_id or parent.pk
         if parent.thread_id is None:
@@ -138,6 +144,7 @@ def message_reply(*, sender, message_id: int, body: str) -> Message:
             moderation_status=STATUS_ACCEPTED,
             moderation_date=now,
         )
+        attachments_save(files=files, uploaded_by=sender, written=written, message=message)
         _announce(message, sender)
     return message
 

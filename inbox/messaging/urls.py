@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ..attachments.views import attachment_download
 from . import views
 
 # Mounted at /messages/ (language-prefixed).
@@ -14,5 +15,6 @@ urlpatterns = [
     path("<int:message_id>/archive/", views.message_archive, name="message-archive"),
     path("<int:message_id>/unarchive/", views.message_unarchive, name="message-unarchive"),
     path("<int:message_id>/delete/", views.message_delete, name="message-delete"),
+    path("attachments/<int:attachment_id>/", attachment_download, name="message-attachment"),
     path("<int:message_id>/restore/", views.message_restore, name="message-restore"),
 ]

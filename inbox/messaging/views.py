@@ -78,7 +78,7 @@ def message_new(request):
     """Write to one of the people `message_partners_for` offers (`?to=<user id>` preselects)."""
     partners = list(selectors.message_partners_for(user=request.user))
     if request.method == "POST":
-        form = MessageForm(request.POST, partners=partners)
+        form = MessageForm(request.POST, request.FILES, partners=partners)
         if form.is_valid():
             try:
                 message = services.message_send(
@@ -86,6 +86,7 @@ def message_new(request):
                     recipient_id=form.cleaned_data["recipient"],
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
+                    attachments=form.cleaned_data["attachments"],
                 )
             except DomainError as exc:
                 apply_domain_error(form, exc, aliases={"recipient_id": "recipient"})
@@ -133,11 +134,14 @@ def thread_detail(request, thread_id: int):
 def message_reply(request, message_id: int):
     message = selectors.message_get_for(user=request.user, message_id=message_id)
     thread_id = selectors.thread_root_id(message)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.message_reply(
-                sender=request.user, message_id=message_id, body=form.cleaned_data["body"]
+                sender=request.user,
+                message_id=message_id,
+                body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["attachments"],
             )
         except DomainError as exc:
             apply_domain_error(form, exc)

@@ -8,6 +8,7 @@ from authentication.schemas import PersonBrief
 from courses.schemas import CourseBrief
 from cplatform.api_base import InputSchema, MultilineText, PatchSchema
 
+from ..attachments.schemas import AttachmentOut
 from ..models import ROOM_MESSAGE_MAX_LENGTH, RoomKind, RoomRole
 from . import selectors
 from .services import MAX_MEMBERS, ROOM_NAME_MAX_LENGTH
@@ -100,10 +101,17 @@ class RoomMessageOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     deleted: bool
+    attachments: list[AttachmentOut] = Field(
+        ..., description="The files sent with it (none once the message is deleted)."
+    )
 
     @staticmethod
     def resolve_deleted(obj):
         return obj.deleted_at is not None
+
+    @staticmethod
+    def resolve_attachments(obj):
+        return [] if obj.deleted_at is not None else list(obj.attachments.all())
 
     @staticmethod
     def resolve_mentions(obj):

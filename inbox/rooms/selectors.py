@@ -18,6 +18,7 @@ from authentication.roles import is_admin, is_teacher
 from authentication.selectors import user_can_use_messaging
 from cplatform.exceptions import NotFound
 
+from ..attachments.selectors import attachments_prefetch
 from ..models import Room, RoomKind, RoomMember, RoomMessage, RoomRole
 from ..rules import message_partners_for
 
@@ -222,7 +223,9 @@ class HistoryPage:
 
 def _messages(room: Room) -> QuerySet[RoomMessage]:
     return (
-        RoomMessage.objects.filter(room=room).select_related("author").prefetch_related("mentions")
+        RoomMessage.objects.filter(room=room)
+        .select_related("author")
+        .prefetch_related("mentions", attachments_prefetch())
     )
 
 

@@ -20,6 +20,8 @@ from courses.models import Course, Enrollment
 from cplatform.exceptions import Conflict, NotFound, PermissionDenied, ValidationFailed
 from cplatform.signals import announce
 
+from ..attachments.services import attachments_save, stored_files_cleanup
+from ..attachments.validators import attachments_check
 from ..models import ROOM_MESSAGE_MAX_LENGTH, Room, RoomKind, RoomMember, RoomMessage, RoomRole
 from . import selectors
 from .signals import (
@@ -254,7 +256,7 @@ def _require_member(*, actor, room: Room) -> RoomMember:
     return member
 
 
-def room_message_post(*, actor, room: Room, body: str) -> RoomMessage:
+def room_message_post(*, actor, room: Room, body: str, attachments=()) -> RoomMessage:
     """A member writes in the room; `@Name` of a member mentions them. A student held back by
     guardian consent reads but does not write."""
     _require_member(actor=actor, room=room)
@@ -265,8 +267,10 @@ def room_message_post(*, actor, room: Room, body: str) -> RoomMessage:
         )
     body = _clean_body(body)
     mentioned = selectors.mentioned_members(room=room, body=body, exclude_user_id=actor.pk)
-    with transaction.atomic():
+    files = attachments_check(attachments)
+    with stored_files_cleanup() as written, transaction.atomic():
         message = RoomMessage.objects.create(room=room, author=actor, body=body)
+        attachments_save(files=files, uploaded_by=actor, written=written, room_message=message)
         if mentioned:
             message.mentions.set(mentioned)
         # Writing reads everything before it.

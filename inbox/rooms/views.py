@@ -19,6 +19,7 @@ from authentication.roles import role_required
 from cplatform.confirm import Confirmation, confirm_page
 from cplatform.exceptions import DomainError, NotFound
 
+from ..attachments.forms import AttachmentsField
 from ..models import ROOM_MESSAGE_MAX_LENGTH, RoomKind
 from . import selectors, services
 from .services import ROOM_NAME_MAX_LENGTH
@@ -33,6 +34,7 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("Write @ and a member's name to mention them."),
     )
+    attachments = AttachmentsField()
 
 
 class RoomNameForm(forms.Form):
@@ -176,11 +178,14 @@ def room_messages_fragment(request, room_id: int):
 @require_POST
 def room_post(request, room_id: int):
     room = _room(request, room_id)
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.room_message_post(
-                actor=request.user, room=room, body=form.cleaned_data["body"]
+                actor=request.user,
+                room=room,
+                body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["attachments"],
             )
         except NotFound:
             raise

@@ -72,6 +72,8 @@
         .then(function (response) {
           if (response.status === 204) {
             body.value = "";
+            // The files went with the message (FormData carries them): clear the chooser too.
+            form.querySelectorAll("input[type=file]").forEach(function (input) { input.value = ""; });
             return poll();
           }
           form.submit(); // a refusal: the server's page shows why

@@ -73,7 +73,9 @@ OWN_IDS = {
 # Components with an `id` that no GET reads on its own (written, deleted or listed only). (None
 # today.)
 # A room message is read at /rooms/{room_id}/messages/{id}: two ids, so not followed here.
-OWN_IDS_OF_PARTS: set[str] = {"RoomMessageOut"}
+# An attachment's id is read at its `url` (GET /attachments/{id}), which answers the file, not JSON
+# with an `id` (tests/inbox/test_attachments.py downloads it).
+OWN_IDS_OF_PARTS: set[str] = {"RoomMessageOut", "AttachmentOut"}
 
 
 def _resolve(schema: dict, node: dict) -> tuple[str | None, dict]:

@@ -486,6 +486,29 @@ def _room_message_deleted():
     room_message_edit(actor=teacher, message=message, body="Back")
 
 
+def attach_check(*files):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from inbox.attachments.validators import attachments_check
+
+    attachments_check([SimpleUploadedFile(name, content) for name, content in files])
+
+
+def _too_many_files():
+    attach_check(*[(f"n{i}.txt", b"hi\n") for i in range(4)])
+
+
+def _file_too_large():
+    from django.test import override_settings
+
+    with override_settings(INBOX_ATTACHMENT_MAX_BYTES=10):
+        attach_check(("big.txt", b"x" * 11))
+
+
+def _invalid_file_type():
+    attach_check(("invoice.pdf", b"MZ\x90\x00\x03\x00"))
+
+
 CASES = {
     name.removeprefix("_"): case
     for name, case in list(globals().items())

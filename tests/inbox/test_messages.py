@@ -202,6 +202,7 @@ OPERATIONS = [
     ("get", "/api/v1/messages/{id}"),
     ("get", "/api/v1/threads/{id}"),
     ("post", "/api/v1/messages/{id}/reply"),
+    ("post", "/api/v1/messages/{id}/reply/with-attachments"),
     ("post", "/api/v1/messages/{id}/archive"),
     ("post", "/api/v1/messages/{id}/unarchive"),
     ("delete", "/api/v1/messages/{id}"),

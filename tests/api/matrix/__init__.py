@@ -3,8 +3,28 @@ which adds to the World (see tests/api/test_permission_matrix.py) the objects it
 An object a row addresses by id is made with `world.make(attribute, type, create)`, which gives it
 an id that objects of the other types share (`collisions.py`); the matrix fails for one that is not."""
 
-from . import calendar, dashboards, messages, notifications, progress, rooms, safety, teaching
+from . import (
+    attachments,
+    calendar,
+    dashboards,
+    messages,
+    notifications,
+    progress,
+    rooms,
+    safety,
+    teaching,
+)
 
-AREAS = [teaching, progress, calendar, dashboards, safety, notifications, messages, rooms]
+AREAS = [
+    teaching,
+    progress,
+    calendar,
+    dashboards,
+    safety,
+    notifications,
+    messages,
+    rooms,
+    attachments,
+]
 AREA_ROWS = {key: call for area in AREAS for key, call in area.ROWS.items()}
 AREA_BUILDERS = [area.build for area in AREAS]

@@ -28,7 +28,7 @@ from classroom.models import AvailabilityException, Lesson, LessonSeat, LessonSe
 from courses.choices import EnrollmentStatus, MaterialKind
 from courses.models import Course, Enrollment, Material, Module, ProgressNote
 from cplatform.exceptions import NotFound
-from inbox.models import Room, RoomMessage, UserBlock
+from inbox.models import Attachment, Room, RoomMessage, UserBlock
 from inbox.notifications.models import Notification
 from inbox.safety.models import MessageReport
 from tests.ids import SCRATCH, ids_from_scratch, next_id
@@ -60,6 +60,7 @@ MODELS: dict[str, type] = {
     "notification": Notification,
     "room": Room,
     "room_message": RoomMessage,
+    "attachment": Attachment,
 }
 # The types `decoys` builds at every N (users and teacher profiles come with accounts: the World
 # gives them their N directly).
@@ -328,6 +329,12 @@ def sees(user, kind: str, pk: int) -> bool:
         return _found(lambda: notification_get_for_user(user=user, notification_id=pk))
     if kind == "room":
         return _found(lambda: room_get_for_user(user=user, room_id=pk))
+    if kind == "attachment":
+        from inbox.attachments.selectors import attachment_get_for_user
+
+        return user is not None and _found(
+            lambda: attachment_get_for_user(user=user, attachment_id=pk)
+        )
     if kind == "room_message":
         message = RoomMessage.objects.filter(pk=pk).first()
         return message is not None and _found(
