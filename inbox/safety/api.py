@@ -41,7 +41,7 @@ def list_blocks(request, filters: Query[BlockFilters]):
     return sorted_by(block_list_for_user(user=request.auth), filters.sort)
 
 
-@router.post("/blocks", response={201: BlockOut, **errors(400, 401, 422)}, auth=authenticated)
+@router.post("/blocks", response={201: BlockOut, **errors(400, 401, 404, 422)}, auth=authenticated)
 @location("api:retrieve_block", block_id="id")
 def create_block(request, payload: BlockIn):
     """Block a person: neither of you can message the other, and they are not told. Blocking
