@@ -36,7 +36,7 @@ class PartnerFilter(Schema):
 
 @router.post(
     "/messages",
-    response={201: MessageOut, **errors(401, 403, 422)},
+    response={201: MessageOut, **errors(400, 401, 403, 422)},
     auth=auth_for(),
 )
 @location("api:retrieve_message", message_id="id")
@@ -97,7 +97,7 @@ def retrieve_thread(request, thread_id: int):
 
 @router.post(
     "/messages/{message_id}/reply",
-    response={201: MessageOut, **errors(401, 403, 404, 422)},
+    response={201: MessageOut, **errors(400, 401, 403, 404, 422)},
     auth=auth_for(),
 )
 @location("api:retrieve_message", message_id="id")

@@ -193,6 +193,7 @@ def on_guardian_invited(sender, link, actor, **kwargs):
         target=link,
         url=_path("guardians"),
         data={"as_role": link.invited_role},
+        by_email=False,  # the invitation is an email of its own (authentication sends it)
     )
 
 

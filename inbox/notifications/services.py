@@ -225,14 +225,18 @@ def notify(
     url: str = "",
     data: dict | None = None,
     child=None,
+    by_email: bool = True,
 ) -> Notification | None:
     """Tell `recipient` about an event of `kind`. Nothing when they turned both channels off for the
-    kind, or when they are the actor (nobody is told about what they did themselves)."""
+    kind, or when they are the actor (nobody is told about what they did themselves).
+    `by_email=False` for an event that already sends its own email (a guardian invitation): the
+    feed tells them, a second email would not."""
     if recipient is None or not recipient.is_active:
         return None
     if actor is not None and actor.pk == recipient.pk:
         return None
     in_app, email = channels_for(user=recipient, kind=kind)
+    email = email and by_email
     if not (in_app or email):
         return None
     now = timezone.now()

@@ -131,14 +131,20 @@ def test_enrolments_confirmed_and_waitlisted_reach_the_student_and_the_parent_wh
     assert set(told(NotificationKind.ENROLLMENT_WAITLISTED)) == {late.pk}
 
 
-def test_a_guardian_request_reaches_the_invited_person_when_they_have_an_account():
+def test_a_guardian_request_reaches_the_invited_person_when_they_have_an_account(
+    django_capture_on_commit_callbacks,
+):
     parent, kid = ParentFactory(first_name="Paula"), StudentFactory()
-    guardian_invite(actor=parent, email=kid.email, as_role="child")
+    with django_capture_on_commit_callbacks(execute=True):  # the invitation is sent on commit
+        guardian_invite(actor=parent, email=kid.email, as_role="child")
     guardian_invite(actor=parent, email="nobody-yet@example.com", as_role="child")
     got = told(NotificationKind.GUARDIAN_REQUEST)
     assert set(got) == {kid.pk}
     assert got[kid.pk].actor == parent
     assert got[kid.pk].url == "/auth/guardians/"
+    # The invitation is its own email: the notification adds none beside it.
+    assert got[kid.pk].email_state == "none"
+    assert len([m for m in send_outbox() if m.to == [kid.email]]) == 1
 
 
 def test_a_notification_email_names_people_never_their_emails_and_links_the_settings(family):

@@ -9,6 +9,7 @@ messages before the marker are never read, whatever the size of the history."""
 import json
 
 import pytest
+from django.db import connection
 
 from inbox.models import RoomMember, RoomMessage
 from inbox.rooms import selectors
@@ -28,10 +29,14 @@ def _message_rows_read(plan: dict) -> int:
     return read
 
 
-@pytest.mark.parametrize("history", [10, 3_000])
-def test_the_unread_count_reads_only_the_messages_after_the_marker(history):
+def test_the_unread_count_reads_only_the_messages_after_the_marker():
+    history = 3_000
     _course, room, teacher, (student, _other) = course_with_room(students=2)
     bulk_messages(room, student, history)
+    # The planner's statistics as a live table has them (a tiny or unanalysed table may be read
+    # whole, which is cheap there): the plan is then the one a real history gets.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE inbox_roommessage")
     latest = RoomMessage.objects.filter(room=room).order_by("-pk").first()
     RoomMember.objects.filter(room=room, user=teacher).update(last_read_id=latest.pk - 3)
 
