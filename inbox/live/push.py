@@ -5,6 +5,9 @@ them (`make run`: the web process; the worker's pushes go nowhere and the page's
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
@@ -15,8 +18,18 @@ from .groups import room_group, user_group
 
 def _send(group: str, event: dict) -> None:
     layer = get_channel_layer()
-    if layer is not None:
+    if layer is None:
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
         async_to_sync(layer.group_send)(group, event)
+        return
+    # This thread runs an event loop (code called from async code, a test driving a browser):
+    # async_to_sync may not block it, so the push goes from a short-lived thread of its own.
+    sender = threading.Thread(target=async_to_sync(layer.group_send), args=(group, event))
+    sender.start()
+    sender.join()
 
 
 def push_room_message(*, room_id: int, message_id: int, author_id: int | None, event: str) -> None:
