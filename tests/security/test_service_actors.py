@@ -49,6 +49,8 @@ from courses.models import Course, Enrollment, Material, Module, ProgressNote
 from courses.services import material_create
 from cplatform.editorial import EDITORS
 from cplatform.exceptions import DomainError, NotFound, PermissionDenied
+from inbox.models import Room, RoomMember, RoomMessage
+from inbox.rooms.services import course_room_sync, group_room_create, room_message_post
 from tests.authentication.factories import (
     AdminFactory,
     ParentFactory,
@@ -94,7 +96,7 @@ def service(key: str) -> Callable:
 # --- the world ---------------------------------------------------------------------------------------
 
 OUTSIDERS = ("other_student", "other_parent", "other_teacher", "editor")
-SNAPSHOT_APPS = {"authentication", "account", "classroom", "courses", "wagtailcore"}
+SNAPSHOT_APPS = {"authentication", "account", "classroom", "courses", "wagtailcore", "inbox"}
 
 
 class World:
@@ -186,6 +188,11 @@ class World:
         self.started_lesson_id = Lesson.objects.create(
             teacher=profile, student=a, booked_by=a, start=start, end=start + timedelta(hours=1)
         ).pk
+        # The course's room, and a group room of the teacher's with A in it (A wrote in it).
+        self.course_room_id = course_room_sync(course=course).pk
+        group = group_room_create(actor=teacher, name="Study group", member_ids=[a.pk])
+        self.group_room_id = group.pk
+        self.room_message_id = room_message_post(actor=a, room=group, body="Hello").pk
 
     def user(self, principal: str) -> User:
         return User.objects.get(pk=self.user_ids[principal])  # fresh: no cached roles or edits
@@ -219,6 +226,15 @@ class World:
 
     def time_off(self) -> AvailabilityException:
         return AvailabilityException.objects.get(pk=self.time_off_id)
+
+    def room(self, attribute: str = "group_room_id") -> Room:
+        return Room.objects.get(pk=getattr(self, attribute))
+
+    def room_message(self) -> RoomMessage:
+        return RoomMessage.objects.get(pk=self.room_message_id)
+
+    def room_member(self, principal: str) -> RoomMember:
+        return RoomMember.objects.get(room_id=self.group_room_id, user_id=self.user_ids[principal])
 
 
 def snapshot() -> dict[str, list[tuple]]:
@@ -620,6 +636,84 @@ def _people_rows() -> list[Row]:
     ]
 
 
+ROOMS = "inbox.rooms.services"
+NOT_MEMBERS = ("parent_a", *OUTSIDERS)
+
+
+def _room_rows() -> list[Row]:
+    """The group room is the teacher's (its manager) with student A a member; parent A and the
+    outsiders are not in it. Who may change a room is refused with PermissionDenied (the API finds
+    the room among the caller's rooms first, so a non-member gets 404 there)."""
+    managed = {"student_a": PermissionDenied, "parent_a": PermissionDenied}
+    return [
+        Row(
+            f"{ROOMS}:course_room_open",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, course=w.course()),
+            insiders={"student_a": NotFound, "parent_a": NotFound},
+            writes=False,  # the world's course room is already in line
+        ),
+        Row(
+            f"{ROOMS}:group_room_update",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, room=w.room(), name="Renamed"),
+            refusal=PermissionDenied,
+            insiders=managed,
+        ),
+        Row(
+            f"{ROOMS}:group_room_delete",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, room=w.room()),
+            refusal=PermissionDenied,
+            insiders=managed,
+        ),
+        Row(
+            f"{ROOMS}:room_members_add",
+            "teacher",
+            lambda w, actor, fn: fn(
+                actor=actor, room=w.room(), member_ids=[w.user_ids["parent_a"]]
+            ),
+            refusal=PermissionDenied,
+            insiders=managed,
+        ),
+        Row(
+            f"{ROOMS}:room_member_remove",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, room=w.room(), member=w.room_member("student_a")),
+            refusal=PermissionDenied,
+            insiders={"parent_a": PermissionDenied},
+        ),
+        Row(
+            f"{ROOMS}:room_message_post",
+            "student_a",
+            lambda w, actor, fn: fn(actor=actor, room=w.room(), body="Hi again"),
+            outsiders=NOT_MEMBERS,
+        ),
+        Row(
+            f"{ROOMS}:room_message_edit",
+            "student_a",
+            lambda w, actor, fn: fn(actor=actor, message=w.room_message(), body="Edited"),
+            refusal=PermissionDenied,
+            outsiders=NOT_MEMBERS,
+            insiders={"teacher": PermissionDenied},  # only its author edits
+        ),
+        Row(
+            f"{ROOMS}:room_message_delete",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, message=w.room_message()),
+            refusal=PermissionDenied,
+            outsiders=NOT_MEMBERS,
+        ),
+        Row(
+            f"{ROOMS}:room_mark_read",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, room=w.room(), last_read_id=0),
+            outsiders=NOT_MEMBERS,
+            writes=False,  # moves no marker back: a member's call changes nothing here
+        ),
+    ]
+
+
 ROWS = [
     *_lesson_rows(),
     *_teaching_rows(),
@@ -627,6 +721,7 @@ ROWS = [
     *_profile_rows(),
     *_course_rows(),
     *_people_rows(),
+    *_room_rows(),
 ]
 
 OWN_DATA = "acts only on the caller's own data: every interface passes the signed-in person (or "
