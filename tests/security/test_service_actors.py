@@ -48,7 +48,7 @@ from courses.choices import CourseStatus, EnrollmentStatus, MaterialKind
 from courses.models import Course, Enrollment, Material, Module, ProgressNote
 from courses.services import material_create
 from cplatform.editorial import EDITORS
-from cplatform.exceptions import DomainError, NotFound, PermissionDenied
+from cplatform.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
 from inbox.models import Room, RoomMember, RoomMessage
 from inbox.rooms.services import course_room_sync, group_room_create, room_message_post
 from tests.authentication.factories import (
@@ -637,6 +637,9 @@ def _people_rows() -> list[Row]:
 
 
 ROOMS = "inbox.rooms.services"
+MESSAGING = "inbox.messaging.services"
+ATTACH = "inbox.attachments.services"
+NOTIFY = "inbox.notifications.services"
 NOT_MEMBERS = ("parent_a", *OUTSIDERS)
 
 
@@ -652,6 +655,15 @@ def _room_rows() -> list[Row]:
             lambda w, actor, fn: fn(actor=actor, course=w.course()),
             insiders={"student_a": NotFound, "parent_a": NotFound},
             writes=False,  # the world's course room is already in line
+        ),
+        Row(
+            f"{ROOMS}:group_room_create",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, name="Club", member_ids=[w.user_ids["student_a"]]),
+            refusal=PermissionDenied,
+            outsiders=("other_student", "other_parent", "editor"),
+            # Another teacher makes rooms, but only with people they may write to.
+            insiders={**managed, "other_teacher": ValidationFailed},
         ),
         Row(
             f"{ROOMS}:group_room_update",
@@ -759,6 +771,51 @@ NO_ROW = {
     f"{AUTH}:avatar_process": "validates and re-encodes an upload, writes nothing",
     f"{AUTH}:avatar_set": OWN_DATA + "their own account)",
     f"{AUTH}:avatar_remove": OWN_DATA + "their own account)",
+    # The inbox. Direct messages take `user`/`sender`: who may see a message is inbox.rules and the
+    # messaging selectors; tests/inbox/test_messages.py::test_every_message_operation_answers_a_
+    # non_participant_as_a_missing_id walks every message route as a non-participant.
+    **{
+        f"{MESSAGING}:{name}": "access through inbox.rules / the messaging selectors: "
+        "tests/inbox/test_messages.py walks every message operation as a non-participant"
+        for name in (
+            "message_archive",
+            "message_delete",
+            "message_mark_read",
+            "message_reply",
+            "message_restore",
+            "message_unarchive",
+            "thread_mark_read",
+        )
+    },
+    f"{MESSAGING}:message_send": "who may write to whom is inbox.rules (blocks, suspensions, "
+    "guardians): tests/inbox/test_safety_rules.py and tests/inbox/test_safety_minors.py",
+    f"{ATTACH}:attachments_save": SYSTEM + "the files of a message its sending service already "
+    "checked (message_send, message_reply, room_message_post)",
+    f"{ATTACH}:stored_files_cleanup": SYSTEM + "removes the files of a failed send, writes no rows",
+    "inbox.live.services:room_read_frame": OWN_DATA + "the socket's user moves their own read "
+    "marker; tests/inbox/test_live.py covers the read frame)",
+    f"{NOTIFY}:channels_for": "reads a person's settings, writes nothing",
+    f"{NOTIFY}:digest_cutoff": "computes a time, writes nothing",
+    f"{NOTIFY}:digest_send": SYSTEM + "the daily digest job",
+    f"{NOTIFY}:held_send": SYSTEM + "the job that sends emails held through quiet hours",
+    f"{NOTIFY}:forget_unread": SYSTEM + "drops a cached unread count",
+    f"{NOTIFY}:localized_path": "computes a path, writes nothing",
+    f"{NOTIFY}:notification_email": "builds an email, writes nothing",
+    f"{NOTIFY}:notification_email_send": SYSTEM + "sends a notification to its recipient",
+    f"{NOTIFY}:notification_open": OWN_DATA + "the view finds the notification among the "
+    "signed-in person's own)",
+    f"{NOTIFY}:notification_settings_replace": OWN_DATA + "their own settings)",
+    f"{NOTIFY}:notifications_mark_read": OWN_DATA + "their own notifications)",
+    f"{NOTIFY}:quiet_until": "computes a time, writes nothing",
+    f"{NOTIFY}:render_digest": "renders text, writes nothing",
+    f"{NOTIFY}:render_email": "renders text, writes nothing",
+    f"{NOTIFY}:render_text": "renders text, writes nothing",
+    f"{NOTIFY}:settings_of": "reads (or makes) a person's own settings",
+    "inbox.reminders.services:lesson_reminders_send": SYSTEM + "the lesson reminder job",
+    f"{ROOMS}:course_room_sync": SYSTEM + "keeps a course room in line with the course "
+    "(course_room_open checks the actor first)",
+    f"{ROOMS}:course_room_student_add": SYSTEM + "an enrolment became active",
+    f"{ROOMS}:course_room_student_remove": SYSTEM + "an enrolment ended",
 }
 
 
