@@ -49,8 +49,10 @@ from courses.models import Course, Enrollment, Material, Module, ProgressNote
 from courses.services import material_create
 from cplatform.editorial import EDITORS
 from cplatform.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
-from inbox.models import Room, RoomMember, RoomMessage
+from inbox.messaging.services import message_send
+from inbox.models import MessagingSuspension, Room, RoomMember, RoomMessage
 from inbox.rooms.services import course_room_sync, group_room_create, room_message_post
+from inbox.safety.services import message_report
 from tests.authentication.factories import (
     AdminFactory,
     ParentFactory,
@@ -193,6 +195,13 @@ class World:
         group = group_room_create(actor=teacher, name="Study group", member_ids=[a.pk])
         self.group_room_id = group.pk
         self.room_message_id = room_message_post(actor=a, room=group, body="Hello").pk
+        # Two direct messages from the teacher to A: A reported the first; B is suspended.
+        first, self.dm_id = (
+            message_send(sender=teacher, recipient_id=a.pk, subject="Hi", body=body).pk
+            for body in ("First", "Second")
+        )
+        self.report_id = message_report(actor=a, message_id=first, reason="spam").pk
+        MessagingSuspension.objects.create(user=b, reason="Spam")
 
     def user(self, principal: str) -> User:
         return User.objects.get(pk=self.user_ids[principal])  # fresh: no cached roles or edits
@@ -726,6 +735,44 @@ def _room_rows() -> list[Row]:
     ]
 
 
+SAFETY = "inbox.safety.services"
+
+
+def _safety_rows() -> list[Row]:
+    """Only admins handle reports and lift suspensions (everyone else: 404); only a reader who did
+    not send a message reports it."""
+    not_admins = dict.fromkeys(("teacher", "student_a", "parent_a"), NotFound)
+    handle = [
+        Row(
+            f"{SAFETY}:{name}",
+            "admin",
+            lambda w, actor, fn: fn(actor=actor, report_id=w.report_id, note="Seen."),
+            insiders=not_admins,
+        )
+        for name in (
+            "report_dismiss",
+            "report_remove_message",
+            "report_block_sender",
+            "report_suspend_sender",
+        )
+    ]
+    return [
+        *handle,
+        Row(
+            f"{SAFETY}:messaging_suspension_lift",
+            "admin",
+            lambda w, actor, fn: fn(actor=actor, user_id=w.user_ids["other_student"]),
+            insiders=not_admins,
+        ),
+        Row(
+            f"{SAFETY}:message_report",
+            "student_a",
+            lambda w, actor, fn: fn(actor=actor, message_id=w.dm_id, reason="spam"),
+            insiders={"teacher": NotFound},  # its sender
+        ),
+    ]
+
+
 ROWS = [
     *_lesson_rows(),
     *_teaching_rows(),
@@ -734,6 +781,7 @@ ROWS = [
     *_course_rows(),
     *_people_rows(),
     *_room_rows(),
+    *_safety_rows(),
 ]
 
 OWN_DATA = "acts only on the caller's own data: every interface passes the signed-in person (or "
