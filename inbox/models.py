@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cplatform.validators import validate_multiline_text
+from cplatform.validators import validate_multiline_text, validate_single_line
 
 ROOM_MESSAGE_MAX_LENGTH = 5000
 
@@ -62,6 +62,7 @@ class Room(models.Model):
         max_length=120,
         blank=True,
         help_text=_("Group rooms only; a course room shows its course's title."),
+        validators=[validate_single_line],
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from courses.storage import private_storage
+from cplatform.validators import validate_single_line
 
 __all__ = ["Attachment"]
 
@@ -39,8 +40,12 @@ class Attachment(models.Model):
         related_name="attachments",
     )
     file = models.FileField(upload_to=attachment_upload_to, storage=private_storage, max_length=255)
-    name = models.CharField(max_length=255, help_text="The file's name as the sender had it.")
-    content_type = models.CharField(max_length=100)
+    name = models.CharField(
+        max_length=255,
+        help_text="The file's name as the sender had it.",
+        validators=[validate_single_line],
+    )
+    content_type = models.CharField(max_length=100, validators=[validate_single_line])
     size = models.PositiveBigIntegerField()
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

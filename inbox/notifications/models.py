@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cplatform.validators import validate_single_line
+
 
 class NotificationKind(models.TextChoices):
     DIRECT_MESSAGE = "direct_message", _("New direct message")
@@ -88,7 +90,7 @@ class Notification(models.Model):
     )
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("target_type", "target_id")
-    url = models.CharField(max_length=500, blank=True)
+    url = models.CharField(max_length=500, blank=True, validators=[validate_single_line])
     data = models.JSONField(default=dict, blank=True)
     in_app = models.BooleanField(
         default=True, help_text=_("Shown in the feed (the person's setting when it was made).")

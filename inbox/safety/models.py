@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cplatform.validators import validate_multiline_text
+
 REPORT_TEXT_MAX_LENGTH = 2000
 REPORT_NOTE_MAX_LENGTH = 2000
 
@@ -42,7 +44,12 @@ class MessageReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="message_reports"
     )
     reason = models.CharField(_("reason"), max_length=16, choices=ReportReason.choices)
-    text = models.TextField(_("what happened"), max_length=REPORT_TEXT_MAX_LENGTH, blank=True)
+    text = models.TextField(
+        _("what happened"),
+        max_length=REPORT_TEXT_MAX_LENGTH,
+        blank=True,
+        validators=[validate_multiline_text],
+    )
     created_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(
         max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN
@@ -56,9 +63,14 @@ class MessageReport(models.Model):
     )
     handled_at = models.DateTimeField(null=True, blank=True)
     action = models.CharField(max_length=16, choices=ReportAction.choices, blank=True)
-    note = models.TextField(_("note"), max_length=REPORT_NOTE_MAX_LENGTH, blank=True)
+    note = models.TextField(
+        _("note"),
+        max_length=REPORT_NOTE_MAX_LENGTH,
+        blank=True,
+        validators=[validate_multiline_text],
+    )
     # The message's text as it was when an admin removed it (the message itself is blanked).
-    removed_body = models.TextField(blank=True)
+    removed_body = models.TextField(blank=True, validators=[validate_multiline_text])
 
     class Meta:
         constraints = [
@@ -91,7 +103,7 @@ class MessagingSuspension(models.Model):
     report = models.ForeignKey(
         MessageReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, validators=[validate_multiline_text])
 
     def __str__(self) -> str:
         return f"messaging of {self.user_id} suspended"

@@ -48,7 +48,11 @@ from courses.choices import CourseStatus, EnrollmentStatus, MaterialKind
 from courses.models import Course, Enrollment, Material, Module, ProgressNote
 from courses.services import material_create
 from cplatform.editorial import EDITORS
-from cplatform.exceptions import DomainError, NotFound, PermissionDenied
+from cplatform.exceptions import DomainError, NotFound, PermissionDenied, ValidationFailed
+from inbox.messaging.services import message_send
+from inbox.models import MessagingSuspension, Room, RoomMember, RoomMessage
+from inbox.rooms.services import course_room_sync, group_room_create, room_message_post
+from inbox.safety.services import message_report
 from tests.authentication.factories import (
     AdminFactory,
     ParentFactory,
@@ -94,7 +98,7 @@ def service(key: str) -> Callable:
 # --- the world ---------------------------------------------------------------------------------------
 
 OUTSIDERS = ("other_student", "other_parent", "other_teacher", "editor")
-SNAPSHOT_APPS = {"authentication", "account", "classroom", "courses", "wagtailcore"}
+SNAPSHOT_APPS = {"authentication", "account", "classroom", "courses", "wagtailcore", "inbox"}
 
 
 class World:
@@ -186,6 +190,18 @@ class World:
         self.started_lesson_id = Lesson.objects.create(
             teacher=profile, student=a, booked_by=a, start=start, end=start + timedelta(hours=1)
         ).pk
+        # The course's room, and a group room of the teacher's with A in it (A wrote in it).
+        self.course_room_id = course_room_sync(course=course).pk
+        group = group_room_create(actor=teacher, name="Study group", member_ids=[a.pk])
+        self.group_room_id = group.pk
+        self.room_message_id = room_message_post(actor=a, room=group, body="Hello").pk
+        # Two direct messages from the teacher to A: A reported the first; B is suspended.
+        first, self.dm_id = (
+            message_send(sender=teacher, recipient_id=a.pk, subject="Hi", body=body).pk
+            for body in ("First", "Second")
+        )
+        self.report_id = message_report(actor=a, message_id=first, reason="spam").pk
+        MessagingSuspension.objects.create(user=b, reason="Spam")
 
     def user(self, principal: str) -> User:
         return User.objects.get(pk=self.user_ids[principal])  # fresh: no cached roles or edits
@@ -219,6 +235,15 @@ class World:
 
     def time_off(self) -> AvailabilityException:
         return AvailabilityException.objects.get(pk=self.time_off_id)
+
+    def room(self, attribute: str = "group_room_id") -> Room:
+        return Room.objects.get(pk=getattr(self, attribute))
+
+    def room_message(self) -> RoomMessage:
+        return RoomMessage.objects.get(pk=self.room_message_id)
+
+    def room_member(self, principal: str) -> RoomMember:
+        return RoomMember.objects.get(room_id=self.group_room_id, user_id=self.user_ids[principal])
 
 
 def snapshot() -> dict[str, list[tuple]]:
@@ -620,6 +645,139 @@ def _people_rows() -> list[Row]:
     ]
 
 
+ROOMS = "inbox.rooms.services"
+MESSAGING = "inbox.messaging.services"
+ATTACH = "inbox.attachments.services"
+NOTIFY = "inbox.notifications.services"
+NOT_MEMBERS = ("parent_a", *OUTSIDERS)
+
+
+def _room_rows() -> list[Row]:
+    """The group room is the teacher's (its manager) with student A a member; parent A and the
+    outsiders are not in it. Who may change a room is refused with PermissionDenied (the API finds
+    the room among the caller's rooms first, so a non-member gets 404 there)."""
+    managed = {"student_a": PermissionDenied, "parent_a": PermissionDenied}
+    return [
+        Row(
+            f"{ROOMS}:course_room_open",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, course=w.course()),
+            insiders={"student_a": NotFound, "parent_a": NotFound},
+            writes=False,  # the world's course room is already in line
+        ),
+        Row(
+            f"{ROOMS}:group_room_create",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, name="Club", member_ids=[w.user_ids["student_a"]]),
+            refusal=PermissionDenied,
+            outsiders=("other_student", "other_parent", "editor"),
+            # Another teacher makes rooms, but only with people they may write to.
+            insiders={**managed, "other_teacher": ValidationFailed},
+        ),
+        Row(
+            f"{ROOMS}:group_room_update",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, room=w.room(), name="Renamed"),
+            refusal=PermissionDenied,
+            insiders=managed,
+        ),
+        Row(
+            f"{ROOMS}:group_room_delete",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, room=w.room()),
+            refusal=PermissionDenied,
+            insiders=managed,
+        ),
+        Row(
+            f"{ROOMS}:room_members_add",
+            "teacher",
+            lambda w, actor, fn: fn(
+                actor=actor, room=w.room(), member_ids=[w.user_ids["parent_a"]]
+            ),
+            refusal=PermissionDenied,
+            insiders=managed,
+        ),
+        Row(
+            f"{ROOMS}:room_member_remove",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, room=w.room(), member=w.room_member("student_a")),
+            refusal=PermissionDenied,
+            insiders={"parent_a": PermissionDenied},
+        ),
+        Row(
+            f"{ROOMS}:room_message_post",
+            "student_a",
+            lambda w, actor, fn: fn(actor=actor, room=w.room(), body="Hi again"),
+            outsiders=NOT_MEMBERS,
+        ),
+        Row(
+            f"{ROOMS}:room_message_edit",
+            "student_a",
+            lambda w, actor, fn: fn(actor=actor, message=w.room_message(), body="Edited"),
+            refusal=PermissionDenied,
+            outsiders=NOT_MEMBERS,
+            insiders={"teacher": PermissionDenied},  # only its author edits
+        ),
+        Row(
+            f"{ROOMS}:room_message_delete",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, message=w.room_message()),
+            refusal=PermissionDenied,
+            outsiders=NOT_MEMBERS,
+        ),
+        Row(
+            f"{ROOMS}:room_mark_read",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, room=w.room(), last_read_id=0),
+            outsiders=NOT_MEMBERS,
+            writes=False,  # moves no marker back: a member's call changes nothing here
+        ),
+    ]
+
+
+SAFETY = "inbox.safety.services"
+
+
+def _safety_rows() -> list[Row]:
+    """Only admins handle reports and lift suspensions (everyone else: 404); only a reader who did
+    not send a message reports it."""
+    not_admins = dict.fromkeys(("teacher", "student_a", "parent_a"), NotFound)
+    handle = [
+        Row(
+            f"{SAFETY}:{name}",
+            "admin",
+            lambda w, actor, fn: fn(actor=actor, report_id=w.report_id, note="Seen."),
+            insiders=not_admins,
+        )
+        for name in (
+            "report_dismiss",
+            "report_remove_message",
+            "report_block_sender",
+            "report_suspend_sender",
+        )
+    ]
+    return [
+        *handle,
+        Row(
+            f"{SAFETY}:messaging_suspension_lift",
+            "admin",
+            lambda w, actor, fn: fn(actor=actor, user_id=w.user_ids["other_student"]),
+            insiders=not_admins,
+        ),
+        Row(
+            f"{SAFETY}:user_block",
+            "teacher",
+            lambda w, actor, fn: fn(actor=actor, user_id=w.user_ids["student_a"]),
+        ),
+        Row(
+            f"{SAFETY}:message_report",
+            "student_a",
+            lambda w, actor, fn: fn(actor=actor, message_id=w.dm_id, reason="spam"),
+            insiders={"teacher": NotFound},  # its sender
+        ),
+    ]
+
+
 ROWS = [
     *_lesson_rows(),
     *_teaching_rows(),
@@ -627,6 +785,8 @@ ROWS = [
     *_profile_rows(),
     *_course_rows(),
     *_people_rows(),
+    *_room_rows(),
+    *_safety_rows(),
 ]
 
 OWN_DATA = "acts only on the caller's own data: every interface passes the signed-in person (or "
@@ -664,7 +824,64 @@ NO_ROW = {
     f"{AUTH}:avatar_process": "validates and re-encodes an upload, writes nothing",
     f"{AUTH}:avatar_set": OWN_DATA + "their own account)",
     f"{AUTH}:avatar_remove": OWN_DATA + "their own account)",
+    # The inbox. Direct messages take `user`/`sender`: who may see a message is inbox.rules and the
+    # messaging selectors; tests/inbox/test_messages.py::test_every_message_operation_answers_a_
+    # non_participant_as_a_missing_id walks every message route as a non-participant.
+    **{
+        f"{MESSAGING}:{name}": "access through inbox.rules / the messaging selectors: "
+        "tests/inbox/test_messages.py walks every message operation as a non-participant"
+        for name in (
+            "message_archive",
+            "message_delete",
+            "message_mark_read",
+            "message_reply",
+            "message_restore",
+            "message_unarchive",
+            "thread_mark_read",
+        )
+    },
+    f"{MESSAGING}:message_send": "who may write to whom is inbox.rules (blocks, suspensions, "
+    "guardians): tests/inbox/test_safety_rules.py and tests/inbox/test_safety_minors.py",
+    f"{ATTACH}:attachments_save": SYSTEM + "the files of a message its sending service already "
+    "checked (message_send, message_reply, room_message_post)",
+    f"{ATTACH}:stored_files_cleanup": SYSTEM + "removes the files of a failed send, writes no rows",
+    "inbox.live.services:room_read_frame": OWN_DATA + "the socket's user moves their own read "
+    "marker; tests/inbox/test_live.py covers the read frame)",
+    f"{NOTIFY}:channels_for": "reads a person's settings, writes nothing",
+    f"{NOTIFY}:digest_cutoff": "computes a time, writes nothing",
+    f"{NOTIFY}:digest_send": SYSTEM + "the daily digest job",
+    f"{NOTIFY}:held_send": SYSTEM + "the job that sends emails held through quiet hours",
+    f"{NOTIFY}:forget_unread": SYSTEM + "drops a cached unread count",
+    f"{NOTIFY}:localized_path": "computes a path, writes nothing",
+    f"{NOTIFY}:notification_email": "builds an email, writes nothing",
+    f"{NOTIFY}:notification_email_send": SYSTEM + "sends a notification to its recipient",
+    f"{NOTIFY}:notification_open": OWN_DATA + "the view finds the notification among the "
+    "signed-in person's own)",
+    f"{NOTIFY}:notification_settings_replace": OWN_DATA + "their own settings)",
+    f"{NOTIFY}:notifications_mark_read": OWN_DATA + "their own notifications)",
+    f"{NOTIFY}:quiet_until": "computes a time, writes nothing",
+    f"{NOTIFY}:render_digest": "renders text, writes nothing",
+    f"{NOTIFY}:render_email": "renders text, writes nothing",
+    f"{NOTIFY}:render_text": "renders text, writes nothing",
+    f"{NOTIFY}:settings_of": "reads (or makes) a person's own settings",
+    "inbox.reminders.services:lesson_reminders_send": SYSTEM + "the lesson reminder job",
+    f"{ROOMS}:course_room_sync": SYSTEM + "keeps a course room in line with the course "
+    "(course_room_open checks the actor first)",
+    f"{ROOMS}:course_room_student_add": SYSTEM + "an enrolment became active",
+    f"{ROOMS}:course_room_student_remove": SYSTEM + "an enrolment ended",
 }
+
+# Services that take an `actor` but have nobody to refuse, so no row can be written: each acts on
+# the actor's own part only, or `actor` names who caused an event rather than who asks.
+ACTOR_WITHOUT_REFUSAL = {
+    f"{ROOMS}:room_leave": "deletes the actor's own membership only (a non-member's call deletes "
+    "nothing; a course room is 409): tests/inbox/test_rooms_services.py",
+    f"{SAFETY}:user_unblock": "deletes the actor's own block only (nothing to lift is fine): "
+    "tests/inbox/test_safety_api.py::test_another_persons_block_answers_404",
+    f"{NOTIFY}:notify": SYSTEM + "`actor` is who caused the event (shown in the notification), "
+    "not who asks; called by the inbox's signal receivers after their services checked",
+}
+NO_ROW.update(ACTOR_WITHOUT_REFUSAL)
 
 
 def test_every_service_is_declared():
@@ -679,7 +896,9 @@ def test_every_service_is_declared():
     acting = sorted(
         name
         for name, fn in services.items()
-        if "actor" in inspect.signature(fn).parameters and name not in with_rows
+        if "actor" in inspect.signature(fn).parameters
+        and name not in with_rows
+        and name not in ACTOR_WITHOUT_REFUSAL
     )
     assert not acting, f"services that act for someone need rows, not a NO_ROW reason: {acting}"
     assert len({row.id for row in ROWS}) == len(ROWS), "two rows with the same id: add a label"
