@@ -118,6 +118,19 @@ VALID_FORMS = {
         "kind": "link",
         "url": "https://example.org/reading",
     },
+    # The inbox's multipart twins (a message with files): the unknown part is refused before the
+    # recipient, message or room is looked up.
+    ("POST", "/api/v1/messages/with-attachments"): lambda: {
+        "recipient_id": "1",
+        "subject": "Hello",
+        "body": "A file for you.",
+    },
+    ("POST", "/api/v1/messages/{message_id}/reply/with-attachments"): lambda: {
+        "body": "A file for you."
+    },
+    ("POST", "/api/v1/rooms/{room_id}/messages/with-attachments"): lambda: {
+        "body": "A file for you."
+    },
 }
 
 
