@@ -342,6 +342,12 @@ STRIPE_LIVE_SECRET_KEY = env_str("STRIPE_LIVE_SECRET_KEY", "sk_live_" + "0" * 24
 STRIPE_PUBLIC_KEY = env_str("STRIPE_PUBLIC_KEY", "")
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
+# Stripe webhooks are stored by dj-stripe's endpoint and processed by a django-q2 task (billing).
+DJSTRIPE_WEBHOOK_EVENT_CALLBACK = "billing.stripe.webhooks.enqueue_event"
+
+# Billing: the platform's share of what teachers earn, and how long a manual invoice is open.
+BILLING_COMMISSION_PERCENT = env_str("BILLING_COMMISSION_PERCENT", "20")
+BILLING_MANUAL_PAYMENT_DAYS = env_int("BILLING_MANUAL_PAYMENT_DAYS", 7)
 
 # API
 API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", True)
