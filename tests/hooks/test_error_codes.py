@@ -22,6 +22,16 @@ from authentication.services import (
     user_add_role,
     user_create,
 )
+from billing.choices import OrderKind
+from billing.services import (
+    Line,
+    ledger_add,
+    manual_payment_record,
+    order_cancel,
+    order_create,
+    order_fulfil,
+    refund_create,
+)
 from classroom.models import TeacherProfile
 from classroom.progress.services import module_complete
 from classroom.scheduling.selectors import student_get_for_booking
@@ -509,6 +519,90 @@ def _invalid_file_type():
     attach_check(("invoice.pdf", b"MZ\x90\x00\x03\x00"))
 
 
+# Billing (billing/services.py).
+def billing_course_order(price="30"):
+    from billing.services import Line, order_create
+
+    course = CourseFactory(price=Decimal(price))
+    learner = StudentFactory()
+    enrollment = EnrollmentFactory(course=course, student=learner, status=EnrollmentStatus.PENDING)
+    return order_create(
+        actor=learner,
+        student=learner,
+        kind=OrderKind.COURSE,
+        method="manual",
+        currency="EUR",
+        lines=[Line(description="Course", unit_price=course.price)],
+        course=course,
+        enrollment=enrollment,
+    )
+
+
+def _nothing_to_pay():
+
+    learner = StudentFactory()
+    order_create(
+        actor=learner, student=learner, kind="course", method="manual", currency="EUR", lines=[]
+    )
+
+
+def _already_ordered():
+
+    lesson = book(bookable_teacher(), student())
+    for _ in range(2):
+        order_create(
+            actor=lesson.student,
+            student=lesson.student,
+            kind="lesson",
+            method="manual",
+            currency="EUR",
+            lines=[Line(description="Lesson", unit_price=Decimal("20"), lesson=lesson)],
+        )
+
+
+def _payment_mismatch():
+
+    order = billing_course_order()
+    order_fulfil(order_id=order.pk, method="manual", amount=Decimal("1"), currency="EUR")
+
+
+def _order_paid():
+
+    order = billing_course_order()
+    order_fulfil(order_id=order.pk, method="manual", amount=order.total, currency="EUR")
+    order_cancel(actor=order.payer, order=order)
+
+
+def _not_manual():
+
+    order = billing_course_order()
+    order.method = "stripe"
+    order.save(update_fields=["method"])
+    manual_payment_record(actor=AdminFactory(), order=order)
+
+
+def _refund_too_large():
+
+    order = billing_course_order()
+    payment = order_fulfil(
+        order_id=order.pk, method="manual", amount=order.total, currency="EUR"
+    ).payment
+    refund_create(payment=payment, amount=Decimal("31"), reason="admin", cause="admin:x")
+
+
+def _no_credit():
+
+    learner, other = StudentFactory(), StudentFactory()
+    ledger_add(
+        student=learner,
+        teacher=other,
+        currency="EUR",
+        delta=-1,
+        cause="lesson_booked",
+        cause_key="lesson:0:booked",
+    )
+
+
 CASES = {
     name.removeprefix("_"): case
     for name, case in list(globals().items())
@@ -541,7 +635,17 @@ def test_every_conflict_raised_in_the_apps_names_its_code():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    apps = ["cplatform", "catalog", "authentication", "courses", "classroom", "home", "blog", "faq"]
+    apps = [
+        "cplatform",
+        "catalog",
+        "authentication",
+        "courses",
+        "classroom",
+        "home",
+        "blog",
+        "faq",
+        "billing",
+    ]
     missing = []
     for app in apps:
         for path in (root / app).rglob("*.py"):
