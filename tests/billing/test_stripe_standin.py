@@ -3,8 +3,10 @@
 The real `stripe` client talks HTTP to tests/stripe_standin; nothing here is mocked.
 """
 
+import http.client
 import json
 import time
+from urllib.parse import urlsplit
 
 import pytest
 import stripe
@@ -401,3 +403,144 @@ def test_djstripe_syncs_prices_products_refunds_subscriptions_and_disputes_from_
     assert (sub.status, sub.customer.email) == ("active", "sub@example.com")
     assert (dispute.amount, dispute.status) == (4000, "needs_response")
     assert stripe_standin.unanswered == []
+
+
+def _subscribed(stripe_standin):
+    product = stripe.Product.create(name="Monthly plan")
+    price = stripe.Price.create(
+        product=product.id, unit_amount=3900, currency="eur", recurring={"interval": "month"}
+    )
+    session = stripe.checkout.Session.create(
+        mode="subscription",
+        success_url="https://testserver/ok/",
+        customer_email="sub@example.com",
+        line_items=[{"price": price.id, "quantity": 1}],
+    )
+    return stripe_standin.complete_checkout(session.id)
+
+
+def _scenario(stripe_standin, name):
+    """The events Stripe would send for one story, in order, and the dj-stripe row the last one leaves."""
+    if name.startswith("subscription") or name.startswith("invoice"):
+        completed = _subscribed(stripe_standin)
+        sub_id = completed["data"]["object"]["subscription"]
+        if name == "subscription created and renewed":
+            paid = stripe_standin.invoice_paid(sub_id)
+            return [completed, paid], (
+                djstripe_models.Invoice,
+                paid["data"]["object"]["id"],
+                "status",
+                "paid",
+            )
+        if name == "invoice payment failed":
+            failed = stripe_standin.invoice_payment_failed(sub_id)
+            return [completed, failed], (djstripe_models.Subscription, sub_id, "status", "past_due")
+        stripe.Subscription.modify(sub_id, cancel_at_period_end=True)
+        updated = stripe_standin.subscription_updated(sub_id, {"cancel_at_period_end": False})
+        deleted = stripe_standin.subscription_deleted(sub_id)
+        return [completed, updated, deleted], (
+            djstripe_models.Subscription,
+            sub_id,
+            "status",
+            "canceled",
+        )
+    product = stripe.Product.create(name="Course")
+    price = stripe.Price.create(product=product.id, unit_amount=4900, currency="eur")
+    session = stripe.checkout.Session.create(
+        mode="payment",
+        success_url="https://testserver/ok/",
+        line_items=[{"price": price.id, "quantity": 1}],
+        customer_creation="always",
+    )
+    if name == "async payment succeeded":
+        first = stripe_standin.complete_checkout(session.id, async_payment=True)
+        last = stripe_standin.succeed_async_payment(session.id)
+        return [first, last], (djstripe_models.Session, session.id, "payment_status", "paid")
+    if name == "async payment failed":
+        first = stripe_standin.complete_checkout(session.id, async_payment=True)
+        last = stripe_standin.fail_async_payment(session.id)
+        return [first, last], (djstripe_models.Session, session.id, "payment_status", "unpaid")
+    if name == "checkout expired":
+        last = stripe_standin.expire_checkout(session.id)
+        return [last], (djstripe_models.Session, session.id, "status", "expired")
+    completed = stripe_standin.complete_checkout(session.id)
+    intent_id = completed["data"]["object"]["payment_intent"]
+    succeeded = stripe_standin.payment_intent_succeeded(intent_id)
+    charge_id = stripe_standin.get(intent_id)["latest_charge"]
+    if name == "partly refunded":
+        refunded = stripe_standin.refund(intent_id, 1000)
+        return [completed, succeeded, refunded], (
+            djstripe_models.Charge,
+            charge_id,
+            "amount_refunded",
+            1000,
+        )
+    opened = stripe_standin.dispute_create(charge_id)
+    closed = stripe_standin.dispute_close(opened["data"]["object"]["id"], "lost")
+    return [completed, succeeded, opened, closed], (
+        djstripe_models.Dispute,
+        opened["data"]["object"]["id"],
+        "status",
+        "lost",
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "async payment succeeded",
+        "async payment failed",
+        "checkout expired",
+        "partly refunded",
+        "disputed and lost",
+        "subscription created and renewed",
+        "invoice payment failed",
+        "subscription cancelled",
+    ],
+)
+def test_djstripe_processes_the_events_the_drivers_make(stripe_standin, client, settings, name):
+    settings.DJSTRIPE_WEBHOOK_EVENT_CALLBACK = None
+    events, (model, object_id, field, value) = _scenario(stripe_standin, name)
+
+    for event in events:
+        response = stripe_standin.deliver(client, event)
+        assert response.status_code == 200, (event["type"], response.content)
+
+    assert djstripe_models.Event.objects.count() == len(events)
+    assert getattr(model.objects.get(id=object_id), field) == value
+    assert stripe_standin.unanswered == []
+
+
+@pytest.mark.django_db(transaction=True)  # dj-stripe's view runs in the live server's thread
+def test_the_hosted_checkout_page_pays_sends_a_signed_webhook_and_redirects(
+    stripe_standin, live_server, settings
+):
+    settings.DJSTRIPE_WEBHOOK_EVENT_CALLBACK = None
+    stripe_standin.send_webhooks_to(live_server.url)
+    product = stripe.Product.create(name="Spanish A1 course")
+    price = stripe.Price.create(product=product.id, unit_amount=4900, currency="eur")
+    session = stripe.checkout.Session.create(
+        mode="payment",
+        success_url=live_server.url + "/billing/done/?session={CHECKOUT_SESSION_ID}",
+        cancel_url=live_server.url + "/",
+        line_items=[{"price": price.id, "quantity": 1}],
+    )
+    address = urlsplit(session.url)
+
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    connection.request("GET", address.path)
+    page = connection.getresponse().read().decode()
+    connection.request(
+        "POST", address.path, body="", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    paid = connection.getresponse()
+    paid.read()
+    connection.close()
+
+    assert "Spanish A1 course" in page and "49.00 eur" in page and "<button" in page
+    assert paid.status == 303
+    assert paid.getheader("Location") == f"{live_server.url}/billing/done/?session={session.id}"
+    assert [(kind, status) for _, kind, status in stripe_standin.deliveries] == [
+        ("checkout.session.completed", 200)
+    ]
+    assert djstripe_models.Session.objects.get(id=session.id).payment_status == "paid"

@@ -27,6 +27,11 @@ class DjangoStripeStandin(StripeStandin):
         """POST `event` to dj-stripe's webhook URL, signed as Stripe signs it (signing.post_event)."""
         return signing.post_event(client, self.endpoint, event, **kwargs)
 
+    def send_webhooks_to(self, base_url: str):
+        """Have the hosted Checkout page (GET <session.url>) send its events over HTTP to dj-stripe's
+        webhook view on `base_url` (pytest-django's `live_server.url`), as Stripe would."""
+        self.webhook_target = base_url.rstrip("/") + signing.webhook_url(self.endpoint)
+
 
 @pytest.fixture(scope="session")
 def stripe_standin_server():
@@ -50,6 +55,7 @@ def stripe_standin(stripe_standin_server, settings, db):
     saved = {name: getattr(stripe, name) for name in ("api_base", "api_key", "max_network_retries")}
     settings.STRIPE_LIVE_MODE = False
     settings.STRIPE_TEST_SECRET_KEY = server.api_key
+    settings.STRIPE_PUBLIC_KEY = "pk_test_standin" + server.api_key[-24:]
     settings.STRIPE_API_HOST = server.url
     stripe.api_base = server.url
     stripe.api_key = server.api_key

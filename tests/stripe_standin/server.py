@@ -18,6 +18,7 @@ minor unit, as in Stripe.
 from __future__ import annotations
 
 import copy
+import html
 import itertools
 import json
 import re
@@ -28,6 +29,9 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
+from urllib.request import Request, urlopen
+
+from tests.stripe_standin.signing import sign
 
 # Stripe's own lists (docs: currencies, "zero-decimal currencies", "minimum and maximum charge amounts").
 ZERO_DECIMAL_CURRENCIES = frozenset(
@@ -298,9 +302,10 @@ class StripeStandin:
             self.objects: dict[str, dict] = {}
             self.requests: list[LoggedRequest] = []
             self.events: list[dict] = []
-            self.unanswered: list[
-                str
-            ] = []  # calls to routes the stand-in lacks (dj-stripe may swallow the 404)
+            # Calls to routes the stand-in lacks (dj-stripe logs and swallows some 404s).
+            self.unanswered: list[str] = []
+            self.deliveries: list[tuple[str, str, int]] = []  # (event id, type, HTTP status)
+            self.webhook_target = None
             self._idempotent: dict[tuple[str, str], tuple[tuple, _Response]] = {}
             self.objects[self.account_id] = self._account()
 
@@ -1663,6 +1668,35 @@ class StripeStandin:
         session["customer"] = customer["id"]
         return customer["id"]
 
+    # -- webhooks sent over HTTP (browser journeys against a live server) -----------------------------
+
+    webhook_target: str | None = None  # a full URL; set by the test (fixtures: send_webhooks_to)
+    webhook_secret: str = ""
+
+    def send_webhook(self, event: dict) -> int | None:
+        """POST `event`, signed with `webhook_secret`, to `webhook_target` as Stripe delivers it;
+        returns the HTTP status (None when no target is set). Deliveries are kept in `deliveries`."""
+        if not self.webhook_target:
+            return None
+        body = json.dumps(event)
+        request = Request(  # noqa: S310 - an http URL the test gave
+            self.webhook_target,
+            data=body.encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Stripe-Signature": sign(body, self.webhook_secret),
+            },
+        )
+        try:
+            with urlopen(request, timeout=30) as response:  # noqa: S310 - an http URL the test gave
+                status = response.status
+        except OSError as error:
+            status = getattr(error, "code", None) or 0
+        with self.lock:
+            self.deliveries.append((event["id"], event["type"], status))
+        return status
+
     # -- events --------------------------------------------------------------------------------------
 
     def event(self, type_: str, obj: dict, previous_attributes: dict | None = None) -> dict:
@@ -2233,8 +2267,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         standin = self.server_standin
-        if self.command == "GET" and self.path.startswith("/c/pay/"):
-            return self._hosted_page()
+        if self.path.startswith("/c/pay/") and self.command in ("GET", "POST"):
+            return self._hosted_page(body)
         response = standin.handle(self.command, self.path, self.headers, body)
         payload = json.dumps(response.body).encode()
         self.send_response(response.status)
@@ -2249,16 +2283,60 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def _hosted_page(self):
-        session_id = self.path.rsplit("/", 1)[-1]
-        page = (
-            "<!doctype html><title>Stripe stand-in checkout</title>"
-            f"<h1>Checkout {session_id}</h1><p>Test mode: the test completes this session.</p>"
-        ).encode()
-        self.send_response(200)
+    def _html(self, status: int, page: str, headers: dict | None = None):
+        payload = page.encode()
+        self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(page)))
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(page)
+        self.wfile.write(payload)
+
+    def _hosted_page(self, body: bytes):
+        """Stripe's hosted Checkout page, for browser journeys: GET shows the session with a Pay
+        button; POST pays (complete_checkout), sends the webhook when `webhook_target` is set, and
+        redirects to the success URL as Stripe does."""
+        standin = self.server_standin
+        session_id = urlsplit(self.path).path.rsplit("/", 1)[-1]
+        with standin.lock:
+            session = standin.objects.get(session_id)
+            if session is None or session["object"] != "checkout.session":
+                return self._html(
+                    404, "<!doctype html><title>Not found</title><h1>No such session</h1>"
+                )
+            session = dict(session)
+        if self.command == "GET":
+            rows = "".join(
+                f"<tr><td>{html.escape(i['description'])}</td><td>{i['quantity']}</td>"
+                f"<td>{StripeStandin._money(i['amount_total'], i['currency'])}</td></tr>"
+                for i in session["_line_items"]
+            )
+            cancel = session.get("cancel_url")
+            state = session["status"]
+            page = (
+                '<!doctype html><html lang="en"><meta charset="utf-8"><title>Pay (Stripe stand-in)</title>'
+                f"<main><h1>Checkout</h1><p>Test mode. Session {html.escape(session_id)}: {state}.</p>"
+                f"<table><tr><th>Item</th><th>Quantity</th><th>Amount</th></tr>{rows}</table>"
+                f"<p>Total: {StripeStandin._money(session['amount_total'] or 0, session['currency'] or 'eur')}</p>"
+                + (
+                    '<form method="post"><button type="submit">Pay</button></form>'
+                    if state == "open"
+                    else ""
+                )
+                + (f'<p><a href="{html.escape(cancel)}">Back</a></p>' if cancel else "")
+                + "</main></html>"
+            )
+            return self._html(200, page)
+        form = dict(parse_qsl(body.decode("utf-8")))
+        try:
+            event = standin.complete_checkout(session_id, async_payment=form.get("async") == "1")
+        except ValueError as error:
+            return self._html(
+                409, f"<!doctype html><title>Not open</title><p>{html.escape(str(error))}</p>"
+            )
+        standin.send_webhook(event)
+        target = (session["success_url"] or "").replace("{CHECKOUT_SESSION_ID}", session_id)
+        return self._html(303, "", {"Location": target})
 
     do_GET = do_POST = do_DELETE = _serve
