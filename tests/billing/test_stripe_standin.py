@@ -5,6 +5,7 @@ The real `stripe` client talks HTTP to tests/stripe_standin; nothing here is moc
 
 import http.client
 import json
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -544,3 +545,84 @@ def test_the_hosted_checkout_page_pays_sends_a_signed_webhook_and_redirects(
         ("checkout.session.completed", 200)
     ]
     assert djstripe_models.Session.objects.get(id=session.id).payment_status == "paid"
+
+
+def test_metadata_stays_where_it_was_put_as_in_stripe(stripe_standin, course_price):
+    session = stripe.checkout.Session.create(
+        mode="payment",
+        success_url="https://testserver/ok/",
+        line_items=[{"price": course_price.id, "quantity": 1}],
+        metadata={"order": "5"},
+        payment_intent_data={"metadata": {"payment": "5"}},
+    )
+    event = stripe_standin.complete_checkout(session.id)
+    intent = stripe.PaymentIntent.retrieve(
+        event["data"]["object"]["payment_intent"], expand=["latest_charge"]
+    )
+
+    assert event["data"]["object"]["metadata"] == {"order": "5"}
+    assert intent.metadata.to_dict() == {"payment": "5"}
+    assert intent.latest_charge.metadata.to_dict() == {"payment": "5"}
+
+
+def test_a_refused_request_leaves_nothing_behind(stripe_standin):
+    good = {
+        "price_data": {"currency": "eur", "unit_amount": 900, "product_data": {"name": "a"}},
+        "quantity": 1,
+    }
+    bad = {
+        "price_data": {"currency": "eur", "unit_amount": -1, "product_data": {"name": "b"}},
+        "quantity": 1,
+    }
+
+    with pytest.raises(stripe.error.InvalidRequestError) as error:
+        stripe.checkout.Session.create(
+            mode="payment", success_url="https://testserver/ok/", line_items=[good, bad]
+        )
+
+    assert error.value.param == "line_items[1][price_data][unit_amount]"
+    assert stripe_standin.of_type("price") == [] and stripe_standin.of_type("product") == []
+
+
+def test_concurrent_retries_with_one_idempotency_key_make_one_object(stripe_standin):
+    results, errors = [], []
+
+    def create():
+        try:
+            results.append(
+                stripe.Customer.create(email="race@example.com", idempotency_key="signup-42").id
+            )
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=create) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == [] and len(results) == 5 and len(set(results)) == 1
+    assert len(stripe_standin.of_type("customer")) == 1
+    assert sum(r.replayed for r in stripe_standin.calls("POST", "/v1/customers")) == 4
+
+
+def test_zero_decimal_currencies_count_whole_units(stripe_standin):
+    line = {
+        "price_data": {"currency": "jpy", "unit_amount": 800, "product_data": {"name": "Lesson"}},
+        "quantity": 1,
+    }
+    session = stripe.checkout.Session.create(
+        mode="payment", success_url="https://testserver/ok/", line_items=[line]
+    )
+    intent_id = stripe_standin.complete_checkout(session.id)["data"]["object"]["payment_intent"]
+
+    with pytest.raises(stripe.error.InvalidRequestError) as error:
+        stripe.Refund.create(payment_intent=intent_id, amount=801)
+
+    assert session.amount_total == 800
+    assert "801 jpy" in str(error.value) and "800 jpy" in str(error.value)
+
+
+def test_another_account_is_not_reachable_with_our_key(stripe_standin):
+    with pytest.raises(stripe.error.PermissionError):
+        stripe.Customer.list(stripe_account="acct_someone_else")

@@ -183,12 +183,15 @@ def as_bool(value, param: str) -> bool:
 
 
 def as_currency(value, param: str = "currency") -> str:
+    if value in (None, ""):
+        raise StripeError(
+            400, f"Missing required param: {param}.", param=param, code="parameter_missing"
+        )
     if not isinstance(value, str) or value.lower() not in CURRENCIES:
         raise StripeError(
             400,
             f"Invalid currency: {value}.",
             param=param,
-            code="parameter_invalid_empty" if not value else None,
         )
     return value.lower()
 
@@ -380,7 +383,15 @@ class StripeStandin:
                             stored[1].body,
                             {"Idempotent-Replayed": "true", "Idempotency-Key": idem_key},
                         )
-                response = self._dispatch(method, path, params)
+                before = set(self.objects)
+                try:
+                    response = self._dispatch(method, path, params)
+                except StripeError:
+                    for new in (
+                        set(self.objects) - before
+                    ):  # a refused request leaves nothing behind
+                        del self.objects[new]
+                    raise
                 if method in ("POST", "DELETE") and idem_key:
                     self._idempotent[(self.api_key, idem_key)] = (fingerprint, response)
                     response.headers["Idempotency-Key"] = idem_key
@@ -1068,17 +1079,6 @@ class StripeStandin:
                     "You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.",
                     param=f"{p}[price]",
                 )
-            if (
-                mode == "subscription"
-                and price["type"] != "recurring"
-                and index == 0
-                and len(raw_items) == 1
-            ):
-                raise StripeError(
-                    400,
-                    "You must provide at least one recurring price in `subscription` mode when using prices.",
-                    param="line_items",
-                )
             if currency and price["currency"] != currency:
                 raise StripeError(
                     400,
@@ -1101,6 +1101,12 @@ class StripeStandin:
                     "price": self._render(price),
                     "quantity": quantity,
                 }
+            )
+        if mode == "subscription" and not any(i["price"]["type"] == "recurring" for i in items):
+            raise StripeError(
+                400,
+                "You must provide at least one recurring price in `subscription` mode when using prices.",
+                param="line_items",
             )
         total = sum(i["amount_total"] for i in items)
         if mode == "payment":
@@ -1126,6 +1132,24 @@ class StripeStandin:
                 "The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.",
                 param="expires_at",
             )
+        pi_data = params.get("payment_intent_data") or {}
+        sub_data = params.get("subscription_data") or {}
+        if pi_data and mode != "payment":
+            raise StripeError(
+                400,
+                "You can only specify `payment_intent_data` in `payment` mode.",
+                param="payment_intent_data",
+            )
+        if sub_data and mode != "subscription":
+            raise StripeError(
+                400,
+                "You can only specify `subscription_data` in `subscription` mode.",
+                param="subscription_data",
+            )
+        for name, data in (("payment_intent_data", pi_data), ("subscription_data", sub_data)):
+            if not isinstance(data, dict):
+                raise StripeError(400, "Invalid hash", param=name)
+            as_metadata(data.get("metadata"), f"{name}[metadata]")
         session_id = self.new_id("cs_test")
         session = {
             "id": session_id,
@@ -1184,8 +1208,8 @@ class StripeStandin:
             "ui_mode": ui_mode,
             "url": f"{self.url}/c/pay/{session_id}" if self._httpd else None,
             "_line_items": items,
-            "_payment_intent_data": params.get("payment_intent_data") or {},
-            "_subscription_data": params.get("subscription_data") or {},
+            "_payment_intent_data": pi_data,
+            "_subscription_data": sub_data,
         }
         return self._store(session)
 
@@ -1258,6 +1282,13 @@ class StripeStandin:
                 )
             charge_id = pi["latest_charge"]
         charge = self._get(charge_id, "charge", "charge", "charge")
+        if charge["status"] != "succeeded":
+            raise StripeError(
+                400,
+                f"Charge {charge_id} has not succeeded; there is nothing to refund.",
+                param="charge",
+                code="charge_not_refundable",
+            )
         remaining = charge["amount_captured"] - charge["amount_refunded"]
         if remaining <= 0:
             raise StripeError(
@@ -1763,7 +1794,9 @@ class StripeStandin:
                     session["amount_total"],
                     session["currency"],
                     customer_id,
-                    {**session["metadata"], **as_metadata(pi_data.get("metadata"))},
+                    as_metadata(
+                        pi_data.get("metadata")
+                    ),  # not the session's: Stripe keeps them apart
                     description=pi_data.get("description"),
                     status="processing" if async_payment else "succeeded",
                 )
@@ -1995,7 +2028,9 @@ class StripeStandin:
                 "invoice_settings": {"account_tax_ids": None, "issuer": {"type": "self"}},
                 "latest_invoice": None,
                 "livemode": False,
-                "metadata": {**session["metadata"], **as_metadata(sub_data.get("metadata"))},
+                "metadata": as_metadata(
+                    sub_data.get("metadata")
+                ),  # subscription_data's only, as Stripe
                 "next_pending_invoice_item_invoice": None,
                 "on_behalf_of": None,
                 "pause_collection": None,
