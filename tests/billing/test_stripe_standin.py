@@ -626,3 +626,37 @@ def test_zero_decimal_currencies_count_whole_units(stripe_standin):
 def test_another_account_is_not_reachable_with_our_key(stripe_standin):
     with pytest.raises(stripe.error.PermissionError):
         stripe.Customer.list(stripe_account="acct_someone_else")
+
+
+def test_djstripe_customer_get_or_create_makes_one_stripe_customer_per_user(stripe_standin):
+    from tests.authentication.factories import UserFactory
+
+    user = UserFactory(email="learner@example.com", roles=[])
+
+    customer, created = djstripe_models.Customer.get_or_create(subscriber=user)
+    again, created_again = djstripe_models.Customer.get_or_create(subscriber=user)
+
+    assert created and not created_again and again.id == customer.id
+    remote = stripe_standin.get(customer.id)
+    assert remote["email"] == "learner@example.com"
+    assert remote["metadata"] == {"djstripe_subscriber": str(user.pk)}
+    assert len(stripe_standin.calls("POST", "/v1/customers")) == 1
+    assert stripe_standin.calls("POST", "/v1/customers")[0].idempotency_key
+
+
+def test_the_customer_portal_lists_and_histories(stripe_standin):
+    completed = _subscribed(stripe_standin)["data"]["object"]
+    customer_id = completed["customer"]
+
+    portal = stripe.billing_portal.Session.create(
+        customer=customer_id, return_url="https://testserver/billing/"
+    )
+    invoices = stripe.Invoice.list(customer=customer_id)
+    charges = stripe.Charge.list(customer=customer_id)
+
+    assert portal.url.startswith(stripe_standin.url) and portal.customer == customer_id
+    assert [i.id for i in invoices.data] == [completed["invoice"]]
+    assert [c.amount for c in charges.data] == [3900]
+    assert [p.amount for p in stripe.PaymentIntent.list(customer=customer_id).data] == [3900]
+    with pytest.raises(stripe.error.InvalidRequestError):
+        stripe.billing_portal.Session.create(customer="cus_missing")

@@ -444,7 +444,9 @@ class StripeStandin:
         ("GET", r"/v1/checkout/sessions/(?P<id>[^/]+)", "get_session"),
         ("POST", r"/v1/checkout/sessions/(?P<id>[^/]+)/expire", "expire_session"),
         ("GET", r"/v1/checkout/sessions/(?P<id>[^/]+)/line_items", "session_line_items"),
+        ("GET", r"/v1/payment_intents", "list_payment_intents"),
         ("GET", r"/v1/payment_intents/(?P<id>[^/]+)", "get_payment_intent"),
+        ("GET", r"/v1/charges", "list_charges"),
         ("GET", r"/v1/payment_methods/(?P<id>[^/]+)", "get_payment_method"),
         ("GET", r"/v1/charges/(?P<id>[^/]+)", "get_charge"),
         ("GET", r"/v1/balance_transactions/(?P<id>[^/]+)", "get_balance_transaction"),
@@ -456,7 +458,9 @@ class StripeStandin:
         ("POST", r"/v1/subscriptions/(?P<id>[^/]+)", "update_subscription"),
         ("DELETE", r"/v1/subscriptions/(?P<id>[^/]+)", "cancel_subscription"),
         ("GET", r"/v1/subscription_items/(?P<id>[^/]+)", "get_subscription_item"),
+        ("GET", r"/v1/invoices", "list_invoices"),
         ("GET", r"/v1/invoices/(?P<id>[^/]+)", "get_invoice"),
+        ("POST", r"/v1/billing_portal/sessions", "create_portal_session"),
         ("GET", r"/v1/disputes/(?P<id>[^/]+)", "get_dispute"),
         ("GET", r"/v1/events", "list_events"),
         ("GET", r"/v1/events/(?P<id>[^/]+)", "get_event"),
@@ -1457,6 +1461,63 @@ class StripeStandin:
         now = self.now()
         sub.update(status="canceled", canceled_at=now, ended_at=now, cancel_at=None)
         return sub
+
+    def api_list_invoices(self, params):
+        customer, sub = params.pop("customer", None), params.pop("subscription", None)
+        return self._list(
+            "invoice",
+            "/v1/invoices",
+            params,
+            lambda o: (
+                (customer is None or o["customer"] == customer)
+                and (sub is None or o["parent"]["subscription_details"]["subscription"] == sub)
+            ),
+        )
+
+    def api_list_payment_intents(self, params):
+        customer = params.pop("customer", None)
+        return self._list(
+            "payment_intent",
+            "/v1/payment_intents",
+            params,
+            lambda o: customer is None or o["customer"] == customer,
+        )
+
+    def api_list_charges(self, params):
+        customer, pi = params.pop("customer", None), params.pop("payment_intent", None)
+        return self._list(
+            "charge",
+            "/v1/charges",
+            params,
+            lambda o: (
+                (customer is None or o["customer"] == customer)
+                and (pi is None or o["payment_intent"] == pi)
+            ),
+        )
+
+    def api_create_portal_session(self, params):
+        """The customer portal (manage a subscription on Stripe's pages)."""
+        check_known(params, {"customer", "return_url", "locale", "configuration", "flow_data"})
+        customer = self._get(required(params, "customer"), "customer", "customer", "customer")
+        return_url = params.get("return_url")
+        if return_url and not re.match(r"^https?://[^\s/]+", return_url):
+            raise StripeError(400, "Not a valid URL", param="return_url", code="url_invalid")
+        portal_id = self.new_id("bps")
+        return self._store(
+            {
+                "id": portal_id,
+                "object": "billing_portal.session",
+                "configuration": "bpc_standin",
+                "created": self.now(),
+                "customer": customer["id"],
+                "flow": None,
+                "livemode": False,
+                "locale": params.get("locale"),
+                "on_behalf_of": None,
+                "return_url": return_url,
+                "url": f"{self.url}/p/session/{portal_id}" if self._httpd else None,
+            }
+        )
 
     def api_get_invoice(self, params, id):  # noqa: A002
         return self._get(id, "invoice", "invoice")
