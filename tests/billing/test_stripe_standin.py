@@ -461,6 +461,16 @@ def _scenario(stripe_standin, name):
         first = stripe_standin.complete_checkout(session.id, async_payment=True)
         last = stripe_standin.fail_async_payment(session.id)
         return [first, last], (djstripe_models.Session, session.id, "payment_status", "unpaid")
+    if name == "guest payment":
+        guest = stripe.checkout.Session.create(
+            mode="payment",
+            success_url="https://testserver/ok/",
+            line_items=[{"price": price.id, "quantity": 1}],
+            customer_email="guest@example.com",
+        )
+        last = stripe_standin.complete_checkout(guest.id)
+        assert last["data"]["object"]["customer"] is None
+        return [last], (djstripe_models.Session, guest.id, "payment_status", "paid")
     if name == "checkout expired":
         last = stripe_standin.expire_checkout(session.id)
         return [last], (djstripe_models.Session, session.id, "status", "expired")
@@ -489,6 +499,7 @@ def _scenario(stripe_standin, name):
 @pytest.mark.parametrize(
     "name",
     [
+        "guest payment",
         "async payment succeeded",
         "async payment failed",
         "checkout expired",
