@@ -671,3 +671,90 @@ def test_the_customer_portal_lists_and_histories(stripe_standin):
     assert [p.amount for p in stripe.PaymentIntent.list(customer=customer_id).data] == [3900]
     with pytest.raises(stripe.error.InvalidRequestError):
         stripe.billing_portal.Session.create(customer="cus_missing")
+
+
+def test_a_saved_card_is_charged_off_session_until_it_declines(stripe_standin, course_price):
+    customer = stripe.Customer.create(email="late@example.com")
+    session, event = _paid_checkout(stripe_standin, course_price, customer=customer.id)
+    saved = stripe.PaymentIntent.retrieve(event["data"]["object"]["payment_intent"]).payment_method
+
+    fee = stripe.PaymentIntent.create(
+        amount=1500,
+        currency="eur",
+        customer=customer.id,
+        payment_method=saved,
+        confirm=True,
+        off_session=True,
+        metadata={"lesson": "3"},
+        idempotency_key="late-cancel-3",
+    )
+    stripe_standin.decline_card(saved)
+    with pytest.raises(stripe.error.CardError) as declined:
+        stripe.PaymentIntent.create(
+            amount=1500,
+            currency="eur",
+            customer=customer.id,
+            payment_method=saved,
+            confirm=True,
+            off_session=True,
+            idempotency_key="late-cancel-4",
+        )
+    with pytest.raises(stripe.error.CardError) as replayed:
+        stripe.PaymentIntent.create(
+            amount=1500,
+            currency="eur",
+            customer=customer.id,
+            payment_method=saved,
+            confirm=True,
+            off_session=True,
+            idempotency_key="late-cancel-4",
+        )
+
+    assert (fee.status, fee.amount_received, fee.metadata["lesson"]) == ("succeeded", 1500, "3")
+    assert stripe.Charge.retrieve(fee.latest_charge).paid is True
+    assert (declined.value.http_status, declined.value.code) == (402, "card_declined")
+    failed_intent = declined.value.error.payment_intent
+    assert failed_intent.status == "requires_payment_method"
+    assert replayed.value.error.payment_intent.id == failed_intent.id
+    assert stripe.Charge.retrieve(failed_intent.latest_charge).status == "failed"
+    with pytest.raises(stripe.error.InvalidRequestError) as not_refundable:
+        stripe.Refund.create(payment_intent=failed_intent.id)
+    assert not_refundable.value.code == "charge_not_refundable"
+
+
+@pytest.mark.parametrize(
+    ("payment_method", "outcome"),
+    [
+        ("pm_card_visa", "succeeded"),
+        ("pm_card_chargeDeclined", "card_declined"),
+        ("pm_card_chargeDeclinedInsufficientFunds", "card_declined"),
+        ("pm_card_authenticationRequired", "authentication_required"),
+    ],
+)
+def test_stripes_test_cards_behave_as_in_test_mode(stripe_standin, payment_method, outcome):
+    try:
+        intent = stripe.PaymentIntent.create(
+            amount=2000,
+            currency="usd",
+            payment_method=payment_method,
+            confirm=True,
+            off_session=True,
+        )
+        result = intent.status
+    except stripe.error.CardError as error:
+        result = error.code
+
+    assert result == outcome
+
+
+def test_a_payment_intent_needs_a_chargeable_amount(stripe_standin):
+    with pytest.raises(stripe.error.InvalidRequestError) as small:
+        stripe.PaymentIntent.create(amount=20, currency="eur")
+    with pytest.raises(stripe.error.InvalidRequestError) as alone:
+        stripe.PaymentIntent.create(amount=2000, currency="eur", off_session=True)
+
+    assert small.value.code == "amount_too_small"
+    assert alone.value.param == "off_session"
+    assert stripe_standin.of_type("payment_intent") == []
+    intent = stripe.PaymentIntent.create(amount=2000, currency="eur")
+    assert stripe.PaymentIntent.cancel(intent.id).status == "canceled"
