@@ -758,3 +758,37 @@ def test_a_payment_intent_needs_a_chargeable_amount(stripe_standin):
     assert stripe_standin.of_type("payment_intent") == []
     intent = stripe.PaymentIntent.create(amount=2000, currency="eur")
     assert stripe.PaymentIntent.cancel(intent.id).status == "canceled"
+
+
+def test_lists_page_and_expand_as_stripe_lists_do(stripe_standin, course_price):
+    customers = [stripe.Customer.create(email=f"p{n}@example.com") for n in range(3)]
+    for customer in customers:
+        _paid_checkout(stripe_standin, course_price, customer=customer.id)
+
+    first = stripe.Customer.list(limit=2)
+    charges = stripe.Charge.list(expand=["data.customer"])
+
+    assert [c.id for c in first.data] == [customers[2].id, customers[1].id] and first.has_more
+    assert [c.id for c in stripe.Customer.list(limit=2).auto_paging_iter()] == [
+        c.id for c in customers[::-1]
+    ]
+    assert {c.customer.email for c in charges.data} == {
+        "p0@example.com",
+        "p1@example.com",
+        "p2@example.com",
+    }
+    with pytest.raises(stripe.error.InvalidRequestError):
+        stripe.Charge.list(expand=["data.nothing_like_this"])
+
+
+def test_the_newer_stripe_client_object_reaches_the_standin_through_settings(
+    stripe_standin, settings
+):
+    """A seam built on `stripe.StripeClient` takes its host from settings.STRIPE_API_HOST."""
+    client = stripe.StripeClient(
+        settings.STRIPE_TEST_SECRET_KEY, base_addresses={"api": settings.STRIPE_API_HOST}
+    )
+
+    customer = client.v1.customers.create(params={"email": "new@example.com"})
+
+    assert stripe_standin.get(customer.id)["email"] == "new@example.com"
