@@ -779,6 +779,8 @@ def test_lists_page_and_expand_as_stripe_lists_do(stripe_standin, course_price):
     }
     with pytest.raises(stripe.error.InvalidRequestError):
         stripe.Charge.list(expand=["data.nothing_like_this"])
+    sessions = stripe.checkout.Session.list(limit=1, expand=["data.line_items"])
+    assert sessions.data[0].line_items.data[0].price.id == course_price.id
 
 
 def test_the_newer_stripe_client_object_reaches_the_standin_through_settings(

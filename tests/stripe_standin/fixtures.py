@@ -81,3 +81,6 @@ def stripe_standin(stripe_standin_server, settings, db, monkeypatch):
         for name, value in saved.items():
             setattr(stripe, name, value)
         server.endpoint = None
+    assert not server.crashes, (
+        f"the Stripe stand-in failed (fix tests/stripe_standin): {server.crashes}"
+    )

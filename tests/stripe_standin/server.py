@@ -26,6 +26,7 @@ import secrets
 import string
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -325,6 +326,9 @@ class StripeStandin:
             self.events: list[dict] = []
             # Calls to routes the stand-in lacks (dj-stripe logs and swallows some 404s).
             self.unanswered: list[str] = []
+            self.crashes: list[
+                str
+            ] = []  # the stand-in's own bugs (answered 500); the fixture fails on them
             self.deliveries: list[tuple[str, str, int]] = []  # (event id, type, HTTP status)
             self.webhook_target = None
             self._idempotent: dict[tuple[str, str], tuple[tuple, _Response]] = {}
@@ -416,6 +420,17 @@ class StripeStandin:
             except StripeError as error:
                 # Stripe stores no result when the parameters failed validation.
                 response = _Response(error.status, error.body)
+            except Exception as error:  # a bug in the stand-in: say so, loudly, as a 500
+                self.crashes.append(f"{method} {path}: {error!r}")
+                response = _Response(
+                    500,
+                    {
+                        "error": {
+                            "type": "api_error",
+                            "message": f"Stripe stand-in failed: {traceback.format_exc()}",
+                        }
+                    },
+                )
             log.status = response.status
             return response
 
@@ -563,12 +578,9 @@ class StripeStandin:
             return
         head, rest = parts[0], parts[1:]
         if isinstance(out, dict) and out.get("object") == "list" and head == "data":
-            for item, stored_item in zip(
-                out["data"], stored.get("data", out["data"]), strict=False
-            ):
-                self._expand(
-                    item, stored_item if isinstance(stored_item, dict) else item, rest, full
-                )
+            for item in out["data"]:
+                if isinstance(item, dict):
+                    self._expand(item, self.objects.get(item.get("id"), item), rest, full)
             return
         if not isinstance(out, dict):
             return
