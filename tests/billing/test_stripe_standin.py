@@ -257,14 +257,21 @@ def test_subscriptions_pause_cancel_at_period_end_and_cancel(stripe_standin):
     completed = stripe_standin.complete_checkout(session.id)["data"]["object"]
     sub_id = completed["subscription"]
 
-    paused = stripe.Subscription.modify(sub_id, pause_collection={"behavior": "void"})
+    resumes_at = int(time.time()) + 86400 * 30
+    paused = stripe.Subscription.modify(
+        sub_id, pause_collection={"behavior": "void", "resumes_at": resumes_at}
+    )
     resumed = stripe.Subscription.modify(sub_id, pause_collection="")
     ending = stripe.Subscription.modify(sub_id, cancel_at_period_end=True)
     canceled = stripe.Subscription.cancel(sub_id)
 
     assert completed["customer"].startswith("cus_") and completed["invoice"].startswith("in_")
     assert stripe.Invoice.retrieve(completed["invoice"]).status == "paid"
-    assert paused.pause_collection.behavior == "void" and resumed.pause_collection is None
+    assert (paused.pause_collection.behavior, paused.pause_collection.resumes_at) == (
+        "void",
+        resumes_at,
+    )
+    assert resumed.pause_collection is None
     assert ending.cancel_at == ending["items"].data[0].current_period_end
     assert canceled.status == "canceled"
     with pytest.raises(stripe.error.InvalidRequestError):
@@ -794,3 +801,27 @@ def test_the_newer_stripe_client_object_reaches_the_standin_through_settings(
     customer = client.v1.customers.create(params={"email": "new@example.com"})
 
     assert stripe_standin.get(customer.id)["email"] == "new@example.com"
+
+
+def test_a_checkout_session_expires_between_30_minutes_and_24_hours_from_now(
+    stripe_standin, course_price
+):
+    line_items = [{"price": course_price.id, "quantity": 1}]
+    now = int(time.time())
+
+    hold = stripe.checkout.Session.create(
+        mode="payment",
+        success_url="https://testserver/ok/",
+        line_items=line_items,
+        expires_at=now + 3600,
+    )
+    with pytest.raises(stripe.error.InvalidRequestError) as too_soon:
+        stripe.checkout.Session.create(
+            mode="payment",
+            success_url="https://testserver/ok/",
+            line_items=line_items,
+            expires_at=now + 600,
+        )
+
+    assert hold.expires_at == now + 3600
+    assert too_soon.value.param == "expires_at"
