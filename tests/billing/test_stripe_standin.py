@@ -149,6 +149,8 @@ def test_a_bad_amount_or_currency_is_refused(stripe_standin, params, param):
         ({"line_items": [{"price": "price_missing", "quantity": 1}]}, "line_items[0][price]"),
         ({"line_items": "PRICE"}, "line_items[0][quantity]"),
         ({"customer": "cus_missing"}, "customer"),
+        ({"locale": "klingon"}, "locale"),
+        ({"metadata": {f"k{n}": "v" for n in range(51)}}, "metadata"),
     ],
 )
 def test_a_checkout_session_needs_what_stripe_needs(stripe_standin, course_price, changes, param):

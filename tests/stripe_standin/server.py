@@ -97,6 +97,51 @@ CURRENCIES = (
 )
 MINIMUM_CHARGE = {"usd": 50, "eur": 50, "gbp": 30, "mxn": 1000, "cad": 50, "aud": 50, "chf": 50}
 DEFAULT_MINIMUM_CHARGE = 50
+CHECKOUT_LOCALES = frozenset(
+    [
+        "auto",
+        "bg",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "en",
+        "en-GB",
+        "es",
+        "es-419",
+        "et",
+        "fi",
+        "fil",
+        "fr",
+        "fr-CA",
+        "hr",
+        "hu",
+        "id",
+        "it",
+        "ja",
+        "ko",
+        "lt",
+        "lv",
+        "ms",
+        "mt",
+        "nb",
+        "nl",
+        "pl",
+        "pt",
+        "pt-BR",
+        "ro",
+        "ru",
+        "sk",
+        "sl",
+        "sv",
+        "th",
+        "tr",
+        "vi",
+        "zh",
+        "zh-HK",
+        "zh-TW",
+    ]
+)
 # Stripe's test payment methods and what confirming with them does.
 TEST_PAYMENT_METHODS = {
     "pm_card_visa": "ok",
@@ -220,6 +265,8 @@ def as_metadata(value, param: str = "metadata") -> dict:
         return {}
     if not isinstance(value, dict):
         raise StripeError(400, "Invalid object", param=param)
+    if len(value) > 50:
+        raise StripeError(400, "Metadata can have at most 50 keys.", param=param)
     for key, item in value.items():
         if not isinstance(item, str):
             raise StripeError(400, "Invalid metadata value", param=f"{param}[{key}]")
@@ -1030,6 +1077,16 @@ class StripeStandin:
                 )
             raise StripeError(
                 400, "Invalid mode: must be one of payment, setup, or subscription", param="mode"
+            )
+        if params.get("locale") and params["locale"] not in CHECKOUT_LOCALES:
+            raise StripeError(
+                400,
+                f"Invalid locale: must be one of {', '.join(sorted(CHECKOUT_LOCALES))}",
+                param="locale",
+            )
+        if len(params.get("client_reference_id") or "") > 200:
+            raise StripeError(
+                400, "client_reference_id is at most 200 characters.", param="client_reference_id"
             )
         ui_mode = params.get("ui_mode", "hosted")
         if ui_mode == "hosted" and not params.get("success_url"):
