@@ -86,6 +86,11 @@ CODES: dict[str, str] = {
     "room_member_not_allowed": "The person cannot be put in a room by this member (or does not exist).",
     "course_room_managed": "A course room's members follow its enrolments; it is not changed by hand.",
     "room_message_deleted": "The message was deleted; it can no longer be edited.",
+    # billing (policy): credits, subscriptions
+    "no_credit": "There are not enough lesson credits with this teacher to pay for it.",
+    "nothing_to_pay": "The order would hold nothing to pay for.",
+    "already_subscribed": "The student already has a live subscription to this plan.",
+    "subscription_not_active": "The subscription is not in a state that allows this (paused, cancelled…).",
 }
 
 

@@ -60,3 +60,7 @@ def ensure_base_data() -> None:
     from courses.schedule import release_schedule_ensure
 
     release_schedule_ensure(Schedule)
+    # The manual subscription renewals' schedule (billing's migration 0002_policy).
+    from billing.plans.schedule import renewal_schedule_ensure
+
+    renewal_schedule_ensure(Schedule)
