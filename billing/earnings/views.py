@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from authentication.choices import Role
 from authentication.roles import role_required
 from cplatform.exceptions import NotFound
 
@@ -39,7 +40,7 @@ def _shift(month: date, by: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-@role_required()
+@role_required(Role.TEACHER, Role.ADMIN)
 @require_GET
 def earnings_page(request):
     """Each lesson and course of the month, gross, commission, net; payouts; balance per currency.
@@ -60,7 +61,7 @@ def earnings_page(request):
     )
 
 
-@role_required()
+@role_required(Role.TEACHER, Role.ADMIN)
 @require_GET
 def earnings_csv(request):
     statement = earnings_statement(

@@ -541,6 +541,49 @@ def _enrollment_expired():
     enrollment_activate(actor=None, enrollment=enrollment)
 
 
+# billing (policy): credits and subscriptions
+
+
+def _no_credit():
+    from billing.policy import lesson_pay_with_credit
+
+    teacher, learner = bookable_teacher(), student()
+    lesson = book(teacher, learner, hold=True)
+    lesson_pay_with_credit(actor=learner, lessons=[lesson])
+
+
+def _nothing_to_pay():
+    from billing.policy import lesson_pay_with_credit
+
+    lesson_pay_with_credit(actor=student(), lessons=[])
+
+
+def _policy_plan():
+    from billing.models import Plan
+
+    return Plan.objects.create(
+        name="Plan", teacher=bookable_teacher().user, credits_per_month=4, price=Decimal("80")
+    )
+
+
+def _already_subscribed():
+    from billing.plans.services import subscription_start
+    from billing.services import manual_payment_record
+
+    plan, learner = _policy_plan(), student()
+    order = subscription_start(actor=learner, plan=plan, student=learner, method="manual")
+    manual_payment_record(actor=AdminFactory(), order=order)
+    subscription_start(actor=learner, plan=plan, student=learner, method="manual")
+
+
+def _subscription_not_active():
+    from billing.plans.services import subscription_pause, subscription_start
+
+    plan, learner = _policy_plan(), student()
+    subscription_start(actor=learner, plan=plan, student=learner, method="manual")
+    subscription_pause(actor=learner, subscription=plan.subscriptions.get())
+
+
 CASES = {
     name.removeprefix("_"): case
     for name, case in list(globals().items())
