@@ -768,7 +768,7 @@ def lesson_hold_confirm(
                 if booking_lock_enabled():
                     _lock(given.teacher, given.student)
                 lesson = (
-                    Lesson.objects.select_for_update()
+                    Lesson.objects.select_for_update(of=("self",))
                     .select_related("teacher__user", "student", "booked_by", "series")
                     .get(pk=given.pk)
                 )

@@ -38,8 +38,7 @@ from cplatform.exceptions import Conflict
 from inbox.models import Notification, NotificationKind
 from inbox.notifications.services import render_text
 from inbox.reminders.services import lesson_reminders_send
-from tests.authentication.consent import child, link
-from tests.authentication.factories import ParentFactory
+from tests.authentication.consent import child
 from tests.booking.factories import bookable_teacher, coming_dst_change, days_ahead, student
 from tests.booking.test_pages import confirm
 from tests.calendar.test_feeds import feed_url
@@ -235,8 +234,7 @@ def test_the_sweep_task_runs_on_the_clock_and_is_scheduled_every_minute(clock):
 
 def test_a_parent_who_booked_is_told_with_the_childs_name_and_the_child_too():
     teacher = priced_teacher()
-    parent, kid = ParentFactory(), child()
-    link(parent, kid)
+    kid, parent = child(consent=True)
     lesson = lesson_book(
         actor=parent, teacher=teacher, student=kid, start=days_ahead(3), length=60, hold=True
     )
