@@ -482,3 +482,18 @@ def test_without_payments_required_the_api_books_at_once():
         assert not selectors.booking_payment_due(
             teacher=teacher, length=60, mode=None, course_id=None
         )
+
+
+def test_holds_and_their_expiry_are_announced_after_commit_too(django_capture_on_commit_callbacks):
+    from classroom.signals import lesson_held_committed, lesson_hold_expired_committed
+
+    teacher, learner = priced_teacher(), student()
+    with heard(lesson_held_committed) as held_later, heard(lesson_hold_expired_committed) as gone:
+        with django_capture_on_commit_callbacks(execute=True):
+            lesson = held(teacher, learner, days_ahead(3))
+        assert [c["lesson"].pk for c in held_later] == [lesson.pk]
+        assert held_later[0]["actor"] == learner and held_later[0]["series"] is None
+        with django_capture_on_commit_callbacks(execute=True):
+            lessons_hold_expire_due(now=lesson.hold_expires_at)
+            lessons_hold_expire_due(now=lesson.hold_expires_at)
+    assert [(c["lesson"].pk, c["actor"]) for c in gone] == [(lesson.pk, None)]
