@@ -26,6 +26,7 @@ import secrets
 import string
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -96,7 +97,59 @@ CURRENCIES = (
 )
 MINIMUM_CHARGE = {"usd": 50, "eur": 50, "gbp": 30, "mxn": 1000, "cad": 50, "aud": 50, "chf": 50}
 DEFAULT_MINIMUM_CHARGE = 50
-KEY_PATTERN = re.compile(r"^sk_(test|live)_[A-Za-z0-9]{24,}$")
+CHECKOUT_LOCALES = frozenset(
+    [
+        "auto",
+        "bg",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "en",
+        "en-GB",
+        "es",
+        "es-419",
+        "et",
+        "fi",
+        "fil",
+        "fr",
+        "fr-CA",
+        "hr",
+        "hu",
+        "id",
+        "it",
+        "ja",
+        "ko",
+        "lt",
+        "lv",
+        "ms",
+        "mt",
+        "nb",
+        "nl",
+        "pl",
+        "pt",
+        "pt-BR",
+        "ro",
+        "ru",
+        "sk",
+        "sl",
+        "sv",
+        "th",
+        "tr",
+        "vi",
+        "zh",
+        "zh-HK",
+        "zh-TW",
+    ]
+)
+# Stripe's test payment methods and what confirming with them does.
+TEST_PAYMENT_METHODS = {
+    "pm_card_visa": "ok",
+    "pm_card_mastercard": "ok",
+    "pm_card_chargeDeclined": "card_declined",
+    "pm_card_chargeDeclinedInsufficientFunds": "insufficient_funds",
+    "pm_card_authenticationRequired": "authentication_required",
+}
 ALNUM = string.ascii_letters + string.digits
 
 
@@ -104,10 +157,21 @@ class StripeError(Exception):
     """An error answer: `{"error": {...}}` with an HTTP status, as Stripe sends it."""
 
     def __init__(
-        self, status, message, *, type="invalid_request_error", param=None, code=None, **extra
+        self,
+        status,
+        message,
+        *,
+        type="invalid_request_error",
+        param=None,
+        code=None,
+        keep=False,
+        **extra,
     ):  # noqa: A002
         super().__init__(message)
         self.status = status
+        # keep: the request ran (a card was declined): its objects stay and a retry with the same
+        # Idempotency-Key gets the same error, as in Stripe; otherwise nothing of it is kept.
+        self.keep = keep
         self.body = {
             "error": {"type": type, "message": message, "param": param, "code": code, **extra}
         }
@@ -158,7 +222,7 @@ def parse_params(pairs: list[tuple[str, str]]) -> dict:
 # -- validation helpers ----------------------------------------------------------------------------
 
 
-def as_int(value, param: str, *, minimum: int | None = 0) -> int:
+def as_int(value, param: str, *, minimum: int | None = 0, maximum: int | None = 99_999_999) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, str) and re.fullmatch(r"-?\d+", value):
@@ -169,8 +233,8 @@ def as_int(value, param: str, *, minimum: int | None = 0) -> int:
         raise StripeError(
             400, f"This value must be greater than or equal to {minimum}.", param=param
         )
-    if number > 99_999_999:
-        raise StripeError(400, "This value must be less than or equal to 99999999.", param=param)
+    if maximum is not None and number > maximum:
+        raise StripeError(400, f"This value must be less than or equal to {maximum}.", param=param)
     return number
 
 
@@ -183,12 +247,15 @@ def as_bool(value, param: str) -> bool:
 
 
 def as_currency(value, param: str = "currency") -> str:
+    if value in (None, ""):
+        raise StripeError(
+            400, f"Missing required param: {param}.", param=param, code="parameter_missing"
+        )
     if not isinstance(value, str) or value.lower() not in CURRENCIES:
         raise StripeError(
             400,
             f"Invalid currency: {value}.",
             param=param,
-            code="parameter_invalid_empty" if not value else None,
         )
     return value.lower()
 
@@ -198,6 +265,8 @@ def as_metadata(value, param: str = "metadata") -> dict:
         return {}
     if not isinstance(value, dict):
         raise StripeError(400, "Invalid object", param=param)
+    if len(value) > 50:
+        raise StripeError(400, "Metadata can have at most 50 keys.", param=param)
     for key, item in value.items():
         if not isinstance(item, str):
             raise StripeError(400, "Invalid metadata value", param=f"{param}[{key}]")
@@ -304,6 +373,9 @@ class StripeStandin:
             self.events: list[dict] = []
             # Calls to routes the stand-in lacks (dj-stripe logs and swallows some 404s).
             self.unanswered: list[str] = []
+            self.crashes: list[
+                str
+            ] = []  # the stand-in's own bugs (answered 500); the fixture fails on them
             self.deliveries: list[tuple[str, str, int]] = []  # (event id, type, HTTP status)
             self.webhook_target = None
             self._idempotent: dict[tuple[str, str], tuple[tuple, _Response]] = {}
@@ -380,13 +452,32 @@ class StripeStandin:
                             stored[1].body,
                             {"Idempotent-Replayed": "true", "Idempotency-Key": idem_key},
                         )
-                response = self._dispatch(method, path, params)
+                before = set(self.objects)
+                try:
+                    response = self._dispatch(method, path, params)
+                except StripeError as error:
+                    if not error.keep:
+                        for new in set(self.objects) - before:  # a refused request leaves nothing
+                            del self.objects[new]
+                        raise
+                    response = _Response(error.status, error.body)
                 if method in ("POST", "DELETE") and idem_key:
                     self._idempotent[(self.api_key, idem_key)] = (fingerprint, response)
                     response.headers["Idempotency-Key"] = idem_key
             except StripeError as error:
                 # Stripe stores no result when the parameters failed validation.
                 response = _Response(error.status, error.body)
+            except Exception as error:  # a bug in the stand-in: say so, loudly, as a 500
+                self.crashes.append(f"{method} {path}: {error!r}")
+                response = _Response(
+                    500,
+                    {
+                        "error": {
+                            "type": "api_error",
+                            "message": f"Stripe stand-in failed: {traceback.format_exc()}",
+                        }
+                    },
+                )
             log.status = response.status
             return response
 
@@ -433,7 +524,12 @@ class StripeStandin:
         ("GET", r"/v1/checkout/sessions/(?P<id>[^/]+)", "get_session"),
         ("POST", r"/v1/checkout/sessions/(?P<id>[^/]+)/expire", "expire_session"),
         ("GET", r"/v1/checkout/sessions/(?P<id>[^/]+)/line_items", "session_line_items"),
+        ("GET", r"/v1/payment_intents", "list_payment_intents"),
+        ("POST", r"/v1/payment_intents", "create_payment_intent"),
+        ("POST", r"/v1/payment_intents/(?P<id>[^/]+)/confirm", "confirm_payment_intent"),
+        ("POST", r"/v1/payment_intents/(?P<id>[^/]+)/cancel", "cancel_payment_intent"),
         ("GET", r"/v1/payment_intents/(?P<id>[^/]+)", "get_payment_intent"),
+        ("GET", r"/v1/charges", "list_charges"),
         ("GET", r"/v1/payment_methods/(?P<id>[^/]+)", "get_payment_method"),
         ("GET", r"/v1/charges/(?P<id>[^/]+)", "get_charge"),
         ("GET", r"/v1/balance_transactions/(?P<id>[^/]+)", "get_balance_transaction"),
@@ -445,7 +541,9 @@ class StripeStandin:
         ("POST", r"/v1/subscriptions/(?P<id>[^/]+)", "update_subscription"),
         ("DELETE", r"/v1/subscriptions/(?P<id>[^/]+)", "cancel_subscription"),
         ("GET", r"/v1/subscription_items/(?P<id>[^/]+)", "get_subscription_item"),
+        ("GET", r"/v1/invoices", "list_invoices"),
         ("GET", r"/v1/invoices/(?P<id>[^/]+)", "get_invoice"),
+        ("POST", r"/v1/billing_portal/sessions", "create_portal_session"),
         ("GET", r"/v1/disputes/(?P<id>[^/]+)", "get_dispute"),
         ("GET", r"/v1/events", "list_events"),
         ("GET", r"/v1/events/(?P<id>[^/]+)", "get_event"),
@@ -527,12 +625,9 @@ class StripeStandin:
             return
         head, rest = parts[0], parts[1:]
         if isinstance(out, dict) and out.get("object") == "list" and head == "data":
-            for item, stored_item in zip(
-                out["data"], stored.get("data", out["data"]), strict=False
-            ):
-                self._expand(
-                    item, stored_item if isinstance(stored_item, dict) else item, rest, full
-                )
+            for item in out["data"]:
+                if isinstance(item, dict):
+                    self._expand(item, self.objects.get(item.get("id"), item), rest, full)
             return
         if not isinstance(out, dict):
             return
@@ -983,6 +1078,16 @@ class StripeStandin:
             raise StripeError(
                 400, "Invalid mode: must be one of payment, setup, or subscription", param="mode"
             )
+        if params.get("locale") and params["locale"] not in CHECKOUT_LOCALES:
+            raise StripeError(
+                400,
+                f"Invalid locale: must be one of {', '.join(sorted(CHECKOUT_LOCALES))}",
+                param="locale",
+            )
+        if len(params.get("client_reference_id") or "") > 200:
+            raise StripeError(
+                400, "client_reference_id is at most 200 characters.", param="client_reference_id"
+            )
         ui_mode = params.get("ui_mode", "hosted")
         if ui_mode == "hosted" and not params.get("success_url"):
             raise StripeError(
@@ -1068,17 +1173,6 @@ class StripeStandin:
                     "You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.",
                     param=f"{p}[price]",
                 )
-            if (
-                mode == "subscription"
-                and price["type"] != "recurring"
-                and index == 0
-                and len(raw_items) == 1
-            ):
-                raise StripeError(
-                    400,
-                    "You must provide at least one recurring price in `subscription` mode when using prices.",
-                    param="line_items",
-                )
             if currency and price["currency"] != currency:
                 raise StripeError(
                     400,
@@ -1102,6 +1196,12 @@ class StripeStandin:
                     "quantity": quantity,
                 }
             )
+        if mode == "subscription" and not any(i["price"]["type"] == "recurring" for i in items):
+            raise StripeError(
+                400,
+                "You must provide at least one recurring price in `subscription` mode when using prices.",
+                param="line_items",
+            )
         total = sum(i["amount_total"] for i in items)
         if mode == "payment":
             minimum = (
@@ -1118,7 +1218,9 @@ class StripeStandin:
                 )
         now = self.now()
         expires_at = (
-            as_int(params["expires_at"], "expires_at") if params.get("expires_at") else now + 86400
+            as_int(params["expires_at"], "expires_at", maximum=None)
+            if params.get("expires_at")
+            else now + 86400
         )
         if not now + 1800 <= expires_at <= now + 86400:
             raise StripeError(
@@ -1126,6 +1228,24 @@ class StripeStandin:
                 "The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.",
                 param="expires_at",
             )
+        pi_data = params.get("payment_intent_data") or {}
+        sub_data = params.get("subscription_data") or {}
+        if pi_data and mode != "payment":
+            raise StripeError(
+                400,
+                "You can only specify `payment_intent_data` in `payment` mode.",
+                param="payment_intent_data",
+            )
+        if sub_data and mode != "subscription":
+            raise StripeError(
+                400,
+                "You can only specify `subscription_data` in `subscription` mode.",
+                param="subscription_data",
+            )
+        for name, data in (("payment_intent_data", pi_data), ("subscription_data", sub_data)):
+            if not isinstance(data, dict):
+                raise StripeError(400, "Invalid hash", param=name)
+            as_metadata(data.get("metadata"), f"{name}[metadata]")
         session_id = self.new_id("cs_test")
         session = {
             "id": session_id,
@@ -1184,8 +1304,8 @@ class StripeStandin:
             "ui_mode": ui_mode,
             "url": f"{self.url}/c/pay/{session_id}" if self._httpd else None,
             "_line_items": items,
-            "_payment_intent_data": params.get("payment_intent_data") or {},
-            "_subscription_data": params.get("subscription_data") or {},
+            "_payment_intent_data": pi_data,
+            "_subscription_data": sub_data,
         }
         return self._store(session)
 
@@ -1221,6 +1341,176 @@ class StripeStandin:
     # payments
     def api_get_payment_intent(self, params, id):  # noqa: A002
         return self._get(id, "payment_intent", "payment_intent")
+
+    def api_create_payment_intent(self, params):
+        """A direct charge (e.g. a saved card charged off-session). Stripe's test payment methods
+        (TEST_PAYMENT_METHODS) decline or ask for authentication as they do in test mode."""
+        check_known(
+            params,
+            {
+                "amount",
+                "currency",
+                "customer",
+                "payment_method",
+                "confirm",
+                "off_session",
+                "metadata",
+                "description",
+                "payment_method_types",
+                "automatic_payment_methods",
+                "receipt_email",
+                "setup_future_usage",
+                "statement_descriptor_suffix",
+            },
+        )
+        amount = as_int(required(params, "amount"), "amount", minimum=1)
+        currency = as_currency(params.get("currency"))
+        minimum = (
+            DEFAULT_MINIMUM_CHARGE
+            if currency in ZERO_DECIMAL_CURRENCIES
+            else MINIMUM_CHARGE.get(currency, DEFAULT_MINIMUM_CHARGE)
+        )
+        if amount < minimum:
+            raise StripeError(
+                400,
+                f"Amount must be at least {self._money(minimum, currency)}",
+                param="amount",
+                code="amount_too_small",
+            )
+        customer_id = params.get("customer") or None
+        if customer_id:
+            self._get(customer_id, "customer", "customer", "customer")
+        confirm = as_bool(params.get("confirm", "false"), "confirm")
+        off_session = as_bool(params.get("off_session", "false"), "off_session")
+        if off_session and not confirm:
+            raise StripeError(
+                400,
+                "You can only pass in `off_session` when `confirm` is set to true.",
+                param="off_session",
+            )
+        pm = (
+            self._resolve_payment_method(params["payment_method"], customer_id)
+            if params.get("payment_method")
+            else None
+        )
+        pi = self._payment_intent(
+            amount,
+            currency,
+            customer_id,
+            as_metadata(params.get("metadata")),
+            description=params.get("description") or None,
+            status="requires_payment_method",
+        )
+        pi["receipt_email"] = params.get("receipt_email") or None
+        if pm:
+            pi["payment_method"], pi["status"] = pm["id"], "requires_confirmation"
+        if confirm:
+            self._confirm(pi, off_session=off_session)
+        return pi
+
+    def _resolve_payment_method(self, pm_id: str, customer_id: str | None) -> dict:
+        if pm_id in TEST_PAYMENT_METHODS:  # Stripe makes a new pm_ from a test token
+            pm = self._payment_method(None)
+            pm["_outcome"] = TEST_PAYMENT_METHODS[pm_id]
+            return pm
+        pm = self._get(pm_id, "payment_method", "PaymentMethod", "payment_method")
+        if pm["customer"] and pm["customer"] != customer_id:
+            raise StripeError(
+                400,
+                "The provided PaymentMethod was previously used with a PaymentIntent without Customer "
+                "attachment, shared with a connected account without Customer attachment, or was "
+                "detached from a Customer. It may not be used again.",
+                param="payment_method",
+            )
+        return pm
+
+    def _confirm(self, pi: dict, *, off_session: bool):
+        if not pi["payment_method"]:
+            raise StripeError(
+                400,
+                "You cannot confirm this PaymentIntent because it's missing a payment method.",
+                code="payment_intent_unexpected_state",
+            )
+        pm = self.objects[pi["payment_method"]]
+        outcome = pm.get("_outcome", "ok")
+        if outcome == "ok":
+            pi["status"] = "succeeded"
+            self._charge(pi, pm)
+            return
+        if outcome == "authentication_required" and not off_session:
+            pi["status"] = "requires_action"
+            pi["next_action"] = {
+                "type": "use_stripe_sdk",
+                "use_stripe_sdk": {"type": "three_d_secure_redirect"},
+            }
+            return
+        charge = self._charge(pi, pm, status="failed")
+        code = (
+            "authentication_required" if outcome == "authentication_required" else "card_declined"
+        )
+        message = (
+            "Your card was declined. This transaction requires authentication."
+            if code == "authentication_required"
+            else "Your card has insufficient funds."
+            if outcome == "insufficient_funds"
+            else "Your card was declined."
+        )
+        pi["status"] = "requires_payment_method"
+        pi["last_payment_error"] = {
+            "charge": charge["id"],
+            "code": code,
+            "decline_code": outcome,
+            "message": message,
+            "payment_method": self._render(pm),
+            "type": "card_error",
+        }
+        raise StripeError(
+            402,
+            message,
+            type="card_error",
+            code=code,
+            decline_code=outcome,
+            charge=charge["id"],
+            payment_intent=self._render(pi),
+            keep=True,
+        )
+
+    def api_confirm_payment_intent(self, params, id):  # noqa: A002
+        pi = self._get(id, "payment_intent", "payment_intent")
+        check_known(params, {"payment_method", "off_session", "return_url"})
+        if pi["status"] not in (
+            "requires_payment_method",
+            "requires_confirmation",
+            "requires_action",
+        ):
+            raise StripeError(
+                400,
+                f"This PaymentIntent's status is {pi['status']}; it cannot be confirmed.",
+                code="payment_intent_unexpected_state",
+            )
+        if params.get("payment_method"):
+            pi["payment_method"] = self._resolve_payment_method(
+                params["payment_method"], pi["customer"]
+            )["id"]
+        self._confirm(pi, off_session=as_bool(params.get("off_session", "false"), "off_session"))
+        return pi
+
+    def api_cancel_payment_intent(self, params, id):  # noqa: A002
+        pi = self._get(id, "payment_intent", "payment_intent")
+        if pi["status"] in ("succeeded", "canceled", "processing"):
+            raise StripeError(
+                400,
+                f"You cannot cancel this PaymentIntent because it has a status of {pi['status']}.",
+                code="payment_intent_unexpected_state",
+            )
+        reason = params.get("cancellation_reason") or None
+        pi.update(status="canceled", canceled_at=self.now(), cancellation_reason=reason)
+        return pi
+
+    def decline_card(self, payment_method_id: str, outcome: str = "card_declined"):
+        """From now on the saved card declines (or, with "authentication_required", asks for 3-D Secure)."""
+        with self.lock:
+            self._get(payment_method_id, "payment_method", "PaymentMethod")["_outcome"] = outcome
 
     def api_get_payment_method(self, params, id):  # noqa: A002
         return self._get(id, "payment_method", "PaymentMethod")
@@ -1258,6 +1548,13 @@ class StripeStandin:
                 )
             charge_id = pi["latest_charge"]
         charge = self._get(charge_id, "charge", "charge", "charge")
+        if charge["status"] != "succeeded":
+            raise StripeError(
+                400,
+                f"Charge {charge_id} has not succeeded; there is nothing to refund.",
+                param="charge",
+                code="charge_not_refundable",
+            )
         remaining = charge["amount_captured"] - charge["amount_refunded"]
         if remaining <= 0:
             raise StripeError(
@@ -1397,7 +1694,7 @@ class StripeStandin:
                         param="pause_collection[behavior]",
                     )
                 resumes = (
-                    as_int(raw["resumes_at"], "pause_collection[resumes_at]")
+                    as_int(raw["resumes_at"], "pause_collection[resumes_at]", maximum=None)
                     if raw.get("resumes_at")
                     else None
                 )
@@ -1426,6 +1723,63 @@ class StripeStandin:
         now = self.now()
         sub.update(status="canceled", canceled_at=now, ended_at=now, cancel_at=None)
         return sub
+
+    def api_list_invoices(self, params):
+        customer, sub = params.pop("customer", None), params.pop("subscription", None)
+        return self._list(
+            "invoice",
+            "/v1/invoices",
+            params,
+            lambda o: (
+                (customer is None or o["customer"] == customer)
+                and (sub is None or o["parent"]["subscription_details"]["subscription"] == sub)
+            ),
+        )
+
+    def api_list_payment_intents(self, params):
+        customer = params.pop("customer", None)
+        return self._list(
+            "payment_intent",
+            "/v1/payment_intents",
+            params,
+            lambda o: customer is None or o["customer"] == customer,
+        )
+
+    def api_list_charges(self, params):
+        customer, pi = params.pop("customer", None), params.pop("payment_intent", None)
+        return self._list(
+            "charge",
+            "/v1/charges",
+            params,
+            lambda o: (
+                (customer is None or o["customer"] == customer)
+                and (pi is None or o["payment_intent"] == pi)
+            ),
+        )
+
+    def api_create_portal_session(self, params):
+        """The customer portal (manage a subscription on Stripe's pages)."""
+        check_known(params, {"customer", "return_url", "locale", "configuration", "flow_data"})
+        customer = self._get(required(params, "customer"), "customer", "customer", "customer")
+        return_url = params.get("return_url")
+        if return_url and not re.match(r"^https?://[^\s/]+", return_url):
+            raise StripeError(400, "Not a valid URL", param="return_url", code="url_invalid")
+        portal_id = self.new_id("bps")
+        return self._store(
+            {
+                "id": portal_id,
+                "object": "billing_portal.session",
+                "configuration": "bpc_standin",
+                "created": self.now(),
+                "customer": customer["id"],
+                "flow": None,
+                "livemode": False,
+                "locale": params.get("locale"),
+                "on_behalf_of": None,
+                "return_url": return_url,
+                "url": f"{self.url}/p/session/{portal_id}" if self._httpd else None,
+            }
+        )
 
     def api_get_invoice(self, params, id):  # noqa: A002
         return self._get(id, "invoice", "invoice")
@@ -1763,7 +2117,9 @@ class StripeStandin:
                     session["amount_total"],
                     session["currency"],
                     customer_id,
-                    {**session["metadata"], **as_metadata(pi_data.get("metadata"))},
+                    as_metadata(
+                        pi_data.get("metadata")
+                    ),  # not the session's: Stripe keeps them apart
                     description=pi_data.get("description"),
                     status="processing" if async_payment else "succeeded",
                 )
@@ -1995,7 +2351,9 @@ class StripeStandin:
                 "invoice_settings": {"account_tax_ids": None, "issuer": {"type": "self"}},
                 "latest_invoice": None,
                 "livemode": False,
-                "metadata": {**session["metadata"], **as_metadata(sub_data.get("metadata"))},
+                "metadata": as_metadata(
+                    sub_data.get("metadata")
+                ),  # subscription_data's only, as Stripe
                 "next_pending_invoice_item_invoice": None,
                 "on_behalf_of": None,
                 "pause_collection": None,
