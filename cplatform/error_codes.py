@@ -66,6 +66,10 @@ CODES: dict[str, str] = {
     "lesson_not_scheduled": "Only a scheduled lesson can be changed; this one is not.",
     "lesson_started": "The lesson or session has already started (or is no longer scheduled).",
     "reschedule_too_late": "Past the cancellation cut-off the student's side cannot reschedule.",
+    "hold_expired_slot_taken": "The booking was not paid in time and its slot was booked since.",
+    "lesson_not_held": "The booking is no longer awaiting payment (cancelled, or taken place).",
+    "lesson_not_confirmed": "The booking awaits payment or expired unpaid: it is not taking place.",
+    "enrollment_expired": "The pending enrolment was not paid in time and was released.",
     "group_session_not_movable": "A group session is cancelled and created anew, not moved.",
     "price_changed": "The lesson's price is not the one the booker was shown; nothing was booked.",
     "mode_not_offered": "The teacher does not teach this way (online or in person).",
@@ -90,6 +94,9 @@ CODES: dict[str, str] = {
     "room_member_not_allowed": "The person cannot be put in a room by this member (or does not exist).",
     "course_room_managed": "A course room's members follow its enrolments; it is not changed by hand.",
     "room_message_deleted": "The message was deleted; it can no longer be edited.",
+    # billing (policy): credits, subscriptions
+    "already_subscribed": "The student already has a live subscription to this plan.",
+    "subscription_not_active": "The subscription is not in a state that allows this (paused, cancelled…).",
 }
 
 

@@ -25,7 +25,6 @@ from authentication.services import (
 from billing.choices import OrderKind
 from billing.services import (
     Line,
-    ledger_add,
     manual_payment_record,
     order_cancel,
     order_create,
@@ -38,7 +37,10 @@ from classroom.scheduling.selectors import student_get_for_booking
 from classroom.scheduling.services import (
     lesson_book,
     lesson_cancel,
+    lesson_hold_confirm,
+    lesson_hold_expire,
     lesson_reschedule,
+    lessons_hold_expire_due,
     series_book,
     time_off_add,
 )
@@ -50,6 +52,7 @@ from courses.services import (
     course_update,
     enrollment_activate,
     enrollment_create,
+    enrollment_release_unpaid,
     enrollment_withdraw,
 )
 from cplatform.editorial import MODERATORS
@@ -538,14 +541,6 @@ def billing_course_order(price="30"):
     )
 
 
-def _nothing_to_pay():
-
-    learner = StudentFactory()
-    order_create(
-        actor=learner, student=learner, kind="course", method="manual", currency="EUR", lines=[]
-    )
-
-
 def _already_ordered():
 
     lesson = book(bookable_teacher(), student())
@@ -590,17 +585,75 @@ def _refund_too_large():
     refund_create(payment=payment, amount=Decimal("31"), reason="admin", cause="admin:x")
 
 
-def _no_credit():
+def _hold_expired_slot_taken():
+    teacher, learner, other = bookable_teacher(), student(), student()
+    held = book(teacher, learner, hold=True)
+    lessons_hold_expire_due(now=held.hold_expires_at)
+    book(teacher, other)
+    lesson_hold_confirm(lessons=[held])
 
-    learner, other = StudentFactory(), StudentFactory()
-    ledger_add(
-        student=learner,
-        teacher=other,
-        currency="EUR",
-        delta=-1,
-        cause="lesson_booked",
-        cause_key="lesson:0:booked",
+
+def _lesson_not_held():
+    teacher, learner = bookable_teacher(), student()
+    held = book(teacher, learner, hold=True)
+    lesson_cancel(lesson=held, actor=learner)
+    lesson_hold_confirm(lessons=[held])
+
+
+def _lesson_not_confirmed():
+    teacher, learner = bookable_teacher(), student()
+    held = book(teacher, learner, hold=True)
+    lesson_hold_expire(lesson=held, now=held.hold_expires_at)
+    lesson_update(actor=teacher.user, lesson=held, data={"notes": "x"})
+
+
+def _enrollment_expired():
+    enrollment = enrollment_create(actor=StudentFactory(), course=CourseFactory(price=50))
+    enrollment_release_unpaid(enrollment=enrollment, now=enrollment.payment_due_by)
+    enrollment_activate(actor=None, enrollment=enrollment)
+
+
+# billing (policy): credits and subscriptions
+
+
+def _no_credit():
+    from billing.policy import lesson_pay_with_credit
+
+    teacher, learner = bookable_teacher(), student()
+    lesson = book(teacher, learner, hold=True)
+    lesson_pay_with_credit(actor=learner, lessons=[lesson])
+
+
+def _nothing_to_pay():
+    from billing.policy import lesson_pay_with_credit
+
+    lesson_pay_with_credit(actor=student(), lessons=[])
+
+
+def policy_plan():
+    from billing.models import Plan
+
+    return Plan.objects.create(
+        name="Plan", teacher=bookable_teacher().user, credits_per_month=4, price=Decimal("80")
     )
+
+
+def _already_subscribed():
+    from billing.plans.services import subscription_start
+    from billing.services import manual_payment_record
+
+    plan, learner = policy_plan(), student()
+    order = subscription_start(actor=learner, plan=plan, student=learner, method="manual")
+    manual_payment_record(actor=AdminFactory(), order=order)
+    subscription_start(actor=learner, plan=plan, student=learner, method="manual")
+
+
+def _subscription_not_active():
+    from billing.plans.services import subscription_pause, subscription_start
+
+    plan, learner = policy_plan(), student()
+    subscription_start(actor=learner, plan=plan, student=learner, method="manual")
+    subscription_pause(actor=learner, subscription=plan.subscriptions.get())
 
 
 CASES = {
