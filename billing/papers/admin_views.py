@@ -27,7 +27,7 @@ from catalog.choices import Currency
 from cplatform.exceptions import DomainError
 
 from ..choices import PaymentMethod, PaymentStatus
-from ..models import Dispute, Payout, Refund
+from ..models import Dispute, Invoice, Payment, Payout, Refund
 from .selectors import (
     REFUNDABLE,
     invoice_get_for_admin,
@@ -163,6 +163,7 @@ class PaymentRefundView(_PaymentView):
                 "amount": kwargs.get("amount", order.refundable),
                 "note": kwargs.get("note", ""),
                 "errors": kwargs.get("errors", {}),
+                "general_errors": kwargs.get("errors", {}).get("__all__", []),
                 "cancel_url": reverse(f"{self.url_namespace}:detail", args=[self.object.pk]),
             }
         )
@@ -184,6 +185,7 @@ class PaymentRefundView(_PaymentView):
 
 
 class PaymentViewSet(ViewSet):
+    model = Payment
     name = "billing_payments"
     icon = "form"
     menu_label = gettext_lazy("Payments")
@@ -256,6 +258,7 @@ class InvoiceMarkPaidView(_BillingView):
 
 
 class InvoiceViewSet(ViewSet):
+    model = Invoice
     name = "billing_invoices"
     icon = "doc-full"
     menu_label = gettext_lazy("Outstanding invoices")
@@ -300,7 +303,7 @@ class DisputeIndexView(_BillingView):
         return context
 
 
-def _list_viewset(view, *, name, icon, label):
+def _list_viewset(view, *, model, name, icon, label):
     class ListViewSet(ViewSet):
         menu_item_class = AdminsOnlyMenuItem
 
@@ -312,7 +315,7 @@ def _list_viewset(view, *, name, icon, label):
             return [path("", view.as_view(url_namespace=self.url_namespace), name="index")]
 
     ListViewSet.__name__ = f"{view.__name__.removesuffix('IndexView')}ViewSet"
-    return ListViewSet(name=name, icon=icon, menu_label=label)
+    return ListViewSet(model=model, name=name, icon=icon, menu_label=label)
 
 
 # --- teacher payouts ----------------------------------------------------------------------------
@@ -356,6 +359,7 @@ class PayoutRecordView(_BillingView):
                 "currencies": Currency.choices,
                 "values": kwargs.get("values", {}),
                 "errors": kwargs.get("errors", {}),
+                "general_errors": kwargs.get("errors", {}).get("__all__", []),
                 "cancel_url": reverse(f"{self.url_namespace}:index"),
             }
         )
@@ -397,6 +401,7 @@ class PayoutRecordView(_BillingView):
 
 
 class PayoutViewSet(ViewSet):
+    model = Payout
     name = "billing_payouts"
     icon = "user"
     menu_label = gettext_lazy("Teacher payouts")
@@ -422,10 +427,15 @@ class BillingViewSetGroup(ViewSetGroup):
         PaymentViewSet,
         InvoiceViewSet,
         _list_viewset(
-            RefundIndexView, name="billing_refunds", icon="undo", label=gettext_lazy("Refunds")
+            RefundIndexView,
+            model=Refund,
+            name="billing_refunds",
+            icon="undo",
+            label=gettext_lazy("Refunds"),
         ),
         _list_viewset(
             DisputeIndexView,
+            model=Dispute,
             name="billing_disputes",
             icon="warning",
             label=gettext_lazy("Disputes"),

@@ -5,5 +5,5 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("invoices/<int:invoice_id>.pdf", views.invoice_pdf, name="billing-invoice-pdf"),
+    path("invoices/<int:invoice_id>/pdf/", views.invoice_pdf, name="billing-invoice-pdf"),
 ]

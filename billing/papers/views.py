@@ -1,4 +1,4 @@
-"""The PDF of an invoice or credit note, for the page (`/billing/invoices/<id>.pdf`, session login)
+"""The PDF of an invoice or credit note, for the page (`/billing/invoices/<id>/pdf/`, session login)
 and for the API (`GET /api/v1/invoices/{id}/pdf`): the access check is the selector's."""
 
 from django.contrib.auth.decorators import login_required

@@ -60,7 +60,7 @@ def test_anyone_else_meets_the_404_of_a_missing_invoice(family):
 
 def test_the_pdf_page_answers_the_reader_and_404s_the_others(client, family):
     parent, _child, _order, invoice = family
-    url = f"/billing/invoices/{invoice.pk}.pdf"
+    url = f"/billing/invoices/{invoice.pk}/pdf/"
     assert client.get(url).status_code == 302  # to the login page
     client.force_login(StudentFactory())
     assert client.get(url).status_code == 404

@@ -23,6 +23,7 @@ from postman.models import STATUS_ACCEPTED, Message
 
 from authentication.choices import GuardianLinkStatus
 from authentication.models import GuardianLink, User
+from billing.models import Invoice, Payment
 from classroom.choices import LessonKind
 from classroom.models import AvailabilityException, Lesson, LessonSeat, LessonSeries, TeacherProfile
 from courses.choices import EnrollmentStatus, MaterialKind
@@ -61,6 +62,9 @@ MODELS: dict[str, type] = {
     "room": Room,
     "room_message": RoomMessage,
     "attachment": Attachment,
+    # Billing papers (tests/api/matrix/billing_papers.py): an invoice and a payment.
+    "invoice": Invoice,
+    "payment": Payment,
 }
 # The types `decoys` builds at every N (users and teacher profiles come with accounts: the World
 # gives them their N directly).
