@@ -33,7 +33,9 @@ class AdminRefundIn(InputSchema):
     )
     note: str = Field(..., min_length=1, max_length=300, description="Why (kept with the refund).")
     key: UUID | None = Field(
-        None, description="Send the same key again and the answer is the same refund, never two."
+        None,
+        description="Send the same key again and the answer is the same refund, never two.",
+        examples=["0b8f7a1e-1f3a-4c3e-8a44-6c0f0c9e2b7d"],
     )
 
 

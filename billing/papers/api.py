@@ -20,8 +20,11 @@ router = Router(tags=["invoices"])
     openapi_extra={
         "responses": {
             200: {
-                "description": "The invoice or credit note as PDF, in the payer's language.",
-                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                "description": "The invoice or credit note as PDF (`Content-Type: "
+                "application/pdf`), in the payer's language.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
             }
         }
     },

@@ -33,7 +33,7 @@ class AdminRefundBrief(Schema):
 class AdminPaymentOut(Schema):
     id: int
     order_id: int
-    order_reference: UUID
+    order_reference: UUID = Field(..., examples=["6f1c7d52-7a8e-4a41-9a52-2d3c2b1d0a11"])
     kind: OrderKind
     method: PaymentMethod
     status: PaymentStatus

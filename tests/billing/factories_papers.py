@@ -53,3 +53,19 @@ def paid_course_order(*, admin=None, **kwargs) -> Order:
     manual_payment_record(actor=admin or AdminFactory(), order=order, note="Transfer")
     order.refresh_from_db()
     return order
+
+
+def invoice_only_order(*, student=None, payer=None) -> Order:
+    """An OPEN manual order for a line with nothing to deliver behind it (no course, no
+    enrolment), and its OPEN invoice: for tests that read the paper and touch no other page."""
+    student = student or StudentFactory()
+    order = order_create(
+        actor=payer or student,
+        student=student,
+        kind=OrderKind.COURSE,
+        method=PaymentMethod.MANUAL,
+        currency="EUR",
+        lines=[Line(description="Tutoring", unit_price=Decimal("45.00"))],
+    )
+    manual_invoice_issue(order=order)
+    return order

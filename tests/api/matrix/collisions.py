@@ -344,4 +344,12 @@ def sees(user, kind: str, pk: int) -> bool:
         return message is not None and _found(
             lambda: room_message_get_for_user(user=user, room_id=message.room_id, message_id=pk)
         )
+    if kind == "invoice":
+        from billing.papers.selectors import invoice_get_for_user
+
+        return user is not None and _found(lambda: invoice_get_for_user(user=user, invoice_id=pk))
+    if kind == "payment":
+        from billing.papers.selectors import payment_get_for_admin
+
+        return user is not None and _found(lambda: payment_get_for_admin(actor=user, payment_id=pk))
     raise AssertionError(f"unknown type {kind}")
