@@ -5,5 +5,6 @@ class BillingConfig(AppConfig):
     name = "billing"
 
     def ready(self):
-        # policy: settlement, package ledger and earnings follow classroom's signals.
-        from . import receivers  # noqa: F401
+        # Each part connects its receivers.
+        from . import receivers  # noqa: F401 - policy: settlement, package ledger and earnings
+        from .papers import receivers as _papers  # noqa: F401 - PDFs rendered after commit

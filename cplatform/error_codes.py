@@ -43,8 +43,6 @@ CODES: dict[str, str] = {
     "already_ordered": "A lesson is already on another order: pay or cancel that one.",
     "payment_mismatch": "The amount or currency received does not match the order.",
     "order_paid": "A paid order cannot be cancelled; refund it instead.",
-    "not_manual": "Only an order paid by bank transfer or cash is marked paid by hand.",
-    "refund_too_large": "The refund is more than what is left of the payment.",
     "no_credit": "There are not enough lesson credits with this teacher in this currency.",
     "capacity_below_taken": "A course's capacity cannot drop below the seats already taken.",
     "module_not_released": "The module is not released yet.",
@@ -97,6 +95,13 @@ CODES: dict[str, str] = {
     # billing (policy): credits, subscriptions
     "already_subscribed": "The student already has a live subscription to this plan.",
     "subscription_not_active": "The subscription is not in a state that allows this (paused, cancelled…).",
+    # Billing papers (billing/papers) and the core refusals the admins' billing API answers.
+    "refund_too_large": "The refund is more than what is left of the payment (`errors.amount`).",
+    "not_manual": "Only a manual (transfer or cash) order is invoiced for transfer or marked paid.",
+    "invalid_amount": "The amount is not a positive number with at most two decimals.",
+    "not_refundable": "The payment has nothing left to refund (failed or fully refunded).",
+    "not_an_invoice": "A credit note is not paid; only an invoice is marked paid.",
+    "invoice_void": "The invoice was voided (its order was cancelled): nothing is owed.",
 }
 
 

@@ -77,6 +77,8 @@ urlpatterns += i18n_patterns(
     # billing (policy): plans, subscriptions, teachers' earnings
     path("billing/", include("billing.plans.urls")),
     path("billing/earnings/", include("billing.earnings.urls")),
+    # billing papers: invoice and credit-note PDFs
+    path("billing/", include("billing.papers.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
