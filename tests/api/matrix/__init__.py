@@ -5,8 +5,8 @@ an id that objects of the other types share (`collisions.py`); the matrix fails 
 
 from . import (
     attachments,
-    billing_policy,
     billing_papers,
+    billing_policy,
     calendar,
     dashboards,
     messages,
