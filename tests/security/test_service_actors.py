@@ -20,6 +20,7 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from importlib import import_module
 from pathlib import Path
 
@@ -793,6 +794,46 @@ def _safety_rows() -> list[Row]:
 PAPERS = "billing.papers.services"
 
 
+# --- billing core (billing/services.py): orders and money movements --------------------------------
+CORE = "billing.services"
+
+
+def _core_rows() -> list[Row]:
+    from billing.services import Line
+
+    def open_order(w):
+        return w.papers_invoice.order
+
+    return [
+        Row(
+            f"{CORE}:order_create",
+            "student_a",
+            lambda w, actor, fn: fn(
+                actor=actor,
+                student=w.user("student_a"),
+                kind="course",
+                method="manual",
+                currency="EUR",
+                lines=[Line(description="A course", unit_price=Decimal("10"))],
+            ),
+            insiders={"teacher": NotFound},
+        ),
+        Row(
+            f"{CORE}:order_cancel",
+            "student_a",
+            lambda w, actor, fn: fn(actor=actor, order=open_order(w)),
+            insiders={"teacher": NotFound, "parent_a": NotFound},
+        ),
+        Row(
+            f"{CORE}:manual_payment_record",
+            "admin",
+            lambda w, actor, fn: fn(actor=actor, order=open_order(w)),
+            refusal=PermissionDenied,
+            insiders={"student_a": PermissionDenied, "teacher": PermissionDenied},
+        ),
+    ]
+
+
 def _papers_rows() -> list[Row]:
     """Only admins refund by hand and mark a manual invoice paid (everyone else: 404). The
     objects are the World's (see `_world_with_papers` at the end of this module)."""
@@ -823,6 +864,7 @@ ROWS = [
     *_room_rows(),
     *_safety_rows(),
     *_papers_rows(),
+    *_core_rows(),
 ]
 
 # --- billing (policy): subscriptions and payouts --------------------------------------------------
@@ -1112,3 +1154,31 @@ NO_ROW.update(
     }
 )
 SNAPSHOT_APPS.add("billing")  # a refused money action writes no billing row either
+
+CORE_CALLERS_CHECKED = "`actor` is recorded as who caused it; every caller checked first "
+ACTOR_WITHOUT_REFUSAL.update(
+    {
+        f"{CORE}:refund_create": CORE_CALLERS_CHECKED
+        + "(admin_refund_create for admins, the policy's receivers, an undeliverable payment)",
+        f"{CORE}:ledger_add": CORE_CALLERS_CHECKED
+        + "(the package and policy receivers, lesson_pay_with_credit's payer check)",
+    }
+)
+NO_ROW.update(
+    {
+        f"{CORE}:refund_create": ACTOR_WITHOUT_REFUSAL[f"{CORE}:refund_create"],
+        f"{CORE}:ledger_add": ACTOR_WITHOUT_REFUSAL[f"{CORE}:ledger_add"],
+        f"{CORE}:money": "rounds a number, writes nothing",
+        f"{CORE}:payer_check": "the payer rule every checkout calls; raises, writes nothing",
+        f"{CORE}:order_get_locked": "locks and reads an order, writes nothing",
+        f"{CORE}:order_fulfil": SYSTEM + "money arrived (a Stripe event, manual_payment_record, "
+        "a credit payment whose service checked the payer)",
+        f"{CORE}:next_number": SYSTEM + "an invoice's number inside its issuing transaction",
+        f"{CORE}:invoice_for_order": SYSTEM + "an order's paper, issued by checkout or fulfilment",
+        f"{CORE}:credit_note_for_refund": SYSTEM + "the paper of a refund refund_create wrote",
+        f"{CORE}:credit_balance": "reads a balance, writes nothing",
+        f"{CORE}:earning_record": SYSTEM + "a teacher's share of a payment or delivered lesson",
+        f"{CORE}:earning_reverse": SYSTEM + "a refund takes back its share of the earnings",
+        f"{CORE}:order_expiry": "computes a time, writes nothing",
+    }
+)
