@@ -18,3 +18,31 @@ def process_trigger(trigger_id: int, api_key: str | None = None) -> None:
     event = trigger.process(save=True, api_key=api_key)
     if event is not None:
         handle_event(event)
+
+
+def refund_send_task(refund_id: int) -> None:
+    """Send a PENDING refund of a Stripe payment to Stripe (key `refund-<cause>`: once)."""
+    from ..models import Refund  # noqa: PLC0415
+    from .client import refund_send  # noqa: PLC0415
+
+    refund = Refund.objects.filter(pk=refund_id).first()
+    if refund is not None:
+        refund_send(refund)
+
+
+def subscription_action(subscription_id: int, action: str) -> None:
+    """Tell Stripe a subscription was paused, resumed or cancelled (at period end or now)."""
+    from ..models import Subscription  # noqa: PLC0415
+    from . import client  # noqa: PLC0415
+
+    subscription = Subscription.objects.get(pk=subscription_id)
+    if action == "pause":
+        client.subscription_pause(subscription)
+    elif action == "resume":
+        client.subscription_resume(subscription)
+    elif action == "cancel":
+        client.subscription_cancel(subscription, at_period_end=True)
+    elif action == "cancel_now":
+        client.subscription_cancel(subscription, at_period_end=False)
+    else:
+        raise ValueError(f"unknown subscription action {action!r}")
