@@ -82,6 +82,16 @@ CODES: dict[str, str] = {
     "room_member_not_allowed": "The person cannot be put in a room by this member (or does not exist).",
     "course_room_managed": "A course room's members follow its enrolments; it is not changed by hand.",
     "room_message_deleted": "The message was deleted; it can no longer be edited.",
+    # Billing (billing.services, billing.stripe) — the stripe engineer's block.
+    "nothing_to_pay": "The order has nothing to pay (no lines, or a total of zero).",
+    "already_ordered": "Something in the order is already on another order: pay or cancel that one.",
+    "payment_mismatch": "A payment's amount or currency does not match its order.",
+    "order_paid": "A paid order is not cancelled; it is refunded.",
+    "not_manual": "Only a manual (bank transfer, cash) order is marked paid by hand.",
+    "refund_too_large": "The refund is more than what is left to refund of the payment.",
+    "no_credit": "There are no lesson credits left with this teacher.",
+    "order_not_open": "The order is no longer awaiting payment.",
+    "stripe_disabled": "Card payments (Stripe) are not set up on this site; pay by transfer.",
 }
 
 

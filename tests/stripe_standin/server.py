@@ -158,7 +158,7 @@ def parse_params(pairs: list[tuple[str, str]]) -> dict:
 # -- validation helpers ----------------------------------------------------------------------------
 
 
-def as_int(value, param: str, *, minimum: int | None = 0) -> int:
+def as_int(value, param: str, *, minimum: int | None = 0, maximum: int | None = 99_999_999) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, str) and re.fullmatch(r"-?\d+", value):
@@ -169,8 +169,8 @@ def as_int(value, param: str, *, minimum: int | None = 0) -> int:
         raise StripeError(
             400, f"This value must be greater than or equal to {minimum}.", param=param
         )
-    if number > 99_999_999:
-        raise StripeError(400, "This value must be less than or equal to 99999999.", param=param)
+    if maximum is not None and number > maximum:
+        raise StripeError(400, f"This value must be less than or equal to {maximum}.", param=param)
     return number
 
 
@@ -1128,7 +1128,7 @@ class StripeStandin:
                 )
         now = self.now()
         expires_at = (
-            as_int(params["expires_at"], "expires_at") if params.get("expires_at") else now + 86400
+            as_int(params["expires_at"], "expires_at", maximum=None) if params.get("expires_at") else now + 86400
         )
         if not now + 1800 <= expires_at <= now + 86400:
             raise StripeError(
