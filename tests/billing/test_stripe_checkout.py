@@ -92,7 +92,10 @@ def test_after_the_session_expired_a_new_one_gets_its_own_key(stripe_standin):
     new = checkout(order)
     assert new != old
     keys = [call.idempotency_key for call in _session_calls(stripe_standin)]
-    assert keys == [f"order-{order.reference}-checkout", f"order-{order.reference}-checkout-after-{old}"]
+    assert keys == [
+        f"order-{order.reference}-checkout",
+        f"order-{order.reference}-checkout-after-{old}",
+    ]
 
 
 def test_the_session_expires_with_the_order_clamped_to_what_stripe_accepts(stripe_standin):

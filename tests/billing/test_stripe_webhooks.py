@@ -17,8 +17,8 @@ from billing import signals
 from billing.choices import OrderStatus, PaymentMethod, PaymentStatus, RefundStatus
 from billing.models import Order, Payment, ProcessedStripeEvent, Refund
 from billing.services import order_cancel
-from cplatform.models import OutboundEmail
 from courses.choices import EnrollmentStatus
+from cplatform.models import OutboundEmail
 from inbox.notifications.models import Notification, NotificationKind
 from tests.billing.factories_stripe import checkout, course_order, deliver
 from tests.stripe_standin.signing import sign
@@ -334,7 +334,9 @@ def test_completed_and_intent_succeeded_at_once_pay_once(stripe_standin):
     order = course_order()
     session_id = checkout(order)
     completed = stripe_standin.complete_checkout(session_id)
-    intent = stripe_standin.payment_intent_succeeded(stripe_standin.get(session_id)["payment_intent"])
+    intent = stripe_standin.payment_intent_succeeded(
+        stripe_standin.get(session_id)["payment_intent"]
+    )
     import threading
 
     from django.db import connections

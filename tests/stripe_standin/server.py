@@ -1128,7 +1128,9 @@ class StripeStandin:
                 )
         now = self.now()
         expires_at = (
-            as_int(params["expires_at"], "expires_at", maximum=None) if params.get("expires_at") else now + 86400
+            as_int(params["expires_at"], "expires_at", maximum=None)
+            if params.get("expires_at")
+            else now + 86400
         )
         if not now + 1800 <= expires_at <= now + 86400:
             raise StripeError(
