@@ -10,6 +10,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from authentication.api import admin_router as admin_users_router
 from authentication.api import router as authentication_router
+from billing.earnings.api import router as billing_earnings_router
+from billing.plans.api import router as billing_plans_router
 from classroom.api import router as classroom_router
 from classroom.calendar.api import router as calendar_router
 from classroom.progress.api import router as progress_router
@@ -180,3 +182,6 @@ api.add_router("/", notifications_router)
 api.add_router("/", attachments_router)
 api.add_router("/", messages_router)
 api.add_router("/", rooms_router)
+# billing (policy): plans, subscriptions and teachers' earnings.
+api.add_router("/", billing_plans_router)
+api.add_router("/", billing_earnings_router)
