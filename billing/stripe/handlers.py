@@ -381,7 +381,7 @@ def invoice_payment_failed(invoice: dict, event) -> None:
     stripe_id, metadata = _invoice_subscription(invoice)
     sub = _subscription_for(stripe_id, metadata) if stripe_id else None
     if sub is not None and sub.status == SubscriptionStatus.ACTIVE:
-        Subscription.objects.filter(pk=sub.pk).update(status=SubscriptionStatus.PAST_DUE)
+        _plans_services().subscription_sync(subscription=sub, status=SubscriptionStatus.PAST_DUE)
 
 
 STATUS = {
@@ -398,34 +398,26 @@ STATUS = {
 
 @on("customer.subscription.updated", "customer.subscription.deleted")
 def subscription_changed(data: dict, event) -> None:
-    """Stripe's view of the subscription (status, pause, cancel at period end, the period) is
-    copied onto ours; credits move only with paid invoices."""
+    """Stripe's view of the subscription (status, pause, cancel at period end, the period) goes to
+    the plans' `subscription_sync`; credits move only with paid periods."""
     sub = _subscription_for(data.get("id", ""), data.get("metadata"))
     if sub is None:
         return
-    sub = Subscription.objects.select_for_update().get(pk=sub.pk)
-    status = STATUS.get(data.get("status", ""), sub.status)
+    status = STATUS.get(data.get("status", ""))
     if event.type == "customer.subscription.deleted":
         status = SubscriptionStatus.CANCELLED
     if status == SubscriptionStatus.ACTIVE and data.get("pause_collection"):
         status = SubscriptionStatus.PAUSED
-    if sub.status == SubscriptionStatus.INCOMPLETE and status == SubscriptionStatus.ACTIVE:
-        status = sub.status  # the plan order's fulfilment activates it (and grants the credits)
+    incomplete = sub.status == SubscriptionStatus.INCOMPLETE
+    if incomplete and status != SubscriptionStatus.CANCELLED:
+        status = None  # the plan order's fulfilment starts it (and grants the first month)
     items = (data.get("items") or {}).get("data") or [{}]
     start = _when(items[0].get("current_period_start") or data.get("current_period_start"))
     end = _when(items[0].get("current_period_end") or data.get("current_period_end"))
-    changes = {
-        "status": status,
-        "cancel_at_period_end": bool(data.get("cancel_at_period_end")),
-    }
-    if start and end and sub.status != SubscriptionStatus.INCOMPLETE:
-        changes.update(current_period_start=start, current_period_end=end)
-    if status == SubscriptionStatus.PAUSED and not sub.paused_at:
-        changes["paused_at"] = timezone.now()
-    if status != SubscriptionStatus.PAUSED and sub.paused_at:
-        changes["paused_at"] = None
-    if status == SubscriptionStatus.CANCELLED and not sub.cancelled_at:
-        changes["cancelled_at"] = _when(data.get("canceled_at")) or timezone.now()
-    for name, value in changes.items():
-        setattr(sub, name, value)
-    sub.save(update_fields=list(changes))
+    _plans_services().subscription_sync(
+        subscription=sub,
+        status=status,
+        current_period_start=None if incomplete else start,
+        current_period_end=None if incomplete else end,
+        cancel_at_period_end=bool(data.get("cancel_at_period_end")),
+    )
