@@ -46,3 +46,29 @@ def subscription_action(subscription_id: int, action: str) -> None:
         client.subscription_cancel(subscription, at_period_end=False)
     else:
         raise ValueError(f"unknown subscription action {action!r}")
+
+
+def retry_unprocessed_triggers(*, older_than_minutes: int = 5, limit: int = 100) -> int:
+    """Process again the valid webhook triggers whose processing failed (dj-stripe's
+    `processed=False`), from the last three days, a few minutes after they arrived. Each run is safe:
+    dj-stripe finds an event it stored, and `handle_event` acts once per event id."""
+    from datetime import timedelta  # noqa: PLC0415
+
+    from django.utils import timezone  # noqa: PLC0415
+    from djstripe.models import WebhookEventTrigger  # noqa: PLC0415
+
+    now = timezone.now()
+    due = WebhookEventTrigger.objects.filter(
+        valid=True,
+        processed=False,
+        created__lte=now - timedelta(minutes=older_than_minutes),
+        created__gte=now - timedelta(days=3),
+    ).order_by("pk")[:limit]
+    done = 0
+    for trigger_id in list(due.values_list("pk", flat=True)):
+        try:
+            process_trigger(trigger_id)
+            done += 1
+        except Exception:
+            logger.exception("Stripe webhook trigger %s failed again", trigger_id)
+    return done

@@ -359,3 +359,30 @@ def test_completed_and_intent_succeeded_at_once_pay_once(stripe_standin):
     assert statuses == [200] * 6
     _paid_once(order)
     assert ProcessedStripeEvent.objects.count() == 2
+
+
+def test_an_event_whose_processing_failed_is_processed_by_the_retry_schedule_once(
+    stripe_standin, client, django_capture_on_commit_callbacks, settings
+):
+    import stripe
+
+    from billing.stripe.tasks import retry_unprocessed_triggers
+
+    order = course_order()
+    event = stripe_standin.complete_checkout(checkout(order))
+    reachable = stripe.api_base
+    stripe.api_base = settings.STRIPE_API_HOST = "http://127.0.0.1:9"  # Stripe unreachable
+    try:
+        deliver(stripe_standin, client, event, django_capture_on_commit_callbacks)
+    finally:
+        stripe.api_base = settings.STRIPE_API_HOST = reachable
+    [trigger] = WebhookEventTrigger.objects.all()
+    assert trigger.valid and not trigger.processed
+    assert not Payment.objects.exists()
+    assert not ProcessedStripeEvent.objects.exists()
+
+    assert retry_unprocessed_triggers(older_than_minutes=0) == 1
+    assert retry_unprocessed_triggers(older_than_minutes=0) == 0
+    _paid_once(order)
+    trigger.refresh_from_db()
+    assert trigger.processed
