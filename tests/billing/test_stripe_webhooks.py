@@ -373,7 +373,14 @@ def test_an_event_whose_processing_failed_is_processed_by_the_retry_schedule_onc
     reachable = stripe.api_base
     stripe.api_base = settings.STRIPE_API_HOST = "http://127.0.0.1:9"  # Stripe unreachable
     try:
-        deliver(stripe_standin, client, event, django_capture_on_commit_callbacks)
+        # The endpoint answered 200 (the trigger is stored); the task after commit fails (in tests
+        # the task runs inline, so its error surfaces here; a worker records it as failed).
+        with (
+            pytest.raises(stripe.APIConnectionError),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            response = stripe_standin.deliver(client, event)
+        assert response.status_code == 200
     finally:
         stripe.api_base = settings.STRIPE_API_HOST = reachable
     [trigger] = WebhookEventTrigger.objects.all()
@@ -386,3 +393,38 @@ def test_an_event_whose_processing_failed_is_processed_by_the_retry_schedule_onc
     _paid_once(order)
     trigger.refresh_from_db()
     assert trigger.processed
+
+
+def test_our_refund_is_sent_to_stripe_once_and_one_stripe_refuses_is_marked_failed(
+    stripe_standin, client, django_capture_on_commit_callbacks
+):
+    from billing.choices import RefundReason
+    from billing.services import refund_create
+    from billing.stripe.tasks import refund_send_task
+
+    capture = django_capture_on_commit_callbacks
+    order = course_order()
+    session_id = checkout(order)
+    deliver(stripe_standin, client, stripe_standin.complete_checkout(session_id), capture)
+    payment = Payment.objects.get(order=order)
+    with capture(execute=True):
+        refund = refund_create(
+            payment=payment, amount=10, reason=RefundReason.ADMIN, cause="admin:part"
+        )
+    refund_send_task(refund.pk)  # the task run again: nothing more is sent
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.SUCCEEDED
+    [call] = stripe_standin.calls("POST", "/v1/refunds")
+    assert call.idempotency_key == "refund-admin:part"
+    assert call.params["amount"] == "1000"
+    assert call.params["payment_intent"] == payment.stripe_payment_intent_id
+
+    # Someone refunds the rest in Stripe's dashboard; our next refund is refused there.
+    stripe_standin.refund(payment.stripe_payment_intent_id)
+    with capture(execute=True):
+        refused = refund_create(
+            payment=payment, amount=5, reason=RefundReason.ADMIN, cause="admin:more"
+        )
+    refused.refresh_from_db()
+    assert refused.status == RefundStatus.FAILED
+    assert refused.stripe_refund_id == ""

@@ -587,7 +587,7 @@ def _subscription_not_active():
 # billing (orders, refunds, Stripe): the stripe engineer's cases
 
 
-def _held_lesson_order(method="manual", learner=None):
+def held_lesson_order(method="manual", learner=None):
     from billing.services import Line, order_create
 
     teacher, learner = bookable_teacher(), learner or student()
@@ -608,7 +608,7 @@ def _held_lesson_order(method="manual", learner=None):
 def _already_ordered():
     from billing.services import order_create
 
-    order, line = _held_lesson_order()
+    order, line = held_lesson_order()
     order_create(
         actor=order.payer,
         student=order.student,
@@ -622,7 +622,7 @@ def _already_ordered():
 def _payment_mismatch():
     from billing.services import order_fulfil
 
-    order, _line = _held_lesson_order(method="stripe")
+    order, _line = held_lesson_order(method="stripe")
     order_fulfil(
         order_id=order.pk, method="stripe", amount=order.total + 1, currency=order.currency
     )
@@ -631,7 +631,7 @@ def _payment_mismatch():
 def _order_paid():
     from billing.services import manual_payment_record, order_cancel
 
-    order, _line = _held_lesson_order()
+    order, _line = held_lesson_order()
     manual_payment_record(actor=AdminFactory(), order=order)
     order_cancel(actor=order.payer, order=order)
 
@@ -639,14 +639,14 @@ def _order_paid():
 def _not_manual():
     from billing.services import manual_payment_record
 
-    order, _line = _held_lesson_order(method="stripe")
+    order, _line = held_lesson_order(method="stripe")
     manual_payment_record(actor=AdminFactory(), order=order)
 
 
 def _refund_too_large():
     from billing.services import manual_payment_record, refund_create
 
-    order, _line = _held_lesson_order()
+    order, _line = held_lesson_order()
     payment = manual_payment_record(actor=AdminFactory(), order=order).payment
     refund_create(payment=payment, amount=order.total + 1, reason="admin", cause="admin:too-much")
 
@@ -655,15 +655,16 @@ def _order_not_open():
     from billing.services import manual_payment_record
     from billing.stripe.client import checkout_session_for
 
-    order, _line = _held_lesson_order()
+    order, _line = held_lesson_order()
     manual_payment_record(actor=AdminFactory(), order=order)
+    order.refresh_from_db()
     checkout_session_for(order, success_url="https://x.test/ok", cancel_url="https://x.test/no")
 
 
 def _stripe_disabled():
     from billing.stripe.client import checkout_session_for
 
-    order, _line = _held_lesson_order(method="stripe")  # the test settings carry the dummy keys
+    order, _line = held_lesson_order(method="stripe")  # the test settings carry the dummy keys
     checkout_session_for(order, success_url="https://x.test/ok", cancel_url="https://x.test/no")
 
 
