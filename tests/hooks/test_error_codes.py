@@ -558,7 +558,7 @@ def _nothing_to_pay():
     lesson_pay_with_credit(actor=student(), lessons=[])
 
 
-def _policy_plan():
+def policy_plan():
     from billing.models import Plan
 
     return Plan.objects.create(
@@ -570,7 +570,7 @@ def _already_subscribed():
     from billing.plans.services import subscription_start
     from billing.services import manual_payment_record
 
-    plan, learner = _policy_plan(), student()
+    plan, learner = policy_plan(), student()
     order = subscription_start(actor=learner, plan=plan, student=learner, method="manual")
     manual_payment_record(actor=AdminFactory(), order=order)
     subscription_start(actor=learner, plan=plan, student=learner, method="manual")
@@ -579,7 +579,7 @@ def _already_subscribed():
 def _subscription_not_active():
     from billing.plans.services import subscription_pause, subscription_start
 
-    plan, learner = _policy_plan(), student()
+    plan, learner = policy_plan(), student()
     subscription_start(actor=learner, plan=plan, student=learner, method="manual")
     subscription_pause(actor=learner, subscription=plan.subscriptions.get())
 
