@@ -62,6 +62,8 @@ NOT_DESTRUCTIVE = {
     "message-restore": "undoes a delete (out of the trash)",
     "room-post": "writes a message (deleting one asks on room-message-delete)",
     "course-room-open": "creates the course's room",
+    # billing (policy): subscribing creates a subscription and an order ("subscribe" holds "sub"…).
+    "billing-plan-subscribe": "creates a subscription",
 }
 
 # Destructive routes that ask on a page of their own rather than components/confirm.html (it has
@@ -89,6 +91,7 @@ ACTORS = {
     "room-delete": "teacher",  # the group room's teacher
     "room-member-remove": "teacher",
     "room-leave": "student_a",  # a member of the group room
+    "billing-subscription-cancel": "student_a",  # billing (policy): its payer
 }
 
 

@@ -99,6 +99,11 @@ ROLE_PAGES: dict[str, set[str]] = {
     "room-message-edit": {"student_a"},  # their own message in the course room
     "room-create": {"teacher", "admin"},
     "room-edit": {"teacher"},
+    # billing (policy): My subscriptions from the student's home, the plans from there; the
+    # teacher's Earnings from their home.
+    "billing-subscriptions": {"student_a"},
+    "billing-plans": {"student_a"},
+    "billing-earnings": {"teacher"},
 }
 
 CONFIRMATION = "the confirmation page of an action, linked from the page the action belongs to"
@@ -154,6 +159,12 @@ NOT_PAGES: dict[str, str] = {
     # Booking's second step: the free times are buttons of a GET form (a time is picked, not
     # followed); tests/booking/test_review.py and the booking journey go through it.
     "lesson-book-review": "the review step of booking, opened by picking a time",
+    # billing (policy)
+    "billing-earnings-csv": "a file download (the statement's CSV, linked from the statement)",
+    "billing-plan-subscribe": "POST action (a plan's Subscribe form)",
+    "billing-subscription-pause": CONFIRMATION,
+    "billing-subscription-resume": CONFIRMATION,
+    "billing-subscription-cancel": CONFIRMATION,
 }
 
 # Addresses that are not pages in a language (same list as tests/e2e/conftest.py).

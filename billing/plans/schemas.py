@@ -19,10 +19,6 @@ class PlanOut(Schema):
     price: Decimal = Field(..., description="A month's price, in `currency` (two decimals).")
     currency: str
 
-    @staticmethod
-    def resolve_teacher(obj):
-        return {"user_id": obj.teacher_id, "name": obj.teacher.name}
-
 
 class SubscriptionOut(Schema):
     id: int
@@ -38,14 +34,6 @@ class SubscriptionOut(Schema):
     )
     paused_at: datetime | None
     cancelled_at: datetime | None
-
-    @staticmethod
-    def resolve_student(obj):
-        return {"user_id": obj.student_id, "name": obj.student.name}
-
-    @staticmethod
-    def resolve_payer(obj):
-        return {"user_id": obj.payer_id, "name": obj.payer.name}
 
 
 class SubscriptionCancelIn(InputSchema):

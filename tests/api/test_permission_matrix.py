@@ -906,6 +906,22 @@ LISTS["GET /api/v1/messages"] = ListRows(
 )
 
 
+def _subscriptions_of(user) -> set[int]:
+    from django.db.models import Q
+
+    from billing.models import Subscription
+
+    return set(
+        Subscription.objects.filter(Q(payer=user) | Q(student=user)).values_list("pk", flat=True)
+    )
+
+
+# billing (policy): A's subscription (A pays it) is A's alone to list.
+LISTS["GET /api/v1/subscriptions"] = ListRows(
+    "id", lambda w: _subscriptions_of(_a(w)), _subscriptions_of, ("student_a",)
+)
+
+
 def test_every_list_row_names_an_operation_of_the_matrix():
     assert set(LISTS) <= set(MATRIX)
 

@@ -149,6 +149,8 @@ def test_a_bad_amount_or_currency_is_refused(stripe_standin, params, param):
         ({"line_items": [{"price": "price_missing", "quantity": 1}]}, "line_items[0][price]"),
         ({"line_items": "PRICE"}, "line_items[0][quantity]"),
         ({"customer": "cus_missing"}, "customer"),
+        ({"locale": "klingon"}, "locale"),
+        ({"metadata": {f"k{n}": "v" for n in range(51)}}, "metadata"),
     ],
 )
 def test_a_checkout_session_needs_what_stripe_needs(stripe_standin, course_price, changes, param):
@@ -257,14 +259,21 @@ def test_subscriptions_pause_cancel_at_period_end_and_cancel(stripe_standin):
     completed = stripe_standin.complete_checkout(session.id)["data"]["object"]
     sub_id = completed["subscription"]
 
-    paused = stripe.Subscription.modify(sub_id, pause_collection={"behavior": "void"})
+    resumes_at = int(time.time()) + 86400 * 30
+    paused = stripe.Subscription.modify(
+        sub_id, pause_collection={"behavior": "void", "resumes_at": resumes_at}
+    )
     resumed = stripe.Subscription.modify(sub_id, pause_collection="")
     ending = stripe.Subscription.modify(sub_id, cancel_at_period_end=True)
     canceled = stripe.Subscription.cancel(sub_id)
 
     assert completed["customer"].startswith("cus_") and completed["invoice"].startswith("in_")
     assert stripe.Invoice.retrieve(completed["invoice"]).status == "paid"
-    assert paused.pause_collection.behavior == "void" and resumed.pause_collection is None
+    assert (paused.pause_collection.behavior, paused.pause_collection.resumes_at) == (
+        "void",
+        resumes_at,
+    )
+    assert resumed.pause_collection is None
     assert ending.cancel_at == ending["items"].data[0].current_period_end
     assert canceled.status == "canceled"
     with pytest.raises(stripe.error.InvalidRequestError):
@@ -461,6 +470,16 @@ def _scenario(stripe_standin, name):
         first = stripe_standin.complete_checkout(session.id, async_payment=True)
         last = stripe_standin.fail_async_payment(session.id)
         return [first, last], (djstripe_models.Session, session.id, "payment_status", "unpaid")
+    if name == "guest payment":
+        guest = stripe.checkout.Session.create(
+            mode="payment",
+            success_url="https://testserver/ok/",
+            line_items=[{"price": price.id, "quantity": 1}],
+            customer_email="guest@example.com",
+        )
+        last = stripe_standin.complete_checkout(guest.id)
+        assert last["data"]["object"]["customer"] is None
+        return [last], (djstripe_models.Session, guest.id, "payment_status", "paid")
     if name == "checkout expired":
         last = stripe_standin.expire_checkout(session.id)
         return [last], (djstripe_models.Session, session.id, "status", "expired")
@@ -489,6 +508,7 @@ def _scenario(stripe_standin, name):
 @pytest.mark.parametrize(
     "name",
     [
+        "guest payment",
         "async payment succeeded",
         "async payment failed",
         "checkout expired",
@@ -660,3 +680,150 @@ def test_the_customer_portal_lists_and_histories(stripe_standin):
     assert [p.amount for p in stripe.PaymentIntent.list(customer=customer_id).data] == [3900]
     with pytest.raises(stripe.error.InvalidRequestError):
         stripe.billing_portal.Session.create(customer="cus_missing")
+
+
+def test_a_saved_card_is_charged_off_session_until_it_declines(stripe_standin, course_price):
+    customer = stripe.Customer.create(email="late@example.com")
+    session, event = _paid_checkout(stripe_standin, course_price, customer=customer.id)
+    saved = stripe.PaymentIntent.retrieve(event["data"]["object"]["payment_intent"]).payment_method
+
+    fee = stripe.PaymentIntent.create(
+        amount=1500,
+        currency="eur",
+        customer=customer.id,
+        payment_method=saved,
+        confirm=True,
+        off_session=True,
+        metadata={"lesson": "3"},
+        idempotency_key="late-cancel-3",
+    )
+    stripe_standin.decline_card(saved)
+    with pytest.raises(stripe.error.CardError) as declined:
+        stripe.PaymentIntent.create(
+            amount=1500,
+            currency="eur",
+            customer=customer.id,
+            payment_method=saved,
+            confirm=True,
+            off_session=True,
+            idempotency_key="late-cancel-4",
+        )
+    with pytest.raises(stripe.error.CardError) as replayed:
+        stripe.PaymentIntent.create(
+            amount=1500,
+            currency="eur",
+            customer=customer.id,
+            payment_method=saved,
+            confirm=True,
+            off_session=True,
+            idempotency_key="late-cancel-4",
+        )
+
+    assert (fee.status, fee.amount_received, fee.metadata["lesson"]) == ("succeeded", 1500, "3")
+    assert stripe.Charge.retrieve(fee.latest_charge).paid is True
+    assert (declined.value.http_status, declined.value.code) == (402, "card_declined")
+    failed_intent = declined.value.error.payment_intent
+    assert failed_intent.status == "requires_payment_method"
+    assert replayed.value.error.payment_intent.id == failed_intent.id
+    assert stripe.Charge.retrieve(failed_intent.latest_charge).status == "failed"
+    with pytest.raises(stripe.error.InvalidRequestError) as not_refundable:
+        stripe.Refund.create(payment_intent=failed_intent.id)
+    assert not_refundable.value.code == "charge_not_refundable"
+
+
+@pytest.mark.parametrize(
+    ("payment_method", "outcome"),
+    [
+        ("pm_card_visa", "succeeded"),
+        ("pm_card_chargeDeclined", "card_declined"),
+        ("pm_card_chargeDeclinedInsufficientFunds", "card_declined"),
+        ("pm_card_authenticationRequired", "authentication_required"),
+    ],
+)
+def test_stripes_test_cards_behave_as_in_test_mode(stripe_standin, payment_method, outcome):
+    try:
+        intent = stripe.PaymentIntent.create(
+            amount=2000,
+            currency="usd",
+            payment_method=payment_method,
+            confirm=True,
+            off_session=True,
+        )
+        result = intent.status
+    except stripe.error.CardError as error:
+        result = error.code
+
+    assert result == outcome
+
+
+def test_a_payment_intent_needs_a_chargeable_amount(stripe_standin):
+    with pytest.raises(stripe.error.InvalidRequestError) as small:
+        stripe.PaymentIntent.create(amount=20, currency="eur")
+    with pytest.raises(stripe.error.InvalidRequestError) as alone:
+        stripe.PaymentIntent.create(amount=2000, currency="eur", off_session=True)
+
+    assert small.value.code == "amount_too_small"
+    assert alone.value.param == "off_session"
+    assert stripe_standin.of_type("payment_intent") == []
+    intent = stripe.PaymentIntent.create(amount=2000, currency="eur")
+    assert stripe.PaymentIntent.cancel(intent.id).status == "canceled"
+
+
+def test_lists_page_and_expand_as_stripe_lists_do(stripe_standin, course_price):
+    customers = [stripe.Customer.create(email=f"p{n}@example.com") for n in range(3)]
+    for customer in customers:
+        _paid_checkout(stripe_standin, course_price, customer=customer.id)
+
+    first = stripe.Customer.list(limit=2)
+    charges = stripe.Charge.list(expand=["data.customer"])
+
+    assert [c.id for c in first.data] == [customers[2].id, customers[1].id] and first.has_more
+    assert [c.id for c in stripe.Customer.list(limit=2).auto_paging_iter()] == [
+        c.id for c in customers[::-1]
+    ]
+    assert {c.customer.email for c in charges.data} == {
+        "p0@example.com",
+        "p1@example.com",
+        "p2@example.com",
+    }
+    with pytest.raises(stripe.error.InvalidRequestError):
+        stripe.Charge.list(expand=["data.nothing_like_this"])
+    sessions = stripe.checkout.Session.list(limit=1, expand=["data.line_items"])
+    assert sessions.data[0].line_items.data[0].price.id == course_price.id
+
+
+def test_the_newer_stripe_client_object_reaches_the_standin_through_settings(
+    stripe_standin, settings
+):
+    """A seam built on `stripe.StripeClient` takes its host from settings.STRIPE_API_HOST."""
+    client = stripe.StripeClient(
+        settings.STRIPE_TEST_SECRET_KEY, base_addresses={"api": settings.STRIPE_API_HOST}
+    )
+
+    customer = client.v1.customers.create(params={"email": "new@example.com"})
+
+    assert stripe_standin.get(customer.id)["email"] == "new@example.com"
+
+
+def test_a_checkout_session_expires_between_30_minutes_and_24_hours_from_now(
+    stripe_standin, course_price
+):
+    line_items = [{"price": course_price.id, "quantity": 1}]
+    now = int(time.time())
+
+    hold = stripe.checkout.Session.create(
+        mode="payment",
+        success_url="https://testserver/ok/",
+        line_items=line_items,
+        expires_at=now + 3600,
+    )
+    with pytest.raises(stripe.error.InvalidRequestError) as too_soon:
+        stripe.checkout.Session.create(
+            mode="payment",
+            success_url="https://testserver/ok/",
+            line_items=line_items,
+            expires_at=now + 600,
+        )
+
+    assert hold.expires_at == now + 3600
+    assert too_soon.value.param == "expires_at"

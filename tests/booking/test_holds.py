@@ -38,8 +38,7 @@ from cplatform.exceptions import Conflict
 from inbox.models import Notification, NotificationKind
 from inbox.notifications.services import render_text
 from inbox.reminders.services import lesson_reminders_send
-from tests.authentication.consent import child, link
-from tests.authentication.factories import ParentFactory
+from tests.authentication.consent import child
 from tests.booking.factories import bookable_teacher, coming_dst_change, days_ahead, student
 from tests.booking.test_pages import confirm
 from tests.calendar.test_feeds import feed_url
@@ -235,8 +234,7 @@ def test_the_sweep_task_runs_on_the_clock_and_is_scheduled_every_minute(clock):
 
 def test_a_parent_who_booked_is_told_with_the_childs_name_and_the_child_too():
     teacher = priced_teacher()
-    parent, kid = ParentFactory(), child()
-    link(parent, kid)
+    kid, parent = child(consent=True)
     lesson = lesson_book(
         actor=parent, teacher=teacher, student=kid, start=days_ahead(3), length=60, hold=True
     )
@@ -484,3 +482,18 @@ def test_without_payments_required_the_api_books_at_once():
         assert not selectors.booking_payment_due(
             teacher=teacher, length=60, mode=None, course_id=None
         )
+
+
+def test_holds_and_their_expiry_are_announced_after_commit_too(django_capture_on_commit_callbacks):
+    from classroom.signals import lesson_held_committed, lesson_hold_expired_committed
+
+    teacher, learner = priced_teacher(), student()
+    with heard(lesson_held_committed) as held_later, heard(lesson_hold_expired_committed) as gone:
+        with django_capture_on_commit_callbacks(execute=True):
+            lesson = held(teacher, learner, days_ahead(3))
+        assert [c["lesson"].pk for c in held_later] == [lesson.pk]
+        assert held_later[0]["actor"] == learner and held_later[0]["series"] is None
+        with django_capture_on_commit_callbacks(execute=True):
+            lessons_hold_expire_due(now=lesson.hold_expires_at)
+            lessons_hold_expire_due(now=lesson.hold_expires_at)
+    assert [(c["lesson"].pk, c["actor"]) for c in gone] == [(lesson.pk, None)]

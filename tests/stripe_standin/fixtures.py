@@ -9,6 +9,7 @@ to dj-stripe's webhook view. Everything is put back afterwards.
 
 from __future__ import annotations
 
+import os
 import secrets
 
 import pytest
@@ -46,12 +47,16 @@ def stripe_standin_server():
 
 
 @pytest.fixture
-def stripe_standin(stripe_standin_server, settings, db):
+def stripe_standin(stripe_standin_server, settings, db, monkeypatch):
     import stripe
     from djstripe.models import WebhookEndpoint
 
     server = stripe_standin_server
     server.reset()
+    for name in ("NO_PROXY", "no_proxy"):  # a proxy from the environment must not sit in between
+        monkeypatch.setenv(
+            name, ",".join(filter(None, ["127.0.0.1,localhost", os.environ.get(name)]))
+        )
     saved = {name: getattr(stripe, name) for name in ("api_base", "api_key", "max_network_retries")}
     settings.STRIPE_LIVE_MODE = False
     settings.STRIPE_TEST_SECRET_KEY = server.api_key
@@ -76,3 +81,6 @@ def stripe_standin(stripe_standin_server, settings, db):
         for name, value in saved.items():
             setattr(stripe, name, value)
         server.endpoint = None
+    assert not server.crashes, (
+        f"the Stripe stand-in failed (fix tests/stripe_standin): {server.crashes}"
+    )

@@ -26,6 +26,7 @@ import secrets
 import string
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -96,7 +97,59 @@ CURRENCIES = (
 )
 MINIMUM_CHARGE = {"usd": 50, "eur": 50, "gbp": 30, "mxn": 1000, "cad": 50, "aud": 50, "chf": 50}
 DEFAULT_MINIMUM_CHARGE = 50
-KEY_PATTERN = re.compile(r"^sk_(test|live)_[A-Za-z0-9]{24,}$")
+CHECKOUT_LOCALES = frozenset(
+    [
+        "auto",
+        "bg",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "en",
+        "en-GB",
+        "es",
+        "es-419",
+        "et",
+        "fi",
+        "fil",
+        "fr",
+        "fr-CA",
+        "hr",
+        "hu",
+        "id",
+        "it",
+        "ja",
+        "ko",
+        "lt",
+        "lv",
+        "ms",
+        "mt",
+        "nb",
+        "nl",
+        "pl",
+        "pt",
+        "pt-BR",
+        "ro",
+        "ru",
+        "sk",
+        "sl",
+        "sv",
+        "th",
+        "tr",
+        "vi",
+        "zh",
+        "zh-HK",
+        "zh-TW",
+    ]
+)
+# Stripe's test payment methods and what confirming with them does.
+TEST_PAYMENT_METHODS = {
+    "pm_card_visa": "ok",
+    "pm_card_mastercard": "ok",
+    "pm_card_chargeDeclined": "card_declined",
+    "pm_card_chargeDeclinedInsufficientFunds": "insufficient_funds",
+    "pm_card_authenticationRequired": "authentication_required",
+}
 ALNUM = string.ascii_letters + string.digits
 
 
@@ -104,10 +157,21 @@ class StripeError(Exception):
     """An error answer: `{"error": {...}}` with an HTTP status, as Stripe sends it."""
 
     def __init__(
-        self, status, message, *, type="invalid_request_error", param=None, code=None, **extra
+        self,
+        status,
+        message,
+        *,
+        type="invalid_request_error",
+        param=None,
+        code=None,
+        keep=False,
+        **extra,
     ):  # noqa: A002
         super().__init__(message)
         self.status = status
+        # keep: the request ran (a card was declined): its objects stay and a retry with the same
+        # Idempotency-Key gets the same error, as in Stripe; otherwise nothing of it is kept.
+        self.keep = keep
         self.body = {
             "error": {"type": type, "message": message, "param": param, "code": code, **extra}
         }
@@ -201,6 +265,8 @@ def as_metadata(value, param: str = "metadata") -> dict:
         return {}
     if not isinstance(value, dict):
         raise StripeError(400, "Invalid object", param=param)
+    if len(value) > 50:
+        raise StripeError(400, "Metadata can have at most 50 keys.", param=param)
     for key, item in value.items():
         if not isinstance(item, str):
             raise StripeError(400, "Invalid metadata value", param=f"{param}[{key}]")
@@ -307,6 +373,9 @@ class StripeStandin:
             self.events: list[dict] = []
             # Calls to routes the stand-in lacks (dj-stripe logs and swallows some 404s).
             self.unanswered: list[str] = []
+            self.crashes: list[
+                str
+            ] = []  # the stand-in's own bugs (answered 500); the fixture fails on them
             self.deliveries: list[tuple[str, str, int]] = []  # (event id, type, HTTP status)
             self.webhook_target = None
             self._idempotent: dict[tuple[str, str], tuple[tuple, _Response]] = {}
@@ -386,18 +455,29 @@ class StripeStandin:
                 before = set(self.objects)
                 try:
                     response = self._dispatch(method, path, params)
-                except StripeError:
-                    for new in (
-                        set(self.objects) - before
-                    ):  # a refused request leaves nothing behind
-                        del self.objects[new]
-                    raise
+                except StripeError as error:
+                    if not error.keep:
+                        for new in set(self.objects) - before:  # a refused request leaves nothing
+                            del self.objects[new]
+                        raise
+                    response = _Response(error.status, error.body)
                 if method in ("POST", "DELETE") and idem_key:
                     self._idempotent[(self.api_key, idem_key)] = (fingerprint, response)
                     response.headers["Idempotency-Key"] = idem_key
             except StripeError as error:
                 # Stripe stores no result when the parameters failed validation.
                 response = _Response(error.status, error.body)
+            except Exception as error:  # a bug in the stand-in: say so, loudly, as a 500
+                self.crashes.append(f"{method} {path}: {error!r}")
+                response = _Response(
+                    500,
+                    {
+                        "error": {
+                            "type": "api_error",
+                            "message": f"Stripe stand-in failed: {traceback.format_exc()}",
+                        }
+                    },
+                )
             log.status = response.status
             return response
 
@@ -445,6 +525,9 @@ class StripeStandin:
         ("POST", r"/v1/checkout/sessions/(?P<id>[^/]+)/expire", "expire_session"),
         ("GET", r"/v1/checkout/sessions/(?P<id>[^/]+)/line_items", "session_line_items"),
         ("GET", r"/v1/payment_intents", "list_payment_intents"),
+        ("POST", r"/v1/payment_intents", "create_payment_intent"),
+        ("POST", r"/v1/payment_intents/(?P<id>[^/]+)/confirm", "confirm_payment_intent"),
+        ("POST", r"/v1/payment_intents/(?P<id>[^/]+)/cancel", "cancel_payment_intent"),
         ("GET", r"/v1/payment_intents/(?P<id>[^/]+)", "get_payment_intent"),
         ("GET", r"/v1/charges", "list_charges"),
         ("GET", r"/v1/payment_methods/(?P<id>[^/]+)", "get_payment_method"),
@@ -542,12 +625,9 @@ class StripeStandin:
             return
         head, rest = parts[0], parts[1:]
         if isinstance(out, dict) and out.get("object") == "list" and head == "data":
-            for item, stored_item in zip(
-                out["data"], stored.get("data", out["data"]), strict=False
-            ):
-                self._expand(
-                    item, stored_item if isinstance(stored_item, dict) else item, rest, full
-                )
+            for item in out["data"]:
+                if isinstance(item, dict):
+                    self._expand(item, self.objects.get(item.get("id"), item), rest, full)
             return
         if not isinstance(out, dict):
             return
@@ -998,6 +1078,16 @@ class StripeStandin:
             raise StripeError(
                 400, "Invalid mode: must be one of payment, setup, or subscription", param="mode"
             )
+        if params.get("locale") and params["locale"] not in CHECKOUT_LOCALES:
+            raise StripeError(
+                400,
+                f"Invalid locale: must be one of {', '.join(sorted(CHECKOUT_LOCALES))}",
+                param="locale",
+            )
+        if len(params.get("client_reference_id") or "") > 200:
+            raise StripeError(
+                400, "client_reference_id is at most 200 characters.", param="client_reference_id"
+            )
         ui_mode = params.get("ui_mode", "hosted")
         if ui_mode == "hosted" and not params.get("success_url"):
             raise StripeError(
@@ -1252,6 +1342,176 @@ class StripeStandin:
     def api_get_payment_intent(self, params, id):  # noqa: A002
         return self._get(id, "payment_intent", "payment_intent")
 
+    def api_create_payment_intent(self, params):
+        """A direct charge (e.g. a saved card charged off-session). Stripe's test payment methods
+        (TEST_PAYMENT_METHODS) decline or ask for authentication as they do in test mode."""
+        check_known(
+            params,
+            {
+                "amount",
+                "currency",
+                "customer",
+                "payment_method",
+                "confirm",
+                "off_session",
+                "metadata",
+                "description",
+                "payment_method_types",
+                "automatic_payment_methods",
+                "receipt_email",
+                "setup_future_usage",
+                "statement_descriptor_suffix",
+            },
+        )
+        amount = as_int(required(params, "amount"), "amount", minimum=1)
+        currency = as_currency(params.get("currency"))
+        minimum = (
+            DEFAULT_MINIMUM_CHARGE
+            if currency in ZERO_DECIMAL_CURRENCIES
+            else MINIMUM_CHARGE.get(currency, DEFAULT_MINIMUM_CHARGE)
+        )
+        if amount < minimum:
+            raise StripeError(
+                400,
+                f"Amount must be at least {self._money(minimum, currency)}",
+                param="amount",
+                code="amount_too_small",
+            )
+        customer_id = params.get("customer") or None
+        if customer_id:
+            self._get(customer_id, "customer", "customer", "customer")
+        confirm = as_bool(params.get("confirm", "false"), "confirm")
+        off_session = as_bool(params.get("off_session", "false"), "off_session")
+        if off_session and not confirm:
+            raise StripeError(
+                400,
+                "You can only pass in `off_session` when `confirm` is set to true.",
+                param="off_session",
+            )
+        pm = (
+            self._resolve_payment_method(params["payment_method"], customer_id)
+            if params.get("payment_method")
+            else None
+        )
+        pi = self._payment_intent(
+            amount,
+            currency,
+            customer_id,
+            as_metadata(params.get("metadata")),
+            description=params.get("description") or None,
+            status="requires_payment_method",
+        )
+        pi["receipt_email"] = params.get("receipt_email") or None
+        if pm:
+            pi["payment_method"], pi["status"] = pm["id"], "requires_confirmation"
+        if confirm:
+            self._confirm(pi, off_session=off_session)
+        return pi
+
+    def _resolve_payment_method(self, pm_id: str, customer_id: str | None) -> dict:
+        if pm_id in TEST_PAYMENT_METHODS:  # Stripe makes a new pm_ from a test token
+            pm = self._payment_method(None)
+            pm["_outcome"] = TEST_PAYMENT_METHODS[pm_id]
+            return pm
+        pm = self._get(pm_id, "payment_method", "PaymentMethod", "payment_method")
+        if pm["customer"] and pm["customer"] != customer_id:
+            raise StripeError(
+                400,
+                "The provided PaymentMethod was previously used with a PaymentIntent without Customer "
+                "attachment, shared with a connected account without Customer attachment, or was "
+                "detached from a Customer. It may not be used again.",
+                param="payment_method",
+            )
+        return pm
+
+    def _confirm(self, pi: dict, *, off_session: bool):
+        if not pi["payment_method"]:
+            raise StripeError(
+                400,
+                "You cannot confirm this PaymentIntent because it's missing a payment method.",
+                code="payment_intent_unexpected_state",
+            )
+        pm = self.objects[pi["payment_method"]]
+        outcome = pm.get("_outcome", "ok")
+        if outcome == "ok":
+            pi["status"] = "succeeded"
+            self._charge(pi, pm)
+            return
+        if outcome == "authentication_required" and not off_session:
+            pi["status"] = "requires_action"
+            pi["next_action"] = {
+                "type": "use_stripe_sdk",
+                "use_stripe_sdk": {"type": "three_d_secure_redirect"},
+            }
+            return
+        charge = self._charge(pi, pm, status="failed")
+        code = (
+            "authentication_required" if outcome == "authentication_required" else "card_declined"
+        )
+        message = (
+            "Your card was declined. This transaction requires authentication."
+            if code == "authentication_required"
+            else "Your card has insufficient funds."
+            if outcome == "insufficient_funds"
+            else "Your card was declined."
+        )
+        pi["status"] = "requires_payment_method"
+        pi["last_payment_error"] = {
+            "charge": charge["id"],
+            "code": code,
+            "decline_code": outcome,
+            "message": message,
+            "payment_method": self._render(pm),
+            "type": "card_error",
+        }
+        raise StripeError(
+            402,
+            message,
+            type="card_error",
+            code=code,
+            decline_code=outcome,
+            charge=charge["id"],
+            payment_intent=self._render(pi),
+            keep=True,
+        )
+
+    def api_confirm_payment_intent(self, params, id):  # noqa: A002
+        pi = self._get(id, "payment_intent", "payment_intent")
+        check_known(params, {"payment_method", "off_session", "return_url"})
+        if pi["status"] not in (
+            "requires_payment_method",
+            "requires_confirmation",
+            "requires_action",
+        ):
+            raise StripeError(
+                400,
+                f"This PaymentIntent's status is {pi['status']}; it cannot be confirmed.",
+                code="payment_intent_unexpected_state",
+            )
+        if params.get("payment_method"):
+            pi["payment_method"] = self._resolve_payment_method(
+                params["payment_method"], pi["customer"]
+            )["id"]
+        self._confirm(pi, off_session=as_bool(params.get("off_session", "false"), "off_session"))
+        return pi
+
+    def api_cancel_payment_intent(self, params, id):  # noqa: A002
+        pi = self._get(id, "payment_intent", "payment_intent")
+        if pi["status"] in ("succeeded", "canceled", "processing"):
+            raise StripeError(
+                400,
+                f"You cannot cancel this PaymentIntent because it has a status of {pi['status']}.",
+                code="payment_intent_unexpected_state",
+            )
+        reason = params.get("cancellation_reason") or None
+        pi.update(status="canceled", canceled_at=self.now(), cancellation_reason=reason)
+        return pi
+
+    def decline_card(self, payment_method_id: str, outcome: str = "card_declined"):
+        """From now on the saved card declines (or, with "authentication_required", asks for 3-D Secure)."""
+        with self.lock:
+            self._get(payment_method_id, "payment_method", "PaymentMethod")["_outcome"] = outcome
+
     def api_get_payment_method(self, params, id):  # noqa: A002
         return self._get(id, "payment_method", "PaymentMethod")
 
@@ -1434,7 +1694,7 @@ class StripeStandin:
                         param="pause_collection[behavior]",
                     )
                 resumes = (
-                    as_int(raw["resumes_at"], "pause_collection[resumes_at]")
+                    as_int(raw["resumes_at"], "pause_collection[resumes_at]", maximum=None)
                     if raw.get("resumes_at")
                     else None
                 )
