@@ -279,6 +279,25 @@ def refunds_for_charge(charge_id: str) -> list[dict]:
     return [dict(item) for item in page.get("data", [])]
 
 
+def invoice_payment_intent(invoice_id: str) -> str:
+    """The payment intent that paid an invoice ("" when none, or Stripe cannot say now)."""
+    try:
+        invoice = stripe_client().v1.invoices.retrieve(invoice_id)
+    except stripe.StripeError as exc:
+        logger.warning("Invoice %s not retrieved: %s", invoice_id, exc)
+        return ""
+    payments = (invoice.get("payments") or {}).get("data") or []
+    for item in payments:
+        payment = item.get("payment") or {}
+        if payment.get("payment_intent"):
+            value = payment["payment_intent"]
+            return value if isinstance(value, str) else value.get("id", "")
+    value = invoice.get("payment_intent")  # before the 2025 API versions
+    if value:
+        return value if isinstance(value, str) else value.get("id", "")
+    return ""
+
+
 # --- subscriptions -----------------------------------------------------------------------------
 
 

@@ -143,15 +143,26 @@ def session_paid(session: dict, event) -> None:
     if session.get("payment_status") not in ("paid", "no_payment_required"):
         logger.info("Order %s: checkout completed, payment pending", order.pk)
         return
+    intent = _id(session.get("payment_intent"))
     if session.get("mode") == "subscription":
         _subscription_link(order, _id(session.get("subscription")))
+        intent = intent or _invoice_intent(session.get("invoice"))
     _apply_stripe_discount(order, session)
     _fulfil(
         order,
         amount_minor=session.get("amount_total") or 0,
         currency=session.get("currency") or order.currency,
-        intent=_id(session.get("payment_intent")),
+        intent=intent,
     )
+
+
+def _invoice_intent(invoice) -> str:
+    """The payment intent that paid a subscription's first invoice (a subscription-mode session
+    names none), so the plan order's payment can be refunded like any other."""
+    from .client import invoice_payment_intent  # noqa: PLC0415
+
+    invoice_id = _id(invoice)
+    return invoice_payment_intent(invoice_id) if invoice_id else ""
 
 
 @on("payment_intent.succeeded")

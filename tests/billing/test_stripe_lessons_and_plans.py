@@ -5,6 +5,7 @@ subscription, renewals grant the next month, and pause / resume / cancel reach S
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -13,6 +14,7 @@ from billing.choices import (
     OrderKind,
     OrderStatus,
     PaymentMethod,
+    RefundReason,
     RefundStatus,
     SubscriptionStatus,
 )
@@ -23,7 +25,7 @@ from billing.plans.services import (
     subscription_resume,
     subscription_start,
 )
-from billing.services import Line, order_create
+from billing.services import Line, order_create, refund_create
 from classroom.choices import LessonStatus
 from classroom.models import Lesson
 from classroom.scheduling.services import lesson_book, lesson_hold_expire
@@ -127,6 +129,21 @@ def test_a_plan_paid_through_checkout_starts_the_subscription_and_renewals_grant
     plan, learner, subscription, stripe_id = _stripe_subscription(stripe_standin, client, capture)
     assert subscription.status == SubscriptionStatus.ACTIVE
     assert subscription.stripe_subscription_id == stripe_id
+    # The first month's payment knows the intent that paid it (refundable like any other).
+    [payment] = Payment.objects.filter(order__plan=plan)
+    [first] = stripe_standin.of_type("invoice")
+    assert (
+        payment.stripe_payment_intent_id
+        == first["payments"]["data"][0]["payment"]["payment_intent"]
+    )
+    assert payment.stripe_payment_intent_id.startswith("pi_")
+    with capture(execute=True):
+        refund = refund_create(
+            payment=payment, amount=Decimal("20.00"), reason=RefundReason.ADMIN, cause="admin:plan"
+        )
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.SUCCEEDED
+    assert stripe_standin.get(refund.stripe_refund_id)["amount"] == 2000
     grants = CreditEntry.objects.filter(
         subscription=subscription, cause=LedgerCause.SUBSCRIPTION_GRANT
     )
