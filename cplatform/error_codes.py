@@ -102,6 +102,9 @@ CODES: dict[str, str] = {
     "not_refundable": "The payment has nothing left to refund (failed or fully refunded).",
     "not_an_invoice": "A credit note is not paid; only an invoice is marked paid.",
     "invoice_void": "The invoice was voided (its order was cancelled): nothing is owed.",
+    # Billing (billing.services, billing.stripe) — the stripe engineer's block.
+    "order_not_open": "The order is no longer awaiting payment.",
+    "stripe_disabled": "Card payments (Stripe) are not set up on this site; pay by transfer.",
 }
 
 

@@ -64,3 +64,7 @@ def ensure_base_data() -> None:
     from billing.plans.schedule import renewal_schedule_ensure
 
     renewal_schedule_ensure(Schedule)
+    # The retry of failed Stripe webhook processing (billing's migration 0003_stripe).
+    from billing.stripe.schedule import retry_schedule_ensure
+
+    retry_schedule_ensure(Schedule)

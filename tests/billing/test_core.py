@@ -239,3 +239,17 @@ def test_the_ledger_never_goes_below_zero_and_each_cause_moves_once():
     ledger_add(**kwargs, delta=-1, cause=LedgerCause.LESSON_BOOKED, cause_key="lesson:1:booked")
     assert credit_balance(student_id=student.pk, teacher_id=teacher.pk, currency="EUR") == 1
     assert credit_balance(student_id=student.pk, teacher_id=teacher.pk, currency="USD") == 0
+
+
+def test_the_webhook_callback_check_replaces_djstripes_deprecation_warning():
+    from django.core import checks
+    from djstripe import checks as djstripe_checks
+
+    from billing.checks import webhook_callback_check
+
+    registered = checks.registry.registry.registered_checks
+    assert djstripe_checks.check_webhook_event_callback_accepts_api_key not in registered
+    assert webhook_callback_check in registered
+    assert webhook_callback_check() == []
+    with override_settings(DJSTRIPE_WEBHOOK_EVENT_CALLBACK="somewhere.else"):
+        assert [e.id for e in webhook_callback_check()] == ["billing.E001"]
