@@ -25,6 +25,8 @@ from types import ModuleType
 import httpx
 import pytest
 
+from classroom.models import Lesson
+from classroom.scheduling.services import lesson_hold_confirm
 from tests.authentication.helpers import confirmation_key
 from tests.booking.factories import bookable_teacher
 
@@ -235,9 +237,12 @@ def test_a_student_signs_up_browses_books_lists_and_cancels_through_generated_cl
         assert answer.status_code == 201
         lesson = ok(answer, ours.model("LessonOut"))
         assert lesson.start == start and lesson.end == start + timedelta(minutes=60)
-        assert lesson.status == ours.model("LessonStatus").SCHEDULED
+        # The teacher's lessons have a price: each waits for payment (held) until billing
+        # confirms it once paid.
+        assert lesson.status == ours.model("LessonStatus").HELD and lesson.payment_due
         assert lesson.teacher.teacher_id == profile.id and lesson.student.name
         booked.append(lesson.id)
+    lesson_hold_confirm(lessons=list(Lesson.objects.filter(pk__in=booked)))
 
     mine = ok(ours("get", "/api/v1/lessons").sync_detailed(client=me), ours.model("PagedLessonOut"))
     assert sorted(lesson.id for lesson in mine.items) == sorted(booked)

@@ -4,6 +4,7 @@ moves up; billing's `enrollment_activate` then refuses it (`enrollment_expired`)
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import timedelta
 from decimal import Decimal
 
@@ -97,16 +98,35 @@ def test_the_release_task_runs_on_the_clock_and_is_scheduled(clock):
     assert pending.status == EnrollmentStatus.EXPIRED
 
 
-def test_the_student_sees_when_to_pay_and_the_api_says_it(client):
+def test_the_student_sees_when_to_pay_on_my_courses_in_their_zone(client):
     learner = StudentFactory(timezone="America/New_York")
     course = paid_course()
     pending = enrollment_create(actor=learner, course=course)
     client.force_login(learner)
     page = client.get("/courses/mine/").content.decode()
-    import zoneinfo
-
     shown = formats.date_format(
         pending.payment_due_by.astimezone(zoneinfo.ZoneInfo("America/New_York")),
         "DATETIME_FORMAT",
     )
     assert f"Pay by {shown}" in page
+
+
+def test_the_api_gives_a_pending_enrolment_its_payment_deadline(client):
+    from tests.conftest import login_token
+
+    learner = StudentFactory()
+    course = paid_course()
+    token = login_token(client, learner.email)
+    made = client.post(
+        "/api/v1/enrollments",
+        {"course_id": course.pk},
+        content_type="application/json",
+        HTTP_X_SESSION_TOKEN=token,
+    )
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert body["status"] == "pending" and body["payment_due_by"] is not None
+    pending = course.enrollments.get()
+    enrollment_release_unpaid(enrollment=pending, now=pending.payment_due_by)
+    gone = client.get(f"/api/v1/enrollments/{pending.pk}", HTTP_X_SESSION_TOKEN=token).json()
+    assert gone["status"] == "expired" and gone["payment_due_by"] == body["payment_due_by"]

@@ -420,7 +420,9 @@ def test_a_lesson_cancelled_while_the_run_is_under_way_is_not_reminded(clock, mo
 def test_only_a_scheduled_lesson_is_reminded(clock, status):
     """Completed, no-show, cancelled, and any state billing adds (a lesson held until paid)."""
     lesson = book(teacher=bookable_teacher(), student=StudentFactory(), start=days_ahead(3))
-    Lesson.objects.filter(pk=lesson.pk).update(status=status)
+    # A held lesson always has its hold's expiry (a check constraint): at the latest, its start.
+    held = {"hold_expires_at": lesson.start} if status == LessonStatus.HELD else {}
+    Lesson.objects.filter(pk=lesson.pk).update(status=status, **held)
 
     assert run_at(clock, lesson.start - timedelta(hours=24)) == 0
     assert run_at(clock, lesson.start - timedelta(hours=1)) == 0
