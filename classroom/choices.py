@@ -7,6 +7,17 @@ class LessonStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
     NO_SHOW = "no_show", _("No-show")
+    HELD = "held", _("Awaiting payment")
+    EXPIRED = "expired", _("Expired — not paid in time")
+
+
+# Statuses of a lesson that takes no time: the slot is free again (for the teacher and the student),
+# the lesson counts for nothing (no package lesson used, no progress, no busy time). A held lesson is
+# NOT among them: while it waits for payment it blocks its slot and uses its package lesson.
+TIME_FREED = (LessonStatus.CANCELLED, LessonStatus.EXPIRED)
+# Statuses of a lesson that is not (or no longer) going to happen as booked: left out of calendar
+# feeds, reminders and attendance. A held lesson is among them until it is paid.
+NOT_CONFIRMED = (LessonStatus.CANCELLED, LessonStatus.EXPIRED, LessonStatus.HELD)
 
 
 class LessonKind(models.TextChoices):

@@ -375,8 +375,9 @@ class LessonSeries(models.Model):
 class Lesson(models.Model):
     """A lesson between `start` and `end` (UTC, half-open): a 1:1 lesson with one `student`, or a group
     session of a group course (`kind="group"`, no `student`, up to `capacity` students holding a
-    `LessonSeat`). Non-cancelled lessons of a teacher (both kinds) and 1:1 lessons of a student never
-    overlap: on PostgreSQL exclusion constraints hold that (migration 0006)."""
+    `LessonSeat`). Lessons of a teacher (both kinds) and 1:1 lessons of a student that are neither
+    cancelled nor expired never overlap (a held lesson, awaiting payment, blocks its slot): on
+    PostgreSQL exclusion constraints hold that (migration 0013, replacing 0006's)."""
 
     teacher = models.ForeignKey(TeacherProfile, on_delete=models.PROTECT, related_name="lessons")
     kind = models.CharField(max_length=8, choices=LessonKind.choices, default=LessonKind.PRIVATE)
@@ -416,6 +417,13 @@ class Lesson(models.Model):
     end = models.DateTimeField()
     status = models.CharField(
         max_length=12, choices=LessonStatus.choices, default=LessonStatus.SCHEDULED
+    )
+    hold_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "Until when a booking awaiting payment (held) keeps its slot; empty unless held."
+        ),
     )
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -497,10 +505,20 @@ class Lesson(models.Model):
                 condition=models.Q(price__gte=0) | models.Q(price__isnull=True),
                 name="lesson_price_not_negative",
             ),
+            models.CheckConstraint(
+                condition=models.Q(status=LessonStatus.HELD, hold_expires_at__isnull=False)
+                | (~models.Q(status=LessonStatus.HELD) & models.Q(hold_expires_at__isnull=True)),
+                name="lesson_hold_expiry_iff_held",
+            ),
         ]
         indexes = [
             models.Index(fields=["teacher", "start"], name="lesson_teacher_start_idx"),
             models.Index(fields=["student", "start"], name="lesson_student_start_idx"),
+            models.Index(
+                fields=["hold_expires_at"],
+                condition=models.Q(status=LessonStatus.HELD),
+                name="lesson_held_expiry_idx",
+            ),
         ]
 
     def __str__(self):

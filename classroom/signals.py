@@ -14,13 +14,27 @@ from django.dispatch import Signal
 lesson_booked = Signal()
 lesson_booked_committed = Signal()
 
+# A 1:1 lesson was booked awaiting payment (held: status "held", `hold_expires_at` set), alone or as
+# one lesson of a weekly series booked at once. Not a confirmed booking: `lesson_booked` is sent when
+# the hold is confirmed (paid; `lesson_hold_confirm`). `lesson` (its `price`, `currency` and
+# `hold_expires_at` say what to collect and until when), `actor` (who booked: the student or their
+# parent, the payer), `series` (the LessonSeries, or None). Billing starts the payment here.
+lesson_held = Signal()
+lesson_held_committed = Signal()
+
+# A held lesson was not paid in time: it is now "expired" and its slot is free again. `lesson`,
+# `actor` (always None: the system). Billing drops the open payment; inbox tells the booker.
+lesson_hold_expired = Signal()
+lesson_hold_expired_committed = Signal()
+
 # A lesson was moved. `lesson` (at its new time), `actor`, `previous_start`, `previous_end`.
 lesson_rescheduled = Signal()
 lesson_rescheduled_committed = Signal()
 
 # A lesson (1:1 or a group session) was cancelled. `lesson`, `actor` (who cancelled), `late` (after
 # the cut-off, by the student's side: it counts as taken), `billing_outcome` (a BillingOutcome:
-# refund, credit or charge).
+# refund, credit or charge), `was_held` (True: it was a booking awaiting payment, never paid nor
+# announced as booked: nothing to settle, its `billing_outcome` is left as it was).
 lesson_cancelled = Signal()
 lesson_cancelled_committed = Signal()
 

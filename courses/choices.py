@@ -20,6 +20,7 @@ class EnrollmentStatus(models.TextChoices):
     WAITLISTED = "waitlisted", _("On the waitlist")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     REMOVED = "removed", _("Removed")
+    EXPIRED = "expired", _("Expired — not paid in time")
 
 
 # Statuses that hold a seat: a pending (paid, not yet settled) enrolment keeps its seat, so billing

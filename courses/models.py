@@ -249,7 +249,8 @@ class Material(models.Model):
 
 
 class Enrollment(models.Model):
-    """A student's place in a course. Rows are never deleted: withdrawn and removed ones are the history."""
+    """A student's place in a course. Rows are never deleted: withdrawn, removed and expired ones (a
+    pending enrolment not paid by `payment_due_by`) are the history."""
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrollments")
     student = models.ForeignKey(
@@ -266,6 +267,13 @@ class Enrollment(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     activated_at = models.DateTimeField(null=True, blank=True)
+    payment_due_by = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "A pending enrolment of a paid course: when it is released unpaid (its seat returns)."
+        ),
+    )
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -284,7 +292,14 @@ class Enrollment(models.Model):
                 name="courses_enrollment_one_live_per_student",
             )
         ]
-        indexes = [models.Index(fields=["course", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["course", "status", "created_at"]),
+            models.Index(
+                fields=["payment_due_by"],
+                condition=Q(status="pending"),
+                name="enrollment_pending_due_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.student} → {self.course} ({self.status})"

@@ -5,6 +5,7 @@ both take the last one."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings as django_settings
@@ -373,6 +374,7 @@ def _enrollment_create(
                     enrolled_by=actor,
                     created_at=now,
                     activated_at=now if status == EnrollmentStatus.ACTIVE else None,
+                    payment_due_by=_payment_due_by(now) if status == PENDING else None,
                 )
         except IntegrityError as exc:
             logger.warning("A second enrolment reached the database constraint: answered 409")
@@ -381,6 +383,18 @@ def _enrollment_create(
             ) from exc
         _announce_status(enrollment)
         return enrollment
+
+
+PENDING = EnrollmentStatus.PENDING
+
+
+def payment_hours() -> int:
+    """Hours a pending enrolment keeps its seat unpaid (`settings.ENROLLMENT_PAYMENT_HOURS`)."""
+    return int(getattr(django_settings, "ENROLLMENT_PAYMENT_HOURS", 48))
+
+
+def _payment_due_by(now: datetime) -> datetime:
+    return now + timedelta(hours=payment_hours())
 
 
 def _announce_status(enrollment: Enrollment) -> None:
@@ -427,13 +441,16 @@ def _promote_waitlist(course: Course) -> list[Enrollment]:
             enrollment.activated_at = now
         else:
             enrollment.status = EnrollmentStatus.PENDING
-        enrollment.save(update_fields=["status", "activated_at"])
+            enrollment.payment_due_by = _payment_due_by(now)
+        enrollment.save(update_fields=["status", "activated_at", "payment_due_by"])
         _announce_status(enrollment)
         promoted.append(enrollment)
     return promoted
 
 
-def _end(enrollment: Enrollment, *, actor: User, status: str) -> Enrollment:
+def _end(
+    enrollment: Enrollment, *, actor: User | None, status: str, now: datetime | None = None
+) -> Enrollment:
     with transaction.atomic():
         course = Course.objects.select_for_update().get(pk=enrollment.course_id)
         current = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
@@ -441,9 +458,16 @@ def _end(enrollment: Enrollment, *, actor: User, status: str) -> Enrollment:
             raise Conflict(_("This enrolment has already ended."), code="enrollment_ended")
         previous_status = current.status
         current.status = status
-        current.ended_at = timezone.now()
+        current.ended_at = now or timezone.now()
         current.ended_by = actor
         current.save(update_fields=["status", "ended_at", "ended_by"])
+        if status == EnrollmentStatus.EXPIRED:
+            announce(
+                signals.enrollment_expired,
+                signals.enrollment_expired_committed,
+                sender=Enrollment,
+                enrollment=current,
+            )
         announce(
             signals.enrollment_ended,
             signals.enrollment_ended_committed,
@@ -479,7 +503,10 @@ def enrollment_remove(*, actor: User, enrollment: Enrollment) -> Enrollment:
 def enrollment_activate(*, actor: User | None, enrollment: Enrollment) -> Enrollment:
     """Activate a pending enrolment: billing once paid (actor None), or an admin by hand. A student the
     guardian-consent gate holds back is refused (PermissionDenied with a `code`, its message worded for
-    whoever acts): the enrolment stays pending, as it was before the gate or before consent ended."""
+    whoever acts): the enrolment stays pending, as it was before the gate or before consent ended.
+    One released unpaid (`enrollment_release_unpaid`) is refused with Conflict `enrollment_expired`
+    and stays released: its seat may be someone else's by now (billing refunds the payment). A
+    pending one past its `payment_due_by` that the sweep has not reached yet is still activated."""
     if actor is not None and not is_admin(actor):
         raise PermissionDenied(_("Only an admin activates an enrolment by hand."))
     with transaction.atomic():
@@ -489,6 +516,11 @@ def enrollment_activate(*, actor: User | None, enrollment: Enrollment) -> Enroll
         current = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         if current.status == EnrollmentStatus.ACTIVE:
             return current
+        if current.status == EnrollmentStatus.EXPIRED:
+            raise Conflict(
+                _("This enrolment was not paid in time and was released."),
+                code="enrollment_expired",
+            )
         if current.status != EnrollmentStatus.PENDING:
             raise Conflict(
                 _("Only a pending enrolment can be activated."), code="enrollment_not_pending"
@@ -497,6 +529,41 @@ def enrollment_activate(*, actor: User | None, enrollment: Enrollment) -> Enroll
             guardian_consent_require(student=current.student, actor=actor)
         current.status = EnrollmentStatus.ACTIVE
         current.activated_at = timezone.now()
-        current.save(update_fields=["status", "activated_at"])
+        current.payment_due_by = None
+        current.save(update_fields=["status", "activated_at", "payment_due_by"])
         _announce_status(current)
     return current
+
+
+def enrollment_release_unpaid(*, enrollment: Enrollment, now: datetime | None = None) -> bool:
+    """A pending enrolment not paid by its `payment_due_by` is released: it ends as "expired" (no
+    actor: the system), its seat returns and the waitlist moves up (as any ending does), announced as
+    `enrollment_expired` (and `enrollment_ended`). Anything else (paid, ended, not yet due) is left
+    alone: False. Safe to run twice."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        Course.objects.select_for_update().filter(pk=enrollment.course_id).first()
+        current = Enrollment.objects.select_for_update().filter(pk=enrollment.pk).first()
+        if (
+            current is None
+            or current.status != EnrollmentStatus.PENDING
+            or current.payment_due_by is None
+            or current.payment_due_by > now
+        ):
+            return False
+        _end(current, actor=None, status=EnrollmentStatus.EXPIRED, now=now)
+        logger.info("Pending enrolment %s released unpaid", current.pk)
+    return True
+
+
+def enrollments_release_unpaid_due(*, now: datetime | None = None) -> int:
+    """Release every pending enrolment whose `payment_due_by` passed by `now` (the sweep django-q2
+    runs every 5 minutes), each in its own transaction; the number released. Running it twice (or two
+    at once) releases each once."""
+    now = now or timezone.now()
+    due = Enrollment.objects.filter(
+        status=EnrollmentStatus.PENDING, payment_due_by__lte=now
+    ).order_by("pk")
+    return sum(
+        enrollment_release_unpaid(enrollment=e, now=now) for e in due.only("pk", "course_id")
+    )

@@ -23,6 +23,13 @@ enrollment_activated_committed = Signal()
 enrollment_ended = Signal()
 enrollment_ended_committed = Signal()
 
+# A pending enrolment was not paid by its `payment_due_by` and was released (status "expired"): its
+# seat returned to the course (the waitlist moves up). Sent with `enrollment`; `enrollment_ended`
+# is sent too (with `previous_status` "pending"), as for any enrolment that ends. Inbox tells the
+# student (and who enrolled them); billing drops the open payment, and refunds one that arrives.
+enrollment_expired = Signal()
+enrollment_expired_committed = Signal()
+
 # A seat waits for payment: a pending enrolment was created in a paid course, or a waitlisted one
 # was promoted to pending. Sent with `enrollment` (billing asks for the payment, then activates it).
 enrollment_requested = Signal()

@@ -30,7 +30,7 @@ from authentication.selectors import (
     guardian_link_list_for_user,
     students_held_by_consent,
 )
-from classroom.choices import LessonKind, LessonStatus
+from classroom.choices import NOT_CONFIRMED, TIME_FREED, LessonKind, LessonStatus
 from classroom.models import Attendance, AvailabilityRule, Lesson, LessonSeat, TeacherProfile
 from classroom.progress.selectors import progress_list_for_user, upcoming_by_student
 from classroom.scheduling.wallclock import zone
@@ -98,7 +98,7 @@ def homework_by_student(
     due = Q(homework__gt="", homework_due__gte=now)
     private = (
         Lesson.objects.filter(due, student_id__in=ids)
-        .exclude(status=LessonStatus.CANCELLED)
+        .exclude(status__in=TIME_FREED)
         .select_related("teacher__user", "student", "course")
         .annotate(
             rank=Window(
@@ -114,7 +114,7 @@ def homework_by_student(
             lesson__homework__gt="",
             lesson__homework_due__gte=now,
         )
-        .exclude(lesson__status=LessonStatus.CANCELLED)
+        .exclude(lesson__status__in=TIME_FREED)
         .select_related("lesson__teacher__user", "lesson__course")
         .annotate(
             rank=Window(
@@ -146,13 +146,13 @@ def teachers_by_student(*, students: list[User]) -> dict[int, list[TeacherProfil
         return result
     private = (
         Lesson.objects.filter(student_id__in=ids, kind=LessonKind.PRIVATE)
-        .exclude(status=LessonStatus.CANCELLED)
+        .exclude(status__in=TIME_FREED)
         .order_by()
         .values_list("student_id", "teacher_id")
     )
     seats = (
         LessonSeat.objects.filter(student_id__in=ids, cancelled_at__isnull=True)
-        .exclude(lesson__status=LessonStatus.CANCELLED)
+        .exclude(lesson__status__in=TIME_FREED)
         .order_by()
         .values_list("student_id", "lesson__teacher_id")
     )
@@ -380,7 +380,7 @@ def lessons_to_mark(*, teacher: User, now: datetime) -> QuerySet[Lesson]:
             end__lte=now,
             end__gt=now - timedelta(days=ATTENDANCE_DAYS),
         )
-        .exclude(status=LessonStatus.CANCELLED)
+        .exclude(status__in=NOT_CONFIRMED)
         .filter(
             Q(unmarked_student, kind=LessonKind.PRIVATE)
             | Q(Exists(unmarked_seat), kind=LessonKind.GROUP)
@@ -424,7 +424,7 @@ def teacher_home(*, user: User, now: datetime | None = None) -> TeacherHome | No
     coming = list(
         _with_seats(
             Lesson.objects.filter(teacher=profile, end__gt=now, start__lt=week_end).exclude(
-                status=LessonStatus.CANCELLED
+                status__in=TIME_FREED
             )
         ).order_by("start", "pk")
     )

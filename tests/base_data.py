@@ -52,3 +52,11 @@ def ensure_base_data() -> None:
     from inbox.reminders.schedule import reminder_schedule_ensure
 
     reminder_schedule_ensure(Schedule)
+    # The lesson-hold sweep's schedule (classroom's migration 0013).
+    from classroom.schedule import hold_sweep_schedule_ensure
+
+    hold_sweep_schedule_ensure(Schedule)
+    # The unpaid-enrolment sweep's schedule (courses' migration 0012).
+    from courses.schedule import release_schedule_ensure
+
+    release_schedule_ensure(Schedule)

@@ -15,7 +15,7 @@ from authentication.roles import has_role, is_admin
 from cplatform.api_http import absolute_url
 from cplatform.exceptions import NotFound
 
-from ..choices import LessonStatus
+from ..choices import TIME_FREED, LessonStatus
 from ..models import (
     AvailabilityException,
     AvailabilityRule,
@@ -69,11 +69,14 @@ def calendar_feed_lessons(
     *, user, now: datetime | None = None, past=FEED_PAST, future=FEED_FUTURE
 ) -> QuerySet[Lesson]:
     """The owner's lessons (both kinds, cancelled ones included so calendars drop them) that start
-    within the feed's window: one query, whoever they are and however many lessons there are."""
+    within the feed's window: one query, whoever they are and however many lessons there are. A
+    booking awaiting payment (held) is not in the feed until it is paid, nor one that expired unpaid
+    (it never was)."""
     now = now or timezone.now()
     return (
         lessons_of(user)
         .filter(start__gte=now - past, start__lt=now + future)
+        .exclude(status__in=(LessonStatus.HELD, LessonStatus.EXPIRED))
         .select_related("teacher__user", "student", "course")
         .order_by("start", "pk")
     )
@@ -169,7 +172,7 @@ def teacher_week(
         .order_by("start", "pk")
     )
     if not include_cancelled:
-        lessons = lessons.exclude(status=LessonStatus.CANCELLED)
+        lessons = lessons.exclude(status__in=TIME_FREED)
     today = now.astimezone(tz).date()
     days = [WeekDay(day=d, is_today=d == today) for d in dates]
     for n, wd in enumerate(days):

@@ -33,7 +33,7 @@ from courses.models import Enrollment, Module, ModuleCompletion, ProgressNote
 from courses.selectors import can_manage_course, enrollment_list_for_user
 from cplatform.exceptions import NotFound
 
-from ..choices import AttendanceStatus, LessonKind, LessonStatus
+from ..choices import TIME_FREED, AttendanceStatus, LessonKind
 from ..models import Attendance, Lesson, LessonSeat
 from ..scheduling.selectors import lesson_list_for_user
 from ..selectors import my_students, teacher_course_ids
@@ -67,7 +67,7 @@ def _course_lessons_of_enrolment() -> QuerySet[Lesson]:
     student = OuterRef("student")
     return (
         Lesson.objects.filter(course=OuterRef("course"))
-        .exclude(status=LessonStatus.CANCELLED)
+        .exclude(status__in=TIME_FREED)
         .filter(
             Q(kind=LessonKind.PRIVATE, student=student)
             | Q(_live_seat_of(OuterRef(OuterRef("student"))), kind=LessonKind.GROUP)
@@ -80,7 +80,7 @@ def _attendance_of_enrolment(statuses) -> QuerySet[Attendance]:
         student=OuterRef("student"),
         lesson__course=OuterRef("course"),
         status__in=statuses,
-    ).exclude(lesson__status=LessonStatus.CANCELLED)
+    ).exclude(lesson__status__in=TIME_FREED)
 
 
 def with_progress(qs: QuerySet[Enrollment], *, now: datetime | None = None) -> QuerySet[Enrollment]:
@@ -135,9 +135,7 @@ def student_list_for_teacher(*, teacher: User, now: datetime | None = None) -> Q
     if not is_teacher(teacher):
         return User.objects.none()
     now = now or timezone.now()
-    with_teacher = Lesson.objects.filter(teacher__user=teacher).exclude(
-        status=LessonStatus.CANCELLED
-    )
+    with_teacher = Lesson.objects.filter(teacher__user=teacher).exclude(status__in=TIME_FREED)
     theirs = with_teacher.filter(
         Q(student=OuterRef("pk")) | Q(_live_seat_of(OuterRef(OuterRef("pk"))))
     )
@@ -336,7 +334,7 @@ def upcoming_by_student(
     now = now or timezone.now()
     private = (
         Lesson.objects.filter(student_id__in=ids, end__gt=now)
-        .exclude(status=LessonStatus.CANCELLED)
+        .exclude(status__in=TIME_FREED)
         .select_related("teacher__user", "student", "course")
         .annotate(
             rank=Window(RowNumber(), partition_by=F("student_id"), order_by=[F("start"), F("pk")])
@@ -347,7 +345,7 @@ def upcoming_by_student(
         LessonSeat.objects.filter(
             student_id__in=ids, cancelled_at__isnull=True, lesson__end__gt=now
         )
-        .exclude(lesson__status=LessonStatus.CANCELLED)
+        .exclude(lesson__status__in=TIME_FREED)
         .select_related("lesson__teacher__user", "lesson__course")
         .annotate(
             rank=Window(

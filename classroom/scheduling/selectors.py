@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings as django_settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course
 from cplatform.exceptions import InvalidQuery, NotFound, ValidationFailed
 
-from ..choices import BillingOutcome, LessonKind, LessonMode, LessonStatus
+from ..choices import TIME_FREED, BillingOutcome, LessonKind, LessonMode, LessonStatus
 from ..models import (
     AvailabilityException,
     AvailabilityRule,
@@ -99,17 +100,26 @@ def time_off_get_for_teacher(*, user, exception_id: int) -> AvailabilityExceptio
         raise NotFound() from exc
 
 
+def lessons_taking_time(*, now: datetime | None = None) -> QuerySet[Lesson]:
+    """Lessons that hold their time (no other lesson of their teacher or student may overlap them):
+    all but cancelled and expired ones, and a held one (awaiting payment) only until its hold runs
+    out at `now` (the booking services expire such a hold before they take its slot)."""
+    now = now or timezone.now()
+    return Lesson.objects.exclude(status__in=TIME_FREED).exclude(
+        status=LessonStatus.HELD, hold_expires_at__lte=now
+    )
+
+
 def busy_intervals(
     *,
     teacher: TeacherProfile,
     start: datetime,
     end: datetime,
     exclude_lesson_id: int | None = None,
+    now: datetime | None = None,
 ) -> list[Interval]:
-    """The teacher's non-cancelled lessons touching [start, end): one query."""
-    qs = Lesson.objects.filter(teacher=teacher, start__lt=end, end__gt=start).exclude(
-        status=LessonStatus.CANCELLED
-    )
+    """The teacher's lessons taking time (`lessons_taking_time`) touching [start, end): one query."""
+    qs = lessons_taking_time(now=now).filter(teacher=teacher, start__lt=end, end__gt=start)
     if exclude_lesson_id is not None:
         qs = qs.exclude(pk=exclude_lesson_id)
     return list(qs.values_list("start", "end"))
@@ -167,6 +177,7 @@ def slots_for_teacher(
             start=query.start - margin,
             end=query.end + margin,
             exclude_lesson_id=exclude_lesson_id,
+            now=now,
         )
     )
     slots = free_slots(
@@ -351,12 +362,38 @@ def student_get_for_booking(*, user, student_id: int | None) -> User:
 
 def package_lessons_used(*, course: Course, student: User) -> int:
     """Lessons of a 1:1 package the student has used: every lesson booked under the course except
-    those cancelled for free (a late cancellation counts as taken)."""
+    those cancelled for free (a late cancellation counts as taken) and expired ones (never paid); a
+    held one (awaiting payment) counts while it is held."""
     return (
         Lesson.objects.filter(course=course, student=student)
         .exclude(status=LessonStatus.CANCELLED, cancelled_late=False)
+        .exclude(status=LessonStatus.EXPIRED)
         .count()
     )
+
+
+def lesson_payment_due(*, quote_or_lesson) -> bool:
+    """Whether a booking must be paid before it is confirmed (one rule for the pages and the API).
+    For a quote (`booking_quote`, before booking): it has a price above 0 (0: a course or package
+    covers it; None: the teacher set no price, nothing is charged through the site) and
+    `settings.LESSON_PAYMENT_REQUIRED` is on; such a booking is made held (`hold=True`). For a booked
+    lesson: it is held, waiting for that payment."""
+    if isinstance(quote_or_lesson, Lesson):
+        return quote_or_lesson.status == LessonStatus.HELD
+    price = quote_or_lesson.price
+    required = getattr(django_settings, "LESSON_PAYMENT_REQUIRED", True)
+    return bool(required) and price is not None and price > 0
+
+
+def booking_payment_due(
+    *, teacher: TeacherProfile, length: int, mode: str | None, course_id: int | None
+) -> bool:
+    """`lesson_payment_due` of a booking about to be made (the API's, which has no quote yet): a
+    lesson under a course (`course_id`) is covered by it; otherwise the teacher's price now."""
+    if course_id is not None:
+        return False
+    quote = booking_quote(teacher=teacher, length=length, mode=mode, course=None)
+    return lesson_payment_due(quote_or_lesson=quote)
 
 
 # What a booking costs and what a cancellation means, said before the person confirms. The services

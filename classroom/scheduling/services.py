@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -44,6 +45,10 @@ from ..signals import (
     lesson_booked_committed,
     lesson_cancelled,
     lesson_cancelled_committed,
+    lesson_held,
+    lesson_held_committed,
+    lesson_hold_expired,
+    lesson_hold_expired_committed,
     lesson_rescheduled,
     lesson_rescheduled_committed,
 )
@@ -55,6 +60,7 @@ from .selectors import (
     cancellation_policy_for,
     lesson_may_change,
     lesson_visible_to,
+    lessons_taking_time,
     package_lessons_used,
     policy_of,
     scheduling_settings_of,
@@ -198,12 +204,11 @@ def _quote_now(
 
 
 def _overlap_problem(
-    *, teacher: TeacherProfile, student: User, start, end, exclude_pk=None
+    *, teacher: TeacherProfile, student: User, start, end, exclude_pk=None, now=None
 ) -> tuple[int, str, str] | None:
-    """(409, message, code) when the teacher or the student already has a lesson in [start, end)."""
-    live = Lesson.objects.exclude(status=LessonStatus.CANCELLED).filter(
-        start__lt=end, end__gt=start
-    )
+    """(409, message, code) when the teacher or the student already has a lesson in [start, end)
+    (one taking time: see `lessons_taking_time`)."""
+    live = lessons_taking_time(now=now).filter(start__lt=end, end__gt=start)
     if exclude_pk is not None:
         live = live.exclude(pk=exclude_pk)
     if live.filter(teacher=teacher).exists():
@@ -253,6 +258,32 @@ def _slot_problem(
     if any(s == start for s, _e in ignoring_lessons):
         return 409, _("That time is too close to another lesson of the teacher."), "slot_too_close"
     return 400, _("The teacher is not available at that time."), "outside_availability"
+
+
+def hold_minutes() -> int:
+    """How long a booking awaiting payment keeps its slot (`settings.LESSON_HOLD_MINUTES`)."""
+    return int(getattr(django_settings, "LESSON_HOLD_MINUTES", 30))
+
+
+def _hold_until(*, now: datetime, first_start: datetime) -> datetime:
+    """A hold runs LESSON_HOLD_MINUTES from now, and never past the (first) lesson's start."""
+    return min(now + timedelta(minutes=hold_minutes()), first_start)
+
+
+def _expire_lapsed_holds(*, teacher: TeacherProfile, student: User | None, start, end, now) -> None:
+    """Expire the held lessons of the teacher or the student overlapping [start, end) whose hold ran
+    out by `now` but which the sweep has not reached yet, so the database's exclusion constraint
+    lets the new lesson take the slot. Called inside the booking's transaction, after its locks."""
+    who = Q(teacher=teacher) | Q(student=student) if student is not None else Q(teacher=teacher)
+    lapsed = Lesson.objects.filter(
+        who,
+        status=LessonStatus.HELD,
+        hold_expires_at__lte=now,
+        start__lt=end,
+        end__gt=start,
+    )
+    for lesson in lapsed:
+        lesson_hold_expire(lesson=lesson, now=now)
 
 
 def _raise(problem: tuple[int, str, str], field: str = "start"):
@@ -325,13 +356,19 @@ def lesson_book(
     course_id: int | None = None,
     mode: str | None = None,
     expected: tuple[Decimal | None, str] | None = None,
+    hold: bool = False,
 ) -> Lesson:
     """Book one lesson in a free slot of the teacher. Overlap → Conflict (409). `course_id`: a 1:1
     course the teacher teaches and the student is actively enrolled in (its materials can then be
     shared in the lesson). A student held back by the guardian-consent gate → PermissionDenied with a
     `code` (a lesson is contact with a teacher and is paid for). The lesson stores its price,
     currency and mode (`booking_quote`) so billing charges what was shown; `expected` is the
-    (price, currency) shown to the booker (see `_quote_now`)."""
+    (price, currency) shown to the booker (see `_quote_now`).
+
+    `hold=True` (the caller decides, with `lesson_payment_due`: payment is due first) books it held:
+    status "held" until `hold_expires_at` (LESSON_HOLD_MINUTES from now, at most until it starts).
+    It blocks the slot like any lesson but is announced as `lesson_held`, not `lesson_booked`;
+    `lesson_hold_confirm` confirms it once paid, `lesson_hold_expire` frees it when not."""
     now = now or timezone.now()
     student_get_for_booking(user=actor, student_id=student.pk)  # else NotFound
     _check_people(teacher=teacher, student=student, length=length)
@@ -344,8 +381,9 @@ def lesson_book(
         with transaction.atomic():
             if booking_lock_enabled():
                 _lock(teacher, student)
+            _expire_lapsed_holds(teacher=teacher, student=student, start=start, end=end, now=now)
             problem = _overlap_problem(
-                teacher=teacher, student=student, start=start, end=end
+                teacher=teacher, student=student, start=start, end=end, now=now
             ) or _slot_problem(teacher=teacher, start=start, length=length, now=now)
             if problem:
                 _raise(problem)
@@ -364,10 +402,10 @@ def lesson_book(
                 price=quote.price,
                 currency=quote.currency,
                 mode=quote.mode,
+                **_held_fields(hold=hold, now=now, first_start=start),
             )
             announce(
-                lesson_booked,
-                lesson_booked_committed,
+                *((lesson_held, lesson_held_committed) if hold else _BOOKED),
                 sender=Lesson,
                 lesson=lesson,
                 actor=actor,
@@ -379,6 +417,18 @@ def lesson_book(
     except DomainError as exc:
         _log_refusal("lesson_book", exc, teacher=teacher.pk, student=student.pk, start=start)
         raise
+
+
+_BOOKED = (lesson_booked, lesson_booked_committed)
+
+
+def _held_fields(*, hold: bool, now: datetime, first_start: datetime) -> dict:
+    if not hold:
+        return {}
+    return {
+        "status": LessonStatus.HELD,
+        "hold_expires_at": _hold_until(now=now, first_start=first_start),
+    }
 
 
 def _overlap_conflict() -> Conflict:
@@ -417,10 +467,12 @@ def series_book(
     now: datetime | None = None,
     mode: str | None = None,
     expected: tuple[Decimal | None, str] | None = None,
+    hold: bool = False,
 ) -> LessonSeries:
     """Book a weekly series, all or nothing: any occurrence that is not free → Conflict (409) listing
     every such date (the teacher's local dates). Each lesson stores the price, currency and mode
-    shown (`expected` as in `lesson_book`)."""
+    shown (`expected` as in `lesson_book`). `hold=True` books every lesson held with one expiry (as
+    `lesson_book`'s, at most until the first lesson starts), announced as `lesson_held`."""
     now = now or timezone.now()
     student_get_for_booking(user=actor, student_id=student.pk)  # else NotFound
     if (count is None) == (until is None):
@@ -446,8 +498,11 @@ def series_book(
                 _lock(teacher, student)
             problems: list[str] = []
             for n, start in enumerate(starts):
+                _expire_lapsed_holds(
+                    teacher=teacher, student=student, start=start, end=start + duration, now=now
+                )
                 problem = _overlap_problem(
-                    teacher=teacher, student=student, start=start, end=start + duration
+                    teacher=teacher, student=student, start=start, end=start + duration, now=now
                 )
                 status_message = problem or _slot_problem(
                     teacher=teacher, start=start, length=length, now=now, enforce_horizon=n == 0
@@ -466,6 +521,7 @@ def series_book(
                 teacher=teacher, length=length, mode=mode, course=None, expected=expected
             )
             priced = {"price": quote.price, "currency": quote.currency, "mode": quote.mode}
+            held = _held_fields(hold=hold, now=now, first_start=starts[0])
             local = first_start.astimezone(tz)
             series = LessonSeries.objects.create(
                 teacher=teacher,
@@ -489,13 +545,13 @@ def series_book(
                     start=start,
                     end=start + duration,
                     **priced,
+                    **held,
                 )
                 for start in starts
             )
             for lesson in lessons:
                 announce(
-                    lesson_booked,
-                    lesson_booked_committed,
+                    *((lesson_held, lesson_held_committed) if hold else _BOOKED),
                     sender=Lesson,
                     lesson=lesson,
                     actor=actor,
@@ -534,9 +590,10 @@ def _is_late(*, lesson: Lesson, now: datetime) -> bool:
     return now > lesson.start - timedelta(hours=cutoff)
 
 
-def _locked_scheduled(lesson: Lesson, now: datetime) -> Lesson:
+def _locked_scheduled(lesson: Lesson, now: datetime, *, held_too: bool = False) -> Lesson:
     locked = Lesson.objects.select_for_update().select_related("teacher__user").get(pk=lesson.pk)
-    if locked.status != LessonStatus.SCHEDULED:
+    allowed = (LessonStatus.SCHEDULED, LessonStatus.HELD) if held_too else (LessonStatus.SCHEDULED,)
+    if locked.status not in allowed:
         raise Conflict(_("Only a scheduled lesson can be changed."), code="lesson_not_scheduled")
     if locked.start <= now:
         raise Conflict(_("The lesson has already started."), code="lesson_started")
@@ -548,21 +605,29 @@ def lesson_cancel(
 ) -> Lesson:
     """Cancel under the lesson's cancellation policy (its course's, else the teacher's: see
     `cancellation_policy_for`): the teacher's side always free; the student's side free until
-    the cut-off, after it the lesson counts as taken (charged). The outcome is recorded for billing."""
+    the cut-off, after it the lesson counts as taken (charged). The outcome is recorded for billing.
+
+    A held lesson (awaiting payment) can be cancelled too (the booker changed their mind): it
+    becomes cancelled, never late, its hold cleared and its `billing_outcome` left as it was. Nothing
+    was paid, so there is nothing to settle: billing sees `status == "cancelled"` with no payment
+    for it (and refunds a payment that still arrives)."""
     now = now or timezone.now()
     _require_changer(lesson=lesson, actor=actor)
     if errors := model_field_errors(Lesson, cancellation_reason=reason.strip()[:300]):
         raise ValidationFailed(errors={"reason": errors["cancellation_reason"]})
     with transaction.atomic():
-        lesson = _locked_scheduled(lesson, now)
+        lesson = _locked_scheduled(lesson, now, held_too=True)
+        was_held = lesson.status == LessonStatus.HELD
         consequence = cancellation_consequence(lesson=lesson, actor=actor, now=now)
-        late = consequence.late
+        late = consequence.late and not was_held
         lesson.status = LessonStatus.CANCELLED
+        lesson.hold_expires_at = None
         lesson.cancelled_by = actor
         lesson.cancelled_at = now
         lesson.cancelled_late = late
         lesson.cancellation_reason = reason.strip()[:300]
-        lesson.billing_outcome = BillingOutcome(consequence.outcome)
+        if not was_held:
+            lesson.billing_outcome = BillingOutcome(consequence.outcome)
         lesson.sequence += 1
         lesson.save()
         logger.info(
@@ -580,6 +645,7 @@ def lesson_cancel(
             actor=actor,
             late=late,
             billing_outcome=lesson.billing_outcome,
+            was_held=was_held,
         )
     return lesson
 
@@ -612,12 +678,16 @@ def lesson_reschedule(
                 )
             length = int((lesson.end - lesson.start).total_seconds() // 60)
             end = start + timedelta(minutes=length)
+            _expire_lapsed_holds(
+                teacher=lesson.teacher, student=lesson.student, start=start, end=end, now=now
+            )
             problem = _overlap_problem(
                 teacher=lesson.teacher,
                 student=lesson.student,
                 start=start,
                 end=end,
                 exclude_pk=lesson.pk,
+                now=now,
             )
             problem = problem or _slot_problem(
                 teacher=lesson.teacher, start=start, length=length, now=now, exclude_pk=lesson.pk
@@ -657,8 +727,118 @@ def series_cancel(
         raise NotFound()
     with transaction.atomic():
         pending = list(
-            series.lessons.filter(status=LessonStatus.SCHEDULED, start__gt=now).order_by("start")
+            series.lessons.filter(
+                status__in=(LessonStatus.SCHEDULED, LessonStatus.HELD), start__gt=now
+            ).order_by("start")
         )
         return [
             lesson_cancel(lesson=lesson, actor=actor, reason=reason, now=now) for lesson in pending
         ]
+
+
+# Holds: bookings awaiting payment
+
+
+def lesson_hold_confirm(
+    *, lessons: Iterable[Lesson], actor: User | None = None, now: datetime | None = None
+) -> list[Lesson]:
+    """The payment for held lessons arrived (billing, `actor` None; or an admin): each becomes
+    scheduled, its hold cleared, announced as `lesson_booked` (actor: whoever booked it, series) as a
+    confirmed booking would be. All or nothing, and safe to repeat (an already scheduled lesson is
+    left as it is and not announced again). A hold that ran out (expired, or lapsed and not yet
+    swept) is taken again if its slot is still free; when the slot was taken meanwhile → Conflict
+    `hold_expired_slot_taken` and nothing changes (billing refunds). A cancelled lesson → Conflict
+    `lesson_not_held`; one whose start has passed → Conflict `lesson_started`."""
+    now = now or timezone.now()
+    lessons = sorted(lessons, key=lambda lesson: lesson.pk)
+    confirmed: list[Lesson] = []
+    try:
+        with transaction.atomic():
+            for given in lessons:
+                if booking_lock_enabled():
+                    _lock(given.teacher, given.student)
+                lesson = (
+                    Lesson.objects.select_for_update()
+                    .select_related("teacher__user", "student", "booked_by", "series")
+                    .get(pk=given.pk)
+                )
+                if lesson.status == LessonStatus.SCHEDULED:
+                    confirmed.append(lesson)
+                    continue
+                if lesson.status not in (LessonStatus.HELD, LessonStatus.EXPIRED):
+                    message = _("This booking is no longer awaiting payment.")
+                    raise Conflict(message, code="lesson_not_held")
+                lapsed = lesson.status == LessonStatus.EXPIRED or lesson.hold_expires_at <= now
+                if lapsed and lesson.start <= now:
+                    raise Conflict(_("The lesson has already started."), code="lesson_started")
+                if lapsed and _overlap_problem(
+                    teacher=lesson.teacher,
+                    student=lesson.student,
+                    start=lesson.start,
+                    end=lesson.end,
+                    exclude_pk=lesson.pk,
+                    now=now,
+                ):
+                    raise _hold_expired_conflict()
+                lesson.status = LessonStatus.SCHEDULED
+                lesson.hold_expires_at = None
+                lesson.save(update_fields=["status", "hold_expires_at", "updated_at"])
+                logger.info("Held lesson %s confirmed (paid)", lesson.pk)
+                announce(
+                    *_BOOKED,
+                    sender=Lesson,
+                    lesson=lesson,
+                    actor=lesson.booked_by if actor is None else actor,
+                    series=lesson.series,
+                )
+                confirmed.append(lesson)
+    except IntegrityError as exc:
+        raise _hold_expired_conflict() from exc
+    except DomainError as exc:
+        _log_refusal("lesson_hold_confirm", exc, lessons=[lesson.pk for lesson in lessons])
+        raise
+    return confirmed
+
+
+def _hold_expired_conflict() -> Conflict:
+    message = _(
+        "The booking was not paid in time and its time has been booked by someone else since."
+    )
+    return Conflict(message, code="hold_expired_slot_taken")
+
+
+def lesson_hold_expire(*, lesson: Lesson, now: datetime | None = None) -> bool:
+    """A held lesson whose hold ran out by `now` becomes expired: its slot is free again and it counts
+    for nothing; announced as `lesson_hold_expired` (inbox tells the booker). Anything else (paid,
+    cancelled, already expired, still within its hold) is left alone: False. Safe to run twice."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Lesson.objects.select_for_update().filter(pk=lesson.pk).first()
+        if (
+            locked is None
+            or locked.status != LessonStatus.HELD
+            or locked.hold_expires_at is None
+            or locked.hold_expires_at > now
+        ):
+            return False
+        locked.status = LessonStatus.EXPIRED
+        locked.hold_expires_at = None
+        locked.save(update_fields=["status", "hold_expires_at", "updated_at"])
+        logger.info("Held lesson %s expired unpaid", locked.pk)
+        announce(
+            lesson_hold_expired,
+            lesson_hold_expired_committed,
+            sender=Lesson,
+            lesson=locked,
+            actor=None,
+        )
+    return True
+
+
+def lessons_hold_expire_due(*, now: datetime | None = None) -> int:
+    """Expire every held lesson whose hold ran out by `now` (the sweep django-q2 runs every minute),
+    each in its own transaction; the number expired. Running it twice (or two at once) expires each
+    lesson once."""
+    now = now or timezone.now()
+    due = Lesson.objects.filter(status=LessonStatus.HELD, hold_expires_at__lte=now).order_by("pk")
+    return sum(lesson_hold_expire(lesson=lesson, now=now) for lesson in due.only("pk"))

@@ -37,7 +37,7 @@ from cplatform.signals import announce
 from cplatform.validators import model_field_errors
 
 from .. import signals
-from ..choices import AttendanceStatus, BillingOutcome, LessonKind, LessonStatus
+from ..choices import TIME_FREED, AttendanceStatus, BillingOutcome, LessonKind, LessonStatus
 from ..models import Attendance, Lesson, LessonSeat, TeacherProfile
 from ..scheduling.selectors import (
     cancellation_policy_for,
@@ -63,6 +63,19 @@ def _require_runner(*, actor: User, lesson: Lesson) -> None:
         )
 
 
+def _refuse_unconfirmed(lesson: Lesson, *, held_ok: bool = False) -> None:
+    """A booking awaiting payment (held) is not taking place yet: no attendance (`held_ok` lets
+    notes and materials be prepared); one that expired unpaid never will: nothing at all."""
+    refused_statuses = (
+        (LessonStatus.EXPIRED,) if held_ok else (LessonStatus.HELD, LessonStatus.EXPIRED)
+    )
+    if lesson.status in refused_statuses:
+        raise Conflict(
+            _("This booking is not confirmed: it awaits payment or expired unpaid."),
+            code="lesson_not_confirmed",
+        )
+
+
 def _locked_lesson(lesson: Lesson) -> Lesson:
     return Lesson.objects.select_for_update().select_related("teacher").get(pk=lesson.pk)
 
@@ -75,9 +88,7 @@ def _lock_students(student_ids: Iterable[int]) -> None:
 
 def _student_busy(*, student_id: int, start, end, exclude_lesson_id: int | None = None) -> bool:
     """Whether the student has a 1:1 lesson or a live seat overlapping [start, end)."""
-    live = Lesson.objects.exclude(status=LessonStatus.CANCELLED).filter(
-        start__lt=end, end__gt=start
-    )
+    live = Lesson.objects.exclude(status__in=TIME_FREED).filter(start__lt=end, end__gt=start)
     if exclude_lesson_id is not None:
         live = live.exclude(pk=exclude_lesson_id)
     return live.filter(
@@ -93,7 +104,7 @@ def _student_busy(*, student_id: int, start, end, exclude_lesson_id: int | None 
 def _busy_students(*, student_ids: list[int], start, end, exclude_lesson_id: int) -> set[int]:
     """Which of the students have a 1:1 lesson or a live seat overlapping [start, end): two queries."""
     live = (
-        Lesson.objects.exclude(status=LessonStatus.CANCELLED)
+        Lesson.objects.exclude(status__in=TIME_FREED)
         .filter(start__lt=end, end__gt=start)
         .exclude(pk=exclude_lesson_id)
     )
@@ -185,7 +196,7 @@ def group_session_create(
             if booking_lock_enabled():
                 TeacherProfile.objects.select_for_update().filter(pk=teacher.pk).first()
             clash = (
-                Lesson.objects.exclude(status=LessonStatus.CANCELLED)
+                Lesson.objects.exclude(status__in=TIME_FREED)
                 .filter(teacher=teacher, start__lt=end, end__gt=start)
                 .exists()
             )
@@ -409,6 +420,7 @@ def attendance_record(
         locked = _locked_lesson(lesson)
         if locked.status == LessonStatus.CANCELLED:
             raise Conflict(_("The lesson was cancelled."), code="lesson_cancelled")
+        _refuse_unconfirmed(locked)
         if locked.start > now:
             raise Conflict(
                 _("Attendance can be recorded once the lesson has started."),
@@ -508,6 +520,7 @@ def lesson_update(*, actor: User, lesson: Lesson, data: dict) -> Lesson:
         locked = _locked_lesson(lesson)
         if locked.status == LessonStatus.CANCELLED:
             raise Conflict(_("The lesson was cancelled."), code="lesson_cancelled")
+        _refuse_unconfirmed(locked, held_ok=True)
         posted = [
             field
             for field in ("notes", "homework", "homework_due")
@@ -548,6 +561,7 @@ def lesson_material_attach(
         raise ValidationFailed(message, errors={"material_id": [message]})
     if lesson.status == LessonStatus.CANCELLED:
         raise Conflict(_("The lesson was cancelled."), code="lesson_cancelled")
+    _refuse_unconfirmed(lesson, held_ok=True)
     with transaction.atomic():
         if not lesson.materials.filter(pk=material.pk).exists():
             lesson.materials.add(material)

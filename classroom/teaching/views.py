@@ -22,7 +22,7 @@ from courses.services import material_create
 from cplatform.confirm import Confirmation, confirm_page
 from cplatform.exceptions import DomainError, NotFound
 
-from ..choices import LessonKind, LessonStatus
+from ..choices import NOT_CONFIRMED, LessonKind, LessonStatus
 from ..scheduling.selectors import student_get_for_booking
 from ..scheduling.wallclock import zone
 from . import selectors, services
@@ -87,8 +87,7 @@ def lesson_detail(request, lesson_id: int):
             "learners": selectors.seat_takers_for(user=request.user, lesson=lesson),
             "is_upcoming": selectors.is_upcoming(lesson),
             "is_full": lesson.kind == LessonKind.GROUP and lesson.seats_taken >= lesson.capacity,
-            "can_mark": lesson.status != LessonStatus.CANCELLED
-            and not selectors.is_upcoming(lesson),
+            "can_mark": lesson.status not in NOT_CONFIRMED and not selectors.is_upcoming(lesson),
             "attendance_form": attendance_form,
             "details_form": details_form,
             "attach_form": attach_form,

@@ -441,3 +441,13 @@ LOGGING = {
         "django.channels.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Paying for lessons and courses (issue 14; classroom and courses decide what is due, billing collects).
+# A priced 1:1 lesson is booked held (awaiting payment) when this is on; off: booked at once.
+LESSON_PAYMENT_REQUIRED = env_bool("LESSON_PAYMENT_REQUIRED", True)
+# Minutes a held booking keeps its slot before it expires unpaid (at most until the lesson starts).
+LESSON_HOLD_MINUTES = env_int("LESSON_HOLD_MINUTES", 30)
+# The page a held booking goes to for payment (reversed with the lesson's id; billing provides it).
+LESSON_PAYMENT_URL_NAME = env_str("LESSON_PAYMENT_URL_NAME", "billing-lesson-pay")
+# Hours a pending enrolment of a paid course keeps its seat before it is released unpaid.
+ENROLLMENT_PAYMENT_HOURS = env_int("ENROLLMENT_PAYMENT_HOURS", 48)

@@ -27,6 +27,8 @@ class NotificationKind(models.TextChoices):
     GUARDIAN_REQUEST = "guardian_request", _("Family link request")
     PAYMENT_RECEIVED = "payment_received", _("Payment received")
     PAYMENT_FAILED = "payment_failed", _("Payment failed")
+    LESSON_HOLD_EXPIRED = "lesson_hold_expired", _("Booking expired unpaid")
+    ENROLLMENT_EXPIRED = "enrollment_expired", _("Enrolment released unpaid")
 
 
 class Channel(models.TextChoices):
@@ -51,6 +53,8 @@ DEFAULT_CHANNELS: dict[str, tuple[bool, bool]] = {
     NotificationKind.GUARDIAN_REQUEST: (True, True),
     NotificationKind.PAYMENT_RECEIVED: (True, True),
     NotificationKind.PAYMENT_FAILED: (True, True),
+    NotificationKind.LESSON_HOLD_EXPIRED: (True, True),
+    NotificationKind.ENROLLMENT_EXPIRED: (True, True),
 }
 
 

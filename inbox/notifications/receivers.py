@@ -6,7 +6,11 @@ each notification row (and its email) commits or rolls back with the event. Conn
   group session's seated students), never the actor; each student's guardians get a copy (`child=`)
   unless they turned `children_lesson_changes` off.
 - Attendance, notes, homework, materials: the lesson's students (the teacher wrote them).
-- Enrolment confirmed / waitlisted: the student (and whoever enrolled them, when another person).
+- Enrolment confirmed / waitlisted / released unpaid: the student (and whoever enrolled them, when
+  another person).
+- A booking awaiting payment that expired unpaid: whoever booked it (the payer), and the student
+  when a parent booked for them. A held booking that is cancelled tells nobody (nobody else heard of
+  it: a held booking is not announced to the teacher until it is paid).
 - Guardian invitation: the invited side, when they already have an account.
 - Direct messages: the recipient; room mentions: each mentioned member.
 """
@@ -24,12 +28,13 @@ from classroom.signals import (
     attendance_recorded,
     lesson_booked,
     lesson_cancelled,
+    lesson_hold_expired,
     lesson_material_shared,
     lesson_notes_posted,
     lesson_rescheduled,
 )
 from classroom.teaching.selectors import student_list_for_lesson
-from courses.signals import enrollment_activated, enrollment_waitlisted
+from courses.signals import enrollment_activated, enrollment_expired, enrollment_waitlisted
 
 from ..rooms.signals import room_message_posted
 from ..signals import direct_message_sent
@@ -95,7 +100,9 @@ def on_lesson_rescheduled(sender, lesson, actor, previous_start, **kwargs):
 
 
 @receiver(lesson_cancelled, dispatch_uid="inbox.notify.lesson_cancelled")
-def on_lesson_cancelled(sender, lesson, actor, **kwargs):
+def on_lesson_cancelled(sender, lesson, actor, was_held=False, **kwargs):
+    if was_held:
+        return
     _lesson_change(
         lesson=lesson,
         actor=actor,
@@ -174,6 +181,30 @@ def _enrollment(enrollment, kind: str) -> None:
 @receiver(enrollment_activated, dispatch_uid="inbox.notify.enrollment_activated")
 def on_enrollment_activated(sender, enrollment, **kwargs):
     _enrollment(enrollment, NotificationKind.ENROLLMENT_CONFIRMED)
+
+
+@receiver(enrollment_expired, dispatch_uid="inbox.notify.enrollment_expired")
+def on_enrollment_expired(sender, enrollment, **kwargs):
+    _enrollment(enrollment, NotificationKind.ENROLLMENT_EXPIRED)
+
+
+@receiver(lesson_hold_expired, dispatch_uid="inbox.notify.lesson_hold_expired")
+def on_lesson_hold_expired(sender, lesson, **kwargs):
+    """Sent inside the expiry's transaction (as every notification here), so the sweep run twice
+    still tells the payer once."""
+    common = {
+        "kind": NotificationKind.LESSON_HOLD_EXPIRED,
+        "actor": None,
+        "target": lesson,
+        "url": _path("lesson-detail", lesson_id=lesson.pk),
+        "data": _lesson_data(lesson),
+    }
+    booker = lesson.booked_by
+    if lesson.student_id and lesson.student_id != booker.pk:
+        notify(recipient=booker, child=lesson.student, **common)
+        notify(recipient=lesson.student, **common)
+    else:
+        notify(recipient=booker, **common)
 
 
 @receiver(enrollment_waitlisted, dispatch_uid="inbox.notify.enrollment_waitlisted")
