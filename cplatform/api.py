@@ -180,3 +180,10 @@ api.add_router("/", notifications_router)
 api.add_router("/", attachments_router)
 api.add_router("/", messages_router)
 api.add_router("/", rooms_router)
+
+# Billing, front (issue 14): checkout and the payer's history.
+from billing.checkout.api import router as checkout_router  # noqa: E402
+from billing.history.api import router as billing_history_router  # noqa: E402
+
+api.add_router("/", checkout_router)
+api.add_router("/", billing_history_router)

@@ -86,6 +86,13 @@ CODES: dict[str, str] = {
     "room_member_not_allowed": "The person cannot be put in a room by this member (or does not exist).",
     "course_room_managed": "A course room's members follow its enrolments; it is not changed by hand.",
     "room_message_deleted": "The message was deleted; it can no longer be edited.",
+    # Billing: checkout (billing.checkout; billing.services raises the first two).
+    "nothing_to_pay": "There is nothing to pay: the course is free, or the order has no lines.",
+    "already_ordered": "The lesson is already on another order: pay or cancel that one.",
+    "method_unavailable": "The payment method is not available (card payments need Stripe on).",
+    "coupon_invalid": "The coupon does not exist, expired, is used up or is for another currency.",
+    "lesson_not_payable": "The lessons cannot be paid together (other student, teacher, no price).",
+    "plan_unavailable": "Subscription plans cannot be bought through this site yet.",
 }
 
 
