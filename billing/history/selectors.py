@@ -103,25 +103,27 @@ def credit_entry_list_for_user(
     return qs.select_related("student", "teacher", "order", "lesson").order_by("-created_at", "-pk")
 
 
-def credit_balance_list_for_user(*, user: User, student_id: int | None = None) -> list[dict]:
-    """The balance per student, teacher and currency (one query), with what was bought and used."""
-    rows = (
-        credit_entry_list_for_user(user=user, student_id=student_id)
-        .order_by()
-        .values("student_id", "student__name", "teacher_id", "teacher__name", "currency")
+def _balances(entries: QuerySet[CreditEntry]) -> list[dict]:
+    """Balance, bought and used per student, teacher and currency: two queries (the sums, then the
+    people's names)."""
+    rows = list(
+        entries.order_by()
+        .values("student_id", "teacher_id", "currency")
         .annotate(
             balance=Sum("delta"),
             bought=Sum("delta", filter=Q(delta__gt=0)),
             used=Sum("delta", filter=Q(delta__lt=0)),
         )
-        .order_by("student__name", "teacher__name", "currency")
+        .order_by("student_id", "teacher_id", "currency")
     )
+    ids = {row["student_id"] for row in rows} | {row["teacher_id"] for row in rows}
+    people = {user.pk: user for user in User.objects.filter(pk__in=ids)} if ids else {}
     return [
         {
             "student_id": row["student_id"],
-            "student_name": row["student__name"],
+            "student_name": people[row["student_id"]].name,
             "teacher_id": row["teacher_id"],
-            "teacher_name": row["teacher__name"],
+            "teacher_name": people[row["teacher_id"]].name,
             "currency": row["currency"],
             "balance": row["balance"] or 0,
             "bought": row["bought"] or 0,
@@ -129,6 +131,11 @@ def credit_balance_list_for_user(*, user: User, student_id: int | None = None) -
         }
         for row in rows
     ]
+
+
+def credit_balance_list_for_user(*, user: User, student_id: int | None = None) -> list[dict]:
+    """The balance per student, teacher and currency, with what was bought and used."""
+    return _balances(credit_entry_list_for_user(user=user, student_id=student_id))
 
 
 @dataclass
@@ -146,7 +153,7 @@ class BillingSummary:
 
 def billing_summary_for_user(*, user: User, recent: int = 3) -> BillingSummary:
     """For the student's and the parent's home, their own and their children's only (an admin's
-    home too shows only their own): three queries, whatever the number of rows."""
+    home too shows only their own): four queries, whatever the number of rows."""
     orders = Order.objects.filter(_people(user)).select_related("student", "course")
     open_orders = list(orders.filter(status=OrderStatus.OPEN).order_by("-created_at", "-pk")[:5])
     payments = (
@@ -154,26 +161,11 @@ def billing_summary_for_user(*, user: User, recent: int = 3) -> BillingSummary:
         .select_related("order", "order__student", "order__course")
         .order_by("-received_at", "-pk")
     )
-    credits = CreditEntry.objects.filter(_credit_people(user))
-    balances = (
-        credits.order_by()
-        .values("student__name", "teacher__name", "currency")
-        .annotate(balance=Sum("delta"))
-        .filter(balance__gt=0)
-        .order_by("student__name", "teacher__name")
-    )
+    balances = _balances(CreditEntry.objects.filter(_credit_people(user)))
     return BillingSummary(
         open_orders=open_orders,
         recent_payments=list(payments[:recent]),
-        balances=[
-            {
-                "student_name": row["student__name"],
-                "teacher_name": row["teacher__name"],
-                "currency": row["currency"],
-                "balance": row["balance"],
-            }
-            for row in balances
-        ],
+        balances=[row for row in balances if row["balance"] > 0],
     )
 
 

@@ -19,7 +19,7 @@ PAGE_SIZE = 20
 @require_GET
 def payment_history(request):
     user = request.user
-    children = list(children_of(guardian=user).order_by("name", "pk"))
+    children = list(children_of(guardian=user).order_by("first_name", "last_name", "pk"))
     student_id = None
     raw = request.GET.get("student", "")
     if raw.isdigit() and any(child.pk == int(raw) for child in [user, *children]):
