@@ -354,11 +354,6 @@ def checkout_redirect(*, order: Order, success_url: str, cancel_url: str) -> str
     return checkout_session_for(order, success_url=success_url, cancel_url=cancel_url)
 
 
-def order_cancel_by_payer(*, actor: User, order: Order) -> Order:
-    """The payer drops an unpaid order (the enrolment or booking stays until its own deadline)."""
-    return order_cancel(actor=actor, order=order)
-
-
 def held_lessons_booked_with(*, lesson: Lesson) -> list[Lesson]:
     """The held lessons booked together with `lesson` (one booking of several weeks shares one
     hold): paid together on one order."""

@@ -555,3 +555,68 @@ def test_every_conflict_raised_in_the_apps_names_its_code():
                 ):
                     missing.append(f"{path.relative_to(root)}:{node.lineno}")
     assert missing == []
+
+
+# --- billing, front (issue 14): checkout's refusals ------------------------------------------------
+
+
+def _billing_nothing_to_pay():
+    from tests.billing.factories_front import pending_enrollment
+
+    enrollment = pending_enrollment(price="30")
+    type(enrollment.course).objects.filter(pk=enrollment.course_id).update(price=0)
+    enrollment.course.refresh_from_db()
+    from billing.checkout.services import checkout_course
+
+    checkout_course(actor=enrollment.student, enrollment=enrollment)
+
+
+def _billing_already_ordered():
+    from billing.checkout.services import checkout_lessons
+    from tests.billing.factories_front import held_lessons
+
+    first, second = held_lessons(count=2)
+    checkout_lessons(actor=first.student, lessons=[first, second])
+    checkout_lessons(actor=first.student, lessons=[first])
+
+
+def _billing_method_unavailable():
+    from billing.checkout.services import checkout_course
+    from tests.billing.factories_front import pending_enrollment
+
+    enrollment = pending_enrollment()
+    checkout_course(actor=enrollment.student, enrollment=enrollment, method="stripe")
+
+
+def _billing_coupon_invalid():
+    from billing.checkout.services import checkout_course
+    from tests.billing.factories_front import pending_enrollment
+
+    enrollment = pending_enrollment()
+    checkout_course(actor=enrollment.student, enrollment=enrollment, coupon_code="NO-SUCH")
+
+
+def _billing_lesson_not_payable():
+    from billing.checkout.services import checkout_lessons
+
+    checkout_lessons(actor=StudentFactory(), lessons=[])
+
+
+def _billing_plan_unavailable():
+    token = login_token(Client(), (learner := StudentFactory()).email)
+    response = Client().post(
+        "/api/v1/checkout",
+        {"kind": "plan", "plan_id": 1, "student_id": learner.pk},
+        content_type="application/json",
+        HTTP_X_SESSION_TOKEN=token,
+    )
+    raise DomainError(code=response.json()["code"])
+
+
+CASES.update(
+    {
+        name.removeprefix("_billing_"): case
+        for name, case in list(globals().items())
+        if name.startswith("_billing_") and callable(case)
+    }
+)
