@@ -454,4 +454,4 @@ ENROLLMENT_PAYMENT_HOURS = env_int("ENROLLMENT_PAYMENT_HOURS", 48)
 
 # Billing, front (issue 14): the bank details a manual (bank transfer) invoice tells the payer to use
 # (several lines: account holder, IBAN, BIC). Empty: the page says the school tells them where to pay.
-BILLING_BANK_DETAILS = env_str("BILLING_BANK_DETAILS", "")
+BILLING_BANK_DETAILS = env_str("BILLING_BANK_DETAILS", "").replace("\\n", "\n")
