@@ -259,9 +259,16 @@ class EnrollmentOut(Schema):
     id: int
     course: CourseBrief
     student: StudentBrief
-    status: EnrollmentStatus
+    status: EnrollmentStatus = Field(
+        ...,
+        description="pending: a paid course's seat held until `payment_due_by`; expired: not paid "
+        "in time, the seat was released; active, waitlisted, withdrawn, removed as they say.",
+    )
     created_at: datetime
     activated_at: datetime | None
+    payment_due_by: datetime | None = Field(
+        ..., description="A pending enrolment: paid by then, or released. Null otherwise."
+    )
     ended_at: datetime | None
 
 

@@ -26,7 +26,14 @@ from authentication.roles import has_role, is_admin
 from authentication.selectors import guardian_consent_require
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.models import Course
-from cplatform.exceptions import Conflict, DomainError, NotFound, ValidationFailed, refused
+from cplatform.exceptions import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    refused,
+)
 from cplatform.signals import announce
 from cplatform.validators import model_field_errors
 
@@ -748,7 +755,10 @@ def lesson_hold_confirm(
     left as it is and not announced again). A hold that ran out (expired, or lapsed and not yet
     swept) is taken again if its slot is still free; when the slot was taken meanwhile → Conflict
     `hold_expired_slot_taken` and nothing changes (billing refunds). A cancelled lesson → Conflict
-    `lesson_not_held`; one whose start has passed → Conflict `lesson_started`."""
+    `lesson_not_held`; one whose start has passed → Conflict `lesson_started`. Anyone but billing
+    (no actor) or an admin is refused (PermissionDenied): paying is how a person confirms."""
+    if actor is not None and not is_admin(actor):
+        raise PermissionDenied(_("Only an admin confirms a booking by hand."))
     now = now or timezone.now()
     lessons = sorted(lessons, key=lambda lesson: lesson.pk)
     confirmed: list[Lesson] = []
@@ -758,7 +768,7 @@ def lesson_hold_confirm(
                 if booking_lock_enabled():
                     _lock(given.teacher, given.student)
                 lesson = (
-                    Lesson.objects.select_for_update()
+                    Lesson.objects.select_for_update(of=("self",))
                     .select_related("teacher__user", "student", "booked_by", "series")
                     .get(pk=given.pk)
                 )

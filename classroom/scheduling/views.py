@@ -9,10 +9,11 @@ from decimal import Decimal, InvalidOperation
 from itertools import groupby
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import date_format, number_format
@@ -286,6 +287,18 @@ def lesson_book_review(request, teacher_id: int):
                     code="course_not_bookable",
                 )
         if request.method == "POST":
+            # Payment is due as the review showed it: the price it sent (the service refuses a
+            # booking whose price changed since, so this is the price the lesson stores).
+            shown = _shown(data)
+            hold = shown is not None and selectors.lesson_payment_due(
+                quote_or_lesson=_Shown(price=shown[0])
+            )
+            if shown is None:
+                hold = selectors.lesson_payment_due(
+                    quote_or_lesson=selectors.booking_quote(
+                        teacher=teacher, length=choice.length, mode=choice.mode, course=course
+                    )
+                )
             lesson = services.lesson_book(
                 actor=request.user,
                 teacher=teacher,
@@ -294,8 +307,22 @@ def lesson_book_review(request, teacher_id: int):
                 length=choice.length,
                 course_id=choice.course_id,
                 mode=choice.mode,
-                expected=_shown(data),
+                expected=shown,
+                hold=hold,
             )
+            if hold:
+                until = date_format(
+                    lesson.hold_expires_at.astimezone(zone(tz_name)), "DATETIME_FORMAT"
+                )
+                messages.info(
+                    request,
+                    _(
+                        "Your lesson with %(teacher)s is held for you until %(until)s: pay by "
+                        "then to confirm it, or the time is freed again."
+                    )
+                    % {"teacher": teacher.user.name, "until": until},
+                )
+                return redirect(lesson_payment_url(lesson))
             when = date_format(lesson.start.astimezone(zone(tz_name)), "DATETIME_FORMAT")
             messages.success(
                 request,
@@ -341,6 +368,8 @@ def lesson_book_review(request, teacher_id: int):
             "start": choice.start,
             "end": end,
             "quote": quote,
+            "payment_due": selectors.lesson_payment_due(quote_or_lesson=quote),
+            "hold_minutes": services.hold_minutes(),
             "cutoff": quote.cutoff_before(choice.start),
             "mode_label": LessonMode(quote.mode).label,
             "consent_notice": notice,
@@ -349,6 +378,24 @@ def lesson_book_review(request, teacher_id: int):
             "change_url": back,
         },
     )
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """The price a review showed, as `lesson_payment_due` reads a quote."""
+
+    price: Decimal | None
+
+
+def lesson_payment_url(lesson, *, series=None) -> str:
+    """Where a held booking is paid: the page `settings.LESSON_PAYMENT_URL_NAME` names (billing's,
+    with the lesson's id; `?series=<id>` for a series booked at once), or the lesson's own page
+    (which says it awaits payment) while no such page exists."""
+    try:
+        url = reverse(settings.LESSON_PAYMENT_URL_NAME, args=[lesson.pk])
+    except NoReverseMatch:
+        url = reverse("lesson-detail", kwargs={"lesson_id": lesson.pk})
+    return f"{url}?series={series.pk}" if series is not None else url
 
 
 def _consequence_text(consequence, lesson, tz) -> str:
@@ -447,13 +494,22 @@ def lesson_cancel(request, lesson_id: int):
                 _("The lesson of %(when)s is cancelled, free of charge.") % {"when": when},
             )
         return redirect("lesson-list")
-    cancellable = lesson.status == LessonStatus.SCHEDULED and lesson.start > timezone.now()
+    cancellable = (
+        lesson.status in (LessonStatus.SCHEDULED, LessonStatus.HELD)
+        and lesson.start > timezone.now()
+    )
     may_change = selectors.lesson_may_change(user=request.user, lesson=lesson)
     consequence = (
         selectors.cancellation_consequence(lesson=lesson, actor=request.user)
         if cancellable and may_change
         else None
     )
+    if consequence is not None and lesson.status == LessonStatus.HELD:
+        consequence_text = _(
+            "This booking has not been paid: cancelling it costs nothing and frees the time."
+        )
+    else:
+        consequence_text = _consequence_text(consequence, lesson, tz) if consequence else None
     return render(
         request,
         "classroom/schedule/lesson_cancel.html",
@@ -464,9 +520,7 @@ def lesson_cancel(request, lesson_id: int):
             "cancellable": cancellable,
             "may_change": may_change,
             "consequence": consequence,
-            "consequence_text": (
-                _consequence_text(consequence, lesson, tz) if consequence else None
-            ),
+            "consequence_text": consequence_text,
         },
     )
 

@@ -275,17 +275,24 @@ def book_lesson(request, payload: LessonBookingIn):
     """Book a free slot: a student for themself, a parent for a linked child (`student_id`),
     optionally within a 1:1 course (`course_id`), online or in person (`mode`). A slot taken
     meanwhile answers 409 `slot_taken`; a price other than `expected_price` 409 `price_changed`.
-    The lesson keeps its price, currency and mode: billing charges what was shown."""
+    The lesson keeps its price, currency and mode: billing charges what was shown. Where payment is
+    due (a price above 0, not covered by a course) the lesson is booked held: `status` "held",
+    `payment_due` true and `hold_expires_at` the time by which it must be paid (else it expires
+    and its slot is freed); paying confirms it (`status` "scheduled")."""
     teacher, student, start = _booking_parts(request, payload)
+    length = _length(teacher, payload)
     lesson = scheduling_services.lesson_book(
         actor=request.auth,
         teacher=teacher,
         student=student,
         start=start,
-        length=_length(teacher, payload),
+        length=length,
         course_id=payload.course_id,
         mode=payload.mode,
         expected=payload.expected(),
+        hold=scheduling_selectors.booking_payment_due(
+            teacher=teacher, length=length, mode=payload.mode, course_id=payload.course_id
+        ),
     )
     return Status(201, _lesson_out(request, lesson.pk))
 
@@ -355,14 +362,19 @@ def reschedule_lesson(request, lesson_id: int, payload: RescheduleIn):
 @location("api:retrieve_series", series_id="id")
 def book_series(request, payload: SeriesIn):
     """Book weekly lessons at the first lesson's wall-clock time in the teacher's zone, `count` times or
-    until a date. All or nothing: 409 lists every date that is not free."""
+    until a date. All or nothing: 409 lists every date that is not free. Where payment is due (as
+    for one lesson) every lesson is booked held with one `hold_expires_at`."""
     teacher, student, start = _booking_parts(request, payload)
+    length = _length(teacher, payload)
     series = scheduling_services.series_book(
         actor=request.auth,
         teacher=teacher,
         student=student,
         first_start=start,
-        length=_length(teacher, payload),
+        length=length,
+        hold=scheduling_selectors.booking_payment_due(
+            teacher=teacher, length=length, mode=payload.mode, course_id=None
+        ),
         count=payload.count,
         until=payload.until,
         mode=payload.mode,

@@ -26,6 +26,7 @@ from ..choices import (
     LessonWhen,
 )
 from ..scheduling.schemas import sane_instant
+from ..scheduling.selectors import lesson_payment_due
 from .selectors import with_lesson_details
 
 ID = {"ge": 1, "le": 2**63 - 1}
@@ -153,7 +154,18 @@ class LessonOut(Schema):
     series_id: int | None = Field(..., description="`GET /series/{series_id}`; null: a one-off.")
     start: datetime
     end: datetime
-    status: LessonStatus
+    status: LessonStatus = Field(
+        ...,
+        description="held: booked, awaiting payment until `hold_expires_at` (it blocks the time "
+        "but is not confirmed: not in calendar feeds, no reminders); expired: not paid in time, "
+        "the time is free again; scheduled, completed, cancelled, no_show as they say.",
+    )
+    hold_expires_at: datetime | None = Field(
+        ..., description="A held lesson: when it expires unless paid. Null otherwise."
+    )
+    payment_due: bool = Field(
+        ..., description="The lesson is held: paying for it confirms it (see `hold_expires_at`)."
+    )
     cancelled_by: PersonBrief | None
     cancelled_at: datetime | None
     cancelled_late: bool
@@ -179,7 +191,13 @@ class LessonOut(Schema):
         ..., description="Materials shared in the lesson that the caller may open."
     )
 
-    _zone = field_validator("start", "end", "cancelled_at", "homework_due")(in_render_zone)
+    _zone = field_validator("start", "end", "cancelled_at", "homework_due", "hold_expires_at")(
+        in_render_zone
+    )
+
+    @staticmethod
+    def resolve_payment_due(obj, context):
+        return lesson_payment_due(quote_or_lesson=obj)
 
     @staticmethod
     def resolve_display_title(obj, context):

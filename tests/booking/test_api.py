@@ -143,7 +143,8 @@ def test_student_books_a_slot_and_a_second_booking_of_it_is_a_409(client):
     payload = {"teacher_id": teacher.pk, "start": start.isoformat(), "length": 60}
     first = post(client, "/api/v1/lessons", payload, auth(client, student()))
     assert first.status_code == 201, first.content
-    assert first.json()["status"] == "scheduled"
+    # The teacher's lessons have a price: the booking waits for payment (held), and blocks the slot.
+    assert first.json()["status"] == "held" and first.json()["payment_due"] is True
     assert datetime.fromisoformat(first.json()["start"]) == start
     second = post(client, "/api/v1/lessons", payload, auth(client, student()))
     assert second.status_code == 409

@@ -67,8 +67,10 @@ def test_a_student_picks_a_length_and_reads_a_review_in_their_zone_before_anythi
     lesson = Lesson.objects.get(student=learner)
     assert (lesson.start, lesson.end - lesson.start) == (start, timedelta(minutes=45))
     assert (lesson.price, lesson.currency, lesson.mode) == (Decimal("30.00"), "EUR", "online")
+    # A priced lesson ends in Pay: it is held for payment (tests/booking/test_holds.py).
+    assert lesson.status == LessonStatus.HELD
     listed = client.get("/lessons/").content.decode()
-    assert f"Your lesson with {teacher.user.name} is booked for" in listed
+    assert f"Your lesson with {teacher.user.name} is held for you until" in listed
 
 
 def test_a_price_raised_between_review_and_confirm_books_nothing_and_shows_the_new_review(client):

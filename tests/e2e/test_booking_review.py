@@ -44,7 +44,12 @@ WORDS = {
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_a_student_reviews_confirms_and_cancels_a_lesson_knowing_what_it_costs(journey, language):
+def test_a_student_reviews_confirms_and_cancels_a_lesson_knowing_what_it_costs(
+    journey, language, settings
+):
+    # A school that takes no payments for lessons: the review ends in Confirm (a priced lesson's
+    # Pay, and its hold, are tests/booking/test_holds.py).
+    settings.LESSON_PAYMENT_REQUIRED = False
     words = WORDS[language]
     prefix = "/es" if language == "es" else ""
     teacher = bookable_teacher(tz="Europe/Madrid", lesson_lengths=[30, 45, 60])

@@ -24,7 +24,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WORKING_DAY = [(day, time(8, 0), time(20, 0)) for day in range(7)]
 
 
-def test_student_enrols_books_a_lesson_and_the_teacher_reports_to_student_and_parent(journey):
+def test_student_enrols_books_a_lesson_and_the_teacher_reports_to_student_and_parent(
+    journey, settings
+):
+    # A school that takes no payments for lessons: the review ends in Confirm (a priced lesson's
+    # Pay, and its hold, are tests/booking/test_holds.py).
+    settings.LESSON_PAYMENT_REQUIRED = False
     teacher = bookable_teacher(
         tz="Europe/Madrid",
         rules=WORKING_DAY,

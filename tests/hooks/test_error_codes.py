@@ -28,7 +28,10 @@ from classroom.scheduling.selectors import student_get_for_booking
 from classroom.scheduling.services import (
     lesson_book,
     lesson_cancel,
+    lesson_hold_confirm,
+    lesson_hold_expire,
     lesson_reschedule,
+    lessons_hold_expire_due,
     series_book,
     time_off_add,
 )
@@ -40,6 +43,7 @@ from courses.services import (
     course_update,
     enrollment_activate,
     enrollment_create,
+    enrollment_release_unpaid,
     enrollment_withdraw,
 )
 from cplatform.editorial import MODERATORS
@@ -507,6 +511,34 @@ def _file_too_large():
 
 def _invalid_file_type():
     attach_check(("invoice.pdf", b"MZ\x90\x00\x03\x00"))
+
+
+def _hold_expired_slot_taken():
+    teacher, learner, other = bookable_teacher(), student(), student()
+    held = book(teacher, learner, hold=True)
+    lessons_hold_expire_due(now=held.hold_expires_at)
+    book(teacher, other)
+    lesson_hold_confirm(lessons=[held])
+
+
+def _lesson_not_held():
+    teacher, learner = bookable_teacher(), student()
+    held = book(teacher, learner, hold=True)
+    lesson_cancel(lesson=held, actor=learner)
+    lesson_hold_confirm(lessons=[held])
+
+
+def _lesson_not_confirmed():
+    teacher, learner = bookable_teacher(), student()
+    held = book(teacher, learner, hold=True)
+    lesson_hold_expire(lesson=held, now=held.hold_expires_at)
+    lesson_update(actor=teacher.user, lesson=held, data={"notes": "x"})
+
+
+def _enrollment_expired():
+    enrollment = enrollment_create(actor=StudentFactory(), course=CourseFactory(price=50))
+    enrollment_release_unpaid(enrollment=enrollment, now=enrollment.payment_due_by)
+    enrollment_activate(actor=None, enrollment=enrollment)
 
 
 CASES = {

@@ -169,6 +169,9 @@ class World:
         self.lesson_id = lesson_book(
             actor=a, teacher=profile, student=a, start=days_ahead(5), length=60
         ).pk
+        self.held_lesson_id = lesson_book(
+            actor=a, teacher=profile, student=a, start=days_ahead(7), length=60, hold=True
+        ).pk
         self.series_id = series_book(
             actor=a, teacher=profile, student=a, first_start=days_ahead(6), length=60, count=2
         ).pk
@@ -529,6 +532,13 @@ def _course_rows() -> list[Row]:
             insiders=SEES_NOT_RUNS,
         ),
         Row(
+            f"{SCHED}:lesson_hold_confirm",
+            "admin",
+            lambda w, actor, fn: fn(actor=actor, lessons=[w.lesson("held_lesson_id")]),
+            refusal=PermissionDenied,  # billing (no actor) or an admin by hand, as activate
+            insiders={"teacher": PermissionDenied, "student_a": PermissionDenied},
+        ),
+        Row(
             f"{COURSES}:enrollment_activate",
             "admin",
             lambda w, actor, fn: fn(actor=actor, enrollment=w.enrollment("pending_enrollment_id")),
@@ -865,6 +875,13 @@ NO_ROW = {
     f"{NOTIFY}:render_text": "renders text, writes nothing",
     f"{NOTIFY}:settings_of": "reads (or makes) a person's own settings",
     "inbox.reminders.services:lesson_reminders_send": SYSTEM + "the lesson reminder job",
+    f"{SCHED}:hold_minutes": "reads a setting, writes nothing",
+    f"{SCHED}:lesson_hold_expire": SYSTEM + "a held booking not paid in time (the sweep)",
+    f"{SCHED}:lessons_hold_expire_due": SYSTEM + "the hold sweep job",
+    "courses.services:payment_hours": "reads a setting, writes nothing",
+    "courses.services:enrollment_release_unpaid": SYSTEM
+    + "a pending enrolment not paid in time (the sweep)",
+    "courses.services:enrollments_release_unpaid_due": SYSTEM + "the unpaid-enrolment sweep job",
     f"{ROOMS}:course_room_sync": SYSTEM + "keeps a course room in line with the course "
     "(course_room_open checks the actor first)",
     f"{ROOMS}:course_room_student_add": SYSTEM + "an enrolment became active",
