@@ -10,6 +10,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from authentication.api import admin_router as admin_users_router
 from authentication.api import router as authentication_router
+from billing.papers.admin_api import router as billing_admin_router
+from billing.papers.api import router as invoice_papers_router
 from classroom.api import router as classroom_router
 from classroom.calendar.api import router as calendar_router
 from classroom.progress.api import router as progress_router
@@ -180,6 +182,10 @@ api.add_router("/", notifications_router)
 api.add_router("/", attachments_router)
 api.add_router("/", messages_router)
 api.add_router("/", rooms_router)
+# billing papers: invoice PDFs, and the admins' payments, refunds and manual invoices
+api.add_router("/", invoice_papers_router)
+api.add_router("/admin", billing_admin_router)
+
 
 # Billing, front (issue 14): checkout and the payer's history.
 from billing.checkout.api import router as checkout_router  # noqa: E402

@@ -86,6 +86,13 @@ CODES: dict[str, str] = {
     "room_member_not_allowed": "The person cannot be put in a room by this member (or does not exist).",
     "course_room_managed": "A course room's members follow its enrolments; it is not changed by hand.",
     "room_message_deleted": "The message was deleted; it can no longer be edited.",
+    # Billing papers (billing/papers) and the core refusals the admins' billing API answers.
+    "refund_too_large": "The refund is more than what is left of the payment (`errors.amount`).",
+    "not_manual": "Only a manual (transfer or cash) order is invoiced for transfer or marked paid.",
+    "invalid_amount": "The amount is not a positive number with at most two decimals.",
+    "not_refundable": "The payment has nothing left to refund (failed or fully refunded).",
+    "not_an_invoice": "A credit note is not paid; only an invoice is marked paid.",
+    "invoice_void": "The invoice was voided (its order was cancelled): nothing is owed.",
     # Billing: checkout (billing.checkout; billing.services raises the first two).
     "nothing_to_pay": "There is nothing to pay: the course is free, or the order has no lines.",
     "already_ordered": "The lesson is already on another order: pay or cancel that one.",

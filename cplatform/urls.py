@@ -74,6 +74,8 @@ urlpatterns += i18n_patterns(
     path("", include("inbox.urls")),
     path("messages/", include("inbox.messaging.urls")),
     path("rooms/", include("inbox.rooms.urls")),
+    # billing papers: invoice and credit-note PDFs
+    path("billing/", include("billing.papers.urls")),
     path("billing/", include("billing.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -399,3 +399,7 @@ def test_the_answer_to_an_action_sent_from_a_spanish_page_stays_in_spanish(world
         assert response.status_code == 302, (key, principal, response.status_code)
         location = urlsplit(response["Location"]).path
         assert is_spanish(location), (key, principal, response["Location"])
+
+
+# billing papers: a PDF download (linked from the payment history and the admin's billing screens)
+NOT_PAGES["billing-invoice-pdf"] = "a file download (linked from payment history and the admin)"

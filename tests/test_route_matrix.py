@@ -607,6 +607,28 @@ def _enrollment_ended(world) -> bool:
     return type(world.enrollment).objects.get(pk=world.enrollment.pk).status != "active"
 
 
+# --- billing papers: the PDF of student A's invoice (the payer, their guardian and admins) ---------
+_world_without_papers = World.__init__
+
+
+def _world_with_papers(self):
+    _world_without_papers(self)
+    from tests.billing.factories_papers import invoice_only_order
+
+    self.invoice = invoice_only_order(student=self.users["student_a"]).invoices.get()
+
+
+World.__init__ = _world_with_papers
+ROUTES.update(
+    {
+        "billing-invoice-pdf": Row(
+            expect(404, anonymous=LOGIN, student_a=200, parent_of_a=200, admin=200),
+            lambda w: f"/billing/invoices/{w.invoice.pk}/pdf/",
+        ),
+    }
+)
+
+
 def route(key: str) -> str:
     return key.split(" #", 1)[0]
 

@@ -249,6 +249,14 @@ def targets_for(model) -> list[Target]:
         return [Target("a material", MaterialFactory())]
     if label == "courses.enrollment":
         return [Target("an enrolment", EnrollmentFactory())]
+    if label == "billing.payment":
+        from tests.billing.factories_papers import paid_course_order
+
+        return [Target("a payment", paid_course_order().payments.get())]
+    if label == "billing.invoice":
+        from tests.billing.factories_papers import course_order
+
+        return [Target("an outstanding invoice", course_order().invoices.get())]
     return []
 
 
@@ -588,6 +596,13 @@ WAGTAIL_VIEWSETS: dict[str, dict[str, frozenset[str]]] = {
     # The moderation queue of reported messages (inbox/safety/admin_views.py): admins only. The
     # actions' GET is their question; their POST is tested in tests/inbox/test_safety_moderation.py.
     "reported_messages": _all(("index", "detail", "dismiss", "remove", "block", "suspend"), ADMINS),
+    # Billing (billing/papers/admin_views.py): admins only. The money actions' GET is their
+    # question; their POST is tested in tests/billing/test_papers_access.py.
+    "billing_payments": _all(("index", "detail", "refund"), ADMINS),
+    "billing_invoices": _all(("index", "mark_paid"), ADMINS),
+    "billing_refunds": _all(("index",), ADMINS),
+    "billing_disputes": _all(("index",), ADMINS),
+    "billing_payouts": _all(("index", "record"), ADMINS),
     # Editors choose a teacher for a blog author.
     "wagtailsnippetchoosers_classroom_teacherprofile": {**_OPEN_CHOOSER, "create": NOBODY},
     "wagtailsnippets_catalog_subject": _CLASSROOM_LOOKUP,

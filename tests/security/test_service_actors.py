@@ -788,6 +788,29 @@ def _safety_rows() -> list[Row]:
     ]
 
 
+PAPERS = "billing.papers.services"
+
+
+def _papers_rows() -> list[Row]:
+    """Only admins refund by hand and mark a manual invoice paid (everyone else: 404). The
+    objects are the World's (see `_world_with_papers` at the end of this module)."""
+    not_admins = dict.fromkeys(("teacher", "student_a", "parent_a"), NotFound)
+    return [
+        Row(
+            f"{PAPERS}:admin_refund_create",
+            "admin",
+            lambda w, actor, fn: fn(actor=actor, payment=w.papers_payment, amount="1.00", note="x"),
+            insiders=not_admins,
+        ),
+        Row(
+            f"{PAPERS}:admin_invoice_mark_paid",
+            "admin",
+            lambda w, actor, fn: fn(actor=actor, invoice=w.papers_invoice),
+            insiders=not_admins,
+        ),
+    ]
+
+
 ROWS = [
     *_lesson_rows(),
     *_teaching_rows(),
@@ -797,6 +820,7 @@ ROWS = [
     *_people_rows(),
     *_room_rows(),
     *_safety_rows(),
+    *_papers_rows(),
 ]
 
 OWN_DATA = "acts only on the caller's own data: every interface passes the signed-in person (or "
@@ -952,6 +976,33 @@ def test_only_the_person_who_may_act_gets_the_service_done(row):
     if row.writes:
         assert snapshot() != before, f"{row.legit}'s call wrote nothing: the row tests nothing"
 
+
+# --- billing papers (billing/papers/services.py): the admins' money actions ------------------------
+_world_without_papers = World.__init__
+
+
+def _world_with_papers(self):
+    """Student A's paid course order (its payment) and an outstanding manual invoice of theirs."""
+    _world_without_papers(self)
+    from tests.billing.factories_papers import course_order, paid_course_order
+
+    student = User.objects.get(pk=self.user_ids["student_a"])
+    admin = User.objects.get(pk=self.user_ids["admin"])
+    self.papers_payment = paid_course_order(student=student, admin=admin).payments.get()
+    self.papers_invoice = course_order(student=student).invoices.get()
+
+
+World.__init__ = _world_with_papers
+NO_ROW.update(
+    {
+        f"{PAPERS}:enqueue_invoice_email": "queues a task, writes nothing",
+        f"{PAPERS}:enqueue_pdf": "queues a task, writes nothing",
+        f"{PAPERS}:parse_amount": "parses a number, writes nothing",
+        f"{PAPERS}:manual_invoice_issue": SYSTEM + "checkout's step after `order_create` checked "
+        "the payer (the order's invoice, once)",
+    }
+)
+SNAPSHOT_APPS.add("billing")  # a refused money action writes no billing row either
 
 # --- billing, front (issue 14): checkout ------------------------------------------------------------
 # Only the student or their parent places an order for the student's pending enrolment or held

@@ -19,6 +19,7 @@ from classroom.services import (
     teacher_profile_update,
 )
 from cplatform.editorial import EDITORS
+from demo.billing import load_demo_billing
 from demo.courses import load_demo_courses
 from demo.inbox import load_demo_conversations
 from demo.rooms import load_demo_rooms
@@ -252,6 +253,7 @@ class Command(BaseCommand):
             load_demo_schedule()
             load_demo_rooms()
             load_demo_conversations()
+            load_demo_billing()  # payments, invoices, a refund, a subscription, a payout
             site = build_site()
         for missing in site.untranslated:
             self.stderr.write(f"No Spanish for {missing}")

@@ -5,6 +5,7 @@ an id that objects of the other types share (`collisions.py`); the matrix fails 
 
 from . import (
     attachments,
+    billing_papers,
     calendar,
     dashboards,
     messages,
@@ -25,6 +26,7 @@ AREAS = [
     messages,
     rooms,
     attachments,
+    billing_papers,  # invoice PDFs and the admins' billing operations
 ]
 AREA_ROWS = {key: call for area in AREAS for key, call in area.ROWS.items()}
 AREA_BUILDERS = [area.build for area in AREAS]

@@ -23,6 +23,7 @@ from postman.models import STATUS_ACCEPTED, Message
 
 from authentication.choices import GuardianLinkStatus
 from authentication.models import GuardianLink, User
+from billing.models import Invoice, Payment
 from classroom.choices import LessonKind
 from classroom.models import AvailabilityException, Lesson, LessonSeat, LessonSeries, TeacherProfile
 from courses.choices import EnrollmentStatus, MaterialKind
@@ -61,6 +62,9 @@ MODELS: dict[str, type] = {
     "room": Room,
     "room_message": RoomMessage,
     "attachment": Attachment,
+    # Billing papers (tests/api/matrix/billing_papers.py): an invoice and a payment.
+    "invoice": Invoice,
+    "payment": Payment,
 }
 # The types `decoys` builds at every N (users and teacher profiles come with accounts: the World
 # gives them their N directly).
@@ -340,6 +344,14 @@ def sees(user, kind: str, pk: int) -> bool:
         return message is not None and _found(
             lambda: room_message_get_for_user(user=user, room_id=message.room_id, message_id=pk)
         )
+    if kind == "invoice":
+        from billing.papers.selectors import invoice_get_for_user
+
+        return user is not None and _found(lambda: invoice_get_for_user(user=user, invoice_id=pk))
+    if kind == "payment":
+        from billing.papers.selectors import payment_get_for_admin
+
+        return user is not None and _found(lambda: payment_get_for_admin(actor=user, payment_id=pk))
     raise AssertionError(f"unknown type {kind}")
 
 

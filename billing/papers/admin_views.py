@@ -1,0 +1,444 @@
+"""Billing in the Wagtail admin (Admin role only), a "Billing" menu of five screens: Payments
+(filtered by status, method and currency; each with its order, refunds and papers, and "Refund…"),
+Outstanding invoices ("Mark paid"), Refunds, Disputes and Teacher payouts ("Record payout"). Every
+money action asks first: its GET is the question (what will happen, the fields it needs), its POST
+does it through billing's services. Lists are one query each, however long (tests count them)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+
+from authentication.choices import Role
+from authentication.models import User
+from authentication.roles import is_admin
+from catalog.choices import Currency
+from cplatform.exceptions import DomainError
+
+from ..choices import PaymentMethod, PaymentStatus
+from ..models import Dispute, Invoice, Payment, Payout, Refund
+from .selectors import (
+    REFUNDABLE,
+    invoice_get_for_admin,
+    outstanding_invoice_list_for_admin,
+    payment_get_for_admin,
+    payment_list_for_admin,
+)
+from .services import admin_invoice_mark_paid, admin_refund_create
+
+PAGE_SIZE = 100
+
+
+class AdminsOnlyMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_active and is_admin(request.user)
+
+
+class _BillingView(WagtailAdminTemplateMixin, TemplateView):
+    """Admins only (others: 403, as the admin's other refusals); the breadcrumbs lead back to the
+    screen's list."""
+
+    url_namespace = ""
+    header_icon = "form"
+    index_label = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (request.user.is_authenticated and is_admin(request.user)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        items = list(self.breadcrumbs_items)
+        if self.index_label and self.url_namespace:
+            items.append({"url": reverse(f"{self.url_namespace}:index"), "label": self.index_label})
+        return [*items, {"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs_items"] = self.get_breadcrumbs_items()
+        context["url_namespace"] = self.url_namespace
+        return context
+
+
+# --- payments ------------------------------------------------------------------------------------
+
+
+def _choice(value: str, choices) -> str:
+    return value if value in choices.values else ""
+
+
+class PaymentIndexView(_BillingView):
+    template_name = "billing/admin/payment_index.html"
+    page_title = gettext_lazy("Payments")
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        get = self.request.GET
+        filters = {
+            "status": _choice(get.get("status", ""), PaymentStatus),
+            "method": _choice(get.get("method", ""), PaymentMethod),
+            "currency": _choice(get.get("currency", ""), Currency),
+        }
+        payments = payment_list_for_admin(actor=self.request.user, **filters)
+        context.update(
+            {
+                "payments": payments.prefetch_related("order__invoices")[:PAGE_SIZE],
+                "filters": filters,
+                "filter_fields": [
+                    ("status", _("Status"), PaymentStatus.choices),
+                    ("method", _("Method"), PaymentMethod.choices),
+                    ("currency", _("Currency"), Currency.choices),
+                ],
+            }
+        )
+        return context
+
+
+class _PaymentView(_BillingView):
+    index_label = gettext_lazy("Payments")
+
+    def setup(self, request, *args, pk, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.pk = pk
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (request.user.is_authenticated and is_admin(request.user)):
+            raise PermissionDenied
+        self.object = payment_get_for_admin(actor=request.user, payment_id=self.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PaymentDetailView(_PaymentView):
+    template_name = "billing/admin/payment_detail.html"
+
+    def get_page_title(self):
+        return _("Payment %(id)s") % {"id": self.object.pk}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        payment = self.object
+        context.update(
+            {
+                "payment": payment,
+                "order": payment.order,
+                "lines": list(payment.order.lines.all()),
+                "refunds": list(payment.refunds.select_related("credit_note", "created_by")),
+                "papers": list(payment.order.invoices.order_by("issued_at", "pk")),
+                "refundable": payment.status in REFUNDABLE and payment.order.refundable > 0,
+            }
+        )
+        return context
+
+
+class PaymentRefundView(_PaymentView):
+    """GET: the question (what will happen) with the amount and the reason; POST: the refund."""
+
+    template_name = "billing/admin/payment_refund.html"
+
+    def get_page_title(self):
+        return _("Refund part of payment %(id)s?") % {"id": self.object.pk}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = self.object.order
+        context.update(
+            {
+                "payment": self.object,
+                "order": order,
+                "key": kwargs.get("key") or uuid.uuid4(),
+                "amount": kwargs.get("amount", order.refundable),
+                "note": kwargs.get("note", ""),
+                "errors": kwargs.get("errors", {}),
+                "general_errors": kwargs.get("errors", {}).get("__all__", []),
+                "cancel_url": reverse(f"{self.url_namespace}:detail", args=[self.object.pk]),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        amount, note = request.POST.get("amount", ""), request.POST.get("note", "")[:300]
+        key = request.POST.get("key", "")
+        try:
+            admin_refund_create(
+                actor=request.user, payment=self.object, amount=amount, note=note, key=key
+            )
+        except DomainError as exc:
+            errors = exc.errors or {"__all__": [exc.detail]}
+            context = self.get_context_data(amount=amount, note=note, key=key, errors=errors)
+            return self.render_to_response(context)
+        messages.success(request, _("Refund recorded; its credit note is issued."))
+        return redirect(f"{self.url_namespace}:detail", self.object.pk)
+
+
+class PaymentViewSet(ViewSet):
+    model = Payment
+    name = "billing_payments"
+    icon = "form"
+    menu_label = gettext_lazy("Payments")
+    menu_item_class = AdminsOnlyMenuItem
+
+    @property
+    def menu_url(self):
+        return reverse(f"{self.url_namespace}:index")
+
+    def get_urlpatterns(self):
+        common = {"url_namespace": self.url_namespace}
+        return [
+            path("", PaymentIndexView.as_view(**common), name="index"),
+            path("<int:pk>/", PaymentDetailView.as_view(**common), name="detail"),
+            path("<int:pk>/refund/", PaymentRefundView.as_view(**common), name="refund"),
+        ]
+
+
+# --- outstanding invoices -----------------------------------------------------------------------
+
+
+class InvoiceIndexView(_BillingView):
+    template_name = "billing/admin/invoice_index.html"
+    page_title = gettext_lazy("Outstanding invoices")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        invoices = outstanding_invoice_list_for_admin(actor=self.request.user)
+        context["invoices"] = invoices.select_related("order__student")[:PAGE_SIZE]
+        return context
+
+
+class InvoiceMarkPaidView(_BillingView):
+    template_name = "billing/admin/invoice_mark_paid.html"
+    index_label = gettext_lazy("Outstanding invoices")
+
+    def setup(self, request, *args, pk, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.pk = pk
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (request.user.is_authenticated and is_admin(request.user)):
+            raise PermissionDenied
+        self.object = invoice_get_for_admin(actor=request.user, invoice_id=self.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Mark invoice %(number)s paid?") % {"number": self.object.number}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "invoice": self.object,
+                "cancel_url": reverse(f"{self.url_namespace}:index"),
+                "error": kwargs.get("error", ""),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            admin_invoice_mark_paid(
+                actor=request.user, invoice=self.object, note=request.POST.get("note", "")
+            )
+        except DomainError as exc:
+            return self.render_to_response(self.get_context_data(error=exc.detail))
+        messages.success(request, _("Invoice %(number)s is paid.") % {"number": self.object.number})
+        return redirect(f"{self.url_namespace}:index")
+
+
+class InvoiceViewSet(ViewSet):
+    model = Invoice
+    name = "billing_invoices"
+    icon = "doc-full"
+    menu_label = gettext_lazy("Outstanding invoices")
+    menu_item_class = AdminsOnlyMenuItem
+
+    @property
+    def menu_url(self):
+        return reverse(f"{self.url_namespace}:index")
+
+    def get_urlpatterns(self):
+        common = {"url_namespace": self.url_namespace}
+        return [
+            path("", InvoiceIndexView.as_view(**common), name="index"),
+            path("<int:pk>/mark-paid/", InvoiceMarkPaidView.as_view(**common), name="mark_paid"),
+        ]
+
+
+# --- refunds and disputes -----------------------------------------------------------------------
+
+
+class RefundIndexView(_BillingView):
+    template_name = "billing/admin/refund_index.html"
+    page_title = gettext_lazy("Refunds")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["refunds"] = Refund.objects.select_related(
+            "payment__order__payer", "credit_note", "created_by"
+        ).order_by("-created_at", "-pk")[:PAGE_SIZE]
+        return context
+
+
+class DisputeIndexView(_BillingView):
+    template_name = "billing/admin/dispute_index.html"
+    page_title = gettext_lazy("Disputes")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["disputes"] = Dispute.objects.select_related("payment__order__payer").order_by(
+            "-opened_at", "-pk"
+        )[:PAGE_SIZE]
+        return context
+
+
+def _list_viewset(view, *, model, name, icon, label):
+    class ListViewSet(ViewSet):
+        menu_item_class = AdminsOnlyMenuItem
+
+        @property
+        def menu_url(self):
+            return reverse(f"{self.url_namespace}:index")
+
+        def get_urlpatterns(self):
+            return [path("", view.as_view(url_namespace=self.url_namespace), name="index")]
+
+    ListViewSet.__name__ = f"{view.__name__.removesuffix('IndexView')}ViewSet"
+    return ListViewSet(model=model, name=name, icon=icon, menu_label=label)
+
+
+# --- teacher payouts ----------------------------------------------------------------------------
+
+
+def _payout_record(**kwargs) -> Payout:
+    """The policy engineer's service (billing/earnings/services.py): one rule for payouts."""
+    from ..earnings.services import payout_record
+
+    return payout_record(**kwargs)
+
+
+def _teachers():
+    return User.objects.filter(groups__name=Role.TEACHER, is_active=True).order_by("email")
+
+
+class PayoutIndexView(_BillingView):
+    template_name = "billing/admin/payout_index.html"
+    page_title = gettext_lazy("Teacher payouts")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["payouts"] = Payout.objects.select_related("teacher", "recorded_by").order_by(
+            "-paid_at", "-pk"
+        )[:PAGE_SIZE]
+        return context
+
+
+class PayoutRecordView(_BillingView):
+    """GET: the form and what recording does; POST: records it (payout_record)."""
+
+    template_name = "billing/admin/payout_record.html"
+    page_title = gettext_lazy("Record a payout")
+    index_label = gettext_lazy("Teacher payouts")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "teachers": _teachers(),
+                "currencies": Currency.choices,
+                "values": kwargs.get("values", {}),
+                "errors": kwargs.get("errors", {}),
+                "general_errors": kwargs.get("errors", {}).get("__all__", []),
+                "cancel_url": reverse(f"{self.url_namespace}:index"),
+            }
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        values = {k: request.POST.get(k, "") for k in ("teacher", "currency", "amount", "note")}
+        values.update({k: request.POST.get(k, "") for k in ("period_start", "period_end")})
+        errors: dict[str, list[str]] = {}
+        teacher = (
+            _teachers().filter(pk=values["teacher"]).first()
+            if values["teacher"].isdigit()
+            else None
+        )
+        if teacher is None:
+            errors["teacher"] = [_("Choose a teacher.")]
+        dates = {}
+        for field in ("period_start", "period_end"):
+            try:
+                dates[field] = date.fromisoformat(values[field])
+            except ValueError:
+                errors[field] = [_("Enter a date (YYYY-MM-DD).")]
+        if not errors:
+            try:
+                _payout_record(
+                    actor=request.user,
+                    teacher=teacher,
+                    currency=values["currency"],
+                    amount=values["amount"].replace(",", "."),
+                    note=values["note"][:300],
+                    **dates,
+                )
+            except DomainError as exc:
+                errors = exc.errors or {"__all__": [exc.detail]}
+        if errors:
+            return self.render_to_response(self.get_context_data(values=values, errors=errors))
+        messages.success(request, _("Payout recorded."))
+        return redirect(f"{self.url_namespace}:index")
+
+
+class PayoutViewSet(ViewSet):
+    model = Payout
+    name = "billing_payouts"
+    icon = "user"
+    menu_label = gettext_lazy("Teacher payouts")
+    menu_item_class = AdminsOnlyMenuItem
+
+    @property
+    def menu_url(self):
+        return reverse(f"{self.url_namespace}:index")
+
+    def get_urlpatterns(self):
+        common = {"url_namespace": self.url_namespace}
+        return [
+            path("", PayoutIndexView.as_view(**common), name="index"),
+            path("record/", PayoutRecordView.as_view(**common), name="record"),
+        ]
+
+
+class BillingViewSetGroup(ViewSetGroup):
+    menu_label = gettext_lazy("Billing")
+    menu_icon = "form"
+    menu_order = 260
+    items = (
+        PaymentViewSet,
+        InvoiceViewSet,
+        _list_viewset(
+            RefundIndexView,
+            model=Refund,
+            name="billing_refunds",
+            icon="undo",
+            label=gettext_lazy("Refunds"),
+        ),
+        _list_viewset(
+            DisputeIndexView,
+            model=Dispute,
+            name="billing_disputes",
+            icon="warning",
+            label=gettext_lazy("Disputes"),
+        ),
+        PayoutViewSet,
+    )
