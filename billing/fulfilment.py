@@ -12,10 +12,13 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from classroom.models import Lesson
+from classroom.scheduling.services import lesson_hold_confirm
 from courses.services import enrollment_activate
 
 from .choices import LedgerCause, OrderKind
 from .models import Order, Payment
+from .plans.services import subscription_deliver
 from .services import earning_record, ledger_add, money
 
 Deliverer = Callable[..., None]
@@ -66,3 +69,19 @@ def _package(*, order: Order, payment: Payment, now: datetime) -> None:
         unit_value=money(order.total / Decimal(count)),
         order=order,
     )
+
+
+@deliverer(OrderKind.LESSON)
+def _lesson(*, order: Order, payment: Payment, now: datetime) -> None:
+    """Paid held lessons are confirmed (classroom's `lesson_hold_confirm`: all or nothing). A hold
+    whose slot was taken after it expired → Conflict, and `order_fulfil` refunds the payment."""
+    lesson_ids = [line.lesson_id for line in order.lines.all() if line.lesson_id]
+    lessons = list(Lesson.objects.filter(pk__in=lesson_ids).select_related("teacher", "student"))
+    lesson_hold_confirm(lessons=lessons, now=now)
+
+
+@deliverer(OrderKind.PLAN)
+def _plan(*, order: Order, payment: Payment, now: datetime) -> None:
+    """A plan's first month activates the subscription and grants its credits; a manual renewal
+    order pays the next period (`billing.plans.services`)."""
+    subscription_deliver(order=order, now=now)

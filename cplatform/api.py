@@ -10,8 +10,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from authentication.api import admin_router as admin_users_router
 from authentication.api import router as authentication_router
+from billing.earnings.api import router as billing_earnings_router
 from billing.papers.admin_api import router as billing_admin_router
 from billing.papers.api import router as invoice_papers_router
+from billing.plans.api import router as billing_plans_router
 from classroom.api import router as classroom_router
 from classroom.calendar.api import router as calendar_router
 from classroom.progress.api import router as progress_router
@@ -182,6 +184,10 @@ api.add_router("/", notifications_router)
 api.add_router("/", attachments_router)
 api.add_router("/", messages_router)
 api.add_router("/", rooms_router)
+# billing (policy): plans, subscriptions and teachers' earnings.
+api.add_router("/", billing_plans_router)
+api.add_router("/", billing_earnings_router)
+
 # billing papers: invoice PDFs, and the admins' payments, refunds and manual invoices
 api.add_router("/", invoice_papers_router)
 api.add_router("/admin", billing_admin_router)

@@ -74,6 +74,9 @@ urlpatterns += i18n_patterns(
     path("", include("inbox.urls")),
     path("messages/", include("inbox.messaging.urls")),
     path("rooms/", include("inbox.rooms.urls")),
+    # billing (policy): plans, subscriptions, teachers' earnings
+    path("billing/", include("billing.plans.urls")),
+    path("billing/earnings/", include("billing.earnings.urls")),
     # billing papers: invoice and credit-note PDFs
     path("billing/", include("billing.papers.urls")),
     path("billing/", include("billing.urls")),

@@ -60,3 +60,11 @@ def ensure_base_data() -> None:
     from courses.schedule import release_schedule_ensure
 
     release_schedule_ensure(Schedule)
+    # The manual subscription renewals' schedule (billing's migration 0002_policy).
+    from billing.plans.schedule import renewal_schedule_ensure
+
+    renewal_schedule_ensure(Schedule)
+    # The retry of failed Stripe webhook processing (billing's migration 0002_stripe).
+    from billing.stripe.schedule import retry_schedule_ensure
+
+    retry_schedule_ensure(Schedule)

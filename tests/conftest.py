@@ -158,3 +158,8 @@ def login_token(client, email: str, password: str = "pass-1234-word") -> str:
     )
     assert response.status_code == 200, response.content
     return response.json()["meta"]["session_token"]
+
+
+# The Stripe stand-in (tests/stripe_standin): `stripe_standin` points the real `stripe` client and
+# dj-stripe at a local server that keeps state and refuses what Stripe refuses.
+from tests.stripe_standin.fixtures import stripe_standin, stripe_standin_server  # noqa: E402, F401

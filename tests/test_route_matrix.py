@@ -159,6 +159,23 @@ class World:
         )
         self.attachment = self.message.attachments.get()
         self._rooms(teacher.user, student_a)
+        self._policy(teacher.user, student_a)  # billing (policy)
+
+    def _policy(self, teacher, student_a):
+        """billing (policy): student A's subscription (paid by A, by transfer) to a plan of the
+        teacher's."""
+        from decimal import Decimal
+
+        from billing.models import Plan
+        from billing.plans.services import subscription_start
+        from billing.services import manual_payment_record
+
+        plan = Plan.objects.create(
+            name="Route plan", teacher=teacher, credits_per_month=4, price=Decimal("80.00")
+        )
+        order = subscription_start(actor=student_a, plan=plan, student=student_a, method="manual")
+        manual_payment_record(actor=self.users["admin"], order=order)
+        self.subscription = plan.subscriptions.get()
 
     def _rooms(self, teacher, student_a):
         """The course's room (the teacher and student A) with a message of A's, and a group room
@@ -463,6 +480,31 @@ ROUTES.update(
             lambda w: f"/rooms/{w.group_room.pk}/members/{w.users['student_a'].pk}/remove/",
         ),
         "room-leave": Row(ROOM, lambda w: f"/rooms/{w.group_room.pk}/leave/"),
+    }
+)
+
+# billing (policy): plans, subscriptions (managed by their payer: student A), teachers' earnings.
+PAYER = expect(404, anonymous=LOGIN, student_a=200, admin=200)
+ROUTES.update(
+    {
+        "billing-plans": Row(SIGNED_IN_ONLY, lambda w: "/billing/plans/"),
+        "billing-plan-subscribe": Row(
+            LOGIN_THEN_POST_ONLY, lambda w: f"/billing/plans/{w.subscription.plan_id}/subscribe/"
+        ),
+        "billing-subscriptions": Row(SIGNED_IN_ONLY, lambda w: "/billing/subscriptions/"),
+        "billing-subscription-pause": Row(
+            PAYER, lambda w: f"/billing/subscriptions/{w.subscription.pk}/pause/"
+        ),
+        "billing-subscription-resume": Row(
+            PAYER, lambda w: f"/billing/subscriptions/{w.subscription.pk}/resume/"
+        ),
+        "billing-subscription-cancel": Row(
+            PAYER, lambda w: f"/billing/subscriptions/{w.subscription.pk}/cancel/"
+        ),
+        "billing-earnings": Row(expect(TEACHERS, admin=200), lambda w: "/billing/earnings/"),
+        "billing-earnings-csv": Row(
+            expect(TEACHERS, admin=200), lambda w: "/billing/earnings/statement.csv"
+        ),
     }
 )
 

@@ -541,6 +541,132 @@ def _enrollment_expired():
     enrollment_activate(actor=None, enrollment=enrollment)
 
 
+# billing (policy): credits and subscriptions
+
+
+def _no_credit():
+    from billing.policy import lesson_pay_with_credit
+
+    teacher, learner = bookable_teacher(), student()
+    lesson = book(teacher, learner, hold=True)
+    lesson_pay_with_credit(actor=learner, lessons=[lesson])
+
+
+def _nothing_to_pay():
+    from billing.policy import lesson_pay_with_credit
+
+    lesson_pay_with_credit(actor=student(), lessons=[])
+
+
+def _policy_plan():
+    from billing.models import Plan
+
+    return Plan.objects.create(
+        name="Plan", teacher=bookable_teacher().user, credits_per_month=4, price=Decimal("80")
+    )
+
+
+def _already_subscribed():
+    from billing.plans.services import subscription_start
+    from billing.services import manual_payment_record
+
+    plan, learner = _policy_plan(), student()
+    order = subscription_start(actor=learner, plan=plan, student=learner, method="manual")
+    manual_payment_record(actor=AdminFactory(), order=order)
+    subscription_start(actor=learner, plan=plan, student=learner, method="manual")
+
+
+def _subscription_not_active():
+    from billing.plans.services import subscription_pause, subscription_start
+
+    plan, learner = _policy_plan(), student()
+    subscription_start(actor=learner, plan=plan, student=learner, method="manual")
+    subscription_pause(actor=learner, subscription=plan.subscriptions.get())
+
+
+# billing (orders, refunds, Stripe): the stripe engineer's cases
+
+
+def _held_lesson_order(method="manual", learner=None):
+    from billing.services import Line, order_create
+
+    teacher, learner = bookable_teacher(), learner or student()
+    lesson = book(teacher, learner, hold=True)
+    line = Line(description="Lesson", unit_price=lesson.price, lesson=lesson)
+    order = order_create(
+        actor=learner,
+        student=learner,
+        kind="lesson",
+        method=method,
+        currency=lesson.currency,
+        teacher=teacher.user,
+        lines=[line],
+    )
+    return order, line
+
+
+def _already_ordered():
+    from billing.services import order_create
+
+    order, line = _held_lesson_order()
+    order_create(
+        actor=order.payer,
+        student=order.student,
+        kind="lesson",
+        method="manual",
+        currency=order.currency,
+        lines=[line],
+    )
+
+
+def _payment_mismatch():
+    from billing.services import order_fulfil
+
+    order, _line = _held_lesson_order(method="stripe")
+    order_fulfil(
+        order_id=order.pk, method="stripe", amount=order.total + 1, currency=order.currency
+    )
+
+
+def _order_paid():
+    from billing.services import manual_payment_record, order_cancel
+
+    order, _line = _held_lesson_order()
+    manual_payment_record(actor=AdminFactory(), order=order)
+    order_cancel(actor=order.payer, order=order)
+
+
+def _not_manual():
+    from billing.services import manual_payment_record
+
+    order, _line = _held_lesson_order(method="stripe")
+    manual_payment_record(actor=AdminFactory(), order=order)
+
+
+def _refund_too_large():
+    from billing.services import manual_payment_record, refund_create
+
+    order, _line = _held_lesson_order()
+    payment = manual_payment_record(actor=AdminFactory(), order=order).payment
+    refund_create(payment=payment, amount=order.total + 1, reason="admin", cause="admin:too-much")
+
+
+def _order_not_open():
+    from billing.services import manual_payment_record
+    from billing.stripe.client import checkout_session_for
+
+    order, _line = _held_lesson_order()
+    manual_payment_record(actor=AdminFactory(), order=order)
+    checkout_session_for(order, success_url="https://x.test/ok", cancel_url="https://x.test/no")
+
+
+def _stripe_disabled():
+    from billing.stripe.client import checkout_session_for
+
+    order, _line = _held_lesson_order(method="stripe")  # the test settings carry the dummy keys
+    checkout_session_for(order, success_url="https://x.test/ok", cancel_url="https://x.test/no")
+
+
 CASES = {
     name.removeprefix("_"): case
     for name, case in list(globals().items())

@@ -99,6 +99,7 @@ def service(key: str) -> Callable:
 
 OUTSIDERS = ("other_student", "other_parent", "other_teacher", "editor")
 SNAPSHOT_APPS = {"authentication", "account", "classroom", "courses", "wagtailcore", "inbox"}
+SNAPSHOT_APPS |= {"billing"}  # billing (policy): subscriptions, payouts
 
 
 class World:
@@ -205,6 +206,7 @@ class World:
         )
         self.report_id = message_report(actor=a, message_id=first, reason="spam").pk
         MessagingSuspension.objects.create(user=b, reason="Spam")
+        _policy_world(self)  # billing (policy): plans and A's subscriptions
 
     def user(self, principal: str) -> User:
         return User.objects.get(pk=self.user_ids[principal])  # fresh: no cached roles or edits
@@ -823,6 +825,112 @@ ROWS = [
     *_papers_rows(),
 ]
 
+# --- billing (policy): subscriptions and payouts --------------------------------------------------
+
+PLANS = "billing.plans.services"
+EARN = "billing.earnings.services"
+
+
+def _policy_world(w) -> None:
+    """Three plans of the teacher: A subscribed (paid by transfer) to one, to another now paused; the
+    third open to subscribe to."""
+    from decimal import Decimal
+
+    from billing.models import Plan, Subscription
+    from billing.plans.services import subscription_pause, subscription_start
+    from billing.services import manual_payment_record
+
+    teacher, a, admin = w.user("teacher"), w.user("student_a"), w.user("admin")
+    plans = [
+        Plan.objects.create(
+            name=name, teacher=teacher, credits_per_month=4, price=Decimal("80"), currency="EUR"
+        )
+        for name in ("Row plan", "Paused plan", "Open plan")
+    ]
+    for plan in plans[:2]:
+        manual_payment_record(
+            actor=admin,
+            order=subscription_start(actor=a, plan=plan, student=a, method="manual"),
+        )
+    active, paused = Subscription.objects.filter(student=a).order_by("pk")
+    subscription_pause(actor=a, subscription=paused)
+    w.plan_id, w.subscription_id, w.paused_subscription_id = plans[2].pk, active.pk, paused.pk
+
+
+def _policy_rows() -> list[Row]:
+    from datetime import date as _date
+
+    from billing.models import Plan, Subscription
+
+    def sub(w, attribute="subscription_id"):
+        return Subscription.objects.get(pk=getattr(w, attribute))
+
+    not_payer = {"parent_a": NotFound, "teacher": NotFound}
+    return [
+        Row(
+            f"{PLANS}:subscription_start",
+            "parent_a",
+            lambda w, actor, fn: fn(
+                actor=actor,
+                plan=Plan.objects.get(pk=w.plan_id),
+                student=w.user("student_a"),
+                method="manual",
+            ),
+            insiders={"teacher": NotFound},
+        ),
+        Row(
+            f"{PLANS}:subscription_pause",
+            "student_a",
+            lambda w, actor, fn: fn(actor=actor, subscription=sub(w)),
+            insiders=not_payer,
+        ),
+        Row(
+            f"{PLANS}:subscription_resume",
+            "student_a",
+            lambda w, actor, fn: fn(actor=actor, subscription=sub(w, "paused_subscription_id")),
+            insiders=not_payer,
+        ),
+        Row(
+            f"{PLANS}:subscription_cancel",
+            "student_a",
+            lambda w, actor, fn: fn(actor=actor, subscription=sub(w)),
+            insiders=not_payer,
+        ),
+        Row(
+            f"{EARN}:payout_record",
+            "admin",
+            lambda w, actor, fn: fn(
+                actor=actor,
+                teacher=w.user("teacher"),
+                currency="EUR",
+                amount="10.00",
+                period_start=_date(2026, 11, 1),
+                period_end=_date(2026, 11, 30),
+            ),
+            refusal=PermissionDenied,
+            insiders={"teacher": PermissionDenied, "student_a": PermissionDenied},
+        ),
+    ]
+
+
+ROWS += _policy_rows()
+
+POLICY_SYSTEM = "the system's own step, not a person's request: "
+POLICY_NO_ROW = {
+    f"{PLANS}:renew_days_before": "reads a setting, writes nothing",
+    f"{PLANS}:add_month": "computes a date, writes nothing",
+    f"{PLANS}:grant_key": "computes a ledger key, writes nothing",
+    f"{PLANS}:subscription_for_order": "finds the subscription a paid order is for (fulfilment)",
+    f"{PLANS}:subscription_deliver": POLICY_SYSTEM + "the PLAN deliverer, inside order_fulfil",
+    f"{PLANS}:subscription_period_paid": POLICY_SYSTEM + "a paid period (fulfilment, invoice.paid)",
+    f"{PLANS}:subscription_sync": POLICY_SYSTEM + "Stripe's subscription events",
+    f"{PLANS}:subscriptions_renew_due": POLICY_SYSTEM + "the hourly django-q2 schedule",
+    f"{PLANS}:subscription_renewal_issue": POLICY_SYSTEM + "the hourly schedule's renewal invoice",
+    f"{EARN}:earned_key": "computes a ledger key, writes nothing",
+    f"{EARN}:lesson_paid_value": "reads what a lesson was paid with, writes nothing",
+    f"{EARN}:lesson_earn": POLICY_SYSTEM + "classroom's attendance / cancellation signals",
+}
+
 OWN_DATA = "acts only on the caller's own data: every interface passes the signed-in person (or "
 SYSTEM = "the system's own step, not a person's request: "
 NO_ROW = {
@@ -923,6 +1031,7 @@ ACTOR_WITHOUT_REFUSAL = {
     "not who asks; called by the inbox's signal receivers after their services checked",
 }
 NO_ROW.update(ACTOR_WITHOUT_REFUSAL)
+NO_ROW.update(POLICY_NO_ROW)  # billing (policy)
 
 
 def test_every_service_is_declared():

@@ -6,6 +6,7 @@ an id that objects of the other types share (`collisions.py`); the matrix fails 
 from . import (
     attachments,
     billing_papers,
+    billing_policy,
     calendar,
     dashboards,
     messages,
@@ -26,6 +27,7 @@ AREAS = [
     messages,
     rooms,
     attachments,
+    billing_policy,
     billing_papers,  # invoice PDFs and the admins' billing operations
 ]
 AREA_ROWS = {key: call for area in AREAS for key, call in area.ROWS.items()}

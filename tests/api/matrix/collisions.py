@@ -66,6 +66,10 @@ MODELS: dict[str, type] = {
     "invoice": Invoice,
     "payment": Payment,
 }
+# billing (policy): a subscription is addressed by id (pause / resume / cancel).
+from billing.models import Subscription  # noqa: E402
+
+MODELS["subscription"] = Subscription
 # The types `decoys` builds at every N (users and teacher profiles come with accounts: the World
 # gives them their N directly).
 DECOY_TYPES = (
