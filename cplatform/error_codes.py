@@ -108,7 +108,6 @@ CODES: dict[str, str] = {
     "method_unavailable": "The payment method is not available (card payments need Stripe on).",
     "coupon_invalid": "The coupon does not exist, expired, is used up or is for another currency.",
     "lesson_not_payable": "The lessons cannot be paid together (other student, teacher, no price).",
-    "plan_unavailable": "Subscription plans cannot be bought through this site yet.",
 }
 
 

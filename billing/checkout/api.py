@@ -15,6 +15,8 @@ from cplatform.api_http import absolute_url, location
 from cplatform.exceptions import NotFound, ValidationFailed
 
 from ..history.selectors import order_get_for_user
+from ..models import Plan
+from ..plans.services import subscription_start
 from . import services
 from .present import order_out
 from .schemas import CheckoutIn, OrderOut
@@ -61,18 +63,9 @@ def _place(request, payload: CheckoutIn):
         return services.checkout_lessons(
             actor=actor, lessons=lessons, method=payload.method, coupon_code=payload.coupon
         )
-    # A plan: the subscriptions part starts it (billing.plans).
+    # A plan: the subscriptions part starts it (its first month's order).
     if payload.plan_id is None:
         raise _required("plan_id")
-    try:
-        from ..plans.models import Plan  # noqa: PLC0415 - the plans part may be absent
-        from ..plans.services import subscription_start  # noqa: PLC0415
-    except ImportError:
-        Plan = None  # noqa: N806
-        subscription_start = None
-    if subscription_start is None:
-        message = _("Subscriptions cannot be bought here yet.")
-        raise ValidationFailed(message, errors={"plan_id": [message]}, code="plan_unavailable")
     plan = Plan.objects.filter(pk=payload.plan_id, active=True).first()
     student = User.objects.filter(pk=payload.student_id or actor.pk).first()
     if plan is None or student is None:

@@ -13,10 +13,6 @@ from ..models import Invoice, Order
 INVOICE_PDF_URL_NAME = "billing-invoice-pdf"
 
 
-def person(user) -> dict:
-    return {"id": user.pk, "name": user.name or user.email}
-
-
 def invoice_pdf_url(invoice: Invoice, request=None) -> str | None:
     try:
         path = reverse(INVOICE_PDF_URL_NAME, args=[invoice.pk])
@@ -54,7 +50,8 @@ def invoice_out(invoice: Invoice, request=None) -> dict:
     return {
         **invoice_brief(invoice, request),
         "order_id": invoice.order_id,
-        "student": person(invoice.order.student),
+        "student_id": invoice.order.student_id,
+        "student_name": invoice.order.student.name,
         "corrects_id": invoice.corrects_id,
         "lines": [line_out(line) for line in invoice.lines.all()],
     }
@@ -69,8 +66,9 @@ def order_out(order: Order, request=None, *, redirect_url: str | None = None) ->
         "kind": order.kind,
         "status": order.status,
         "method": order.method,
-        "payer": person(order.payer),
-        "student": person(order.student),
+        "payer_name": order.payer.name,
+        "student_id": order.student_id,
+        "student_name": order.student.name,
         "course_id": order.course_id,
         "enrollment_id": order.enrollment_id,
         "currency": order.currency,

@@ -2,18 +2,13 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from enum import StrEnum
 
 from ninja import Field, Schema
 
 from cplatform.api_base import InputSchema
 
 ID = {"ge": 1, "le": 2**31 - 1}
-
-
-class PersonBrief(Schema):
-    id: int
-    name: str
 
 
 class OrderLineOut(Schema):
@@ -45,8 +40,9 @@ class OrderOut(Schema):
         ..., description="open | paid | cancelled | expired | refunded | partially_refunded"
     )
     method: str = Field(..., description="stripe | manual | credit")
-    payer: PersonBrief
-    student: PersonBrief
+    payer_name: str = Field(..., description="Who pays: the student, or a parent of theirs.")
+    student_id: int
+    student_name: str
     course_id: int | None
     enrollment_id: int | None
     currency: str
@@ -70,8 +66,20 @@ class OrderOut(Schema):
     pay_url: str = Field(..., description="The site's page of the order (how to pay, its state).")
 
 
+class CheckoutKind(StrEnum):
+    COURSE = "course"
+    PACKAGE = "package"
+    LESSON = "lesson"
+    PLAN = "plan"
+
+
+class CheckoutMethod(StrEnum):
+    STRIPE = "stripe"
+    MANUAL = "manual"
+
+
 class CheckoutIn(InputSchema):
-    kind: Literal["course", "package", "lesson", "plan"]
+    kind: CheckoutKind
     enrollment_id: int | None = Field(
         None, **ID, description="course, package: the pending enrolment to pay."
     )
@@ -82,7 +90,7 @@ class CheckoutIn(InputSchema):
     student_id: int | None = Field(
         None, **ID, description="plan: the student it is for (you, or a linked child)."
     )
-    method: Literal["stripe", "manual"] | None = Field(
+    method: CheckoutMethod | None = Field(
         None, description="Default: card where Stripe is on, else bank transfer."
     )
     coupon: str | None = Field(None, max_length=40, description="A promotion code.")
@@ -92,7 +100,8 @@ class PaymentOut(Schema):
     id: int
     order_id: int
     order_kind: str
-    student: PersonBrief
+    student_id: int
+    student_name: str
     description: str
     method: str
     status: str
@@ -103,15 +112,18 @@ class PaymentOut(Schema):
 
 class InvoiceOut(InvoiceBrief):
     order_id: int
-    student: PersonBrief
-    corrects_id: int | None
+    student_id: int
+    student_name: str
+    corrects_id: int | None = Field(..., description="A credit note: the invoice it corrects.")
     lines: list[OrderLineOut]
 
 
 class CreditEntryOut(Schema):
     id: int
-    student: PersonBrief
-    teacher: PersonBrief
+    student_id: int
+    student_name: str
+    teacher_id: int | None = Field(..., description="The teacher's profile (GET /teachers/{id}).")
+    teacher_name: str
     currency: str
     delta: int
     cause: str
@@ -123,7 +135,7 @@ class CreditEntryOut(Schema):
 class CreditBalanceOut(Schema):
     student_id: int
     student_name: str
-    teacher_id: int
+    teacher_id: int | None = Field(..., description="The teacher's profile (GET /teachers/{id}).")
     teacher_name: str
     currency: str
     balance: int

@@ -116,7 +116,12 @@ def _manual_invoice(order: Order, now: datetime) -> Invoice:
         from ..services import invoice_for_order  # noqa: PLC0415
 
         return invoice_for_order(order=order, due_at=_manual_due(order, now))
-    return manual_invoice_issue(order=order)
+    invoice = manual_invoice_issue(order=order, now=now)
+    if order.expires_at and invoice.due_at and invoice.due_at > order.expires_at:
+        # Never due after the enrolment's or the hold's deadline: unpaid by then, it is released.
+        invoice.due_at = order.expires_at
+        invoice.save(update_fields=["due_at"])
+    return invoice
 
 
 def _placed(order: Order, now: datetime) -> Order:

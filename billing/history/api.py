@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 from authentication.api_auth import auth_for
 from cplatform.api_base import LimitOffset, errors
 
-from ..checkout.present import invoice_out, person
+from ..checkout.present import invoice_out
 from ..checkout.schemas import CreditBalanceOut, CreditEntryOut, InvoiceOut, PaymentOut
 from . import selectors
 
@@ -26,7 +26,8 @@ def _payment_out(payment) -> dict:
         "id": payment.pk,
         "order_id": order.pk,
         "order_kind": order.kind,
-        "student": person(order.student),
+        "student_id": order.student_id,
+        "student_name": order.student.name,
         "description": order.course.title if order.course_id else order.get_kind_display(),
         "method": payment.method,
         "status": payment.status,
@@ -111,4 +112,22 @@ def list_credits(request, filters: Query[StudentFilter]):
 @paginate(LimitOffset)
 def list_credit_entries(request, filters: Query[StudentFilter]):
     """Every movement of those credits (bought, used, returned, lapsed), newest first."""
-    return selectors.credit_entry_list_for_user(user=request.auth, student_id=filters.student_id)
+    qs = selectors.credit_entry_list_for_user(user=request.auth, student_id=filters.student_id)
+    return _Mapped(qs.select_related("teacher__teacher_profile"), _credit_entry_out)
+
+
+def _credit_entry_out(entry) -> dict:
+    profile = getattr(entry.teacher, "teacher_profile", None)
+    return {
+        "id": entry.pk,
+        "student_id": entry.student_id,
+        "student_name": entry.student.name,
+        "teacher_id": profile.pk if profile else None,
+        "teacher_name": entry.teacher.name,
+        "currency": entry.currency,
+        "delta": entry.delta,
+        "cause": entry.cause,
+        "order_id": entry.order_id,
+        "lesson_id": entry.lesson_id,
+        "created_at": entry.created_at,
+    }

@@ -117,12 +117,20 @@ def _balances(entries: QuerySet[CreditEntry]) -> list[dict]:
         .order_by("student_id", "teacher_id", "currency")
     )
     ids = {row["student_id"] for row in rows} | {row["teacher_id"] for row in rows}
-    people = {user.pk: user for user in User.objects.filter(pk__in=ids)} if ids else {}
+    people = (
+        {
+            user.pk: user
+            for user in User.objects.filter(pk__in=ids).select_related("teacher_profile")
+        }
+        if ids
+        else {}
+    )
     return [
         {
             "student_id": row["student_id"],
             "student_name": people[row["student_id"]].name,
-            "teacher_id": row["teacher_id"],
+            "teacher_id": _profile_id(people[row["teacher_id"]]),
+            "teacher_user_id": row["teacher_id"],
             "teacher_name": people[row["teacher_id"]].name,
             "currency": row["currency"],
             "balance": row["balance"] or 0,
@@ -131,6 +139,11 @@ def _balances(entries: QuerySet[CreditEntry]) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def _profile_id(user) -> int | None:
+    profile = getattr(user, "teacher_profile", None)
+    return profile.pk if profile else None
 
 
 def credit_balance_list_for_user(*, user: User, student_id: int | None = None) -> list[dict]:

@@ -819,17 +819,6 @@ def _billing_lesson_not_payable():
     checkout_lessons(actor=StudentFactory(), lessons=[])
 
 
-def _billing_plan_unavailable():
-    token = login_token(Client(), (learner := StudentFactory()).email)
-    response = Client().post(
-        "/api/v1/checkout",
-        {"kind": "plan", "plan_id": 1, "student_id": learner.pk},
-        content_type="application/json",
-        HTTP_X_SESSION_TOKEN=token,
-    )
-    raise DomainError(code=response.json()["code"])
-
-
 CASES.update(
     {
         name.removeprefix("_billing_"): case
