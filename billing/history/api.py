@@ -59,7 +59,7 @@ class _Mapped:
     auth=auth_for(),
 )
 @paginate(LimitOffset)
-def list_payments(request, filters: Query[StudentFilter]):
+def list_my_payments(request, filters: Query[StudentFilter]):
     """Payments for you and your linked children (admins: all), newest first."""
     qs = selectors.payment_list_for_user(user=request.auth, student_id=filters.student_id)
     return _Mapped(qs, _payment_out)
@@ -71,7 +71,7 @@ def list_payments(request, filters: Query[StudentFilter]):
     auth=auth_for(),
 )
 @paginate(LimitOffset)
-def list_invoices(request, filters: Query[StudentFilter]):
+def list_my_invoices(request, filters: Query[StudentFilter]):
     """Invoices and credit notes of your orders and your children's (admins: all), newest first."""
     qs = selectors.invoice_list_for_user(
         user=request.auth, student_id=filters.student_id
@@ -84,7 +84,7 @@ def list_invoices(request, filters: Query[StudentFilter]):
     response={200: InvoiceOut, **errors(401, 404)},
     auth=auth_for(),
 )
-def retrieve_invoice(request, invoice_id: int):
+def retrieve_my_invoice(request, invoice_id: int):
     """One invoice or credit note you may see (the payer, the student, their guardians, admins);
     others: 404."""
     return invoice_out(

@@ -823,6 +823,8 @@ CASES.update(
     {
         name.removeprefix("_billing_"): case
         for name, case in list(globals().items())
-        if name.startswith("_billing_") and name != "_billing_refund" and callable(case)
+        if name.startswith("_billing_")
+        and name.removeprefix("_billing_") in CODES  # helpers of the billing cases are not codes
+        and callable(case)
     }
 )
