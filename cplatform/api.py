@@ -187,6 +187,15 @@ api.add_router("/", rooms_router)
 # billing (policy): plans, subscriptions and teachers' earnings.
 api.add_router("/", billing_plans_router)
 api.add_router("/", billing_earnings_router)
+
 # billing papers: invoice PDFs, and the admins' payments, refunds and manual invoices
 api.add_router("/", invoice_papers_router)
 api.add_router("/admin", billing_admin_router)
+
+
+# Billing, front (issue 14): checkout and the payer's history.
+from billing.checkout.api import router as checkout_router  # noqa: E402
+from billing.history.api import router as billing_history_router  # noqa: E402
+
+api.add_router("/", checkout_router)
+api.add_router("/", billing_history_router)

@@ -95,16 +95,21 @@ CODES: dict[str, str] = {
     # billing (policy): credits, subscriptions
     "already_subscribed": "The student already has a live subscription to this plan.",
     "subscription_not_active": "The subscription is not in a state that allows this (paused, cancelled…).",
+    # Billing (billing.services, billing.stripe) — the stripe engineer's block.
+    "not_manual": "Only a manual (bank transfer, cash) order is marked paid by hand.",
+    "refund_too_large": "The refund is more than what is left to refund of the payment.",
+    "order_not_open": "The order is no longer awaiting payment.",
+    "stripe_disabled": "Card payments (Stripe) are not set up on this site; pay by transfer.",
     # Billing papers (billing/papers) and the core refusals the admins' billing API answers.
-    "refund_too_large": "The refund is more than what is left of the payment (`errors.amount`).",
-    "not_manual": "Only a manual (transfer or cash) order is invoiced for transfer or marked paid.",
     "invalid_amount": "The amount is not a positive number with at most two decimals.",
     "not_refundable": "The payment has nothing left to refund (failed or fully refunded).",
     "not_an_invoice": "A credit note is not paid; only an invoice is marked paid.",
     "invoice_void": "The invoice was voided (its order was cancelled): nothing is owed.",
     # Billing (billing.services, billing.stripe) — the stripe engineer's block.
-    "order_not_open": "The order is no longer awaiting payment.",
-    "stripe_disabled": "Card payments (Stripe) are not set up on this site; pay by transfer.",
+    # Billing: checkout (billing.checkout).
+    "method_unavailable": "The payment method is not available (card payments need Stripe on).",
+    "coupon_invalid": "The coupon does not exist, expired, is used up or is for another currency.",
+    "lesson_not_payable": "The lessons cannot be paid together (other student, teacher, no price).",
 }
 
 

@@ -79,6 +79,7 @@ urlpatterns += i18n_patterns(
     path("billing/earnings/", include("billing.earnings.urls")),
     # billing papers: invoice and credit-note PDFs
     path("billing/", include("billing.papers.urls")),
+    path("billing/", include("billing.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

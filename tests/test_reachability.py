@@ -414,3 +414,14 @@ def test_the_answer_to_an_action_sent_from_a_spanish_page_stays_in_spanish(world
 
 # billing papers: a PDF download (linked from the payment history and the admin's billing screens)
 NOT_PAGES["billing-invoice-pdf"] = "a file download (linked from payment history and the admin)"
+
+# billing, front: the payer's history is a link of the student's and the parent's home card; the
+# pay and order pages are reached from a pending enrolment's or a held lesson's Pay button and the
+# history's rows, which the crawl's World does not hold (tests/billing/test_history_flow.py and
+# tests/e2e/test_billing_package_journey.py click through them); Stripe sends payers back to the
+# return page.
+ROLE_PAGES["billing-history"] = LEARNERS
+NOT_PAGES["billing-course-pay"] = "a pending enrolment's Pay button (none in the crawl's World)"
+NOT_PAGES["billing-lesson-pay"] = "a held lesson's Pay button (none in the crawl's World)"
+NOT_PAGES["billing-order"] = "an order's page, linked from Pay and the history (no order here)"
+NOT_PAGES["billing-return"] = "where Stripe Checkout sends the payer back (not a link of the site)"

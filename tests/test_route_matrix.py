@@ -780,3 +780,37 @@ def test_a_forbidden_object_answers_like_a_missing_one(world, client, key):
 def _title(response) -> str:
     html = response.content.decode()
     return html[html.find("<title>") : html.find("</title>")]
+
+
+# --- billing, front (issue 14): the payer's pages -------------------------------------------------
+# The pay pages are the payer's (student A or their parent): a teacher or an admin does not pay for
+# A, so they meet a missing page. An order is seen by its payer side and admins. The order is made
+# in the request's savepoint (rolled back with it).
+
+
+def _a_order(world) -> int:
+    from billing.choices import OrderKind, PaymentMethod
+    from billing.services import Line, order_create
+
+    child = world.users["student_a"]
+    return order_create(
+        actor=child,
+        student=child,
+        kind=OrderKind.COURSE,
+        method=PaymentMethod.MANUAL,
+        currency="EUR",
+        lines=[Line(description="Algebra", unit_price=30)],
+    ).pk
+
+
+PAYER = expect(404, anonymous=LOGIN, student_a=200, parent_of_a=200)
+PAYER_SIDE = expect(404, anonymous=LOGIN, student_a=200, parent_of_a=200, admin=200)
+ROUTES.update(
+    {
+        "billing-course-pay": Row(PAYER, lambda w: f"/billing/courses/{w.enrollment.pk}/pay/"),
+        "billing-lesson-pay": Row(PAYER, lambda w: f"/billing/lessons/{w.lesson.pk}/pay/"),
+        "billing-order": Row(PAYER_SIDE, lambda w: f"/billing/orders/{_a_order(w)}/"),
+        "billing-return": Row(PAYER_SIDE, lambda w: f"/billing/orders/{_a_order(w)}/return/"),
+        "billing-history": Row(SIGNED_IN_ONLY, lambda w: "/billing/history/"),
+    }
+)

@@ -768,6 +768,8 @@ def lesson_hold_confirm(
                 if booking_lock_enabled():
                     _lock(given.teacher, given.student)
                 lesson = (
+                    # Lock the lesson row only: PostgreSQL refuses FOR UPDATE on the nullable
+                    # side of the outer joins (booked_by, series).
                     Lesson.objects.select_for_update(of=("self",))
                     .select_related("teacher__user", "student", "booked_by", "series")
                     .get(pk=given.pk)

@@ -451,3 +451,7 @@ LESSON_HOLD_MINUTES = env_int("LESSON_HOLD_MINUTES", 30)
 LESSON_PAYMENT_URL_NAME = env_str("LESSON_PAYMENT_URL_NAME", "billing-lesson-pay")
 # Hours a pending enrolment of a paid course keeps its seat before it is released unpaid.
 ENROLLMENT_PAYMENT_HOURS = env_int("ENROLLMENT_PAYMENT_HOURS", 48)
+
+# Billing, front (issue 14): the bank details a manual (bank transfer) invoice tells the payer to use
+# (several lines: account holder, IBAN, BIC). Empty: the page says the school tells them where to pay.
+BILLING_BANK_DETAILS = env_str("BILLING_BANK_DETAILS", "").replace("\\n", "\n")

@@ -29,6 +29,7 @@ class NotificationKind(models.TextChoices):
     PAYMENT_FAILED = "payment_failed", _("Payment failed")
     LESSON_HOLD_EXPIRED = "lesson_hold_expired", _("Booking expired unpaid")
     ENROLLMENT_EXPIRED = "enrollment_expired", _("Enrolment released unpaid")
+    REFUND_ISSUED = "refund_issued", _("Refund issued")
 
 
 class Channel(models.TextChoices):
@@ -55,6 +56,7 @@ DEFAULT_CHANNELS: dict[str, tuple[bool, bool]] = {
     NotificationKind.PAYMENT_FAILED: (True, True),
     NotificationKind.LESSON_HOLD_EXPIRED: (True, True),
     NotificationKind.ENROLLMENT_EXPIRED: (True, True),
+    NotificationKind.REFUND_ISSUED: (True, True),
 }
 
 

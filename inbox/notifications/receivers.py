@@ -259,3 +259,59 @@ def on_room_message_posted(sender, message, actor, mentioned=(), **kwargs):
             url=url,
             data={"room_name": name, "room_id": room.pk, "excerpt": message.body[:140]},
         )
+
+
+# --- billing (issue 14): payments received and failed, refunds --------------------------------------
+# The payer hears of it; when they paid for a child, the child too (and the payer's copy names the
+# child). In the paying transaction, as every notification here: a replayed webhook that pays nothing
+# new announces nothing, so nobody is told twice.
+
+from billing.signals import payment_failed, payment_received, refund_issued  # noqa: E402
+
+
+def _order_data(order, amount, currency, **extra) -> dict:
+    lines = list(order.lines.all()[:2])
+    what = order.course.title if order.course_id else (lines[0].description if lines else "")
+    return {
+        "order_id": order.pk,
+        "amount": f"{amount} {currency}",
+        "what": what,
+        "student_name": order.student.name,
+        **extra,
+    }
+
+
+def _tell_payer(order, *, kind: str, data: dict, target) -> None:
+    common = {
+        "kind": kind,
+        "actor": None,
+        "target": target,
+        "url": _path("billing-order", order_id=order.pk),
+        "data": data,
+    }
+    if order.student_id != order.payer_id:
+        notify(recipient=order.payer, child=order.student, **common)
+        notify(recipient=order.student, **common)
+    else:
+        notify(recipient=order.payer, **common)
+
+
+@receiver(payment_received, dispatch_uid="inbox.notify.payment_received")
+def on_payment_received(sender, order, payment, **kwargs):
+    if payment.amount <= 0:
+        return  # a coupon made it free: nothing was paid
+    data = _order_data(order, payment.amount, payment.currency)
+    _tell_payer(order, kind=NotificationKind.PAYMENT_RECEIVED, data=data, target=order)
+
+
+@receiver(payment_failed, dispatch_uid="inbox.notify.payment_failed")
+def on_payment_failed(sender, order, reason="", **kwargs):
+    data = _order_data(order, order.total, order.currency, reason=str(reason or ""))
+    _tell_payer(order, kind=NotificationKind.PAYMENT_FAILED, data=data, target=order)
+
+
+@receiver(refund_issued, dispatch_uid="inbox.notify.refund_issued")
+def on_refund_issued(sender, refund, **kwargs):
+    order = refund.payment.order
+    data = _order_data(order, refund.amount, refund.currency, reason=refund.get_reason_display())
+    _tell_payer(order, kind=NotificationKind.REFUND_ISSUED, data=data, target=refund)

@@ -922,6 +922,72 @@ LISTS["GET /api/v1/subscriptions"] = ListRows(
 )
 
 
+# Billing, front (issue 14): payments, invoices and credits are the payer's, the student's, their
+# guardians' and admins'; a teacher's list never holds what a student paid (student A's teacher
+# included), and the outsiders (with no money of their own in the World) list nothing of A's.
+def _money_people(user) -> list[int]:
+    return [user.pk, *_children(user)]
+
+
+def _payments_of(user) -> set[int]:
+    from django.db.models import Q
+
+    from billing.models import Payment
+
+    people = _money_people(user)
+    return set(
+        Payment.objects.filter(Q(order__payer=user) | Q(order__student__in=people)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _invoices_of(user) -> set[int]:
+    from django.db.models import Q
+
+    from billing.models import Invoice
+
+    people = _money_people(user)
+    return set(
+        Invoice.objects.filter(Q(order__payer=user) | Q(order__student__in=people)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _credit_entries_of(user) -> set[int]:
+    from billing.models import CreditEntry
+
+    return set(
+        CreditEntry.objects.filter(student__in=_money_people(user)).values_list("pk", flat=True)
+    )
+
+
+def _credit_students_of(user) -> set[int]:
+    from billing.models import CreditEntry
+
+    return set(
+        CreditEntry.objects.filter(student__in=_money_people(user)).values_list(
+            "student_id", flat=True
+        )
+    )
+
+
+_PAYER_SIDE = ("student_a", "parent_of_a", "admin", "superuser")
+LISTS["GET /api/v1/payments"] = ListRows(
+    "id", lambda w: _payments_of(_a(w)), _payments_of, _PAYER_SIDE
+)
+LISTS["GET /api/v1/invoices"] = ListRows(
+    "id", lambda w: _invoices_of(_a(w)), _invoices_of, _PAYER_SIDE
+)
+LISTS["GET /api/v1/credits/entries"] = ListRows(
+    "id", lambda w: _credit_entries_of(_a(w)), _credit_entries_of, _PAYER_SIDE
+)
+LISTS["GET /api/v1/credits"] = ListRows(
+    "student_id", lambda w: {_a(w).pk}, _credit_students_of, _PAYER_SIDE
+)
+
+
 def test_every_list_row_names_an_operation_of_the_matrix():
     assert set(LISTS) <= set(MATRIX)
 

@@ -187,3 +187,13 @@ def test_every_reference_in_every_answer_resolves_to_what_it_names(world, client
         assert "/availability/time-off/{}" in kinds, kinds
     if principal in ("student_a", "parent_of_a"):
         assert "/guardians/{}" in kinds, kinds
+
+
+# billing, front: orders and invoices have their GET; payments and credit movements are read in
+# their lists only; a credit note names the invoice it corrects.
+REFERENCES["order_id"] = "/orders/{}"
+REFERENCES["corrects_id"] = "/invoices/{}"
+OWN_IDS.update(
+    {"OrderOut": "/orders/{}", "InvoiceOut": "/invoices/{}", "InvoiceBrief": "/invoices/{}"}
+)
+OWN_IDS_OF_PARTS |= {"PaymentOut", "CreditEntryOut"}

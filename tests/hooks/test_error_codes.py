@@ -857,10 +857,57 @@ def _billing_invoice_void():
     admin_invoice_mark_paid(actor=AdminFactory(), invoice=order.invoices.get())
 
 
+# --- billing, front (issue 14): checkout's refusals ------------------------------------------------
+
+
+def _billing_nothing_to_pay():
+    from tests.billing.factories_front import pending_enrollment
+
+    enrollment = pending_enrollment(price="30")
+    type(enrollment.course).objects.filter(pk=enrollment.course_id).update(price=0)
+    enrollment.course.refresh_from_db()
+    from billing.checkout.services import checkout_course
+
+    checkout_course(actor=enrollment.student, enrollment=enrollment)
+
+
+def _billing_already_ordered():
+    from billing.checkout.services import checkout_lessons
+    from tests.billing.factories_front import held_lessons
+
+    first, second = held_lessons(count=2)
+    checkout_lessons(actor=first.student, lessons=[first, second])
+    checkout_lessons(actor=first.student, lessons=[first])
+
+
+def _billing_method_unavailable():
+    from billing.checkout.services import checkout_course
+    from tests.billing.factories_front import pending_enrollment
+
+    enrollment = pending_enrollment()
+    checkout_course(actor=enrollment.student, enrollment=enrollment, method="stripe")
+
+
+def _billing_coupon_invalid():
+    from billing.checkout.services import checkout_course
+    from tests.billing.factories_front import pending_enrollment
+
+    enrollment = pending_enrollment()
+    checkout_course(actor=enrollment.student, enrollment=enrollment, coupon_code="NO-SUCH")
+
+
+def _billing_lesson_not_payable():
+    from billing.checkout.services import checkout_lessons
+
+    checkout_lessons(actor=StudentFactory(), lessons=[])
+
+
 CASES.update(
     {
         name.removeprefix("_billing_"): case
         for name, case in list(globals().items())
-        if name.startswith("_billing_") and name != "_billing_refund"
+        if name.startswith("_billing_")
+        and name.removeprefix("_billing_") in CODES  # helpers of the billing cases are not codes
+        and callable(case)
     }
 )

@@ -1182,3 +1182,74 @@ NO_ROW.update(
         f"{CORE}:order_expiry": "computes a time, writes nothing",
     }
 )
+
+
+# --- billing, front (issue 14): checkout ------------------------------------------------------------
+# Only the student or their parent places an order for the student's pending enrolment or held
+# lesson; a teacher (A's own) or an admin does not pay for A and meets a missing one, like outsiders.
+
+SNAPSHOT_APPS.add("billing")
+CHECKOUT = "billing.checkout.services"
+_world_init_before_billing = World.__init__
+
+
+def _world_with_a_held_lesson(self):
+    from decimal import Decimal
+
+    _world_init_before_billing(self)
+    a = self.user("student_a")
+    held = lesson_book(
+        actor=a,
+        teacher=self.teacher_profile(),
+        student=a,
+        start=days_ahead(40),
+        length=60,
+        hold=True,
+    )
+    Lesson.objects.filter(pk=held.pk).update(price=Decimal("40.00"), currency="EUR")
+    self.held_lesson_id = held.pk
+
+
+World.__init__ = _world_with_a_held_lesson
+_NOT_PAYERS = {"teacher": NotFound, "admin": NotFound}
+
+BILLING_ROWS = [
+    Row(
+        f"{CHECKOUT}:checkout_course",
+        "student_a",
+        lambda w, actor, fn: fn(actor=actor, enrollment=w.enrollment("pending_enrollment_id")),
+        insiders=_NOT_PAYERS,
+    ),
+    Row(
+        f"{CHECKOUT}:checkout_course",
+        "parent_a",
+        lambda w, actor, fn: fn(actor=actor, enrollment=w.enrollment("pending_enrollment_id")),
+        insiders=_NOT_PAYERS,
+    ),
+    Row(
+        f"{CHECKOUT}:checkout_lessons",
+        "student_a",
+        lambda w, actor, fn: fn(actor=actor, lessons=[w.lesson("held_lesson_id")]),
+        insiders=_NOT_PAYERS,
+    ),
+]
+ROWS = [*ROWS, *BILLING_ROWS]  # declared; run below (the parametrized test above took its list)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", BILLING_ROWS, ids=[row.id for row in BILLING_ROWS])
+def test_only_the_payer_gets_checkout_done(row):
+    test_only_the_person_who_may_act_gets_the_service_done(row)
+
+
+NO_ROW.update(
+    {
+        f"{CHECKOUT}:methods_available": "reads a setting, writes nothing",
+        f"{CHECKOUT}:method_choose": "checks a choice against the settings, writes nothing",
+        f"{CHECKOUT}:coupon_apply": "reads a coupon, writes nothing (checkout counts it when paid)",
+        f"{CHECKOUT}:coupon_redeemed": "billing's receiver of a payment it recorded (no person)",
+        f"{CHECKOUT}:checkout_redirect": "starts the payment of an order its caller found through "
+        "order_get_for_user (the payer's); it writes only the order's Stripe session id",
+        f"{CHECKOUT}:held_lessons_booked_with": "reads lessons the caller found for the payer",
+    }
+)

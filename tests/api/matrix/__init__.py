@@ -32,3 +32,10 @@ AREAS = [
 ]
 AREA_ROWS = {key: call for area in AREAS for key, call in area.ROWS.items()}
 AREA_BUILDERS = [area.build for area in AREAS]
+
+# Billing, front (issue 14): the payer's API.
+from . import billing_front  # noqa: E402
+
+AREAS.append(billing_front)
+AREA_ROWS.update(billing_front.ROWS)
+AREA_BUILDERS.append(billing_front.build)

@@ -357,3 +357,27 @@ def sees(user, kind: str, pk: int) -> bool:
 
         return user is not None and _found(lambda: payment_get_for_admin(actor=user, payment_id=pk))
     raise AssertionError(f"unknown type {kind}")
+
+
+# --- billing, front (issue 14): orders and invoices are addressed by id -------------------------
+# Reached through billing's own selectors (the payer, the student, their guardians, admins). No
+# decoy orders are built: the other types' decoys at each N are what the outsiders reach there.
+
+from billing.models import Invoice as _Invoice  # noqa: E402
+from billing.models import Order as _Order  # noqa: E402
+
+MODELS["order"] = _Order
+MODELS["invoice"] = _Invoice
+_sees_before_billing = sees
+
+
+def sees(user, kind: str, pk: int) -> bool:  # noqa: F811 - extends the function above
+    if kind in ("order", "invoice"):
+        if user is None:
+            return False
+        from billing.history.selectors import invoice_get_for_user, order_get_for_user
+
+        if kind == "order":
+            return _found(lambda: order_get_for_user(user=user, order_id=pk))
+        return _found(lambda: invoice_get_for_user(user=user, invoice_id=pk))
+    return _sees_before_billing(user, kind, pk)
