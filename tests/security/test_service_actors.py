@@ -806,6 +806,13 @@ def _core_rows() -> list[Row]:
 
     return [
         Row(
+            f"{CORE}:payer_check",
+            "student_a",
+            lambda w, actor, fn: fn(actor=actor, student=w.user("student_a")),
+            insiders={"teacher": NotFound},
+            writes=False,
+        ),
+        Row(
             f"{CORE}:order_create",
             "student_a",
             lambda w, actor, fn: fn(
@@ -1169,7 +1176,6 @@ NO_ROW.update(
         f"{CORE}:refund_create": ACTOR_WITHOUT_REFUSAL[f"{CORE}:refund_create"],
         f"{CORE}:ledger_add": ACTOR_WITHOUT_REFUSAL[f"{CORE}:ledger_add"],
         f"{CORE}:money": "rounds a number, writes nothing",
-        f"{CORE}:payer_check": "the payer rule every checkout calls; raises, writes nothing",
         f"{CORE}:order_get_locked": "locks and reads an order, writes nothing",
         f"{CORE}:order_fulfil": SYSTEM + "money arrived (a Stripe event, manual_payment_record, "
         "a credit payment whose service checked the payer)",
