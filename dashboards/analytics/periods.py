@@ -1,0 +1,72 @@
+"""Days are counted in the school's time zone (`SCHOOL_TIME_ZONE`, default UTC): a lesson at 23:30 in
+Madrid belongs to the Madrid day when the school is in Madrid, whatever UTC says."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+DEFAULT_PERIOD_DAYS = 30
+
+
+def school_zone() -> zoneinfo.ZoneInfo:
+    """The zone the school counts its days in (an unknown name falls back to UTC)."""
+    try:
+        return zoneinfo.ZoneInfo(getattr(settings, "SCHOOL_TIME_ZONE", "") or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def school_today(now: datetime | None = None) -> date:
+    return (now or timezone.now()).astimezone(school_zone()).date()
+
+
+def day_start(day: date) -> datetime:
+    """The instant a school day starts (aware, in the school zone; compares fine with UTC values)."""
+    return datetime.combine(day, time.min, tzinfo=school_zone())
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days `start` … `end`, both included, in the school zone."""
+
+    start: date
+    end: date
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ValueError("A period ends on or after its first day.")
+
+    @classmethod
+    def last_days(cls, days: int = DEFAULT_PERIOD_DAYS, *, today: date | None = None) -> Period:
+        """The default: the last `days` days up to and including today."""
+        end = today or school_today()
+        return cls(end - timedelta(days=days - 1), end)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one (for comparisons)."""
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def dates(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range(self.days)]
+
+    @property
+    def since(self) -> datetime:
+        """First instant (included)."""
+        return day_start(self.start)
+
+    @property
+    def until(self) -> datetime:
+        """The instant after the last day (excluded)."""
+        return day_start(self.end + timedelta(days=1))
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
