@@ -31,6 +31,17 @@ def cell(value):
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def text(value) -> str:
+    """A value as the report's page and the CSV show it (dates as ISO dates, numbers as written)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -41,7 +52,12 @@ def csv_lines(header: Iterable, rows: Iterable[tuple]) -> Iterable[str]:
     yield "\ufeff"  # a BOM, so spreadsheet programs read the UTF-8 names right
     yield writer.writerow([str(h) for h in header])
     for row in rows:
-        yield writer.writerow([cell(v) for v in row])
+        yield writer.writerow([_csv_cell(v) for v in row])
+
+
+def _csv_cell(value) -> str:
+    shown = cell(value)
+    return shown if isinstance(shown, str) else text(shown)
 
 
 def csv_response(filename: str, header, rows) -> StreamingHttpResponse:

@@ -44,9 +44,7 @@ class Filters:
 
 
 class FilterForm(forms.Form):
-    preset = forms.ChoiceField(
-        label=_("Date range"), choices=list(PRESETS.items()), required=False
-    )
+    preset = forms.ChoiceField(label=_("Date range"), choices=list(PRESETS.items()), required=False)
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -108,4 +106,3 @@ class FilterForm(forms.Form):
 def previous_label(period: Period) -> str:
     prev = period.previous()
     return f"{prev.start.isoformat()} – {prev.end.isoformat()}"
-

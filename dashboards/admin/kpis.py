@@ -111,7 +111,9 @@ def dashboard_figures(*, viewer, filters: Filters) -> Figures:
         Tile("downloads", people, _("Downloads"), *_pair(e.get("downloads"))),
         Tile("page_views", people, _("Page views"), *_pair(e.get("page_views"))),
         Tile("enrolments", learn, _("Enrolments"), *_pair(lk["enrolments"])),
-        Tile("late_cancellations", learn, _("Late cancellations"), *_pair(lk["late_cancellations"])),
+        Tile(
+            "late_cancellations", learn, _("Late cancellations"), *_pair(lk["late_cancellations"])
+        ),
         Tile("no_shows", learn, _("No-shows"), *_pair(lk["no_shows"])),
         Tile("at_risk", learn, _("Students at risk"), len(learning.at_risk), None),
     ]

@@ -130,9 +130,16 @@ class DashboardView(_AdminsOnly):
                     title=_("Teacher utilisation (%)"),
                     desc=_("Booked hours as a share of offered hours per teacher, %(range)s.")
                     % {"range": range_text},
-                    items=[(t.name, round((t.utilisation or 0) * 100, 1)) for t in capacity.teachers],
+                    items=[
+                        (t.name, round((t.utilisation or 0) * 100, 1)) for t in capacity.teachers
+                    ],
                 ),
-                "columns": [_("Teacher"), _("Offered hours"), _("Booked hours"), _("Utilisation (%)")],
+                "columns": [
+                    _("Teacher"),
+                    _("Offered hours"),
+                    _("Booked hours"),
+                    _("Utilisation (%)"),
+                ],
                 "rows": [
                     [
                         t.name,
@@ -212,7 +219,10 @@ class ReportPageView(_AdminsOnly):
                 "form": form,
                 "period": filters.period,
                 "columns": [str(c) for c in report.columns],
-                "rows": list(report.rows(viewer=self.request.user, filters=filters)),
+                "rows": [
+                    [exports.text(v) for v in row]
+                    for row in report.rows(viewer=self.request.user, filters=filters)
+                ],
                 "csv_url": f"{export}?{urlencode({**query, 'format': 'csv'})}",
                 "xlsx_url": f"{export}?{urlencode({**query, 'format': 'xlsx'})}",
                 "reports": REPORTS.values(),

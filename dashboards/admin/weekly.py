@@ -26,8 +26,6 @@ from .filters import Filters
 from .kpis import TILE_COLUMNS, dashboard_figures, tile_rows
 
 
-
-
 def report_subscription_get(*, user) -> ReportSubscription | None:
     return ReportSubscription.objects.filter(user=user).first()
 
