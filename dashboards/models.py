@@ -65,7 +65,7 @@ class DailyRollup(models.Model):
 
 
 class ReportSubscription(models.Model):
-    """An admin who receives the weekly summary email (dashboards/admin/weekly.py), in `language`.
+    """An admin who receives the weekly summary email (dashboards/admin/services.py), in `language`.
     One row per person: unsubscribing turns it off, subscribing again turns it back on."""
 
     user = models.OneToOneField(

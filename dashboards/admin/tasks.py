@@ -1,6 +1,6 @@
 """django-q2 entry point of the weekly summary (scheduled by dashboards' migration)."""
 
-from .weekly import weekly_reports_send
+from .services import weekly_reports_send
 
 
 def weekly_reports():

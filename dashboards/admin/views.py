@@ -31,7 +31,7 @@ from . import exports
 from .filters import FilterForm, previous_label
 from .kpis import dashboard_figures
 from .reports import REPORTS
-from .weekly import report_subscribe, report_subscription_get, report_unsubscribe
+from .services import report_subscribe, report_subscription_get, report_unsubscribe
 
 
 class _AdminsOnly(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -169,6 +169,11 @@ class DashboardView(_AdminsOnly):
                 }
             )
 
+        for chart in charts:
+            chart["labelled_rows"] = [
+                [(str(c), v) for c, v in zip(chart["columns"], row, strict=True)]
+                for row in chart["rows"]
+            ]
         groups: dict[str, list] = {}
         for tile in figures.tiles:
             groups.setdefault(str(tile.group), []).append(tile)
@@ -213,16 +218,19 @@ class ReportPageView(_AdminsOnly):
         filters = form.filters()
         query = {"report": report.slug, **filters.query()}
         export = reverse(f"{self.url_namespace}:export")
+        rows = [
+            [exports.text(v) for v in row]
+            for row in report.rows(viewer=self.request.user, filters=filters)
+        ]
+        columns = [str(c) for c in report.columns]
         context.update(
             {
                 "report": report,
                 "form": form,
                 "period": filters.period,
-                "columns": [str(c) for c in report.columns],
-                "rows": [
-                    [exports.text(v) for v in row]
-                    for row in report.rows(viewer=self.request.user, filters=filters)
-                ],
+                "columns": columns,
+                "rows": rows,
+                "labelled_rows": [list(zip(columns, row, strict=True)) for row in rows],
                 "csv_url": f"{export}?{urlencode({**query, 'format': 'csv'})}",
                 "xlsx_url": f"{export}?{urlencode({**query, 'format': 'xlsx'})}",
                 "reports": REPORTS.values(),

@@ -20,9 +20,7 @@ def _revenue_chart(page) -> str:
     return page.locator("svg#chart-revenue").inner_html()
 
 
-def test_an_admin_changes_the_range_sees_the_chart_change_and_downloads_the_xlsx(
-    journey, settings
-):
+def test_an_admin_changes_the_range_sees_the_chart_change_and_downloads_the_xlsx(journey, settings):
     settings.SCHOOL_TIME_ZONE = "Europe/Madrid"
     data = build()
     page = journey.page
@@ -64,6 +62,7 @@ def test_an_admin_changes_the_range_sees_the_chart_change_and_downloads_the_xlsx
     check_admin_page(journey)
     page.screenshot(path=ARTIFACTS / "admin-dashboard-phone.png", full_page=True)
     page.set_viewport_size(DESKTOP)
+    page.locator(".school-dash-charts").screenshot(path=ARTIFACTS / "admin-dashboard-charts.png")
 
     with page.expect_navigation():
         page.get_by_role("link", name="Revenue by course").click()
