@@ -13,8 +13,8 @@ from django_q.models import Schedule
 
 from cplatform.models import OutboundEmail
 from dashboards.admin.schedule import WEEKLY_FUNC, WEEKLY_SCHEDULE, weekly_schedule_ensure
-from dashboards.admin.tasks import weekly_reports
 from dashboards.admin.services import iso_week, report_subscribe, weekly_reports_send
+from dashboards.admin.tasks import weekly_reports
 from dashboards.analytics.periods import Period
 from dashboards.analytics.selectors import money_summary
 from dashboards.models import ReportSubscription, SentReport
