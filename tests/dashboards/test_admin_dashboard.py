@@ -219,6 +219,9 @@ def test_only_admins_open_the_dashboard_its_reports_and_exports(client, people, 
 def test_the_menu_item_is_shown_to_admins_only(client, people):
     admin_home = as_user(client, people.admin).get("/admin/")
     assert url("index") in admin_home.content.decode()
+    teacher_home = as_user(client, people.teacher).get("/admin/")  # teachers enter the admin
+    assert teacher_home.status_code == 200
+    assert url("index") not in teacher_home.content.decode()
 
 
 def _count(client, target, params) -> int:
