@@ -52,12 +52,14 @@ def _frame(chart_id: str, title: str, desc: str, body: list[str]) -> SafeString:
     )
 
 
-def _axis(top: float) -> list[str]:
+def _axis(top: float, bottom: float = 0.0) -> list[str]:
+    """Five grid lines from `bottom` (0, or a round negative bound) to `top`."""
     out = []
     plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
-    for i in range(5):
-        value = top * i / 4
-        y = PAD_TOP + plot_h - plot_h * i / 4
+    steps = 5
+    for i in range(steps + 1):
+        value = bottom + (top - bottom) * i / steps
+        y = PAD_TOP + plot_h - plot_h * i / steps
         out.append(
             f'<line x1="{PAD_LEFT}" y1="{y:.1f}" x2="{WIDTH - PAD_RIGHT}" y2="{y:.1f}" '
             'class="chart-grid" stroke="#d0d0d0" stroke-width="1"/>'
@@ -78,6 +80,9 @@ def line_chart(
     """One line per (name, values) over the same `labels` (days). Up to six series."""
     values = [_num(v) for _, vals in series for v in vals]
     top = _nice_max(max(values, default=0))
+    # Net money can be negative on a day of refunds: the axis then goes below zero.
+    low = min(values, default=0)
+    bottom = -_nice_max(-low) if low < 0 else 0.0
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
     plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
     n = max(len(labels), 1)
@@ -85,16 +90,17 @@ def line_chart(
 
     def xy(i: int, v) -> tuple[float, float]:
         x = PAD_LEFT + (step * i if n > 1 else plot_w / 2)
-        return x, PAD_TOP + plot_h - plot_h * _num(v) / top
+        return x, PAD_TOP + plot_h - plot_h * (_num(v) - bottom) / (top - bottom)
 
-    body = _axis(top)
+    body = _axis(top, bottom)
     # A few labels along the x axis: the first, the last and some between.
     every = max(1, n // 6)
     for i, label in enumerate(labels):
         if i % every == 0 or i == n - 1:
             x, _ = xy(i, 0)
+            anchor = "start" if i == 0 else "end" if i == n - 1 else "middle"
             body.append(
-                f'<text x="{x:.1f}" y="{HEIGHT - PAD_BOTTOM + 16}" text-anchor="middle" '
+                f'<text x="{x:.1f}" y="{HEIGHT - PAD_BOTTOM + 16}" text-anchor="{anchor}" '
                 f'font-size="11" fill="#333">{escape(label)}</text>'
             )
     for k, (name, vals) in enumerate(series):
@@ -124,7 +130,7 @@ def bar_chart(
     bar = max(2.0, slot * 0.7)
     body = _axis(top)
     for i, (label, value) in enumerate(items):
-        h = plot_h * _num(value) / top
+        h = plot_h * max(0.0, _num(value)) / top  # a negative figure shows as no bar (see table)
         x = PAD_LEFT + slot * i + (slot - bar) / 2
         y = PAD_TOP + plot_h - h
         body.append(
