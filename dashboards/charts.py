@@ -96,7 +96,8 @@ def line_chart(
     # A few labels along the x axis: the first, the last and some between.
     every = max(1, n // 6)
     for i, label in enumerate(labels):
-        if i % every == 0 or i == n - 1:
+        # …leaving out one that would crowd the last.
+        if (i % every == 0 and n - 1 - i >= every * 0.75) or i == n - 1:
             x, _ = xy(i, 0)
             anchor = "start" if i == 0 else "end" if i == n - 1 else "middle"
             body.append(
