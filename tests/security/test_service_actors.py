@@ -1083,6 +1083,32 @@ NO_ROW.update(ACTOR_WITHOUT_REFUSAL)
 NO_ROW.update(POLICY_NO_ROW)  # billing (policy)
 
 
+# --- dashboards: the weekly summary subscription (dashboards/admin/services.py) --------------------
+DASH = "dashboards.admin.services"
+SNAPSHOT_APPS.add("dashboards")
+ROWS.append(
+    Row(
+        f"{DASH}:report_subscribe",
+        "admin",
+        lambda w, actor, fn: fn(actor=actor, language="es"),
+        insiders=dict.fromkeys(("student_a", "parent_a", "teacher"), NotFound),
+    )
+)
+NO_ROW.update(
+    {
+        f"{DASH}:report_subscription_get": "reads the person's own subscription, writes nothing",
+        f"{DASH}:iso_week": "computes a week's name, writes nothing",
+        f"{DASH}:weekly_reports_send": SYSTEM + "the weekly summary job (admins only, checked "
+        "for each subscriber as it sends)",
+    }
+)
+ACTOR_WITHOUT_REFUSAL[f"{DASH}:report_unsubscribe"] = (
+    "turns off the actor's own subscription only (nothing to turn off is fine): "
+    "tests/dashboards/test_admin_dashboard_weekly.py"
+)
+NO_ROW.update(ACTOR_WITHOUT_REFUSAL)
+
+
 def test_every_service_is_declared():
     services = public_services()
     with_rows = {row.service for row in ROWS}
