@@ -16,6 +16,7 @@ from classroom.progress.api import router as progress_router
 from classroom.scheduling.api import router as scheduling_router
 from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
+from dashboards.analytics_api import router as analytics_router
 from dashboards.api import router as dashboards_router
 from inbox.attachments.api import router as attachments_router
 from inbox.messaging.api import router as messages_router
@@ -180,3 +181,5 @@ api.add_router("/", notifications_router)
 api.add_router("/", attachments_router)
 api.add_router("/", messages_router)
 api.add_router("/", rooms_router)
+# Dashboards and analytics (issue 15): the figures for admins and teachers.
+api.add_router("/", analytics_router)
