@@ -329,6 +329,15 @@ def _lesson_q(scope: Scope, prefix: str = "") -> Q:
     return NOTHING
 
 
+def _attendance_q(scope: Scope) -> Q:
+    """Attendance rows the scope sees: all; of the teacher's lessons; the learners' own."""
+    if scope.is_admin or scope.is_teacher:
+        return _lesson_q(scope, "lesson__")
+    if scope.student_ids:
+        return Q(student_id__in=scope.student_ids)
+    return NOTHING
+
+
 def _student_q(scope: Scope, field_name: str) -> Q:
     """People the scope sees, through `field_name` (a user foreign key or "pk")."""
     if scope.is_admin:
@@ -510,7 +519,7 @@ def engagement_summary(*, viewer, period: Period) -> Engagement:
     )
 
     attendance = Attendance.objects.filter(
-        _lesson_q(scope, "lesson__"),
+        _attendance_q(scope),
         lesson__start__gte=span.since,
         lesson__start__lt=span.until,
     ).aggregate(
@@ -656,7 +665,7 @@ def learning_summary(
     )
     att_rows = list(
         Attendance.objects.filter(
-            _lesson_q(scope, "lesson__"),
+            _attendance_q(scope),
             lesson_filter,
             lesson__start__gte=period.since,
             lesson__start__lt=period.until,
