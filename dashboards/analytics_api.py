@@ -18,12 +18,12 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from authentication.api_auth import auth_for
 from catalog.choices import Currency
 from cplatform.api_base import errors
-from cplatform.exceptions import InvalidQuery
+from cplatform.exceptions import InvalidQuery, NotFound
 
 from .analytics import selectors as analytics
 from .analytics.periods import DEFAULT_PERIOD_DAYS, Period
@@ -79,6 +79,14 @@ def _read(request, filters: AnalyticsFilter):
         viewer=request.auth, course_id=filters.course_id, teacher_id=filters.teacher_id
     )
     return scope, _period(filters)
+
+
+def _named(names: type[StrEnum], value: str):
+    """A metric or table by name; an unknown name answers 404, as any path naming nothing."""
+    try:
+        return names(value)
+    except ValueError:
+        raise NotFound() from None
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -205,11 +213,16 @@ class SeriesOut(Schema):
     auth=auth_for(),
     by_alias=True,
 )
-def retrieve_analytics_series(request, metric: SeriesMetric, filters: Query[AnalyticsFilter]):
+def retrieve_analytics_series(
+    request,
+    filters: Query[AnalyticsFilter],
+    metric: str = Path(..., description="One of: " + ", ".join(f"`{m}`" for m in SeriesMetric)),
+):
     """One figure per school day of the period. `active`, `lessons_delivered` and `messages_sent`
     are the scope's engagement (course and teacher filters do not narrow them); `enrolments` follows
     the filters; `gross`, `refunds` and `net` are money per day and currency."""
     scope, period = _read(request, filters)
+    metric = _named(SeriesMetric, metric)
     kw = {"course_id": filters.course_id, "teacher_id": filters.teacher_id}
     if metric in (SeriesMetric.GROSS, SeriesMetric.REFUNDS, SeriesMetric.NET):
         rows = analytics.money_summary(viewer=scope, period=period, **kw).by_day
@@ -372,11 +385,16 @@ def _table_rows(table: TableName, scope, period: Period, filters: AnalyticsFilte
     auth=auth_for(),
     by_alias=True,
 )
-def retrieve_analytics_table(request, table: TableName, filters: Query[AnalyticsFilter]):
+def retrieve_analytics_table(
+    request,
+    filters: Query[AnalyticsFilter],
+    table: str = Path(..., description="One of: " + ", ".join(f"`{t}`" for t in TableName)),
+):
     """The rows of one report table for the period (the admin dashboard's reports, as JSON). Not
     paginated: a table has a row per student, course, teacher, currency or day of the period (at
     most 366 days), and is read in a fixed number of queries."""
     scope, period = _read(request, filters)
+    table = _named(TableName, table)
     items = _table_rows(table, scope, period, filters)
     return {
         "table": table,

@@ -3,7 +3,7 @@ enrolments, their utilisation and their earnings per currency; a learner's progr
 attendance and credits left (each child's, on a parent's home).
 
 The teacher's figures come from the analytics selectors (`dashboards/analytics/selectors.py`) with
-the teacher's own scope. The learners' are read here, for every student of the home at once: four
+the teacher's own scope. The learners' are read here, for every student of the home at once: five
 queries whatever the number of children, courses or lessons (the analytics selectors fold a
 parent's children together; a home shows each child apart). Each function narrows to what the
 viewer may see (`analytics.scope`): ids outside it are dropped, never shown.
@@ -25,17 +25,17 @@ from django.utils.translation import gettext as _
 
 from authentication.choices import Role
 from authentication.models import User
-from authentication.roles import is_admin
+from authentication.roles import is_admin, is_teacher
 from authentication.selectors import child_ids_of
 from billing.models import CreditEntry
 from classroom.choices import AttendanceStatus
-from classroom.models import Attendance
+from classroom.models import Attendance, TeacherProfile
 from courses.choices import EnrollmentStatus
 from courses.models import Course, Enrollment
 from cplatform.exceptions import NotFound, PermissionDenied
 
 from .analytics.periods import Period, school_zone
-from .analytics.scope import Scope, scope_for
+from .analytics.scope import TEACHER, Scope, scope_for
 from .analytics.selectors import (
     AtRiskStudent,
     AttendanceRow,
@@ -91,21 +91,23 @@ class LearnerFigures:
         return self.attendance.rate if self.attendance else None
 
 
-def _weeks(period: Period) -> list[date]:
-    """The first day of each 7-day block of the period, counted back from its last day."""
-    first = period.end - timedelta(days=6)
-    starts = []
-    while first + timedelta(days=6) >= period.start:
-        starts.append(max(first, period.start))
-        first -= timedelta(days=7)
-    return sorted(starts)
+def _weeks(period: Period) -> list[tuple[date, date]]:
+    """(first, last) day of each 7-day block of the period, counted back from its last day (the
+    oldest block may be shorter), oldest first."""
+    last = period.end
+    blocks = []
+    while last >= period.start:
+        blocks.append((max(last - timedelta(days=6), period.start), last))
+        last -= timedelta(days=7)
+    return blocks[::-1]
 
 
 def learner_figures(
     *, viewer, student_ids: list[int], period: Period | None = None
 ) -> dict[int, LearnerFigures]:
     """Each student's figures (keyed by student id), for the students among `student_ids` the viewer
-    may see as a learner (themself, their linked children; an admin anyone). Four queries."""
+    may see as a learner (themself, their linked children; an admin anyone). Five queries: the viewer's roles, their children, progress,
+    attendance and credits."""
     period = period or Period.last_days(HOME_PERIOD_DAYS)
     if is_admin(viewer):
         allowed = list(dict.fromkeys(student_ids))
@@ -163,8 +165,7 @@ def learner_figures(
             )
         days = attended_by_day.get(pk, {})
         figures.weekly_attended = [
-            (start, sum(n for d, n in days.items() if start <= d <= start + timedelta(days=6)))
-            for start in weeks
+            (first, sum(n for d, n in days.items() if first <= d <= last)) for first, last in weeks
         ]
 
     # Credits left: the ledger's balance per teacher and currency (only those with some left).
@@ -215,7 +216,14 @@ class TeacherFigures:
 def teacher_figures(*, viewer, period: Period | None = None) -> TeacherFigures | None:
     """A teacher's own figures for the period (None for someone who is not a teacher): a fixed
     number of queries (the analytics selectors' own, with the teacher's scope)."""
-    scope = viewer if isinstance(viewer, Scope) else scope_for(viewer)
+    if isinstance(viewer, Scope):
+        scope = viewer
+    elif is_teacher(viewer):
+        # Their own figures even when they are an admin too (whose analytics scope is the school).
+        profile_id = TeacherProfile.objects.filter(user=viewer).values_list("pk", flat=True).first()
+        scope = Scope(TEACHER, user_id=viewer.pk, teacher_profile_id=profile_id)
+    else:
+        return None
     if not scope.is_teacher or scope.teacher_profile_id is None:
         return None
     period = period or Period.last_days(HOME_PERIOD_DAYS)

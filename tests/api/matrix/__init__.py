@@ -4,6 +4,7 @@ An object a row addresses by id is made with `world.make(attribute, type, create
 an id that objects of the other types share (`collisions.py`); the matrix fails for one that is not."""
 
 from . import (
+    analytics,
     attachments,
     calendar,
     dashboards,
@@ -25,6 +26,7 @@ AREAS = [
     messages,
     rooms,
     attachments,
+    analytics,
 ]
 AREA_ROWS = {key: call for area in AREAS for key, call in area.ROWS.items()}
 AREA_BUILDERS = [area.build for area in AREAS]
