@@ -17,7 +17,9 @@ def test_a_parent_sees_their_childs_figures_and_a_teacher_their_own(
     settings,
 ):
     settings.SCHOOL_TIME_ZONE = "Europe/Madrid"
-    data = build()  # the last 30 days from 7 December: 8 November – 7 December (Madrid)
+    # The last 30 days from 7 December: 8 November – 7 December (Madrid), in weeks counted back
+    # from 7 December: 8–9 Nov, 10–16, 17–23 (the group session on the 20th), 24–30, 1–7 Dec.
+    data = build()
     page = journey.page
     main = page.locator("main")
 
@@ -31,7 +33,7 @@ def test_a_parent_sees_their_childs_figures_and_a_teacher_their_own(
     expect(figures.locator('[data-figure="credits"]')).to_contain_text("4")
     expect(figures.locator('[data-figure="credits"]')).to_contain_text("with Ana Teacher (EUR)")
     expect(figures.get_by_role("img")).to_have_attribute(
-        "aria-label", "Lessons attended per week, oldest first: 0, 1, 0, 0, 0"
+        "aria-label", "Lessons attended per week, oldest first: 0, 0, 1, 0, 0"
     )
     row = figures.get_by_role("row", name="Algebra")
     expect(row).to_contain_text("2 / 2")
