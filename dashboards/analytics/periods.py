@@ -9,8 +9,12 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cplatform.exceptions import ValidationFailed
 
 DEFAULT_PERIOD_DAYS = 30
+MAX_PERIOD_DAYS = 731  # two years: a wider range is a backfill, not a screen
 
 
 def school_zone() -> zoneinfo.ZoneInfo:
@@ -46,6 +50,43 @@ class Period:
         """The default: the last `days` days up to and including today."""
         end = today or school_today()
         return cls(end - timedelta(days=days - 1), end)
+
+    @classmethod
+    def parse(
+        cls, start: str | date | None, end: str | date | None, *, today: date | None = None
+    ) -> Period:
+        """A period from request input (`YYYY-MM-DD` strings or dates; either may be missing):
+        no end → today; no start → 30 days up to the end. Bad input → ValidationFailed with the
+        field's message (422), never a 500."""
+        errors: dict[str, list[str]] = {}
+        values = {}
+        for name, value in (("start", start), ("end", end)):
+            if value in (None, ""):
+                values[name] = None
+            elif isinstance(value, date):
+                values[name] = value
+            else:
+                try:
+                    values[name] = date.fromisoformat(str(value))
+                except ValueError:
+                    errors[name] = [_("Enter a date as YYYY-MM-DD.")]
+        if errors:
+            raise ValidationFailed(errors=errors)
+        last = values["end"] or today or school_today()
+        first = values["start"] or last - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+        if last < first:
+            raise ValidationFailed(
+                errors={"end": [_("The end date must be on or after the start date.")]}
+            )
+        if (last - first).days + 1 > MAX_PERIOD_DAYS:
+            raise ValidationFailed(
+                errors={
+                    "start": [
+                        _("A period can be at most %(days)s days long.") % {"days": MAX_PERIOD_DAYS}
+                    ]
+                }
+            )
+        return cls(first, last)
 
     @property
     def days(self) -> int:

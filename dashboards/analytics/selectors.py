@@ -595,11 +595,17 @@ def engagement_summary(*, viewer, period: Period) -> Engagement:
 
 
 def learning_summary(
-    *, viewer, period: Period, course_id: int | None = None, teacher_id: int | None = None
+    *,
+    viewer,
+    period: Period,
+    course_id: int | None = None,
+    teacher_id: int | None = None,
+    include_at_risk: bool = True,
 ) -> Learning:
     """Enrolments, progress and completion per course, attendance per student / course / teacher,
     late cancellations and no-shows, homework set, and students at risk. `teacher_id` is the
-    teacher's user id. Eight queries (nine with the at-risk list)."""
+    teacher's user id. A fixed number of queries; `include_at_risk=False` skips the at-risk list
+    (the heaviest part at scale: it looks at every student)."""
     scope = _as_scope(viewer)
     span = _span(period)
     previous = period.previous()
@@ -735,7 +741,7 @@ def learning_summary(
         no_shows=figures["no_shows"],
         cancellations=figures["cancelled"],
         homework_set=figures["homework"],
-        at_risk=students_at_risk(viewer=scope, today=period.end),
+        at_risk=students_at_risk(viewer=scope, today=period.end) if include_at_risk else (),
         kpis={
             "enrolments": Kpi("enrolments", _sum_in(enrolled, period), _sum_in(enrolled, previous)),
             "late_cancellations": Kpi(

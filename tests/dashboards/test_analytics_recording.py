@@ -208,3 +208,17 @@ def test_a_rollup_of_a_long_range_runs_a_fixed_number_of_queries():
     assert len(small.captured_queries) == len(large.captured_queries), [
         q["sql"][:80] for q in large.captured_queries
     ]
+
+
+def test_activity_late_in_the_utc_evening_counts_on_the_next_madrid_day(settings, clock):
+    from datetime import UTC, datetime
+
+    settings.SCHOOL_TIME_ZONE = "Europe/Madrid"
+    clock.move_to(datetime(2026, 12, 6, 23, 30, tzinfo=UTC))  # 00:30 on 7 Dec in Madrid
+    student = StudentFactory()
+    assert activity_record(user=student) is True
+    assert list(DailyActive.objects.filter(user=student).values_list("day", flat=True)) == [
+        date(2026, 12, 7)
+    ]
+    page_view_count()
+    assert page_views_pending(date(2026, 12, 7)) == 1

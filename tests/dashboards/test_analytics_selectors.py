@@ -302,3 +302,21 @@ def test_period_defaults_to_the_last_30_school_days_and_compares_with_the_30_bef
     assert (previous.start, previous.end) == (date(2026, 10, 8), date(2026, 11, 6))
     with pytest.raises(ValueError):
         Period(date(2026, 12, 2), date(2026, 12, 1))
+
+
+def test_a_period_from_request_input_defaults_and_refuses_bad_dates_clearly():
+    from cplatform.exceptions import ValidationFailed
+
+    today = date(2026, 12, 6)
+    assert Period.parse(None, None, today=today) == Period(date(2026, 11, 7), today)
+    assert Period.parse("2026-11-01", "2026-11-30") == NOVEMBER
+    assert Period.parse(None, "2026-11-30") == Period(date(2026, 11, 1), date(2026, 11, 30))
+    for start, end, field_name in (
+        ("yesterday", None, "start"),
+        ("2026-11-30", "2026-11-01", "end"),
+        ("2020-01-01", "2026-11-30", "start"),
+        ("2026-11-01", "2026-13-01", "end"),
+    ):
+        with pytest.raises(ValidationFailed) as refused:
+            Period.parse(start, end, today=today)
+        assert list(refused.value.errors) == [field_name]
