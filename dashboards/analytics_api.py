@@ -153,7 +153,7 @@ def retrieve_analytics_kpis(request, filters: Query[AnalyticsFilter]):
     scope, period = _read(request, filters)
     kw = {"course_id": filters.course_id, "teacher_id": filters.teacher_id}
     engagement = analytics.engagement_summary(viewer=scope, period=period)
-    learning = analytics.learning_summary(viewer=scope, period=period, **kw)
+    learning = analytics.learning_summary(viewer=scope, period=period, include_at_risk=False, **kw)
     money = analytics.money_summary(viewer=scope, period=period, **kw)
     capacity = analytics.capacity_summary(viewer=scope, period=period, **kw)
     previous = {r.currency: r for r in money.previous_totals}
@@ -232,7 +232,9 @@ def retrieve_analytics_series(
         ]
     else:
         if metric == SeriesMetric.ENROLMENTS:
-            series = analytics.learning_summary(viewer=scope, period=period, **kw).enrolments
+            series = analytics.learning_summary(
+                viewer=scope, period=period, include_at_risk=False, **kw
+            ).enrolments
         else:
             series = getattr(
                 analytics.engagement_summary(viewer=scope, period=period), metric.value
@@ -308,7 +310,9 @@ def _table_rows(table: TableName, scope, period: Period, filters: AnalyticsFilte
         TableName.COURSE_PROGRESS,
         TableName.AT_RISK,
     ):
-        learning = analytics.learning_summary(viewer=scope, period=period, **kw)
+        learning = analytics.learning_summary(
+            viewer=scope, period=period, include_at_risk=table == TableName.AT_RISK, **kw
+        )
         if table == TableName.COURSE_PROGRESS:
             return [
                 {

@@ -28,6 +28,7 @@ _seq = itertools.count(1)
 @pytest.fixture
 def data(settings):
     settings.SCHOOL_TIME_ZONE = "Europe/Madrid"
+    settings.ANALYTICS_AT_RISK_DAYS = 14
     built = build()
     # The admin's past engagement days come from the rollups (the scheduled task's work).
     rollup_range(start=date(2026, 9, 1), end=date(2026, 11, 30))
@@ -132,6 +133,11 @@ def test_tables_match_the_hand_computed_figures(data, client):
         {"currency": "EUR", "sold": 5, "used": 1},
         {"currency": "USD", "sold": 4, "used": 1},
     ]
+    at_risk = get(client, data.admin, "tables/at_risk").json()["items"]
+    assert {r["name"]: (r["inactive"], r["falling_attendance"]) for r in at_risk} == {
+        "Uma Three": (True, False),
+        "Tom Two": (False, True),
+    }
     seats = get(client, data.t1, "tables/course_seats").json()["items"]
     assert [(s["title"], s["capacity"], s["filled"]) for s in seats] == [("Algebra", 10, 2)]
 
