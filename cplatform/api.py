@@ -20,6 +20,7 @@ from classroom.progress.api import router as progress_router
 from classroom.scheduling.api import router as scheduling_router
 from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
+from dashboards.analytics_api import router as analytics_router
 from dashboards.api import router as dashboards_router
 from inbox.attachments.api import router as attachments_router
 from inbox.messaging.api import router as messages_router
@@ -199,3 +200,6 @@ from billing.history.api import router as billing_history_router  # noqa: E402
 
 api.add_router("/", checkout_router)
 api.add_router("/", billing_history_router)
+
+# Dashboards and analytics (issue 15): the figures for admins and teachers.
+api.add_router("/", analytics_router)

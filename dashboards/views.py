@@ -1,5 +1,6 @@
 """The page after login: a home per role (student, parent, teacher, admin), one section per role the
-person holds. The same content is `GET /api/v1/me/summary` (dashboards/api.py)."""
+person holds. The same content is `GET /api/v1/me/summary` (dashboards/api.py); the figures
+(progress, attendance, credits, utilisation, earnings) come from `homes_figures`."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from billing.history.selectors import billing_summary_for_user
 
-from . import selectors
+from . import homes_figures, selectors
 
 
 @login_required
@@ -16,8 +17,24 @@ def dashboard(request):
     # Billing's card, for those who pay (a student, a parent): what to pay, credits, history.
     pays = home.student is not None or home.children is not None
     billing = billing_summary_for_user(user=request.user) if pays else None
+    learners = ([home.student.student.pk] if home.student else []) + [
+        child.student.pk for child in home.children or []
+    ]
     return render(
         request,
         "dashboards/home.html",
-        {"home": home, "now": timezone.now(), "tz_name": request.user.timezone, "billing": billing},
+        {
+            "home": home,
+            "now": timezone.now(),
+            "tz_name": request.user.timezone,
+            "billing": billing,
+            "learner_figures": (
+                homes_figures.learner_figures(viewer=request.user, student_ids=learners)
+                if learners
+                else {}
+            ),
+            "teacher_figures": (
+                homes_figures.teacher_figures(viewer=request.user) if home.teacher else None
+            ),
+        },
     )

@@ -1019,3 +1019,52 @@ def test_a_list_holds_what_the_principal_may_see_and_nothing_of_others(
     assert not foreign, (key, principal, "sees rows not theirs", sorted(foreign))
     if principal in ("editor", "moderator"):
         assert listed == set(), (key, principal, sorted(listed))
+
+
+# --- what each principal's analytics table holds (issue 15) ---------------------------------------
+#
+# The analytics tables answer admins and teachers only (rows in tests/api/matrix/analytics.py); what
+# a teacher's table holds is their own: the World teacher's course (student A is enrolled in it) is in
+# the course-progress table of the teacher and the admins, never in the other teacher's, whose rows
+# are all courses they own or teach; in the capacity table a teacher is alone with themself.
+
+
+def _courses_taught_by(user) -> set[int]:
+    from django.db.models import Q
+
+    from courses.models import Course
+
+    return set(Course.objects.filter(Q(owner=user) | Q(teachers=user)).values_list("pk", flat=True))
+
+
+ANALYTICS_TABLES = {
+    "course_progress": ListRows(
+        "id", lambda w: {w.course_id}, _courses_taught_by, ("teacher", "admin", "superuser")
+    ),
+    "capacity": ListRows(
+        "id",
+        lambda w: {w.users["teacher"].pk},
+        lambda user: {user.pk},
+        ("teacher", "admin", "superuser"),
+    ),
+}
+ANALYSTS = ("teacher", "other_teacher", "admin", "superuser")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("principal", ANALYSTS)
+@pytest.mark.parametrize("table", sorted(ANALYTICS_TABLES))
+def test_an_analytics_table_holds_what_the_principal_may_see(world, client, table, principal):
+    spec = ANALYTICS_TABLES[table]
+    with transaction.atomic():
+        response = client.get(f"/api/v1/analytics/tables/{table}", **world.headers(principal))
+        transaction.set_rollback(True)
+    assert response.status_code == 200, (table, principal, response.content[:300])
+    listed = {item[spec.item_id] for item in response.json()["items"]}
+    a_rows = spec.a_rows(world)
+    if principal in spec.sees_a:
+        assert a_rows <= listed, (table, principal, sorted(a_rows - listed))
+        return
+    user = world.users[principal]
+    assert not listed & a_rows, (table, principal, "sees the teacher's", sorted(listed & a_rows))
+    assert not listed - spec.theirs(user), (table, principal, "sees rows not theirs")

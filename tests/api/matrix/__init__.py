@@ -4,6 +4,7 @@ An object a row addresses by id is made with `world.make(attribute, type, create
 an id that objects of the other types share (`collisions.py`); the matrix fails for one that is not."""
 
 from . import (
+    analytics,
     attachments,
     billing_papers,
     billing_policy,
@@ -29,6 +30,7 @@ AREAS = [
     attachments,
     billing_policy,
     billing_papers,  # invoice PDFs and the admins' billing operations
+    analytics,
 ]
 AREA_ROWS = {key: call for area in AREAS for key, call in area.ROWS.items()}
 AREA_BUILDERS = [area.build for area in AREAS]
