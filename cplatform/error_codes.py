@@ -82,6 +82,11 @@ CODES: dict[str, str] = {
     "room_member_not_allowed": "The person cannot be put in a room by this member (or does not exist).",
     "course_room_managed": "A course room's members follow its enrolments; it is not changed by hand.",
     "room_message_deleted": "The message was deleted; it can no longer be edited.",
+    # Inbox leftovers of issue 13 (admins reading rooms, admins blocking).
+    "room_not_member": "An admin reads (and moderates) this room without being a member; only "
+    "members write in it.",
+    "admin_cannot_block": "Admins do not block people: they may write to anyone, and act on reports "
+    "instead.",
 }
 
 

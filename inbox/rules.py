@@ -28,7 +28,7 @@ from authentication.selectors import (
 )
 from classroom.selectors import my_students, teachers_of
 
-from .models import MessagingSuspension, UserBlock
+from .models import MessagingSuspension, Room, RoomMember, UserBlock
 
 User = get_user_model()
 
@@ -123,3 +123,14 @@ def message_visibility(user) -> Q:
         | Q(sender__in=minors, recipient__in=teachers)
         | Q(recipient__in=minors, sender__in=teachers)
     )
+
+
+def rooms_readable_by(user) -> QuerySet[Room]:
+    """The one rule of who reads a chat room (its pages, API, attachments and WebSocket consumers
+    alike): its members; an active admin every room (they moderate rooms they are not in). Anyone
+    else, and anonymous, none."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Room.objects.none()
+    if is_admin(user):
+        return Room.objects.all()
+    return Room.objects.filter(pk__in=RoomMember.objects.filter(user=user).values("room_id"))

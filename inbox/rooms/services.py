@@ -249,17 +249,20 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _require_member(*, actor, room: Room) -> RoomMember:
-    member = selectors.room_membership_of(user=actor, room=room)
-    if member is None:
-        raise NotFound()
-    return member
+ROOM_NOT_MEMBER = "room_not_member"
 
 
 def room_message_post(*, actor, room: Room, body: str, attachments=()) -> RoomMessage:
     """A member writes in the room; `@Name` of a member mentions them. A student held back by
-    guardian consent reads but does not write."""
-    _require_member(actor=actor, room=room)
+    guardian consent reads but does not write; an admin who reads the room without being a member
+    does not write either (403 `room_not_member`); anyone else: NotFound."""
+    if selectors.room_membership_of(user=actor, room=room) is None:
+        if selectors.rooms_readable_by(actor).filter(pk=room.pk).exists():
+            raise PermissionDenied(
+                _("You read this room as an admin; only its members write in it."),
+                code=ROOM_NOT_MEMBER,
+            )
+        raise NotFound()
     if not selectors.can_post_in(user=actor):
         raise PermissionDenied(
             _("A guardian needs to give consent before you can write in rooms."),
@@ -326,10 +329,15 @@ def room_message_delete(*, actor, message: RoomMessage) -> RoomMessage:
 
 def room_mark_read(*, actor, room: Room, last_read_id: int | None = None) -> int:
     """Move `actor`'s read marker forward to `last_read_id` (default: the latest message); it never
-    moves back nor past the latest message. Answers the marker."""
+    moves back nor past the latest message. Answers the marker (0 for an admin who reads the room
+    without being a member: they have none)."""
     latest = _latest_id(room)
     target = latest if last_read_id is None else min(int(last_read_id), latest)
-    member = _require_member(actor=actor, room=room)
+    member = selectors.room_membership_of(user=actor, room=room)
+    if member is None:
+        if selectors.rooms_readable_by(actor).filter(pk=room.pk).exists():
+            return 0
+        raise NotFound()
     # One conditional UPDATE whether or not it moves (the same cost read or unread, and a
     # concurrent reader never moves it back).
     with transaction.atomic():
