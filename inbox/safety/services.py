@@ -22,19 +22,36 @@ from .models import (
 from .selectors import blockable_user_get, message_get_for_reporter
 
 ADMIN_NOT_BLOCKABLE = "admin_not_blockable"
+ADMIN_CANNOT_BLOCK = "admin_cannot_block"
 
 
-def user_block(*, actor, user_id: int) -> UserBlock:
-    """`actor` blocks the person: no direct message goes either way while the block holds, and the
-    person is not told. Someone `actor` may not see is 404; an admin is 422 `admin_not_blockable`.
-    Blocking twice answers the existing block."""
-    target = blockable_user_get(actor=actor, user_id=user_id)
+def user_block_check(*, actor, target) -> None:
+    """Why `actor` may not block `target`, raised (the block page asks it before offering to
+    block): an admin does not block (they may write to anyone, and a block of theirs would stop
+    nothing), and nobody blocks an admin."""
+    if is_admin(actor):
+        raise ValidationFailed(
+            _(
+                "Admins do not block people: you may write to anyone, and a report's actions "
+                "(block for the reporter, suspend) are how you stop someone."
+            ),
+            errors={"user_id": [_("Admins do not block people.")]},
+            code=ADMIN_CANNOT_BLOCK,
+        )
     if is_admin(target):
         raise ValidationFailed(
             _("Admins cannot be blocked: they answer reports and keep everyone safe."),
             errors={"user_id": [_("Admins cannot be blocked.")]},
             code=ADMIN_NOT_BLOCKABLE,
         )
+
+
+def user_block(*, actor, user_id: int) -> UserBlock:
+    """`actor` blocks the person: no direct message goes either way while the block holds, and the
+    person is not told. Someone `actor` may not see is 404; an admin is 422 `admin_not_blockable`;
+    an admin blocking is 422 `admin_cannot_block`. Blocking twice answers the existing block."""
+    target = blockable_user_get(actor=actor, user_id=user_id)
+    user_block_check(actor=actor, target=target)
     with transaction.atomic():
         block, _created = UserBlock.objects.get_or_create(blocker=actor, blocked=target)
     return block
