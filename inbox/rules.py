@@ -46,7 +46,7 @@ def message_partners_for(user) -> QuerySet[User]:
         return User.objects.none()
     # Admins may write to anyone; everyone may write to the admins.
     allowed = Q(pk__isnull=False) if is_admin(user) else Q(pk__in=_admin_ids())
-    if not is_admin(user) and MessagingSuspension.objects.filter(user=user).exists():
+    if not is_admin(user) and MessagingSuspension.objects.current().filter(user=user).exists():
         # A suspended person may write to the admins only.
         return User.objects.filter(allowed, is_active=True).exclude(pk=user.pk)
     if has_role(user, Role.TEACHER):

@@ -22,9 +22,12 @@ from .selectors import (
     report_get_for_admin,
     report_list_for_user,
     report_queue_counts,
+    suspension_get_for_admin,
+    suspension_list_for_admin,
     thread_messages,
 )
 from .services import (
+    messaging_suspension_lift,
     report_block_sender,
     report_dismiss,
     report_remove_message,
@@ -76,6 +79,7 @@ class ReportIndexView(_AdminsOnly, WagtailAdminTemplateMixin, TemplateView):
                 "status": status,
                 "statuses": ReportStatus.choices,
                 "counts": report_queue_counts(),
+                "suspension_count": suspension_list_for_admin(actor=self.request.user).count(),
                 "url_namespace": self.url_namespace,
             }
         )
@@ -211,6 +215,62 @@ class ReportActionView(_ReportView):
         return redirect(f"{self.url_namespace}:detail", self.object.pk)
 
 
+# --- messaging suspensions ---------------------------------------------------------------------
+
+
+class SuspensionIndexView(_AdminsOnly, WagtailAdminTemplateMixin, TemplateView):
+    """The current messaging suspensions (who, since when, by whom, the report behind it), each with
+    "Lift suspension"; reached from the moderation queue."""
+
+    template_name = "inbox/admin/suspension_index.html"
+    page_title = gettext_lazy("Messaging suspensions")
+    header_icon = "warning"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_admin(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["suspensions"] = suspension_list_for_admin(actor=self.request.user)[
+            :QUEUE_PAGE_SIZE
+        ]
+        context["url_namespace"] = self.url_namespace
+        return context
+
+
+class SuspensionLiftView(SuspensionIndexView):
+    """GET asks (what will happen), POST lifts, recording who and when."""
+
+    template_name = "inbox/admin/suspension_lift.html"
+    page_title = gettext_lazy("Lift this suspension?")
+
+    def setup(self, request, *args, pk, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.pk = pk
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_admin(request.user):
+            raise PermissionDenied
+        self.object = suspension_get_for_admin(actor=request.user, suspension_id=self.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["suspension"] = self.object
+        context["cancel_url"] = reverse(f"{self.url_namespace}:suspensions")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        messaging_suspension_lift(actor=request.user, user_id=self.object.user_id)
+        messages.success(
+            request,
+            _("%(name)s may write to others again.") % {"name": self.object.user.name},
+        )
+        return redirect(f"{self.url_namespace}:suspensions")
+
+
 class ReportViewSet(ViewSet):
     model = MessageReport
     name = "reported_messages"
@@ -238,6 +298,12 @@ class ReportViewSet(ViewSet):
         patterns = [
             path("", ReportIndexView.as_view(**common), name="index"),
             path("<int:pk>/", ReportDetailView.as_view(**common), name="detail"),
+            path("suspensions/", SuspensionIndexView.as_view(**common), name="suspensions"),
+            path(
+                "suspensions/<int:pk>/lift/",
+                SuspensionLiftView.as_view(**common),
+                name="suspension_lift",
+            ),
         ]
         for name in ACTIONS:
             view = type(f"Report{name.title()}View", (ReportActionView,), {"action_name": name})

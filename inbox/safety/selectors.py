@@ -134,7 +134,26 @@ def thread_messages(*, message: Message) -> QuerySet[Message]:
 
 
 def messaging_suspended(*, user) -> bool:
-    return MessagingSuspension.objects.filter(user=user).exists()
+    return MessagingSuspension.objects.current().filter(user=user).exists()
+
+
+def suspension_list_for_admin(*, actor) -> QuerySet[MessagingSuspension]:
+    """The current messaging suspensions, newest first, with who is suspended, who suspended them
+    and the report behind it (one query); nothing for anyone but an admin."""
+    if not is_admin(actor):
+        return MessagingSuspension.objects.none()
+    return (
+        MessagingSuspension.objects.current()
+        .select_related("user", "created_by", "report")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def suspension_get_for_admin(*, actor, suspension_id: int) -> MessagingSuspension:
+    suspension = suspension_list_for_admin(actor=actor).filter(pk=suspension_id).first()
+    if suspension is None:
+        raise NotFound
+    return suspension
 
 
 # --- safeguarding minors ---------------------------------------------------------------------------

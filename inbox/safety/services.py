@@ -157,7 +157,7 @@ def report_suspend_sender(*, actor, report_id: int, note: str = "") -> MessageRe
         )
         sender = report.message.sender
         _refuse_admin(sender)
-        MessagingSuspension.objects.get_or_create(
+        MessagingSuspension.objects.current().get_or_create(
             user=sender,
             defaults={"created_by": actor, "report": report, "reason": report.note},
         )
@@ -165,10 +165,25 @@ def report_suspend_sender(*, actor, report_id: int, note: str = "") -> MessageRe
     return report
 
 
-def messaging_suspension_lift(*, actor, user_id: int) -> None:
+def messaging_suspension_lift(*, actor, user_id: int) -> MessagingSuspension | None:
+    """An admin lifts the person's current suspension: they write to anyone the rule allows again.
+    The row stays, with who lifted it and when. Nothing to lift answers None (a second lift, or two
+    admins at once, changes nothing)."""
     if not is_admin(actor):
         raise NotFound
-    MessagingSuspension.objects.filter(user_id=user_id).delete()
+    with transaction.atomic():
+        suspension = (
+            MessagingSuspension.objects.current()
+            .select_for_update()
+            .filter(user_id=user_id)
+            .first()
+        )
+        if suspension is None:
+            return None
+        suspension.lifted_by = actor
+        suspension.lifted_at = timezone.now()
+        suspension.save(update_fields=["lifted_by", "lifted_at"])
+    return suspension
 
 
 def _refuse_admin(user) -> None:
