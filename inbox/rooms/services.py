@@ -111,6 +111,12 @@ def course_room_student_remove(*, enrollment: Enrollment) -> None:
     ).delete()
 
 
+def course_room_teachers_changed(*, course: Course) -> None:
+    """The course's teachers changed: bring its room (if opened) in line with the course."""
+    if Room.objects.filter(course=course).exists():
+        course_room_sync(course=course)
+
+
 def course_room_open(*, actor, course: Course) -> Room:
     """A teacher of the course opens its room: made and brought in line if needed."""
     if not selectors.is_course_teacher(user=actor, course=course):

@@ -19,31 +19,9 @@ from .models import (
     ReportAction,
     ReportStatus,
 )
-from .selectors import blockable_user_get, message_get_for_reporter
+from .selectors import blockable_user_get, message_get_for_reporter, user_block_check
 
 ADMIN_NOT_BLOCKABLE = "admin_not_blockable"
-ADMIN_CANNOT_BLOCK = "admin_cannot_block"
-
-
-def user_block_check(*, actor, target) -> None:
-    """Why `actor` may not block `target`, raised (the block page asks it before offering to
-    block): an admin does not block (they may write to anyone, and a block of theirs would stop
-    nothing), and nobody blocks an admin."""
-    if is_admin(actor):
-        raise ValidationFailed(
-            _(
-                "Admins do not block people: you may write to anyone, and a report's actions "
-                "(block for the reporter, suspend) are how you stop someone."
-            ),
-            errors={"user_id": [_("Admins do not block people.")]},
-            code=ADMIN_CANNOT_BLOCK,
-        )
-    if is_admin(target):
-        raise ValidationFailed(
-            _("Admins cannot be blocked: they answer reports and keep everyone safe."),
-            errors={"user_id": [_("Admins cannot be blocked.")]},
-            code=ADMIN_NOT_BLOCKABLE,
-        )
 
 
 def user_block(*, actor, user_id: int) -> UserBlock:

@@ -24,8 +24,9 @@ from .selectors import (
     guardian_thread_list,
     message_get_for_reporter,
     messaging_hold_for,
+    user_block_check,
 )
-from .services import message_report, user_block, user_block_check, user_unblock
+from .services import message_report, user_block, user_unblock
 
 
 @login_required

@@ -484,6 +484,18 @@ def _course_rows() -> list[Row]:
             insiders=dict.fromkeys(LEARNERS, NotFound),  # as the API: 404 unless they teach it
         ),
         Row(
+            f"{COURSES}:course_teachers_set",
+            "teacher",
+            lambda w, actor, fn: fn(
+                actor=actor,
+                course=w.course(),
+                teacher_ids=[w.user_ids["teacher"], w.user_ids["other_teacher"]],
+            ),
+            insiders=dict.fromkeys(
+                LEARNERS, NotFound
+            ),  # as course_update: 404 unless they teach it
+        ),
+        Row(
             f"{COURSES}:module_create",
             "teacher",
             lambda w, actor, fn: fn(actor=actor, course=w.course(), data={"title": "Week 3"}),
@@ -868,6 +880,9 @@ NO_ROW = {
     f"{ROOMS}:course_room_sync": SYSTEM + "keeps a course room in line with the course "
     "(course_room_open checks the actor first)",
     f"{ROOMS}:course_room_student_add": SYSTEM + "an enrolment became active",
+    f"{ROOMS}:course_room_teachers_changed": SYSTEM + "a course's teachers changed",
+    f"{COURSES}:course_teachers_changed_announce": SYSTEM + "announces a change its caller "
+    "(course_teachers_set, Django's admin form) already made",
     f"{ROOMS}:course_room_student_remove": SYSTEM + "an enrolment ended",
 }
 
