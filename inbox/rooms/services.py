@@ -226,13 +226,17 @@ def room_member_remove(*, actor, room: Room, member: RoomMember) -> None:
 
 
 def room_leave(*, actor, room: Room) -> None:
-    """A member leaves a group room (a course room follows enrolment: leave the course instead)."""
+    """A member leaves a group room (a course room follows enrolment: leave the course instead).
+    Someone who is not a member has nothing to leave: NotFound, as for a room they cannot see (an
+    admin who reads the room without being in it too)."""
     if room.kind == RoomKind.COURSE:
         raise Conflict(
             _("A course room's members follow its enrolments; it is not changed by hand."),
             code="course_room_managed",
         )
-    RoomMember.objects.filter(room=room, user=actor).delete()
+    deleted, _rows = RoomMember.objects.filter(room=room, user=actor).delete()
+    if not deleted:
+        raise NotFound()
 
 
 # --- messages --------------------------------------------------------------------------------------

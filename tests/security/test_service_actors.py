@@ -717,6 +717,12 @@ def _room_rows() -> list[Row]:
             insiders={"parent_a": PermissionDenied},
         ),
         Row(
+            f"{ROOMS}:room_leave",
+            "student_a",
+            lambda w, actor, fn: fn(actor=actor, room=w.room()),
+            outsiders=NOT_MEMBERS,  # nothing to leave: NotFound, as a room they cannot see
+        ),
+        Row(
             f"{ROOMS}:room_message_post",
             "student_a",
             lambda w, actor, fn: fn(actor=actor, room=w.room(), body="Hi again"),
@@ -889,10 +895,16 @@ NO_ROW = {
 # Services that take an `actor` but have nobody to refuse, so no row can be written: each acts on
 # the actor's own part only, or `actor` names who caused an event rather than who asks.
 ACTOR_WITHOUT_REFUSAL = {
-    f"{ROOMS}:room_leave": "deletes the actor's own membership only (a non-member's call deletes "
-    "nothing; a course room is 409): tests/inbox/test_rooms_services.py",
-    f"{SAFETY}:user_unblock": "deletes the actor's own block only (nothing to lift is fine): "
-    "tests/inbox/test_safety_api.py::test_another_persons_block_answers_404",
+    # Reviewed (issue 13's leftovers): room_leave has a row now (a non-member is refused with
+    # NotFound). These two stay, because no actor can be refused without breaking what they are:
+    # - user_unblock filters by `blocker=actor`, so whoever calls it can only lift their own block;
+    #   another person's block is out of its reach by construction, and lifting nothing is the
+    #   documented idempotent answer (the API's DELETE finds the block first: 404 for anyone
+    #   else's, tests/inbox/test_safety_api.py::test_another_persons_block_answers_404).
+    f"{SAFETY}:user_unblock": "deletes the actor's own block only (`blocker=actor`; lifting "
+    "nothing is fine): tests/inbox/test_safety_api.py::test_another_persons_block_answers_404",
+    # - notify's `actor` is who caused the event (named in the notification), not who asks: the
+    #   receivers that call it run after their own service checked the person who acted.
     f"{NOTIFY}:notify": SYSTEM + "`actor` is who caused the event (shown in the notification), "
     "not who asks; called by the inbox's signal receivers after their services checked",
 }
