@@ -17,7 +17,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from authentication.roles import is_admin
 from cplatform.exceptions import DomainError
 
-from .models import REPORT_NOTE_MAX_LENGTH, MessageReport, ReportStatus
+from .models import REPORT_NOTE_MAX_LENGTH, MessageReport, MessagingSuspension, ReportStatus
 from .selectors import (
     report_get_for_admin,
     report_list_for_user,
@@ -218,13 +218,18 @@ class ReportActionView(_ReportView):
 # --- messaging suspensions ---------------------------------------------------------------------
 
 
+QUEUE_NAMESPACE = "reported_messages"
+
+
 class SuspensionIndexView(_AdminsOnly, WagtailAdminTemplateMixin, TemplateView):
     """The current messaging suspensions (who, since when, by whom, the report behind it), each with
     "Lift suspension"; reached from the moderation queue."""
 
+    model = MessagingSuspension
     template_name = "inbox/admin/suspension_index.html"
     page_title = gettext_lazy("Messaging suspensions")
     header_icon = "warning"
+    is_queue = True  # its own index: no "Reported messages" crumb pointing at itself
 
     def dispatch(self, request, *args, **kwargs):
         if not is_admin(request.user):
@@ -237,6 +242,7 @@ class SuspensionIndexView(_AdminsOnly, WagtailAdminTemplateMixin, TemplateView):
             :QUEUE_PAGE_SIZE
         ]
         context["url_namespace"] = self.url_namespace
+        context["queue_namespace"] = QUEUE_NAMESPACE
         return context
 
 
@@ -259,7 +265,7 @@ class SuspensionLiftView(SuspensionIndexView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["suspension"] = self.object
-        context["cancel_url"] = reverse(f"{self.url_namespace}:suspensions")
+        context["cancel_url"] = reverse(f"{self.url_namespace}:index")
         return context
 
     def post(self, request, *args, **kwargs):
@@ -268,7 +274,7 @@ class SuspensionLiftView(SuspensionIndexView):
             request,
             _("%(name)s may write to others again.") % {"name": self.object.user.name},
         )
-        return redirect(f"{self.url_namespace}:suspensions")
+        return redirect(f"{self.url_namespace}:index")
 
 
 class ReportViewSet(ViewSet):
@@ -298,14 +304,24 @@ class ReportViewSet(ViewSet):
         patterns = [
             path("", ReportIndexView.as_view(**common), name="index"),
             path("<int:pk>/", ReportDetailView.as_view(**common), name="detail"),
-            path("suspensions/", SuspensionIndexView.as_view(**common), name="suspensions"),
-            path(
-                "suspensions/<int:pk>/lift/",
-                SuspensionLiftView.as_view(**common),
-                name="suspension_lift",
-            ),
         ]
         for name in ACTIONS:
             view = type(f"Report{name.title()}View", (ReportActionView,), {"action_name": name})
             patterns.append(path(f"<int:pk>/{name}/", view.as_view(**common), name=name))
         return patterns
+
+
+class SuspensionViewSet(ViewSet):
+    """Messaging suspensions (admins only), linked from the moderation queue; no menu item."""
+
+    model = MessagingSuspension
+    name = "messaging_suspensions"
+    icon = "warning"
+    add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        common = {"url_namespace": self.url_namespace}
+        return [
+            path("", SuspensionIndexView.as_view(**common), name="index"),
+            path("<int:pk>/lift/", SuspensionLiftView.as_view(**common), name="lift"),
+        ]

@@ -15,7 +15,7 @@ from tests.inbox.safety_people import people, write
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/admin/reported_messages/"
-SUSPENSIONS = f"{QUEUE}suspensions/"
+SUSPENSIONS = "/admin/messaging_suspensions/"
 
 
 @pytest.fixture
