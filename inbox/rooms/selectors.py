@@ -73,9 +73,7 @@ def room_list_for_user(*, user, scope: str = "mine") -> QuerySet[Room]:
     if not getattr(user, "is_authenticated", False):
         return Room.objects.none()
     rooms = (
-        rooms_readable_by(user)
-        if scope == "all"
-        else Room.objects.filter(pk__in=RoomMember.objects.filter(user=user).values("room_id"))
+        rooms_readable_by(user) if scope == "all" else Room.objects.filter(memberships__user=user)
     )
     return _annotated(rooms, user=user)
 
