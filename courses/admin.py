@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from cplatform.exceptions import DomainError
 
 from .models import Course, Enrollment, Material, Module
-from .services import enrollment_activate
+from .services import course_teachers_changed_announce, enrollment_activate
 
 
 class ModuleInline(admin.TabularInline):
@@ -22,6 +22,23 @@ class CourseAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "owner__email"]
     autocomplete_fields = ["owner", "teachers"]
     inlines = [ModuleInline]
+
+    def save_related(self, request, form, formsets, change):
+        """The teachers (and owner) are saved here; what listens to a change of them (the course's
+        chat room) hears it, as when `course_teachers_set` changes them."""
+        course = form.instance
+        before = getattr(form, "teachers_before", set())
+        super().save_related(request, form, formsets, change)
+        if course.owner_id and not course.teachers.filter(pk=course.owner_id).exists():
+            course.teachers.add(course.owner_id)  # the owner is always one of its teachers
+        course_teachers_changed_announce(course=course, before=before)
+
+    def save_model(self, request, obj, form, change):
+        # On the form, not on this admin (one instance serves every request).
+        if change:
+            saved = Course.objects.get(pk=obj.pk)
+            form.teachers_before = {saved.owner_id, *saved.teachers.values_list("pk", flat=True)}
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Material)

@@ -188,6 +188,54 @@ def course_update(*, actor: User, course: Course, data: dict) -> Course:
     return locked
 
 
+def _teacher_ids(course: Course) -> set[int]:
+    return {course.owner_id, *course.teachers.values_list("pk", flat=True)} - {None}
+
+
+def course_teachers_set(
+    *, actor: User, course: Course, teacher_ids, owner_id: int | None = None
+) -> Course:
+    """The course's teachers become `teacher_ids` (and `owner_id` its owner, if given; the owner is
+    always one of them). The course's teachers and admins change them; each must be a teacher
+    (422 otherwise). Announces `course_teachers_changed` when the set changes."""
+    if not can_manage_course(user=actor, course=course):
+        raise NotFound()
+    ids = {int(pk) for pk in teacher_ids}
+    with transaction.atomic():
+        locked = Course.objects.select_for_update().get(pk=course.pk)
+        if owner_id is not None:
+            ids.add(int(owner_id))
+        people = {u.pk: u for u in User.objects.filter(pk__in=ids, is_active=True)}
+        refused = sorted(pk for pk in ids if pk not in people or not is_teacher(people[pk]))
+        if refused:
+            raise ValidationFailed(
+                errors={"teacher_ids": [_("Not a teacher: %(id)s.") % {"id": pk} for pk in refused]}
+            )
+        before = _teacher_ids(locked)
+        if owner_id is not None and locked.owner_id != int(owner_id):
+            locked.owner_id = int(owner_id)
+            locked.save(update_fields=["owner"])
+        locked.teachers.set(ids | {locked.owner_id})
+        course_teachers_changed_announce(course=locked, before=before)
+    return locked
+
+
+def course_teachers_changed_announce(*, course: Course, before: set[int]) -> None:
+    """Announce `course_teachers_changed` if the course's teachers (owner included) differ from
+    `before`; called inside the transaction that changed them (by `course_teachers_set`, and by
+    Django's admin after it saved the course's form)."""
+    after = _teacher_ids(course)
+    if after != before:
+        announce(
+            signals.course_teachers_changed,
+            signals.course_teachers_changed_committed,
+            sender=Course,
+            course=course,
+            added=sorted(after - before),
+            removed=sorted(before - after),
+        )
+
+
 def module_create(*, actor: User, course: Course, data: dict) -> Module:
     if not can_manage_course(user=actor, course=course):
         raise NotFound()

@@ -42,3 +42,8 @@ enrollment_waitlisted_committed = Signal()
 # A person downloaded a material's file (it was opened for them). Sent with `material`, `user`.
 material_downloaded = Signal()
 material_downloaded_committed = Signal()
+
+# A course's teachers changed (its teachers or its owner, by `course_teachers_set`). Sent with
+# `course`, `added` and `removed` (user ids). inbox keeps the course room's members in step.
+course_teachers_changed = Signal()
+course_teachers_changed_committed = Signal()

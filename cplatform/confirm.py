@@ -27,6 +27,9 @@ class Confirmation:
     hidden: dict[str, str] = field(default_factory=dict)
     # Where the form posts, when not to the page's own address (a view of a package that does it).
     action: str = ""
+    # Why the action cannot be done (a refused domain rule): shown as the form's error, and the
+    # page offers only the way back.
+    refusal: str = ""
 
 
 def confirm_page(

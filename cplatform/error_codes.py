@@ -110,6 +110,11 @@ CODES: dict[str, str] = {
     "method_unavailable": "The payment method is not available (card payments need Stripe on).",
     "coupon_invalid": "The coupon does not exist, expired, is used up or is for another currency.",
     "lesson_not_payable": "The lessons cannot be paid together (other student, teacher, no price).",
+    # Inbox leftovers of issue 13 (admins reading rooms, admins blocking).
+    "room_not_member": "An admin reads (and moderates) this room without being a member; only "
+    "members write in it.",
+    "admin_cannot_block": "Admins do not block people: they may write to anyone, and act on reports "
+    "instead.",
 }
 
 

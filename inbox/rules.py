@@ -28,7 +28,7 @@ from authentication.selectors import (
 )
 from classroom.selectors import my_students, teachers_of
 
-from .models import MessagingSuspension, UserBlock
+from .models import MessagingSuspension, Room, UserBlock
 
 User = get_user_model()
 
@@ -46,7 +46,7 @@ def message_partners_for(user) -> QuerySet[User]:
         return User.objects.none()
     # Admins may write to anyone; everyone may write to the admins.
     allowed = Q(pk__isnull=False) if is_admin(user) else Q(pk__in=_admin_ids())
-    if not is_admin(user) and MessagingSuspension.objects.filter(user=user).exists():
+    if not is_admin(user) and MessagingSuspension.objects.current().filter(user=user).exists():
         # A suspended person may write to the admins only.
         return User.objects.filter(allowed, is_active=True).exclude(pk=user.pk)
     if has_role(user, Role.TEACHER):
@@ -123,3 +123,16 @@ def message_visibility(user) -> Q:
         | Q(sender__in=minors, recipient__in=teachers)
         | Q(recipient__in=minors, sender__in=teachers)
     )
+
+
+def rooms_readable_by(user) -> QuerySet[Room]:
+    """The one rule of who reads a chat room (its pages, API, attachments and WebSocket consumers
+    alike): its members; an active admin every room (they moderate rooms they are not in). Anyone
+    else, and anonymous, none."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Room.objects.none()
+    if is_admin(user):
+        return Room.objects.all()
+    # A join, not `pk__in`: the unread counts correlated with these rooms keep their index plan
+    # (tests/inbox/test_rooms_unread_plan.py). One membership per person and room: no duplicates.
+    return Room.objects.filter(memberships__user=user)

@@ -16,3 +16,8 @@ direct_message_sent_committed = Signal()
 # Someone's unread notifications changed (one made for them, or read). Sent after the commit only
 # (what changed is already in the database), with `user_id`; the live layer pushes the new badges.
 notifications_unread_changed_committed = Signal()
+
+# Someone read direct messages they had received (one, or a thread's). `user_id` (the reader),
+# `count` (how many became read). The live layer pushes their new badges, as for a new message.
+direct_messages_read = Signal()
+direct_messages_read_committed = Signal()

@@ -814,3 +814,19 @@ ROUTES.update(
         "billing-history": Row(SIGNED_IN_ONLY, lambda w: "/billing/history/"),
     }
 )
+# Issue 13's leftovers: admins read and moderate every chat room (inbox.rules.rooms_readable_by),
+# member or not — but do not write in one they are not in (the page's form error, 422) — and an
+# admin's block is refused with its reason (422 admin_cannot_block).
+ROOM_OR_ADMIN = expect(ROOM, admin=200)
+ROUTES.update(
+    {
+        key: Row(ROOM_OR_ADMIN, ROUTES[key].path)
+        for key in ("room-detail", "room-messages", "room-message-delete", "room-members")
+    }
+)
+ROUTES["room-post #post"].expect = expect(ROUTES["room-post #post"].expect, admin=422)
+ROUTES["room-message-delete #post"].expect = expect(
+    ROUTES["room-message-delete #post"].expect, admin=DONE
+)
+ROUTES["inbox-block"].expect = expect(ROUTES["inbox-block"].expect, admin=422)
+ROUTES["inbox-block #post"].expect = expect(ROUTES["inbox-block #post"].expect, admin=422)

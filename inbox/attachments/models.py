@@ -13,6 +13,8 @@ from django.utils import timezone
 from courses.storage import private_storage
 from cplatform.validators import validate_single_line
 
+from .validators import validate_file_name
+
 __all__ = ["Attachment"]
 
 
@@ -42,8 +44,8 @@ class Attachment(models.Model):
     file = models.FileField(upload_to=attachment_upload_to, storage=private_storage, max_length=255)
     name = models.CharField(
         max_length=255,
-        help_text="The file's name as the sender had it.",
-        validators=[validate_single_line],
+        help_text="The file's name as the sender had it (cleaned: no path, nothing invisible).",
+        validators=[validate_single_line, validate_file_name],
     )
     content_type = models.CharField(max_length=100, validators=[validate_single_line])
     size = models.PositiveBigIntegerField()

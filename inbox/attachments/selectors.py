@@ -1,6 +1,6 @@
 """Who may download an attachment: whoever may read its direct message (`message_visibility`:
 sender, recipient and, for a teacher's thread with a student under 16, the student's guardians),
-or the members of its room while its message is not deleted. Anyone else: NotFound, as a missing
+or whoever reads its room (`rooms_readable_by`: members, admins) while its message is not deleted. Anyone else: NotFound, as a missing
 id."""
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -8,8 +8,7 @@ from postman.models import Message
 
 from cplatform.exceptions import NotFound
 
-from ..models import RoomMember
-from ..rules import message_visibility
+from ..rules import message_visibility, rooms_readable_by
 from .models import Attachment
 
 ATTACHMENT_FIELDS = ("id", "name", "size", "content_type", "message_id", "room_message_id")
@@ -19,10 +18,14 @@ def attachment_list_for(*, user) -> QuerySet[Attachment]:
     if not getattr(user, "is_authenticated", False):
         return Attachment.objects.none()
     readable_messages = Message.objects.filter(message_visibility(user)).values("pk")
-    member = RoomMember.objects.filter(user=user, room_id=OuterRef("room_message__room_id"))
+    readable_rooms = rooms_readable_by(user).filter(pk=OuterRef("room_message__room_id"))
     return Attachment.objects.filter(
         Q(message__in=readable_messages)
-        | Q(Exists(member), room_message__deleted_at__isnull=True, room_message__isnull=False)
+        | Q(
+            Exists(readable_rooms),
+            room_message__deleted_at__isnull=True,
+            room_message__isnull=False,
+        )
     )
 
 

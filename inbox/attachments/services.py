@@ -5,10 +5,13 @@ failed message leaves neither a row nor a file."""
 
 from contextlib import contextmanager
 
+from django.core.exceptions import ValidationError
+
 from courses.storage import private_storage
+from cplatform.exceptions import ValidationFailed
 
 from .models import Attachment
-from .validators import CheckedFile
+from .validators import FIELD, CheckedFile
 
 
 @contextmanager
@@ -38,6 +41,10 @@ def attachments_save(
             size=checked.size,
             uploaded_by=uploaded_by,
         )
+        try:  # the name's validators hold even for a caller that skipped attachments_check
+            attachment.full_clean(exclude=["file", "message", "room_message", "uploaded_by"])
+        except ValidationError as exc:
+            raise ValidationFailed(errors={FIELD: exc.messages}, code="invalid_file_type") from exc
         attachment.file.save(checked.name, checked.upload, save=False)
         written.append(attachment.file.name)
         attachment.save()

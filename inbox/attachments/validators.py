@@ -3,11 +3,14 @@ they are. The type is found from the content (its first bytes; for Office files 
 never from the client's content type; the name's extension must agree with what was found, so an
 .exe renamed .pdf is refused."""
 
+import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -107,11 +110,33 @@ def sniff(upload) -> Kind | None:
     return None
 
 
+def _unsafe_in_name(ch: str) -> bool:
+    """Control characters (C0, DEL, C1: a header line of the download holds the name), Unicode's
+    invisible format characters (bidi overrides and isolates, which make "invoice\u202efdp.exe" read
+    as "invoiceexe.pdf"; zero-width characters) and line / paragraph separators."""
+    return unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"}
+
+
+def validate_file_name(value) -> None:
+    """An attachment's stored name: one plain file name, no path, nothing invisible or bidi."""
+    if not isinstance(value, str):
+        return
+    if any(_unsafe_in_name(ch) for ch in value):
+        raise ValidationError(
+            _("A file name may not hold control, invisible or text-direction characters."),
+            code="control_characters",
+        )
+    if "/" in value or "\\" in value or value.strip(". ") == "":
+        raise ValidationError(_("Give the file a plain name, not a path."), code="invalid")
+
+
 def _safe_name(name: str) -> str:
-    # Only the last part of a path, without line breaks or control characters (it goes into a
-    # header line of the download).
-    base = PurePath((name or "").replace("\\", "/")).name
-    base = "".join(ch for ch in base if ord(ch) >= 32 and ord(ch) != 127).strip()
+    # Only the last part of a path (either separator), without what validate_file_name refuses,
+    # nor dots and spaces around it (".." is no name; a leading dot would hide the file).
+    name = unicodedata.normalize("NFC", name or "")
+    base = re.split(r"[/\\]", name)[-1]
+    base = "".join(ch for ch in base if not _unsafe_in_name(ch))
+    base = " ".join(base.split()).strip(". ")
     return base[-NAME_MAX_LENGTH:] or "file"
 
 

@@ -1,6 +1,6 @@
 """The WebSocket endpoints (routes in inbox/live/routing.py).
 
-`ws/rooms/<room_id>/`: a member of the room. Anyone else (anonymous, not a member, no such room) is
+`ws/rooms/<room_id>/`: whoever may read the room (its members; admins, any room). Anyone else (anonymous, not a member, no such room) is
 refused before the handshake completes: the socket is closed before it is accepted, which the ASGI
 server answers with HTTP 403, so a refused client learns nothing about the room (the same answer as
 a missing id, like the pages' 404). Once open, the server pushes JSON frames:
@@ -29,7 +29,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from . import render
 from .auth import accepted_subprotocol
 from .groups import room_group, user_group
-from .selectors import badge_counts, room_membership_get, room_message_get_for_member
+from .selectors import badge_counts, room_message_get_for_member, room_readable
 from .services import room_read_frame
 
 # Closed after accepting because the person is no longer a member (4000-4999: the application's).
@@ -79,10 +79,8 @@ class _PersonConsumer(AsyncJsonWebsocketConsumer):
 class RoomConsumer(_PersonConsumer):
     async def connect(self):
         self.room_id = self.scope["url_route"]["kwargs"]["room_id"]
-        membership = await database_sync_to_async(room_membership_get)(
-            user=self.user, room_id=self.room_id
-        )
-        if membership is None:
+        readable = await database_sync_to_async(room_readable)(user=self.user, room_id=self.room_id)
+        if not readable:
             await self.close()  # before accept: the handshake is refused (HTTP 403)
             return
         await self.join(room_group(self.room_id), user_group(self.user.pk))

@@ -10,7 +10,11 @@ from django.dispatch import receiver
 
 from inbox.models import RoomMember, RoomMessage
 from inbox.rooms.signals import room_message_posted_committed, room_read_moved_committed
-from inbox.signals import direct_message_sent_committed, notifications_unread_changed_committed
+from inbox.signals import (
+    direct_message_sent_committed,
+    direct_messages_read_committed,
+    notifications_unread_changed_committed,
+)
 
 from .push import push_membership_ended, push_room_message, push_unread
 
@@ -32,6 +36,12 @@ def direct_message_sent(sender, *, message, **kwargs):
     """The recipient's direct-message badge counts one more."""
     if message.recipient_id:
         push_unread(user_id=message.recipient_id)
+
+
+@receiver(direct_messages_read_committed, dispatch_uid="inbox.live.direct_messages_read")
+def direct_messages_read(sender, *, user_id, **kwargs):
+    """The reader's direct-message badge counts fewer."""
+    push_unread(user_id=user_id)
 
 
 @receiver(notifications_unread_changed_committed, dispatch_uid="inbox.live.notifications_unread")

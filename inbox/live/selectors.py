@@ -1,32 +1,34 @@
-"""What the live consumers read, each checked against who asks: a socket only ever sees a room its
-person is a member of (a missing room and someone else's room look the same: refused)."""
+"""What the live consumers read, each checked against who asks with the rooms' one rule
+(`inbox.rules.rooms_readable_by`, as the pages and the API): a socket only ever sees a room its
+person may read, a member's or, for an admin, any (a missing room and someone else's room look the
+same: refused)."""
 
 from __future__ import annotations
 
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from inbox.attachments.selectors import attachments_prefetch
 from inbox.messaging.selectors import unread_count_for as direct_unread_count
 from inbox.models import RoomMember, RoomMessage
 from inbox.notifications.selectors import unread_count as notification_unread_count
+from inbox.rules import rooms_readable_by
 
 
-def room_membership_get(*, user, room_id: int) -> RoomMember | None:
-    """`user`'s membership of the room, or None (anonymous, inactive, not a member, no such room)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    return RoomMember.objects.filter(room_id=room_id, user=user).first()
+def room_readable(*, user, room_id: int) -> bool:
+    """Whether `user` may read the room (False: anonymous, inactive, no such room, not theirs)."""
+    return rooms_readable_by(user).filter(pk=room_id).exists()
 
 
 def room_message_get_for_member(*, user, room_id: int, message_id: int) -> RoomMessage | None:
-    """A message of the room, if `user` is (still) one of its members: two queries (the message,
-    its mentions for the fragment's marks)."""
+    """A message of the room, if `user` may (still) read it: two queries (the message, its
+    mentions for the fragment's marks)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
+    role = RoomMember.objects.filter(room_id=OuterRef("room_id"), user=user).values("role")[:1]
     message = (
-        RoomMessage.objects.filter(pk=message_id, room_id=room_id, room__memberships__user=user)
-        .annotate(viewer_role=F("room__memberships__role"))
+        RoomMessage.objects.filter(pk=message_id, room_id=room_id, room__in=rooms_readable_by(user))
+        .annotate(viewer_role=Subquery(role))
         .select_related("author", "room")
         .prefetch_related("mentions", attachments_prefetch())
         .first()

@@ -21,7 +21,12 @@ from cplatform.signals import announce
 from .. import rules
 from ..attachments.services import attachments_save, stored_files_cleanup
 from ..attachments.validators import attachments_check
-from ..signals import direct_message_sent, direct_message_sent_committed
+from ..signals import (
+    direct_message_sent,
+    direct_message_sent_committed,
+    direct_messages_read,
+    direct_messages_read_committed,
+)
 from .selectors import forget_unread_count, message_get_for
 
 SUBJECT_MAX_LENGTH = Message.SUBJECT_MAX_LENGTH
@@ -198,16 +203,31 @@ def message_mark_read(*, user, message_id: int) -> Message:
         message.read_at = timezone.now()
         with transaction.atomic():
             message.save(update_fields=["read_at"])
+            _announce_read(user=user, count=1)
         forget_unread_count(user)
     return message
+
+
+def _announce_read(*, user, count: int) -> None:
+    """The reader's unread count went down: their open sockets hear the new one (after commit)."""
+    announce(
+        direct_messages_read,
+        direct_messages_read_committed,
+        sender=Message,
+        user_id=user.pk,
+        count=count,
+    )
 
 
 def thread_mark_read(*, user, thread_id: int) -> int:
     """Mark every message of the thread that `user` received read (opening the thread's page)."""
     forget_unread_count(user)
     with transaction.atomic():
-        return Message.objects.filter(
+        count = Message.objects.filter(
             thread_id=thread_id, recipient=user, read_at__isnull=True
         ).update(read_at=timezone.now()) + Message.objects.filter(
             pk=thread_id, thread__isnull=True, recipient=user, read_at__isnull=True
         ).update(read_at=timezone.now())
+        if count:
+            _announce_read(user=user, count=count)
+    return count

@@ -1,6 +1,8 @@
 """Chat rooms: my rooms with unread counts, group rooms, members, messages (cursor-paged history,
-`after=` polling), read markers. A room answers its members only: anyone else gets the same 404 as
-for a missing id, on every operation. Operations parse, call one selector or service, answer."""
+`after=` polling), read markers. A room answers its members, and admins (who read and moderate every
+room, member or not); anyone else gets the same 404 as for a missing id, on every operation. Operations parse, call one selector or service, answer."""
+
+from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -36,6 +38,11 @@ RoomMemberSort = sort_enum(
 
 class RoomFilter(Schema):
     sort: RoomSort = sort_field(RoomSort, "-activity", note="`activity`: the newest message.")
+    scope: Literal["mine", "all"] = Field(
+        "mine",
+        description="`mine`: the rooms you are a member of. `all`: every room you may read — for "
+        "an admin every room (to read and moderate it), for anyone else the same as `mine`.",
+    )
 
 
 class RoomMemberFilter(Schema):
@@ -63,8 +70,9 @@ def _room(request, room_id: int):
 @paginate(LimitOffset)
 def list_rooms(request, filters: Query[RoomFilter]):
     """The caller's rooms (course rooms of their courses, group rooms they are in) with unread
-    counts."""
-    return sorted_by(selectors.room_list_for_user(user=request.auth), filters.sort)
+    counts; an admin's `scope=all`: every room."""
+    rooms = selectors.room_list_for_user(user=request.auth, scope=filters.scope)
+    return sorted_by(rooms, filters.sort)
 
 
 @router.get("/rooms/{room_id}", response={200: RoomOut, **errors(401, 404)}, auth=auth_for())
@@ -178,7 +186,8 @@ def list_room_messages(request, room_id: int, query: Query[HistoryQuery]):
 @location("api:retrieve_room_message", room_id="room_id", message_id="id")
 def post_room_message(request, room_id: int, payload: RoomMessageIn):
     """A member writes in the room; `@Name` of a member mentions them. A student who needs a
-    guardian's consent first reads but does not write (403 `guardian_consent_required`)."""
+    guardian's consent first reads but does not write (403 `guardian_consent_required`); nor does
+    an admin who reads the room without being a member (403 `room_not_member`)."""
     message = services.room_message_post(
         actor=request.auth, room=_room(request, room_id), body=payload.body
     )
@@ -226,8 +235,8 @@ def update_room_message(request, room_id: int, message_id: int, payload: RoomMes
     auth=auth_for(),
 )
 def delete_room_message(request, room_id: int, message_id: int):
-    """Its author, or a teacher of the room (an admin member too), deletes a message; it keeps its
-    place in the history as "deleted"."""
+    """Its author, a teacher of the room or an admin (member or not) deletes a message; it keeps
+    its place in the history as "deleted"."""
     message = selectors.room_message_get_for_user(
         user=request.auth, room_id=room_id, message_id=message_id
     )

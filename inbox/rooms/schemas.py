@@ -25,20 +25,24 @@ MEMBER_IDS = Field(
 
 
 class RoomOut(Schema):
-    """A room the caller is a member of."""
+    """A room the caller is a member of (or, for an admin, any room: `my_role` null when they read
+    it without being a member)."""
 
     id: int
     kind: RoomKind
     name: str = Field(..., description="The group room's name, or the course's title.")
     course: CourseBrief | None = Field(..., description="The course of a course room.")
-    my_role: RoomRole
+    my_role: RoomRole | None = Field(
+        ..., description="The caller's role in the room; null: an admin reading it, not a member."
+    )
     member_count: int
     unread_count: int = Field(
         ..., description="Others' messages (not deleted) after the caller's read marker."
     )
-    last_read_id: int = Field(
+    last_read_id: int | None = Field(
         ...,
-        description="The caller's read marker: the id of the last message they have read (0: none).",
+        description="The caller's read marker: the id of the last message they have read (0: none; "
+        "null: an admin who is not a member).",
     )
     last_message_id: int | None = Field(..., description="The newest message's id (null: none).")
     can_post: bool = Field(
@@ -64,7 +68,7 @@ class RoomOut(Schema):
         request = context["request"]
         if not hasattr(request, "_rooms_can_post"):
             request._rooms_can_post = selectors.can_post_in(user=request.auth)
-        return request._rooms_can_post
+        return request._rooms_can_post and selectors.room_is_member(room=obj)
 
     @staticmethod
     def resolve_can_manage(obj, context):

@@ -1,6 +1,7 @@
-"""Reads of chat rooms. Every fetch that depends on who asks goes through `room_get_for_user` /
-`room_message_get_for_user`: a room answers only its members; anyone else (admins included: a room's
-talk is its members') gets the same NotFound as for a missing id.
+"""Reads of chat rooms. Every fetch that depends on who asks goes through `rooms_readable_by` (via
+`room_get_for_user` / `room_message_get_for_user`, and the live sockets' selectors): a room answers
+its members, and admins (who read and moderate every room, member or not: reports and safeguarding
+need it); anyone else gets the same NotFound as for a missing id.
 
 History is read by id (ids only grow): `before=<id>` pages back, `after=<id>` polls for newer ones;
 each page is one query for the messages and one for their mentions, whatever the history's size."""
@@ -20,7 +21,7 @@ from cplatform.exceptions import NotFound
 
 from ..attachments.selectors import attachments_prefetch
 from ..models import Room, RoomKind, RoomMember, RoomMessage, RoomRole
-from ..rules import message_partners_for
+from ..rules import message_partners_for, rooms_readable_by
 
 User = get_user_model()
 
@@ -56,12 +57,28 @@ def _unread_count(user) -> Subquery:
     return Coalesce(Subquery(unread, output_field=IntegerField()), Value(0))
 
 
-def room_list_for_user(*, user) -> QuerySet[Room]:
-    """The rooms `user` is a member of, each with `unread_count` (others' messages after their read
-    marker), `my_role`, `last_read_id`, `last_message_id` and `member_count`; newest activity first.
-    One query for the whole list."""
+def room_can_read(*, user, room_id: int) -> bool:
+    """Whether `user` may read the room (one query); a missing room is False like a forbidden one."""
+    return rooms_readable_by(user).filter(pk=room_id).exists()
+
+
+ROOM_SCOPES = ("mine", "all")
+
+
+def room_list_for_user(*, user, scope: str = "mine") -> QuerySet[Room]:
+    """The rooms `user` is a member of (`scope="all"`: every room they may read, which for an admin
+    is every room, members or not), each with `unread_count` (others' messages after their read
+    marker), `my_role` (None where they read as an admin, not a member), `last_read_id`,
+    `last_message_id` and `member_count`; newest activity first. One query for the whole list."""
     if not getattr(user, "is_authenticated", False):
         return Room.objects.none()
+    rooms = (
+        rooms_readable_by(user) if scope == "all" else Room.objects.filter(memberships__user=user)
+    )
+    return _annotated(rooms, user=user)
+
+
+def _annotated(rooms: QuerySet[Room], *, user) -> QuerySet[Room]:
     last_message = RoomMessage.objects.filter(room=OuterRef("pk")).order_by("-pk").values("pk")[:1]
     members = (
         RoomMember.objects.filter(room=OuterRef("pk"))
@@ -71,8 +88,7 @@ def room_list_for_user(*, user) -> QuerySet[Room]:
         .values("n")
     )
     return (
-        Room.objects.filter(memberships__user=user)
-        .select_related("course")
+        rooms.select_related("course")
         .annotate(
             unread_count=_unread_count(user),
             my_role=Subquery(_membership(user).values("role")[:1]),
@@ -105,8 +121,9 @@ def room_unread_total_for_user(*, user) -> int:
 
 
 def room_get_for_user(*, user, room_id: int) -> Room:
-    """One room of `user`'s, with the annotations of `room_list_for_user`; NotFound otherwise."""
-    room = room_list_for_user(user=user).filter(pk=room_id).first()
+    """One room `user` may read (a member's, or any for an admin), with the annotations of
+    `room_list_for_user`; NotFound otherwise."""
+    room = room_list_for_user(user=user, scope="all").filter(pk=room_id).first()
     if room is None:
         raise NotFound()
     return room
@@ -153,12 +170,20 @@ def room_is_manager(*, user, room: Room) -> bool:
 
 
 def room_is_moderator(*, user, room: Room) -> bool:
-    """Who may delete anyone's message: the room's teachers and admin members."""
+    """Who may delete anyone's message: the room's teachers, and admins (members or not)."""
+    if is_admin(user):
+        return True
     role = getattr(room, "my_role", None)
     if role is None:
         membership = room_membership_of(user=user, room=room)
         role = membership.role if membership else None
-    return role is not None and (role == RoomRole.TEACHER or is_admin(user))
+    return role == RoomRole.TEACHER
+
+
+def room_is_member(*, room: Room) -> bool:
+    """Whether the viewer of an annotated room (`room_get_for_user`) is one of its members (an admin
+    may read it without being one)."""
+    return getattr(room, "my_role", None) is not None
 
 
 def can_create_group_room(*, user) -> bool:

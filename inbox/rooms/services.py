@@ -111,6 +111,12 @@ def course_room_student_remove(*, enrollment: Enrollment) -> None:
     ).delete()
 
 
+def course_room_teachers_changed(*, course: Course) -> None:
+    """The course's teachers changed: bring its room (if opened) in line with the course."""
+    if Room.objects.filter(course=course).exists():
+        course_room_sync(course=course)
+
+
 def course_room_open(*, actor, course: Course) -> Room:
     """A teacher of the course opens its room: made and brought in line if needed."""
     if not selectors.is_course_teacher(user=actor, course=course):
@@ -220,13 +226,17 @@ def room_member_remove(*, actor, room: Room, member: RoomMember) -> None:
 
 
 def room_leave(*, actor, room: Room) -> None:
-    """A member leaves a group room (a course room follows enrolment: leave the course instead)."""
+    """A member leaves a group room (a course room follows enrolment: leave the course instead).
+    Someone who is not a member has nothing to leave: NotFound, as for a room they cannot see (an
+    admin who reads the room without being in it too)."""
     if room.kind == RoomKind.COURSE:
         raise Conflict(
             _("A course room's members follow its enrolments; it is not changed by hand."),
             code="course_room_managed",
         )
-    RoomMember.objects.filter(room=room, user=actor).delete()
+    deleted, _rows = RoomMember.objects.filter(room=room, user=actor).delete()
+    if not deleted:
+        raise NotFound()
 
 
 # --- messages --------------------------------------------------------------------------------------
@@ -249,17 +259,20 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _require_member(*, actor, room: Room) -> RoomMember:
-    member = selectors.room_membership_of(user=actor, room=room)
-    if member is None:
-        raise NotFound()
-    return member
+ROOM_NOT_MEMBER = "room_not_member"
 
 
 def room_message_post(*, actor, room: Room, body: str, attachments=()) -> RoomMessage:
     """A member writes in the room; `@Name` of a member mentions them. A student held back by
-    guardian consent reads but does not write."""
-    _require_member(actor=actor, room=room)
+    guardian consent reads but does not write; an admin who reads the room without being a member
+    does not write either (403 `room_not_member`); anyone else: NotFound."""
+    if selectors.room_membership_of(user=actor, room=room) is None:
+        if selectors.rooms_readable_by(actor).filter(pk=room.pk).exists():
+            raise PermissionDenied(
+                _("You read this room as an admin; only its members write in it."),
+                code=ROOM_NOT_MEMBER,
+            )
+        raise NotFound()
     if not selectors.can_post_in(user=actor):
         raise PermissionDenied(
             _("A guardian needs to give consent before you can write in rooms."),
@@ -326,10 +339,15 @@ def room_message_delete(*, actor, message: RoomMessage) -> RoomMessage:
 
 def room_mark_read(*, actor, room: Room, last_read_id: int | None = None) -> int:
     """Move `actor`'s read marker forward to `last_read_id` (default: the latest message); it never
-    moves back nor past the latest message. Answers the marker."""
+    moves back nor past the latest message. Answers the marker (0 for an admin who reads the room
+    without being a member: they have none)."""
     latest = _latest_id(room)
     target = latest if last_read_id is None else min(int(last_read_id), latest)
-    member = _require_member(actor=actor, room=room)
+    member = selectors.room_membership_of(user=actor, room=room)
+    if member is None:
+        if selectors.rooms_readable_by(actor).filter(pk=room.pk).exists():
+            return 0
+        raise NotFound()
     # One conditional UPDATE whether or not it moves (the same cost read or unread, and a
     # concurrent reader never moves it back).
     with transaction.atomic():

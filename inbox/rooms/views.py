@@ -1,7 +1,8 @@
 """Pages of chat rooms: my rooms (unread counts), a room (history newest at the bottom, "older
 messages", a form to write; static/js/rooms.js polls the fragment of new messages), group rooms made,
 renamed and deleted by their teachers, members added and removed, leaving. Each calls the same
-selectors and services as the API; a room answers its members only (404 for anyone else)."""
+selectors and services as the API; a room answers its members, and admins (who read and moderate
+every room: "All rooms" on the list), and 404 for anyone else."""
 
 from django import forms
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from authentication.choices import Role
 from authentication.forms import apply_domain_error
-from authentication.roles import role_required
+from authentication.roles import is_admin, role_required
 from cplatform.confirm import Confirmation, confirm_page
 from cplatform.exceptions import DomainError, NotFound
 
@@ -82,9 +83,12 @@ def _room_url(room) -> str:
 @role_required()
 def room_list(request):
     """My rooms, newest activity first, with unread counts; a teacher's courses without a room yet
-    (to open one), and "New room" for teachers and admins."""
+    (to open one), and "New room" for teachers and admins. An admin's `?scope=all` lists every
+    room (to read and moderate it)."""
     user = request.user
-    rooms = list(selectors.room_list_for_user(user=user))
+    is_admin_reader = is_admin(user)
+    scope = "all" if is_admin_reader and request.GET.get("scope") == "all" else "mine"
+    rooms = list(selectors.room_list_for_user(user=user, scope=scope))
     for room in rooms:
         room.title = selectors.room_title(room)
     courses = list(selectors.course_list_without_room_for_teacher(user=user)[:20])
@@ -95,6 +99,8 @@ def room_list(request):
             "rooms": rooms,
             "courses_without_room": courses,
             "can_create": selectors.can_create_group_room(user=user),
+            "scope": scope,
+            "can_list_all": is_admin_reader,
         },
     )
 
@@ -116,7 +122,8 @@ def _history_context(request, room, *, before=None, form=None):
         "room": room,
         "history": page,
         "form": form or MessageForm(),
-        "can_post": selectors.can_post_in(user=user),
+        "is_member": selectors.room_is_member(room=room),
+        "can_post": selectors.room_is_member(room=room) and selectors.can_post_in(user=user),
         "can_manage": selectors.room_is_manager(user=user, room=room),
         "can_moderate": selectors.room_is_moderator(user=user, room=room),
         "last_id": page.messages[-1].pk if page.messages else 0,
@@ -143,7 +150,7 @@ def room_detail(request, room_id: int):
     room = _room(request, room_id)
     before = _cursor(request.GET.get("before"))
     context = _history_context(request, room, before=before)
-    if before is None and context["last_id"]:
+    if before is None and context["last_id"] and context["is_member"]:
         services.room_mark_read(actor=request.user, room=room, last_read_id=context["last_id"])
     # The badge beside "Chat rooms" (what is unread elsewhere); the live socket keeps it current.
     context["unread_elsewhere"] = selectors.room_unread_total_for_user(user=request.user)
@@ -159,7 +166,7 @@ def room_messages_fragment(request, room_id: int):
     if after is None:
         raise Http404
     page = selectors.room_history(room=room, after=after, limit=selectors.HISTORY_MAX_PAGE)
-    if page.messages:
+    if page.messages and selectors.room_is_member(room=room):
         services.room_mark_read(actor=request.user, room=room, last_read_id=page.messages[-1].pk)
     response = render(
         request,
@@ -395,7 +402,7 @@ def room_member_remove(request, room_id: int, user_id: int):
 def room_leave(request, room_id: int):
     room = _room(request, room_id)
     room.title = selectors.room_title(room)
-    if room.kind != RoomKind.GROUP:
+    if room.kind != RoomKind.GROUP or not selectors.room_is_member(room=room):
         raise Http404
     if request.method == "POST":
         services.room_leave(actor=request.user, room=room)

@@ -17,14 +17,17 @@ from wagtail.admin.viewsets.base import ViewSet
 from authentication.roles import is_admin
 from cplatform.exceptions import DomainError
 
-from .models import REPORT_NOTE_MAX_LENGTH, MessageReport, ReportStatus
+from .models import REPORT_NOTE_MAX_LENGTH, MessageReport, MessagingSuspension, ReportStatus
 from .selectors import (
     report_get_for_admin,
     report_list_for_user,
     report_queue_counts,
+    suspension_get_for_admin,
+    suspension_list_for_admin,
     thread_messages,
 )
 from .services import (
+    messaging_suspension_lift,
     report_block_sender,
     report_dismiss,
     report_remove_message,
@@ -76,6 +79,7 @@ class ReportIndexView(_AdminsOnly, WagtailAdminTemplateMixin, TemplateView):
                 "status": status,
                 "statuses": ReportStatus.choices,
                 "counts": report_queue_counts(),
+                "suspension_count": suspension_list_for_admin(actor=self.request.user).count(),
                 "url_namespace": self.url_namespace,
             }
         )
@@ -211,6 +215,68 @@ class ReportActionView(_ReportView):
         return redirect(f"{self.url_namespace}:detail", self.object.pk)
 
 
+# --- messaging suspensions ---------------------------------------------------------------------
+
+
+QUEUE_NAMESPACE = "reported_messages"
+
+
+class SuspensionIndexView(_AdminsOnly, WagtailAdminTemplateMixin, TemplateView):
+    """The current messaging suspensions (who, since when, by whom, the report behind it), each with
+    "Lift suspension"; reached from the moderation queue."""
+
+    model = MessagingSuspension
+    template_name = "inbox/admin/suspension_index.html"
+    page_title = gettext_lazy("Messaging suspensions")
+    header_icon = "warning"
+    is_queue = True  # its own index: no "Reported messages" crumb pointing at itself
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_admin(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["suspensions"] = suspension_list_for_admin(actor=self.request.user)[
+            :QUEUE_PAGE_SIZE
+        ]
+        context["url_namespace"] = self.url_namespace
+        context["queue_namespace"] = QUEUE_NAMESPACE
+        return context
+
+
+class SuspensionLiftView(SuspensionIndexView):
+    """GET asks (what will happen), POST lifts, recording who and when."""
+
+    template_name = "inbox/admin/suspension_lift.html"
+    page_title = gettext_lazy("Lift this suspension?")
+
+    def setup(self, request, *args, pk, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.pk = pk
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_admin(request.user):
+            raise PermissionDenied
+        self.object = suspension_get_for_admin(actor=request.user, suspension_id=self.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["suspension"] = self.object
+        context["cancel_url"] = reverse(f"{self.url_namespace}:index")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        messaging_suspension_lift(actor=request.user, user_id=self.object.user_id)
+        messages.success(
+            request,
+            _("%(name)s may write to others again.") % {"name": self.object.user.name},
+        )
+        return redirect(f"{self.url_namespace}:index")
+
+
 class ReportViewSet(ViewSet):
     model = MessageReport
     name = "reported_messages"
@@ -243,3 +309,19 @@ class ReportViewSet(ViewSet):
             view = type(f"Report{name.title()}View", (ReportActionView,), {"action_name": name})
             patterns.append(path(f"<int:pk>/{name}/", view.as_view(**common), name=name))
         return patterns
+
+
+class SuspensionViewSet(ViewSet):
+    """Messaging suspensions (admins only), linked from the moderation queue; no menu item."""
+
+    model = MessagingSuspension
+    name = "messaging_suspensions"
+    icon = "warning"
+    add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        common = {"url_namespace": self.url_namespace}
+        return [
+            path("", SuspensionIndexView.as_view(**common), name="index"),
+            path("<int:pk>/lift/", SuspensionLiftView.as_view(**common), name="lift"),
+        ]

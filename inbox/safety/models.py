@@ -86,12 +86,18 @@ class MessageReport(models.Model):
         return f"report {self.pk} of message {self.message_id}"
 
 
-class MessagingSuspension(models.Model):
-    """While a row exists, `user` may write direct messages to admins only (inbox/rules.py). Made by
-    an admin from the moderation queue; lifting it deletes the row."""
+class MessagingSuspensionQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(lifted_at__isnull=True)
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messaging_suspension"
+
+class MessagingSuspension(models.Model):
+    """While a current row (not lifted) exists, `user` may write direct messages to admins only
+    (inbox/rules.py). Made by an admin from the moderation queue; an admin lifts it from
+    *Messaging suspensions* (who and when are kept on the row: the history stays)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messaging_suspensions"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -104,6 +110,25 @@ class MessagingSuspension(models.Model):
         MessageReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reason = models.TextField(blank=True, validators=[validate_multiline_text])
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messaging_suspensions_lifted",
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MessagingSuspensionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="inbox_one_current_suspension_per_user",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"messaging of {self.user_id} suspended"

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 from postman.models import STATUS_ACCEPTED, Message
 
 from authentication.choices import GuardianLinkStatus, Role
 from authentication.models import GuardianLink
 from authentication.roles import has_role, is_admin
 from authentication.selectors import CONSENT_REQUIRED, guardian_consent_problem
-from cplatform.exceptions import NotFound
+from cplatform.exceptions import NotFound, ValidationFailed
 
 from ..models import UserBlock
 from ..rules import is_minor, message_partners_for, message_visibility, minors_in_care_of
@@ -61,6 +62,30 @@ def blockable_user_get(*, actor, user_id: int):
     ):
         return target
     raise NotFound
+
+
+ADMIN_CANNOT_BLOCK = "admin_cannot_block"
+
+
+def user_block_check(*, actor, target) -> None:
+    """Why `actor` may not block `target`, raised (the block page asks it before offering to
+    block): an admin does not block (they may write to anyone, and a block of theirs would stop
+    nothing), and nobody blocks an admin."""
+    if is_admin(actor):
+        raise ValidationFailed(
+            _(
+                "Admins do not block people: you may write to anyone, and a report's actions "
+                "(block for the reporter, suspend) are how you stop someone."
+            ),
+            errors={"user_id": [_("Admins do not block people.")]},
+            code=ADMIN_CANNOT_BLOCK,
+        )
+    if is_admin(target):
+        raise ValidationFailed(
+            _("Admins cannot be blocked: they answer reports and keep everyone safe."),
+            errors={"user_id": [_("Admins cannot be blocked.")]},
+            code="admin_not_blockable",
+        )
 
 
 def user_is_blocked_by(*, user, blocker) -> bool:
@@ -134,7 +159,26 @@ def thread_messages(*, message: Message) -> QuerySet[Message]:
 
 
 def messaging_suspended(*, user) -> bool:
-    return MessagingSuspension.objects.filter(user=user).exists()
+    return MessagingSuspension.objects.current().filter(user=user).exists()
+
+
+def suspension_list_for_admin(*, actor) -> QuerySet[MessagingSuspension]:
+    """The current messaging suspensions, newest first, with who is suspended, who suspended them
+    and the report behind it (one query); nothing for anyone but an admin."""
+    if not is_admin(actor):
+        return MessagingSuspension.objects.none()
+    return (
+        MessagingSuspension.objects.current()
+        .select_related("user", "created_by", "report")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def suspension_get_for_admin(*, actor, suspension_id: int) -> MessagingSuspension:
+    suspension = suspension_list_for_admin(actor=actor).filter(pk=suspension_id).first()
+    if suspension is None:
+        raise NotFound
+    return suspension
 
 
 # --- safeguarding minors ---------------------------------------------------------------------------

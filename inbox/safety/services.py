@@ -19,22 +19,17 @@ from .models import (
     ReportAction,
     ReportStatus,
 )
-from .selectors import blockable_user_get, message_get_for_reporter
+from .selectors import blockable_user_get, message_get_for_reporter, user_block_check
 
 ADMIN_NOT_BLOCKABLE = "admin_not_blockable"
 
 
 def user_block(*, actor, user_id: int) -> UserBlock:
     """`actor` blocks the person: no direct message goes either way while the block holds, and the
-    person is not told. Someone `actor` may not see is 404; an admin is 422 `admin_not_blockable`.
-    Blocking twice answers the existing block."""
+    person is not told. Someone `actor` may not see is 404; an admin is 422 `admin_not_blockable`;
+    an admin blocking is 422 `admin_cannot_block`. Blocking twice answers the existing block."""
     target = blockable_user_get(actor=actor, user_id=user_id)
-    if is_admin(target):
-        raise ValidationFailed(
-            _("Admins cannot be blocked: they answer reports and keep everyone safe."),
-            errors={"user_id": [_("Admins cannot be blocked.")]},
-            code=ADMIN_NOT_BLOCKABLE,
-        )
+    user_block_check(actor=actor, target=target)
     with transaction.atomic():
         block, _created = UserBlock.objects.get_or_create(blocker=actor, blocked=target)
     return block
@@ -140,7 +135,7 @@ def report_suspend_sender(*, actor, report_id: int, note: str = "") -> MessageRe
         )
         sender = report.message.sender
         _refuse_admin(sender)
-        MessagingSuspension.objects.get_or_create(
+        MessagingSuspension.objects.current().get_or_create(
             user=sender,
             defaults={"created_by": actor, "report": report, "reason": report.note},
         )
@@ -148,10 +143,25 @@ def report_suspend_sender(*, actor, report_id: int, note: str = "") -> MessageRe
     return report
 
 
-def messaging_suspension_lift(*, actor, user_id: int) -> None:
+def messaging_suspension_lift(*, actor, user_id: int) -> MessagingSuspension | None:
+    """An admin lifts the person's current suspension: they write to anyone the rule allows again.
+    The row stays, with who lifted it and when. Nothing to lift answers None (a second lift, or two
+    admins at once, changes nothing)."""
     if not is_admin(actor):
         raise NotFound
-    MessagingSuspension.objects.filter(user_id=user_id).delete()
+    with transaction.atomic():
+        suspension = (
+            MessagingSuspension.objects.current()
+            .select_for_update()
+            .filter(user_id=user_id)
+            .first()
+        )
+        if suspension is None:
+            return None
+        suspension.lifted_by = actor
+        suspension.lifted_at = timezone.now()
+        suspension.save(update_fields=["lifted_by", "lifted_at"])
+    return suspension
 
 
 def _refuse_admin(user) -> None:

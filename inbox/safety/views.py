@@ -24,6 +24,7 @@ from .selectors import (
     guardian_thread_list,
     message_get_for_reporter,
     messaging_hold_for,
+    user_block_check,
 )
 from .services import message_report, user_block, user_unblock
 
@@ -44,18 +45,24 @@ def block_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def block_user(request, user_id: int):
+    """GET asks (or says why not: an admin neither blocks nor is blocked), POST blocks."""
     target = blockable_user_get(actor=request.user, user_id=user_id)
-    if request.method == "POST":
-        try:
+    refusal = ""
+    try:
+        if request.method == "POST":
             user_block(actor=request.user, user_id=target.pk)
-        except DomainError as exc:
-            messages.error(request, exc.detail)
         else:
+            user_block_check(actor=request.user, target=target)
+    except DomainError as exc:
+        refusal = str(exc.detail)
+    else:
+        if request.method == "POST":
             messages.success(request, _("%(name)s is blocked.") % {"name": target.name})
-        return redirect("inbox-blocks")
+            return redirect("inbox-blocks")
     return confirm_page(
         request,
         Confirmation(
+            refusal=refusal,
             title=_("Block %(name)s?") % {"name": target.name},
             consequences=[
                 _("Neither of you can send the other a message."),
@@ -66,6 +73,7 @@ def block_user(request, user_id: int):
             cancel_url=reverse("inbox-blocks"),
             cancel_label=_("Don't block"),
         ),
+        status=422 if refusal else 200,
     )
 
 

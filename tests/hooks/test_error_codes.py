@@ -740,6 +740,24 @@ def _stripe_disabled():
     checkout_session_for(order, success_url="https://x.test/ok", cancel_url="https://x.test/no")
 
 
+# --- inbox leftovers of issue 13 -------------------------------------------------------------------
+
+
+def _room_not_member():
+    from inbox.rooms.services import course_room_open
+    from inbox.rooms.services import room_message_post as post
+
+    teacher = bookable_teacher().user
+    room = course_room_open(actor=teacher, course=CourseFactory(owner=teacher))
+    post(actor=AdminFactory(), room=room, body="Hi")
+
+
+def _admin_cannot_block():
+    from inbox.safety.services import user_block
+
+    user_block(actor=AdminFactory(), user_id=student().pk)
+
+
 CASES = {
     name.removeprefix("_"): case
     for name, case in list(globals().items())

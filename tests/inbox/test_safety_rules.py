@@ -28,8 +28,12 @@ def test_a_suspended_person_writes_to_admins_only_and_others_still_write_to_them
 
 
 def test_lifting_the_suspension_restores_the_rule(folks):
-    suspension = MessagingSuspension.objects.create(user=folks.teacher, created_by=folks.admin)
-    suspension.delete()
+    from inbox.safety.services import messaging_suspension_lift
+
+    MessagingSuspension.objects.create(user=folks.teacher, created_by=folks.admin)
+    assert not may_write(folks.teacher, folks.student)
+    lifted = messaging_suspension_lift(actor=folks.admin, user_id=folks.teacher.pk)
+    assert lifted.lifted_by == folks.admin and lifted.lifted_at is not None
     assert may_write(folks.teacher, folks.student)
 
 

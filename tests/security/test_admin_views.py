@@ -230,6 +230,11 @@ def targets_for(model) -> list[Target]:
             message=write(teacher, student, "Rude"), reporter=student, reason="harassment"
         )
         return [Target("a report", report)]
+    if label == "inbox.messagingsuspension":
+        from inbox.safety.models import MessagingSuspension
+
+        suspended = MessagingSuspension.objects.create(user=TeacherFactory(), reason="Spam")
+        return [Target("a suspension", suspended)]
     if label == "classroom.lesson":
         return [Target("a lesson", _lesson())]
     if label == "classroom.availabilityrule":
@@ -603,6 +608,9 @@ WAGTAIL_VIEWSETS: dict[str, dict[str, frozenset[str]]] = {
     "billing_refunds": _all(("index",), ADMINS),
     "billing_disputes": _all(("index",), ADMINS),
     "billing_payouts": _all(("index", "record"), ADMINS),
+    # Messaging suspensions (inbox/safety/admin_views.py), linked from the queue: admins only. The
+    # lift's GET is its question; its POST is tested in tests/inbox/test_safety_suspensions.py.
+    "messaging_suspensions": _all(("index", "lift"), ADMINS),
     # Editors choose a teacher for a blog author.
     "wagtailsnippetchoosers_classroom_teacherprofile": {**_OPEN_CHOOSER, "create": NOBODY},
     "wagtailsnippets_catalog_subject": _CLASSROOM_LOOKUP,

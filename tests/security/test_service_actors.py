@@ -490,6 +490,18 @@ def _course_rows() -> list[Row]:
             insiders=dict.fromkeys(LEARNERS, NotFound),  # as the API: 404 unless they teach it
         ),
         Row(
+            f"{COURSES}:course_teachers_set",
+            "teacher",
+            lambda w, actor, fn: fn(
+                actor=actor,
+                course=w.course(),
+                teacher_ids=[w.user_ids["teacher"], w.user_ids["other_teacher"]],
+            ),
+            insiders=dict.fromkeys(
+                LEARNERS, NotFound
+            ),  # as course_update: 404 unless they teach it
+        ),
+        Row(
             f"{COURSES}:module_create",
             "teacher",
             lambda w, actor, fn: fn(actor=actor, course=w.course(), data={"title": "Week 3"}),
@@ -716,6 +728,12 @@ def _room_rows() -> list[Row]:
             lambda w, actor, fn: fn(actor=actor, room=w.room(), member=w.room_member("student_a")),
             refusal=PermissionDenied,
             insiders={"parent_a": PermissionDenied},
+        ),
+        Row(
+            f"{ROOMS}:room_leave",
+            "student_a",
+            lambda w, actor, fn: fn(actor=actor, room=w.room()),
+            outsiders=NOT_MEMBERS,  # nothing to leave: NotFound, as a room they cannot see
         ),
         Row(
             f"{ROOMS}:room_message_post",
@@ -1066,16 +1084,25 @@ NO_ROW = {
     f"{ROOMS}:course_room_sync": SYSTEM + "keeps a course room in line with the course "
     "(course_room_open checks the actor first)",
     f"{ROOMS}:course_room_student_add": SYSTEM + "an enrolment became active",
+    f"{ROOMS}:course_room_teachers_changed": SYSTEM + "a course's teachers changed",
+    f"{COURSES}:course_teachers_changed_announce": SYSTEM + "announces a change its caller "
+    "(course_teachers_set, Django's admin form) already made",
     f"{ROOMS}:course_room_student_remove": SYSTEM + "an enrolment ended",
 }
 
 # Services that take an `actor` but have nobody to refuse, so no row can be written: each acts on
 # the actor's own part only, or `actor` names who caused an event rather than who asks.
 ACTOR_WITHOUT_REFUSAL = {
-    f"{ROOMS}:room_leave": "deletes the actor's own membership only (a non-member's call deletes "
-    "nothing; a course room is 409): tests/inbox/test_rooms_services.py",
-    f"{SAFETY}:user_unblock": "deletes the actor's own block only (nothing to lift is fine): "
-    "tests/inbox/test_safety_api.py::test_another_persons_block_answers_404",
+    # Reviewed (issue 13's leftovers): room_leave has a row now (a non-member is refused with
+    # NotFound). These two stay, because no actor can be refused without breaking what they are:
+    # - user_unblock filters by `blocker=actor`, so whoever calls it can only lift their own block;
+    #   another person's block is out of its reach by construction, and lifting nothing is the
+    #   documented idempotent answer (the API's DELETE finds the block first: 404 for anyone
+    #   else's, tests/inbox/test_safety_api.py::test_another_persons_block_answers_404).
+    f"{SAFETY}:user_unblock": "deletes the actor's own block only (`blocker=actor`; lifting "
+    "nothing is fine): tests/inbox/test_safety_api.py::test_another_persons_block_answers_404",
+    # - notify's `actor` is who caused the event (named in the notification), not who asks: the
+    #   receivers that call it run after their own service checked the person who acted.
     f"{NOTIFY}:notify": SYSTEM + "`actor` is who caused the event (shown in the notification), "
     "not who asks; called by the inbox's signal receivers after their services checked",
 }

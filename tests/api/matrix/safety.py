@@ -70,3 +70,10 @@ def build(world) -> None:
         "block",
         lambda: UserBlock.objects.create(blocker=student, blocked=world.users["other_teacher"]),
     )
+
+
+# Issue 13's leftovers: an admin's block is refused (422 admin_cannot_block): they may write to
+# anyone, and a report's actions are their way.
+ROWS["POST /api/v1/blocks"].expect = expect(
+    ROWS["POST /api/v1/blocks"].expect, admin=422, superuser=422
+)
