@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class DashboardsConfig(AppConfig):
     name = "dashboards"
+
+    def ready(self):
+        from .analytics import receivers
+
+        receivers.connect()

@@ -451,3 +451,11 @@ LESSON_HOLD_MINUTES = env_int("LESSON_HOLD_MINUTES", 30)
 LESSON_PAYMENT_URL_NAME = env_str("LESSON_PAYMENT_URL_NAME", "billing-lesson-pay")
 # Hours a pending enrolment of a paid course keeps its seat before it is released unpaid.
 ENROLLMENT_PAYMENT_HOURS = env_int("ENROLLMENT_PAYMENT_HOURS", 48)
+# Analytics (dashboards/analytics): days are counted in the school's time zone; people with no lesson
+# and no sign-in for ANALYTICS_AT_RISK_DAYS days are "at risk"; public page views are counted in the
+# cache and flushed to the database every ANALYTICS_FLUSH_MINUTES minutes by a django-q2 schedule.
+SCHOOL_TIME_ZONE = env_str("SCHOOL_TIME_ZONE", "UTC")
+ANALYTICS_AT_RISK_DAYS = env_int("ANALYTICS_AT_RISK_DAYS", 14)
+ANALYTICS_FLUSH_MINUTES = env_int("ANALYTICS_FLUSH_MINUTES", 5)
+# Innermost: sees request.user and the final status (see dashboards/analytics/middleware.py).
+MIDDLEWARE = [*MIDDLEWARE, "dashboards.analytics.middleware.AnalyticsMiddleware"]

@@ -1,0 +1,35 @@
+"""The analytics schedules (created by dashboards' migration; `analytics_schedule_ensure` recreates
+them, e.g. after a test flushed the database)."""
+
+from django.conf import settings
+from django.utils import timezone
+
+FLUSH_SCHEDULE = "Analytics: flush page views"
+ROLLUP_SCHEDULE = "Analytics: daily rollups"
+
+
+def analytics_schedule_ensure(Schedule) -> None:  # noqa: N803 (the model, historical or real)
+    for name, func, kind, minutes in (
+        (
+            FLUSH_SCHEDULE,
+            "dashboards.analytics.tasks.analytics_flush",
+            "I",  # every `minutes` minutes
+            getattr(settings, "ANALYTICS_FLUSH_MINUTES", 5),
+        ),
+        (ROLLUP_SCHEDULE, "dashboards.analytics.tasks.analytics_rollup", "H", None),
+    ):
+        Schedule.objects.update_or_create(
+            name=name,
+            defaults={"func": func, "schedule_type": kind, "minutes": minutes, "repeats": -1},
+            create_defaults={
+                "func": func,
+                "schedule_type": kind,
+                "minutes": minutes,
+                "repeats": -1,
+                "next_run": timezone.now(),
+            },
+        )
+
+
+def analytics_schedule_remove(Schedule) -> None:  # noqa: N803
+    Schedule.objects.filter(name__in=(FLUSH_SCHEDULE, ROLLUP_SCHEDULE)).delete()
