@@ -62,3 +62,39 @@ class DailyRollup(models.Model):
 
     def __str__(self):
         return f"{self.metric}[{self.key}] {self.day}: {self.value}"
+
+
+class ReportSubscription(models.Model):
+    """An admin who receives the weekly summary email (dashboards/admin/weekly.py), in `language`.
+    One row per person: unsubscribing turns it off, subscribing again turns it back on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_subscription"
+    )
+    active = models.BooleanField(default=True)
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"weekly report for {self.user_id} ({'on' if self.active else 'off'})"
+
+
+class SentReport(models.Model):
+    """The weekly summary went to a subscription for an ISO week ("2026-W49"): the unique row makes
+    running the schedule twice send one email."""
+
+    subscription = models.ForeignKey(
+        ReportSubscription, on_delete=models.CASCADE, related_name="sent"
+    )
+    iso_week = models.CharField(max_length=8)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "iso_week"], name="dashboards_sentreport_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subscription_id} {self.iso_week}"

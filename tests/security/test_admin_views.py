@@ -645,6 +645,11 @@ WAGTAIL_VIEWSETS: dict[str, dict[str, frozenset[str]]] = {
         "create": "collection:add",
     },
 }
+# The School dashboard (dashboards/admin/views.py): admins only. Subscribing and unsubscribing are
+# GET questions here; their POSTs are tested in tests/dashboards/test_admin_dashboard_weekly.py.
+WAGTAIL_VIEWSETS["school_dashboard"] = _all(
+    ("index", "report", "export", "subscribe", "unsubscribe"), ADMINS
+)
 # Views that change something, in the order they are posted (delete last: it removes the target;
 # lock before unlock: unlocking takes a lock; a revert is an edit, before the lock).
 POST_VIEWS = (
