@@ -20,6 +20,7 @@ from classroom.progress.api import router as progress_router
 from classroom.scheduling.api import router as scheduling_router
 from classroom.teaching.api import router as teaching_router
 from courses.api import router as courses_router
+from dashboards.analytics_api import router as analytics_router
 from dashboards.api import router as dashboards_router
 from inbox.attachments.api import router as attachments_router
 from inbox.messaging.api import router as messages_router
@@ -190,3 +191,5 @@ api.add_router("/", billing_earnings_router)
 # billing papers: invoice PDFs, and the admins' payments, refunds and manual invoices
 api.add_router("/", invoice_papers_router)
 api.add_router("/admin", billing_admin_router)
+# Dashboards and analytics (issue 15): the figures for admins and teachers.
+api.add_router("/", analytics_router)
