@@ -102,7 +102,7 @@ def recreate(admin_url: str, url: str) -> None:
     from psycopg import sql
 
     name = url.rsplit("/", 1)[1]
-    template = f"{name}_template"
+    template = "cplatform_bench_large_template"  # one migrated template for every size
     template_url = f"{url.rsplit('/', 1)[0]}/{template}"
     env = {
         **os.environ,
@@ -302,6 +302,7 @@ def seed() -> dict[str, int]:
                 {
                     "id": uid,
                     "user_id": uid,
+                    "slug": f"large-bench-teacher-{uid}",
                     "headline": f"Teacher {uid}",
                     "hourly_rate": Decimal(20 + uid % 50),
                     "currency": "EUR",
