@@ -106,7 +106,8 @@ def test_a_student_pays_for_a_course_by_card_and_sees_the_enrolment_the_notice_a
     assert stripe_standin.send_webhook(completed) == 200
     assert stripe_standin.deliveries == [(completed["id"], "checkout.session.completed", 200)]
     # Processed in the live server's thread before it answered: paid by the time the 200 came.
-    assert WebhookEventTrigger.objects.get().valid
+    trigger = WebhookEventTrigger.objects.get()
+    assert trigger.valid and trigger.processed and trigger.event_id == completed["id"]
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
     expect(page.get_by_test_id("order-state")).to_contain_text(
