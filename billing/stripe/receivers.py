@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django_q.tasks import async_task
+from djstripe.models import WebhookEventTrigger
 
 from ..choices import PaymentMethod, RefundStatus
 from ..conf import stripe_enabled
 from ..signals import refund_issued_committed
+from .webhooks import enqueue_saved_trigger
+
+
+@receiver(post_save, sender=WebhookEventTrigger, dispatch_uid="billing.stripe.trigger_saved")
+def process_trigger_once_saved(sender, instance, **kwargs) -> None:
+    """A trigger dj-stripe handed to `enqueue_event` is processed once dj-stripe has saved it."""
+    enqueue_saved_trigger(instance)
 
 
 @receiver(refund_issued_committed, dispatch_uid="billing.stripe.refund_send")

@@ -197,3 +197,7 @@ OWN_IDS.update(
     {"OrderOut": "/orders/{}", "InvoiceOut": "/invoices/{}", "InvoiceBrief": "/invoices/{}"}
 )
 OWN_IDS_OF_PARTS |= {"PaymentOut", "CreditEntryOut"}
+
+# billing (policy): a plan and a subscription are read in their lists (GET /plans, GET
+# /subscriptions) and acted on by id (pause, resume, cancel); no GET reads one on its own.
+OWN_IDS_OF_PARTS |= {"PlanOut", "SubscriptionOut"}

@@ -1,8 +1,8 @@
 """A parent buys a five-lesson package for their child by bank transfer: the home's Pay button, the
 pay page (what, for whom, the price, what happens next), the transfer page with the invoice number
-and the bank details; an admin records the transfer (the service the admin's "Mark paid" calls); the
-order page then says the payment arrived, the history shows it with five credits, and the child
-books a lesson of the package."""
+and the bank details; the school's admin records the transfer in the Wagtail admin (Billing →
+Outstanding invoices → Mark paid, which asks first); the order page then says the payment arrived,
+the history shows it with five credits, and the child books a lesson of the package."""
 
 import re
 from decimal import Decimal
@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from billing.choices import InvoiceStatus, OrderKind, OrderStatus
 from billing.models import Invoice, Order
-from billing.services import manual_payment_record
 from classroom.models import Lesson
 from courses.choices import CourseFormat, EnrollmentStatus
 from courses.services import enrollment_create
@@ -21,6 +20,8 @@ from tests.authentication.factories import AdminFactory
 from tests.billing.factories_front import family
 from tests.booking.factories import bookable_teacher
 from tests.courses.factories import CourseFactory
+from tests.e2e.conftest import ARTIFACTS, DESKTOP, PHONE, TIMEOUT_MS
+from tests.e2e.test_course_page_admin_journey import ADMIN_TIMEOUT_MS, check_admin_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -71,10 +72,53 @@ def test_a_parent_buys_a_package_by_transfer_and_the_child_books_a_lesson_of_it(
     expect(page.get_by_test_id("bank-details")).to_contain_text("ES91 2100 0418")
     journey.screenshot("billing-transfer")
 
-    # The school's admin records the transfer.
-    manual_payment_record(actor=AdminFactory(), order=order, note="Transfer received")
+    journey.logout()
+
+    # The school's admin records the transfer in the Wagtail admin: Billing → Outstanding
+    # invoices → Mark paid, a question first, then the answer.
+    admin = AdminFactory(email="school.admin@example.com")
+    journey.login(admin.email)
+    page.set_default_timeout(ADMIN_TIMEOUT_MS)
+    page.goto(journey.url("/admin/"))
+    check_admin_page(journey)
+    sidebar = page.locator("#wagtail-sidebar")
+    sidebar.get_by_role("button", name="Billing").click()
+    with page.expect_navigation():
+        sidebar.get_by_role("link", name="Outstanding invoices").click()
+    check_admin_page(journey)
+    expect(page.locator("h1")).to_contain_text("Outstanding invoices")
+    row = page.locator("main tbody tr", has_text=invoice.number)
+    expect(row).to_contain_text(parent.email)
+    expect(row).to_contain_text(child.email)
+    with page.expect_navigation():
+        row.get_by_role("link", name=re.compile(r"^Mark paid")).click()
+    check_admin_page(journey)
+    expect(page.locator("h1")).to_contain_text(f"Mark invoice {invoice.number} paid?")
+    expect(page.locator("main")).to_contain_text(f"Records that {parent.email} paid")
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.OPEN  # the question changes nothing
+    page.get_by_label("Note (transfer reference)").fill("Transfer received")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "billing-admin-mark-paid-desktop.png", full_page=True)
+    page.set_viewport_size(PHONE)
+    check_admin_page(journey)
+    page.screenshot(path=ARTIFACTS / "billing-admin-mark-paid-phone.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
+    with page.expect_navigation():
+        page.locator("main form").get_by_role("button", name="Mark paid").click()
+    check_admin_page(journey)
+    expect(page.locator("body")).to_contain_text(f"Invoice {invoice.number} is paid.")
+    expect(page.locator("main tbody tr", has_text=invoice.number)).to_have_count(0)
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PAID
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    page.set_default_timeout(TIMEOUT_MS)
+    journey.goto("/dashboard/")
+    journey.logout()
+
+    # The parent sees the payment arrived.
+    journey.login(parent.email)
     journey.goto(f"/billing/orders/{order.pk}/")
     expect(page.get_by_test_id("order-state")).to_contain_text("Payment received")
     journey.goto("/billing/history/")
