@@ -24,6 +24,16 @@ NOT_RECORD_TABLES = {
     # A panel of the Wagtail admin's dashboard: Wagtail's own listing table and styles (its admin
     # is used at desk width; its tables scroll inside their panel).
     "wagtailadmin/home/translations_waiting.html",
+    # Listings of the Wagtail admin (billing's money screens, messaging suspensions): Wagtail's own
+    # listing styles, at desk width, like the panel above.
+    "billing/admin/dispute_index.html",
+    "billing/admin/invoice_index.html",
+    "billing/admin/payment_index.html",
+    "billing/admin/payout_index.html",
+    "billing/admin/refund_index.html",
+    "inbox/admin/suspension_index.html",
+    # An invoice's PDF: a printed A4 page (WeasyPrint), never shown at 375 px.
+    "billing/invoice_pdf.html",
 }
 TEMPLATES = sorted(
     path

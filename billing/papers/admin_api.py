@@ -5,7 +5,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db.models import Prefetch
-from ninja import Field, Query, Router, Status
+from ninja import Field, Query, Router
 from ninja.pagination import paginate
 
 from authentication.api_auth import auth_for
@@ -59,11 +59,13 @@ def list_payments(request, filters: Query[AdminPaymentFilters]):
 
 @router.post(
     "/payments/{payment_id}/refund",
-    response={201: AdminRefundBrief, **errors(401, 403, 404, 409, 422)},
+    response={200: AdminRefundBrief, **errors(401, 403, 404, 409, 422)},
 )
 def refund_payment(request, payment_id: int, payload: AdminRefundIn):
     """Give back any part of a payment (422 `refund_too_large` on `amount` when more than what is
-    left). A Stripe payment's refund is sent to Stripe after the commit (`pending` until then)."""
+    left). A Stripe payment's refund is sent to Stripe after the commit (`pending` until then).
+    200, not 201: the refund is an action on the payment and is read back in the payment's
+    `refunds` (GET /admin/payments); `key` makes a retry answer the same refund."""
     payment = payment_get_for_admin(actor=request.auth, payment_id=payment_id)
     refund = admin_refund_create(
         actor=request.auth,
@@ -72,7 +74,7 @@ def refund_payment(request, payment_id: int, payload: AdminRefundIn):
         note=payload.note,
         key=str(payload.key) if payload.key else "",
     )
-    return Status(201, Refund.objects.select_related("credit_note").get(pk=refund.pk))
+    return Refund.objects.select_related("credit_note").get(pk=refund.pk)
 
 
 @router.post(

@@ -67,7 +67,7 @@ def resume_subscription(request, subscription_id: int):
 
 @router.post(
     "/subscriptions/{subscription_id}/cancel",
-    response={200: SubscriptionOut, **errors(401, 404)},
+    response={200: SubscriptionOut, **errors(400, 401, 404)},
     auth=auth_for(),
 )
 def cancel_subscription(request, subscription_id: int, payload: SubscriptionCancelIn | None = None):

@@ -18,7 +18,7 @@ ROWS: dict[str, Call] = {
     ),
     "GET /api/v1/admin/payments": Call(ONLY_ADMIN),
     "POST /api/v1/admin/payments/{payment_id}/refund": Call(
-        expect(ONLY_ADMIN, admin=201, superuser=201),
+        expect(ONLY_ADMIN, admin=200, superuser=200),
         path_params={"payment_id": "billing_payment_id"},
         json={"amount": "1.00", "note": "Goodwill"},
     ),
