@@ -59,7 +59,7 @@ def list_payments(request, filters: Query[AdminPaymentFilters]):
 
 @router.post(
     "/payments/{payment_id}/refund",
-    response={200: AdminRefundBrief, **errors(401, 403, 404, 409, 422)},
+    response={200: AdminRefundBrief, **errors(400, 401, 403, 404, 409, 422)},
 )
 def refund_payment(request, payment_id: int, payload: AdminRefundIn):
     """Give back any part of a payment (422 `refund_too_large` on `amount` when more than what is
@@ -79,7 +79,7 @@ def refund_payment(request, payment_id: int, payload: AdminRefundIn):
 
 @router.post(
     "/invoices/{invoice_id}/mark-paid",
-    response={200: AdminInvoiceOut, **errors(401, 403, 404, 409, 422)},
+    response={200: AdminInvoiceOut, **errors(400, 401, 403, 404, 409, 422)},
 )
 def mark_invoice_paid(request, invoice_id: int, payload: MarkPaidIn):
     """Record the transfer or cash of an outstanding manual invoice: the order is fulfilled as a
