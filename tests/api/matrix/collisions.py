@@ -356,6 +356,12 @@ def sees(user, kind: str, pk: int) -> bool:
         from billing.papers.selectors import payment_get_for_admin
 
         return user is not None and _found(lambda: payment_get_for_admin(actor=user, payment_id=pk))
+    if kind == "subscription":
+        from billing.plans.selectors import subscription_get_for_manager
+
+        return user is not None and _found(
+            lambda: subscription_get_for_manager(user=user, subscription_id=pk)
+        )
     raise AssertionError(f"unknown type {kind}")
 
 
