@@ -22,14 +22,17 @@ def course_order(
     currency: str = "EUR",
     title: str = "Algebra",
     language: str | None = None,
+    teacher=None,
 ) -> Order:
-    """An OPEN manual order for a paid course with a pending enrolment, and its OPEN invoice."""
+    """An OPEN manual order for a paid course with a pending enrolment, and its OPEN invoice (the
+    course is `teacher`'s when given, else a new teacher's)."""
     student = student or StudentFactory()
     payer = payer or student
     if language:
         payer.language = language
         payer.save(update_fields=["language"])
-    course = CourseFactory(price=price, currency=currency, title=title)
+    owner = {"owner": teacher} if teacher else {}
+    course = CourseFactory(price=price, currency=currency, title=title, **owner)
     enrollment = EnrollmentFactory(
         course=course, student=student, status=EnrollmentStatus.PENDING, enrolled_by=payer
     )

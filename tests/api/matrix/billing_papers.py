@@ -2,7 +2,8 @@
 
 The World's objects: student A's outstanding manual invoice for a course (`invoice_id`; student A
 pays for themself, so their parent reads it as their guardian) and student A's paid course order's
-payment (`billing_payment_id`)."""
+payment (`billing_payment_id`). Both courses are the World teacher's: student A's enrolments, and the
+paid course's room, are in that teacher's lists (test_permission_matrix's LISTS)."""
 
 from tests.api.matrix.base import ADMINS, ONLY_ADMIN, SIGNED_IN, Call, expect
 
@@ -33,14 +34,16 @@ ROWS: dict[str, Call] = {
 def build(world) -> None:
     from tests.billing.factories_papers import course_order, paid_course_order
 
-    student = world.users["student_a"]
+    student, teacher = world.users["student_a"], world.users["teacher"]
     world.make(
         "invoice_id",
         "invoice",
-        lambda: course_order(student=student).invoices.get(),
+        lambda: course_order(student=student, teacher=teacher).invoices.get(),
     )
     world.make(
         "billing_payment_id",
         "payment",
-        lambda: paid_course_order(student=student, admin=world.users["admin"]).payments.get(),
+        lambda: paid_course_order(
+            student=student, teacher=teacher, admin=world.users["admin"]
+        ).payments.get(),
     )
