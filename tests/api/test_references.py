@@ -11,6 +11,8 @@ caller: the answer is 200 and its `id` is the reference. A new `*_id` field, or 
 an `id`, fails until it is classified below.
 """
 
+import re
+
 import pytest
 from django.db import transaction
 
@@ -76,6 +78,10 @@ OWN_IDS = {
 # An attachment's id is read at its `url` (GET /attachments/{id}), which answers the file, not JSON
 # with an `id` (tests/inbox/test_attachments.py downloads it).
 OWN_IDS_OF_PARTS: set[str] = {"RoomMessageOut", "AttachmentOut"}
+# Fields, by where they sit in an operation's answer (`GET <path>.<field>`, list items as `[]`; see
+# `_field_of_operation`), that look like a reference or an own id but are not followed: each says
+# why. (None here: the parts add theirs below.)
+NOT_REFERENCES: dict[str, str] = {}
 
 
 def _resolve(schema: dict, node: dict) -> tuple[str | None, dict]:
@@ -96,6 +102,12 @@ def _resolve(schema: dict, node: dict) -> tuple[str | None, dict]:
             return name, node
 
 
+def _field_of_operation(here: str) -> str:
+    """`GET <path> #variant.items[3].id` → `GET <path>.items[].id`: where a field sits, whatever the
+    matrix row's variant and the item's index."""
+    return re.sub(r"\[\d+\]", "[]", re.sub(r" #[^.\[]*", "", here, count=1))
+
+
 def references_in(schema: dict, node: dict, value, where: str, found: list, problems: list):
     """Collect (where, key, path template, id) for every reference in `value`, which `node`
     describes; unclassified `*_id` fields and components with an `id` go to `problems`."""
@@ -109,7 +121,9 @@ def references_in(schema: dict, node: dict, value, where: str, found: list, prob
     properties = node.get("properties", {})
     for key, item in value.items():
         here = f"{where}.{key}"
-        if key == "id" and isinstance(item, int):
+        if _field_of_operation(here) in NOT_REFERENCES:
+            pass
+        elif key == "id" and isinstance(item, int):
             if name in OWN_IDS:
                 found.append((here, name, OWN_IDS[name], item))
             elif name not in OWN_IDS_OF_PARTS:
@@ -201,3 +215,21 @@ OWN_IDS_OF_PARTS |= {"PaymentOut", "CreditEntryOut"}
 # billing (policy): a plan and a subscription are read in their lists (GET /plans, GET
 # /subscriptions) and acted on by id (pause, resume, cancel); no GET reads one on its own.
 OWN_IDS_OF_PARTS |= {"PlanOut", "SubscriptionOut"}
+
+# billing (admin): a payment is read in the admin list (GET /admin/payments) and refunded by id; no
+# GET reads one payment on its own.
+OWN_IDS_OF_PARTS |= {"AdminPaymentOut"}
+
+# billing (policy): an earnings statement names whose it is (`teacher_id`, the caller themself or the
+# teacher an admin asked for); it is not a link to the public profile, which exists only for listed
+# teachers (GET /teachers/{id} answers 404 for an unlisted one).
+NOT_REFERENCES["GET /api/v1/earnings.teacher_id"] = "whose statement it is"
+# A statement's line is read in the statement only; its `order_id` names the sale it came from, an
+# order that is the buyer's (GET /orders/{id} answers the buyer and admins, 404 to the teacher).
+OWN_IDS_OF_PARTS |= {"EarningLineOut"}
+NOT_REFERENCES["GET /api/v1/earnings.entries[].order_id"] = "the buyer's order, not the teacher's"
+
+# dashboards: the analytics tables' rows are report rows (`items: list[dict]`, no component), keyed by
+# the `id` of the student, course or teacher the row counts (a teacher's user id, as the `teacher_id`
+# filter); the table's description names which. A row is not a resource and is not followed.
+NOT_REFERENCES["GET /api/v1/analytics/tables/{table}.items[].id"] = "a report row's key"
