@@ -2,7 +2,7 @@
 `after=` polling), read markers. A room answers its members, and admins (who read and moderate every
 room, member or not); anyone else gets the same 404 as for a missing id, on every operation. Operations parse, call one selector or service, answer."""
 
-from typing import Literal
+from enum import StrEnum
 
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -36,10 +36,17 @@ RoomMemberSort = sort_enum(
 )
 
 
+class RoomScope(StrEnum):
+    """Which rooms a list holds: `mine` (the member's) or `all` (every room the person may read)."""
+
+    MINE = "mine"
+    ALL = "all"
+
+
 class RoomFilter(Schema):
     sort: RoomSort = sort_field(RoomSort, "-activity", note="`activity`: the newest message.")
-    scope: Literal["mine", "all"] = Field(
-        "mine",
+    scope: RoomScope = Field(
+        RoomScope.MINE,
         description="`mine`: the rooms you are a member of. `all`: every room you may read — for "
         "an admin every room (to read and moderate it), for anyone else the same as `mine`.",
     )
@@ -71,7 +78,7 @@ def _room(request, room_id: int):
 def list_rooms(request, filters: Query[RoomFilter]):
     """The caller's rooms (course rooms of their courses, group rooms they are in) with unread
     counts; an admin's `scope=all`: every room."""
-    rooms = selectors.room_list_for_user(user=request.auth, scope=filters.scope)
+    rooms = selectors.room_list_for_user(user=request.auth, scope=filters.scope.value)
     return sorted_by(rooms, filters.sort)
 
 
