@@ -380,7 +380,7 @@ def test_the_review_of_a_priced_lesson_ends_in_pay_and_paying_holds_it(client):
     assert lesson.status == LessonStatus.HELD and lesson.price == Decimal("40.00")
     # billing has no payment page yet: the lesson's page, which says it awaits payment
     assert response.status_code == 302
-    assert response["Location"] == f"/lessons/{lesson.pk}/"
+    assert response["Location"] == f"/billing/lessons/{lesson.pk}/pay/"  # billing's pay page
     detail = client.get(response["Location"]).content.decode()
     until = formats.date_format(lesson.hold_expires_at.astimezone(MADRID), "DATETIME_FORMAT")
     assert f"Awaiting payment — pay by {until}" in detail
