@@ -381,7 +381,7 @@ def test_the_review_of_a_priced_lesson_ends_in_pay_and_paying_holds_it(client):
     # billing has no payment page yet: the lesson's page, which says it awaits payment
     assert response.status_code == 302
     assert response["Location"] == f"/billing/lessons/{lesson.pk}/pay/"  # billing's pay page
-    detail = client.get(response["Location"]).content.decode()
+    detail = client.get(f"/lessons/{lesson.pk}/").content.decode()
     until = formats.date_format(lesson.hold_expires_at.astimezone(MADRID), "DATETIME_FORMAT")
     assert f"Awaiting payment — pay by {until}" in detail
     listing = client.get("/lessons/").content.decode()

@@ -23,7 +23,7 @@ from demo.billing import load_demo_billing
 from demo.courses import load_demo_courses
 from demo.inbox import load_demo_conversations
 from demo.rooms import load_demo_rooms
-from demo.schedule import load_demo_schedule
+from demo.schedule import load_demo_progress, load_demo_schedule
 from demo.site import build_site
 
 PASSWORD = "cplatform-demo"  # noqa: S105 (the README publishes it; refused in production)
@@ -254,6 +254,7 @@ class Command(BaseCommand):
             load_demo_rooms()
             load_demo_conversations()
             load_demo_billing()  # payments, invoices, a refund, a subscription, a payout
+            load_demo_progress()  # the enrolments billing's payments activated
             site = build_site()
         for missing in site.untranslated:
             self.stderr.write(f"No Spanish for {missing}")
