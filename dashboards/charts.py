@@ -106,7 +106,7 @@ def line_chart(
             )
     for k, (name, vals) in enumerate(series):
         colour = COLOURS[k % len(COLOURS)]
-        points = " ".join("{:.1f},{:.1f}".format(*xy(i, v)) for i, v in enumerate(vals))
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in enumerate(vals)))
         body.append(
             f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}" '
             f'data-series="{escape(name)}"/>'

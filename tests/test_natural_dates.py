@@ -94,7 +94,7 @@ def test_a_course_page_gives_its_dates_in_the_pages_language(client):
 # A date or time written with a spelled pattern ("l j F, H:i") reads unnaturally in Spanish ("lunes
 # 7 diciembre"): only the named formats (cplatform/formats) and machine formats ("c", ISO) are
 # allowed, in templates and in Python alike.
-_NAMED = re.compile(r"^(?:[A-Z_]+_FORMAT|[a-zA-Z]|Y-m-d|Ymd|Y-m-d\\TH:i:sO)$")  # or one part
+_NAMED = re.compile(r"^(?:[A-Z_]+_FORMAT|[a-zA-Z]|Y-m-d|Y-m|Ymd|Y-m-d\\TH:i:sO)$")  # or one part
 _TEMPLATE_PATTERN = re.compile(r"""\|(?:date|time):["']([^"']*)["']""")
 # In Python: a line that formats a date, and a string on it made of format characters.
 _PYTHON_CALL = re.compile(r"date_format|time_format|dateformat\.format|strftime|\bformat\(")

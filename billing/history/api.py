@@ -5,7 +5,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from authentication.api_auth import auth_for
-from cplatform.api_base import LimitOffset, errors
+from cplatform.api_base import LimitOffset, errors, sort_enum, sort_field, sorted_by
 
 from ..checkout.present import invoice_out
 from ..checkout.schemas import CreditBalanceOut, CreditEntryOut, InvoiceOut, PaymentOut
@@ -13,11 +13,51 @@ from . import selectors
 
 router = Router(tags=["billing"])
 
+PaymentSort = sort_enum("PaymentSort", {"received": ("received_at",), "amount": ("amount",)})
+InvoiceSort = sort_enum("InvoiceSort", {"issued": ("issued_at",), "number": ("number",)})
+CreditEntrySort = sort_enum("CreditEntrySort", {"created": ("created_at",)})
+# Balances are sums per student, teacher and currency, sorted after they are summed.
+CreditBalanceSort = sort_enum(
+    "CreditBalanceSort",
+    {"student": ("student_name", "teacher_name", "currency"), "balance": ("balance",)},
+)
+
 
 class StudentFilter(Schema):
     student_id: int | None = Field(
         None, ge=1, le=2**31 - 1, description="Only this student's (you or a linked child)."
     )
+
+
+class PaymentFilter(StudentFilter):
+    sort: PaymentSort = sort_field(PaymentSort, "-received")
+
+
+class InvoiceFilter(StudentFilter):
+    sort: InvoiceSort = sort_field(InvoiceSort, "-issued")
+
+
+class CreditEntryFilter(StudentFilter):
+    sort: CreditEntrySort = sort_field(CreditEntrySort, "-created")
+
+
+class CreditBalanceFilter(StudentFilter):
+    sort: CreditBalanceSort = sort_field(CreditBalanceSort, "student")
+
+
+def _sorted_rows(rows: list[dict], sort) -> list[dict]:
+    """Rows (dicts) in the order a `CreditBalanceSort` names; names compare case-insensitively."""
+    fields = ("student_name", "teacher_name", "currency")
+    if sort.value.removeprefix("-") == "balance":
+        fields = ("balance", *fields)
+
+    def key(row):
+        return tuple(row[f].casefold() if isinstance(row[f], str) else row[f] for f in fields)
+
+    ordered = sorted(rows, key=key)
+    if sort.value.startswith("-"):
+        ordered.reverse()
+    return ordered
 
 
 def _payment_out(payment) -> dict:
@@ -59,9 +99,10 @@ class _Mapped:
     auth=auth_for(),
 )
 @paginate(LimitOffset)
-def list_my_payments(request, filters: Query[StudentFilter]):
+def list_my_payments(request, filters: Query[PaymentFilter]):
     """Payments for you and your linked children (admins: all), newest first."""
     qs = selectors.payment_list_for_user(user=request.auth, student_id=filters.student_id)
+    qs = sorted_by(qs, filters.sort)
     return _Mapped(qs, _payment_out)
 
 
@@ -71,11 +112,12 @@ def list_my_payments(request, filters: Query[StudentFilter]):
     auth=auth_for(),
 )
 @paginate(LimitOffset)
-def list_my_invoices(request, filters: Query[StudentFilter]):
+def list_my_invoices(request, filters: Query[InvoiceFilter]):
     """Invoices and credit notes of your orders and your children's (admins: all), newest first."""
     qs = selectors.invoice_list_for_user(
         user=request.auth, student_id=filters.student_id
     ).prefetch_related("lines")
+    qs = sorted_by(qs, filters.sort)
     return _Mapped(qs, lambda invoice: invoice_out(invoice, request))
 
 
@@ -98,10 +140,11 @@ def retrieve_my_invoice(request, invoice_id: int):
     auth=auth_for(),
 )
 @paginate(LimitOffset)
-def list_credits(request, filters: Query[StudentFilter]):
+def list_credits(request, filters: Query[CreditBalanceFilter]):
     """Lesson credit balances per student, teacher and currency (bought, used, left), yours and
     your children's (admins: everyone's)."""
-    return selectors.credit_balance_list_for_user(user=request.auth, student_id=filters.student_id)
+    rows = selectors.credit_balance_list_for_user(user=request.auth, student_id=filters.student_id)
+    return _sorted_rows(rows, filters.sort)
 
 
 @router.get(
@@ -110,9 +153,10 @@ def list_credits(request, filters: Query[StudentFilter]):
     auth=auth_for(),
 )
 @paginate(LimitOffset)
-def list_credit_entries(request, filters: Query[StudentFilter]):
+def list_credit_entries(request, filters: Query[CreditEntryFilter]):
     """Every movement of those credits (bought, used, returned, lapsed), newest first."""
     qs = selectors.credit_entry_list_for_user(user=request.auth, student_id=filters.student_id)
+    qs = sorted_by(qs, filters.sort)
     return _Mapped(qs.select_related("teacher__teacher_profile"), _credit_entry_out)
 
 

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from authentication.api_auth import auth_for
 from authentication.choices import Role
-from cplatform.api_base import InputSchema, LimitOffset, errors
+from cplatform.api_base import InputSchema, LimitOffset, errors, sorted_by
 
 from ..models import Refund
 from .schemas import AdminInvoiceOut, AdminPaymentFilters, AdminPaymentOut, AdminRefundBrief
@@ -54,7 +54,7 @@ def list_payments(request, filters: Query[AdminPaymentFilters]):
         method=filters.method or "",
         currency=filters.currency or "",
     )
-    return _with_papers(payments)
+    return _with_papers(sorted_by(payments, filters.sort))
 
 
 @router.post(

@@ -5,14 +5,20 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from catalog.choices import Currency
+from cplatform.api_base import sort_enum, sort_field
 
 from ..choices import InvoiceStatus, OrderKind, PaymentMethod, PaymentStatus, RefundReason
+
+AdminPaymentSort = sort_enum(
+    "AdminPaymentSort", {"received": ("received_at",), "amount": ("amount",)}
+)
 
 
 class AdminPaymentFilters(Schema):
     status: PaymentStatus | None = None
     method: PaymentMethod | None = None
     currency: Currency | None = None
+    sort: AdminPaymentSort = sort_field(AdminPaymentSort, "-received")
 
 
 class AdminRefundBrief(Schema):

@@ -6,30 +6,40 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from authentication.api_auth import auth_for
-from cplatform.api_base import LimitOffset, errors
+from cplatform.api_base import LimitOffset, errors, sort_enum, sort_field, sorted_by
 
 from . import selectors, services
 from .schemas import PlanOut, SubscriptionCancelIn, SubscriptionOut
 
 router = Router(tags=["subscriptions"])
 
+PlanSort = sort_enum("PlanSort", {"name": ("name",), "price": ("price", "name")})
+SubscriptionSort = sort_enum("SubscriptionSort", {"created": ("created_at",)})
+
 
 class PlanFilter(Schema):
     teacher_id: int | None = Field(None, ge=1, le=2**63 - 1, description="Only this teacher's")
+    sort: PlanSort = sort_field(PlanSort, "name")
 
 
-@router.get("/plans", response={200: list[PlanOut], **errors(401)}, auth=auth_for())
+class SubscriptionFilter(Schema):
+    sort: SubscriptionSort = sort_field(SubscriptionSort, "-created")
+
+
+@router.get("/plans", response={200: list[PlanOut], **errors(401, 422)}, auth=auth_for())
 @paginate(LimitOffset)
 def list_plans(request, filters: Query[PlanFilter]):
-    """The subscription plans on offer (active ones), by name."""
-    return selectors.plan_list_active(teacher_id=filters.teacher_id)
+    """The subscription plans on offer (active ones), by name unless `sort` says otherwise."""
+    return sorted_by(selectors.plan_list_active(teacher_id=filters.teacher_id), filters.sort)
 
 
-@router.get("/subscriptions", response={200: list[SubscriptionOut], **errors(401)}, auth=auth_for())
+@router.get(
+    "/subscriptions", response={200: list[SubscriptionOut], **errors(401, 422)}, auth=auth_for()
+)
 @paginate(LimitOffset)
-def list_subscriptions(request):
+def list_subscriptions(request, filters: Query[SubscriptionFilter]):
     """The subscriptions you pay for or learn under, newest first."""
-    return selectors.subscription_list_for_user(user=request.auth)
+    return sorted_by(selectors.subscription_list_for_user(user=request.auth), filters.sort)
 
 
 def _managed(request, subscription_id: int):

@@ -8,6 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from classroom.wagtail_hooks import AdminRolePermissionPolicy
+from cplatform.admin_views import PrivateSnippetChooserViewSet
 
 from ..models import Plan
 
@@ -16,6 +17,9 @@ register_permission_policy(Plan, AdminRolePermissionPolicy(Plan, denied_actions=
 
 class PlanViewSet(SnippetViewSet):
     model = Plan
+    # Plans carry teachers and prices: only those who manage plans may list them in a chooser (or
+    # through wagtail-localize's snippet API).
+    chooser_viewset_class = PrivateSnippetChooserViewSet
     icon = "tasks"
     menu_label = gettext_lazy("Subscription plans")
     add_to_admin_menu = True

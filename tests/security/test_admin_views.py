@@ -262,6 +262,10 @@ def targets_for(model) -> list[Target]:
         from tests.billing.factories_papers import course_order
 
         return [Target("an outstanding invoice", course_order().invoices.get())]
+    if label == "billing.plan":
+        from tests.billing.factories_policy import plan_for
+
+        return [Target("a plan", plan_for(TeacherFactory().teacher_profile))]
     return []
 
 
@@ -611,6 +615,13 @@ WAGTAIL_VIEWSETS: dict[str, dict[str, frozenset[str]]] = {
     # Messaging suspensions (inbox/safety/admin_views.py), linked from the queue: admins only. The
     # lift's GET is its question; its POST is tested in tests/inbox/test_safety_suspensions.py.
     "messaging_suspensions": _all(("index", "lift"), ADMINS),
+    # Subscription plans (billing/plans/wagtail_hooks.py): admins; a plan in use is retired
+    # (active off), never deleted. Its chooser lists teachers and prices: admins only.
+    "wagtailsnippets_billing_plan": {
+        **_all((*_SNIPPET_LIST, "add", "edit", "usage", *_HISTORY, "copy"), ADMINS),
+        "delete": NOBODY,
+    },
+    "wagtailsnippetchoosers_billing_plan": {**_all(_CHOOSER, ADMINS), "create": ADMINS},
     # Editors choose a teacher for a blog author.
     "wagtailsnippetchoosers_classroom_teacherprofile": {**_OPEN_CHOOSER, "create": NOBODY},
     "wagtailsnippets_catalog_subject": _CLASSROOM_LOOKUP,
@@ -947,6 +958,7 @@ BULK_ACTIONS: dict[tuple[str, str, str], Bulk | str] = {
     ),
     ("authentication", "guardianlink", "delete"): Bulk(NOBODY, {}),
     ("classroom", "teacherprofile", "delete"): Bulk(NOBODY, {}),
+    ("billing", "plan", "delete"): Bulk(NOBODY, {}),
     ("catalog", "subject", "delete"): Bulk(ADMINS, {}),
     ("catalog", "level", "delete"): Bulk(ADMINS, {}),
     ("catalog", "teachinglanguage", "delete"): Bulk(ADMINS, {}),

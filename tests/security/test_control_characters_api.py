@@ -44,6 +44,10 @@ def text_fields() -> list[tuple[str, str, str, bool, bool, int]]:
                     if params.__ninja_param_source__ != "body":
                         continue
                     (annotation,) = [f.annotation for f in params.model_fields.values()]
+                    # An optional body (`payload: X | None = None`) is X when it is sent.
+                    optional = [a for a in typing.get_args(annotation) if a is not type(None)]
+                    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+                        (annotation,) = optional
                     is_list = typing.get_origin(annotation) is list
                     model = typing.get_args(annotation)[0] if is_list else annotation
                     assert issubclass(model, BaseModel)

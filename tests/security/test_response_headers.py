@@ -194,6 +194,12 @@ def template_files() -> list[Path]:
     return [path for app in apps for path in app.glob("**/*.html")]
 
 
+# Templates no browser ever receives, and why: the policy governs responses, and these are not.
+NOT_SERVED = {
+    "templates/billing/invoice_pdf.html": "billing/papers/pdf.py renders it into a PDF (WeasyPrint)",
+}
+
+
 def test_no_template_holds_what_the_strict_policy_refuses():
     files = template_files()
     assert ROOT / "templates" / "base.html" in files
@@ -201,6 +207,8 @@ def test_no_template_holds_what_the_strict_policy_refuses():
     for path in files:
         text = path.read_text(encoding="utf-8")
         name = path.relative_to(ROOT).as_posix()
+        if name in NOT_SERVED:
+            continue
         if INLINE_HANDLER.search(text):
             offenders.append(f"{name}: inline event handler (move it into a static JS file)")
         if STYLE_ATTRIBUTE.search(text):
@@ -215,6 +223,20 @@ def test_no_template_holds_what_the_strict_policy_refuses():
                 offenders.append(f"{name}: style element without the nonce: {tag}")
 
     assert offenders == []
+
+
+def test_a_template_exempted_as_not_served_is_rendered_only_where_it_says():
+    for name, where in NOT_SERVED.items():
+        template = name.removeprefix("templates/")
+        renderer = where.split()[0]
+        users = [
+            path.relative_to(ROOT).as_posix()
+            for path in ROOT.glob("*/**/*.py")
+            if ".venv" not in path.parts
+            and "tests" not in path.parts
+            and template in path.read_text(encoding="utf-8")
+        ]
+        assert users == [renderer], (name, users)
 
 
 def test_the_policy_kept_between_requests_is_django_csps_and_follows_the_settings(client, settings):
