@@ -1303,10 +1303,14 @@ def capacity_summary(
     teachers = list(
         TeacherProfile.objects.filter(teacher_q)
         .filter(
-            Q(availability_rules__isnull=False)
-            | Q(lessons__start__gte=period.since, lessons__start__lt=period.until)
+            # IN subqueries, not a DISTINCT over a join of rules x lessons (slow at scale)
+            Q(pk__in=AvailabilityRule.objects.values("teacher_id"))
+            | Q(
+                pk__in=Lesson.objects.filter(
+                    start__gte=period.since, start__lt=period.until
+                ).values("teacher_id")
+            )
         )
-        .distinct()
         .values("pk", "user_id", "user__timezone", *(f"user__{f}" for f in NAME_FIELDS))
         .order_by("pk")
     )
