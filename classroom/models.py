@@ -514,6 +514,8 @@ class Lesson(models.Model):
         indexes = [
             models.Index(fields=["teacher", "start"], name="lesson_teacher_start_idx"),
             models.Index(fields=["student", "start"], name="lesson_student_start_idx"),
+            # analytics: lessons / attendance of a period, whoever teaches (issue 15 at scale)
+            models.Index(fields=["start"], name="lesson_start_idx"),
             models.Index(
                 fields=["hold_expires_at"],
                 condition=models.Q(status=LessonStatus.HELD),

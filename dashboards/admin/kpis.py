@@ -16,6 +16,7 @@ from dashboards.analytics.selectors import (
     Learning,
     Money,
     capacity_summary,
+    count_students_at_risk,
     engagement_summary,
     learning_summary,
     money_summary,
@@ -89,7 +90,11 @@ def dashboard_figures(*, viewer, filters: Filters) -> Figures:
     scoped = {"course_id": filters.course_id, "teacher_id": filters.teacher_id}
     period = filters.period
     engagement = engagement_summary(viewer=viewer, period=period)
-    learning = learning_summary(viewer=viewer, period=period, **scoped)
+    # KPIs only: no progress / attendance tables; the at-risk tile is a count (set-based), not the list
+    learning = learning_summary(
+        viewer=viewer, period=period, include_at_risk=False, tables=False, **scoped
+    )
+    at_risk = count_students_at_risk(viewer=viewer, today=period.end)
     money = money_summary(viewer=viewer, period=period, **scoped)
     capacity = capacity_summary(viewer=viewer, period=period, **scoped)
     capacity_before = capacity_summary(viewer=viewer, period=period.previous(), **scoped)
@@ -115,7 +120,7 @@ def dashboard_figures(*, viewer, filters: Filters) -> Figures:
             "late_cancellations", learn, _("Late cancellations"), *_pair(lk["late_cancellations"])
         ),
         Tile("no_shows", learn, _("No-shows"), *_pair(lk["no_shows"])),
-        Tile("at_risk", learn, _("Students at risk"), len(learning.at_risk), None),
+        Tile("at_risk", learn, _("Students at risk"), at_risk, None),
     ]
     before = {row.currency: row for row in money.previous_totals}
     for row in money.totals:

@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from postman.models import Message
 
@@ -40,6 +40,7 @@ from classroom.models import (
     AvailabilityException,
     AvailabilityRule,
     Lesson,
+    LessonSeat,
     TeacherProfile,
 )
 from classroom.scheduling.wallclock import local_dates, local_to_utc, zone
@@ -48,7 +49,7 @@ from courses.models import Course, Enrollment
 from inbox.models import RoomMessage
 
 from ..models import DailyActive, DailyCounter, DailyRollup
-from .periods import Period, school_today, school_zone
+from .periods import Period, day_start, school_today, school_zone
 from .scope import Scope, scope_for
 
 ZERO = Decimal("0.00")
@@ -343,16 +344,26 @@ def _student_q(scope: Scope, field_name: str) -> Q:
     if scope.is_admin:
         return Q()
     if scope.is_teacher:
-        taught = (
-            User.objects.filter(
-                Q(lessons__teacher_id=scope.teacher_profile_id)
-                | Q(lesson_seats__lesson__teacher_id=scope.teacher_profile_id)
-                | Q(enrollments__course__in=_teacher_courses(scope))
+        # Three IN subqueries (each an index lookup), not one join of lessons x seats x enrolments
+        # (a million rows on the large seed).
+        tp = scope.teacher_profile_id
+        return (
+            Q(**{f"{field_name}__in": Lesson.objects.filter(teacher_id=tp).values("student_id")})
+            | Q(
+                **{
+                    f"{field_name}__in": LessonSeat.objects.filter(lesson__teacher_id=tp).values(
+                        "student_id"
+                    )
+                }
             )
-            .values("pk")
-            .distinct()
+            | Q(
+                **{
+                    f"{field_name}__in": Enrollment.objects.filter(
+                        course__in=_teacher_courses(scope)
+                    ).values("student_id")
+                }
+            )
         )
-        return Q(**{f"{field_name}__in": taught})
     if scope.student_ids:
         return Q(**{f"{field_name}__in": scope.student_ids})
     return NOTHING
@@ -601,11 +612,14 @@ def learning_summary(
     course_id: int | None = None,
     teacher_id: int | None = None,
     include_at_risk: bool = True,
+    tables: bool = True,
 ) -> Learning:
     """Enrolments, progress and completion per course, attendance per student / course / teacher,
     late cancellations and no-shows, homework set, and students at risk. `teacher_id` is the
     teacher's user id. A fixed number of queries; `include_at_risk=False` skips the at-risk list
-    (the heaviest part at scale: it looks at every student)."""
+    (the heaviest part at scale: it looks at every student); `tables=False` skips the per-course
+    progress and the attendance tables (a row per active enrolment and per student at scale) for
+    a caller that shows only the KPIs and the enrolment series (the admin dashboard)."""
     scope = _as_scope(viewer)
     span = _span(period)
     previous = period.previous()
@@ -623,19 +637,27 @@ def learning_summary(
     enrolled = {row["day"]: row["n"] for row in _daily(enrolments_qs, "created_at", span)}
 
     # Progress: one row per active enrolment (its course and modules done), one per course.
-    done_rows = list(
-        enrolments_qs.filter(status=EnrollmentStatus.ACTIVE)
-        .annotate(done=Count("module_completions", distinct=True))
-        .values_list("course_id", "done")
-        .order_by()
+    done_rows = (
+        list(
+            enrolments_qs.filter(status=EnrollmentStatus.ACTIVE)
+            .annotate(done=Count("module_completions", distinct=True))
+            .values_list("course_id", "done")
+            .order_by()
+        )
+        if tables
+        else []
     )
     course_ids = {c for c, _ in done_rows}
-    courses = {
-        row["pk"]: row
-        for row in Course.objects.filter(pk__in=course_ids)
-        .annotate(n_modules=Count("modules", distinct=True))
-        .values("pk", "title", "n_modules")
-    }
+    courses = (
+        {
+            row["pk"]: row
+            for row in Course.objects.filter(pk__in=course_ids)
+            .annotate(n_modules=Count("modules", distinct=True))
+            .values("pk", "title", "n_modules")
+        }
+        if tables
+        else {}
+    )
     per_course: dict[int, list[int]] = defaultdict(list)
     for course, done in done_rows:
         per_course[course].append(done)
@@ -669,16 +691,20 @@ def learning_summary(
     lesson_filter = _filters_q(
         "lesson__", course_id=course_id, teacher_id=teacher_id, teacher_field="teacher__user_id"
     )
-    att_rows = list(
-        Attendance.objects.filter(
-            _attendance_q(scope),
-            lesson_filter,
-            lesson__start__gte=period.since,
-            lesson__start__lt=period.until,
+    att_rows = (
+        list(
+            Attendance.objects.filter(
+                _attendance_q(scope),
+                lesson_filter,
+                lesson__start__gte=period.since,
+                lesson__start__lt=period.until,
+            )
+            .values("student_id", "lesson__course_id", "lesson__teacher__user_id", "status")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
-        .values("student_id", "lesson__course_id", "lesson__teacher__user_id", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
+        if tables
+        else []
     )
     folds: dict[str, dict[int, dict[str, int]]] = {
         "student": defaultdict(lambda: defaultdict(int)),
@@ -690,8 +716,12 @@ def learning_summary(
         if row["lesson__course_id"] is not None:
             folds["course"][row["lesson__course_id"]][row["status"]] += row["n"]
         folds["teacher"][row["lesson__teacher__user_id"]][row["status"]] += row["n"]
-    names = _user_names(set(folds["student"]) | set(folds["teacher"]))
-    titles = dict(Course.objects.filter(pk__in=set(folds["course"])).values_list("pk", "title"))
+    names = _user_names(set(folds["student"]) | set(folds["teacher"])) if tables else {}
+    titles = (
+        dict(Course.objects.filter(pk__in=set(folds["course"])).values_list("pk", "title"))
+        if tables
+        else {}
+    )
 
     def rows(fold, labels):
         return tuple(
@@ -755,12 +785,13 @@ def learning_summary(
 FALLING_BY = 0.25  # a drop of 25 points of attendance rate counts as falling
 
 
-def students_at_risk(*, viewer, today: date | None = None) -> tuple[AtRiskStudent, ...]:
-    """Students (with a live enrolment or a lesson in the last 2N days) with no lesson and no
-    activity for N days (`ANALYTICS_AT_RISK_DAYS`), or whose attendance over the last N days fell
-    at least 25 points below the N days before. One query."""
-    scope = _as_scope(viewer)
-    today = today or school_today()
+def _at_risk_sets(scope: Scope, today: date):
+    """Students at risk on `today`, set-based (no per-student lookup): the candidates (a live
+    enrolment or a lesson in the last 2N days) as a pk subquery, the "no lesson and no sign-in for
+    N days" test as a Q of anti-joins, and the attendance rates of the candidates possibly falling
+    (one grouped query with HAVING). The HAVING bound is looser than the rule (24 points instead
+    of 25, in integers) so that no student the float test `_falling` accepts is lost; `_falling`
+    then decides on those few rows."""
     n = at_risk_days()
     end = Period(today, today).until
     cut = end - timedelta(days=n)
@@ -772,18 +803,124 @@ def students_at_risk(*, viewer, today: date | None = None) -> tuple[AtRiskStuden
             is_active=True,
         )
         .filter(
-            Q(enrollments__status=EnrollmentStatus.ACTIVE)
-            | Q(lessons__start__gte=cut2, lessons__start__lt=end)
-            | Q(lesson_seats__lesson__start__gte=cut2, lesson_seats__lesson__start__lt=end)
+            Q(pk__in=Enrollment.objects.filter(status=EnrollmentStatus.ACTIVE).values("student_id"))
+            | Exists(
+                Lesson.objects.filter(student_id=OuterRef("pk"), start__gte=cut2, start__lt=end)
+            )
+            | Exists(
+                Lesson.objects.filter(
+                    seats__student_id=OuterRef("pk"), start__gte=cut2, start__lt=end
+                )
+            )
         )
         .values("pk")
     )
+    recent_done = Q(status=LessonStatus.COMPLETED, start__gte=cut, start__lt=end)
+    inactive = (
+        ~Exists(Lesson.objects.filter(recent_done, student_id=OuterRef("pk")))
+        & ~Exists(
+            Lesson.objects.filter(
+                recent_done, seats__student_id=OuterRef("pk"), seats__cancelled_at__isnull=True
+            )
+        )
+        & ~Exists(
+            DailyActive.objects.filter(
+                user_id=OuterRef("pk"), day__gt=today - timedelta(days=n), day__lte=today
+            )
+        )
+        # the last sign-in's school day is N days ago or earlier
+        & (Q(last_login__isnull=True) | Q(last_login__lt=day_start(today - timedelta(days=n - 1))))
+    )
+    maybe_falling = _attendance_rates(students, cut, cut2, end).filter(
+        recent_all__gt=0,
+        before_all__gt=0,
+        slack__gte=24 * F("before_all") * F("recent_all"),
+    )
+    return students, inactive, maybe_falling
+
+
+def _falling(counts) -> tuple[bool, float | None, float | None]:
+    recent_all, before_all = counts.get("recent_all", 0), counts.get("before_all", 0)
+    rate_recent = counts["recent_came"] / recent_all if recent_all else None
+    rate_before = counts["before_came"] / before_all if before_all else None
+    falling = (
+        rate_recent is not None
+        and rate_before is not None
+        and rate_before - rate_recent >= FALLING_BY
+    )
+    return falling, rate_recent, rate_before
+
+
+def _attendance_rates(students, cut: datetime, cut2: datetime, end: datetime):
+    """Per student: attendance rows of the last N days and the N days before, and those attended
+    (one grouped query)."""
+    in_recent = Q(lesson__start__gte=cut)
+    in_before = Q(lesson__start__lt=cut)
+    came = Q(status__in=ATTENDED)
+    return (
+        Attendance.objects.filter(
+            student_id__in=students, lesson__start__gte=cut2, lesson__start__lt=end
+        )
+        .values("student_id")
+        .annotate(
+            recent_all=Count("pk", filter=in_recent),
+            recent_came=Count("pk", filter=in_recent & came),
+            before_all=Count("pk", filter=in_before),
+            before_came=Count("pk", filter=in_before & came),
+        )
+        .annotate(
+            slack=100 * (F("before_came") * F("recent_all") - F("recent_came") * F("before_all"))
+        )
+        .order_by()
+    )
+
+
+def count_students_at_risk(*, viewer, today: date | None = None) -> int:
+    """How many students `students_at_risk` lists, in at most three queries whatever the number of
+    students (the few whose attendance may be falling; a COUNT of the inactive ones, as anti-joins;
+    how many of the falling ones are also inactive): the dashboard's tile."""
+    scope = _as_scope(viewer)
+    today = today or school_today()
+    students, idle, maybe_falling = _at_risk_sets(scope, today)
+    falling = [
+        row["student_id"]
+        for row in maybe_falling.values(
+            "student_id", "recent_all", "recent_came", "before_all", "before_came"
+        )
+        if _falling(row)[0]
+    ]
+    inactive = User.objects.filter(idle, pk__in=students)
+    both = inactive.filter(pk__in=falling).count() if falling else 0
+    return inactive.count() + len(falling) - both
+
+
+def students_at_risk(*, viewer, today: date | None = None) -> tuple[AtRiskStudent, ...]:
+    """Students (with a live enrolment or a lesson in the last 2N days) with no lesson and no
+    activity for N days (`ANALYTICS_AT_RISK_DAYS`), or whose attendance over the last N days fell
+    at least 25 points below the N days before. Two queries whatever the number of students,
+    set-based (`_at_risk_sets`): the students at risk with their last lesson and last activity
+    (looked up by index for those rows only), and the attendance rates grouped per student."""
+    scope = _as_scope(viewer)
+    today = today or school_today()
+    n = at_risk_days()
+    end = Period(today, today).until
+    cut = end - timedelta(days=n)
+    cut2 = end - timedelta(days=2 * n)
+    students, idle, _ = _at_risk_sets(scope, today)
+    rates = {
+        row["student_id"]: row
+        for row in _attendance_rates(students, cut, cut2, end).values(
+            "student_id", "recent_all", "recent_came", "before_all", "before_came"
+        )
+    }
+    falling_ids = [pk for pk, row in rates.items() if _falling(row)[0]]
     done = Q(status=LessonStatus.COMPLETED, start__lt=end)
-    in_recent = Q(attendances__lesson__start__gte=cut, attendances__lesson__start__lt=end)
-    in_before = Q(attendances__lesson__start__gte=cut2, attendances__lesson__start__lt=cut)
-    came = Q(attendances__status__in=ATTENDED)
     rows = (
-        User.objects.filter(pk__in=students)
+        # the inactive ones as their own subquery, so that the NOT EXISTS stay anti-joins
+        User.objects.filter(
+            Q(pk__in=User.objects.filter(idle, pk__in=students).values("pk"))
+            | Q(pk__in=falling_ids)
+        )
         .annotate(
             last_private=Subquery(
                 Lesson.objects.filter(done, student_id=OuterRef("pk"))
@@ -802,24 +939,9 @@ def students_at_risk(*, viewer, today: date | None = None) -> tuple[AtRiskStuden
                 .order_by("-day")
                 .values("day")[:1]
             ),
-            recent_all=Count("attendances", filter=in_recent),
-            recent_came=Count("attendances", filter=in_recent & came),
-            before_all=Count("attendances", filter=in_before),
-            before_came=Count("attendances", filter=in_before & came),
         )
-        .values(
-            "pk",
-            "last_login",
-            "last_private",
-            "last_group",
-            "last_seen",
-            "recent_all",
-            "recent_came",
-            "before_all",
-            "before_came",
-            *NAME_FIELDS,
-        )
-        .order_by("pk")
+        .values("pk", "last_login", "last_private", "last_group", "last_seen", *NAME_FIELDS)
+        .order_by()
     )
     out = []
     for row in rows:
@@ -827,22 +949,16 @@ def students_at_risk(*, viewer, today: date | None = None) -> tuple[AtRiskStuden
             row["last_login"].astimezone(school_zone()).date() if row["last_login"] else None
         )
         seen = max((d for d in (row["last_seen"], last_login_day) if d), default=None)
-        last_lesson = max((t for t in (row["last_private"], row["last_group"]) if t), default=None)
-        recent_lesson = last_lesson is not None and last_lesson >= cut
+        last = max((t for t in (row["last_private"], row["last_group"]) if t), default=None)
+        recent_lesson = last is not None and last >= cut
         inactive = not recent_lesson and (seen is None or seen <= today - timedelta(days=n))
-        rate_recent = row["recent_came"] / row["recent_all"] if row["recent_all"] else None
-        rate_before = row["before_came"] / row["before_all"] if row["before_all"] else None
-        falling = (
-            rate_recent is not None
-            and rate_before is not None
-            and rate_before - rate_recent >= FALLING_BY
-        )
+        falling, rate_recent, rate_before = _falling(rates.get(row["pk"], {}))
         if inactive or falling:
             out.append(
                 AtRiskStudent(
                     student_id=row["pk"],
                     name=_name(*(row[f] for f in NAME_FIELDS)),
-                    last_lesson=last_lesson,
+                    last_lesson=last,
                     last_seen=seen,
                     inactive=inactive,
                     falling_attendance=falling,
@@ -1187,10 +1303,14 @@ def capacity_summary(
     teachers = list(
         TeacherProfile.objects.filter(teacher_q)
         .filter(
-            Q(availability_rules__isnull=False)
-            | Q(lessons__start__gte=period.since, lessons__start__lt=period.until)
+            # IN subqueries, not a DISTINCT over a join of rules x lessons (slow at scale)
+            Q(pk__in=AvailabilityRule.objects.values("teacher_id"))
+            | Q(
+                pk__in=Lesson.objects.filter(
+                    start__gte=period.since, start__lt=period.until
+                ).values("teacher_id")
+            )
         )
-        .distinct()
         .values("pk", "user_id", "user__timezone", *(f"user__{f}" for f in NAME_FIELDS))
         .order_by("pk")
     )

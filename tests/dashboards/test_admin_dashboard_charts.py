@@ -49,3 +49,15 @@ def test_an_empty_chart_still_draws_its_frame():
     svg = line_chart(chart_id="c3", title="Nothing", desc="No days", labels=[], series=[])
     assert '<title id="c3-title">Nothing</title>' in svg
     assert bar_chart(chart_id="c4", title="None", desc="No items", items=[]).count("<rect") == 0
+
+
+def test_a_dashboard_bar_chart_keeps_the_largest_rows_in_their_order():
+    from dashboards.admin.views import DASHBOARD_BARS, _largest
+
+    few = [("a", 1), ("b", None), ("c", 3)]
+    assert _largest(few, lambda r: r[1]) == few
+    many = [(f"t{i:03}", (i * 37) % 101) for i in range(DASHBOARD_BARS + 30)]
+    kept = _largest(many, lambda r: r[1])
+    assert len(kept) == DASHBOARD_BARS
+    assert kept == [r for r in many if r in kept]  # the original (name) order
+    assert min(v for _n, v in kept) >= max(v for n, v in many if (n, v) not in kept)

@@ -320,3 +320,34 @@ def test_a_period_from_request_input_defaults_and_refuses_bad_dates_clearly():
         with pytest.raises(ValidationFailed) as refused:
             Period.parse(start, end, today=today)
         assert list(refused.value.errors) == [field_name]
+
+
+# At scale (issue 15): the dashboard's count and KPIs-only learning summary -------------------------
+
+
+def test_count_of_students_at_risk_is_the_length_of_the_list(data, settings):
+    from dashboards.analytics.selectors import count_students_at_risk
+
+    # Inactive only, falling only, both kinds, a teacher's and a parent's share: the count (the
+    # dashboard's tile, set-based) always matches the list.
+    for days in (7, 14, 30, 60):
+        settings.ANALYTICS_AT_RISK_DAYS = days
+        for viewer in (data.admin, data.t1, data.t2, data.parent):
+            for today in (date(2026, 11, 16), date(2026, 11, 30), date(2026, 12, 31)):
+                listed = students_at_risk(viewer=viewer, today=today)
+                assert count_students_at_risk(viewer=viewer, today=today) == len(listed)
+    settings.ANALYTICS_AT_RISK_DAYS = 14
+    assert count_students_at_risk(viewer=data.admin, today=date(2026, 11, 30)) == 2
+
+
+def test_learning_summary_without_tables_keeps_the_kpis(data):
+    full = learning_summary(viewer=data.admin, period=NOVEMBER, include_at_risk=False)
+    kpis = learning_summary(viewer=data.admin, period=NOVEMBER, include_at_risk=False, tables=False)
+    assert full.courses and full.attendance_by_student
+    assert kpis.courses == () and kpis.attendance_by_student == kpis.attendance_by_teacher == ()
+    assert kpis.kpis == full.kpis and kpis.enrolments == full.enrolments
+    assert (kpis.no_shows, kpis.late_cancellations, kpis.homework_set) == (
+        full.no_shows,
+        full.late_cancellations,
+        full.homework_set,
+    )
