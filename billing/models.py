@@ -224,6 +224,8 @@ class Payment(models.Model):
                 name="billing_payment_one_per_intent",
             ),
         ]
+        # Money per day of a period (dashboards, reports).
+        indexes = [models.Index(fields=["received_at"], name="billing_payment_received")]
 
     def __str__(self):
         return f"{self.amount} {self.currency} for {self.order_id} ({self.status})"
@@ -261,6 +263,7 @@ class Refund(models.Model):
                 name="billing_refund_one_per_stripe_refund",
             )
         ]
+        indexes = [models.Index(fields=["created_at"], name="billing_refund_created")]
 
     def __str__(self):
         return f"-{self.amount} {self.currency} ({self.reason})"
@@ -341,7 +344,15 @@ class Invoice(models.Model):
                 name="billing_invoice_one_per_order",
             ),
         ]
-        indexes = [models.Index(fields=["payer", "-issued_at"])]
+        indexes = [
+            models.Index(fields=["payer", "-issued_at"]),
+            # Outstanding invoices: the few open ones among every invoice ever issued.
+            models.Index(
+                fields=["currency"],
+                condition=Q(kind=InvoiceKind.INVOICE, status=InvoiceStatus.OPEN),
+                name="billing_invoice_open",
+            ),
+        ]
 
     def __str__(self):
         return self.number

@@ -462,5 +462,8 @@ BILLING_BANK_DETAILS = env_str("BILLING_BANK_DETAILS", "").replace("\\n", "\n")
 SCHOOL_TIME_ZONE = env_str("SCHOOL_TIME_ZONE", "UTC")
 ANALYTICS_AT_RISK_DAYS = env_int("ANALYTICS_AT_RISK_DAYS", 14)
 ANALYTICS_FLUSH_MINUTES = env_int("ANALYTICS_FLUSH_MINUTES", 5)
+# Today's students at risk (the admin dashboard's tile) is counted by a schedule every
+# ANALYTICS_SNAPSHOT_MINUTES and shown "as of" its time while younger than twice that.
+ANALYTICS_SNAPSHOT_MINUTES = env_int("ANALYTICS_SNAPSHOT_MINUTES", 10)
 # Innermost: sees request.user and the final status (see dashboards/analytics/middleware.py).
 MIDDLEWARE = [*MIDDLEWARE, "dashboards.analytics.middleware.AnalyticsMiddleware"]

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from html import escape
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -53,19 +54,16 @@ class ListSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {"" if v is None else str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                ("" if v is None else v, mark_safe(" selected") if str(v) in chosen else "", label)
-                for v, label in self.choices
-            ),
-        )
+        options = []
+        for v, label in self.choices:
+            key = "" if v is None else str(v)
+            selected = " selected" if key in chosen else ""
+            options.append(f'<option value="{escape(key)}"{selected}>{escape(str(label))}</option>')
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
             flatatt(self.build_attrs(self.attrs, attrs)),
-            options,
+            mark_safe("".join(options)),  # noqa: S308 - each value and label escaped above
         )
 
 

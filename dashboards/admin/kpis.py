@@ -5,6 +5,7 @@ dashboard page and by the weekly email, so both say the same. A fixed number of 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.utils.functional import Promise
@@ -16,11 +17,11 @@ from dashboards.analytics.selectors import (
     Learning,
     Money,
     capacity_summary,
-    count_students_at_risk,
     engagement_summary,
     learning_summary,
     money_summary,
 )
+from dashboards.analytics.snapshots import at_risk_count
 
 from .filters import Filters
 
@@ -36,6 +37,7 @@ class Tile:
     previous: int | Decimal | float | None
     kind: str = COUNT
     currency: str = ""
+    as_of: datetime | None = None  # a snapshot's time (the figure is not computed for this view)
 
     @property
     def change(self) -> float | None:
@@ -94,10 +96,16 @@ def dashboard_figures(*, viewer, filters: Filters) -> Figures:
     learning = learning_summary(
         viewer=viewer, period=period, include_at_risk=False, tables=False, **scoped
     )
-    at_risk = count_students_at_risk(viewer=viewer, today=period.end)
-    money = money_summary(viewer=viewer, period=period, **scoped)
-    capacity = capacity_summary(viewer=viewer, period=period, **scoped)
-    capacity_before = capacity_summary(viewer=viewer, period=period.previous(), **scoped)
+    # School-wide today: the snapshot the schedule keeps (as of its time) while fresh.
+    at_risk, at_risk_as_of = at_risk_count(viewer=viewer, today=period.end)
+    # What the tiles and the dashboard's charts show: no per-teacher money, credits, subscriptions,
+    # earnings or seats (the reports have them).
+    money = money_summary(viewer=viewer, period=period, details=False, **scoped)
+    capacity = capacity_summary(viewer=viewer, period=period, courses=False, **scoped)
+    # The previous period gives the tiles' comparison only: its teachers' hours, no seats.
+    capacity_before = capacity_summary(
+        viewer=viewer, period=period.previous(), courses=False, **scoped
+    )
 
     people, learn, cash, cap = _("Engagement"), _("Learning"), _("Money"), _("Capacity")
     e, lk = engagement.kpis, learning.kpis
@@ -120,7 +128,7 @@ def dashboard_figures(*, viewer, filters: Filters) -> Figures:
             "late_cancellations", learn, _("Late cancellations"), *_pair(lk["late_cancellations"])
         ),
         Tile("no_shows", learn, _("No-shows"), *_pair(lk["no_shows"])),
-        Tile("at_risk", learn, _("Students at risk"), at_risk, None),
+        Tile("at_risk", learn, _("Students at risk"), at_risk, None, as_of=at_risk_as_of),
     ]
     before = {row.currency: row for row in money.previous_totals}
     for row in money.totals:

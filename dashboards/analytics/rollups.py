@@ -18,7 +18,7 @@ ROLLUP_DAYS = 7
 
 
 def rollup_range(*, start: date, end: date) -> int:
-    """Recompute the rollups of the days `start` … `end` (never today or later). Five queries plus the
+    """Recompute the rollups of the days `start` … `end` (never today or later). Six queries plus the
     insert, whatever the range. Returns the number of rows stored."""
     end = min(end, school_today() - timedelta(days=1))
     if end < start:

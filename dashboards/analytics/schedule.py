@@ -6,6 +6,7 @@ from django.utils import timezone
 
 FLUSH_SCHEDULE = "Analytics: flush page views"
 ROLLUP_SCHEDULE = "Analytics: daily rollups"
+SNAPSHOT_SCHEDULE = "Analytics: today's snapshots"
 
 
 def analytics_schedule_ensure(Schedule) -> None:  # noqa: N803 (the model, historical or real)
@@ -17,6 +18,12 @@ def analytics_schedule_ensure(Schedule) -> None:  # noqa: N803 (the model, histo
             getattr(settings, "ANALYTICS_FLUSH_MINUTES", 5),
         ),
         (ROLLUP_SCHEDULE, "dashboards.analytics.tasks.analytics_rollup", "H", None),
+        (
+            SNAPSHOT_SCHEDULE,
+            "dashboards.analytics.tasks.analytics_snapshot",
+            "I",
+            getattr(settings, "ANALYTICS_SNAPSHOT_MINUTES", 10),
+        ),
     ):
         Schedule.objects.update_or_create(
             name=name,
@@ -32,4 +39,4 @@ def analytics_schedule_ensure(Schedule) -> None:  # noqa: N803 (the model, histo
 
 
 def analytics_schedule_remove(Schedule) -> None:  # noqa: N803
-    Schedule.objects.filter(name__in=(FLUSH_SCHEDULE, ROLLUP_SCHEDULE)).delete()
+    Schedule.objects.filter(name__in=(FLUSH_SCHEDULE, ROLLUP_SCHEDULE, SNAPSHOT_SCHEDULE)).delete()

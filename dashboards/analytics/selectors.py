@@ -418,12 +418,14 @@ def _span(period: Period) -> Period:
     return Period(period.previous().start, period.end)
 
 
-def _daily(qs, field_name: str, span: Period, *extra: str, value=None) -> list[dict]:
+def _daily(qs, field_name: str, span: Period, *extra: str, value=None, **more) -> list[dict]:
+    """Rows {day, *extra, n, **more} of `qs` grouped by school day of `field_name` (and `extra`):
+    `n` counts rows unless `value` says otherwise; `more` are further aggregates."""
     return list(
         qs.filter(**{f"{field_name}__gte": span.since, f"{field_name}__lt": span.until})
         .annotate(day=_day(field_name))
         .values("day", *extra)
-        .annotate(n=value if value is not None else Count("pk"))
+        .annotate(n=value if value is not None else Count("pk"), **more)
         .order_by()
     )
 
@@ -457,13 +459,14 @@ def _rollup_split(period: Period, today: date) -> tuple[Period | None, Period | 
 
 # Engagement -----------------------------------------------------------------------------------------
 
-ROLLED_UP = ("signups", "lessons_delivered", "messages")
+ROLLED_UP = ("signups", "lessons_delivered", "messages", "attendance")
 
 
 def engagement_counts(scope: Scope, span: Period) -> dict[tuple[str, str], dict[date, int]]:
     """Per-day counts of the rolled-up engagement metrics over `span`, live from the raw tables:
-    {(metric, key): {day: n}}. The rollup task stores the admin's; other viewers always read live.
-    Four queries."""
+    {(metric, key): {day: n}}; attendance as ("attendance", "recorded") and ("attendance",
+    "attended"), on the lesson's day. The rollup task stores the admin's; other viewers always read
+    live. Five queries."""
     out: dict[tuple[str, str], dict[date, int]] = defaultdict(dict)
     if scope.is_admin:
         for row in _daily(
@@ -477,6 +480,16 @@ def engagement_counts(scope: Scope, span: Period) -> dict[tuple[str, str], dict[
     lessons = Lesson.objects.filter(_lesson_q(scope), status=LessonStatus.COMPLETED)
     for row in _daily(lessons, "start", span):
         out[("lessons_delivered", "")][row["day"]] = row["n"]
+    attendance = Attendance.objects.filter(_attendance_q(scope))
+    for row in _daily(
+        attendance,
+        "lesson__start",
+        span,
+        value=Count("pk", filter=Q(status__in=ATTENDED)),
+        recorded=Count("pk"),
+    ):
+        out[("attendance", "recorded")][row["day"]] = row["recorded"]
+        out[("attendance", "attended")][row["day"]] = row["n"]
     senders = _student_q(scope, "sender_id") if not scope.is_teacher else Q(sender_id=scope.user_id)
     authors = _student_q(scope, "author_id") if not scope.is_teacher else Q(author_id=scope.user_id)
     for qs, name in (
@@ -529,20 +542,14 @@ def engagement_summary(*, viewer, period: Period) -> Engagement:
         mau=Count("user_id", distinct=True, filter=Q(day__gt=period.end - timedelta(days=30))),
     )
 
-    attendance = Attendance.objects.filter(
-        _attendance_q(scope),
-        lesson__start__gte=span.since,
-        lesson__start__lt=span.until,
-    ).aggregate(
-        now_all=Count("pk", filter=Q(lesson__start__gte=period.since)),
-        now_came=Count("pk", filter=Q(lesson__start__gte=period.since, status__in=ATTENDED)),
-        before_all=Count("pk", filter=Q(lesson__start__lt=period.since)),
-        before_came=Count("pk", filter=Q(lesson__start__lt=period.since, status__in=ATTENDED)),
-    )
-    rate = attendance["now_came"] / attendance["now_all"] if attendance["now_all"] else None
-    rate_before = (
-        attendance["before_came"] / attendance["before_all"] if attendance["before_all"] else None
-    )
+    recorded = counts.get(("attendance", "recorded"), {})
+    attended = counts.get(("attendance", "attended"), {})
+
+    def attendance_rate(p: Period) -> float | None:
+        total = _sum_in(recorded, p)
+        return _sum_in(attended, p) / total if total else None
+
+    rate, rate_before = attendance_rate(period), attendance_rate(previous)
 
     downloads = page_views = None
     counters: dict[str, dict[date, int]] = defaultdict(dict)
@@ -989,12 +996,19 @@ def _money_sources(scope: Scope, course_id, teacher_id):
 
 
 def money_summary(
-    *, viewer, period: Period, course_id: int | None = None, teacher_id: int | None = None
+    *,
+    viewer,
+    period: Period,
+    course_id: int | None = None,
+    teacher_id: int | None = None,
+    details: bool = True,
 ) -> Money:
     """Gross, refunds and net per currency by day, month, course, teacher and payment method;
     outstanding invoices; credits sold vs used; subscriptions (admins) and churn; teachers'
     earnings and payouts. A teacher sees the money of orders paying them and their own earnings
-    only; a student or parent the payments they made or that were made for them. Thirteen queries."""
+    only; a student or parent the payments they made or that were made for them. Thirteen queries.
+    `details=False` (the dashboard): totals, days, months, courses and outstanding invoices only —
+    no teacher or method rows, credits, subscriptions or earnings (seven queries)."""
     scope = _as_scope(viewer)
     span = _span(period)
     payments, refunds = _money_sources(scope, course_id, teacher_id)
@@ -1044,25 +1058,35 @@ def money_summary(
         for row in rows:
             for dim, key in (
                 ("course", row[f"{prefix}course_id"]),
-                ("teacher", row[f"{prefix}teacher_id"]),
-                ("method", row["method"]),
+                ("teacher", row.get(f"{prefix}teacher_id")),
+                ("method", row.get("method")),
             ):
+                if dim != "course" and not details:
+                    continue
                 acc = dims[dim].setdefault((key, row["currency"]), [ZERO, ZERO])
                 acc[index] += row["n"]
 
     in_period = {"received_at__gte": period.since, "received_at__lt": period.until}
+    paid_by = (
+        ("order__course_id", "order__teacher_id", "method") if details else ("order__course_id",)
+    )
     fold(
         payments.filter(**in_period)
-        .values("order__course_id", "order__teacher_id", "method", "currency")
+        .values(*paid_by, "currency")
         .annotate(n=Sum("amount"))
         .order_by(),
         "order__",
         0,
     )
+    refunded_by = (
+        ("payment__order__course_id", "payment__order__teacher_id", "method")
+        if details
+        else ("payment__order__course_id",)
+    )
     fold(
         refunds.filter(created_at__gte=period.since, created_at__lt=period.until)
         .annotate(method=F("payment__method"))
-        .values("payment__order__course_id", "payment__order__teacher_id", "method", "currency")
+        .values(*refunded_by, "currency")
         .annotate(n=Sum("amount"))
         .order_by(),
         "payment__order__",
@@ -1082,9 +1106,12 @@ def money_summary(
         .annotate(n=Count("pk"), total=Sum("total"))
         .order_by("currency")
     )
-    credits = _credits(scope, period, teacher_id)
-    subscriptions = _subscriptions(period) if scope.is_admin else None
-    earnings, earning_teachers = _earnings(scope, period, teacher_id)
+    if details:
+        credits = _credits(scope, period, teacher_id)
+        subscriptions = _subscriptions(period) if scope.is_admin else None
+        earnings, earning_teachers = _earnings(scope, period, teacher_id)
+    else:
+        credits, subscriptions, earnings, earning_teachers = (), None, [], []
 
     names = _user_names({k for k, _ in dims["teacher"] if k is not None} | set(earning_teachers))
     titles = dict(
@@ -1257,18 +1284,42 @@ def _merge(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, d
     return out
 
 
-def _offered_seconds(rules, off, tz, period: Period) -> int:
+class _WallClock:
+    """The period's local dates by weekday and the wall times' instants, per zone, computed once
+    for all the teachers of one capacity summary (a thousand teachers share a few zones)."""
+
+    def __init__(self, period: Period):
+        self.period = period
+        self._days: dict = {}
+        self._instants: dict = {}
+
+    def days(self, tz) -> dict[int, list[date]]:
+        if tz not in self._days:
+            by_weekday: dict[int, list[date]] = defaultdict(list)
+            for day in local_dates(self.period.since, self.period.until, tz):
+                by_weekday[day.weekday()].append(day)
+            self._days[tz] = by_weekday
+        return self._days[tz]
+
+    def instant(self, day: date, at: time, tz, ambiguous: str) -> datetime:
+        key = (day, at, tz, ambiguous)
+        if key not in self._instants:
+            self._instants[key] = local_to_utc(day, at, tz, ambiguous=ambiguous)
+        return self._instants[key]
+
+
+def _offered_seconds(rules, off, tz, period: Period, clock: _WallClock | None = None) -> int:
     """Seconds of the weekly windows (in the teacher's zone) inside the period, minus time off."""
+    clock = clock or _WallClock(period)
+    days = clock.days(tz)
     windows = []
-    for day in local_dates(period.since, period.until, tz):
-        for weekday, start_time, end_time in rules:
-            if day.weekday() != weekday:
-                continue
-            start = local_to_utc(day, start_time, tz, ambiguous="earliest")
+    for weekday, start_time, end_time in rules:
+        for day in days.get(weekday, ()):
+            start = clock.instant(day, start_time, tz, "earliest")
             end = (
-                local_to_utc(day + timedelta(days=1), end_time, tz, ambiguous="latest")
+                clock.instant(day + timedelta(days=1), end_time, tz, "latest")
                 if end_time == time(0, 0)
-                else local_to_utc(day, end_time, tz, ambiguous="latest")
+                else clock.instant(day, end_time, tz, "latest")
             )
             start, end = max(start, period.since), min(end, period.until)
             if end > start:
@@ -1285,12 +1336,17 @@ def _offered_seconds(rules, off, tz, period: Period) -> int:
 
 
 def capacity_summary(
-    *, viewer, period: Period, course_id: int | None = None, teacher_id: int | None = None
+    *,
+    viewer,
+    period: Period,
+    course_id: int | None = None,
+    teacher_id: int | None = None,
+    courses: bool = True,
 ) -> Capacity:
     """Each teacher's offered hours (availability rules over the period in the teacher's own zone,
     less time off) against booked hours (lessons not cancelled that start in the period), and seats
-    filled per course. Admins see every teacher, a teacher themself; learners see neither. Five
-    queries."""
+    filled per course (`courses=False`: no seats, one query less). Admins see every teacher, a
+    teacher themself; learners see neither. Five queries."""
     scope = _as_scope(viewer)
     if scope.is_admin:
         teacher_q = Q()
@@ -1325,6 +1381,8 @@ def capacity_summary(
         teacher_id__in=ids, end__gt=period.since, start__lt=period.until
     ).values_list("teacher_id", "start", "end"):
         off[row[0]].append(row[1:])
+    clock = _WallClock(period)
+    zones: dict[str, object] = {}
     booked = dict(
         Lesson.objects.filter(teacher_id__in=ids, start__gte=period.since, start__lt=period.until)
         .exclude(status=LessonStatus.CANCELLED)
@@ -1342,7 +1400,11 @@ def capacity_summary(
                     offered_hours=(
                         Decimal(
                             _offered_seconds(
-                                rules[t["pk"]], off[t["pk"]], zone(t["user__timezone"]), period
+                                rules[t["pk"]],
+                                off[t["pk"]],
+                                zones.setdefault(t["user__timezone"], zone(t["user__timezone"])),
+                                period,
+                                clock,
                             )
                         )
                         / HOUR
@@ -1359,6 +1421,8 @@ def capacity_summary(
         )
     )
 
+    if not courses:
+        return Capacity(period=period, teachers=capacity, courses=())
     course_q = _course_q(scope) if not scope.is_admin else Q()
     if not (scope.is_admin or scope.is_teacher):
         course_q = NOTHING

@@ -2,6 +2,7 @@
 
 from .recording import page_views_flush
 from .rollups import rollup_recent
+from .snapshots import at_risk_snapshot_take
 
 
 def analytics_flush() -> int:
@@ -12,3 +13,8 @@ def analytics_flush() -> int:
 def analytics_rollup() -> int:
     """Recompute the recent days' rollups."""
     return rollup_recent()
+
+
+def analytics_snapshot() -> int:
+    """Take today's snapshots (students at risk)."""
+    return at_risk_snapshot_take()
