@@ -153,9 +153,12 @@ def retrieve_analytics_kpis(request, filters: Query[AnalyticsFilter]):
     scope, period = _read(request, filters)
     kw = {"course_id": filters.course_id, "teacher_id": filters.teacher_id}
     engagement = analytics.engagement_summary(viewer=scope, period=period)
-    learning = analytics.learning_summary(viewer=scope, period=period, include_at_risk=False, **kw)
-    money = analytics.money_summary(viewer=scope, period=period, **kw)
-    capacity = analytics.capacity_summary(viewer=scope, period=period, **kw)
+    # The KPIs only: no learning tables, no money rows beyond the totals, no seats.
+    learning = analytics.learning_summary(
+        viewer=scope, period=period, include_at_risk=False, tables=False, **kw
+    )
+    money = analytics.money_summary(viewer=scope, period=period, details=False, **kw)
+    capacity = analytics.capacity_summary(viewer=scope, period=period, courses=False, **kw)
     previous = {r.currency: r for r in money.previous_totals}
     offered = sum((t.offered_hours for t in capacity.teachers), start=Decimal(0))
     booked = sum((t.booked_hours for t in capacity.teachers), start=Decimal(0))
