@@ -84,3 +84,10 @@ class DisputeStatus(models.TextChoices):
     OPEN = "open", _("Open")
     WON = "won", _("Won")
     LOST = "lost", _("Lost")
+
+
+class ReminderStage(models.TextChoices):
+    """Which payment reminder of an open manual invoice went: each at most once per invoice."""
+
+    BEFORE_DUE = "before_due", _("Before the due date")
+    OVERDUE = "overdue", _("Overdue")

@@ -35,3 +35,9 @@ def commission_percent() -> Decimal:
 def manual_payment_days() -> int:
     """How long a manual invoice gives the payer to transfer the money."""
     return int(getattr(settings, "BILLING_MANUAL_PAYMENT_DAYS", 7))
+
+
+def reminder_days_before() -> int:
+    """How many days before its due date an open manual invoice is recalled to its payer (0: no
+    reminder before the due date, only the overdue one)."""
+    return max(0, int(getattr(settings, "BILLING_REMINDER_DAYS_BEFORE", 3)))

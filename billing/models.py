@@ -34,6 +34,7 @@ from .choices import (
     PaymentStatus,
     RefundReason,
     RefundStatus,
+    ReminderStage,
     SubscriptionStatus,
 )
 
@@ -370,6 +371,28 @@ class InvoiceLine(models.Model):
 
     def __str__(self):
         return self.description
+
+
+class InvoiceReminder(models.Model):
+    """A payment reminder of an open manual invoice went to its payer (`stage`: a few days before
+    the due date, or the day after it). Written in the same transaction as the reminder's email
+    (the outbox row), so "at most once per invoice and stage" is the unique constraint's word."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="reminders")
+    stage = models.CharField(max_length=12, choices=ReminderStage.choices)
+    due_at = models.DateTimeField(help_text=_("The due date the reminder named."))
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "stage"], name="billing_invoice_reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.stage} reminder of invoice {self.invoice_id}"
 
 
 class CreditEntry(models.Model):

@@ -7,6 +7,8 @@ only read. Payloads:
   payment); `refund.lesson` is set when a lesson's cancellation caused it.
 - `credits_changed(entry)`: a ledger row was written (bought, granted, used, returned, lapsed).
 - `dispute_changed(dispute)`: a chargeback was opened or closed.
+- `invoice_reminded(invoice, stage)`: a payment reminder (`ReminderStage`) of an open manual invoice
+  was mailed to its payer (sent in the transaction that wrote the reminder's row and its email).
 """
 
 from django.dispatch import Signal
@@ -25,3 +27,6 @@ credits_changed_committed = Signal()
 
 dispute_changed = Signal()
 dispute_changed_committed = Signal()
+
+invoice_reminded = Signal()
+invoice_reminded_committed = Signal()

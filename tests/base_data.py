@@ -68,3 +68,7 @@ def ensure_base_data() -> None:
     from billing.stripe.schedule import retry_schedule_ensure
 
     retry_schedule_ensure(Schedule)
+    # The payment reminders of open manual invoices (billing's migration 0005_invoice_reminders).
+    from billing.papers.schedule import invoice_reminder_schedule_ensure
+
+    invoice_reminder_schedule_ensure(Schedule)

@@ -3,7 +3,7 @@ student's active guardians, and admins. Anyone else meets the 404 a missing id m
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from authentication.models import User
 from authentication.roles import is_admin
@@ -11,7 +11,7 @@ from authentication.selectors import child_ids_of
 from cplatform.exceptions import NotFound
 
 from ..choices import InvoiceStatus, PaymentStatus
-from ..models import Invoice, Payment
+from ..models import Invoice, InvoiceReminder, Payment
 
 
 def _visible(user: User) -> Q:
@@ -75,13 +75,19 @@ def payment_get_for_admin(*, actor: User, payment_id: int) -> Payment:
 
 
 def outstanding_invoice_list_for_admin(*, actor: User) -> QuerySet[Invoice]:
-    """Manual invoices waiting for their money, the oldest due first."""
+    """Manual invoices waiting for their money, the oldest due first, each with its last payment
+    reminder (`last_reminder_at`, `last_reminder_stage`; None when none went) in the same query."""
     from ..choices import InvoiceKind
 
     _admin_only(actor)
+    last = InvoiceReminder.objects.filter(invoice=OuterRef("pk")).order_by("-sent_at", "-pk")
     return (
         Invoice.objects.filter(kind=InvoiceKind.INVOICE, status=InvoiceStatus.OPEN)
         .select_related("order", "payer")
+        .annotate(
+            last_reminder_at=Subquery(last.values("sent_at")[:1]),
+            last_reminder_stage=Subquery(last.values("stage")[:1]),
+        )
         .order_by("due_at", "pk")
     )
 

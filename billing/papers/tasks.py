@@ -10,6 +10,7 @@ from django.utils import translation
 
 from ..models import Invoice
 from .pdf import invoice_pdf_bytes, invoice_pdf_ensure, pdf_filename
+from .reminders import invoice_reminders_send
 
 logger = logging.getLogger(__name__)
 
@@ -50,3 +51,8 @@ def invoice_email_send(invoice_id: int) -> bool:
     message.send()
     logger.info("Invoice %s mailed to its payer", invoice.number)
     return True
+
+
+def send_invoice_reminders() -> int:
+    """Run every hour (billing.papers.schedule): mail the payment reminders that are due."""
+    return invoice_reminders_send()

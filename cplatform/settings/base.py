@@ -455,6 +455,9 @@ ENROLLMENT_PAYMENT_HOURS = env_int("ENROLLMENT_PAYMENT_HOURS", 48)
 # Billing, front (issue 14): the bank details a manual (bank transfer) invoice tells the payer to use
 # (several lines: account holder, IBAN, BIC). Empty: the page says the school tells them where to pay.
 BILLING_BANK_DETAILS = env_str("BILLING_BANK_DETAILS", "").replace("\\n", "\n")
+# Payment reminders of open manual invoices (billing/papers/reminders.py, an hourly schedule): one
+# this many days before the due date (0: none), and one the day after it if still unpaid.
+BILLING_REMINDER_DAYS_BEFORE = env_int("BILLING_REMINDER_DAYS_BEFORE", 3)
 
 # Analytics (dashboards/analytics): days are counted in the school's time zone; people with no lesson
 # and no sign-in for ANALYTICS_AT_RISK_DAYS days are "at risk"; public page views are counted in the

@@ -30,6 +30,7 @@ class NotificationKind(models.TextChoices):
     LESSON_HOLD_EXPIRED = "lesson_hold_expired", _("Booking expired unpaid")
     ENROLLMENT_EXPIRED = "enrollment_expired", _("Enrolment released unpaid")
     REFUND_ISSUED = "refund_issued", _("Refund issued")
+    PAYMENT_REMINDER = "payment_reminder", _("Payment reminder")
 
 
 class Channel(models.TextChoices):
@@ -57,6 +58,8 @@ DEFAULT_CHANNELS: dict[str, tuple[bool, bool]] = {
     NotificationKind.LESSON_HOLD_EXPIRED: (True, True),
     NotificationKind.ENROLLMENT_EXPIRED: (True, True),
     NotificationKind.REFUND_ISSUED: (True, True),
+    # Billing mails the reminder itself (with the bank details): the feed only.
+    NotificationKind.PAYMENT_REMINDER: (True, False),
 }
 
 

@@ -266,7 +266,13 @@ def on_room_message_posted(sender, message, actor, mentioned=(), **kwargs):
 # child). In the paying transaction, as every notification here: a replayed webhook that pays nothing
 # new announces nothing, so nobody is told twice.
 
-from billing.signals import payment_failed, payment_received, refund_issued  # noqa: E402
+from billing.choices import ReminderStage  # noqa: E402
+from billing.signals import (  # noqa: E402
+    invoice_reminded,
+    payment_failed,
+    payment_received,
+    refund_issued,
+)
 
 
 def _order_data(order, amount, currency, **extra) -> dict:
@@ -315,3 +321,26 @@ def on_refund_issued(sender, refund, **kwargs):
     order = refund.payment.order
     data = _order_data(order, refund.amount, refund.currency, reason=refund.get_reason_display())
     _tell_payer(order, kind=NotificationKind.REFUND_ISSUED, data=data, target=refund)
+
+
+@receiver(invoice_reminded, dispatch_uid="inbox.notify.invoice_reminded")
+def on_invoice_reminded(sender, invoice, stage, **kwargs):
+    """The payer's feed shows the reminder billing mailed (with the bank details): no second email."""
+    order = invoice.order
+    data = _order_data(
+        order,
+        invoice.total,
+        invoice.currency,
+        number=invoice.number,
+        due_at=invoice.due_at.isoformat(),
+        overdue=stage == ReminderStage.OVERDUE,
+    )
+    notify(
+        recipient=invoice.payer,
+        kind=NotificationKind.PAYMENT_REMINDER,
+        actor=None,
+        target=invoice,
+        url=_path("billing-order", order_id=order.pk),
+        data=data,
+        by_email=False,
+    )

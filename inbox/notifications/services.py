@@ -56,7 +56,7 @@ ATTENDANCE_LABELS = {
     "excused": _("excused"),
 }
 # Keys of `data` that hold instants (ISO strings), given to the templates as datetimes.
-INSTANT_KEYS = ("start", "previous_start", "homework_due")
+INSTANT_KEYS = ("start", "previous_start", "homework_due", "due_at")
 
 
 def forget_unread(user_id: int) -> None:
