@@ -830,3 +830,29 @@ ROUTES["room-message-delete #post"].expect = expect(
 )
 ROUTES["inbox-block"].expect = expect(ROUTES["inbox-block"].expect, admin=422)
 ROUTES["inbox-block #post"].expect = expect(ROUTES["inbox-block #post"].expect, admin=422)
+# billing, front (issue 14): the payer (student A, who placed the order) or an admin cancels an open
+# order: GET asks, POST cancels; A's parent sees the order but did not place it (404, as everyone
+# else). The order is made in the request's savepoint, as billing-order's.
+
+
+def _a_order_cancelled(world) -> bool:
+    from billing.models import Order
+
+    latest = Order.objects.filter(payer=world.users["student_a"]).order_by("-pk").first()
+    return latest is not None and latest.status == "cancelled"
+
+
+ROUTES.update(
+    {
+        "billing-order-cancel": Row(
+            expect(404, anonymous=LOGIN, student_a=200, admin=200),
+            lambda w: f"/billing/orders/{_a_order(w)}/cancel/",
+        ),
+        "billing-order-cancel #post": Row(
+            expect(404, anonymous=LOGIN, student_a=DONE, admin=DONE),
+            lambda w: f"/billing/orders/{_a_order(w)}/cancel/",
+            method="post",
+            done=_a_order_cancelled,
+        ),
+    }
+)
