@@ -244,3 +244,19 @@ def test_a_refusal_while_letting_go_leaves_the_order_and_its_invoice_as_they_wer
     assert Invoice.objects.get(order=order).status == InvoiceStatus.OPEN
     assert status_of(lesson) == LessonStatus.HELD
     assert Order.objects.get(pk=order.pk).total == Decimal("40.00")
+
+
+def test_a_spanish_payer_is_asked_in_spanish():
+    from django.utils import translation
+
+    student = StudentFactory(language="es")
+    order, _lessons = lesson_order(student=student)
+    with translation.override("es"):
+        url = cancel_url(order)
+    assert url.startswith("/es/")
+    html = browser(student).get(url).content.decode()
+    assert "¿Cancelar este pedido?" in html
+    assert "otra persona podrá reservar esa hora" in html
+    assert "Cancelar el pedido" in html and "Conservar el pedido" in html
+    done = browser(student).post(url, follow=True).content.decode()
+    assert "El pedido está cancelado." in done
