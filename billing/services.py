@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 
 from authentication.models import User
 from authentication.roles import is_admin
-from authentication.selectors import guardian_consent_require, is_guardian_of
+from authentication.selectors import acts_for_student, guardian_consent_require, is_guardian_of
+from classroom.choices import LessonStatus
+from classroom.models import Lesson
+from classroom.scheduling.services import lesson_cancel, lesson_hold_expire
+from courses.choices import EnrollmentStatus
+from courses.models import Enrollment
+from courses.services import enrollment_release_unpaid, enrollment_remove, enrollment_withdraw
 from cplatform.exceptions import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from cplatform.signals import announce
 
@@ -235,9 +241,22 @@ def order_fulfil(
     return Fulfilment(order=order, payment=payment, created=True)
 
 
-def order_cancel(*, actor: User | None, order: Order, status: str = OrderStatus.CANCELLED) -> Order:
-    """Close an unpaid order (the payer changed their mind, its hold or enrolment expired). Its open
-    manual invoice is voided. A paid order is not cancelled: refund it."""
+def order_cancel(
+    *,
+    actor: User | None,
+    order: Order,
+    status: str = OrderStatus.CANCELLED,
+    now: datetime | None = None,
+) -> Order:
+    """Close an unpaid order. Its open manual invoice is voided. A paid order is not cancelled:
+    refund it (Conflict `order_paid`); a closed one is answered as it is (cancelling twice is
+    harmless). With an `actor` (the payer, who changed their mind, or an admin; anyone else: 404)
+    what the order held is let go too, in the same transaction: its held lessons are cancelled
+    (their slots free again) and its pending enrolment ends (the seat returns, the waitlist moves
+    up), through classroom's and courses' own services, as when they run out unpaid. Without one
+    (the system closing an order it replaces, or one Stripe expired) the holds are left to run
+    out on their own, so the payer may still pay for them on a new order."""
+    now = now or timezone.now()
     with transaction.atomic():
         order = order_get_locked(order.pk)
         if actor is not None and not (actor.pk == order.payer_id or is_admin(actor)):
@@ -251,7 +270,37 @@ def order_cancel(*, actor: User | None, order: Order, status: str = OrderStatus.
         order.invoices.filter(kind=InvoiceKind.INVOICE, status=InvoiceStatus.OPEN).update(
             status=InvoiceStatus.VOID
         )
+        if actor is not None:
+            _order_release(order, actor=actor, now=now)
     return order
+
+
+def _order_release(order: Order, *, actor: User, now: datetime) -> None:
+    """Let go what an order cancelled by `actor` held. Called after the order is closed, so
+    billing's own receivers of the cancellations find no open order left to close. A hold or an
+    enrolment already past its deadline (not yet swept) ends as the sweep would end it: expired."""
+    held = Lesson.objects.filter(
+        pk__in=order.lines.exclude(lesson=None).values("lesson_id"), status=LessonStatus.HELD
+    ).order_by("start", "pk")
+    reason = _("The order for this booking was cancelled.")
+    for lesson in held:
+        if lesson.hold_expires_at is not None and lesson.hold_expires_at <= now:
+            lesson_hold_expire(lesson=lesson, now=now)
+        else:
+            lesson_cancel(lesson=lesson, actor=actor, reason=reason, now=now)
+    if order.enrollment_id is None:
+        return
+    enrollment = Enrollment.objects.filter(
+        pk=order.enrollment_id, status=EnrollmentStatus.PENDING
+    ).first()
+    if enrollment is None:
+        return
+    if enrollment.payment_due_by is not None and enrollment.payment_due_by <= now:
+        enrollment_release_unpaid(enrollment=enrollment, now=now)
+    elif acts_for_student(user=actor, student_id=enrollment.student_id):
+        enrollment_withdraw(actor=actor, enrollment=enrollment)
+    else:  # an admin, for the payer
+        enrollment_remove(actor=actor, enrollment=enrollment)
 
 
 def manual_payment_record(

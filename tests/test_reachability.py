@@ -425,3 +425,5 @@ NOT_PAGES["billing-course-pay"] = "a pending enrolment's Pay button (none in the
 NOT_PAGES["billing-lesson-pay"] = "a held lesson's Pay button (none in the crawl's World)"
 NOT_PAGES["billing-order"] = "an order's page, linked from Pay and the history (no order here)"
 NOT_PAGES["billing-return"] = "where Stripe Checkout sends the payer back (not a link of the site)"
+# billing, front: cancelling an order asks first; linked from the order's page (no order here).
+NOT_PAGES["billing-order-cancel"] = CONFIRMATION

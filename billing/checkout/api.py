@@ -17,7 +17,7 @@ from cplatform.exceptions import NotFound, ValidationFailed
 from ..history.selectors import order_get_for_user
 from ..models import Plan
 from ..plans.services import subscription_start
-from . import services
+from . import selectors, services
 from .present import order_out
 from .schemas import CheckoutIn, OrderOut
 
@@ -103,3 +103,19 @@ def checkout(request, payload: CheckoutIn):
 def retrieve_order(request, order_id: int):
     """An order you placed, or one for you or a linked child (admins: any). Others: 404."""
     return order_out(order_get_for_user(user=request.auth, order_id=order_id), request)
+
+
+@router.post(
+    "/orders/{order_id}/cancel",
+    response={200: OrderOut, **errors(401, 403, 404, 409)},
+    auth=auth_for(),
+)
+def cancel_order(request, order_id: int):
+    """Cancel an unpaid order you placed (admins: any): its outstanding invoice is voided, its held
+    lessons are released (their times can be booked again) and its pending enrolment ends (the seat
+    returns). Answers the order, now `cancelled`; an order already cancelled or expired is answered
+    as it is. A paid order is refused (409 `order_paid`: it is refunded, not cancelled). An order
+    you did not place (a parent's for you included) answers 404."""
+    order = selectors.order_get_for_canceller(user=request.auth, order_id=order_id)
+    services.order_cancel(actor=request.auth, order=order)
+    return order_out(order_get_for_user(user=request.auth, order_id=order.pk), request)

@@ -9,15 +9,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from authentication.forms import apply_domain_error
-from authentication.roles import role_required
+from authentication.roles import is_admin, role_required
 from classroom.choices import LessonStatus
 from courses.choices import EnrollmentStatus
-from cplatform.exceptions import DomainError
+from cplatform.confirm import Confirmation, confirm_page
+from cplatform.exceptions import DomainError, NotFound
 
-from ..choices import OrderStatus, PaymentMethod
+from ..choices import InvoiceKind, InvoiceStatus, OrderStatus, PaymentMethod
 from ..history.selectors import invoice_of, order_get_for_user, order_list_for_user
 from ..models import Order
 from . import selectors, services
@@ -155,6 +159,8 @@ def _order_page(request, order_id: int, *, returning: bool):
             "bank_details": getattr(settings, "BILLING_BANK_DETAILS", ""),
             "pdf_url": _pdf_url(invoice),
             "is_payer": order.payer_id == request.user.pk,
+            "may_cancel": order.status == OrderStatus.OPEN
+            and (order.payer_id == request.user.pk or is_admin(request.user)),
             "pay_again_url": _pay_again_url(order) if waiting else None,
         },
     )
@@ -187,3 +193,64 @@ def order_return(request, order_id: int):
     """Where Stripe Checkout sends the payer back. It never fulfils: until the webhook has paid the
     order it says the payment is being confirmed and looks again every few seconds."""
     return _order_page(request, order_id, returning=True)
+
+
+def _cancel_consequences(order: Order) -> list[str]:
+    """What cancelling the order does, one sentence each (times in the viewer's zone)."""
+    lessons, enrollment = selectors.order_holds(order=order)
+    said = [_("The order is cancelled. Nothing has been paid for it, so nothing is refunded.")]
+    for invoice in order.invoices.all():
+        if invoice.kind == InvoiceKind.INVOICE and invoice.status == InvoiceStatus.OPEN:
+            said.append(
+                _("Invoice %(number)s is voided: do not pay it.") % {"number": invoice.number}
+            )
+    for lesson in lessons:
+        said.append(
+            _("The lesson held on %(when)s is released: its time can be booked by someone else.")
+            % {"when": date_format(timezone.localtime(lesson.start), "DATETIME_FORMAT")}
+        )
+    if enrollment is not None:
+        said.append(
+            _("The place kept in %(course)s is given up: the seat goes to the next student.")
+            % {"course": enrollment.course.title}
+        )
+    return said
+
+
+def _cancel_confirmation(order: Order, refusal: str = "") -> Confirmation:
+    return Confirmation(
+        title=_("Cancel this order?"),
+        consequences=[_("Nothing changes.")] if refusal else _cancel_consequences(order),
+        confirm_label=_("Cancel the order"),
+        cancel_url=reverse("billing-order", args=[order.pk]),
+        cancel_label=_("Keep the order"),
+        refusal=refusal,
+    )
+
+
+@role_required()
+@require_http_methods(["GET", "POST"])
+def order_cancel(request, order_id: int):
+    """The payer (or an admin) cancels an unpaid order: GET asks, saying what is let go (the
+    invoice, the held lessons' times, the enrolment's seat), POST cancels. A paid order is refused
+    on the same page (409); a closed one goes back to its page. Anyone else: 404."""
+    order = selectors.order_get_for_canceller(user=request.user, order_id=order_id)
+    if order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
+        messages.info(request, _("This order is already closed."))
+        return redirect("billing-order", order_id=order.pk)
+    if order.status != OrderStatus.OPEN:
+        refusal = _("A paid order cannot be cancelled; refund it.")
+        status = 409 if request.method == "POST" else 200
+        return confirm_page(request, _cancel_confirmation(order, refusal), status=status)
+    if request.method == "GET":
+        return confirm_page(request, _cancel_confirmation(order))
+    try:
+        services.order_cancel(actor=request.user, order=order)
+    except NotFound:
+        raise
+    except DomainError as exc:  # paid meanwhile, or a hold it keeps may not be let go
+        return confirm_page(
+            request, _cancel_confirmation(order, exc.detail), status=exc.status_code
+        )
+    messages.success(request, _("The order is cancelled."))
+    return redirect("billing-order", order_id=order.pk)

@@ -21,6 +21,18 @@ ROWS: dict[str, Call] = {
         json=lambda w: {"kind": "course", "enrollment_id": w.pending_enrollment_id},
     ),
     "GET /api/v1/orders/{order_id}": Call(PAYER_SIDE, path_params={"order_id": "order_id"}),
+    # The World's order is paid: its payer (A) and admins are refused (409 order_paid, it is
+    # refunded instead); A's parent sees the order but did not place it, so for them, as for
+    # everyone else, there is no such order to cancel. (An open one: tests/billing/test_order_cancel.py.)
+    "POST /api/v1/orders/{order_id}/cancel": Call(
+        expect(
+            {"anonymous": 401, **dict.fromkeys(SIGNED_IN, 404)},
+            student_a=409,
+            admin=409,
+            superuser=409,
+        ),
+        path_params={"order_id": "order_id"},
+    ),
     "GET /api/v1/payments": Call(SIGNED),
     "GET /api/v1/invoices": Call(SIGNED),
     "GET /api/v1/invoices/{invoice_id}": Call(PAYER_SIDE, path_params={"invoice_id": "invoice_id"}),
