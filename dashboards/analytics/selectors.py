@@ -39,6 +39,7 @@ from classroom.models import (
     Attendance,
     AvailabilityException,
     AvailabilityRule,
+    HomeworkDone,
     Lesson,
     LessonSeat,
     TeacherProfile,
@@ -182,6 +183,7 @@ class Learning:
     no_shows: int
     cancellations: int
     homework_set: int
+    homework_done: int  # students' "done" marks made in the period, on lessons in scope
     at_risk: tuple[AtRiskStudent, ...]
     kpis: dict[str, Kpi] = field(default_factory=dict)
 
@@ -622,7 +624,7 @@ def learning_summary(
     tables: bool = True,
 ) -> Learning:
     """Enrolments, progress and completion per course, attendance per student / course / teacher,
-    late cancellations and no-shows, homework set, and students at risk. `teacher_id` is the
+    late cancellations and no-shows, homework set and done, and students at risk. `teacher_id` is the
     teacher's user id. A fixed number of queries; `include_at_risk=False` skips the at-risk list
     (the heaviest part at scale: it looks at every student); `tables=False` skips the per-course
     progress and the attendance tables (a row per active enrolment and per student at scale) for
@@ -767,6 +769,10 @@ def learning_summary(
             "pk", filter=~now & Q(status=LessonStatus.CANCELLED, cancelled_late=True)
         ),
     )
+    # Homework the learners marked done in the period (whenever the lesson was), per student.
+    homework_done = HomeworkDone.objects.filter(
+        _attendance_q(scope), lesson_filter, done_at__gte=period.since, done_at__lt=period.until
+    ).count()
     return Learning(
         period=period,
         enrolments=_series("enrolments", period, enrolled),
@@ -778,6 +784,7 @@ def learning_summary(
         no_shows=figures["no_shows"],
         cancellations=figures["cancelled"],
         homework_set=figures["homework"],
+        homework_done=homework_done,
         at_risk=students_at_risk(viewer=scope, today=period.end) if include_at_risk else (),
         kpis={
             "enrolments": Kpi("enrolments", _sum_in(enrolled, period), _sum_in(enrolled, previous)),
