@@ -765,14 +765,18 @@ def learning_summary(
         no_shows=Count("pk", filter=now & Q(status=LessonStatus.NO_SHOW)),
         no_shows_before=Count("pk", filter=~now & Q(status=LessonStatus.NO_SHOW)),
         homework=Count("pk", filter=now & ~Q(homework="")),
+        homework_before=Count("pk", filter=~now & ~Q(homework="")),
         late_before=Count(
             "pk", filter=~now & Q(status=LessonStatus.CANCELLED, cancelled_late=True)
         ),
     )
     # Homework the learners marked done in the period (whenever the lesson was), per student.
-    homework_done = HomeworkDone.objects.filter(
-        _attendance_q(scope), lesson_filter, done_at__gte=period.since, done_at__lt=period.until
-    ).count()
+    done = HomeworkDone.objects.filter(
+        _attendance_q(scope), lesson_filter, done_at__gte=span.since, done_at__lt=span.until
+    ).aggregate(
+        now=Count("pk", filter=Q(done_at__gte=period.since)),
+        before=Count("pk", filter=Q(done_at__lt=period.since)),
+    )
     return Learning(
         period=period,
         enrolments=_series("enrolments", period, enrolled),
@@ -784,7 +788,7 @@ def learning_summary(
         no_shows=figures["no_shows"],
         cancellations=figures["cancelled"],
         homework_set=figures["homework"],
-        homework_done=homework_done,
+        homework_done=done["now"],
         at_risk=students_at_risk(viewer=scope, today=period.end) if include_at_risk else (),
         kpis={
             "enrolments": Kpi("enrolments", _sum_in(enrolled, period), _sum_in(enrolled, previous)),
@@ -792,6 +796,8 @@ def learning_summary(
                 "late_cancellations", figures["late"], figures["late_before"]
             ),
             "no_shows": Kpi("no_shows", figures["no_shows"], figures["no_shows_before"]),
+            "homework_set": Kpi("homework_set", figures["homework"], figures["homework_before"]),
+            "homework_done": Kpi("homework_done", done["now"], done["before"]),
         },
     )
 

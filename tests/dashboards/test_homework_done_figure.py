@@ -10,9 +10,11 @@ Homework is set in L1 (Ana, Sara, 5 Nov), L7 (Ana's group session, Sara and Tom,
 """
 
 import pytest
+from django.urls import reverse
 
 from classroom.models import HomeworkDone, Lesson
 from dashboards.analytics.selectors import learning_summary
+from tests.classroom.conftest import as_user
 from tests.dashboards.analytics_data import NOVEMBER, build, utc
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +55,22 @@ def test_homework_done_counts_the_marks_made_in_the_period_for_lessons_in_scope(
     # Without the tables (the admin dashboard's call) the figure is the same.
     kpis = learning_summary(viewer=data.admin, period=NOVEMBER, include_at_risk=False, tables=False)
     assert kpis.homework_done == 3
+    # Beside the previous period (2-31 Oct): L6's homework was set then, none was done then.
+    assert (kpis.kpis["homework_set"].value, kpis.kpis["homework_set"].previous) == (2, 1)
+    assert (kpis.kpis["homework_done"].value, kpis.kpis["homework_done"].previous) == (3, 0)
+
+
+def test_the_school_dashboard_shows_homework_set_and_done(client, data):
+    response = as_user(client, data.admin).get(
+        reverse("school_dashboard:index"),
+        {"preset": "custom", "start": "2026-11-01", "end": "2026-11-30"},
+    )
+    assert response.status_code == 200
+    tiles = {t.key: t for _group, group in response.context["tile_groups"] for t in group}
+    assert (tiles["homework_set"].value, tiles["homework_set"].previous) == (2, 1)
+    assert (tiles["homework_done"].value, tiles["homework_done"].previous) == (3, 0)
+    html = response.content.decode()
+    assert "Homework set" in html and "Homework done" in html
 
 
 def test_undoing_a_mark_takes_it_out_of_the_figure(data):
