@@ -764,7 +764,8 @@ def learning_summary(
         cancelled=Count("pk", filter=now & Q(status=LessonStatus.CANCELLED)),
         no_shows=Count("pk", filter=now & Q(status=LessonStatus.NO_SHOW)),
         no_shows_before=Count("pk", filter=~now & Q(status=LessonStatus.NO_SHOW)),
-        homework=Count("pk", filter=now & ~Q(homework="")),
+        # (not named "homework": a later filter on the field would read the aggregate instead)
+        homework_now=Count("pk", filter=now & ~Q(homework="")),
         homework_before=Count("pk", filter=~now & ~Q(homework="")),
         late_before=Count(
             "pk", filter=~now & Q(status=LessonStatus.CANCELLED, cancelled_late=True)
@@ -787,7 +788,7 @@ def learning_summary(
         late_cancellations=figures["late"],
         no_shows=figures["no_shows"],
         cancellations=figures["cancelled"],
-        homework_set=figures["homework"],
+        homework_set=figures["homework_now"],
         homework_done=done["now"],
         at_risk=students_at_risk(viewer=scope, today=period.end) if include_at_risk else (),
         kpis={
@@ -796,7 +797,9 @@ def learning_summary(
                 "late_cancellations", figures["late"], figures["late_before"]
             ),
             "no_shows": Kpi("no_shows", figures["no_shows"], figures["no_shows_before"]),
-            "homework_set": Kpi("homework_set", figures["homework"], figures["homework_before"]),
+            "homework_set": Kpi(
+                "homework_set", figures["homework_now"], figures["homework_before"]
+            ),
             "homework_done": Kpi("homework_done", done["now"], done["before"]),
         },
     )

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from classroom.models import HomeworkDone, Lesson
 from dashboards.analytics.selectors import learning_summary
+from dashboards.homes_figures import teacher_figures
 from tests.classroom.conftest import as_user
 from tests.dashboards.analytics_data import NOVEMBER, build, utc
 
@@ -77,3 +78,10 @@ def test_undoing_a_mark_takes_it_out_of_the_figure(data):
     HomeworkDone.objects.filter(student=data.s3).delete()
     assert done(data.admin).homework_done == 2
     assert done(data.t2).homework_done == 0
+
+
+def test_a_teachers_home_figures_carry_their_homework_set_and_done(data):
+    ana = teacher_figures(viewer=data.t1, period=NOVEMBER)
+    assert (ana.homework_set, ana.homework_done) == (2, 2)  # L1, L7; Sara's two marks
+    bob = teacher_figures(viewer=data.t2, period=NOVEMBER)
+    assert (bob.homework_set, bob.homework_done) == (0, 1)  # L6 was set in October
