@@ -611,6 +611,34 @@ class Attendance(models.Model):
         return f"{self.student} {self.status} at {self.lesson}"
 
 
+class HomeworkDone(models.Model):
+    """A student's mark that they did a lesson's homework: one per student and lesson (a 1:1
+    lesson's student or a seat holder of a group session), set by the student; undoing it deletes
+    the row."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="homework_marks")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="homework_done"
+    )
+    done_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["lesson", "done_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lesson", "student"], name="homeworkdone_one_per_student"
+            )
+        ]
+        indexes = [
+            # analytics: homework done in a period
+            models.Index(fields=["done_at"], name="homeworkdone_done_at_idx"),
+            models.Index(fields=["student", "lesson"], name="homeworkdone_student_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.student} did the homework of {self.lesson}"
+
+
 class CalendarFeed(models.Model):
     """A person's secret calendar URL. Revoking deletes the row; a new one gets a new token."""
 

@@ -78,6 +78,7 @@ CODES: dict[str, str] = {
     "session_full": "Every seat of the session is taken.",
     "lesson_cancelled": "The lesson was cancelled; it is no longer run or edited.",
     "lesson_not_started": "Attendance can be recorded once the lesson has started.",
+    "no_homework": "The lesson has no homework, so there is nothing to mark as done.",
     # Inbox safety: blocks, reports and the moderation queue (inbox/safety).
     "admin_not_blockable": "Admins cannot be blocked (nor suspended): they answer safety reports.",
     "already_reported": "The person already has an open report of this message.",

@@ -206,6 +206,8 @@ class TeacherFigures:
     at_risk: tuple[AtRiskStudent, ...]
     capacity: TeacherCapacity | None
     earnings: tuple[Earnings, ...]  # per currency
+    homework_set: int = 0  # lessons with homework in the period
+    homework_done: int = 0  # students' marks of homework done in the period
 
     @property
     def utilisation_percent(self) -> int | None:
@@ -245,6 +247,8 @@ def teacher_figures(*, viewer, period: Period | None = None) -> TeacherFigures |
         at_risk=learning.at_risk,
         capacity=own[0] if own else None,
         earnings=tuple(e for e in money.earnings if e.teacher_id == scope.user_id),
+        homework_set=learning.homework_set,
+        homework_done=learning.homework_done,
     )
 
 

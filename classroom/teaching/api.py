@@ -170,6 +170,32 @@ def detach_material(request, lesson_id: int, material_id: int):
     return Status(204, None)
 
 
+@router.post(
+    "/lessons/{lesson_id}/homework/done",
+    response={200: LessonOut, **errors(401, 403, 404, 409)},
+    auth=auth_for(Role.STUDENT),
+)
+def mark_homework_done(request, lesson_id: int):
+    """The lesson's student (1:1, or a seat holder of a group session) marks its homework done;
+    marking it again changes nothing. A lesson without homework: 409 `no_homework`. Its teacher,
+    parents and admins see the mark (`homework_done_by`) but may not set it (403)."""
+    lesson = lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
+    services.homework_done_mark(actor=request.auth, lesson=lesson)
+    return _lesson_out(request, lesson_id)
+
+
+@router.delete(
+    "/lessons/{lesson_id}/homework/done",
+    response={204: None, **errors(401, 403, 404)},
+    auth=auth_for(Role.STUDENT),
+)
+def undo_homework_done(request, lesson_id: int):
+    """The lesson's student takes back their "done" mark; without one nothing changes: 204."""
+    lesson = lesson_get_for_user(user=request.auth, lesson_id=lesson_id)
+    services.homework_done_undo(actor=request.auth, lesson=lesson)
+    return Status(204, None)
+
+
 # These operations moved here from classroom/scheduling/api.py (tagged "scheduling" as before).
 class LessonFilter(Schema):
     when: LessonWhen | None = Field(

@@ -27,7 +27,7 @@ from ..choices import (
 )
 from ..scheduling.schemas import sane_instant
 from ..scheduling.selectors import lesson_payment_due
-from .selectors import with_lesson_details
+from .selectors import homework_done_by, homework_done_for, with_lesson_details
 
 ID = {"ge": 1, "le": 2**63 - 1}
 
@@ -107,6 +107,13 @@ class AttendanceOut(Schema):
     recorded_at: datetime
 
 
+class HomeworkDoneOut(Schema):
+    student: StudentBrief
+    done_at: datetime
+
+    _zone = field_validator("done_at")(in_render_zone)
+
+
 def _details(obj, context):
     """The per-caller parts of a lesson (seats, attendance, materials, seat count): from the prefetches
     of `with_lesson_details` when the selector made them; otherwise loaded here for this one lesson."""
@@ -116,7 +123,13 @@ def _details(obj, context):
         loaded = None
         if getattr(user, "is_authenticated", False):
             loaded = with_lesson_details(type(obj).objects.filter(pk=obj.pk), user=user).first()
-        for name in ("visible_seats", "visible_attendance", "visible_materials", "seats_taken"):
+        for name in (
+            "visible_seats",
+            "visible_attendance",
+            "visible_materials",
+            "visible_homework_done",
+            "seats_taken",
+        ):
             setattr(obj, name, getattr(loaded, name, [] if name != "seats_taken" else 0))
     return obj
 
@@ -184,6 +197,16 @@ class LessonOut(Schema):
     notes: str
     homework: str
     homework_due: datetime | None
+    homework_done: bool = Field(
+        ...,
+        description="The caller (the lesson's student) marked its homework done: "
+        "`POST /lessons/{id}/homework/done`, undone with `DELETE`. False for anyone else.",
+    )
+    homework_done_by: list[HomeworkDoneOut] = Field(
+        ...,
+        description="Who marked the homework done, as the caller may see it: all the students "
+        "for the teacher, their own (or their children's) for a student or parent.",
+    )
     attendance: list[AttendanceOut] = Field(
         ..., description="As the caller may see it: all for the teacher, their own or children's."
     )
@@ -215,6 +238,16 @@ class LessonOut(Schema):
     @staticmethod
     def resolve_seats(obj, context):
         return _details(obj, context).visible_seats
+
+    @staticmethod
+    def resolve_homework_done(obj, context):
+        request = (context or {}).get("request")
+        user = getattr(request, "auth", None) or getattr(request, "user", None)
+        return homework_done_for(user=user, lesson=_details(obj, context))
+
+    @staticmethod
+    def resolve_homework_done_by(obj, context):
+        return homework_done_by(_details(obj, context))
 
     @staticmethod
     def resolve_attendance(obj, context):

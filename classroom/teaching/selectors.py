@@ -24,7 +24,7 @@ from courses.selectors import can_manage_course, course_ids_for_user, material_l
 from cplatform.exceptions import NotFound
 
 from ..choices import LessonKind, LessonStatus
-from ..models import Attendance, Lesson, LessonSeat, TeacherProfile
+from ..models import Attendance, HomeworkDone, Lesson, LessonSeat, TeacherProfile
 from ..scheduling.selectors import lesson_list_for_user
 from ..selectors import _listed, student_get_for_user, teacher_base, teacher_course_ids
 
@@ -78,6 +78,13 @@ def with_lesson_details(qs: QuerySet[Lesson], *, user) -> QuerySet[Lesson]:
                 "materials",
                 queryset=material_list_for_user(user=user),
                 to_attr="visible_materials",
+            ),
+            Prefetch(
+                "homework_marks",
+                queryset=HomeworkDone.objects.filter(people)
+                .select_related("student")
+                .order_by("done_at", "pk"),
+                to_attr="visible_homework_done",
             ),
         )
     )
@@ -284,3 +291,27 @@ def student_list_for_lesson(*, lesson: Lesson) -> list[User]:
         .select_related("student")
         .order_by("created_at", "pk")
     ]
+
+
+def is_lesson_student(*, user, lesson: Lesson) -> bool:
+    """The user takes the lesson: its 1:1 student, or a live seat holder of the group session."""
+    if lesson.kind == LessonKind.PRIVATE:
+        return lesson.student_id is not None and lesson.student_id == user.pk
+    if hasattr(lesson, "visible_seats"):  # the prefetch of `with_lesson_details`: no query
+        return user.pk in seat_holder_ids(lesson)
+    return LessonSeat.objects.filter(
+        lesson=lesson, student_id=user.pk, cancelled_at__isnull=True
+    ).exists()
+
+
+def homework_done_by(lesson: Lesson) -> list[HomeworkDone]:
+    """Who marked the lesson's homework done, as the viewer may see it (all for the teacher and
+    admins, their own or their children's for a student or parent): from the prefetch of
+    `with_lesson_details`, no query."""
+    return list(getattr(lesson, "visible_homework_done", []))
+
+
+def homework_done_for(*, user, lesson: Lesson) -> bool:
+    """Whether `user` marked the lesson's homework done (from the prefetch, no query)."""
+    pk = getattr(user, "pk", None)
+    return pk is not None and any(m.student_id == pk for m in homework_done_by(lesson))

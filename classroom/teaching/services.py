@@ -38,14 +38,14 @@ from cplatform.validators import model_field_errors
 
 from .. import signals
 from ..choices import TIME_FREED, AttendanceStatus, BillingOutcome, LessonKind, LessonStatus
-from ..models import Attendance, Lesson, LessonSeat, TeacherProfile
+from ..models import Attendance, HomeworkDone, Lesson, LessonSeat, TeacherProfile
 from ..scheduling.selectors import (
     cancellation_policy_for,
     lesson_visible_to,
     student_get_for_booking,
 )
 from ..scheduling.services import booking_lock_enabled
-from .selectors import can_run_lesson, student_list_for_lesson
+from .selectors import can_run_lesson, is_lesson_student, student_list_for_lesson
 
 logger = logging.getLogger(__name__)
 
@@ -581,3 +581,33 @@ def lesson_material_detach(*, actor: User, lesson: Lesson, material_id: int) -> 
     if not lesson.materials.filter(pk=material_id).exists():
         raise NotFound()
     lesson.materials.remove(material_id)
+
+
+def _require_homework_student(*, actor: User, lesson: Lesson) -> None:
+    """Only the lesson's student (1:1) or a live seat holder marks its homework; anyone else who sees
+    the lesson (its teacher, a parent, an admin) is refused, and the rest meet a 404."""
+    if not is_lesson_student(user=actor, lesson=lesson):
+        raise refused(
+            visible=lesson_visible_to(user=actor, lesson=lesson),
+            detail=_("Only the lesson's student can mark its homework as done."),
+        )
+
+
+def homework_done_mark(*, actor: User, lesson: Lesson, now: datetime | None = None) -> HomeworkDone:
+    """The lesson's student marks its homework done (idempotent: marking it again keeps the first
+    time). Only when the lesson has homework (409 `no_homework`)."""
+    _require_homework_student(actor=actor, lesson=lesson)
+    with transaction.atomic():
+        locked = _locked_lesson(lesson)
+        if not locked.homework:
+            raise Conflict(_("This lesson has no homework to mark as done."), code="no_homework")
+        mark, _created = HomeworkDone.objects.get_or_create(
+            lesson=locked, student=actor, defaults={"done_at": now or timezone.now()}
+        )
+    return mark
+
+
+def homework_done_undo(*, actor: User, lesson: Lesson) -> None:
+    """The lesson's student takes back their mark (idempotent: nothing to undo changes nothing)."""
+    _require_homework_student(actor=actor, lesson=lesson)
+    HomeworkDone.objects.filter(lesson=lesson, student=actor).delete()

@@ -85,6 +85,9 @@ def lesson_detail(request, lesson_id: int):
             "materials": getattr(lesson, "visible_materials", []),
             "seats": getattr(lesson, "visible_seats", []),
             "learners": selectors.seat_takers_for(user=request.user, lesson=lesson),
+            "is_lesson_student": selectors.is_lesson_student(user=request.user, lesson=lesson),
+            "homework_done": selectors.homework_done_for(user=request.user, lesson=lesson),
+            "homework_done_by": selectors.homework_done_by(lesson),
             "is_upcoming": selectors.is_upcoming(lesson),
             "is_full": lesson.kind == LessonKind.GROUP and lesson.seats_taken >= lesson.capacity,
             "can_mark": lesson.status not in NOT_CONFIRMED and not selectors.is_upcoming(lesson),
@@ -107,6 +110,15 @@ def _act(request, lesson, action, attendance_form, details_form, attach_form, up
             )
             services.seat_take(actor=user, lesson=lesson, student=student)
             return _("The seat is taken.")
+        if action in ("homework_done", "homework_undo"):
+            # The lesson's student marks their homework; for anyone else there is no such form.
+            if not selectors.is_lesson_student(user=user, lesson=lesson):
+                raise Http404
+            if action == "homework_done":
+                services.homework_done_mark(actor=user, lesson=lesson)
+                return _("Your homework is marked as done.")
+            services.homework_done_undo(actor=user, lesson=lesson)
+            return _("Your homework is no longer marked as done.")
         if not selectors.can_run_lesson(user=user, lesson=lesson):
             raise Http404
         if action == "attendance" and attendance_form.is_valid():

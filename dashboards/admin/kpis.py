@@ -128,6 +128,8 @@ def dashboard_figures(*, viewer, filters: Filters) -> Figures:
             "late_cancellations", learn, _("Late cancellations"), *_pair(lk["late_cancellations"])
         ),
         Tile("no_shows", learn, _("No-shows"), *_pair(lk["no_shows"])),
+        Tile("homework_set", learn, _("Homework set"), *_pair(lk.get("homework_set"))),
+        Tile("homework_done", learn, _("Homework done"), *_pair(lk.get("homework_done"))),
         Tile("at_risk", learn, _("Students at risk"), at_risk, None, as_of=at_risk_as_of),
     ]
     before = {row.currency: row for row in money.previous_totals}

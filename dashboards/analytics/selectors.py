@@ -39,6 +39,7 @@ from classroom.models import (
     Attendance,
     AvailabilityException,
     AvailabilityRule,
+    HomeworkDone,
     Lesson,
     LessonSeat,
     TeacherProfile,
@@ -182,6 +183,7 @@ class Learning:
     no_shows: int
     cancellations: int
     homework_set: int
+    homework_done: int  # students' "done" marks made in the period, on lessons in scope
     at_risk: tuple[AtRiskStudent, ...]
     kpis: dict[str, Kpi] = field(default_factory=dict)
 
@@ -643,7 +645,7 @@ def learning_summary(
     tables: bool = True,
 ) -> Learning:
     """Enrolments, progress and completion per course, attendance per student / course / teacher,
-    late cancellations and no-shows, homework set, and students at risk. `teacher_id` is the
+    late cancellations and no-shows, homework set and done, and students at risk. `teacher_id` is the
     teacher's user id. A fixed number of queries; `include_at_risk=False` skips the at-risk list
     (the heaviest part at scale: it looks at every student); `tables=False` skips the per-course
     progress and the attendance tables (a row per active enrolment and per student at scale) for
@@ -783,10 +785,19 @@ def learning_summary(
         cancelled=Count("pk", filter=now & Q(status=LessonStatus.CANCELLED)),
         no_shows=Count("pk", filter=now & Q(status=LessonStatus.NO_SHOW)),
         no_shows_before=Count("pk", filter=~now & Q(status=LessonStatus.NO_SHOW)),
-        homework=Count("pk", filter=now & ~Q(homework="")),
+        # (not named "homework": a later filter on the field would read the aggregate instead)
+        homework_now=Count("pk", filter=now & ~Q(homework="")),
+        homework_before=Count("pk", filter=~now & ~Q(homework="")),
         late_before=Count(
             "pk", filter=~now & Q(status=LessonStatus.CANCELLED, cancelled_late=True)
         ),
+    )
+    # Homework the learners marked done in the period (whenever the lesson was), per student.
+    done = HomeworkDone.objects.filter(
+        _attendance_q(scope), lesson_filter, done_at__gte=span.since, done_at__lt=span.until
+    ).aggregate(
+        now=Count("pk", filter=Q(done_at__gte=period.since)),
+        before=Count("pk", filter=Q(done_at__lt=period.since)),
     )
     return Learning(
         period=period,
@@ -798,7 +809,8 @@ def learning_summary(
         late_cancellations=figures["late"],
         no_shows=figures["no_shows"],
         cancellations=figures["cancelled"],
-        homework_set=figures["homework"],
+        homework_set=figures["homework_now"],
+        homework_done=done["now"],
         at_risk=students_at_risk(viewer=scope, today=period.end) if include_at_risk else (),
         kpis={
             "enrolments": Kpi("enrolments", _sum_in(enrolled, period), _sum_in(enrolled, previous)),
@@ -806,6 +818,10 @@ def learning_summary(
                 "late_cancellations", figures["late"], figures["late_before"]
             ),
             "no_shows": Kpi("no_shows", figures["no_shows"], figures["no_shows_before"]),
+            "homework_set": Kpi(
+                "homework_set", figures["homework_now"], figures["homework_before"]
+            ),
+            "homework_done": Kpi("homework_done", done["now"], done["before"]),
         },
     )
 

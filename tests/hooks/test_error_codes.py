@@ -929,3 +929,13 @@ CASES.update(
         and callable(case)
     }
 )
+
+
+def _no_homework():
+    from classroom.teaching.services import homework_done_mark
+
+    teacher, learner = bookable_teacher(), student()
+    homework_done_mark(actor=learner, lesson=book(teacher, learner))
+
+
+CASES["no_homework"] = _no_homework

@@ -1312,3 +1312,47 @@ NO_ROW.update(
         f"{CHECKOUT}:held_lessons_booked_with": "reads lessons the caller found for the payer",
     }
 )
+
+
+# --- homework marked done (classroom/teaching/services.py, issue 15) ------------------------------
+# A's 1:1 lesson and started lesson get homework; A already marked the started one's done (undo has
+# something to take back). Only the lesson's student marks it: its teacher and A's parent see the
+# lesson (403), the rest meet a 404.
+_world_before_homework = World.__init__
+
+
+def _world_with_homework(self):
+    _world_before_homework(self)
+    from classroom.models import HomeworkDone
+
+    Lesson.objects.filter(pk__in=[self.lesson_id, self.started_lesson_id]).update(
+        homework="Page 12"
+    )
+    HomeworkDone.objects.create(
+        lesson_id=self.started_lesson_id, student_id=self.user_ids["student_a"]
+    )
+
+
+World.__init__ = _world_with_homework
+HOMEWORK_INSIDERS = {"teacher": PermissionDenied, "parent_a": PermissionDenied}
+HOMEWORK_ROWS = [
+    Row(
+        f"{TEACH}:homework_done_mark",
+        "student_a",
+        lambda w, actor, fn: fn(actor=actor, lesson=w.lesson()),
+        insiders=HOMEWORK_INSIDERS,
+    ),
+    Row(
+        f"{TEACH}:homework_done_undo",
+        "student_a",
+        lambda w, actor, fn: fn(actor=actor, lesson=w.lesson("started_lesson_id")),
+        insiders=HOMEWORK_INSIDERS,
+    ),
+]
+ROWS = [*ROWS, *HOMEWORK_ROWS]  # declared; run below (the parametrized test above took its list)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", HOMEWORK_ROWS, ids=[row.id for row in HOMEWORK_ROWS])
+def test_only_the_lessons_student_marks_its_homework(row):
+    test_only_the_person_who_may_act_gets_the_service_done(row)

@@ -89,12 +89,27 @@ ROWS: dict[str, Call] = {
     ),
 }
 
+# Homework marked done (issue 15): only students call it; the lesson's student A, on their started
+# 1:1 lesson that has homework; student B may not see that lesson.
+HOMEWORK_DONE = {
+    **ANON,
+    **dict.fromkeys(SIGNED_IN, 403),
+    "student_a": 200,
+    "student_b": 404,
+}
+ROWS["POST /api/v1/lessons/{lesson_id}/homework/done"] = Call(
+    HOMEWORK_DONE, path_params={"lesson_id": "started_lesson_id"}
+)
+ROWS["DELETE /api/v1/lessons/{lesson_id}/homework/done"] = Call(
+    expect(HOMEWORK_DONE, student_a=204), path_params={"lesson_id": "started_lesson_id"}
+)
+
 
 def build(world) -> None:
     """Two upcoming sessions of the World's group course (student A is actively enrolled in it):
     `session_id`, where student A holds a seat and the course's material is shared, and
     `open_session_id`, where student A gave their seat up; and a 1:1 lesson of student A that has
-    started (`started_lesson_id`)."""
+    started, with homework (`started_lesson_id`)."""
     from django.utils import timezone
 
     from classroom.models import Lesson
@@ -140,5 +155,6 @@ def build(world) -> None:
             booked_by=child,
             start=start,
             end=start + timedelta(hours=1),
+            homework="Page 12",
         ),
     )
