@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -24,6 +22,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from authentication.roles import is_admin
+from cplatform.admin_confirm import AdminConfirmMixin
 from dashboards.charts import bar_chart, line_chart
 from dashboards.models import ReportSubscription
 
@@ -273,11 +272,14 @@ class ReportExportView(_AdminsOnly):
         return exports.csv_response(name, header, rows)
 
 
-class SubscribeView(_AdminsOnly):
-    """GET: which language the weekly summary comes in; POST: subscribe."""
+class SubscribeView(AdminConfirmMixin, _AdminsOnly):
+    """GET: which language the weekly summary comes in; POST: subscribe. Neither this nor
+    unsubscribing refuses (the services' one refusal, not an admin, is the permission's 403)."""
 
     template_name = "dashboards/admin/subscribe.html"
     page_title = gettext_lazy("Weekly summary email")
+    success_message = gettext_lazy("You will receive the weekly summary every Monday.")
+    refusals = ()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -288,32 +290,24 @@ class SubscribeView(_AdminsOnly):
                 "language": current.language
                 if current
                 else getattr(self.request.user, "language", "en"),
-                "cancel_url": reverse(f"{self.url_namespace}:index"),
             }
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        report_subscribe(actor=request.user, language=request.POST.get("language"))
-        messages.success(request, _("You will receive the weekly summary every Monday."))
-        return redirect(f"{self.url_namespace}:index")
+    def act(self):
+        report_subscribe(actor=self.request.user, language=self.request.POST.get("language"))
 
 
-class UnsubscribeView(_AdminsOnly):
+class UnsubscribeView(AdminConfirmMixin, _AdminsOnly):
     """GET: the question; POST: unsubscribe."""
 
     template_name = "dashboards/admin/unsubscribe.html"
     page_title = gettext_lazy("Stop the weekly summary email?")
+    success_message = gettext_lazy("You will no longer receive the weekly summary.")
+    refusals = ()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["cancel_url"] = reverse(f"{self.url_namespace}:index")
-        return context
-
-    def post(self, request, *args, **kwargs):
-        report_unsubscribe(actor=request.user)
-        messages.success(request, _("You will no longer receive the weekly summary."))
-        return redirect(f"{self.url_namespace}:index")
+    def act(self):
+        report_unsubscribe(actor=self.request.user)
 
 
 class AdminsOnlyMenuItem(MenuItem):
