@@ -14,10 +14,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSetGroup
 
+from authentication.admin_menu import AdminsOnlyViewSet
 from authentication.choices import Role
 from authentication.models import User
 from authentication.roles import is_admin
@@ -37,11 +37,6 @@ from .selectors import (
 from .services import admin_invoice_mark_paid, admin_refund_create
 
 PAGE_SIZE = 100
-
-
-class AdminsOnlyMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_active and is_admin(request.user)
 
 
 class _BillingView(WagtailAdminTemplateMixin, TemplateView):
@@ -177,16 +172,11 @@ class PaymentRefundView(AdminConfirmMixin, _PaymentView):
         admin_refund_create(actor=self.request.user, payment=self.object, **self.submitted())
 
 
-class PaymentViewSet(ViewSet):
+class PaymentViewSet(AdminsOnlyViewSet):
     model = Payment
     name = "billing_payments"
     icon = "form"
     menu_label = gettext_lazy("Payments")
-    menu_item_class = AdminsOnlyMenuItem
-
-    @property
-    def menu_url(self):
-        return reverse(f"{self.url_namespace}:index")
 
     def get_urlpatterns(self):
         common = {"url_namespace": self.url_namespace}
@@ -235,16 +225,11 @@ class InvoiceMarkPaidView(AdminConfirmMixin, AdminObjectMixin, _BillingView):
         return _("Invoice %(number)s is paid.") % {"number": self.object.number}
 
 
-class InvoiceViewSet(ViewSet):
+class InvoiceViewSet(AdminsOnlyViewSet):
     model = Invoice
     name = "billing_invoices"
     icon = "doc-full"
     menu_label = gettext_lazy("Outstanding invoices")
-    menu_item_class = AdminsOnlyMenuItem
-
-    @property
-    def menu_url(self):
-        return reverse(f"{self.url_namespace}:index")
 
     def get_urlpatterns(self):
         common = {"url_namespace": self.url_namespace}
@@ -282,13 +267,7 @@ class DisputeIndexView(_BillingView):
 
 
 def _list_viewset(view, *, model, name, icon, label):
-    class ListViewSet(ViewSet):
-        menu_item_class = AdminsOnlyMenuItem
-
-        @property
-        def menu_url(self):
-            return reverse(f"{self.url_namespace}:index")
-
+    class ListViewSet(AdminsOnlyViewSet):
         def get_urlpatterns(self):
             return [path("", view.as_view(url_namespace=self.url_namespace), name="index")]
 
@@ -374,16 +353,11 @@ class PayoutRecordView(AdminConfirmMixin, _BillingView):
         )
 
 
-class PayoutViewSet(ViewSet):
+class PayoutViewSet(AdminsOnlyViewSet):
     model = Payout
     name = "billing_payouts"
     icon = "user"
     menu_label = gettext_lazy("Teacher payouts")
-    menu_item_class = AdminsOnlyMenuItem
-
-    @property
-    def menu_url(self):
-        return reverse(f"{self.url_namespace}:index")
 
     def get_urlpatterns(self):
         common = {"url_namespace": self.url_namespace}

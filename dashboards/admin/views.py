@@ -16,12 +16,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.viewsets.base import ViewSet
 
-from authentication.roles import is_admin
+from authentication.admin_menu import AdminsOnlyViewSet
 from cplatform.admin_confirm import AdminConfirmMixin
 from dashboards.charts import bar_chart, line_chart
 from dashboards.models import ReportSubscription
@@ -310,23 +308,13 @@ class UnsubscribeView(AdminConfirmMixin, _AdminsOnly):
         report_unsubscribe(actor=self.request.user)
 
 
-class AdminsOnlyMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_active and is_admin(request.user)
-
-
-class SchoolDashboardViewSet(ViewSet):
+class SchoolDashboardViewSet(AdminsOnlyViewSet):
     model = ReportSubscription
     name = "school_dashboard"
     icon = "table"
     menu_label = gettext_lazy("School dashboard")
     menu_order = 150
     add_to_admin_menu = True
-    menu_item_class = AdminsOnlyMenuItem
-
-    @property
-    def menu_url(self):
-        return reverse(f"{self.url_namespace}:index")
 
     def get_urlpatterns(self):
         common = {"url_namespace": self.url_namespace}

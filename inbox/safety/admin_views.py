@@ -14,6 +14,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from authentication.admin_menu import AdminsOnlyViewSet
 from authentication.roles import is_admin
 from cplatform.admin_confirm import AdminConfirmMixin, AdminObjectMixin
 
@@ -269,27 +270,13 @@ class SuspensionLiftView(AdminConfirmMixin, AdminObjectMixin, SuspensionIndexVie
         return _("%(name)s may write to others again.") % {"name": self.object.user.name}
 
 
-class ReportViewSet(ViewSet):
+class ReportViewSet(AdminsOnlyViewSet):
     model = MessageReport
     name = "reported_messages"
     icon = "warning"
     menu_label = gettext_lazy("Reported messages")
     menu_order = 250
     add_to_admin_menu = True
-
-    @property
-    def menu_item_class(self):
-        from wagtail.admin.menu import MenuItem
-
-        class AdminsOnlyMenuItem(MenuItem):
-            def is_shown(self, request):
-                return request.user.is_active and is_admin(request.user)
-
-        return AdminsOnlyMenuItem
-
-    @property
-    def menu_url(self):
-        return reverse(f"{self.url_namespace}:index")
 
     def get_urlpatterns(self):
         common = {"url_namespace": self.url_namespace}
