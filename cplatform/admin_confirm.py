@@ -52,9 +52,10 @@ def refusal_errors(refusal: DomainError | None) -> dict[str, list[str]]:
     return refusal.errors or {"__all__": [refusal.detail]}
 
 
-class AdminConfirmMixin(AdminObjectMixin):
+class AdminConfirmMixin:
     """GET: the question; POST: `act()`, the success message and back; a refusal: `refused()`.
-    `url_namespace` is the viewset's (the app's base view declares it; `as_view` sets it)."""
+    `url_namespace` is the viewset's (the app's base view declares it; `as_view` sets it). A page
+    about an object lists `AdminObjectMixin` after this one."""
 
     # "Cancel" and the redirect after acting lead to the viewset's index, or to the object's page.
     back_to_object = False

@@ -25,6 +25,11 @@ pytestmark = pytest.mark.django_db
 
 # A viewset namespace with an index and a detail page taking a pk (billing's payments).
 NAMESPACE = "billing_payments"
+PREFIX = "admin-confirm-"  # the groups these tests make (the role groups exist already)
+
+
+def _made() -> list[str]:
+    return list(Group.objects.filter(name__startswith=PREFIX).values_list("name", flat=True))
 
 
 class _Base(WagtailAdminTemplateMixin, TemplateView):
@@ -38,7 +43,7 @@ class _Base(WagtailAdminTemplateMixin, TemplateView):
 
 
 class CreateGroupView(AdminConfirmMixin, AdminObjectMixin, _Base):
-    """Acts by creating a Group named after the POST's `name`; "refuse" refuses before writing,
+    """Acts by creating a Group named PREFIX + the POST's `name`; "refuse" refuses before writing,
     "refuse-after-write" refuses inside the service's transaction, after its write."""
 
     success_message = "Group created."
@@ -53,9 +58,19 @@ class CreateGroupView(AdminConfirmMixin, AdminObjectMixin, _Base):
         if name == "refuse":
             raise ValidationFailed(errors={"name": ["Not that name."]})
         with transaction.atomic():
-            Group.objects.create(name=name)
+            Group.objects.create(name=PREFIX + name)
             if name == "refuse-after-write":
                 raise DomainError("Refused after writing.")
+
+
+class SubscribeLikeView(AdminConfirmMixin, WagtailAdminTemplateMixin, TemplateView):
+    """A page about no object (as the weekly summary's): no guard of this base, no lookup."""
+
+    url_namespace = None
+    success_message = "Done."
+
+    def act(self):
+        Group.objects.create(name=PREFIX + "subscribed")
 
 
 def _call(view_class, method: str = "get", data=None, **initkwargs):
@@ -73,7 +88,7 @@ def _messages(request) -> list[tuple[int, str]]:
 def test_get_asks_and_acts_not():
     request, response = _call(CreateGroupView)
     assert response.status_code == 200
-    assert not Group.objects.exists()
+    assert _made() == []
     assert _messages(request) == []
     context = response.context_data
     assert context["cancel_url"] == reverse(f"{NAMESPACE}:index")
@@ -84,8 +99,17 @@ def test_post_acts_once_and_leads_back_with_the_success_message():
     request, response = _call(CreateGroupView, "post", {"name": "made"})
     assert response.status_code == 302
     assert response["Location"] == reverse(f"{NAMESPACE}:index")
-    assert list(Group.objects.values_list("name", flat=True)) == ["made"]
+    assert _made() == [PREFIX + "made"]
     assert _messages(request) == [(messages.SUCCESS, "Group created.")]
+
+
+def test_a_page_about_no_object_asks_and_acts_the_same_way():
+    _request, response = _call(SubscribeLikeView)
+    assert response.status_code == 200 and _made() == []
+    request, response = _call(SubscribeLikeView, "post")
+    assert response["Location"] == reverse(f"{NAMESPACE}:index")
+    assert _made() == [PREFIX + "subscribed"]
+    assert _messages(request) == [(messages.SUCCESS, "Done.")]
 
 
 def test_back_to_object_leads_cancel_and_the_redirect_to_the_objects_page():
@@ -102,7 +126,7 @@ def test_a_refusal_shows_the_question_again_saying_why_and_writes_nothing():
     assert response.context_data["errors"] == {"name": ["Not that name."]}
     assert response.context_data["general_errors"] == []
     assert _messages(request) == []
-    assert not Group.objects.exists()
+    assert _made() == []
 
 
 def test_a_refusal_after_the_services_write_leaves_no_row_and_is_the_forms_own_error():
@@ -110,7 +134,7 @@ def test_a_refusal_after_the_services_write_leaves_no_row_and_is_the_forms_own_e
     assert response.status_code == 200
     assert response.context_data["error"] == "Refused after writing."
     assert response.context_data["general_errors"] == ["Refused after writing."]
-    assert not Group.objects.exists()
+    assert _made() == []
     assert _messages(request) == []
 
 
@@ -125,6 +149,6 @@ def test_whoever_may_not_enter_gets_403_before_the_object_is_looked_up():
         with pytest.raises(PermissionDenied):
             _call(CreateGroupView, method, {"name": "made"}, allowed=False)
     assert CreateGroupView.lookups == []
-    assert not Group.objects.exists()
+    assert _made() == []
     _call(CreateGroupView)
     assert CreateGroupView.lookups == [7]
