@@ -9,22 +9,21 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSetGroup
 
+from authentication.admin_menu import AdminsOnlyViewSet
 from authentication.choices import Role
 from authentication.models import User
 from authentication.roles import is_admin
 from catalog.choices import Currency
-from cplatform.exceptions import DomainError
+from cplatform.admin_confirm import AdminConfirmMixin, AdminObjectMixin
+from cplatform.exceptions import ValidationFailed
 
 from ..choices import PaymentMethod, PaymentStatus
 from ..models import Dispute, Invoice, Payment, Payout, Refund
@@ -40,11 +39,6 @@ from .services import admin_invoice_mark_paid, admin_refund_create
 PAGE_SIZE = 100
 
 
-class AdminsOnlyMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_active and is_admin(request.user)
-
-
 class _BillingView(WagtailAdminTemplateMixin, TemplateView):
     """Admins only (others: 403, as the admin's other refusals); the breadcrumbs lead back to the
     screen's list."""
@@ -53,8 +47,11 @@ class _BillingView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "form"
     index_label = ""
 
+    def may_enter(self, user) -> bool:
+        return user.is_authenticated and is_admin(user)
+
     def dispatch(self, request, *args, **kwargs):
-        if not (request.user.is_authenticated and is_admin(request.user)):
+        if not self.may_enter(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -108,18 +105,11 @@ class PaymentIndexView(_BillingView):
         return context
 
 
-class _PaymentView(_BillingView):
+class _PaymentView(AdminObjectMixin, _BillingView):
     index_label = gettext_lazy("Payments")
 
-    def setup(self, request, *args, pk, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.pk = pk
-
-    def dispatch(self, request, *args, **kwargs):
-        if not (request.user.is_authenticated and is_admin(request.user)):
-            raise PermissionDenied
-        self.object = payment_get_for_admin(actor=request.user, payment_id=self.pk)
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        return payment_get_for_admin(actor=self.request.user, payment_id=self.pk)
 
 
 class PaymentDetailView(_PaymentView):
@@ -144,56 +134,49 @@ class PaymentDetailView(_PaymentView):
         return context
 
 
-class PaymentRefundView(_PaymentView):
-    """GET: the question (what will happen) with the amount and the reason; POST: the refund."""
+class PaymentRefundView(AdminConfirmMixin, _PaymentView):
+    """GET: the question (what will happen) with the amount and the reason; POST: the refund. A
+    refusal shows the form again as it was sent, with the same idempotency key."""
 
     template_name = "billing/admin/payment_refund.html"
+    back_to_object = True
+    success_message = gettext_lazy("Refund recorded; its credit note is issued.")
 
     def get_page_title(self):
         return _("Refund part of payment %(id)s?") % {"id": self.object.pk}
 
+    def submitted(self) -> dict[str, str]:
+        post = self.request.POST
+        return {
+            "amount": post.get("amount", ""),
+            "note": post.get("note", "")[:300],
+            "key": post.get("key", ""),
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         order = self.object.order
+        values = self.submitted() if self.refusal is not None else {}
         context.update(
             {
                 "payment": self.object,
                 "order": order,
-                "key": kwargs.get("key") or uuid.uuid4(),
-                "amount": kwargs.get("amount", order.refundable),
-                "note": kwargs.get("note", ""),
-                "errors": kwargs.get("errors", {}),
-                "general_errors": kwargs.get("errors", {}).get("__all__", []),
-                "cancel_url": reverse(f"{self.url_namespace}:detail", args=[self.object.pk]),
+                "key": values.get("key") or uuid.uuid4(),
+                "amount": values.get("amount", order.refundable),
+                "note": values.get("note", ""),
             }
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        amount, note = request.POST.get("amount", ""), request.POST.get("note", "")[:300]
-        key = request.POST.get("key", "")
-        try:
-            admin_refund_create(
-                actor=request.user, payment=self.object, amount=amount, note=note, key=key
-            )
-        except DomainError as exc:
-            errors = exc.errors or {"__all__": [exc.detail]}
-            context = self.get_context_data(amount=amount, note=note, key=key, errors=errors)
-            return self.render_to_response(context)
-        messages.success(request, _("Refund recorded; its credit note is issued."))
-        return redirect(f"{self.url_namespace}:detail", self.object.pk)
+    def act(self):
+        admin_refund_create(actor=self.request.user, payment=self.object, **self.submitted())
 
 
-class PaymentViewSet(ViewSet):
+class PaymentViewSet(AdminsOnlyViewSet):
     model = Payment
     name = "billing_payments"
     icon = "form"
     menu_label = gettext_lazy("Payments")
-    menu_item_class = AdminsOnlyMenuItem
-
-    @property
-    def menu_url(self):
-        return reverse(f"{self.url_namespace}:index")
 
     def get_urlpatterns(self):
         common = {"url_namespace": self.url_namespace}
@@ -218,55 +201,35 @@ class InvoiceIndexView(_BillingView):
         return context
 
 
-class InvoiceMarkPaidView(_BillingView):
+class InvoiceMarkPaidView(AdminConfirmMixin, AdminObjectMixin, _BillingView):
     template_name = "billing/admin/invoice_mark_paid.html"
     index_label = gettext_lazy("Outstanding invoices")
 
-    def setup(self, request, *args, pk, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.pk = pk
-
-    def dispatch(self, request, *args, **kwargs):
-        if not (request.user.is_authenticated and is_admin(request.user)):
-            raise PermissionDenied
-        self.object = invoice_get_for_admin(actor=request.user, invoice_id=self.pk)
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        return invoice_get_for_admin(actor=self.request.user, invoice_id=self.pk)
 
     def get_page_title(self):
         return _("Mark invoice %(number)s paid?") % {"number": self.object.number}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(
-            {
-                "invoice": self.object,
-                "cancel_url": reverse(f"{self.url_namespace}:index"),
-                "error": kwargs.get("error", ""),
-            }
-        )
+        context["invoice"] = self.object
         return context
 
-    def post(self, request, *args, **kwargs):
-        try:
-            admin_invoice_mark_paid(
-                actor=request.user, invoice=self.object, note=request.POST.get("note", "")
-            )
-        except DomainError as exc:
-            return self.render_to_response(self.get_context_data(error=exc.detail))
-        messages.success(request, _("Invoice %(number)s is paid.") % {"number": self.object.number})
-        return redirect(f"{self.url_namespace}:index")
+    def act(self):
+        admin_invoice_mark_paid(
+            actor=self.request.user, invoice=self.object, note=self.request.POST.get("note", "")
+        )
+
+    def get_success_message(self):
+        return _("Invoice %(number)s is paid.") % {"number": self.object.number}
 
 
-class InvoiceViewSet(ViewSet):
+class InvoiceViewSet(AdminsOnlyViewSet):
     model = Invoice
     name = "billing_invoices"
     icon = "doc-full"
     menu_label = gettext_lazy("Outstanding invoices")
-    menu_item_class = AdminsOnlyMenuItem
-
-    @property
-    def menu_url(self):
-        return reverse(f"{self.url_namespace}:index")
 
     def get_urlpatterns(self):
         common = {"url_namespace": self.url_namespace}
@@ -304,13 +267,7 @@ class DisputeIndexView(_BillingView):
 
 
 def _list_viewset(view, *, model, name, icon, label):
-    class ListViewSet(ViewSet):
-        menu_item_class = AdminsOnlyMenuItem
-
-        @property
-        def menu_url(self):
-            return reverse(f"{self.url_namespace}:index")
-
+    class ListViewSet(AdminsOnlyViewSet):
         def get_urlpatterns(self):
             return [path("", view.as_view(url_namespace=self.url_namespace), name="index")]
 
@@ -344,12 +301,18 @@ class PayoutIndexView(_BillingView):
         return context
 
 
-class PayoutRecordView(_BillingView):
-    """GET: the form and what recording does; POST: records it (payout_record)."""
+class PayoutRecordView(AdminConfirmMixin, _BillingView):
+    """GET: the form and what recording does; POST: records it (payout_record). A field the form
+    cannot read refuses as the service would (ValidationFailed with the field's message)."""
 
     template_name = "billing/admin/payout_record.html"
     page_title = gettext_lazy("Record a payout")
     index_label = gettext_lazy("Teacher payouts")
+    success_message = gettext_lazy("Payout recorded.")
+
+    def submitted(self) -> dict[str, str]:
+        fields = ("teacher", "currency", "amount", "note", "period_start", "period_end")
+        return {k: self.request.POST.get(k, "") for k in fields}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -357,17 +320,13 @@ class PayoutRecordView(_BillingView):
             {
                 "teachers": _teachers(),
                 "currencies": Currency.choices,
-                "values": kwargs.get("values", {}),
-                "errors": kwargs.get("errors", {}),
-                "general_errors": kwargs.get("errors", {}).get("__all__", []),
-                "cancel_url": reverse(f"{self.url_namespace}:index"),
+                "values": self.submitted() if self.refusal is not None else {},
             }
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        values = {k: request.POST.get(k, "") for k in ("teacher", "currency", "amount", "note")}
-        values.update({k: request.POST.get(k, "") for k in ("period_start", "period_end")})
+    def act(self):
+        values = self.submitted()
         errors: dict[str, list[str]] = {}
         teacher = (
             _teachers().filter(pk=values["teacher"]).first()
@@ -382,34 +341,23 @@ class PayoutRecordView(_BillingView):
                 dates[field] = date.fromisoformat(values[field])
             except ValueError:
                 errors[field] = [_("Enter a date (YYYY-MM-DD).")]
-        if not errors:
-            try:
-                _payout_record(
-                    actor=request.user,
-                    teacher=teacher,
-                    currency=values["currency"],
-                    amount=values["amount"].replace(",", "."),
-                    note=values["note"][:300],
-                    **dates,
-                )
-            except DomainError as exc:
-                errors = exc.errors or {"__all__": [exc.detail]}
         if errors:
-            return self.render_to_response(self.get_context_data(values=values, errors=errors))
-        messages.success(request, _("Payout recorded."))
-        return redirect(f"{self.url_namespace}:index")
+            raise ValidationFailed(errors=errors)
+        _payout_record(
+            actor=self.request.user,
+            teacher=teacher,
+            currency=values["currency"],
+            amount=values["amount"].replace(",", "."),
+            note=values["note"][:300],
+            **dates,
+        )
 
 
-class PayoutViewSet(ViewSet):
+class PayoutViewSet(AdminsOnlyViewSet):
     model = Payout
     name = "billing_payouts"
     icon = "user"
     menu_label = gettext_lazy("Teacher payouts")
-    menu_item_class = AdminsOnlyMenuItem
-
-    @property
-    def menu_url(self):
-        return reverse(f"{self.url_namespace}:index")
 
     def get_urlpatterns(self):
         common = {"url_namespace": self.url_namespace}

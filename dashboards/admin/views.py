@@ -10,20 +10,17 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.viewsets.base import ViewSet
 
-from authentication.roles import is_admin
+from authentication.admin_menu import AdminsOnlyViewSet
+from cplatform.admin_confirm import AdminConfirmMixin
 from dashboards.charts import bar_chart, line_chart
 from dashboards.models import ReportSubscription
 
@@ -273,11 +270,14 @@ class ReportExportView(_AdminsOnly):
         return exports.csv_response(name, header, rows)
 
 
-class SubscribeView(_AdminsOnly):
-    """GET: which language the weekly summary comes in; POST: subscribe."""
+class SubscribeView(AdminConfirmMixin, _AdminsOnly):
+    """GET: which language the weekly summary comes in; POST: subscribe. Neither this nor
+    unsubscribing refuses (the services' one refusal, not an admin, is the permission's 403)."""
 
     template_name = "dashboards/admin/subscribe.html"
     page_title = gettext_lazy("Weekly summary email")
+    success_message = gettext_lazy("You will receive the weekly summary every Monday.")
+    refusals = ()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -288,51 +288,33 @@ class SubscribeView(_AdminsOnly):
                 "language": current.language
                 if current
                 else getattr(self.request.user, "language", "en"),
-                "cancel_url": reverse(f"{self.url_namespace}:index"),
             }
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        report_subscribe(actor=request.user, language=request.POST.get("language"))
-        messages.success(request, _("You will receive the weekly summary every Monday."))
-        return redirect(f"{self.url_namespace}:index")
+    def act(self):
+        report_subscribe(actor=self.request.user, language=self.request.POST.get("language"))
 
 
-class UnsubscribeView(_AdminsOnly):
+class UnsubscribeView(AdminConfirmMixin, _AdminsOnly):
     """GET: the question; POST: unsubscribe."""
 
     template_name = "dashboards/admin/unsubscribe.html"
     page_title = gettext_lazy("Stop the weekly summary email?")
+    success_message = gettext_lazy("You will no longer receive the weekly summary.")
+    refusals = ()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["cancel_url"] = reverse(f"{self.url_namespace}:index")
-        return context
-
-    def post(self, request, *args, **kwargs):
-        report_unsubscribe(actor=request.user)
-        messages.success(request, _("You will no longer receive the weekly summary."))
-        return redirect(f"{self.url_namespace}:index")
+    def act(self):
+        report_unsubscribe(actor=self.request.user)
 
 
-class AdminsOnlyMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.is_active and is_admin(request.user)
-
-
-class SchoolDashboardViewSet(ViewSet):
+class SchoolDashboardViewSet(AdminsOnlyViewSet):
     model = ReportSubscription
     name = "school_dashboard"
     icon = "table"
     menu_label = gettext_lazy("School dashboard")
     menu_order = 150
     add_to_admin_menu = True
-    menu_item_class = AdminsOnlyMenuItem
-
-    @property
-    def menu_url(self):
-        return reverse(f"{self.url_namespace}:index")
 
     def get_urlpatterns(self):
         common = {"url_namespace": self.url_namespace}

@@ -14,8 +14,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from authentication.admin_menu import AdminsOnlyViewSet
 from authentication.roles import is_admin
-from cplatform.exceptions import DomainError
+from cplatform.admin_confirm import AdminConfirmMixin, AdminObjectMixin
 
 from .models import REPORT_NOTE_MAX_LENGTH, MessageReport, MessagingSuspension, ReportStatus
 from .selectors import (
@@ -45,6 +46,9 @@ class _AdminsOnly(PermissionCheckedMixin):
     permission_required = "change"
     url_namespace = None
     is_queue = False
+
+    def may_enter(self, user) -> bool:
+        return is_admin(user)
 
     def get_breadcrumbs_items(self):
         items = list(self.breadcrumbs_items)
@@ -86,19 +90,13 @@ class ReportIndexView(_AdminsOnly, WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class _ReportView(_AdminsOnly, WagtailAdminTemplateMixin, TemplateView):
+class _ReportView(AdminObjectMixin, _AdminsOnly, WagtailAdminTemplateMixin, TemplateView):
+    """Permission first (`may_enter`'s 403), then the report: an admin gets 404 for a missing one."""
+
     header_icon = "warning"
 
-    def setup(self, request, *args, pk, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.pk = pk
-
-    def dispatch(self, request, *args, **kwargs):
-        # Permission first (the mixin's 403), then the object: an admin gets 404 for a missing one.
-        if not is_admin(request.user):
-            raise PermissionDenied
-        self.object = report_get_for_admin(actor=request.user, report_id=self.pk)
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        return report_get_for_admin(actor=self.request.user, report_id=self.pk)
 
     def get_page_subtitle(self):
         return _("Report %(id)s") % {"id": self.object.pk}
@@ -179,11 +177,13 @@ ACTIONS: dict[str, _Action] = {
 }
 
 
-class ReportActionView(_ReportView):
-    """GET: the question (what will happen) with a note field; POST: does it."""
+class ReportActionView(AdminConfirmMixin, _ReportView):
+    """GET: the question (what will happen) with a note field; POST: does it. A refusal (the sender
+    is an admin, the message is gone…) is an error message on the report's page."""
 
     template_name = "inbox/admin/report_action.html"
     action_name = ""
+    back_to_object = True
 
     @property
     def action(self) -> _Action:
@@ -199,20 +199,20 @@ class ReportActionView(_ReportView):
                 "report": self.object,
                 "action": self.action,
                 "note_max_length": REPORT_NOTE_MAX_LENGTH,
-                "cancel_url": reverse(f"{self.url_namespace}:detail", args=[self.object.pk]),
             }
         )
         return context
 
-    def post(self, request, *args, **kwargs):
-        note = request.POST.get("note", "")[:REPORT_NOTE_MAX_LENGTH]
-        try:
-            self.action.service(actor=request.user, report_id=self.object.pk, note=note)
-        except DomainError as exc:
-            messages.error(request, exc.detail)
-        else:
-            messages.success(request, str(self.action.done))
-        return redirect(f"{self.url_namespace}:detail", self.object.pk)
+    def act(self):
+        note = self.request.POST.get("note", "")[:REPORT_NOTE_MAX_LENGTH]
+        self.action.service(actor=self.request.user, report_id=self.object.pk, note=note)
+
+    def get_success_message(self):
+        return str(self.action.done)
+
+    def refused(self, exc):
+        messages.error(self.request, exc.detail)
+        return redirect(self.get_back_url())
 
 
 # --- messaging suspensions ---------------------------------------------------------------------
@@ -246,58 +246,37 @@ class SuspensionIndexView(_AdminsOnly, WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class SuspensionLiftView(SuspensionIndexView):
+class SuspensionLiftView(AdminConfirmMixin, AdminObjectMixin, SuspensionIndexView):
     """GET asks (what will happen), POST lifts, recording who and when."""
 
     template_name = "inbox/admin/suspension_lift.html"
     page_title = gettext_lazy("Lift this suspension?")
+    # The service's one refusal (not an admin) is `may_enter`'s 403 already; a lift with nothing
+    # left to lift changes nothing.
+    refusals = ()
 
-    def setup(self, request, *args, pk, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.pk = pk
-
-    def dispatch(self, request, *args, **kwargs):
-        if not is_admin(request.user):
-            raise PermissionDenied
-        self.object = suspension_get_for_admin(actor=request.user, suspension_id=self.pk)
-        return super().dispatch(request, *args, **kwargs)
+    def get_object(self):
+        return suspension_get_for_admin(actor=self.request.user, suspension_id=self.pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["suspension"] = self.object
-        context["cancel_url"] = reverse(f"{self.url_namespace}:index")
         return context
 
-    def post(self, request, *args, **kwargs):
-        messaging_suspension_lift(actor=request.user, user_id=self.object.user_id)
-        messages.success(
-            request,
-            _("%(name)s may write to others again.") % {"name": self.object.user.name},
-        )
-        return redirect(f"{self.url_namespace}:index")
+    def act(self):
+        messaging_suspension_lift(actor=self.request.user, user_id=self.object.user_id)
+
+    def get_success_message(self):
+        return _("%(name)s may write to others again.") % {"name": self.object.user.name}
 
 
-class ReportViewSet(ViewSet):
+class ReportViewSet(AdminsOnlyViewSet):
     model = MessageReport
     name = "reported_messages"
     icon = "warning"
     menu_label = gettext_lazy("Reported messages")
     menu_order = 250
     add_to_admin_menu = True
-
-    @property
-    def menu_item_class(self):
-        from wagtail.admin.menu import MenuItem
-
-        class AdminsOnlyMenuItem(MenuItem):
-            def is_shown(self, request):
-                return request.user.is_active and is_admin(request.user)
-
-        return AdminsOnlyMenuItem
-
-    @property
-    def menu_url(self):
-        return reverse(f"{self.url_namespace}:index")
 
     def get_urlpatterns(self):
         common = {"url_namespace": self.url_namespace}
