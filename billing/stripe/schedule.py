@@ -2,7 +2,7 @@
 its 200 when the trigger was stored, so it will not send the event again). Made by billing's
 migration 0003_stripe and by the tests' base data after a flush."""
 
-from django.utils import timezone
+from cplatform.schedules import schedule_ensure, schedule_remove
 
 SCHEDULE = "Retry unprocessed Stripe events"
 FUNC = "billing.stripe.tasks.retry_unprocessed_triggers"
@@ -10,11 +10,8 @@ EVERY_MINUTES = 10
 
 
 def retry_schedule_ensure(schedule_model) -> None:
-    fields = {"func": FUNC, "schedule_type": "I", "minutes": EVERY_MINUTES, "repeats": -1}
-    schedule_model.objects.update_or_create(
-        name=SCHEDULE, defaults=fields, create_defaults={**fields, "next_run": timezone.now()}
-    )
+    schedule_ensure(schedule_model, name=SCHEDULE, func=FUNC, minutes=EVERY_MINUTES)
 
 
 def retry_schedule_remove(schedule_model) -> None:
-    schedule_model.objects.filter(name=SCHEDULE).delete()
+    schedule_remove(schedule_model, SCHEDULE)

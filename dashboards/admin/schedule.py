@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
+from cplatform.schedules import schedule_ensure, schedule_remove
+
 WEEKLY_SCHEDULE = "Dashboards: weekly summary email"
 WEEKLY_FUNC = "dashboards.admin.tasks.weekly_reports"
 
@@ -18,17 +20,14 @@ def _next_monday_7() -> datetime:
 
 
 def weekly_schedule_ensure(Schedule) -> None:  # noqa: N803 (the model, historical or real)
-    Schedule.objects.update_or_create(
+    schedule_ensure(
+        Schedule,
         name=WEEKLY_SCHEDULE,
-        defaults={"func": WEEKLY_FUNC, "schedule_type": "W", "repeats": -1},
-        create_defaults={
-            "func": WEEKLY_FUNC,
-            "schedule_type": "W",
-            "repeats": -1,
-            "next_run": _next_monday_7(),
-        },
+        func=WEEKLY_FUNC,
+        schedule_type="W",
+        first_run=_next_monday_7(),
     )
 
 
 def weekly_schedule_remove(Schedule) -> None:  # noqa: N803
-    Schedule.objects.filter(name=WEEKLY_SCHEDULE).delete()
+    schedule_remove(Schedule, WEEKLY_SCHEDULE)

@@ -2,7 +2,8 @@
 them, e.g. after a test flushed the database)."""
 
 from django.conf import settings
-from django.utils import timezone
+
+from cplatform.schedules import schedule_ensure, schedule_remove
 
 FLUSH_SCHEDULE = "Analytics: flush page views"
 ROLLUP_SCHEDULE = "Analytics: daily rollups"
@@ -25,18 +26,8 @@ def analytics_schedule_ensure(Schedule) -> None:  # noqa: N803 (the model, histo
             getattr(settings, "ANALYTICS_SNAPSHOT_MINUTES", 10),
         ),
     ):
-        Schedule.objects.update_or_create(
-            name=name,
-            defaults={"func": func, "schedule_type": kind, "minutes": minutes, "repeats": -1},
-            create_defaults={
-                "func": func,
-                "schedule_type": kind,
-                "minutes": minutes,
-                "repeats": -1,
-                "next_run": timezone.now(),
-            },
-        )
+        schedule_ensure(Schedule, name=name, func=func, schedule_type=kind, minutes=minutes)
 
 
 def analytics_schedule_remove(Schedule) -> None:  # noqa: N803
-    Schedule.objects.filter(name__in=(FLUSH_SCHEDULE, ROLLUP_SCHEDULE, SNAPSHOT_SCHEDULE)).delete()
+    schedule_remove(Schedule, FLUSH_SCHEDULE, ROLLUP_SCHEDULE, SNAPSHOT_SCHEDULE)
