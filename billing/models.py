@@ -61,7 +61,9 @@ class Plan(models.Model):
     price = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.50"))])
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
     active = models.BooleanField(default=True)
-    stripe_price_id = models.CharField(max_length=255, blank=True, editable=False)
+    stripe_price_id = models.CharField(
+        validators=[validate_single_line], max_length=255, blank=True, editable=False
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -87,7 +89,9 @@ class Coupon(models.Model):
     max_redemptions = models.PositiveIntegerField(null=True, blank=True)
     times_redeemed = models.PositiveIntegerField(default=0, editable=False)
     active = models.BooleanField(default=True)
-    stripe_coupon_id = models.CharField(max_length=255, blank=True, editable=False)
+    stripe_coupon_id = models.CharField(
+        validators=[validate_single_line], max_length=255, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["code"]
@@ -140,9 +144,14 @@ class Order(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
-    stripe_checkout_session_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_checkout_session_id = models.CharField(
+        validators=[validate_single_line], max_length=255, blank=True, db_index=True
+    )
     language = models.CharField(
-        max_length=10, default="en", help_text=_("The payer's language for papers and emails.")
+        validators=[validate_single_line],
+        max_length=10,
+        default="en",
+        help_text=_("The payer's language for papers and emails."),
     )
 
     class Meta:
@@ -171,7 +180,7 @@ class OrderLine(models.Model):
     """One thing an order pays for: a course, a lesson, a package or a plan's month."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    description = models.CharField(max_length=300)
+    description = models.CharField(validators=[validate_single_line], max_length=300)
     quantity = models.PositiveSmallIntegerField(default=1)
     unit_price = models.DecimalField(**MONEY)
     amount = models.DecimalField(**MONEY)
@@ -207,8 +216,12 @@ class Payment(models.Model):
     recorded_by = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    stripe_payment_intent_id = models.CharField(max_length=255, blank=True)
-    stripe_charge_id = models.CharField(max_length=255, blank=True)
+    stripe_payment_intent_id = models.CharField(
+        validators=[validate_single_line], max_length=255, blank=True
+    )
+    stripe_charge_id = models.CharField(
+        validators=[validate_single_line], max_length=255, blank=True
+    )
     note = models.CharField(max_length=300, blank=True, validators=[validate_single_line])
 
     class Meta:
@@ -241,7 +254,7 @@ class Refund(models.Model):
     amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
     currency = models.CharField(max_length=3, choices=Currency.choices)
     reason = models.CharField(max_length=20, choices=RefundReason.choices)
-    cause = models.CharField(max_length=120, unique=True)
+    cause = models.CharField(validators=[validate_single_line], max_length=120, unique=True)
     status = models.CharField(
         max_length=10, choices=RefundStatus.choices, default=RefundStatus.PENDING
     )
@@ -253,7 +266,9 @@ class Refund(models.Model):
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    stripe_refund_id = models.CharField(max_length=255, blank=True)
+    stripe_refund_id = models.CharField(
+        validators=[validate_single_line], max_length=255, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -274,10 +289,12 @@ class Dispute(models.Model):
     """A chargeback the card holder's bank opened on a Stripe payment."""
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="disputes")
-    stripe_dispute_id = models.CharField(max_length=255, unique=True)
+    stripe_dispute_id = models.CharField(
+        validators=[validate_single_line], max_length=255, unique=True
+    )
     amount = models.DecimalField(**MONEY)
     currency = models.CharField(max_length=3, choices=Currency.choices)
-    reason = models.CharField(max_length=60, blank=True)
+    reason = models.CharField(validators=[validate_single_line], max_length=60, blank=True)
     status = models.CharField(max_length=10, choices=DisputeStatus.choices)
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -311,7 +328,7 @@ class Invoice(models.Model):
     pointing at the invoice it corrects. One currency per paper."""
 
     kind = models.CharField(max_length=12, choices=InvoiceKind.choices)
-    number = models.CharField(max_length=20, unique=True)
+    number = models.CharField(validators=[validate_single_line], max_length=20, unique=True)
     year = models.PositiveSmallIntegerField()
     sequence = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=InvoiceStatus.choices)
@@ -323,15 +340,19 @@ class Invoice(models.Model):
         Refund, on_delete=models.PROTECT, null=True, blank=True, related_name="credit_note"
     )
     payer = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="billing_invoices")
-    payer_name = models.CharField(max_length=200)
-    payer_email = models.EmailField()
+    payer_name = models.CharField(validators=[validate_single_line], max_length=200)
+    payer_email = models.EmailField(
+        validators=[validate_single_line],
+    )
     currency = models.CharField(max_length=3, choices=Currency.choices)
     total = models.DecimalField(**MONEY)
-    language = models.CharField(max_length=10, default="en")
+    language = models.CharField(validators=[validate_single_line], max_length=10, default="en")
     issued_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
-    stripe_hosted_url = models.URLField(blank=True, max_length=500)
+    stripe_hosted_url = models.URLField(
+        validators=[validate_single_line], blank=True, max_length=500
+    )
 
     class Meta:
         ordering = ["-issued_at", "-pk"]
@@ -361,7 +382,7 @@ class Invoice(models.Model):
 
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
-    description = models.CharField(max_length=300)
+    description = models.CharField(validators=[validate_single_line], max_length=300)
     quantity = models.PositiveSmallIntegerField(default=1)
     unit_price = models.DecimalField(**MONEY)
     amount = models.DecimalField(**MONEY)
@@ -408,7 +429,7 @@ class CreditEntry(models.Model):
         **MONEY, default=Decimal("0"), help_text=_("What one credit was paid for.")
     )
     cause = models.CharField(max_length=20, choices=LedgerCause.choices)
-    cause_key = models.CharField(max_length=120, unique=True)
+    cause_key = models.CharField(validators=[validate_single_line], max_length=120, unique=True)
     order = models.ForeignKey(
         Order, on_delete=models.PROTECT, null=True, blank=True, related_name="credit_entries"
     )
@@ -452,7 +473,9 @@ class Subscription(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    stripe_subscription_id = models.CharField(max_length=255, blank=True)
+    stripe_subscription_id = models.CharField(
+        validators=[validate_single_line], max_length=255, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -483,8 +506,8 @@ class EarningEntry(models.Model):
     gross = models.DecimalField(**MONEY)
     commission = models.DecimalField(**MONEY)
     net = models.DecimalField(**MONEY)
-    description = models.CharField(max_length=300)
-    cause_key = models.CharField(max_length=120, unique=True)
+    description = models.CharField(validators=[validate_single_line], max_length=300)
+    cause_key = models.CharField(validators=[validate_single_line], max_length=120, unique=True)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, null=True, blank=True)
     lesson = models.ForeignKey(
         "classroom.Lesson", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -529,8 +552,8 @@ class ProcessedStripeEvent(models.Model):
     """Each Stripe event id we have acted on, so a replay is a no-op even when dj-stripe stores the
     event again."""
 
-    event_id = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=100)
+    event_id = models.CharField(validators=[validate_single_line], max_length=255, unique=True)
+    type = models.CharField(validators=[validate_single_line], max_length=100)
     processed_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

@@ -5,6 +5,8 @@ the school day (`SCHOOL_TIME_ZONE`)."""
 from django.conf import settings
 from django.db import models
 
+from cplatform.validators import validate_single_line
+
 
 class DailyActive(models.Model):
     """A person was active (signed in and made a request) on a school day. Written at most once per
@@ -30,7 +32,7 @@ class DailyCounter(models.Model):
     views, counted in the cache and flushed here every few minutes). Writes are upserts (+= n)."""
 
     day = models.DateField()
-    key = models.CharField(max_length=60)
+    key = models.CharField(validators=[validate_single_line], max_length=60)
     value = models.PositiveBigIntegerField(default=0)
 
     class Meta:
@@ -48,8 +50,8 @@ class DailyRollup(models.Model):
     older days."""
 
     day = models.DateField()
-    metric = models.CharField(max_length=40)
-    key = models.CharField(max_length=40, blank=True, default="")
+    metric = models.CharField(validators=[validate_single_line], max_length=40)
+    key = models.CharField(validators=[validate_single_line], max_length=40, blank=True, default="")
     value = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     computed_at = models.DateTimeField(auto_now=True)
 
@@ -86,7 +88,7 @@ class SentReport(models.Model):
     subscription = models.ForeignKey(
         ReportSubscription, on_delete=models.CASCADE, related_name="sent"
     )
-    iso_week = models.CharField(max_length=8)
+    iso_week = models.CharField(validators=[validate_single_line], max_length=8)
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
