@@ -52,10 +52,12 @@ class ListSelect(forms.Select):
     per option: the course and teacher filters list every course (5,000 on the large seed) and
     every teacher (1,000), which cost the dashboard more than a second to render."""
 
+    options: list = []  # (value, label) pairs, set by the form: no choices normalisation
+
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {"" if v is None else str(v) for v in self.format_value(value)}
         options = []
-        for v, label in self.choices:
+        for v, label in self.options:
             key = "" if v is None else str(v)
             selected = " selected" if key in chosen else ""
             options.append(f'<option value="{escape(key)}"{selected}>{escape(str(label))}</option>')
@@ -75,29 +77,45 @@ class FilterForm(forms.Form):
     end = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    course = forms.TypedChoiceField(
-        label=_("Course"), required=False, coerce=int, empty_value=None, widget=ListSelect
-    )
-    teacher = forms.TypedChoiceField(
-        label=_("Teacher"), required=False, coerce=int, empty_value=None, widget=ListSelect
-    )
+    # Ids checked against the options the form lists (thousands at scale: a plain set, not a
+    # ChoiceField's normalised choices).
+    course = forms.IntegerField(label=_("Course"), required=False, widget=ListSelect)
+    teacher = forms.IntegerField(label=_("Teacher"), required=False, widget=ListSelect)
 
     def __init__(self, data, *, today: date | None = None):
         super().__init__(data)
         self.today = today or school_today()
         # Two queries, whatever else the page shows.
-        self.fields["course"].choices = [("", _("All courses"))] + [
-            (pk, title) for pk, title in Course.objects.order_by("title").values_list("pk", "title")
-        ]
+        courses = list(Course.objects.order_by("title").values_list("pk", "title"))
+        self.fields["course"].widget.options = [("", _("All courses")), *courses]
         teachers = (
             get_user_model()
             .objects.filter(groups__name=Role.TEACHER)
             .order_by("first_name", "last_name", "email")
             .values_list("pk", "first_name", "last_name", "email")
         )
-        self.fields["teacher"].choices = [("", _("All teachers"))] + [
+        teacher_options = [
             (pk, f"{first} {last}".strip() or email) for pk, first, last, email in teachers
         ]
+        self.fields["teacher"].widget.options = [("", _("All teachers")), *teacher_options]
+        self.known = {
+            "course": {pk for pk, _title in courses},
+            "teacher": {pk for pk, _name in teacher_options},
+        }
+
+    def _listed(self, name: str):
+        value = self.cleaned_data.get(name)
+        if value is not None and value not in self.known[name]:
+            raise forms.ValidationError(
+                forms.ChoiceField.default_error_messages["invalid_choice"], params={"value": value}
+            )
+        return value
+
+    def clean_course(self):
+        return self._listed("course")
+
+    def clean_teacher(self):
+        return self._listed("teacher")
 
     def clean(self):
         data = super().clean()

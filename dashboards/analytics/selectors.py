@@ -1102,9 +1102,14 @@ def money_summary(
 
     # By course, teacher and method in the period (2 queries), folded in Python.
     dims: dict[str, dict[tuple, list[Decimal]]] = {"course": {}, "teacher": {}, "method": {}}
+    # Course titles come with the sums (a join), not from a second query naming every course id:
+    # a list of thousands of ids costs more to send than the join.
+    titles: dict[int, str] = {}
 
     def fold(rows, prefix, index):
         for row in rows:
+            if row[f"{prefix}course_id"] is not None:
+                titles[row[f"{prefix}course_id"]] = row[f"{prefix}course__title"]
             for dim, key in (
                 ("course", row[f"{prefix}course_id"]),
                 ("teacher", row.get(f"{prefix}teacher_id")),
@@ -1116,9 +1121,9 @@ def money_summary(
                 acc[index] += row["n"]
 
     in_period = {"received_at__gte": period.since, "received_at__lt": period.until}
-    paid_by = (
-        ("order__course_id", "order__teacher_id", "method") if details else ("order__course_id",)
-    )
+    paid_by = ("order__course_id", "order__course__title")
+    if details:
+        paid_by += ("order__teacher_id", "method")
     fold(
         payments.filter(**in_period)
         .values(*paid_by, "currency")
@@ -1127,11 +1132,9 @@ def money_summary(
         "order__",
         0,
     )
-    refunded_by = (
-        ("payment__order__course_id", "payment__order__teacher_id", "method")
-        if details
-        else ("payment__order__course_id",)
-    )
+    refunded_by = ("payment__order__course_id", "payment__order__course__title")
+    if details:
+        refunded_by += ("payment__order__teacher_id", "method")
     fold(
         refunds.filter(created_at__gte=period.since, created_at__lt=period.until)
         .annotate(method=F("payment__method"))
@@ -1163,11 +1166,6 @@ def money_summary(
         credits, subscriptions, earnings, earning_teachers = (), None, [], []
 
     names = _user_names({k for k, _ in dims["teacher"] if k is not None} | set(earning_teachers))
-    titles = dict(
-        Course.objects.filter(pk__in={k for k, _ in dims["course"] if k is not None}).values_list(
-            "pk", "title"
-        )
-    )
     method_labels = dict(PaymentMethod.choices)
 
     def rows(dim, labels) -> tuple[MoneyRow, ...]:
@@ -1420,20 +1418,23 @@ def capacity_summary(
         .order_by("pk")
     )
     ids = [t["pk"] for t in teachers]
+    # The whole school's teachers are every teacher with a rule or a lesson in the period: read
+    # theirs without naming a thousand ids (a long IN list costs more to send than it saves).
+    narrow = {} if scope.is_admin and teacher_id is None else {"teacher_id__in": ids}
     rules: dict[int, list] = defaultdict(list)
-    for row in AvailabilityRule.objects.filter(teacher_id__in=ids).values_list(
+    for row in AvailabilityRule.objects.filter(**narrow).values_list(
         "teacher_id", "weekday", "start_time", "end_time"
     ):
         rules[row[0]].append(row[1:])
     off: dict[int, list] = defaultdict(list)
     for row in AvailabilityException.objects.filter(
-        teacher_id__in=ids, end__gt=period.since, start__lt=period.until
+        end__gt=period.since, start__lt=period.until, **narrow
     ).values_list("teacher_id", "start", "end"):
         off[row[0]].append(row[1:])
     clock = _WallClock(period)
     zones: dict[str, object] = {}
     booked = dict(
-        Lesson.objects.filter(teacher_id__in=ids, start__gte=period.since, start__lt=period.until)
+        Lesson.objects.filter(start__gte=period.since, start__lt=period.until, **narrow)
         .exclude(status=LessonStatus.CANCELLED)
         .values("teacher_id")
         .annotate(d=Sum(F("end") - F("start")))

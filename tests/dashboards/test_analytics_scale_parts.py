@@ -140,4 +140,12 @@ def test_the_filters_list_every_course_escaped_and_keep_the_choice(data):
         in html
     )
     assert "<b>" not in html
-    assert html.count("<option") == 1 + len(FilterForm({}).fields["course"].choices) - 1
+    assert html.count("<option") == len(FilterForm({}).fields["course"].widget.options)
+
+
+def test_an_unknown_course_or_teacher_is_refused_and_the_default_shown(data):
+    form = FilterForm({"course": "987654", "teacher": str(data.t1.pk)})
+    assert not form.is_valid()
+    assert "course" in form.errors and "teacher" not in form.errors
+    assert form.filters().course_id is None
+    assert FilterForm({"teacher": str(data.t1.pk)}).filters().teacher_id == data.t1.pk
