@@ -70,7 +70,14 @@ test: install system-deps compilemessages ## Run the whole suite on a throwaway 
 	echo "suite clock: TEST_NOW=$${TEST_NOW:-real}"; \
 	if [ -z "$$DATABASE_URL" ]; then url="$$(scripts/test-db)" || { echo "$@: stopped: the throwaway PostgreSQL did not start (scripts/test-db says why, above)" >&2; exit 1; }; export DATABASE_URL="$$url"; fi; \
 	$(PY) manage.py makemigrations --check --dry-run --settings=cplatform.settings.test >/dev/null; \
-	$(PY) -m pytest $(if $(CI),--create-db,--reuse-db) $(XDIST_ARGS) $(PYTEST_ARGS)
+	template="$$($(PY) scripts/test-db-template)" || { echo "$@: stopped: the template database did not migrate (above)" >&2; exit 1; }; \
+	TEST_DB_TEMPLATE="$$template" $(PY) -m pytest $(if $(CI),--create-db,--reuse-db) $(XDIST_ARGS) -m "not migrations" $(PYTEST_ARGS)
+
+test-migrations: install system-deps compilemessages ## Run the tests that walk the migration history back and forth (~3 min each); not in CI
+	@set -e; \
+	if [ -z "$$DATABASE_URL" ]; then url="$$(scripts/test-db)" || { echo "$@: stopped: the throwaway PostgreSQL did not start (scripts/test-db says why, above)" >&2; exit 1; }; export DATABASE_URL="$$url"; fi; \
+	template="$$($(PY) scripts/test-db-template)" || { echo "$@: stopped: the template database did not migrate (above)" >&2; exit 1; }; \
+	TEST_DB_TEMPLATE="$$template" $(PY) -m pytest --reuse-db -m migrations $(PYTEST_ARGS)
 
 test-clock: install system-deps compilemessages ## Run the time-dependent tests at 20 instants (4 hours × the coming day and the DST days; CLOCK_JOBS=2 runs two at once); not in CI
 	@set -e; \
@@ -91,7 +98,7 @@ bench: install compilemessages ## Seed PostgreSQL, serve with gunicorn (2 worker
 	if [ -z "$$DATABASE_URL" ]; then url="$$(scripts/test-db)" || { echo "$@: stopped: the throwaway PostgreSQL did not start (scripts/test-db says why, above)" >&2; exit 1; }; export DATABASE_URL="$${url%/cplatform}/cplatform_bench"; fi; \
 	$(PY) bench/run.py
 
-.PHONY: help install system-deps migrate demo run test test-clock lint format bench compilemessages messages
+.PHONY: help install system-deps migrate demo run test test-migrations test-clock lint format bench compilemessages messages
 
 # Issue 15: the large seed (50,000 people, 5,000 courses, 500,000 lessons, 2,000,000 messages, 200,000
 # payments) in its own database, cplatform_bench_large (dropped and recreated, copied from a migrated

@@ -16,6 +16,10 @@ DATABASES = {
         conn_max_age=0,
     )
 }
+# make test migrates one template database (scripts/test-db-template) and each worker's test
+# database is created as a copy of it, instead of each migrating from nothing.
+if os.environ.get("TEST_DB_TEMPLATE"):
+    DATABASES["default"]["TEST"] = {"TEMPLATE": os.environ["TEST_DB_TEMPLATE"]}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "cplatform.mail.OutboxEmailBackend"

@@ -37,6 +37,7 @@ def _latest():
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
+@pytest.mark.migrations  # ~3 min: make test-migrations, not make test
 @pytest.mark.django_db(transaction=True)
 def test_a_database_migrated_before_the_move_keeps_its_rows_foreign_keys_and_content_types(
     django_user_model,
