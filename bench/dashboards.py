@@ -17,6 +17,9 @@ be on a running school: the past days' rollups of the last two years (the 365-da
 before it; `backfill_analytics` does the same) and today's students-at-risk snapshot (the schedule
 takes it every ANALYTICS_SNAPSHOT_MINUTES). Their time is printed, not counted in the rows.
 
+The process tunes its garbage collector as the WSGI and ASGI entry points do
+(cplatform/runtime.py) right after Django is set up, before any request.
+
 Results go to bench/results/dashboards-<label>.json (label: the database name unless given).
 """
 
@@ -107,6 +110,10 @@ def main() -> int:
     import django
 
     django.setup()
+    # As the served process does once its application is loaded (cplatform/wsgi.py, asgi.py).
+    from cplatform.runtime import tune_garbage_collector
+
+    tune_garbage_collector()
     from django.conf import settings
     from django.db import connection
     from django.test import Client

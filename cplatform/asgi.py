@@ -24,3 +24,7 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+from cplatform.runtime import tune_garbage_collector  # noqa: E402
+
+tune_garbage_collector()

@@ -156,6 +156,35 @@ class TestDemoUsers:
                 user=user, email=user.email, verified=True, primary=True
             ).exists()
 
+    def test_the_demo_history_is_rolled_up_for_the_school_dashboard(self):
+        """The admin dashboard reads past days from the rollups (live where they lack one): the demo
+        rolls up its two years, as `backfill_analytics` would on a real school, with its money."""
+        from datetime import timedelta
+
+        from dashboards.analytics.periods import Period, school_today
+        from dashboards.analytics.scope import ADMIN, Scope
+        from dashboards.analytics.selectors import ROLLED_MARK, engagement_counts, money_counts
+        from dashboards.models import DailyRollup
+
+        today = school_today()
+        marked = set(DailyRollup.objects.filter(metric=ROLLED_MARK).values_list("day", flat=True))
+        past = Period(today - timedelta(days=2 * 366), today - timedelta(days=1))
+        assert marked >= set(past.dates())
+        assert today not in marked  # today is always live
+        rolled = {
+            (row.metric, row.key, row.day): row.value
+            for row in DailyRollup.objects.exclude(metric__in=(ROLLED_MARK, "at_risk"))
+        }
+        live = {**engagement_counts(Scope(ADMIN), past), **money_counts(past)}
+        expected = {
+            (metric, key, day): value
+            for (metric, key), days in live.items()
+            for day, value in days.items()
+            if value
+        }
+        assert rolled == expected
+        assert {metric for metric, _key, _day in rolled} >= {"lessons_delivered", "attendance"}
+
 
 def test_demo_data_refuses_production_settings(settings):
     settings.SETTINGS_MODULE = "cplatform.settings.production"

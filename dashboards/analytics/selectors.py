@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from postman.models import Message
 
@@ -51,7 +51,7 @@ from inbox.models import RoomMessage
 
 from ..models import DailyActive, DailyCounter, DailyRollup
 from .periods import Period, day_start, school_today, school_zone
-from .scope import Scope, scope_for
+from .scope import ADMIN, Scope, scope_for
 
 ZERO = Decimal("0.00")
 DOWNLOAD_KEY = "download"
@@ -471,15 +471,6 @@ def _user_names(ids) -> dict[int, str]:
     }
 
 
-def _rollup_split(period: Period, today: date) -> tuple[Period | None, Period | None]:
-    """(days read from rollups, days computed live): past days come from DailyRollup, today live."""
-    if period.end < today:
-        return period, None
-    if period.start >= today:
-        return None, period
-    return Period(period.start, today - timedelta(days=1)), Period(today, period.end)
-
-
 # Engagement -----------------------------------------------------------------------------------------
 
 ROLLED_UP = ("signups", "lessons_delivered", "messages", "attendance")
@@ -503,16 +494,10 @@ def engagement_counts(scope: Scope, span: Period) -> dict[tuple[str, str], dict[
     lessons = Lesson.objects.filter(_lesson_q(scope), status=LessonStatus.COMPLETED)
     for row in _daily(lessons, "start", span):
         out[("lessons_delivered", "")][row["day"]] = row["n"]
-    attendance = Attendance.objects.filter(_attendance_q(scope))
-    for row in _daily(
-        attendance,
-        "lesson__start",
-        span,
-        value=Count("pk", filter=Q(status__in=ATTENDED)),
-        recorded=Count("pk"),
-    ):
-        out[("attendance", "recorded")][row["day"]] = row["recorded"]
-        out[("attendance", "attended")][row["day"]] = row["n"]
+    for row in _attendance_daily(scope, span):
+        if row["recorded"]:
+            out[("attendance", "recorded")][row["day"]] = row["recorded"]
+            out[("attendance", "attended")][row["day"]] = row["n"] or 0
     senders = _student_q(scope, "sender_id") if not scope.is_teacher else Q(sender_id=scope.user_id)
     authors = _student_q(scope, "author_id") if not scope.is_teacher else Q(author_id=scope.user_id)
     for qs, name in (
@@ -525,16 +510,77 @@ def engagement_counts(scope: Scope, span: Period) -> dict[tuple[str, str], dict[
     return out
 
 
+def _attendance_daily(scope: Scope, span: Period) -> list[dict]:
+    """Rows {day, n: attended, recorded} of attendance by the school day of its lesson. The whole
+    school's is read from the span's lessons, each counting its own rows through the (lesson,
+    student) index: joining lessons to every attendance row made PostgreSQL scan all of them
+    (400,000 in the large seed) for today's handful."""
+    if not scope.is_admin:
+        return _daily(
+            Attendance.objects.filter(_attendance_q(scope)),
+            "lesson__start",
+            span,
+            value=Count("pk", filter=Q(status__in=ATTENDED)),
+            recorded=Count("pk"),
+        )
+    rows = Attendance.objects.filter(lesson=OuterRef("pk")).order_by().values("lesson")
+    recorded = rows.annotate(c=Count("pk")).values("c")
+    attended = rows.annotate(c=Count("pk", filter=Q(status__in=ATTENDED))).values("c")
+    return _daily(
+        Lesson.objects.annotate(
+            rec=Subquery(recorded, output_field=IntegerField()),
+            att=Subquery(attended, output_field=IntegerField()),
+        ),
+        "start",
+        span,
+        value=Sum("att"),
+        recorded=Sum("rec"),
+    )
+
+
+# A DailyRollup row per day the rollups hold (value 1), data or not, keyed by the school zone the
+# days were counted in: after a change of SCHOOL_TIME_ZONE the old days are computed live until
+# `backfill_analytics` counts them again.
+ROLLED_MARK = "rolled"
+
+
+def _rolled(span: Period, metrics: tuple[str, ...]) -> tuple[dict, Period | None]:
+    """The rollups of `metrics` over `span` ({(metric, key): {day: value}}, one query) and the days
+    still to compute live: from the first day the rollups do not hold (today, or an earlier day
+    never rolled up, as on a fresh install before `backfill_analytics`) to the span's end. A school
+    without rollups gets the right figures, computed live; with them, the same figures fast."""
+    today = school_today()
+    zone_name = school_zone().key
+    out: dict[tuple[str, str], dict[date, object]] = defaultdict(dict)
+    marked: set[date] = set()
+    if span.start < today:
+        for metric, key, day, value in DailyRollup.objects.filter(
+            day__gte=span.start,
+            day__lte=min(span.end, today - timedelta(days=1)),
+            metric__in=(*metrics, ROLLED_MARK),
+        ).values_list("metric", "key", "day", "value"):
+            if metric == ROLLED_MARK:
+                if key == zone_name:
+                    marked.add(day)
+            else:
+                out[(metric, key)][day] = value
+    first_missing = next((d for d in span.dates() if d not in marked), None)
+    if first_missing is None:
+        return out, None
+    live = Period(first_missing, span.end)
+    for days in out.values():
+        for day in [d for d in days if live.contains(d)]:
+            del days[day]
+    return out, live
+
+
 def _engagement_rolled(scope: Scope, span: Period) -> dict[tuple[str, str], dict[date, int]]:
     if not scope.is_admin:
         return engagement_counts(scope, span)
-    rolled, live = _rollup_split(span, school_today())
+    rolled, live = _rolled(span, ROLLED_UP)
     out: dict[tuple[str, str], dict[date, int]] = defaultdict(dict)
-    if rolled:
-        for row in DailyRollup.objects.filter(
-            day__gte=rolled.start, day__lte=rolled.end, metric__in=ROLLED_UP
-        ).values_list("metric", "key", "day", "value"):
-            out[(row[0], row[1])][row[2]] = int(row[3])
+    for metric, days in rolled.items():
+        out[metric].update({day: int(value) for day, value in days.items()})
     if live:
         for metric, days in engagement_counts(scope, live).items():
             out[metric].update(days)
@@ -1028,6 +1074,32 @@ def students_at_risk(*, viewer, today: date | None = None) -> tuple[AtRiskStuden
 # Money ----------------------------------------------------------------------------------------------
 
 
+MONEY_ROLLED_UP = ("gross", "refunds", "course_gross", "course_refunds")
+
+
+def _course_key(course_id: int | None, currency: str) -> str:
+    """A by-course rollup's key: the course id (empty: money not tied to a course) and currency."""
+    return f"{course_id or ''}:{currency}"
+
+
+def money_counts(span: Period) -> dict[tuple[str, str], dict[date, Decimal]]:
+    """The school's money per day over `span`, live from the raw tables, as the rollups store it:
+    ("gross" | "refunds", currency) and ("course_gross" | "course_refunds", "<course id>:<currency>")
+    → {day: amount}. Four queries."""
+    payments, refunds = _money_sources(Scope(ADMIN), None, None)
+    out: dict[tuple[str, str], dict[date, Decimal]] = defaultdict(dict)
+    for qs, field_name, metric, course in (
+        (payments, "received_at", "gross", "order__course_id"),
+        (refunds, "created_at", "refunds", "payment__order__course_id"),
+    ):
+        for row in _daily(qs, field_name, span, "currency", value=Sum("amount")):
+            out[(metric, row["currency"])][row["day"]] = row["n"]
+        for row in _daily(qs, field_name, span, course, "currency", value=Sum("amount")):
+            key = _course_key(row[course], row["currency"])
+            out[(f"course_{metric}", key)][row["day"]] = row["n"]
+    return out
+
+
 def _money_sources(scope: Scope, course_id, teacher_id):
     payments = Payment.objects.filter(
         _order_q(scope, "order__"),
@@ -1061,14 +1133,30 @@ def money_summary(
     scope = _as_scope(viewer)
     span = _span(period)
     payments, refunds = _money_sources(scope, course_id, teacher_id)
+    # The whole school's money (an admin, no course or teacher filter) is read from the rollups for
+    # the past days and live for today; any narrower view is live.
+    rolled = scope.is_admin and course_id is None and teacher_id is None
+    live: Period | None = None
+    live_counts: dict = {}
 
-    # Per day and currency over this period and the one before (2 queries).
+    # Per day and currency over this period and the one before (2 queries; from the rollups: one,
+    # and four for the days they do not hold, today at least).
     day_gross: dict[tuple[date, str], Decimal] = defaultdict(lambda: ZERO)
     day_refunds: dict[tuple[date, str], Decimal] = defaultdict(lambda: ZERO)
-    for row in _daily(payments, "received_at", span, "currency", value=Sum("amount")):
-        day_gross[(row["day"], row["currency"])] += row["n"]
-    for row in _daily(refunds, "created_at", span, "currency", value=Sum("amount")):
-        day_refunds[(row["day"], row["currency"])] += row["n"]
+    if rolled:
+        by_metric = {"gross": day_gross, "refunds": day_refunds}
+        counts, live = _rolled(span, tuple(by_metric))
+        live_counts = money_counts(live) if live else {}
+        for source in (counts, live_counts):
+            for (metric, key), days in source.items():
+                if metric in by_metric:
+                    for day, value in days.items():
+                        by_metric[metric][(day, key)] += value
+    else:
+        for row in _daily(payments, "received_at", span, "currency", value=Sum("amount")):
+            day_gross[(row["day"], row["currency"])] += row["n"]
+        for row in _daily(refunds, "created_at", span, "currency", value=Sum("amount")):
+            day_refunds[(row["day"], row["currency"])] += row["n"]
     currencies = sorted({c for _, c in day_gross} | {c for _, c in day_refunds})
 
     def total(p: Period) -> tuple[MoneyRow, ...]:
@@ -1120,30 +1208,35 @@ def money_summary(
                 acc = dims[dim].setdefault((key, row["currency"]), [ZERO, ZERO])
                 acc[index] += row["n"]
 
-    in_period = {"received_at__gte": period.since, "received_at__lt": period.until}
-    paid_by = ("order__course_id", "order__course__title")
-    if details:
-        paid_by += ("order__teacher_id", "method")
-    fold(
-        payments.filter(**in_period)
-        .values(*paid_by, "currency")
-        .annotate(n=Sum("amount"))
-        .order_by(),
-        "order__",
-        0,
-    )
-    refunded_by = ("payment__order__course_id", "payment__order__course__title")
-    if details:
-        refunded_by += ("payment__order__teacher_id", "method")
-    fold(
-        refunds.filter(created_at__gte=period.since, created_at__lt=period.until)
-        .annotate(method=F("payment__method"))
-        .values(*refunded_by, "currency")
-        .annotate(n=Sum("amount"))
-        .order_by(),
-        "payment__order__",
-        1,
-    )
+    if rolled and not details:
+        # The dashboard's courses: the rollups' sums over the period's past days, today's live
+        # sums, then the titles of the courses that had money (2 queries).
+        _courses_rolled(period, live, live_counts, dims["course"], titles)
+    else:
+        in_period = {"received_at__gte": period.since, "received_at__lt": period.until}
+        paid_by = ("order__course_id", "order__course__title")
+        if details:
+            paid_by += ("order__teacher_id", "method")
+        fold(
+            payments.filter(**in_period)
+            .values(*paid_by, "currency")
+            .annotate(n=Sum("amount"))
+            .order_by(),
+            "order__",
+            0,
+        )
+        refunded_by = ("payment__order__course_id", "payment__order__course__title")
+        if details:
+            refunded_by += ("payment__order__teacher_id", "method")
+        fold(
+            refunds.filter(created_at__gte=period.since, created_at__lt=period.until)
+            .annotate(method=F("payment__method"))
+            .values(*refunded_by, "currency")
+            .annotate(n=Sum("amount"))
+            .order_by(),
+            "payment__order__",
+            1,
+        )
 
     # Outstanding invoices, credits, subscriptions, earnings and payouts.
     outstanding = tuple(
@@ -1203,6 +1296,37 @@ def money_summary(
         ),
         previous_totals=total(period.previous()),
     )
+
+
+def _courses_rolled(period: Period, live: Period | None, live_counts, into: dict, titles: dict):
+    """Fold the school's gross and refunds per (course, currency) over `period` into `into`
+    ({(course_id, currency): [gross, refunds]}): the rollups' sums for the days before `live`,
+    `live_counts` for the days from it; and the courses' titles into `titles`."""
+    index = {"course_gross": 0, "course_refunds": 1}
+
+    def add(metric: str, key: str, value) -> None:
+        course, _sep, currency = key.partition(":")
+        acc = into.setdefault((int(course) if course else None, currency), [ZERO, ZERO])
+        acc[index[metric]] += value
+
+    past_end = min(period.end, live.start - timedelta(days=1)) if live else period.end
+    past = Period(period.start, past_end) if past_end >= period.start else None
+    if past:
+        for row in (
+            DailyRollup.objects.filter(
+                day__gte=past.start, day__lte=past.end, metric__in=tuple(index)
+            )
+            .values("metric", "key")
+            .annotate(total=Sum("value"))
+            .order_by()
+        ):
+            add(row["metric"], row["key"], row["total"])
+    for (metric, key), days in live_counts.items():
+        if metric in index:
+            add(metric, key, sum((v for d, v in days.items() if period.contains(d)), ZERO))
+    ids = {course for course, _cur in into if course is not None}
+    if ids:
+        titles.update(Course.objects.filter(pk__in=ids).values_list("pk", "title"))
 
 
 SOLD = (LedgerCause.PACKAGE_BOUGHT, LedgerCause.SUBSCRIPTION_GRANT)

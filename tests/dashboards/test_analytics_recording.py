@@ -3,6 +3,7 @@ guards the insert), downloads as a daily counter, page views counted in the cach
 schedule; rollups kept by a task, `backfill_analytics`, and today computed live."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django_q.models import Schedule
 
 from courses.services import material_file_open
-from dashboards.analytics.periods import Period, school_today
+from dashboards.analytics.periods import Period, day_start, school_today
 from dashboards.analytics.recording import (
     activity_record,
     page_view_count,
@@ -166,16 +167,65 @@ def test_past_days_come_from_the_rollup_and_today_is_live():
         e = engagement_summary(viewer=admin, period=period)
         return {p.day: p.value for p in e.lessons_delivered.points}
 
-    # Not rolled up yet: yesterday reads 0 from the (empty) rollup; today is live.
-    assert delivered() == {yesterday: 0, today: 1}
+    # Not rolled up yet: a day the rollups do not hold is computed live, as today is.
+    assert delivered() == {yesterday: 1, today: 1}
     assert analytics_rollup() > 0
     assert DailyRollup.objects.filter(day=today).count() == 0  # today is never rolled up
     assert delivered() == {yesterday: 1, today: 1}
-    # A lesson added to yesterday later shows once the rollup runs again (the task redoes 7 days).
+    # Rolled up, yesterday is read from the rollup: a lesson added to it later shows once the
+    # rollup runs again (the task redoes 7 days).
     _lesson_on(profile, StudentFactory(), yesterday, hour=14)
     assert delivered()[yesterday] == 1
     analytics_rollup()
     assert delivered()[yesterday] == 2
+
+
+def test_the_schools_money_comes_from_the_rollups_and_any_day_they_lack_is_live():
+    from dashboards.analytics.selectors import money_summary
+    from tests.dashboards.analytics_data import _order, _pay, _refund
+
+    admin = AdminFactory()
+    teacher = TeacherProfileFactory().user
+    student = StudentFactory()
+    today = school_today()
+    period = Period(today - timedelta(days=9), today)
+    days = [today - timedelta(days=n) for n in (8, 5, 2, 0)]
+    for n, day in enumerate(days):
+        order = _order(student, student, teacher, "EUR", Decimal(10 * (n + 1)))
+        payment = _pay(order, day_start(day) + timedelta(hours=10))
+        if n == 1:
+            _refund(payment, "5.00", day_start(day) + timedelta(hours=12))
+    usd = _order(student, student, teacher, "USD", Decimal("7.00"))
+    _pay(usd, day_start(days[2]) + timedelta(hours=9))
+
+    def figures():
+        money = money_summary(viewer=admin, period=period, details=False)
+        per_day = {
+            (r.key, r.currency): (r.gross, r.refunds) for r in money.by_day if r.gross or r.refunds
+        }
+        courses = {(r.key, r.currency): (r.gross, r.refunds) for r in money.by_course}
+        return per_day, courses, {r.currency: r.net for r in money.totals}
+
+    live = figures()
+    assert live[2] == {"EUR": Decimal("95.00"), "USD": Decimal("7.00")}  # 10+20+30+40 − 5
+    assert live[0][(days[1], "EUR")] == (Decimal("20.00"), Decimal("5.00"))
+    assert DailyRollup.objects.count() == 0
+
+    rollup_range(start=today - timedelta(days=30), end=today)  # the period and the one before
+    assert figures() == live  # the same figures, read from the rollups (today live)
+    # A day the rollups do not hold (never rolled up) is computed live, and so is what follows it.
+    DailyRollup.objects.filter(day=days[1]).delete()
+    assert figures() == live
+    rollup_range(start=today - timedelta(days=30), end=today)  # the period and the one before
+    # Rolled up, past days are the rollups': a payment written into the past without a rollup run
+    # shows once the rollups are redone; today's shows at once.
+    late = _order(student, student, teacher, "EUR", Decimal("1.00"))
+    _pay(late, day_start(days[2]) + timedelta(hours=15))
+    now = _order(student, student, teacher, "EUR", Decimal("2.00"))
+    _pay(now, day_start(today) + timedelta(minutes=1))
+    assert figures()[2]["EUR"] == Decimal("97.00")
+    rollup_range(start=today - timedelta(days=30), end=today)  # the period and the one before
+    assert figures()[2]["EUR"] == Decimal("98.00")
 
 
 def test_backfill_rolls_up_a_range_and_rejects_bad_dates():

@@ -2,7 +2,7 @@
 the public site in English and Spanish (`demo.site`). Idempotent; refuses production settings."""
 
 import os
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -19,6 +19,8 @@ from classroom.services import (
     teacher_profile_update,
 )
 from cplatform.editorial import EDITORS
+from dashboards.analytics.periods import school_today
+from dashboards.analytics.rollups import rollup_range
 from demo.billing import load_demo_billing
 from demo.courses import load_demo_courses
 from demo.inbox import load_demo_conversations
@@ -256,6 +258,10 @@ class Command(BaseCommand):
             load_demo_billing()  # payments, invoices, a refund, a subscription, a payout
             load_demo_progress()  # the enrolments billing's payments activated
             site = build_site()
+            # The school dashboard reads past days from the rollups, which the hourly schedule
+            # keeps for the last week only: roll up the demo's history as backfill_analytics would.
+            today = school_today()
+            rollup_range(start=today - timedelta(days=2 * 366), end=today - timedelta(days=1))
         for missing in site.untranslated:
             self.stderr.write(f"No Spanish for {missing}")
         self.stdout.write(
