@@ -19,7 +19,12 @@ GC_THRESHOLDS = (50_000, 20, 10)  # Python's defaults: (700, 10, 10)
 
 
 def tune_garbage_collector() -> None:
-    """Freeze the objects made at start-up and raise the young generation's threshold."""
+    """Freeze the objects made at start-up and raise the young generation's threshold; not in the
+    test suite, whose processes import the entry points between tests (settings.TESTING)."""
+    from django.conf import settings
+
+    if getattr(settings, "TESTING", False):
+        return
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
