@@ -253,7 +253,8 @@ def order_cancel(
     harmless). With an `actor` (the payer, who changed their mind, or an admin; anyone else: 404)
     what the order held is let go too, in the same transaction: its held lessons are cancelled
     (their slots free again) and its pending enrolment ends (the seat returns, the waitlist moves
-    up), through classroom's and courses' own services, as when they run out unpaid. Without one
+    up), through classroom's and courses' own services, as when they run out unpaid; what the
+    actor no longer acts for (a parent whose link to the child ended) is left to run out. Without one
     (the system closing an order it replaces, or one Stripe expired) the holds are left to run
     out on their own, so the payer may still pay for them on a new order."""
     now = now or timezone.now()
@@ -283,11 +284,14 @@ def _order_release(order: Order, *, actor: User, now: datetime) -> None:
         pk__in=order.lines.exclude(lesson=None).values("lesson_id"), status=LessonStatus.HELD
     ).order_by("start", "pk")
     reason = _("The order for this booking was cancelled.")
+    admin = is_admin(actor)
     for lesson in held:
         if lesson.hold_expires_at is not None and lesson.hold_expires_at <= now:
             lesson_hold_expire(lesson=lesson, now=now)
-        else:
+        elif admin or acts_for_student(user=actor, student_id=lesson.student_id):
             lesson_cancel(lesson=lesson, actor=actor, reason=reason, now=now)
+        # else: a payer who no longer acts for the student (a parent whose link ended) closes
+        # their own order, and the student's hold runs out as after a system cancel.
     if order.enrollment_id is None:
         return
     enrollment = Enrollment.objects.filter(
@@ -299,8 +303,9 @@ def _order_release(order: Order, *, actor: User, now: datetime) -> None:
         enrollment_release_unpaid(enrollment=enrollment, now=now)
     elif acts_for_student(user=actor, student_id=enrollment.student_id):
         enrollment_withdraw(actor=actor, enrollment=enrollment)
-    else:  # an admin, for the payer
+    elif admin:  # for the payer
         enrollment_remove(actor=actor, enrollment=enrollment)
+    # else: as for the holds, the pending enrolment runs out on its own (payment_due_by).
 
 
 def manual_payment_record(

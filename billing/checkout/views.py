@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from authentication.forms import apply_domain_error
 from authentication.roles import is_admin, role_required
+from authentication.selectors import acts_for_student
 from classroom.choices import LessonStatus
 from courses.choices import EnrollmentStatus
 from cplatform.confirm import Confirmation, confirm_page
@@ -195,9 +196,18 @@ def order_return(request, order_id: int):
     return _order_page(request, order_id, returning=True)
 
 
-def _cancel_consequences(order: Order) -> list[str]:
-    """What cancelling the order does, one sentence each (times in the viewer's zone)."""
+def _cancel_consequences(order: Order, viewer) -> list[str]:
+    """What cancelling the order does, one sentence each (times in the viewer's zone). Holds of a
+    student the viewer no longer acts for are not theirs to let go (they run out): not promised."""
     lessons, enrollment = selectors.order_holds(order=order)
+    if not is_admin(viewer):
+        students = {x.student_id for x in lessons} | (
+            {enrollment.student_id} if enrollment is not None else set()
+        )  # one family's: one or two students, one query each
+        mine = {s for s in students if acts_for_student(user=viewer, student_id=s)}
+        lessons = [x for x in lessons if x.student_id in mine]
+        if enrollment is not None and enrollment.student_id not in mine:
+            enrollment = None
     said = [_("The order is cancelled. Nothing has been paid for it, so nothing is refunded.")]
     for invoice in order.invoices.all():
         if invoice.kind == InvoiceKind.INVOICE and invoice.status == InvoiceStatus.OPEN:
@@ -217,10 +227,10 @@ def _cancel_consequences(order: Order) -> list[str]:
     return said
 
 
-def _cancel_confirmation(order: Order, refusal: str = "") -> Confirmation:
+def _cancel_confirmation(order: Order, viewer, refusal: str = "") -> Confirmation:
     return Confirmation(
         title=_("Cancel this order?"),
-        consequences=[_("Nothing changes.")] if refusal else _cancel_consequences(order),
+        consequences=[_("Nothing changes.")] if refusal else _cancel_consequences(order, viewer),
         confirm_label=_("Cancel the order"),
         cancel_url=reverse("billing-order", args=[order.pk]),
         cancel_label=_("Keep the order"),
@@ -241,16 +251,18 @@ def order_cancel(request, order_id: int):
     if order.status != OrderStatus.OPEN:
         refusal = _("A paid order cannot be cancelled; refund it.")
         status = 409 if request.method == "POST" else 200
-        return confirm_page(request, _cancel_confirmation(order, refusal), status=status)
+        return confirm_page(
+            request, _cancel_confirmation(order, request.user, refusal), status=status
+        )
     if request.method == "GET":
-        return confirm_page(request, _cancel_confirmation(order))
+        return confirm_page(request, _cancel_confirmation(order, request.user))
     try:
         services.order_cancel(actor=request.user, order=order)
     except NotFound:
         raise
     except DomainError as exc:  # paid meanwhile, or a hold it keeps may not be let go
         return confirm_page(
-            request, _cancel_confirmation(order, exc.detail), status=exc.status_code
+            request, _cancel_confirmation(order, request.user, exc.detail), status=exc.status_code
         )
     messages.success(request, _("The order is cancelled."))
     return redirect("billing-order", order_id=order.pk)

@@ -4,7 +4,6 @@ ends and the seat goes to the next student. Only the payer (or an admin) may; a 
 refused with nothing changed; cancelling twice is harmless."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -12,13 +11,12 @@ from django.urls import reverse
 
 from billing.checkout.services import checkout_course, checkout_lessons
 from billing.choices import InvoiceStatus, OrderStatus
-from billing.models import Invoice, Order, Payment, Refund
+from billing.models import Invoice, Payment, Refund
 from billing.services import manual_payment_record, order_cancel
 from classroom.choices import LessonStatus
 from classroom.scheduling.services import lesson_book
 from courses.choices import EnrollmentStatus
 from courses.services import enrollment_create
-from cplatform.exceptions import NotFound
 from tests.authentication.factories import AdminFactory, StudentFactory, TeacherFactory
 from tests.billing.factories_front import family, held_lessons, paid_course, pending_enrollment
 from tests.conftest import login_token
@@ -228,22 +226,35 @@ def test_without_an_actor_the_system_closes_the_order_and_leaves_the_hold_to_run
     assert status_of(lesson) == LessonStatus.HELD  # still payable on a new order until it lapses
 
 
-def test_a_refusal_while_letting_go_leaves_the_order_and_its_invoice_as_they_were():
-    """A parent whose link to the child has ended may no longer cancel the child's lesson: the
-    whole cancellation is refused and nothing is half-written."""
+def test_a_parent_whose_link_ended_still_cancels_their_order_and_the_hold_runs_out():
+    """The parent is still the order's payer (they see it, its invoice is theirs) but no longer
+    acts for the child: their order closes and its invoice is voided; the child's held lesson and
+    pending enrolment are not theirs to cancel and run out on their own, as after a system cancel."""
     from authentication.models import GuardianLink
     from authentication.services import guardian_decline_or_remove
 
     parent, child = family()
     order, [lesson] = lesson_order(student=child, actor=parent)
+    enrollment = pending_enrollment(student=child, actor=parent)
+    course_order = checkout_course(actor=parent, enrollment=enrollment)
     link = GuardianLink.objects.get(guardian=parent, child=child)
     guardian_decline_or_remove(link=link, actor=child)
-    with pytest.raises(NotFound):
-        order_cancel(actor=parent, order=order)
-    assert status_of(order) == OrderStatus.OPEN
-    assert Invoice.objects.get(order=order).status == InvoiceStatus.OPEN
-    assert status_of(lesson) == LessonStatus.HELD
-    assert Order.objects.get(pk=order.pk).total == Decimal("40.00")
+
+    client = Client()
+    client.force_login(parent)
+    asked = client.get(reverse("billing-order-cancel", args=[order.pk])).content.decode()
+    assert "is voided" in asked
+    assert "is released" not in asked  # the child's hold is not theirs to let go: not promised
+    response = client.post(reverse("billing-order-cancel", args=[order.pk]))
+    assert response.status_code == 302
+    assert status_of(order) == OrderStatus.CANCELLED
+    assert Invoice.objects.get(order=order).status == InvoiceStatus.VOID
+    assert status_of(lesson) == LessonStatus.HELD  # the child's, until it lapses
+    token = login_token(Client(), parent.email)
+    answer = Client().post(f"/api/v1/orders/{course_order.pk}/cancel", HTTP_X_SESSION_TOKEN=token)
+    assert answer.status_code == 200, answer.content
+    assert status_of(course_order) == OrderStatus.CANCELLED
+    assert status_of(course_order.enrollment) == EnrollmentStatus.PENDING  # runs out when due
 
 
 def test_a_spanish_payer_is_asked_in_spanish():
