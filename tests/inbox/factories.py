@@ -1,10 +1,15 @@
 """Rooms for tests: a course room built through the real enrolment services, and group rooms."""
 
+import itertools
+
 from courses.services import enrollment_create
 from inbox.models import Room, RoomMessage
 from inbox.rooms.services import course_room_sync, group_room_create
 from tests.authentication.factories import StudentFactory, TeacherFactory
 from tests.courses.factories import CourseFactory
+
+_FIRST = ("Ana", "Ben", "Cleo", "Dario", "Elif", "Farid", "Greta", "Hugo")
+_LAST = itertools.count(1)
 
 
 def course_with_room(*, students: int = 2, teacher=None):
@@ -12,7 +17,19 @@ def course_with_room(*, students: int = 2, teacher=None):
     the courses signals put them in the room): (course, room, teacher, [students])."""
     teacher = teacher or TeacherFactory()
     course = CourseFactory(owner=teacher)
-    learners = [StudentFactory() for _ in range(students)]
+    # Members are mentioned by first or full name, and a name two members share mentions nobody:
+    # Faker's random names collided once (CI: a student named like another member). Each student
+    # gets a first name and a last name no other member of the room has.
+    taken = {teacher.first_name.casefold()}
+    learners = []
+    for n in range(students):
+        first = base = _FIRST[n % len(_FIRST)]
+        for k in itertools.count(2):
+            if first.casefold() not in taken:
+                break
+            first = f"{base}{k}"
+        taken.add(first.casefold())
+        learners.append(StudentFactory(first_name=first, last_name=f"Student{next(_LAST)}"))
     for learner in learners:
         enrollment_create(actor=learner, course=course)
     room = Room.objects.filter(course=course).first() or course_room_sync(course=course)
